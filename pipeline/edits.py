@@ -1,0 +1,32 @@
+"""Keeping the edit list consistent: sorted, and never two edits on the same characters."""
+
+from __future__ import annotations
+
+from .model import Document, Edit
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:  # milestones (page breaks) overlap nothing
+        return False
+    return a.start < b.end and b.start < a.end
+
+
+def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
+    """Add ``new`` edits to ``doc``; an edit overlapping one already there is refused and returned.
+
+    Earlier stages win: a later stage must not re-interpret characters another stage
+    already explained, because the edition can carry only one reading per character.
+    """
+    refused: list[Edit] = []
+    accepted = list(doc.edits)
+    for edit in sorted(new, key=lambda e: (e.start, e.end)):
+        if any(_overlaps(edit, other) for other in accepted):
+            refused.append(edit)
+        else:
+            accepted.append(edit)
+    doc.edits = sorted(accepted, key=lambda e: (e.start, e.end, e.kind))
+    return refused
+
+
+def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
+    return [e for e in doc.edits if start <= e.start and e.end <= end]

@@ -1,0 +1,14 @@
+"""Errors a user can act on: each names the file, the problem and what to do."""
+
+
+class DocumentError(Exception):
+    """A document that cannot be turned into an edition (deterministic: retrying will not help)."""
+
+    def __init__(self, file_name: str, problem: str, advice: str = ""):
+        self.file_name = file_name
+        self.problem = problem
+        self.advice = advice
+        message = f"{file_name}: {problem}"
+        if advice:
+            message += f" ({advice})"
+        super().__init__(message)

@@ -1,0 +1,101 @@
+"""The one document model that travels through every stage.
+
+The decoded source text is never modified. Stages add *blocks* (spans of the
+source that become headings, paragraphs, …) and *edits* (spans of the source
+with an interpretation: a correction, a running head, a page break, …). The TEI
+writer renders the source through them, so every source character ends up in
+the edition exactly once and the source can be rebuilt from the edition.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EditKind = Literal[
+    "illegal-character",  # a character XML 1.0 forbids: <choice><sic><g/></sic><corr/></choice>
+    "correction",  # a source error corrected: <choice><sic/><corr/></choice>
+    "regularization",  # a variant regularized: <choice><orig/><reg/></choice>
+    "running-head",  # <fw type="header">
+    "page-number",  # <fw type="pageNum">
+    "catalogue-number",  # <fw type="catalogue">
+    "page-break",  # <pb/> (zero-length)
+    "garbled",  # <unclear reason="garbled">
+    "layout",  # source characters that are layout, not text (kept in the edition as such)
+]
+
+
+class Edit(BaseModel):
+    """One intervention on a span ``[start, end)`` of the decoded source text."""
+
+    start: int
+    end: int
+    kind: EditKind
+    original: str
+    replacement: str | None = None
+    reason: str
+    confidence: float = 1.0
+    stage: str
+    attrs: dict[str, str] = Field(default_factory=dict)
+
+
+BlockKind = Literal["head", "p", "meta"]
+
+
+class Block(BaseModel):
+    """A span of the source that becomes one TEI block element."""
+
+    start: int
+    end: int
+    kind: BlockKind
+    lang: str | None = None
+    level: int = 1  # heading depth: 1 opens a top-level div, 2 a div inside it, …
+    part: Literal["front", "body", "back"] = "body"
+
+
+class EncodingGuess(BaseModel):
+    encoding: str
+    confidence: float
+    runner_up: str | None = None
+    runner_up_confidence: float | None = None
+    bom: bool = False
+
+
+class SourceInfo(BaseModel):
+    file_name: str
+    size: int
+    sha256: str
+    encoding: EncodingGuess
+
+
+class StatedMetadata(BaseModel):
+    """What the document says about itself (never invented)."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO 8601 when the source gives one
+    page: str | None = None
+    fields: dict[str, str] = Field(default_factory=dict)  # every "Key: value" line, as stated
+
+
+class LanguageShare(BaseModel):
+    tag: str
+    percent: int
+
+
+class Document(BaseModel):
+    source: SourceInfo
+    text: str
+    metadata: StatedMetadata = Field(default_factory=StatedMetadata)
+    blocks: list[Block] = Field(default_factory=list)
+    edits: list[Edit] = Field(default_factory=list)
+    lang: str | None = None
+    languages: list[LanguageShare] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # document-level findings for the report
+
+    def edit_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for edit in self.edits:
+            counts[edit.kind] = counts.get(edit.kind, 0) + 1
+        return dict(sorted(counts.items()))

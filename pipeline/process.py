@@ -1,0 +1,115 @@
+"""Run the stages on one document: bytes in, a validated edition and a report out."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from .config import PipelineConfig
+from .edits import add_edits
+from .encoding import decode, looks_binary
+from .errors import DocumentError
+from .language import label_languages
+from .model import Document, SourceInfo
+from .storage import write_atomically
+from .structure import segment
+from .tei_writer import build_tei, serialize
+from .textfix import ftfy_edits, illegal_character_edits
+from .validate import schema_errors
+
+
+class DocumentReport(BaseModel):
+    """What happened to one document: one line of the run's report."""
+
+    file_name: str
+    source_path: str
+    edition_path: str | None = None
+    status: str  # "ok", "invalid" (edition not written) or "failed"
+    sha256: str | None = None
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    languages: dict[str, int] = Field(default_factory=dict)
+    interventions: dict[str, int] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def console_line(self) -> str:
+        if self.status == "failed":
+            return f"FAILED  {self.file_name}: {'; '.join(self.errors)}"
+        langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
+        edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
+        validity = "valid" if self.status == "ok" else "INVALID: " + "; ".join(self.errors[:3])
+        return f"{self.status.upper():7} {self.file_name}: {self.encoding}, {langs}; {edits}; {validity}"
+
+
+class Edition(BaseModel):
+    document: Document
+    xml: bytes
+    errors: list[str]
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Document:
+    """Ingest, repair, segment and label one source: the library's main entry point."""
+    if len(data) > config.max_document_bytes:
+        raise DocumentError(
+            file_name, f"is {len(data):,} bytes, over the limit of {config.max_document_bytes:,}",
+            "raise max_document_bytes in the configuration to process it",
+        )
+    if reason := looks_binary(data):
+        raise DocumentError(file_name, f"looks like {reason}, not text", "remove it from the input")
+    text, guess = decode(data, file_name)
+    doc = Document(
+        source=SourceInfo(file_name=file_name, size=len(data),
+                          sha256=hashlib.sha256(data).hexdigest(), encoding=guess),
+        text=normalize_newlines(text),
+    )
+    add_edits(doc, illegal_character_edits(doc.text))
+    add_edits(doc, ftfy_edits(doc.text))
+    segment(doc)
+    label_languages(doc, config)
+    return doc
+
+
+def build_edition(data: bytes, file_name: str, config: PipelineConfig) -> Edition:
+    doc = build_document(data, file_name, config)
+    tree = build_tei(doc, config)
+    return Edition(document=doc, xml=serialize(tree), errors=schema_errors(tree))
+
+
+def edition_path_for(source: Path, output_dir: Path) -> Path:
+    return output_dir / f"{source.stem}.tei.xml"
+
+
+def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
+    """Build and write one edition. Problems of the document are reported, never raised;
+    an OSError (possibly transient) is raised so that the caller may retry."""
+    started = time.perf_counter()
+    report = DocumentReport(file_name=source.name, source_path=str(source), status="failed")
+    try:
+        edition = build_edition(source.read_bytes(), source.name, config)
+    except DocumentError as error:
+        report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
+    else:
+        doc = edition.document
+        report.sha256 = doc.source.sha256
+        report.encoding = doc.source.encoding.encoding
+        report.encoding_confidence = doc.source.encoding.confidence
+        report.languages = {share.tag: share.percent for share in doc.languages}
+        report.interventions = doc.edit_counts()
+        if edition.errors:
+            report.status = "invalid"
+            report.errors = edition.errors
+        else:
+            target = edition_path_for(source, output_dir)
+            write_atomically(target, edition.xml)
+            report.status = "ok"
+            report.edition_path = str(target)
+    report.seconds = round(time.perf_counter() - started, 4)
+    return report

@@ -1,0 +1,65 @@
+"""Which Chinese script a text is written in, decided from OpenCC's own character tables.
+
+OpenCC ships its tables only in its binary ``.ocd2`` format; its ``opencc_dict`` tool exports
+them to text once per process. A character is *simplified-only* when OpenCC lists it as
+simplified and does not list it among its own traditional forms (于, 里, 干 are shared and
+prove nothing); *traditional-only* likewise from the traditional→simplified table.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import tempfile
+from pathlib import Path
+
+import opencc
+
+_OPENCC_ROOT = Path(opencc.__file__).parent / "clib"
+
+
+@functools.cache
+def opencc_table(name: str) -> dict[str, tuple[str, ...]]:
+    """An OpenCC dictionary (e.g. ``"STCharacters"``) as {key: candidates}."""
+    source = _OPENCC_ROOT / "share" / "opencc" / f"{name}.ocd2"
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / f"{name}.txt"
+        subprocess.run(
+            [str(_OPENCC_ROOT / "bin" / "opencc_dict"), "-i", str(source), "-o", str(target),
+             "-f", "ocd2", "-t", "text"],
+            check=True, capture_output=True,
+        )
+        table = {}
+        for line in target.read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            table[key] = tuple(values.split(" "))
+    return table
+
+
+@functools.cache
+def simplified_only() -> frozenset[str]:
+    return frozenset(k for k, v in opencc_table("STCharacters").items() if len(k) == 1 and k not in v)
+
+
+@functools.cache
+def traditional_only() -> frozenset[str]:
+    return frozenset(k for k, v in opencc_table("TSCharacters").items() if len(k) == 1 and k not in v)
+
+
+def script_evidence(text: str) -> tuple[int, int]:
+    """(simplified-only, traditional-only) character counts in ``text``."""
+    simp, trad = simplified_only(), traditional_only()
+    return sum(ch in simp for ch in text), sum(ch in trad for ch in text)
+
+
+def chinese_script(simplified: int, traditional: int) -> str | None:
+    """'Hans', 'Hant', 'mixed', or None when the text proves nothing either way."""
+    total = simplified + traditional
+    if total == 0:
+        return None
+    share = traditional / total
+    if share >= 0.8:
+        return "Hant"
+    if share <= 0.2:
+        return "Hans"
+    return "mixed"

@@ -1,0 +1,139 @@
+"""Blocks from line shape: paragraphs, headings, and the metadata lines that open a document.
+
+Everything here works from the shape of the text (blank lines, indentation, line length,
+final punctuation), never from the words of a particular document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Block, Document
+
+# "Title: …", "Author: …": a short capitalised key, a colon, a value.
+META_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15})?):[ \t]*(?P<value>\S.*?)\s*$")
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+INDENT = re.compile(r"^[ \t\u3000\u00a0]+")
+SENTENCE_END = tuple(".!?;,:。！？；，：、…")
+BULLETS = tuple("*•·-–—")
+# Whitespace that is layout. Form feeds and vertical tabs are not: they are page
+# separators in OCR exports and characters XML cannot carry, so they stay inside blocks.
+SPACE = " \t\n\r\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+
+
+@dataclass
+class Line:
+    start: int
+    end: int  # exclusive, before the newline
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip(SPACE)
+
+    @property
+    def indented(self) -> bool:
+        return bool(INDENT.match(self.text))
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, start = [], 0
+    for raw in text.split("\n"):
+        lines.append(Line(start, start + len(raw), raw))
+        start += len(raw) + 1
+    return lines
+
+
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace around it (that whitespace is layout)."""
+    while start < end and text[start] in SPACE:
+        start += 1
+    while end > start and text[end - 1] in SPACE:
+        end -= 1
+    return start, end
+
+
+def line_groups(lines: list[Line]) -> list[list[Line]]:
+    """Runs of non-blank lines; inside a run, an indented line starts a new group."""
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                groups.append(current)
+            current = []
+        elif current and line.indented and (not current[-1].indented or _is_short(current[-1])):
+            groups.append(current)
+            current = [line]
+        else:
+            current.append(line)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _is_short(line: Line) -> bool:
+    return is_heading_shaped(line.text.strip(SPACE))
+
+
+def is_heading_shaped(text: str) -> bool:
+    """One short line without sentence-final punctuation."""
+    if not text or "\n" in text or text.startswith(BULLETS) or text.endswith(SENTENCE_END):
+        return False
+    wide = sum(1 for ch in text if ord(ch) > 0x2E80)
+    if wide > len(text) / 2:
+        return len(text) <= 40
+    return len(text) <= 120 and len(text.split()) <= 16
+
+
+def segment(doc: Document) -> None:
+    """Fill ``doc.blocks`` (and ``doc.metadata`` from opening metadata lines)."""
+    lines = split_lines(doc.text)
+    groups = line_groups(lines)
+    blocks: list[Block] = []
+    groups = _take_metadata(doc, groups, blocks)
+    for index, group in enumerate(groups):
+        start, end = trimmed_span(doc.text, group[0].start, group[-1].end)
+        if start == end:
+            continue
+        text = doc.text[start:end]
+        is_last = index == len(groups) - 1
+        kind = "head" if is_heading_shaped(text) and not is_last else "p"
+        blocks.append(Block(start=start, end=end, kind=kind))
+    doc.blocks = blocks
+    if doc.metadata.title is None:
+        first_body = next((b for b in blocks if b.part == "body"), None)
+        if first_body is not None and first_body.kind == "head":
+            doc.metadata.title = doc.text[first_body.start:first_body.end]
+
+
+def _take_metadata(doc: Document, groups: list[list[Line]], blocks: list[Block]) -> list[list[Line]]:
+    """Opening "Key: value" lines (at least two) go to the front and into the metadata."""
+    if not groups:
+        return groups
+    first = groups[0]
+    meta_lines = []
+    for line in first:
+        match = META_LINE.match(line.text.strip(SPACE))
+        if not match:
+            break
+        meta_lines.append((line, match))
+    if len(meta_lines) < 2:
+        return groups
+    for line, match in meta_lines:
+        start, end = trimmed_span(doc.text, line.start, line.end)
+        blocks.append(Block(start=start, end=end, kind="meta", part="front"))
+        key, value = match.group("key"), match.group("value")
+        doc.metadata.fields[key] = value
+        field = key.lower()
+        if field == "title":
+            doc.metadata.title = value
+        elif field == "author":
+            doc.metadata.author = value
+        elif field == "date" and ISO_DATE.match(value):
+            doc.metadata.date = value
+        elif field == "page":
+            doc.metadata.page = value
+    rest = first[len(meta_lines):]
+    return ([rest] if rest else []) + groups[1:]

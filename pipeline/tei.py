@@ -1,0 +1,21 @@
+"""TEI names shared by the writer and the reader."""
+
+from lxml import etree
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_LANG = f"{{{XML_NS}}}lang"
+XML_ID = f"{{{XML_NS}}}id"
+
+
+def tei(tag: str) -> str:
+    return f"{{{TEI_NS}}}{tag}"
+
+
+def local_name(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def char_id(ch: str) -> str:
+    """The ``xml:id`` of the ``<char>`` that stands for a character XML cannot carry."""
+    return f"U{ord(ch):04X}"

@@ -1,0 +1,260 @@
+"""The only place that knows TEI: render a :class:`Document` as a TEI P5 edition.
+
+Every source character is written exactly once, in source order: block text as text,
+each edit as the element that says what was done to it (``choice``, ``fw``, ``unclear``…),
+line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei_reader` is the inverse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from lxml import etree
+
+from . import PIPELINE_NAME, __version__
+from .config import PipelineConfig
+from .language import LANGUAGE_NAMES
+from .model import Block, Document, Edit
+from .tei import TEI_NS, XML_ID, XML_LANG, char_id, tei
+from .textfix import XML_ILLEGAL
+
+FW_TYPES = {"running-head": "header", "page-number": "pageNum", "catalogue-number": "catalogue"}
+STRUCTURAL = {
+    "TEI", "teiHeader", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",
+    "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
+    "normalization", "hyphenation", "segmentation", "interpretation", "classDecl", "taxonomy",
+    "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
+    "front", "body", "back", "div",
+}
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _certainty(confidence: float) -> str:
+    return "high" if confidence >= 0.9 else "medium" if confidence >= 0.6 else "low"
+
+
+def reason_id(reason: str) -> str:
+    return "reason-" + hashlib.sha1(reason.encode()).hexdigest()[:10]
+
+
+class _Text:
+    """Appends source text to an element, line breaks as ``<lb/>``."""
+
+    @staticmethod
+    def append(parent: etree._Element, text: str) -> None:
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                _sub(parent, "lb")
+            _Text._append_plain(parent, piece)
+
+    @staticmethod
+    def _append_plain(parent: etree._Element, text: str) -> None:
+        if not text:
+            return
+        if XML_ILLEGAL.search(text):
+            raise ValueError("XML-illegal character outside an edit")  # ingest records them all
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+
+def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
+    position = 0
+    for match in XML_ILLEGAL.finditer(text):
+        _Text.append(parent, text[position:match.start()])
+        _sub(parent, "g", ref=f"#{char_id(match.group())}")
+        position = match.end()
+    _Text.append(parent, text[position:])
+
+
+def _render_edit(parent: etree._Element, edit: Edit) -> None:
+    ana = f"#{reason_id(edit.reason)}"
+    if edit.kind in ("correction", "illegal-character", "regularization"):
+        source_tag, target_tag = ("orig", "reg") if edit.kind == "regularization" else ("sic", "corr")
+        choice = _sub(parent, "choice", ana=ana)
+        _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
+        _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
+    elif edit.kind in FW_TYPES:
+        fw = _sub(parent, "fw", type=FW_TYPES[edit.kind], ana=ana, **edit.attrs)
+        _Text.append(fw, edit.original)
+    elif edit.kind == "page-break":
+        _sub(parent, "pb", ana=ana, **edit.attrs)
+    elif edit.kind == "garbled":
+        unclear = _sub(parent, "unclear", reason="garbled", cert=_certainty(edit.confidence), ana=ana)
+        _Text.append(unclear, edit.original)
+    else:
+        raise ValueError(f"no TEI rendering for edit kind {edit.kind!r}")
+
+
+def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit]) -> None:
+    position = block.start
+    for edit in edits:
+        _Text.append(element, doc.text[position:edit.start])
+        _render_edit(element, edit)
+        position = edit.end
+    _Text.append(element, doc.text[position:block.end])
+
+
+class _BodyBuilder:
+    """Nests blocks into ``div``s by heading level."""
+
+    def __init__(self, body: etree._Element):
+        self.stack: list[tuple[int, etree._Element]] = [(0, body)]
+
+    def container_for(self, block: Block) -> etree._Element:
+        if block.kind == "head":
+            while self.stack[-1][0] >= block.level:
+                self.stack.pop()
+            div = _sub(self.stack[-1][1], "div")
+            self.stack.append((block.level, div))
+            return div
+        return self.stack[-1][1]
+
+
+def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
+    edits_by_block = _assign_edits(doc)
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+    root.set(XML_LANG, "en")
+    _build_header(_sub(root, "teiHeader"), doc, config)
+    text = _sub(root, "text")
+    text.set(XML_LANG, doc.lang or "und")
+    front_blocks = [b for b in doc.blocks if b.part == "front"]
+    if front_blocks:
+        front = _sub(_sub(text, "front"), "div", type="metadata")
+    body = _sub(text, "body")
+    builder = _BodyBuilder(body)
+    for index, block in enumerate(doc.blocks, start=1):
+        container = front if block.part == "front" else builder.container_for(block)
+        element = _sub(container, "p" if block.kind == "meta" else block.kind)
+        element.set(XML_ID, f"b{index}")
+        if block.lang and block.lang != doc.lang:
+            element.set(XML_LANG, block.lang)
+        _render_block_content(element, doc, block, edits_by_block[index - 1])
+    if not len(body):
+        _sub(body, "p")  # an empty source still gives a valid edition
+    _indent(root)
+    return etree.ElementTree(root)
+
+
+def _assign_edits(doc: Document) -> list[list[Edit]]:
+    """The edits inside each block; an edit outside every block would be lost, so it is a bug."""
+    per_block: list[list[Edit]] = [[] for _ in doc.blocks]
+    for edit in doc.edits:
+        for index, block in enumerate(doc.blocks):
+            if block.start <= edit.start and edit.end <= block.end:
+                per_block[index].append(edit)
+                break
+        else:
+            raise ValueError(f"edit outside every block: {edit.kind} at {edit.start}-{edit.end}")
+    return per_block
+
+
+def _build_header(header: etree._Element, doc: Document, config: PipelineConfig) -> None:
+    meta, source = doc.metadata, doc.source
+    file_desc = _sub(header, "fileDesc")
+    title_stmt = _sub(file_desc, "titleStmt")
+    if meta.title:
+        _sub(title_stmt, "title", meta.title)
+    else:
+        _sub(title_stmt, "title", f"Untitled text from {source.file_name}", type="desc")
+    if meta.author:
+        _sub(title_stmt, "author", meta.author)
+    resp = _sub(title_stmt, "respStmt")
+    _sub(resp, "resp", "Automatic cleanup and TEI encoding")
+    _sub(resp, "name", f"{PIPELINE_NAME} {__version__}", **{XML_ID: "pipeline"})
+    _sub(_sub(file_desc, "publicationStmt"), "p",
+         f"Unpublished digital edition generated by {PIPELINE_NAME} from the source file named below.")
+    bibl = _sub(_sub(file_desc, "sourceDesc"), "bibl")
+    if meta.title:
+        _sub(bibl, "title", meta.title)
+    if meta.author:
+        _sub(bibl, "author", meta.author)
+    if meta.date:
+        _sub(bibl, "date", meta.date, when=meta.date)
+    if meta.page:
+        _sub(bibl, "biblScope", meta.page, unit="page")
+    _sub(bibl, "idno", source.file_name, type="filename")
+    _sub(bibl, "idno", source.sha256, type="sha256")
+    guess = source.encoding
+    runner_up = (f"runner-up {guess.runner_up} ({guess.runner_up_confidence:.2f})"
+                 if guess.runner_up else "no runner-up")
+    _sub(bibl, "note",
+         f"{source.size} bytes, decoded as {guess.encoding}{' with byte-order mark' if guess.bom else ''} "
+         f"(confidence {guess.confidence:.2f}; {runner_up}).", type="encoding")
+
+    _build_encoding_desc(_sub(header, "encodingDesc"), doc, config)
+
+    lang_usage = _sub(_sub(header, "profileDesc"), "langUsage")
+    for share in doc.languages or []:
+        _sub(lang_usage, "language", LANGUAGE_NAMES.get(share.tag, share.tag),
+             ident=share.tag, usage=str(share.percent))
+    if not len(lang_usage):
+        _sub(lang_usage, "language", "undetermined", ident="und", usage="100")
+
+    counts = doc.edit_counts()
+    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no interventions"
+    _sub(_sub(header, "revisionDesc"), "change",
+         f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} "
+         f"{__version__} (configuration {config.fingerprint()}): {summary}.", n="1")
+
+
+def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: PipelineConfig) -> None:
+    app = _sub(_sub(encoding_desc, "appInfo"), "application", ident=PIPELINE_NAME, version=__version__)
+    _sub(app, "label", PIPELINE_NAME)
+    _sub(app, "desc", f"Configuration fingerprint {config.fingerprint()}: {config.model_dump_json()}")
+
+    counts = doc.edit_counts()
+    decl = _sub(encoding_desc, "editorialDecl")
+    _sub(_sub(decl, "correction", method="markup"), "p",
+         f"Corrections are encoded as choice/sic+corr with the reason in @ana: "
+         f"{counts.get('correction', 0)} character repairs (ftfy, scholarly configuration), "
+         f"{counts.get('illegal-character', 0)} characters XML cannot carry (kept as g).")
+    _sub(_sub(decl, "normalization", method="markup"), "p",
+         f"Regularizations are encoded as choice/orig+reg: {counts.get('regularization', 0)}. "
+         "Line ends are normalized to LF; line breaks inside blocks are kept as lb.")
+    _sub(_sub(decl, "hyphenation", eol="none"), "p",
+         "End-of-line hyphens are kept as they stand in the source.")
+    _sub(_sub(decl, "segmentation"), "p",
+         f"{len(doc.blocks)} blocks from blank lines, indentation and line shape; whitespace "
+         "around blocks is layout and is not kept.")
+    _sub(_sub(decl, "interpretation"), "p",
+         "Languages per block from script (OpenCC tables for Chinese script) and seeded langdetect.")
+
+    reasons = sorted({edit.reason for edit in doc.edits})
+    if reasons:
+        taxonomy = _sub(_sub(encoding_desc, "classDecl"), "taxonomy", **{XML_ID: "interventions"})
+        for reason in reasons:
+            _sub(_sub(taxonomy, "category", **{XML_ID: reason_id(reason)}), "catDesc", reason)
+    illegal = sorted({ch for e in doc.edits for ch in XML_ILLEGAL.findall(e.original)})
+    if illegal:
+        char_decl = _sub(encoding_desc, "charDecl")
+        for ch in illegal:
+            char = _sub(char_decl, "char", **{XML_ID: char_id(ch)})
+            _sub(char, "charName", unicodedata.name(ch, f"CONTROL CHARACTER U+{ord(ch):04X}"))
+            _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
+
+
+def _indent(element: etree._Element, depth: int = 0) -> None:
+    """Indent structural elements only: whitespace inside text-bearing elements is content."""
+    if etree.QName(element).localname not in STRUCTURAL or not len(element):
+        return
+    pad = "\n" + "  " * (depth + 1)
+    if not (element.text or "").strip():
+        element.text = pad
+    for child in element:
+        _indent(child, depth + 1)
+        if not (child.tail or "").strip():
+            child.tail = pad
+    element[-1].tail = "\n" + "  " * depth
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
