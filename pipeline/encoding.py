@@ -17,6 +17,10 @@ _BOMS = [
 ]
 
 
+# C0 controls that text does not use (tab, newlines, form feed and escape are plausible in text).
+_BINARY_CONTROLS = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)]
+
+
 def looks_binary(data: bytes) -> str | None:
     """Say why ``data`` is not text at all, or None. Checked on a sample, before decoding."""
     sample = data[:65536]
@@ -24,10 +28,14 @@ def looks_binary(data: bytes) -> str | None:
         return None
     if sample.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04")):
         return "a binary file (PDF, image or archive signature)"
-    bom_free = not any(sample.startswith(bom) for bom, _ in _BOMS)
+    if any(sample.startswith(bom) for bom, _ in _BOMS):
+        return None
     nul_share = sample.count(0) / len(sample)
-    if bom_free and nul_share > 0.3 and not _plausible_utf16_without_bom(sample):
-        return f"a binary file ({nul_share:.0%} NUL bytes)"
+    if nul_share > 0.3:
+        return None if _plausible_utf16_without_bom(sample) else f"a binary file ({nul_share:.0%} NUL bytes)"
+    control_share = sum(sample.count(b) for b in _BINARY_CONTROLS) / len(sample)
+    if control_share > 0.08:  # text with a few stray controls is salvageable; this is not text
+        return f"a binary file ({control_share:.0%} control bytes)"
     return None
 
 

@@ -78,6 +78,11 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int, min_probability: 
     return None
 
 
+def dominant_script(text: str) -> str | None:
+    scripts = Counter(s for s in map(letter_script, text) if s)
+    return scripts.most_common(1)[0][0] if scripts else None
+
+
 def block_language(text: str, config: PipelineConfig) -> str | None:
     """The BCP 47 tag of ``text``, or None when it is too short to judge by itself.
 
@@ -87,7 +92,7 @@ def block_language(text: str, config: PipelineConfig) -> str | None:
     letters = sum(scripts.values())
     if letters == 0:
         return None
-    dominant, count = scripts.most_common(1)[0]
+    dominant = scripts.most_common(1)[0][0]
     if scripts["kana"] >= 0.1 * letters:
         return "ja"
     if dominant == "hangul":
@@ -104,14 +109,13 @@ def block_language(text: str, config: PipelineConfig) -> str | None:
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:
     """Set ``lang`` on every block, the document's main language and its language usage."""
-    labels = [block_language(doc.text[b.start:b.end], config) for b in doc.blocks]
-    chinese_text = "".join(
-        doc.text[b.start:b.end] for b, tag in zip(doc.blocks, labels) if tag and tag.startswith("zh")
-    )
+    texts = [doc.text[b.start:b.end] for b in doc.blocks]
+    labels = [block_language(text, config) for text in texts]
+    chinese_text = "".join(text for text, tag in zip(texts, labels) if tag and tag.startswith("zh"))
     document_script = chinese_script(*script_evidence(chinese_text))
     chinese_default = f"zh-{document_script}" if document_script in ("Hans", "Hant") else "zh"
     labels = [chinese_default if tag == "zh" else tag for tag in labels]
-    _fill_from_context(labels)
+    _fill_from_context(labels, [dominant_script(text) for text in texts])
     fallback = "und"
     for block, tag in zip(doc.blocks, labels):
         block.lang = tag or fallback
@@ -123,21 +127,28 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     doc.languages = usage_percentages(sizes)
 
 
-def _fill_from_context(labels: list[str | None]) -> None:
-    """Unjudgeable blocks (headings, short lines) take the language of the nearest judged
-    block after them (a heading belongs to what follows), else of the one before."""
-    following: str | None = None
-    for i in range(len(labels) - 1, -1, -1):
+def _fill_from_context(labels: list[str | None], scripts: list[str | None]) -> None:
+    """Unjudged blocks (headings, short lines) take the language of the nearest judged block
+    written in the same script: the next one first (a heading belongs to what follows), then
+    the previous one; blocks with no letters, or no such neighbour, take any nearest one."""
+    n = len(labels)
+    following: list[dict[str | None, str]] = [{} for _ in range(n)]
+    preceding: list[dict[str | None, str]] = [{} for _ in range(n)]
+    seen: dict[str | None, str] = {}
+    for i in range(n - 1, -1, -1):  # nearest judged block after i, per script (None: any)
+        following[i] = dict(seen)
+        if labels[i] is not None:
+            seen[scripts[i]] = seen[None] = labels[i]
+    seen = {}
+    for i in range(n):
+        preceding[i] = dict(seen)
+        if labels[i] is not None:
+            seen[scripts[i]] = seen[None] = labels[i]
+    for i in range(n):
         if labels[i] is None:
-            labels[i] = following
-        else:
-            following = labels[i]
-    preceding: str | None = None
-    for i, tag in enumerate(labels):
-        if tag is None:
-            labels[i] = preceding
-        else:
-            preceding = tag
+            script = scripts[i]
+            labels[i] = (following[i].get(script) or preceding[i].get(script)
+                         or following[i].get(None) or preceding[i].get(None))
 
 
 def usage_percentages(sizes: Counter[str]) -> list[LanguageShare]:

@@ -35,6 +35,7 @@ class DocumentReport(BaseModel):
     interventions: dict[str, int] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+    unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
 
     def console_line(self) -> str:
         if self.status == "failed":
@@ -42,7 +43,8 @@ class DocumentReport(BaseModel):
         langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
         edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
         validity = "valid" if self.status == "ok" else "INVALID: " + "; ".join(self.errors[:3])
-        return f"{self.status.upper():7} {self.file_name}: {self.encoding}, {langs}; {edits}; {validity}"
+        line = f"{self.status.upper():7} {self.file_name}: {self.encoding}, {langs}; {edits}; {validity}"
+        return line + (" (unchanged)" if self.unchanged else "")
 
 
 class Edition(BaseModel):

@@ -32,7 +32,9 @@ STRUCTURAL = {
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
     if text is not None:
-        element.text = text
+        # Header values derived from the source (a title line with a stray control character)
+        # drop what XML cannot carry; the body keeps it, recorded, as <g>.
+        element.text = XML_ILLEGAL.sub("", text)
     return element
 
 

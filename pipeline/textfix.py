@@ -51,7 +51,7 @@ def ftfy_edits(text: str) -> list[Edit]:
         if line and not line.isascii():  # pure ASCII has nothing ftfy would fix in this config
             fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
             if fixed != line:
-                steps = ", ".join(step.transformation for step in explanation or [])
+                steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
                 edits.extend(_diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}"))
         offset += len(line) + 1
     return edits

@@ -1,0 +1,174 @@
+"""Prefect orchestration of the pipeline, and the command line.
+
+    python flows.py                                   # seeds/ -> output/
+    python flows.py run --input PATH [PATH ...] --output DIR
+    python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
+    python flows.py validate FILE [FILE ...]          # validate editions against schemas/
+
+Prefect runs in its embedded mode (a temporary local server): nothing to install or start.
+The library in pipeline/ knows nothing of Prefect; this file wraps it in one task per document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# Prefect reads its settings at import: quiet, local, and patient with a cold start.
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+from prefect import flow, task  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.utilities.hashing import file_hash  # noqa: E402
+
+from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.inputs import discover_sources  # noqa: E402
+from pipeline.process import DocumentReport, edition_path_for, process_file  # noqa: E402
+from pipeline.tei_reader import rebuild_source_from_file  # noqa: E402
+from pipeline.validate import validate_file  # noqa: E402
+
+DEFAULT_INPUT = ROOT / "seeds"
+DEFAULT_OUTPUT = ROOT / "output"
+
+
+def edition_cache_key(context, parameters) -> str | None:
+    """Source bytes + pipeline version + configuration + target: Prefect's INPUTS policy
+    would hash the path's string, not the file's content."""
+    try:
+        content = file_hash(str(parameters["source"]))
+    except OSError:
+        return None  # unreadable: no caching, the task reports the error
+    target = str(edition_path_for(parameters["source"], parameters["output_dir"]).resolve())
+    config: PipelineConfig = parameters["config"]
+    return f"edition-{content}-{config.fingerprint()}-{hashlib.sha256(target.encode()).hexdigest()[:16]}"
+
+
+def _retry_only_io_errors(task, task_run, state) -> bool:
+    """Retry what may be transient (I/O); a document's own problems are reported, not raised."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="build-edition",
+    cache_key_fn=edition_cache_key,
+    persist_result=True,
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_retry_only_io_errors,
+    task_run_name="{source.name}",
+)
+def build_edition_task(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
+    return process_file(source, output_dir, config)
+
+
+@flow(name="build-editions", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
+def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None) -> list[DocumentReport]:
+    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``; one task per document."""
+    config = config or PipelineConfig()
+    sources, problems = discover_sources([Path(p) for p in inputs])
+    reports = [DocumentReport(file_name=p.split(":")[0], source_path=p.split(":")[0], status="failed",
+                              errors=[p.split(": ", 1)[1]]) for p in problems]
+    for line in problems:
+        print(f"FAILED  {line}")
+    futures = []
+    seen: dict[Path, Path] = {}
+    for source in sources:
+        target = edition_path_for(source, output_dir)
+        if target in seen:
+            report = DocumentReport(file_name=source.name, source_path=str(source), status="failed",
+                                    errors=[f"same edition name as {seen[target]}; rename one of them"])
+            reports.append(report)
+            print(report.console_line())
+            continue
+        seen[target] = source
+        futures.append((source, build_edition_task.with_options(refresh_cache=not target.exists()).submit(
+            source, output_dir, config)))
+    for source, future in futures:
+        future.wait()
+        try:
+            report = future.result()
+        except Exception as error:  # the task failed after its retries
+            report = DocumentReport(file_name=source.name, source_path=str(source),
+                                    status="failed", errors=[f"{type(error).__name__}: {error}"])
+        if future.state.name == "Cached":
+            report = report.model_copy(update={"unchanged": True, "seconds": 0.0})
+        print(report.console_line())
+        reports.append(report)
+    return reports
+
+
+def summarize(reports: list[DocumentReport]) -> str:
+    written = sum(r.status == "ok" and not r.unchanged for r in reports)
+    unchanged = sum(r.unchanged for r in reports)
+    invalid = sum(r.status == "invalid" for r in reports)
+    failed = sum(r.status == "failed" for r in reports)
+    edits = sum(sum(r.interventions.values()) for r in reports)
+    return (f"{len(reports)} documents: {written} written, {unchanged} unchanged, {invalid}"
+            f" invalid (not written), {failed} failed; {edits} interventions recorded.")
+
+
+def command_run(inputs: list[Path], output_dir: Path) -> int:
+    reports = build_editions(inputs, output_dir)
+    print(summarize(reports))
+    return 0 if all(r.status == "ok" for r in reports) and reports else 1
+
+
+def command_source(edition: Path) -> int:
+    try:
+        sys.stdout.write(rebuild_source_from_file(edition))
+    except Exception as error:
+        print(f"{edition}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def command_validate(files: list[Path]) -> int:
+    status = 0
+    for path in files:
+        errors = validate_file(path)
+        if errors:
+            status = 1
+            print(f"INVALID {path}")
+            for error in errors:
+                print(f"  {error}")
+        else:
+            print(f"valid   {path}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Scans in any encoding -> validated TEI P5 editions.")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="build editions (default: seeds/ -> output/)")
+    run.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
+    run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    source = commands.add_parser("source", help="print the source text rebuilt from an edition")
+    source.add_argument("edition", type=Path)
+    validate = commands.add_parser("validate", help="validate editions against the project schema")
+    validate.add_argument("files", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "source":
+        return command_source(args.edition)
+    if args.command == "validate":
+        return command_validate(args.files)
+    if args.command == "run":
+        return command_run(args.input, args.output)
+    return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

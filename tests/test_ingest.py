@@ -1,0 +1,69 @@
+"""Ingest: decoding, newlines, characters XML cannot carry, and clear errors."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import pytest
+
+from pipeline.errors import DocumentError
+from pipeline.process import build_document, build_edition
+from pipeline.tei_reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+TEXT = "第一章 緒論\n\n外交是內政的延長，「不同的」政治經濟結構。\n\nA paragraph in English, with “curly quotes”.\n"
+
+
+@pytest.mark.parametrize("bom,encoding", [
+    (b"", "utf-8"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+])
+def test_decodes_utf_with_and_without_bom_to_the_same_text(config, bom, encoding):
+    doc = build_document(bom + TEXT.encode(encoding), "sample.txt", config)
+    assert doc.text == TEXT
+    assert doc.source.encoding.encoding == encoding
+    assert doc.source.encoding.bom is bool(bom)
+
+
+def test_newlines_are_normalized(config):
+    doc = build_document(TEXT.replace("\n", "\r\n").encode(), "crlf.txt", config)
+    assert doc.text == TEXT
+
+
+def test_invalid_utf8_is_an_error_naming_the_file_and_the_byte(config):
+    with pytest.raises(DocumentError) as caught:
+        build_document("蘇聯".encode("big5") + b" text", "old-library.txt", config)
+    assert "old-library.txt" in str(caught.value)
+    assert re.search(r"byte \d+", str(caught.value))
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                                  bytes(range(256)) * 40])
+def test_binary_files_are_refused_with_a_clear_error(config, data):
+    with pytest.raises(DocumentError, match="binary"):
+        build_document(data, "scan.txt", config)
+
+
+def test_oversized_document_is_refused(config):
+    small = config.model_copy(update={"max_document_bytes": 10})
+    with pytest.raises(DocumentError, match="over the limit"):
+        build_document(b"x" * 11, "big.txt", small)
+
+
+def test_control_characters_are_recorded_and_rebuild(config):
+    source = "Page one text\x0c\n\nSecond\x00 page \x1b[0m text."
+    edition = build_edition(source.encode(), "ctrl.txt", config)
+    assert edition.errors == []
+    removed = [e.original for e in edition.document.edits if e.kind == "illegal-character"]
+    assert removed == ["\x0c", "\x00", "\x1b"]
+    tree = parse(edition.xml)
+    assert rebuild_source(tree).count("\x00") == 1
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(source)
+
+
+def test_empty_and_blank_sources_give_valid_empty_editions(config):
+    for data in (b"", b"  \n\n\t\n"):
+        edition = build_edition(data, "empty.txt", config)
+        assert edition.errors == []
+        assert edition.document.blocks == []

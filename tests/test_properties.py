@@ -1,0 +1,35 @@
+"""Property tests: any text gives a valid edition that rebuilds it."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import DocumentError
+from pipeline.process import build_edition
+from pipeline.tei_reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+CONFIG = PipelineConfig()
+PIECES = st.sampled_from([
+    "，", "。", "「", "」", "！", "（", "）", "\u3000", "“", "”", "<", ">", "&", "]]>", "&amp;", "<TEI>",
+    "\n", "\n\n", "\t", " ", "\x00", "\x0c", "\x1b", "\ufffe", "蘇聯", "苏联", "Title: x\n", "word", "Ã©",
+    "第一章", "—", "\u00a0", "\r\n", "\r",
+])
+TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_any_text_gives_a_valid_edition_that_rebuilds_it_or_a_clean_error(text):
+    try:
+        edition = build_edition(text.encode("utf-8"), "generated.txt", CONFIG)
+    except DocumentError as error:
+        assert error.file_name == "generated.txt" and error.problem
+        assert "binary" in error.problem  # the only refusal valid UTF-8 text can meet
+        return
+    assert edition.errors == []
+    rebuilt = rebuild_source(parse(edition.xml))
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert without_whitespace(rebuilt) == without_whitespace(expected)
