@@ -1,0 +1,96 @@
+"""The Prefect flow: one task per document, per-document errors, caching by content."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(SEEDS[2], folder)
+    shutil.copy(SEEDS[3], folder)
+    (folder / "scan.pdf.txt").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    (folder / "controls.txt").write_bytes("Text with a bell\x07 and a NUL\x00.\n".encode())
+    return folder
+
+
+def test_flow_writes_good_documents_and_reports_bad_ones(prefect_harness, inbox, tmp_path):
+    import flows
+
+    out = tmp_path / "out"
+    reports = {r.file_name: r for r in flows.build_editions([inbox], out)}
+    assert reports["scan.pdf.txt"].status == "failed"
+    assert "binary" in reports["scan.pdf.txt"].errors[0]
+    assert reports["controls.txt"].status == "ok"
+    assert reports["controls.txt"].interventions == {"illegal-character": 2}
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["002_492f708f3fafdf19.tei.xml", "003_22d16b25c756b627.tei.xml", "controls.tei.xml"]
+
+
+def test_unchanged_sources_are_not_rewritten_and_changed_ones_are(prefect_harness, inbox, tmp_path):
+    import flows
+
+    out = tmp_path / "out"
+    flows.build_editions([inbox], out)
+    edition = out / "003_22d16b25c756b627.tei.xml"
+    before = edition.stat().st_mtime_ns, edition.read_bytes()
+    second = {r.file_name: r for r in flows.build_editions([inbox], out)}
+    assert second["003_22d16b25c756b627.txt"].unchanged
+    assert (edition.stat().st_mtime_ns, edition.read_bytes()) == before
+
+    source = inbox / "003_22d16b25c756b627.txt"
+    source.write_bytes(source.read_bytes() + b"\nA postscript.\n")
+    third = {r.file_name: r for r in flows.build_editions([inbox], out)}
+    assert not third["003_22d16b25c756b627.txt"].unchanged
+    assert b"A postscript." in edition.read_bytes()
+
+    edition.unlink()  # a deleted edition is rebuilt even though its source is unchanged
+    flows.build_editions([inbox], out)
+    assert edition.exists()
+
+
+def test_command_line_run_prints_one_line_per_document_and_fails_on_bad_input(inbox, tmp_path):
+    out = tmp_path / "cli-out"
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 5  # four documents and the summary
+    assert sum(line.startswith("OK ") for line in lines) == 3
+    assert any(line.startswith("FAILED  scan.pdf.txt") for line in lines)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert len(list(out.glob("*.tei.xml"))) == 3
+
+    edition = out / "003_22d16b25c756b627.tei.xml"
+    source = subprocess.run([sys.executable, str(ROOT / "flows.py"), "source", str(edition)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert source.returncode == 0
+    assert "".join(source.stdout.split()) == "".join(SEEDS[3].read_text().split())
+
+    check = subprocess.run([sys.executable, str(ROOT / "flows.py"), "validate", str(edition), str(inbox / "controls.txt")],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert check.returncode == 1
+    assert f"valid   {edition}" in check.stdout
+    assert "INVALID" in check.stdout and "line 1" in check.stdout
