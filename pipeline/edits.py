@@ -30,3 +30,19 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
 
 def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
     return [e for e in doc.edits if start <= e.start and e.end <= end]
+
+
+READING_KINDS = ("correction", "regularization", "illegal-character")
+
+
+def reading_text(doc: Document, start: int, end: int) -> str:
+    """The text of ``[start, end)`` as the edition reads it: corrections and regularizations
+    applied (what language and script detection should judge, not the mojibake)."""
+    pieces, position = [], start
+    for edit in edits_within(doc, start, end):
+        if edit.kind in READING_KINDS:
+            pieces.append(doc.text[position:edit.start])
+            pieces.append(edit.replacement or "")
+            position = edit.end
+    pieces.append(doc.text[position:end])
+    return "".join(pieces)

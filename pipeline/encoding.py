@@ -1,11 +1,21 @@
-"""Turn a file's bytes into text, saying which encoding was used and how sure we are."""
+"""Turn a file's bytes into text, saying which encoding was used and how sure we are.
+
+Byte-order marks are believed. Otherwise every supported encoding decodes a sample and
+:func:`pipeline.plausibility.plausibility` judges the results: the winner is the decoding
+that reads most like human writing, not the first guess of a statistical detector (both
+chardet and charset-normalizer misread short CJK texts and English saved as GB18030).
+Invalid bytes inside otherwise good text are kept (as lone surrogates, ``surrogateescape``)
+so that ingest records them as edits instead of failing the document.
+"""
 
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass, field
 
 from .errors import DocumentError
 from .model import EncodingGuess
+from .plausibility import plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -16,6 +26,18 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
+# Candidates without a BOM: (decoder, narrower labels), in order of preference on a tie.
+# A family is decoded with its widest member (GB18030's mapping is the standard one; GB2312
+# maps A1AA to U+2015 where GBK and GB18030 give the em dash U+2014) and labelled with the
+# narrowest member that reads the sample identically.
+CANDIDATES: list[tuple[str, tuple[str, ...]]] = [
+    ("utf-8", ()), ("gb18030", ("gb2312", "gbk")), ("big5hkscs", ("big5",)), ("cp932", ("shift_jis",)),
+    ("cp949", ("euc-kr",)), ("cp1252", ()), ("latin-1", ()), ("utf-16-le", ()), ("utf-16-be", ()),
+]
+SAMPLE_BYTES = 32 * 1024
+# A doubtful decoding: its plausibility is low, or the runner-up is nearly as plausible.
+DOUBTFUL_SCORE = 0.5
+DOUBTFUL_MARGIN = 0.05
 
 # C0 controls that text does not use (tab, newlines, form feed and escape are plausible in text).
 _BINARY_CONTROLS = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)]
@@ -46,26 +68,97 @@ def _plausible_utf16_without_bom(sample: bytes) -> bool:
     return max(even, odd) > 0.9 * (even + odd)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    encoding: str  # the label: the narrowest encoding that reads the sample this way
+    decoder: str  # the codec that decodes the whole file
+    score: float
+    invalid: int  # characters of the sample the encoding could not decode
+    text: str = field(repr=False, compare=False, default="")  # the decoded sample
+
+
+def _sample(data: bytes) -> bytes:
+    """The first bytes, cut after a line end so that no multi-byte character is split."""
+    if len(data) <= SAMPLE_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, SAMPLE_BYTES)
+    return data[: cut + 1] if cut > SAMPLE_BYTES // 2 else data[:SAMPLE_BYTES]
+
+
+def _candidate(sample: bytes, decoder: str, labels: tuple[str, ...]) -> Candidate | None:
+    text = sample.decode(decoder, errors="replace")
+    invalid = text.count("\ufffd") - sample.decode(decoder, errors="ignore").count("\ufffd")
+    if invalid > max(2, len(sample) // 200):  # more than a few damaged bytes: not this encoding
+        return None
+    label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
+    score = plausibility(text) * (1 - min(1.0, 20 * invalid / max(1, len(text))))
+    return Candidate(label, decoder, score, invalid, text)
+
+
+def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
+    try:
+        return sample.decode(encoding) == text
+    except UnicodeDecodeError:
+        return False
+
+
+def rank_candidates(data: bytes) -> list[Candidate]:
+    """Every supported encoding that decodes the sample, most plausible first."""
+    sample = _sample(data)
+    candidates = [(d, labels) for d, labels in CANDIDATES if not (d.startswith("utf-16") and len(data) % 2)]
+    if len(sample) % 2:  # an odd sample of an even file: cut inside a code unit for UTF-16 only
+        sample16 = sample[:-1]
+    else:
+        sample16 = sample
+    found = [c for decoder, labels in candidates
+             if (c := _candidate(sample16 if decoder.startswith("utf-16") else sample, decoder, labels))]
+    order = {decoder: i for i, (decoder, _) in enumerate(CANDIDATES)}
+    return sorted(found, key=lambda c: (-round(c.score, 3), order[c.decoder]))
+
+
 def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
-    """Decode ``data``; raise :class:`DocumentError` when no encoding we support fits."""
+    """Decode ``data``; raise :class:`DocumentError` when no supported encoding fits."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), EncodingGuess(
-                    encoding=encoding, confidence=1.0, bom=True
-                )
-            except UnicodeDecodeError as error:
-                raise DocumentError(
-                    file_name,
-                    f"starts with a {encoding} byte-order mark but is not valid {encoding} "
-                    f"(byte {error.start + len(bom)}: {error.reason})",
-                    "check how the file was exported",
-                ) from error
+            return _decode_all(data[len(bom):], encoding, file_name), EncodingGuess(
+                encoding=encoding, confidence=1.0, bom=True)
+    if data.isascii() and b"\x00" not in data:  # NULs: ASCII text in UTF-16
+        return data.decode("ascii"), EncodingGuess(encoding="utf-8", confidence=1.0)
+    ranked = rank_candidates(data)
+    if not ranked:
+        raise DocumentError(file_name, "cannot be decoded in any supported encoding",
+                            "convert it to UTF-8, or report its encoding so it can be added")
+    best = ranked[0]
+    multibyte = not _sample(data).isascii()
+    utf8 = next((c for c in ranked if c.decoder == "utf-8" and c.invalid == 0 and multibyte), None)
+    if utf8 is not None:
+        # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
+        # saved as UTF-8 is the mojibake stage's job, not the decoder's.
+        best = utf8
+    # The runner-up is the best reading that differs: cp1252 and Latin-1 often read alike.
+    runner_up = next((c for c in ranked if c.text != best.text), None)
+    margin = best.score - runner_up.score if runner_up else best.score
+    confidence = round(max(0.0, min(1.0, best.score * (0.5 + 5 * margin))), 2)
+    if best is utf8:
+        confidence = max(confidence, 0.99)
+    guess = EncodingGuess(
+        encoding=best.encoding, confidence=confidence,
+        runner_up=runner_up.encoding if runner_up else None,
+        runner_up_confidence=round(runner_up.score, 2) if runner_up else None,
+    )
+    return _decode_all(data, best.decoder, file_name), guess
+
+
+def is_doubtful(guess: EncodingGuess) -> bool:
+    return guess.confidence < DOUBTFUL_SCORE
+
+
+def _decode_all(data: bytes, encoding: str, file_name: str) -> str:
+    """Decode everything; bytes that do not decode become lone surrogates (recorded later).
+    UTF-16/32 keep lone surrogates of their own as they are, for the same reason."""
+    errors = "surrogatepass" if encoding.startswith("utf-16") or encoding.startswith("utf-32") else "surrogateescape"
     try:
-        return data.decode("utf-8"), EncodingGuess(encoding="utf-8", confidence=1.0)
-    except UnicodeDecodeError as error:
-        raise DocumentError(
-            file_name,
-            f"is not valid UTF-8 (byte {error.start}: {error.reason})",
-            "re-save it as UTF-8; other encodings are not supported yet",
-        ) from error
+        return data.decode(encoding, errors=errors)
+    except UnicodeDecodeError as error:  # surrogatepass does not cover truncated code units
+        raise DocumentError(file_name, f"is not valid {encoding} (byte {error.start}: {error.reason})",
+                            "check how the file was exported") from error

@@ -17,6 +17,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
 from .config import PipelineConfig
+from .edits import reading_text
 from .model import Document, LanguageShare
 from .script import chinese_script, script_evidence
 
@@ -109,7 +110,7 @@ def block_language(text: str, config: PipelineConfig) -> str | None:
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:
     """Set ``lang`` on every block, the document's main language and its language usage."""
-    texts = [doc.text[b.start:b.end] for b in doc.blocks]
+    texts = [reading_text(doc, b.start, b.end) for b in doc.blocks]
     labels = [block_language(text, config) for text in texts]
     chinese_text = "".join(text for text, tag in zip(texts, labels) if tag and tag.startswith("zh"))
     document_script = chinese_script(*script_evidence(chinese_text))

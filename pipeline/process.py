@@ -13,6 +13,7 @@ from .edits import add_edits
 from .encoding import decode, looks_binary
 from .errors import DocumentError
 from .language import label_languages
+from .mojibake import mojibake_edits
 from .model import Document, SourceInfo
 from .storage import write_atomically
 from .structure import segment
@@ -72,7 +73,8 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Docum
                           sha256=hashlib.sha256(data).hexdigest(), encoding=guess),
         text=normalize_newlines(text),
     )
-    add_edits(doc, illegal_character_edits(doc.text))
+    add_edits(doc, illegal_character_edits(doc.text, guess.encoding))
+    add_edits(doc, mojibake_edits(doc.text))
     add_edits(doc, ftfy_edits(doc.text))
     segment(doc)
     label_languages(doc, config)

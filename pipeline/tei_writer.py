@@ -17,7 +17,7 @@ from .config import PipelineConfig
 from .language import LANGUAGE_NAMES
 from .model import Block, Document, Edit
 from .tei import TEI_NS, XML_ID, XML_LANG, char_id, tei
-from .textfix import XML_ILLEGAL
+from .textfix import XML_ILLEGAL, undecodable_byte
 
 FW_TYPES = {"running-head": "header", "page-number": "pageNum", "catalogue-number": "catalogue"}
 STRUCTURAL = {
@@ -240,7 +240,10 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
         char_decl = _sub(encoding_desc, "charDecl")
         for ch in illegal:
             char = _sub(char_decl, "char", **{XML_ID: char_id(ch)})
-            _sub(char, "charName", unicodedata.name(ch, f"CONTROL CHARACTER U+{ord(ch):04X}"))
+            byte = undecodable_byte(ch)
+            name = f"UNDECODABLE BYTE 0x{byte:02X}" if byte is not None else unicodedata.name(
+                ch, f"CONTROL CHARACTER U+{ord(ch):04X}")
+            _sub(char, "charName", name)
             _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
 
 

@@ -27,16 +27,30 @@ SCHOLARLY_FTFY = ftfy.TextFixerConfig(
 )
 
 
-def illegal_character_edits(text: str) -> list[Edit]:
-    """Each character XML 1.0 cannot carry becomes an edit; the edition keeps it as ``<g>``."""
+def undecodable_byte(ch: str) -> int | None:
+    """The raw byte a lone surrogate stands for (Python's ``surrogateescape``), or None."""
+    code = ord(ch)
+    return code - 0xDC00 if 0xDC80 <= code <= 0xDCFF else None
+
+
+def describe_illegal(ch: str, encoding: str | None = None) -> str:
+    byte = undecodable_byte(ch)
+    if byte is not None:
+        return f"byte 0x{byte:02X} is not valid {encoding or 'in the source encoding'}; shown as U+FFFD"
+    return f"U+{ord(ch):04X} cannot appear in XML 1.0; removed from the reading text"
+
+
+def illegal_character_edits(text: str, encoding: str | None = None) -> list[Edit]:
+    """Each character XML 1.0 cannot carry becomes an edit; the edition keeps it as ``<g>``.
+    Undecodable bytes (kept as lone surrogates at decoding) read as U+FFFD."""
     return [
         Edit(
             start=m.start(),
             end=m.end(),
             kind="illegal-character",
             original=m.group(),
-            replacement="",
-            reason=f"U+{ord(m.group()):04X} cannot appear in XML 1.0; removed from the reading text",
+            replacement="\ufffd" if undecodable_byte(m.group()) is not None else "",
+            reason=describe_illegal(m.group(), encoding),
             stage="ingest",
         )
         for m in XML_ILLEGAL.finditer(text)
@@ -52,12 +66,17 @@ def ftfy_edits(text: str) -> list[Edit]:
             fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
             if fixed != line:
                 steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
-                edits.extend(_diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}"))
+                edits.extend(diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}", 0.9, "ingest"))
         offset += len(line) + 1
     return edits
 
 
-def _diff_edits(before: str, after: str, offset: int, reason: str) -> list[Edit]:
+def diff_edits(before: str, after: str, offset: int, reason: str, confidence: float, stage: str) -> list[Edit]:
+    """The smallest replaced spans that turn ``before`` into ``after``, as corrections.
+
+    An insertion has no source span to live on: it joins the neighbouring replacement."""
+    if not before:
+        return []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     return [
         Edit(
@@ -67,9 +86,25 @@ def _diff_edits(before: str, after: str, offset: int, reason: str) -> list[Edit]
             original=before[i1:i2],
             replacement=after[j1:j2],
             reason=reason,
-            confidence=0.9,
-            stage="ingest",
+            confidence=confidence,
+            stage=stage,
         )
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal" and i2 > i1  # an insertion without source span has nowhere to live
+        for i1, i2, j1, j2 in _merge_insertions(matcher.get_opcodes())
     ]
+
+
+def _merge_insertions(opcodes) -> list[tuple[int, int, int, int]]:
+    """Changed spans (i1, i2, j1, j2); a pure insertion takes a neighbouring character along."""
+    spans: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        if spans and spans[-1][1] == i1:  # touches the previous change: extend it
+            spans[-1][1], spans[-1][3] = i2, j2
+        elif i2 > i1:  # replace or delete
+            spans.append([i1, i2, j1, j2])
+        elif i1 > 0:  # insertion after an unchanged character
+            spans.append([i1 - 1, i1, j1 - 1, j2])
+        else:  # insertion at the very start: the first character comes along
+            spans.append([0, 1, 0, j2 + 1])
+    return [tuple(span) for span in spans]

@@ -31,10 +31,10 @@ def test_newlines_are_normalized(config):
     assert doc.text == TEXT
 
 
-def test_invalid_utf8_is_an_error_naming_the_file_and_the_byte(config):
+def test_a_truncated_utf16_file_is_an_error_naming_the_file(config):
     with pytest.raises(DocumentError) as caught:
-        build_document("蘇聯".encode("big5") + b" text", "old-library.txt", config)
-    assert "old-library.txt" in str(caught.value)
+        build_document(codecs.BOM_UTF16_LE + "蘇聯".encode("utf-16-le") + b"\x41", "cut.txt", config)
+    assert "cut.txt" in str(caught.value)
     assert re.search(r"byte \d+", str(caught.value))
 
 

@@ -1,0 +1,162 @@
+"""How plausible a decoded text is as human writing: the judge between candidate decodings.
+
+Which characters are *common* is read from the legacy encodings themselves: each national
+standard put its most frequent characters in a first level (GB 2312 level 1: 3,755 hanzi;
+Big5 "frequently used": 5,401; JIS X 0208 level 1: 2,965 kanji; KS X 1001: 2,350 hangul).
+A wrong decoding of CJK bytes lands mostly outside those sets, or mixes scripts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+
+import ftfy.badness
+
+
+def _decode_range(encoding: str, leads: range, trails: list[int]) -> set[str]:
+    chars = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                chars.add(bytes((lead, trail)).decode(encoding))
+            except UnicodeDecodeError:
+                pass
+    return {c for c in chars if len(c) == 1}
+
+
+_ROW_TRAILS = list(range(0xA1, 0xFF))
+_BIG5_TRAILS = list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))
+_SJIS_TRAILS = list(range(0x40, 0x7F)) + list(range(0x80, 0xFD))
+
+
+def _han(chars: set[str]) -> frozenset[str]:
+    return frozenset(c for c in chars if "CJK" in unicodedata.name(c, ""))
+
+
+@functools.cache
+def han_levels() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Per writing system: (first-level Han characters, all Han characters of its standard)."""
+    return {
+        "zh-Hans": (_han(_decode_range("gb2312", range(0xB0, 0xD8), _ROW_TRAILS)),
+                    _han(_decode_range("gb2312", range(0xB0, 0xF8), _ROW_TRAILS))),
+        "zh-Hant": (_han(_decode_range("big5", range(0xA4, 0xC7), _BIG5_TRAILS)),
+                    _han(_decode_range("big5", range(0xA4, 0xFA), _BIG5_TRAILS))),
+        "ja": (_han(_decode_range("shift_jis", range(0x88, 0x99), _SJIS_TRAILS)),
+               _han(_decode_range("shift_jis", list(range(0x88, 0xA0)) + list(range(0xE0, 0xEB)), _SJIS_TRAILS))),
+    }
+
+
+@functools.cache
+def common_han() -> frozenset[str]:
+    """First-level Han characters of the Chinese standards (simplified and traditional)."""
+    levels = han_levels()
+    return levels["zh-Hans"][0] | levels["zh-Hant"][0]
+
+
+@functools.cache
+def common_hangul() -> frozenset[str]:
+    return frozenset(_decode_range("euc-kr", range(0xB0, 0xC9), _ROW_TRAILS))
+
+
+def _is_kana(code: int) -> bool:
+    return 0x3041 <= code <= 0x30FA or code in (0x30FC, 0x30FD, 0x30FE)
+
+
+def _is_han(ch: str) -> bool:
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF or 0xF900 <= code <= 0xFAFF
+
+
+def neutral_score(ch: str) -> tuple[float, str | None]:
+    """(plausibility 0..1, script family) of a non-ASCII character that is not kana, hangul or Han."""
+    code = ord(ch)
+    if 0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E or 0xFF61 <= code <= 0xFF64:
+        return 0.9, None  # CJK and full-width punctuation
+    if 0x2010 <= code <= 0x2027 or code in (0x00A0, 0x00AB, 0x00BB, 0x00B7, 0x2030, 0x2116):
+        return 0.9, None  # general punctuation: dashes, curly quotes, ellipsis, no-break space
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Co", "Cs", "Cn") or code == 0xFFFD:
+        return 0.0, None
+    if category.startswith("L"):
+        name = unicodedata.name(ch, "")
+        if name.startswith("LATIN") and code < 0x250:
+            return 0.8, "latin"
+        if name.startswith(("CYRILLIC", "GREEK")):
+            return 0.8, name.split()[0].lower()
+        return 0.3, "other"
+    return 0.15, None  # symbols that text rarely uses
+
+
+def _cjk_score(ch: str, system: str) -> float:
+    """Plausibility of a kana, hangul or Han character in text of writing ``system``."""
+    code = ord(ch)
+    if _is_kana(code):
+        return 1.0 if system == "ja" else 0.2
+    if 0xAC00 <= code <= 0xD7AF:
+        return (1.0 if ch in common_hangul() else 0.5) if system == "ko" else 0.1
+    first, known = han_levels().get(system, (frozenset(), frozenset()))
+    return 1.0 if ch in first else 0.5 if ch in known else 0.1
+
+
+_SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_CJK_INSIDE_LATIN_WORD = re.compile(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])")
+
+
+def plausibility(text: str) -> float:
+    """0..1: how much ``text`` reads like writing, judged on its non-ASCII characters.
+
+    Each writing system (simplified and traditional Chinese, Japanese, Korean, alphabets)
+    is tried as a hypothesis and the best one counts: real text is consistent with one of
+    them, a wrong decoding mixes common and rare characters of all of them. ftfy's count
+    of mojibake-looking sequences is subtracted.
+    """
+    counts = Counter(text)
+    neutral_sum = 0.0
+    cjk: dict[str, int] = {}
+    families: Counter[str] = Counter()
+    total = ascii_letters = controls = 0
+    for ch, n in counts.items():
+        if ch < "\x80":
+            if ch < " " and ch not in "\t\n\r\x0c":
+                controls += n
+            elif ch.isalpha():
+                ascii_letters += n
+            continue
+        total += n
+        code = ord(ch)
+        if _is_kana(code) or 0xAC00 <= code <= 0xD7AF or _is_han(ch):
+            cjk[ch] = n
+            families["cjk"] += n
+        else:
+            score, family = neutral_score(ch)
+            neutral_sum += score * n
+            if family:
+                families[family] += n
+    control_penalty = 5 * controls / max(1, len(text))  # a few stray controls: salvageable text
+    if total == 0:
+        return max(0.0, 1.0 - control_penalty)
+    cjk_best = 0.0
+    if cjk:
+        # Chinese and Japanese do not put spaces between words; Korean does. Korean read as
+        # GBK gives common hanzi too, but separated by spaces.
+        spaced = len(_SPACED_HAN.findall(text))
+        cjk_best = max(sum(_cjk_score(ch, s) * n for ch, n in cjk.items()) - (0 if s == "ko" else spaced)
+                       for s in ("zh-Hans", "zh-Hant", "ja", "ko"))
+        # No writing system puts one CJK character inside a Latin word ("gar챌on"): that is
+        # what UTF-8 accented letters look like through an East Asian codec.
+        cjk_best -= 2 * len(_CJK_INSIDE_LATIN_WORD.findall(text))
+    score = (neutral_sum + cjk_best) / total
+    lettered = sum(families.values())
+    if lettered:
+        score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
+    score -= ftfy.badness.badness(text) / total + control_penalty
+    if families and families.most_common(1)[0][0] == "latin":
+        # In European writing accented letters are a minority inside ASCII words; a dense
+        # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
+        density = families["latin"] / (families["latin"] + ascii_letters)
+        if density > 0.25:
+            score *= 0.25 / density
+    return max(0.0, score)

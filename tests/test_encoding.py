@@ -1,0 +1,140 @@
+"""Encodings and mojibake: every supported encoding read right, damage kept as edits."""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+
+import pytest
+from lxml import etree
+
+from pipeline.edits import reading_text
+from pipeline.encoding import decode
+from pipeline.mojibake import mojibake_edits
+from pipeline.process import build_document, build_edition
+from pipeline.tei_reader import rebuild_source, without_whitespace
+from tests.conftest import SEEDS, parse
+
+TEXTS = {
+    "zh-Hant": "蘇聯外交政策史論。外交是內政的延長，不同的政治經濟結構，可以產生不同的外交政策。",
+    "zh-Hans": "论苏联外交政策的特点。外交政策决定于经济制度，一个国家的外交政策归根到底是由它的经济制度决定的。",
+    "ja": "日本語の文章です。この文書は東京の図書館で見つかりました。",
+    "ko": "이 문서는 서울의 도서관에서 발견되었습니다. 한국어로 쓰여 있습니다.",
+    "en": "The “new look” since Stalin’s death — a reaffirmation… of principles.",
+    "fr": "Le garçon a mangé une crème brûlée près de la fenêtre, à Genève.",
+    "de": "Die Außenpolitik der Sowjetunion wurde für Jahrzehnte geprägt.",
+}
+ENCODINGS = {
+    "zh-Hant": ["utf-8", "big5", "big5hkscs", "gb18030", "utf-16-le", "utf-16-be"],
+    "zh-Hans": ["utf-8", "gb2312", "gbk", "gb18030", "utf-16-le", "utf-16-be"],
+    "ja": ["utf-8", "shift_jis", "utf-16-le"],
+    "ko": ["utf-8", "euc-kr", "utf-16-be"],
+    "en": ["utf-8", "cp1252", "gb18030", "utf-16-le"],
+    "fr": ["utf-8", "cp1252", "latin-1", "utf-16-be"],
+    "de": ["utf-8", "cp1252", "latin-1"],
+}
+CASES = [(lang, enc) for lang, encs in ENCODINGS.items() for enc in encs]
+
+
+@pytest.mark.parametrize("lang,encoding", CASES)
+def test_each_encoding_is_read_right(lang, encoding):
+    text, guess = decode(TEXTS[lang].encode(encoding), "sample.txt")
+    assert text == TEXTS[lang]
+    assert guess.confidence > 0.5
+
+
+def _text_element(xml: bytes) -> bytes:
+    return etree.tostring(parse(xml).getroot().find("{*}text"))
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+SEED_ENCODINGS = [(seed, enc) for seed in SEEDS
+                  for enc in ["utf-8-sig", "utf-16", "gb18030", "big5hkscs", "cp1252"]
+                  if _encodable(seed.read_text(encoding="utf-8"), enc)]
+
+
+@pytest.mark.parametrize("seed,encoding", SEED_ENCODINGS, ids=[f"{s.name[:3]}-{e}" for s, e in SEED_ENCODINGS])
+def test_seeds_reencoded_give_the_same_edition_text(seed_editions, config, seed, encoding):
+    text = seed.read_text(encoding="utf-8")
+    edition = build_edition(text.encode(encoding), seed.name, config)
+    assert edition.errors == []
+    assert _text_element(edition.xml) == _text_element(seed_editions[seed.name][1].xml)
+
+
+def test_every_seed_is_reencodable_in_at_least_one_legacy_encoding():
+    legacy = {seed for seed, enc in SEED_ENCODINGS if enc in ("gb18030", "big5hkscs", "cp1252")}
+    assert len(legacy) == 5
+
+
+def test_a_few_invalid_bytes_are_kept_as_recorded_edits(config):
+    good = "外交是內政的延長，不同的政治經濟結構。\n" * 30
+    data = good.encode() + b"\xff\xfe broken \x9f end.\n" + good.encode()
+    edition = build_edition(data, "damaged.txt", config)
+    assert edition.errors == []
+    assert edition.document.source.encoding.encoding == "utf-8"
+    damaged = [e for e in edition.document.edits if e.kind == "illegal-character"]
+    assert [e.replacement for e in damaged] == ["\ufffd"] * 3
+    assert "byte 0xFF is not valid utf-8" in damaged[0].reason
+    rebuilt = rebuild_source(parse(edition.xml))
+    assert rebuilt.count("\udcff") == 1 and "broken" in rebuilt
+    assert without_whitespace(rebuilt) == without_whitespace(data.decode("utf-8", "surrogateescape"))
+
+
+MOJIBAKE = [
+    ("UTF-8 read as GBK", TEXTS["zh-Hans"], "utf-8", "gb18030"),
+    ("UTF-8 read as GBK", TEXTS["zh-Hant"], "utf-8", "gb18030"),
+    ("UTF-8 read as GBK", TEXTS["zh-Hans"], "utf-8", "gbk"),
+    ("Big5 read as GBK", TEXTS["zh-Hant"], "big5", "gbk"),
+    ("GBK read as Big5", TEXTS["zh-Hans"], "gbk", "big5hkscs"),
+]
+
+
+@pytest.mark.parametrize("kind,original,really,misread", MOJIBAKE)
+def test_chinese_mojibake_is_repaired_and_recorded(config, kind, original, really, misread):
+    """Misread with errors='replace' as editors do: where the misreading lost bytes, the
+    repair shows U+FFFD; everything else comes back exactly."""
+    try:
+        broken, lossless = original.encode(really).decode(misread), True
+    except UnicodeDecodeError:
+        broken, lossless = original.encode(really).decode(misread, errors="replace"), False
+    data = ("Title line\n\n" + broken + "\n").encode("utf-8")
+    doc = build_document(data, "moji.txt", config)
+    corrections = [e for e in doc.edits if e.kind == "correction"]
+    assert corrections and all(kind in e.reason for e in corrections)
+    block = doc.blocks[-1]
+    repaired = reading_text(doc, block.start, block.end)
+    recovered = difflib.SequenceMatcher(a=repaired, b=original, autojunk=False).ratio()
+    if lossless:
+        assert repaired == original
+    elif kind == "Big5 read as GBK":
+        # Python's GBK decoder drops one byte per bad pair and loses step: only part comes back.
+        assert recovered >= 0.5
+    else:
+        assert recovered >= 0.75
+    assert block.lang.startswith("zh")
+    edition = build_edition(data, "moji.txt", config)
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(data.decode())
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.name[:3] for s in SEEDS])
+def test_clean_seeds_have_no_mojibake_repairs(seed):
+    assert mojibake_edits(seed.read_text(encoding="utf-8")) == []
+
+
+def test_utf16_without_bom_is_detected():
+    text = "Foreign relations of the Soviet Union.\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        decoded, guess = decode(text.encode(encoding), "x.txt")
+        assert decoded == text and guess.encoding == encoding and not guess.bom
+
+
+def test_bom_is_recorded(config):
+    doc = build_document(codecs.BOM_UTF8 + "蘇聯".encode(), "bom.txt", config)
+    assert doc.source.encoding.bom and doc.text == "蘇聯"
