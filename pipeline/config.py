@@ -12,10 +12,15 @@ from . import __version__
 class PipelineConfig(BaseModel):
     max_document_bytes: int = 100 * 1024 * 1024
     langdetect_seed: int = 0
-    # Blocks shorter than this (in letters) take the language of their context.
-    min_letters_for_language: int = 80
-    # …and below this langdetect probability a block also takes its context's language.
+    # Language identification (see pipeline/language.py): blocks with at least
+    # long_block_letters letters and this langdetect probability speak for themselves;
+    # blocks from min_letters_for_language letters keep langdetect's answer when it agrees
+    # with their context, or when it reaches switch_language_probability; shorter blocks
+    # take their context's language.
+    long_block_letters: int = 150
+    min_letters_for_language: int = 30
     min_language_probability: float = 0.9
+    switch_language_probability: float = 0.99
 
     def fingerprint(self) -> str:
         """Hash of the configuration and pipeline version: part of every cache key."""

@@ -130,7 +130,8 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
                             "convert it to UTF-8, or report its encoding so it can be added")
     best = ranked[0]
     multibyte = not _sample(data).isascii()
-    utf8 = next((c for c in ranked if c.decoder == "utf-8" and c.invalid == 0 and multibyte), None)
+    utf8 = next((c for c in ranked if c.decoder == "utf-8" and c.invalid == 0 and multibyte
+                 and "\x00" not in c.text), None)  # NULs in "UTF-8": UTF-16 without a mark
     if utf8 is not None:
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's.

@@ -9,6 +9,7 @@ languages that share an alphabet, and only among languages written in that alpha
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 import unicodedata
 from collections import Counter
 
@@ -59,8 +60,18 @@ def _detector_factory() -> DetectorFactory:
     return factory
 
 
-def _langdetect(text: str, allowed: frozenset[str], seed: int, min_probability: float) -> str | None:
-    """langdetect's best language among ``allowed``, if it is sure enough of it.
+@dataclass(frozen=True)
+class Judgement:
+    """What a block's own characters say about its language."""
+
+    tag: str | None  # a CJK tag, or langdetect's best guess among the script's languages
+    probability: float  # 1.0 for CJK (decided by script), langdetect's otherwise
+    letters: int
+    script: str | None
+
+
+def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | None, float]:
+    """langdetect's best language among ``allowed`` and its probability.
 
     Lower-cased first: langdetect's profiles are lower-case, and all-capitals headings
     ("CONFIDENTIAL") otherwise come out as German or Dutch.
@@ -72,11 +83,11 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int, min_probability: 
     try:
         candidates = detector.get_probabilities()
     except LangDetectException:
-        return None
+        return None, 0.0
     for candidate in candidates:
         if candidate.lang in allowed:
-            return candidate.lang if candidate.prob >= min_probability else None
-    return None
+            return candidate.lang, candidate.prob
+    return None, 0.0
 
 
 def dominant_script(text: str) -> str | None:
@@ -84,39 +95,59 @@ def dominant_script(text: str) -> str | None:
     return scripts.most_common(1)[0][0] if scripts else None
 
 
-def block_language(text: str, config: PipelineConfig) -> str | None:
-    """The BCP 47 tag of ``text``, or None when it is too short to judge by itself.
-
-    Chinese with no script evidence gets plain ``zh`` (the document fills in the script).
-    """
+def judge(text: str, config: PipelineConfig) -> Judgement:
+    """Chinese (with ``zh`` when its script is undecided), Japanese and Korean from the
+    characters; other scripts by seeded langdetect among the languages of that script."""
     scripts = Counter(s for s in map(letter_script, text) if s)
     letters = sum(scripts.values())
     if letters == 0:
-        return None
+        return Judgement(None, 0.0, 0, None)
     dominant = scripts.most_common(1)[0][0]
     if scripts["kana"] >= 0.1 * letters:
-        return "ja"
+        return Judgement("ja", 1.0, letters, "han")
     if dominant == "hangul":
-        return "ko"
+        return Judgement("ko", 1.0, letters, dominant)
     if dominant == "han":
         script = chinese_script(*script_evidence(text))
-        return "zh" if script in (None, "mixed") else f"zh-{script}"
+        return Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0, letters, dominant)
     if letters < config.min_letters_for_language:
-        return None
+        return Judgement(None, 0.0, letters, dominant)
     allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
         dominant, frozenset({"el", "ar", "fa", "ur", "he"}))
-    return _langdetect(text, allowed, config.langdetect_seed, config.min_language_probability)
+    tag, probability = _langdetect(text, allowed, config.langdetect_seed)
+    return Judgement(tag, probability, letters, dominant)
+
+
+def block_language(text: str, config: PipelineConfig) -> str | None:
+    """The language of ``text`` judged alone, or None when its evidence is too weak."""
+    judgement = judge(text, config)
+    return judgement.tag if judgement.probability >= config.min_language_probability else None
 
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:
-    """Set ``lang`` on every block, the document's main language and its language usage."""
+    """Set ``lang`` on every block, the document's main language and its language usage.
+
+    Long blocks speak for themselves. A shorter block keeps langdetect's answer when that
+    is the language around it, and switches language only on near-certain evidence;
+    otherwise it takes its context's language (headings, short lines, names).
+    """
     texts = [reading_text(doc, b.start, b.end) for b in doc.blocks]
-    labels = [block_language(text, config) for text in texts]
+    judgements = [judge(text, config) for text in texts]
+    scripts = [j.script for j in judgements]
+    labels = [j.tag if j.probability >= 1.0 or (j.letters >= config.long_block_letters
+                                                and j.probability >= config.min_language_probability)
+              else None for j in judgements]
+    # A heading belongs to what it heads: only a long one speaks for itself.
+    candidates = [j if block.kind != "head" else Judgement(None, 0.0, j.letters, j.script)
+                  for block, j in zip(doc.blocks, judgements)]
+    _accept_short_blocks(candidates, labels, config)
+
     chinese_text = "".join(text for text, tag in zip(texts, labels) if tag and tag.startswith("zh"))
     document_script = chinese_script(*script_evidence(chinese_text))
     chinese_default = f"zh-{document_script}" if document_script in ("Hans", "Hant") else "zh"
     labels = [chinese_default if tag == "zh" else tag for tag in labels]
-    _fill_from_context(labels, [dominant_script(text) for text in texts])
+    _judge_scripts_without_evidence(texts, labels, scripts, config)
+    _fill_from_context(labels, scripts)
     fallback = "und"
     for block, tag in zip(doc.blocks, labels):
         block.lang = tag or fallback
@@ -126,6 +157,53 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
         sizes[block.lang] += sum(not ch.isspace() for ch in doc.text[block.start:block.end])
     doc.lang = sizes.most_common(1)[0][0] if sizes else fallback
     doc.languages = usage_percentages(sizes)
+
+
+def _accept_short_blocks(judgements: list[Judgement], labels: list[str | None], config: PipelineConfig) -> None:
+    """Blocks with a guess but not the evidence of a long block: accept the guess when it is the
+    language of a same-script neighbour or of the script's majority, or when it is near certain."""
+    majority: dict[str | None, Counter[str]] = {}
+    for judgement, tag in zip(judgements, labels):
+        if tag:
+            majority.setdefault(judgement.script, Counter())[tag] += judgement.letters
+    previous = _nearest_labels(labels, [j.script for j in judgements], reverse=False)
+    following = _nearest_labels(labels, [j.script for j in judgements], reverse=True)
+    for i, judgement in enumerate(judgements):
+        if labels[i] is not None or judgement.tag is None:
+            continue
+        context = {previous[i], following[i]}
+        if judgement.script in majority:
+            context.add(majority[judgement.script].most_common(1)[0][0])
+        if judgement.tag in context or judgement.probability >= config.switch_language_probability:
+            labels[i] = judgement.tag
+
+
+def _nearest_labels(labels: list[str | None], scripts: list[str | None], reverse: bool) -> list[str | None]:
+    """For each block, the label of the nearest labelled block of the same script before it
+    (or after it, with ``reverse``)."""
+    nearest: list[str | None] = [None] * len(labels)
+    seen: dict[str | None, str] = {}
+    order = range(len(labels) - 1, -1, -1) if reverse else range(len(labels))
+    for i in order:
+        nearest[i] = seen.get(scripts[i])
+        if labels[i] is not None:
+            seen[scripts[i]] = labels[i]
+    return nearest
+
+
+def _judge_scripts_without_evidence(texts: list[str], labels: list[str | None],
+                                    scripts: list[str | None], config: PipelineConfig) -> None:
+    """Where no block of a script could be judged alone (a short document, a few lines of
+    Russian), the blocks of that script are judged together, as the best evidence there is —
+    if there are enough letters to judge at all (a catalogue number is not a language)."""
+    for script in sorted({s for s in scripts if s}):
+        members = [i for i, s in enumerate(scripts) if s == script]
+        if any(labels[i] is not None for i in members):
+            continue
+        judgement = judge("\n".join(texts[i] for i in members), config)
+        if judgement.letters >= config.min_letters_for_language:
+            for i in members:
+                labels[i] = judgement.tag
 
 
 def _fill_from_context(labels: list[str | None], scripts: list[str | None]) -> None:

@@ -102,7 +102,17 @@ def _cjk_score(ch: str, system: str) -> float:
 
 
 _SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-_CJK_INSIDE_LATIN_WORD = re.compile(r"(?<=[A-Za-z])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?=[A-Za-z])")
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_LONE_CJK = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
+
+
+def _lone_cjk_touching_latin(text: str) -> int:
+    count = 0
+    for match in _LONE_CJK.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        count += before.isascii() and before.isalpha() or after.isascii() and after.isalpha()
+    return count
 
 
 def plausibility(text: str) -> float:
@@ -145,9 +155,9 @@ def plausibility(text: str) -> float:
         spaced = len(_SPACED_HAN.findall(text))
         cjk_best = max(sum(_cjk_score(ch, s) * n for ch, n in cjk.items()) - (0 if s == "ko" else spaced)
                        for s in ("zh-Hans", "zh-Hant", "ja", "ko"))
-        # No writing system puts one CJK character inside a Latin word ("gar챌on"): that is
-        # what UTF-8 accented letters look like through an East Asian codec.
-        cjk_best -= 2 * len(_CJK_INSIDE_LATIN_WORD.findall(text))
+        # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
+        # that is what accented letters or curly quotes look like through an East Asian codec.
+        cjk_best -= 2 * _lone_cjk_touching_latin(text)
     score = (neutral_sum + cjk_best) / total
     lettered = sum(families.values())
     if lettered:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from .config import PipelineConfig
 from .edits import add_edits
-from .encoding import decode, looks_binary
+from .encoding import decode, is_doubtful, looks_binary
 from .errors import DocumentError
 from .language import label_languages
 from .mojibake import mojibake_edits
@@ -32,6 +32,8 @@ class DocumentReport(BaseModel):
     sha256: str | None = None
     encoding: str | None = None
     encoding_confidence: float | None = None
+    encoding_runner_up: str | None = None
+    encoding_doubtful: bool = False
     languages: dict[str, int] = Field(default_factory=dict)
     interventions: dict[str, int] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
@@ -44,7 +46,10 @@ class DocumentReport(BaseModel):
         langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
         edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
         validity = "valid" if self.status == "ok" else "INVALID: " + "; ".join(self.errors[:3])
-        line = f"{self.status.upper():7} {self.file_name}: {self.encoding}, {langs}; {edits}; {validity}"
+        encoding = self.encoding
+        if self.encoding_doubtful:
+            encoding += f" (DOUBTFUL: confidence {self.encoding_confidence:.2f}, runner-up {self.encoding_runner_up})"
+        line = f"{self.status.upper():7} {self.file_name}: {encoding}, {langs}; {edits}; {validity}"
         return line + (" (unchanged)" if self.unchanged else "")
 
 
@@ -105,6 +110,8 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
         report.sha256 = doc.source.sha256
         report.encoding = doc.source.encoding.encoding
         report.encoding_confidence = doc.source.encoding.confidence
+        report.encoding_runner_up = doc.source.encoding.runner_up
+        report.encoding_doubtful = is_doubtful(doc.source.encoding)
         report.languages = {share.tag: share.percent for share in doc.languages}
         report.interventions = doc.edit_counts()
         if edition.errors:

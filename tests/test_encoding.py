@@ -138,3 +138,11 @@ def test_utf16_without_bom_is_detected():
 def test_bom_is_recorded(config):
     doc = build_document(codecs.BOM_UTF8 + "蘇聯".encode(), "bom.txt", config)
     assert doc.source.encoding.bom and doc.text == "蘇聯"
+
+
+def test_an_ambiguous_file_records_a_runner_up_and_a_lower_confidence():
+    text, guess = decode("中文".encode("big5"), "two-chars.txt")
+    assert guess.runner_up is not None and guess.runner_up != guess.encoding
+    assert guess.confidence < 1.0
+    long_text, long_guess = decode(("中文的書籍與檔案。" * 40).encode("big5"), "long.txt")
+    assert long_guess.encoding == "big5" and long_guess.confidence > guess.confidence
