@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -21,6 +22,9 @@ class PipelineConfig(BaseModel):
     min_letters_for_language: int = 30
     min_language_probability: float = 0.9
     switch_language_probability: float = 0.99
+    # Standard that traditional Chinese is regularized to (OpenCC's Taiwan or Hong Kong
+    # variant tables) and that reading editions convert with; "none" leaves variants alone.
+    script_standard: Literal["tw", "hk", "none"] = "tw"
 
     def fingerprint(self) -> str:
         """Hash of the configuration and pipeline version: part of every cache key."""

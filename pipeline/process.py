@@ -14,9 +14,11 @@ from .encoding import decode, is_doubtful, looks_binary
 from .errors import DocumentError
 from .language import label_languages
 from .mojibake import mojibake_edits
+from .scriptnorm import normalize_script
 from .model import Document, SourceInfo
 from .storage import write_atomically
 from .structure import segment
+from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
 from .textfix import ftfy_edits, illegal_character_edits
 from .validate import schema_errors
@@ -28,6 +30,7 @@ class DocumentReport(BaseModel):
     file_name: str
     source_path: str
     edition_path: str | None = None
+    reading_edition_path: str | None = None
     status: str  # "ok", "invalid" (edition not written) or "failed"
     sha256: str | None = None
     encoding: str | None = None
@@ -57,6 +60,9 @@ class Edition(BaseModel):
     document: Document
     xml: bytes
     errors: list[str]
+    reading_lang: str | None = None  # the script of the derived reading edition, if any
+    reading_xml: bytes | None = None
+    reading_errors: list[str] = Field(default_factory=list)
 
 
 def normalize_newlines(text: str) -> str:
@@ -83,17 +89,29 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Docum
     add_edits(doc, ftfy_edits(doc.text))
     segment(doc)
     label_languages(doc, config)
+    normalize_script(doc, config)
     return doc
 
 
 def build_edition(data: bytes, file_name: str, config: PipelineConfig) -> Edition:
     doc = build_document(data, file_name, config)
     tree = build_tei(doc, config)
-    return Edition(document=doc, xml=serialize(tree), errors=schema_errors(tree))
+    edition = Edition(document=doc, xml=serialize(tree), errors=schema_errors(tree))
+    master_name = edition_name(Path(file_name).stem)
+    reading = build_reading_edition(tree, master_name, config)
+    if reading is not None:
+        edition.reading_lang, reading_tree = reading
+        edition.reading_xml = serialize(reading_tree)
+        edition.reading_errors = schema_errors(reading_tree)
+    return edition
+
+
+def edition_name(stem: str, lang: str | None = None) -> str:
+    return f"{stem}.{lang}.tei.xml" if lang else f"{stem}.tei.xml"
 
 
 def edition_path_for(source: Path, output_dir: Path) -> Path:
-    return output_dir / f"{source.stem}.tei.xml"
+    return output_dir / edition_name(source.stem)
 
 
 def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
@@ -114,13 +132,18 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
         report.encoding_doubtful = is_doubtful(doc.source.encoding)
         report.languages = {share.tag: share.percent for share in doc.languages}
         report.interventions = doc.edit_counts()
-        if edition.errors:
+        errors = edition.errors + [f"reading edition: {e}" for e in edition.reading_errors]
+        if errors:
             report.status = "invalid"
-            report.errors = edition.errors
+            report.errors = errors
         else:
             target = edition_path_for(source, output_dir)
             write_atomically(target, edition.xml)
             report.status = "ok"
             report.edition_path = str(target)
+            if edition.reading_xml is not None:
+                reading = output_dir / edition_name(source.stem, edition.reading_lang)
+                write_atomically(reading, edition.reading_xml)
+                report.reading_edition_path = str(reading)
     report.seconds = round(time.perf_counter() - started, 4)
     return report

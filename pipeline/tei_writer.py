@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 
 from lxml import etree
 
@@ -142,7 +143,7 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
         _render_block_content(element, doc, block, edits_by_block[index - 1])
     if not len(body):
         _sub(body, "p")  # an empty source still gives a valid edition
-    _indent(root)
+    indent(root)
     return etree.ElementTree(root)
 
 
@@ -214,14 +215,21 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
     _sub(app, "desc", f"Configuration fingerprint {config.fingerprint()}: {config.model_dump_json()}")
 
     counts = doc.edit_counts()
+    by_stage = Counter((e.stage, e.kind) for e in doc.edits)
     decl = _sub(encoding_desc, "editorialDecl")
     _sub(_sub(decl, "correction", method="markup"), "p",
-         f"Corrections are encoded as choice/sic+corr with the reason in @ana: "
-         f"{counts.get('correction', 0)} character repairs (ftfy, scholarly configuration), "
-         f"{counts.get('illegal-character', 0)} characters XML cannot carry (kept as g).")
+         f"Corrections are encoded as choice/sic+corr with the reason in @ana and the certainty in "
+         f"@cert: {by_stage['mojibake', 'correction']} characters of Chinese mojibake repaired, "
+         f"{by_stage['ingest', 'correction']} character repairs by ftfy (scholarly configuration), "
+         f"{by_stage['script', 'correction']} characters of the other Chinese script corrected, "
+         f"{counts.get('illegal-character', 0)} characters XML cannot carry or bytes that did not decode "
+         "(kept as g, declared in charDecl).")
+    standard = {"tw": "the Taiwan standard (OpenCC TWVariants)", "hk": "the Hong Kong standard (OpenCC HKVariants)",
+                "none": "no standard (variants left as printed)"}[config.script_standard]
     _sub(_sub(decl, "normalization", method="markup"), "p",
-         f"Regularizations are encoded as choice/orig+reg: {counts.get('regularization', 0)}. "
-         "Line ends are normalized to LF; line breaks inside blocks are kept as lb.")
+         f"Chinese variant forms regularized to {standard}, encoded as choice/orig+reg with the original "
+         f"first: {counts.get('regularization', 0)}. Line ends are normalized to LF; line breaks inside "
+         "blocks are kept as lb.")
     _sub(_sub(decl, "hyphenation", eol="none"), "p",
          "End-of-line hyphens are kept as they stand in the source.")
     _sub(_sub(decl, "segmentation"), "p",
@@ -247,7 +255,7 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
             _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
 
 
-def _indent(element: etree._Element, depth: int = 0) -> None:
+def indent(element: etree._Element, depth: int = 0) -> None:
     """Indent structural elements only: whitespace inside text-bearing elements is content."""
     if etree.QName(element).localname not in STRUCTURAL or not len(element):
         return
@@ -255,7 +263,7 @@ def _indent(element: etree._Element, depth: int = 0) -> None:
     if not (element.text or "").strip():
         element.text = pad
     for child in element:
-        _indent(child, depth + 1)
+        indent(child, depth + 1)
         if not (child.tail or "").strip():
             child.tail = pad
     element[-1].tail = "\n" + "  " * depth

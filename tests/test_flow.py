@@ -43,7 +43,8 @@ def test_flow_writes_good_documents_and_reports_bad_ones(prefect_harness, inbox,
     assert reports["controls.txt"].status == "ok"
     assert reports["controls.txt"].interventions == {"illegal-character": 2}
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["002_492f708f3fafdf19.tei.xml", "003_22d16b25c756b627.tei.xml", "controls.tei.xml"]
+    assert written == ["002_492f708f3fafdf19.tei.xml", "002_492f708f3fafdf19.zh-Hans.tei.xml",
+                       "003_22d16b25c756b627.tei.xml", "controls.tei.xml"]
 
 
 def test_unchanged_sources_are_not_rewritten_and_changed_ones_are(prefect_harness, inbox, tmp_path):
@@ -81,7 +82,7 @@ def test_command_line_run_prints_one_line_per_document_and_fails_on_bad_input(in
     assert sum(line.startswith("OK ") for line in lines) == 3
     assert any(line.startswith("FAILED  scan.pdf.txt") for line in lines)
     assert "Traceback" not in result.stdout + result.stderr
-    assert len(list(out.glob("*.tei.xml"))) == 3
+    assert len(list(out.glob("*.tei.xml"))) == 4  # three editions and one reading edition
 
     edition = out / "003_22d16b25c756b627.tei.xml"
     source = subprocess.run([sys.executable, str(ROOT / "flows.py"), "source", str(edition)],

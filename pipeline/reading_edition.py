@@ -1,0 +1,113 @@
+"""A derived reading edition in the other Chinese script, for searching and reading.
+
+Same structure and ``xml:id``s as the master edition; the reading text (everything but
+the source readings ``sic``/``orig``) converted with OpenCC's phrase-level conversion, one
+block at a time so that phrases are converted as phrases. The header points to the master.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from .config import PipelineConfig
+from .language import LANGUAGE_NAMES
+from .scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
+from .tei import XML_LANG, local_name, tei
+from .tei_writer import indent
+
+SOURCE_READINGS = {"sic", "orig"}
+BLOCKS = {"p", "head", "item", "note", "fw"}
+OTHER_SCRIPT = {"zh-Hant": "zh-Hans", "zh-Hans": "zh-Hant"}
+
+
+def reading_script(tree: etree._ElementTree) -> tuple[str, str] | None:
+    """(source tag, target tag) when the edition has Chinese text of one dominant script."""
+    usage = {e.get("ident"): int(e.get("usage")) for e in tree.iter(tei("language"))}
+    chinese = {tag: pct for tag, pct in usage.items() if tag in OTHER_SCRIPT}
+    if not chinese:
+        return None
+    source = max(chinese, key=chinese.get)
+    return source, OTHER_SCRIPT[source]
+
+
+def build_reading_edition(master: etree._ElementTree, master_file_name: str,
+                          config: PipelineConfig) -> tuple[str, etree._ElementTree] | None:
+    """(target script tag, reading edition), or None when the edition has no Chinese text."""
+    scripts = reading_script(master)
+    if scripts is None:
+        return None
+    source, target = scripts
+    opencc_config = (TO_SIMPLIFIED if target == "zh-Hans" else TO_TRADITIONAL)[config.script_standard]
+    tree = copy.deepcopy(master)
+    root = tree.getroot()
+    text = root.find(tei("text"))
+    for element in text.iter():
+        if local_name(element) in BLOCKS and _effective_lang(element) == source:
+            _convert_block(element, converter(opencc_config))
+    for element in root.iter():
+        if element.get(XML_LANG) == source:
+            element.set(XML_LANG, target)
+    _rewrite_header(root, source, target, master_file_name, opencc_config)
+    indent(root)
+    return target, tree
+
+
+def _effective_lang(element: etree._Element) -> str | None:
+    while element is not None:
+        if element.get(XML_LANG):
+            return element.get(XML_LANG)
+        element = element.getparent()
+    return None
+
+
+def _inside_source_reading(element: etree._Element, block: etree._Element) -> bool:
+    while element is not None and element is not block.getparent():
+        if local_name(element) in SOURCE_READINGS:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _convert_block(block: etree._Element, convert) -> None:
+    """Convert the block's reading text as one string (phrases across <lb/> stay phrases),
+    splitting it back onto its text nodes when the conversion keeps the length."""
+    segments = []  # (element, "text" | "tail")
+    for element in block.iter():
+        if element.text and not _inside_source_reading(element, block):
+            segments.append((element, "text"))
+        if element is not block and element.tail and not _inside_source_reading(element.getparent(), block):
+            segments.append((element, "tail"))
+    original = [getattr(el, slot) for el, slot in segments]
+    joined = "".join(original)
+    converted = convert.convert(joined)
+    if len(converted) == len(joined):
+        pieces, position = [], 0
+        for piece in original:
+            pieces.append(converted[position:position + len(piece)])
+            position += len(piece)
+    else:
+        pieces = [convert.convert(piece) for piece in original]
+    for (element, slot), piece in zip(segments, pieces):
+        setattr(element, slot, piece)
+
+
+def _rewrite_header(root: etree._Element, source: str, target: str, master: str, opencc_config: str) -> None:
+    script = "simplified" if target == "zh-Hans" else "traditional"
+    title = root.find(f".//{tei('titleStmt')}/{tei('title')}")
+    title.text = f"{title.text} ({script}-script reading edition)"
+    bibl = root.find(f".//{tei('sourceDesc')}/{tei('bibl')}")
+    etree.SubElement(bibl, tei("relatedItem"), type="master", target=master)
+    normalization = root.find(f".//{tei('normalization')}")
+    paragraph = etree.SubElement(normalization, tei("p"))
+    paragraph.text = (f"Reading edition derived from the master edition {master}: its reading text converted "
+                      f"from {source} to {target} with OpenCC {opencc_config} (phrase level, block by block; "
+                      "OpenCC also folds CJK compatibility ideographs). Source readings (sic, orig) are "
+                      "left as in the master; this edition is for reading and searching, the master for citing.")
+    for language in root.iter(tei("language")):
+        if language.get("ident") == source:
+            language.set("ident", target)
+            language.text = LANGUAGE_NAMES.get(target, target)
+    change = root.find(f".//{tei('revisionDesc')}/{tei('change')}")
+    change.text += f" Reading edition in {target} derived from {master}."
