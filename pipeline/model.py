@@ -22,6 +22,7 @@ EditKind = Literal[
     "catalogue-number",  # <fw type="catalogue">
     "page-break",  # <pb/> (zero-length)
     "garbled",  # <unclear reason="garbled">
+    "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
     "layout",  # source characters that are layout, not text (kept in the edition as such)
 ]
 
@@ -40,7 +41,12 @@ class Edit(BaseModel):
     attrs: dict[str, str] = Field(default_factory=dict)
 
 
-BlockKind = Literal["head", "p", "meta"]
+BlockKind = Literal[
+    "head", "p", "meta",
+    "milestone",  # page furniture between paragraphs: only edits (pb, fw), no element of its own
+    "doc-title", "doc-author",  # the title page
+    "toc-head", "toc-item",  # the table of contents
+]
 
 
 class Block(BaseModel):
@@ -52,6 +58,7 @@ class Block(BaseModel):
     lang: str | None = None
     level: int = 1  # heading depth: 1 opens a top-level div, 2 a div inside it, …
     part: Literal["front", "body", "back"] = "body"
+    attrs: dict[str, str] = Field(default_factory=dict)  # e.g. a contents entry's page number
 
 
 class EncodingGuess(BaseModel):

@@ -17,7 +17,8 @@ from .mojibake import mojibake_edits
 from .scriptnorm import normalize_script
 from .model import Document, SourceInfo
 from .storage import write_atomically
-from .structure import segment
+from .layout import detect_pages, mark_truncation
+from .structure import join_split_headings, segment
 from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
 from .textfix import ftfy_edits, illegal_character_edits
@@ -88,6 +89,9 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Docum
     add_edits(doc, mojibake_edits(doc.text))
     add_edits(doc, ftfy_edits(doc.text))
     segment(doc)
+    join_split_headings(doc)
+    detect_pages(doc)
+    mark_truncation(doc)
     label_languages(doc, config)
     normalize_script(doc, config)
     return doc

@@ -16,6 +16,8 @@ META_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15})?):[ \t]
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 INDENT = re.compile(r"^[ \t\u3000\u00a0]+")
 SENTENCE_END = tuple(".!?;,:。！？；，：、…")
+# What ends a sentence (or a quotation, or a clause a new paragraph may follow).
+TERMINAL = frozenset("。！？；：…」』）)】〕\"”’.!?;:")
 BULLETS = tuple("*•·-–—")
 # Whitespace that is layout. Form feeds and vertical tabs are not: they are page
 # separators in OCR exports and characters XML cannot carry, so they stay inside blocks.
@@ -63,7 +65,8 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
             if current:
                 groups.append(current)
             current = []
-        elif current and line.indented and (not current[-1].indented or _is_short(current[-1])):
+        elif current and line.indented and (not current[-1].indented or _is_short(current[-1])
+                                             or _ends_sentence(current[-1].text)):
             groups.append(current)
             current = [line]
         else:
@@ -71,6 +74,11 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
     if current:
         groups.append(current)
     return groups
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(SPACE)
+    return bool(stripped) and stripped[-1] in TERMINAL
 
 
 def _is_short(line: Line) -> bool:
@@ -85,6 +93,27 @@ def is_heading_shaped(text: str) -> bool:
     if wide > len(text) / 2:
         return len(text) <= 40
     return len(text) <= 120 and len(text.split()) <= 16
+
+
+# A heading that is only a unit number ("第一章", "Chapter 4", "PART II"): its title follows.
+UNIT_ONLY = re.compile(
+    r"^(第[〇零一二三四五六七八九十百千\d]+[章節节回篇部卷編编講讲]|(?i:chapter|part|book|section)\s+[\divxlcdm]+\.?)$")
+UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+(?P<unit>[章節节回篇部卷編编講讲])|^(?P<word>(?i:chapter|part|book|section))\s+[\divxlcdm]+")
+
+
+def join_split_headings(doc: Document) -> None:
+    """A heading that is only a unit number takes the heading-shaped line after it
+    (第一章 / 緒論——…): one heading, its line break kept as lb."""
+    joined: list[Block] = []
+    for block in doc.blocks:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.kind == "head" and block.kind in ("head", "p")
+                and UNIT_ONLY.match(doc.text[previous.start:previous.end])
+                and is_heading_shaped(doc.text[block.start:block.end])):
+            joined[-1] = previous.model_copy(update={"end": block.end})
+        else:
+            joined.append(block)
+    doc.blocks = joined
 
 
 def segment(doc: Document) -> None:

@@ -90,6 +90,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _Text.append(fw, edit.original)
     elif edit.kind == "page-break":
         _sub(parent, "pb", ana=ana, **edit.attrs)
+    elif edit.kind == "truncation":
+        _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "garbled":
         unclear = _sub(parent, "unclear", reason="garbled", cert=_certainty(edit.confidence), ana=ana)
         _Text.append(unclear, edit.original)
@@ -97,13 +99,32 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         raise ValueError(f"no TEI rendering for edit kind {edit.kind!r}")
 
 
+PAGE_FURNITURE = {"page-break", "running-head", "page-number", "catalogue-number"}
+
+
 def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit]) -> None:
+    """The block's text with its edits; the whitespace around page furniture is where the
+    page turned (blank lines, not line breaks of the text) and is not kept as lb."""
     position = block.start
+    previous: Edit | None = None
     for edit in edits:
-        _Text.append(element, doc.text[position:edit.start])
+        between = doc.text[position:edit.start]
+        if edit.kind in PAGE_FURNITURE:
+            between = between.rstrip()
+        if previous is not None and previous.kind in PAGE_FURNITURE:
+            between = between.lstrip()
+        _Text.append(element, between)
         _render_edit(element, edit)
-        position = edit.end
-    _Text.append(element, doc.text[position:block.end])
+        position, previous = edit.end, edit
+    rest = doc.text[position:block.end]
+    _Text.append(element, rest.lstrip() if previous is not None and previous.kind in PAGE_FURNITURE else rest)
+
+
+def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:
+    for edit in edits:
+        _render_edit(container, edit)
+        if len(container):
+            container[-1].tail = None
 
 
 class _BodyBuilder:
@@ -136,6 +157,9 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
     builder = _BodyBuilder(body)
     for index, block in enumerate(doc.blocks, start=1):
         container = front if block.part == "front" else builder.container_for(block)
+        if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
+            _render_milestones(container, edits_by_block[index - 1])
+            continue
         element = _sub(container, "p" if block.kind == "meta" else block.kind)
         element.set(XML_ID, f"b{index}")
         if block.lang and block.lang != doc.lang:

@@ -1,0 +1,216 @@
+"""Pages: running heads, page numbers, catalogue numbers and page breaks, from the
+document's own evidence (repetition, position between the halves of a cut paragraph,
+shape of the line), never from the words of one book.
+
+A scan without page markers still shows its pages: where a page ends, the OCR emits the
+page's furniture (running heads, a page number, a library stamp) as short lines of their
+own, often in the middle of a sentence; where the furniture was dropped, only the cut is
+left: a paragraph that stops mid-sentence and goes on after a blank line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from .edits import add_edits
+from .model import Block, Document, Edit
+from .numerals import NUMERAL, numeral_value
+from .structure import SPACE, is_heading_shaped
+from .structure import _ends_sentence as ends_sentence
+
+PAGE_NUMBER_LINE = re.compile(
+    rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
+CATALOGUE_LINE = re.compile(r"^[A-Z][A-Za-z]{0,4}\s?\d[\w.\-/: ]*$")
+RUNNING_HEAD_MIN_REPEATS = 3  # standalone occurrences that make a line a running head by itself
+SIMILAR_HEADS = 0.9  # difflib ratio of two keys for "the same running head" (OCR variance)
+
+
+def text_key(text: str) -> str:
+    """A line reduced to its letters: no spaces, digits, punctuation or symbols, so that the
+    same running head matches across pages whatever its page number."""
+    return "".join(ch for ch in text if not ch.isspace() and not ch.isdigit()
+                   and unicodedata.category(ch)[0] not in "PSZ")
+
+
+def is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER_LINE.match(text))
+
+
+def is_catalogue_number(text: str) -> bool:
+    """Library shelf marks stamped on the page: a capital, digits, separators (CWT326/09,
+    K 3025.4 / 188); no East Asian characters, no lowercase words."""
+    text = text.strip(SPACE)
+    if not 4 <= len(text) <= 30 or any(ord(ch) > 0x2E80 for ch in text):
+        return False
+    return (bool(CATALOGUE_LINE.match(text)) and sum(ch.isdigit() for ch in text) >= 2
+            and any(ch in "/.-:" for ch in text) and not re.search(r"[a-z]{3,}", text))
+
+
+def _standalone(doc: Document, block: Block) -> bool:
+    text = doc.text[block.start:block.end]
+    return block.part == "body" and block.kind in ("head", "p") and "\n" not in text and (
+        is_heading_shaped(text) or is_page_number(text) or is_catalogue_number(text))
+
+
+def _classify(doc: Document) -> dict[int, str]:
+    """Block index → furniture kind, for the blocks the evidence makes page furniture."""
+    blocks, text = doc.blocks, doc.text
+    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)]
+    kinds: dict[int, str] = {}
+    for i in standalone:
+        line = text[blocks[i].start:blocks[i].end]
+        if is_page_number(line):
+            kinds[i] = "page-number"
+        elif is_catalogue_number(line):
+            kinds[i] = "catalogue-number"
+    # Short lines and headings (a heading split over two lines included): a running head
+    # repeats one of them.
+    heads = sorted({i for i in standalone if i not in kinds} | {i for i, b in enumerate(blocks) if b.kind == "head"})
+    heads = [i for i in heads if text_key(text[blocks[i].start:blocks[i].end])]
+    groups: list[list[int]] = []  # occurrences of the same line, fuzzily
+    keys: list[str] = []
+    for i in heads:
+        key = text_key(text[blocks[i].start:blocks[i].end])
+        for g, other in enumerate(keys):
+            if key == other or (min(len(key), len(other)) >= 6
+                                and difflib.SequenceMatcher(a=key, b=other).ratio() >= SIMILAR_HEADS):
+                groups[g].append(i)
+                break
+        else:
+            keys.append(key)
+            groups.append([i])
+    for occurrences in groups:
+        standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i])]
+        if len(standalone_ones) >= RUNNING_HEAD_MIN_REPEATS:
+            for i in standalone_ones:
+                kinds[i] = "running-head"
+        else:
+            # The first is the heading itself; a repeat is a running head when it stands
+            # where a page turns: in a cut paragraph, or beside other furniture.
+            for later in occurrences[1:]:
+                if later in standalone_ones and _at_page_turn(doc, later, kinds):
+                    kinds[later] = "running-head"
+    return kinds
+
+
+def _at_page_turn(doc: Document, index: int, kinds: dict[int, str]) -> bool:
+    """Whether a short line stands where a page turns: among the short lines between the
+    halves of a cut paragraph, or next to other furniture."""
+    if {index - 1, index + 1} & set(kinds):
+        return True
+    before = index - 1
+    while before >= 0 and _standalone(doc, doc.blocks[before]):
+        before -= 1
+    if before < 0:
+        return False
+    previous = doc.blocks[before]
+    return previous.kind == "p" and not ends_sentence(doc.text[previous.start:previous.end])
+
+
+def detect_pages(doc: Document) -> None:
+    """Turn page furniture into ``fw`` edits, page boundaries into ``pb`` edits, and join the
+    halves of paragraphs cut by a page boundary into one block."""
+    kinds = _classify(doc)
+    blocks, text = doc.blocks, doc.text
+    edits: list[Edit] = []
+    result: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if i not in kinds:
+            result.append(blocks[i])
+            i += 1
+            continue
+        cluster = []
+        while i < len(blocks) and i in kinds:
+            cluster.append(i)
+            i += 1
+        edits += _furniture_edits(doc, cluster, kinds)
+        start, end = blocks[cluster[0]].start, blocks[cluster[-1]].end
+        previous = result[-1] if result else None
+        following = blocks[i] if i < len(blocks) else None
+        if previous and following and _continues(doc, previous, following):
+            result[-1] = previous.model_copy(update={"end": following.end})
+            i += 1
+        else:
+            result.append(Block(start=start, end=end, kind="milestone", part=blocks[cluster[0]].part))
+    doc.blocks = _join_cut_paragraphs(doc, result, edits)
+    add_edits(doc, edits)
+
+
+def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -> list[Edit]:
+    blocks, text = doc.blocks, doc.text
+    numbers = [numeral_value(PAGE_NUMBER_LINE.match(text[blocks[i].start:blocks[i].end]).group("n"))
+               for i in cluster if kinds[i] == "page-number"]
+    attrs = {"n": str(numbers[0])} if numbers and numbers[0] is not None else {}
+    start = blocks[cluster[0]].start
+    edits = [Edit(start=start, end=start, kind="page-break", original="", stage="layout", attrs=attrs,
+                  reason="page boundary: page furniture (running heads, page number, catalogue number) "
+                         "printed as lines of their own")]
+    reasons = {
+        "running-head": "running head: a short line the document repeats where its pages turn",
+        "page-number": "page number: a numeral alone on its line at a page boundary",
+        "catalogue-number": "catalogue number stamped on the page (shape: capital, digits, separators)",
+    }
+    for i in cluster:
+        block = blocks[i]
+        edits.append(Edit(start=block.start, end=block.end, kind=kinds[i], original=text[block.start:block.end],
+                          stage="layout", reason=reasons[kinds[i]], confidence=0.9,
+                          attrs={"place": "top"} if kinds[i] == "running-head" else {}))
+    return edits
+
+
+LIST_ITEM = re.compile(r"^[\s\u3000]*([•*·\-–—▪◦]|\d{1,3}[.)]\s|\(?[a-z一二三四五六七八九十]\)\s?)")
+
+
+def _continues(doc: Document, previous: Block, following: Block) -> bool:
+    """A paragraph that stops mid-sentence goes on in the next paragraph-shaped block
+    (list items are lines of their own, with or without a full stop)."""
+    return (previous.kind == "p" and following.kind == "p" and previous.part == following.part == "body"
+            and not ends_sentence(doc.text[previous.start:previous.end])
+            and not LIST_ITEM.match(doc.text[previous.start:previous.end])
+            and not LIST_ITEM.match(doc.text[following.start:following.end]))
+
+
+def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) -> list[Block]:
+    """Cuts with no furniture left: the blank line inside a sentence is the page boundary."""
+    result: list[Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        if previous and _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
+            result[-1] = previous.model_copy(update={"end": block.end})
+            edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
+                              reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
+                              confidence=0.8))
+        else:
+            result.append(block)
+    return result
+
+
+CUT_MIN_CHARS = 20  # a paragraph shorter than this may be a caption or a list line
+SENTENCE_ENDING_SHARE = 0.5  # of the document's paragraphs, for a missing full stop to mean a cut
+
+
+def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
+    """A paragraph of some length that ends on a letter, in a document most of whose
+    paragraphs end with sentence punctuation: in a text whose paragraphs rarely do (lists,
+    verse, captions), a missing full stop proves nothing."""
+    paragraphs = [b for b in doc.blocks if b.kind == "p"]
+    ending = sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs)
+    text = doc.text[block.start:block.end].rstrip(SPACE)
+    return (bool(paragraphs) and ending >= SENTENCE_ENDING_SHARE * len(paragraphs)
+            and len(text) >= CUT_MIN_CHARS and text[-1:].isalnum())
+
+
+def mark_truncation(doc: Document) -> None:
+    """A document whose paragraphs end with sentence punctuation but whose last one does not
+    was cut off: the scan is truncated. Recorded as a zero-length edit at the very end."""
+    paragraphs = [b for b in doc.blocks if b.kind == "p"]
+    if not paragraphs or doc.blocks[-1].kind != "p":
+        return
+    last = doc.blocks[-1]
+    if _is_mid_sentence_cut(doc, last) and not LIST_ITEM.match(doc.text[last.start:last.end]):
+        add_edits(doc, [Edit(start=last.end, end=last.end, kind="truncation", original="", stage="layout",
+                             reason="the text breaks off mid-sentence: the scan is truncated", confidence=0.8)])
+        doc.notes.append("truncated: the text breaks off mid-sentence")

@@ -1,0 +1,40 @@
+"""Page numbers as printed: Arabic, Chinese (一二 or 十二 style) and Roman numerals."""
+
+from __future__ import annotations
+
+import re
+
+CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+NUMERAL = re.compile(r"\d{1,4}|[〇零一二三四五六七八九十百千]{1,7}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7}")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """一二 → 12 and 一〇八 → 108 (digit by digit, as page numbers are printed), 十二 → 12."""
+    if not text or any(ch not in CHINESE_DIGITS and ch not in CHINESE_UNITS for ch in text):
+        return None
+    if not any(ch in CHINESE_UNITS for ch in text):
+        return int("".join(str(CHINESE_DIGITS[ch]) for ch in text))
+    total, digit = 0, None
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * CHINESE_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def roman_to_int(text: str) -> int | None:
+    values = [ROMAN.get(ch) for ch in text.lower()]
+    if not values or None in values:
+        return None
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if total > 0 else None
+
+
+def numeral_value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return chinese_to_int(text) if not text.isascii() else roman_to_int(text)
