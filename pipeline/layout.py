@@ -153,8 +153,15 @@ def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -
         "page-number": "page number: a numeral alone on its line at a page boundary",
         "catalogue-number": "catalogue number stamped on the page (shape: capital, digits, separators)",
     }
+    seen_heads: set[str] = set()
     for i in cluster:
         block = blocks[i]
+        key = text_key(text[block.start:block.end])
+        if kinds[i] == "running-head" and key in seen_heads:
+            # The same head twice in a row: the page between held nothing else.
+            edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
+                              reason="page boundary: the running head repeats on the next page", confidence=0.8))
+        seen_heads.add(key)
         edits.append(Edit(start=block.start, end=block.end, kind=kinds[i], original=text[block.start:block.end],
                           stage="layout", reason=reasons[kinds[i]], confidence=0.9,
                           attrs={"place": "top"} if kinds[i] == "running-head" else {}))

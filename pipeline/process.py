@@ -17,6 +17,7 @@ from .mojibake import mojibake_edits
 from .scriptnorm import normalize_script
 from .model import Document, SourceInfo
 from .storage import write_atomically
+from .frontmatter import detect_front_matter
 from .layout import detect_pages, mark_truncation
 from .structure import join_split_headings, segment
 from .reading_edition import build_reading_edition
@@ -91,6 +92,7 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Docum
     segment(doc)
     join_split_headings(doc)
     detect_pages(doc)
+    detect_front_matter(doc)
     mark_truncation(doc)
     label_languages(doc, config)
     normalize_script(doc, config)

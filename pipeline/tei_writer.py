@@ -8,6 +8,7 @@ line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei_reader` is the inver
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 
@@ -26,7 +27,7 @@ STRUCTURAL = {
     "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
     "normalization", "hyphenation", "segmentation", "interpretation", "classDecl", "taxonomy",
     "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
-    "front", "body", "back", "div",
+    "front", "body", "back", "div", "titlePage", "docTitle", "list",
 }
 
 
@@ -47,12 +48,16 @@ def reason_id(reason: str) -> str:
     return "reason-" + hashlib.sha1(reason.encode()).hexdigest()[:10]
 
 
+_LINE_BREAKS = re.compile(r"\n(?:[ \t\u3000]*\n)*")
+
+
 class _Text:
     """Appends source text to an element, line breaks as ``<lb/>``."""
 
     @staticmethod
     def append(parent: etree._Element, text: str) -> None:
-        for index, piece in enumerate(text.split("\n")):
+        # A blank line inside a block (a heading joined over two lines) is one break, not two.
+        for index, piece in enumerate(_LINE_BREAKS.split(text)):
             if index:
                 _sub(parent, "lb")
             _Text._append_plain(parent, piece)
@@ -102,12 +107,17 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
 PAGE_FURNITURE = {"page-break", "running-head", "page-number", "catalogue-number"}
 
 
-def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit]) -> None:
-    """The block's text with its edits; the whitespace around page furniture is where the
-    page turned (blank lines, not line breaks of the text) and is not kept as lb."""
-    position = block.start
+def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit],
+                          start: int | None = None, end: int | None = None) -> None:
+    """The block's text (or the part ``[start, end)`` of it) with its edits; the whitespace
+    around page furniture is where the page turned (blank lines, not line breaks of the
+    text) and is not kept as lb."""
+    position = block.start if start is None else start
+    end = block.end if end is None else end
     previous: Edit | None = None
     for edit in edits:
+        if not (position <= edit.start and edit.end <= end):
+            continue
         between = doc.text[position:edit.start]
         if edit.kind in PAGE_FURNITURE:
             between = between.rstrip()
@@ -116,7 +126,7 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
         _Text.append(element, between)
         _render_edit(element, edit)
         position, previous = edit.end, edit
-    rest = doc.text[position:block.end]
+    rest = doc.text[position:end]
     _Text.append(element, rest.lstrip() if previous is not None and previous.kind in PAGE_FURNITURE else rest)
 
 
@@ -143,6 +153,60 @@ class _BodyBuilder:
         return self.stack[-1][1]
 
 
+class _FrontBuilder:
+    """The front matter: metadata lines, title page, page furniture, table of contents."""
+
+    def __init__(self, text: etree._Element):
+        self.text = text
+        self.front: etree._Element | None = None
+        self.sections: dict[str, etree._Element] = {}
+        self.lists: list[tuple[int, etree._Element]] = []
+
+    def _front(self) -> etree._Element:
+        if self.front is None:
+            self.front = etree.Element(tei("front"))
+            self.text.insert(0, self.front)
+        return self.front
+
+    def _section(self, key: str, make) -> etree._Element:
+        if key not in self.sections:
+            self.sections[key] = make(self._front())
+        return self.sections[key]
+
+    def element_for(self, block: Block) -> etree._Element | None:
+        """The element the block's content goes into (None: straight into the front)."""
+        if block.kind == "meta":
+            return _sub(self._section("metadata", lambda f: _sub(f, "div", type="metadata")), "p")
+        if block.kind in ("doc-title", "doc-author"):
+            page = self._section("titlePage", lambda f: _sub(f, "titlePage"))
+            if block.kind == "doc-author":
+                return _sub(page, "docAuthor")
+            return _sub(_sub(page, "docTitle"), "titlePart", type="main")
+        if block.kind == "toc-head":
+            return _sub(self._section("contents", lambda f: _sub(f, "div", type="contents")), "head")
+        if block.kind == "toc-item":
+            return _sub(self._list_for(block.level), "item")
+        if block.kind == "milestone":
+            return None
+        return _sub(self._section("other", lambda f: _sub(f, "div", type="frontmatter")), "p")
+
+    def container(self) -> etree._Element:
+        return self._front()
+
+    def _list_for(self, level: int) -> etree._Element:
+        contents = self._section("contents", lambda f: _sub(f, "div", type="contents"))
+        if not self.lists:
+            self.lists.append((level, _sub(contents, "list")))
+        while len(self.lists) > 1 and self.lists[-1][0] > level:
+            self.lists.pop()
+        top_level, top = self.lists[-1]
+        if level > top_level and len(top):
+            nested = _sub(top[-1], "list")
+            self.lists.append((level, nested))
+            return nested
+        return top
+
+
 def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
     edits_by_block = _assign_edits(doc)
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
@@ -150,21 +214,32 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
     _build_header(_sub(root, "teiHeader"), doc, config)
     text = _sub(root, "text")
     text.set(XML_LANG, doc.lang or "und")
-    front_blocks = [b for b in doc.blocks if b.part == "front"]
-    if front_blocks:
-        front = _sub(_sub(text, "front"), "div", type="metadata")
     body = _sub(text, "body")
+    front = _FrontBuilder(text)
     builder = _BodyBuilder(body)
     for index, block in enumerate(doc.blocks, start=1):
-        container = front if block.part == "front" else builder.container_for(block)
-        if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
-            _render_milestones(container, edits_by_block[index - 1])
-            continue
-        element = _sub(container, "p" if block.kind == "meta" else block.kind)
+        edits = edits_by_block[index - 1]
+        if block.part == "front":
+            element = front.element_for(block)
+            if element is None:
+                _render_milestones(front.container(), edits)
+                continue
+        else:
+            container = builder.container_for(block)
+            if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
+                _render_milestones(container, edits)
+                continue
+            element = _sub(container, block.kind if block.kind in ("head", "p") else "p")
         element.set(XML_ID, f"b{index}")
         if block.lang and block.lang != doc.lang:
             element.set(XML_LANG, block.lang)
-        _render_block_content(element, doc, block, edits_by_block[index - 1])
+        if block.kind == "toc-item" and "page_start" in block.attrs:
+            page_start = int(block.attrs["page_start"])
+            _render_block_content(element, doc, block, edits, end=page_start)
+            ref = _sub(element, "ref", n=block.attrs.get("n"))
+            _render_block_content(ref, doc, block, edits, start=page_start)
+        else:
+            _render_block_content(element, doc, block, edits)
     if not len(body):
         _sub(body, "p")  # an empty source still gives a valid edition
     indent(root)
@@ -210,6 +285,8 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig)
         _sub(bibl, "biblScope", meta.page, unit="page")
     _sub(bibl, "idno", source.file_name, type="filename")
     _sub(bibl, "idno", source.sha256, type="sha256")
+    for catalogue in dict.fromkeys(e.original.strip() for e in doc.edits if e.kind == "catalogue-number"):
+        _sub(bibl, "idno", catalogue, type="catalogue")
     guess = source.encoding
     runner_up = (f"runner-up {guess.runner_up} ({guess.runner_up_confidence:.2f})"
                  if guess.runner_up else "no runner-up")
