@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Document, Edit
+from .model import Block, Document, Edit
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -32,7 +32,7 @@ def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
     return [e for e in doc.edits if start <= e.start and e.end <= end]
 
 
-READING_KINDS = ("correction", "regularization", "illegal-character")
+READING_KINDS = ("correction", "regularization", "illegal-character", "hyphenation")
 
 
 def reading_text(doc: Document, start: int, end: int) -> str:
@@ -46,3 +46,18 @@ def reading_text(doc: Document, start: int, end: int) -> str:
             position = edit.end
     pieces.append(doc.text[position:end])
     return "".join(pieces)
+
+
+def fit_blocks_to_edits(doc: Document) -> None:
+    """Widen a block over an edit that reaches into the whitespace around it (a repair that
+    took a leading ideographic space along), so that every edit lies inside one block."""
+    for edit in doc.edits:
+        for block in doc.blocks:
+            if block.start <= edit.start and edit.end <= block.end:
+                break
+            if edit.start < block.end and block.start < edit.end:
+                block.start, block.end = min(block.start, edit.start), max(block.end, edit.end)
+                break
+        else:  # a repair of whitespace no block holds: it becomes a block of its own
+            doc.blocks.append(Block(start=edit.start, end=edit.end, kind="p", lang=doc.lang))
+            doc.blocks.sort(key=lambda b: b.start)

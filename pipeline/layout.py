@@ -17,7 +17,7 @@ import unicodedata
 from .edits import add_edits
 from .model import Block, Document, Edit
 from .numerals import NUMERAL, numeral_value
-from .structure import SPACE, is_heading_shaped
+from .structure import PAGE_SEPARATOR, SPACE, is_heading_shaped
 from .structure import _ends_sentence as ends_sentence
 
 PAGE_NUMBER_LINE = re.compile(
@@ -58,13 +58,17 @@ def _classify(doc: Document) -> dict[int, str]:
     """Block index → furniture kind, for the blocks the evidence makes page furniture."""
     blocks, text = doc.blocks, doc.text
     standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)]
-    kinds: dict[int, str] = {}
+    kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)
+                             if text[b.start:b.end] == PAGE_SEPARATOR}
     for i in standalone:
         line = text[blocks[i].start:blocks[i].end]
+        if i in kinds:
+            continue
         if is_page_number(line):
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
             kinds[i] = "catalogue-number"
+    _recover_garbled_page_numbers(doc, standalone, kinds)
     # Short lines and headings (a heading split over two lines included): a running head
     # repeats one of them.
     heads = sorted({i for i in standalone if i not in kinds} | {i for i, b in enumerate(blocks) if b.kind == "head"})
@@ -84,15 +88,78 @@ def _classify(doc: Document) -> dict[int, str]:
     for occurrences in groups:
         standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i])]
         if len(standalone_ones) >= RUNNING_HEAD_MIN_REPEATS:
-            for i in standalone_ones:
+            for i in standalone_ones[1:] if standalone_ones[0] == occurrences[0] else standalone_ones:
                 kinds[i] = "running-head"
+            first = standalone_ones[0]
+            if first == occurrences[0] and _at_page_turn(doc, first, kinds):
+                kinds[first] = "running-head"  # the title repeated where pages begin, not a heading
         else:
             # The first is the heading itself; a repeat is a running head when it stands
             # where a page turns: in a cut paragraph, or beside other furniture.
             for later in occurrences[1:]:
                 if later in standalone_ones and _at_page_turn(doc, later, kinds):
                     kinds[later] = "running-head"
+    _heads_inside_cuts(doc, standalone, kinds)
     return kinds
+
+
+def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
+    """A short line beside other furniture, between the halves of a sentence, is a running
+    head even when it occurs once (a short scan, a chapter's only page turn): no heading
+    stands in the middle of a sentence."""
+    changed = True
+    while changed:
+        changed = False
+        for i in standalone:
+            if i not in kinds and {i - 1, i + 1} & set(kinds) and _inside_cut(doc, i, kinds):
+                kinds[i] = "running-head"
+                changed = True
+
+
+def _inside_cut(doc: Document, index: int, kinds: dict[int, str]) -> bool:
+    blocks = doc.blocks
+    before, after = index - 1, index + 1
+    while before >= 0 and (before in kinds or _standalone(doc, blocks[before])):
+        before -= 1
+    while after < len(blocks) and (after in kinds or _standalone(doc, blocks[after])):
+        after += 1
+    if before < 0 or after >= len(blocks) or blocks[before].kind != "p" or blocks[after].kind != "p":
+        return False
+    if not _is_mid_sentence_cut(doc, blocks[before]):
+        return False  # a title page or a caption: short lines that end without a full stop
+    previous = doc.text[blocks[before].start:blocks[before].end].rstrip(SPACE)
+    following = doc.text[blocks[after].start:blocks[after].end].lstrip(SPACE)
+    if ends_sentence(previous) and not previous.endswith("-"):
+        return False
+    # In alphabetic text the continuation starts in lower case; Chinese shows no case.
+    return not following[:1].isupper()
+
+
+# What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
+OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "O": "0", "o": "0",
+                            "S": "5", "s": "5", "B": "8", "«": "8", "g": "9", "b": "6", "G": "6", "&": "8"})
+
+
+def _recover_garbled_page_numbers(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
+    """A short token alone on its line at a page edge is a page number the OCR garbled when,
+    read with the usual OCR confusions, it continues the sequence of its neighbours."""
+    blocks, text = doc.blocks, doc.text
+    numbered = sorted((i, numeral_value(PAGE_NUMBER_LINE.match(text[blocks[i].start:blocks[i].end]).group("n")))
+                      for i, kind in kinds.items() if kind == "page-number")
+    numbered = [(i, v) for i, v in numbered if v is not None]
+    for i in standalone:
+        token = text[blocks[i].start:blocks[i].end].strip(SPACE)
+        if i in kinds or not 1 <= len(token) <= 4 or " " in token:
+            continue
+        read = token.translate(OCR_DIGITS)
+        if not read.isdigit() or not ({i - 1, i + 1} & set(kinds)):
+            continue
+        before = [v for j, v in numbered if j < i]
+        after = [v for j, v in numbered if j > i]
+        value = int(read)
+        if (before and value == before[-1] + 1) or (after and value == after[0] - 1):
+            kinds[i] = "page-number"
+            numbered = sorted(numbered + [(i, value)])
 
 
 def _at_page_turn(doc: Document, index: int, kinds: dict[int, str]) -> bool:
@@ -139,15 +206,37 @@ def detect_pages(doc: Document) -> None:
     add_edits(doc, edits)
 
 
+def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str], separator: int | None) -> dict:
+    """@n of the page that starts in this cluster: a number printed after the page's start,
+    or one more than a number printed at the foot of the page before."""
+    blocks, text = doc.blocks, doc.text
+    for position, i in enumerate(cluster):
+        if kinds[i] != "page-number":
+            continue
+        value = numeral_value(PAGE_NUMBER_LINE.match(text[blocks[i].start:blocks[i].end]).group("n"))
+        if value is None:
+            continue
+        before_start = separator is not None and position < cluster.index(separator)
+        return {"n": str(value + 1 if before_start else value)}
+    return {}
+
+
 def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -> list[Edit]:
     blocks, text = doc.blocks, doc.text
-    numbers = [numeral_value(PAGE_NUMBER_LINE.match(text[blocks[i].start:blocks[i].end]).group("n"))
-               for i in cluster if kinds[i] == "page-number"]
-    attrs = {"n": str(numbers[0])} if numbers and numbers[0] is not None else {}
-    start = blocks[cluster[0]].start
-    edits = [Edit(start=start, end=start, kind="page-break", original="", stage="layout", attrs=attrs,
-                  reason="page boundary: page furniture (running heads, page number, catalogue number) "
-                         "printed as lines of their own")]
+    separators = [i for i in cluster if kinds[i] == "page-separator"]
+    attrs = _page_number_after(doc, cluster, kinds, separators[0] if separators else None)
+    edits = []
+    if separators:
+        for i in separators:
+            edits.append(Edit(start=blocks[i].start, end=blocks[i].end, kind="page-break", original=PAGE_SEPARATOR,
+                              stage="layout", attrs=attrs if i == separators[0] else {},
+                              reason="page boundary: a form feed, the export's page separator"))
+        cluster = [i for i in cluster if i not in separators]
+    else:
+        start = blocks[cluster[0]].start
+        edits.append(Edit(start=start, end=start, kind="page-break", original="", stage="layout", attrs=attrs,
+                          reason="page boundary: page furniture (running heads, page number, catalogue number) "
+                                 "printed as lines of their own"))
     reasons = {
         "running-head": "running head: a short line the document repeats where its pages turn",
         "page-number": "page number: a numeral alone on its line at a page boundary",
@@ -206,8 +295,9 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     paragraphs = [b for b in doc.blocks if b.kind == "p"]
     ending = sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs)
     text = doc.text[block.start:block.end].rstrip(SPACE)
+    broken_word = text[-1:] == "-" and text[-2:-1].isalpha()
     return (bool(paragraphs) and ending >= SENTENCE_ENDING_SHARE * len(paragraphs)
-            and len(text) >= CUT_MIN_CHARS and text[-1:].isalnum())
+            and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word))
 
 
 def mark_truncation(doc: Document) -> None:

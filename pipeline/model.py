@@ -23,6 +23,7 @@ EditKind = Literal[
     "page-break",  # <pb/> (zero-length)
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
+    "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
     "layout",  # source characters that are layout, not text (kept in the edition as such)
 ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from .config import PipelineConfig
-from .edits import add_edits
+from .edits import add_edits, fit_blocks_to_edits
 from .encoding import decode, is_doubtful, looks_binary
 from .errors import DocumentError
 from .language import label_languages
@@ -18,6 +18,8 @@ from .scriptnorm import normalize_script
 from .model import Document, SourceInfo
 from .storage import write_atomically
 from .frontmatter import detect_front_matter
+from .garbled import flag_garbled
+from .hyphenation import join_hyphenation
 from .layout import detect_pages, mark_truncation
 from .structure import join_split_headings, segment
 from .reading_edition import build_reading_edition
@@ -93,9 +95,12 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig) -> Docum
     join_split_headings(doc)
     detect_pages(doc)
     detect_front_matter(doc)
+    join_hyphenation(doc)
     mark_truncation(doc)
     label_languages(doc, config)
+    flag_garbled(doc)
     normalize_script(doc, config)
+    fit_blocks_to_edits(doc)
     return doc
 
 

@@ -19,6 +19,7 @@ SENTENCE_END = tuple(".!?;,:。！？；，：、…")
 # What ends a sentence (or a quotation, or a clause a new paragraph may follow).
 TERMINAL = frozenset("。！？；：…」』）)】〕\"”’.!?;:")
 BULLETS = tuple("*•·-–—")
+INSIDE_SENTENCES = re.compile(r"[。，！？；]|[.!?;] +[A-Z]")
 # Whitespace that is layout. Form feeds and vertical tabs are not: they are page
 # separators in OCR exports and characters XML cannot carry, so they stay inside blocks.
 SPACE = " \t\n\r\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
@@ -39,12 +40,29 @@ class Line:
         return bool(INDENT.match(self.text))
 
 
+PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
+
+
 def split_lines(text: str) -> list[Line]:
+    """Lines of the text; a form feed is a line of its own wherever it stands."""
     lines, start = [], 0
     for raw in text.split("\n"):
-        lines.append(Line(start, start + len(raw), raw))
+        position = start
+        for index, piece in enumerate(raw.split(PAGE_SEPARATOR)):
+            if index:
+                lines.append(Line(position, position + 1, PAGE_SEPARATOR))
+                position += 1
+            if piece or index == 0:
+                lines.append(Line(position, position + len(piece), piece))
+            position += len(piece)
         start += len(raw) + 1
     return lines
+
+
+def typical_line_length(lines: list[Line]) -> int:
+    """The median length of the text's lines: how long a full printed line is."""
+    lengths = sorted(len(line.text.strip(SPACE)) for line in lines if line.text.strip(SPACE))
+    return lengths[len(lengths) // 2] if lengths else 0
 
 
 def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -57,16 +75,21 @@ def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def line_groups(lines: list[Line]) -> list[list[Line]]:
-    """Runs of non-blank lines; inside a run, an indented line starts a new group."""
+    """Runs of non-blank lines. Inside a run a new group starts at an indented line after
+    an unindented, short or finished one, and after a line that finishes a sentence well
+    short of the full line length (one line per printed line: the paragraph's last line).
+    A form feed is a group of its own."""
+    full = typical_line_length(lines)
     groups: list[list[Line]] = []
     current: list[Line] = []
     for line in lines:
-        if line.blank:
+        if line.blank or line.text == PAGE_SEPARATOR:
             if current:
                 groups.append(current)
             current = []
-        elif current and line.indented and (not current[-1].indented or _is_short(current[-1])
-                                             or _ends_sentence(current[-1].text)):
+            if line.text == PAGE_SEPARATOR:
+                groups.append([line])
+        elif current and _starts_paragraph(current[-1], line, full):
             groups.append(current)
             current = [line]
         else:
@@ -74,6 +97,13 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
     if current:
         groups.append(current)
     return groups
+
+
+def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
+    if line.indented and (not previous.indented or _is_short(previous) or _ends_sentence(previous.text)):
+        return True
+    length = len(previous.text.strip(SPACE))
+    return full >= 30 and _ends_sentence(previous.text) and length < 0.75 * full
 
 
 def _ends_sentence(text: str) -> bool:
@@ -88,6 +118,8 @@ def _is_short(line: Line) -> bool:
 def is_heading_shaped(text: str) -> bool:
     """One short line without sentence-final punctuation."""
     if not text or "\n" in text or text.startswith(BULLETS) or text.endswith(SENTENCE_END):
+        return False
+    if INSIDE_SENTENCES.search(text):  # a line that holds sentences is a paragraph (or part of one)
         return False
     wide = sum(1 for ch in text if ord(ch) > 0x2E80)
     if wide > len(text) / 2:

@@ -85,8 +85,8 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = f"#{reason_id(edit.reason)}"
-    if edit.kind in ("correction", "illegal-character", "regularization"):
-        source_tag, target_tag = ("orig", "reg") if edit.kind == "regularization" else ("sic", "corr")
+    if edit.kind in ("correction", "illegal-character", "regularization", "hyphenation"):
+        source_tag, target_tag = ("sic", "corr") if edit.kind in ("correction", "illegal-character") else ("orig", "reg")
         choice = _sub(parent, "choice", ana=ana)
         _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
@@ -128,6 +128,25 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
         position, previous = edit.end, edit
     rest = doc.text[position:end]
     _Text.append(element, rest.lstrip() if previous is not None and previous.kind in PAGE_FURNITURE else rest)
+    _mark_word_breaks(element)
+
+
+def _mark_word_breaks(element: etree._Element) -> None:
+    """A line or page break inside a word (after a hyphen, removed or kept) is break="no"."""
+    for child in element.iter(tei("lb"), tei("pb")):
+        previous = child.getprevious()
+        if previous is not None and (previous.tail or "").strip():
+            before = previous.tail
+        elif previous is not None:
+            before = "-" if local_name_of(previous) == "choice" and previous.findtext(tei("orig")) == "-" else ""
+        else:
+            before = child.getparent().text or ""
+        if before.rstrip(" \t").endswith("-") and before.rstrip(" \t")[-2:-1].isalpha() or before == "-":
+            child.set("break", "no")
+
+
+def local_name_of(element: etree._Element) -> str:
+    return etree.QName(element).localname
 
 
 def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:

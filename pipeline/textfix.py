@@ -11,6 +11,8 @@ from .model import Edit
 
 # XML 1.0 allows #x9 #xA #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same, but for the form feed: a page separator, which the layout stage records as <pb/>.
+XML_ILLEGAL_BUT_PAGE_SEPARATOR = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # ftfy in a configuration that keeps what CJK scholarship needs: full-width punctuation
 # (，：！？), ideographic spaces, curly quotes, ligatures and compatibility ideographs
@@ -53,7 +55,7 @@ def illegal_character_edits(text: str, encoding: str | None = None) -> list[Edit
             reason=describe_illegal(m.group(), encoding),
             stage="ingest",
         )
-        for m in XML_ILLEGAL.finditer(text)
+        for m in XML_ILLEGAL_BUT_PAGE_SEPARATOR.finditer(text)
     ]
 
 

@@ -1,0 +1,138 @@
+"""Garbled OCR, flagged and kept: ``<unclear reason="garbled">`` at clause granularity.
+
+What counts as garbage is what no writer produces (Do no harm: rare but real wording,
+rhetorical parallelism and long quotations are not garbage):
+
+* repetition loops: a stretch that repeats itself back to back (a unit four times or more),
+  or a clause sequence the document repeats three times or more that also repeats itself
+  inside (the loops of OCR and OCR post-correction models: "蘇聯與蘇聯，以及由這些蘇聯…");
+* self-coordination: a word joined to itself by a conjunction ("蘇聯與蘇聯");
+* symbol soup: a run of mixed symbols;
+* Latin noise in Chinese text: letters that do not form words (no vowels, long consonant runs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .edits import add_edits
+from .model import Document, Edit
+
+CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
+BACK_TO_BACK = re.compile(r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]*(?P=unit)){3,}")
+SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
+SYMBOLS = re.compile(r"[^\w\s\u3000-\u303f\uff00-\uffef\u2010-\u2027\"'()\[\]（）「」『』《》〈〉.,;:!?…—–-]{1}")
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
+ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
+MIN_LOOP_CLAUSE = 8  # characters of a repeated clause sequence worth calling a loop
+DOCUMENT_REPEATS = 3
+
+
+def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in CLAUSE_END.finditer(text):
+        if match.end() > start:
+            spans.append((offset + start, offset + match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((offset + start, offset + len(text)))
+    return spans
+
+
+LOOP_DENSITY = 0.3  # share of a span's letters taken by its most repeated unit
+
+
+def _repeats_itself(text: str) -> bool:
+    """The most frequent character pair (Chinese) or word (alphabets) recurs three times or
+    more and fills a good share of the span: "蘇聯" four times in 22 characters. A long clause
+    that merely uses "the" or "的" three times does not."""
+    letters = [ch for ch in text if ch.isalnum()]
+    if any(ord(ch) > 0x2E80 for ch in letters):
+        units = Counter(a + b for a, b in zip(letters, letters[1:]))
+    else:
+        units = Counter(re.findall(r"\w+", text.lower()))
+    if not units:
+        return False
+    unit, count = units.most_common(1)[0]
+    return count >= 3 and count * len(unit) >= LOOP_DENSITY * len(letters)
+
+
+def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
+    """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves."""
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for block in blocks:
+        clauses = _clauses(doc.text[block.start:block.end], block.start)
+        for i in range(len(clauses)):
+            for n in (1, 2, 3):
+                if i + n > len(clauses):
+                    break
+                start, end = clauses[i][0], clauses[i + n - 1][1]
+                key = doc.text[start:end].strip(" \t\u3000，。；：、,;:")
+                if sum(ch.isalnum() for ch in key) >= MIN_LOOP_CLAUSE:
+                    candidates.setdefault(key, []).append((start, end))
+    found = []
+    for key, places in candidates.items():
+        if len(places) >= DOCUMENT_REPEATS and _repeats_itself(key):
+            found += [(start, end, "repetition loop: a clause sequence repeated "
+                       f"{len(places)}× in the document that repeats itself within") for start, end in places]
+    return found
+
+
+def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, int, str]]:
+    text, offset = doc.text[block.start:block.end], block.start
+    found = [(offset + m.start(), offset + m.end(), "repetition loop: the same stretch four times or more, back to back")
+             for m in BACK_TO_BACK.finditer(text)]
+    for match in SELF_COORDINATION.finditer(text):
+        for start, end in _clauses(text, offset):
+            if start <= offset + match.start() < end:
+                found.append((start, end, "a word coordinated with itself"))
+    for run in re.finditer(r"\S{5,}", text):
+        symbols = SYMBOLS.findall(run.group())
+        if len(symbols) >= 0.6 * len(run.group()) and len(set(symbols)) >= 3:
+            found.append((offset + run.start(), offset + run.end(), "symbol soup"))
+    if is_chinese:
+        for run in LATIN_RUN.finditer(text):
+            if _is_latin_noise(run.group()):
+                found.append((offset + run.start(), offset + run.end(), "Latin letters that form no words"))
+    return found
+
+
+def _is_latin_noise(run: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", run) if not (w.isupper() and len(w) <= 5)]
+    if len(words) < 2:
+        return False
+    noisy = [w for w in words if not re.search(r"[aeiouyAEIOUY]", w) or re.search(r"[^aeiouyAEIOUY]{5,}", w)]
+    return len(noisy) >= 0.6 * len(words)
+
+
+def flag_garbled(doc: Document) -> None:
+    blocks = [b for b in doc.blocks if b.kind in ("p", "head")]
+    spans = _loop_spans(doc, blocks)
+    for block in blocks:
+        spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"))
+    edits = []
+    for start, end, reason in _merge(spans):
+        text = doc.text[start:end]
+        # Trim the clause punctuation and spaces around the span: they are not garbled.
+        lead = len(text) - len(text.lstrip(" \t\u3000，。；：、,;:"))
+        enumerator = ENUMERATOR.match(text, lead)  # "(一)" numbers the clause; it is not garbled
+        lead = enumerator.end() if enumerator else lead
+        trail = len(text) - len(text.rstrip(" \t\u3000，。；：、,;:"))
+        start, end = start + lead, end - trail
+        if end > start:
+            edits.append(Edit(start=start, end=end, kind="garbled", original=doc.text[start:end],
+                              reason=reason, confidence=0.8, stage="garbled"))
+    add_edits(doc, edits)
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    merged: list[list] = []
+    for start, end, reason in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            if reason not in merged[-1][2]:
+                merged[-1][2] += "; " + reason
+        else:
+            merged.append([start, end, reason])
+    return [tuple(m) for m in merged]

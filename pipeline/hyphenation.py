@@ -1,0 +1,63 @@
+"""End-of-line hyphens: a word broken at a line or page end is joined, a real hyphen kept.
+
+The document decides: a hyphenated form the text also writes mid-line ("well-known") is a
+real hyphen; a joined form it also writes whole ("accustomed") is a broken word; otherwise a
+lower-case continuation is a broken word and a capital one ("EU-/Staaten") keeps its hyphen.
+Removed hyphens are regularizations (<choice><orig>-</orig><reg/></choice>), never deletions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .edits import add_edits
+from .model import Document, Edit
+
+FURNITURE = ("page-break", "running-head", "page-number", "catalogue-number")
+LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
+WORD = re.compile(r"[A-Za-zÀ-ɏ]+(?:-[A-Za-zÀ-ɏ]+)*")
+
+
+def _next_word(doc: Document, position: int, furniture: list[Edit]) -> tuple[str, int] | None:
+    """The word that continues after ``position``, skipping whitespace and page furniture."""
+    text = doc.text
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        skipped = next((e for e in furniture if e.start == position and e.end > position), None)
+        if skipped:
+            position = skipped.end
+            continue
+        match = WORD.match(text, position)
+        return (match.group(), position) if match else None
+    return None
+
+
+def join_hyphenation(doc: Document) -> None:
+    words = Counter(w.lower() for w in WORD.findall(doc.text))
+    furniture = sorted((e for e in doc.edits if e.kind in FURNITURE), key=lambda e: e.start)
+    edits = []
+    for block in doc.blocks:
+        if block.kind not in ("p", "head"):
+            continue
+        segment = doc.text[block.start:block.end] + "\n"
+        for match in LINE_END_HYPHEN.finditer(segment):
+            hyphen = block.start + match.end("left")
+            if hyphen >= block.end:
+                continue
+            following = _next_word(doc, hyphen + 1, furniture)
+            if following is None or following[1] >= block.end:
+                continue
+            left, right = match.group("left"), following[0].split("-")[0]
+            joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+            if words[hyphenated] > 0 and words[joined] == 0:
+                continue  # the document writes it with a hyphen mid-line: a real hyphen
+            if right[:1].isupper() and words[joined] == 0:
+                continue  # EU-/Staaten, Jean-/Paul: a capital after the hyphen keeps it
+            edits.append(Edit(start=hyphen, end=hyphen + 1, kind="hyphenation", original="-", replacement="",
+                              stage="hyphenation", confidence=0.9 if words[joined] else 0.75,
+                              reason=f"end-of-line hyphenation: {left}-/{right} read as {left + right}"
+                                     + (" (the document also writes it whole)" if words[joined] else "")))
+    add_edits(doc, edits)
