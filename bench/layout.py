@@ -80,7 +80,7 @@ def _ratio(a: int, b: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-record", action="store_true")
-    parser.add_argument("--scans", type=int, default=6, help="synthetic scans of each style")
+    parser.add_argument("--scans", type=int, default=20, help="synthetic scans of each style")
     args = parser.parse_args()
     sets = {"the scanned book (seeds/002)": [book_truth()],
             f"{args.scans} synthetic Chinese scans": [chinese_scan(s) for s in range(args.scans)],

@@ -86,18 +86,17 @@ def chinese_scan(seed: int) -> Scan:
     page, page_chars, page_size = 1, 0, rng.randint(500, 700)
     chapters = [(f"第{CHINESE_NUMERALS[c + 1]}{units[0]} " + rng.choice(
         ["緒論", "貿易的發展", "條約與交涉", "戰後的局勢"]) + f"之{CHINESE_NUMERALS[c + 1]}") for c in range(3)]
-    garbage_left = list(GARBAGE_ZH)
+    garbage_left, inserted = list(GARBAGE_ZH), []
     for chapter in chapters:
         out.write(chapter + "\n\n")
         for _ in range(rng.randint(4, 6)):
-            sentences = [rng.choice(CHINESE_SENTENCES) for _ in range(rng.randint(3, 7))]
+            sentences = rng.sample(CHINESE_SENTENCES, rng.randint(3, 7))  # no sentence twice in a row
             paragraph = "".join(sentences)
             if garbage_left and rng.random() < 0.3:
                 garbage = garbage_left.pop()
                 cut = paragraph.index("。") + 1
                 paragraph = paragraph[:cut] + garbage + paragraph[cut:]
-                g_start = out.length + cut
-                scan.garbled.append((g_start + (1 if garbage.startswith("，") else 0), g_start + len(garbage)))
+                inserted.append(garbage.lstrip("，"))
             position = 0
             while position < len(paragraph):
                 room = page_size - page_chars
@@ -122,7 +121,10 @@ def chinese_scan(seed: int) -> Scan:
     scan.text = text + "\n"
     scan.furniture = [f for f in scan.furniture if f[1] <= len(text)]
     scan.cuts = [c for c in scan.cuts if c < len(text)]
-    scan.garbled = [g for g in scan.garbled if g[1] <= len(text)]
+    for garbage in inserted:  # found in the final text: page furniture may have moved it
+        start = text.find(garbage)
+        if start >= 0:
+            scan.garbled.append((start, start + len(garbage)))
     return scan
 
 
@@ -157,7 +159,7 @@ def english_scan(seed: int) -> Scan:
     separator = "\f" if seed % 2 else "\n\n"
     width, lines_per_page = 60, 24
     chapter = "CHAPTER ONE"
-    paragraphs = [" ".join(rng.choice(ENGLISH_SENTENCES) for _ in range(rng.randint(3, 6))) for _ in range(14)]
+    paragraphs = [" ".join(rng.sample(ENGLISH_SENTENCES, rng.randint(3, 6))) for _ in range(14)]
     lines: list[tuple[str, bool]] = []  # (line, ends a paragraph)
     for paragraph in paragraphs:
         words, line = paragraph.split(), "    "
@@ -173,6 +175,7 @@ def english_scan(seed: int) -> Scan:
             else:
                 line = f"{line} {word}" if line.strip() else line + word
         lines.append((line, True))
+    out.write(chapter + "\n\n")  # the chapter's own heading; running heads repeat it
     page = 1
     for index in range(0, len(lines), lines_per_page):
         page_lines = lines[index:index + lines_per_page]

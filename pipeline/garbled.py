@@ -22,7 +22,9 @@ from .model import Document, Edit
 CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 BACK_TO_BACK = re.compile(r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]*(?P=unit)){3,}")
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
-SYMBOLS = re.compile(r"[^\w\s\u3000-\u303f\uff00-\uffef\u2010-\u2027\"'()\[\]（）「」『』《》〈〉.,;:!?…—–-]{1}")
+# Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
+SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
+PUNCTUATION_RUNS = frozenset("…—–-.·\"'“”‘’()[]（）「」『』《》〈〉,;:!?")
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
 ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
 MIN_LOOP_CLAUSE = 8  # characters of a repeated clause sequence worth calling a loop
@@ -87,9 +89,8 @@ def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, in
         for start, end in _clauses(text, offset):
             if start <= offset + match.start() < end:
                 found.append((start, end, "a word coordinated with itself"))
-    for run in re.finditer(r"\S{5,}", text):
-        symbols = SYMBOLS.findall(run.group())
-        if len(symbols) >= 0.6 * len(run.group()) and len(set(symbols)) >= 3:
+    for run in SYMBOL_RUN.finditer(text):
+        if len(set(run.group()) - PUNCTUATION_RUNS) >= 3:
             found.append((offset + run.start(), offset + run.end(), "symbol soup"))
     if is_chinese:
         for run in LATIN_RUN.finditer(text):

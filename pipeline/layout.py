@@ -11,13 +11,14 @@ left: a paragraph that stops mid-sentence and goes on after a blank line.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
 from .edits import add_edits
 from .model import Block, Document, Edit
 from .numerals import NUMERAL, numeral_value
-from .structure import PAGE_SEPARATOR, SPACE, is_heading_shaped
+from .structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
 from .structure import _ends_sentence as ends_sentence
 
 PAGE_NUMBER_LINE = re.compile(
@@ -71,7 +72,8 @@ def _classify(doc: Document) -> dict[int, str]:
     _recover_garbled_page_numbers(doc, standalone, kinds)
     # Short lines and headings (a heading split over two lines included): a running head
     # repeats one of them.
-    heads = sorted({i for i in standalone if i not in kinds} | {i for i, b in enumerate(blocks) if b.kind == "head"})
+    heads = sorted({i for i in standalone if i not in kinds}
+                   | {i for i, b in enumerate(blocks) if b.kind == "head" and i not in kinds})
     heads = [i for i in heads if text_key(text[blocks[i].start:blocks[i].end])]
     groups: list[list[int]] = []  # occurrences of the same line, fuzzily
     keys: list[str] = []
@@ -123,9 +125,10 @@ def _inside_cut(doc: Document, index: int, kinds: dict[int, str]) -> bool:
         before -= 1
     while after < len(blocks) and (after in kinds or _standalone(doc, blocks[after])):
         after += 1
-    if before < 0 or after >= len(blocks) or blocks[before].kind != "p" or blocks[after].kind != "p":
+    if before < 0 or after >= len(blocks) or blocks[after].kind != "p":
         return False
-    if not _is_mid_sentence_cut(doc, blocks[before]):
+    previous_block = _as_paragraph_if_cut(doc, blocks[before])
+    if previous_block.kind != "p" or not _is_mid_sentence_cut(doc, previous_block):
         return False  # a title page or a caption: short lines that end without a full stop
     previous = doc.text[blocks[before].start:blocks[before].end].rstrip(SPACE)
     following = doc.text[blocks[after].start:blocks[after].end].lstrip(SPACE)
@@ -197,8 +200,8 @@ def detect_pages(doc: Document) -> None:
         start, end = blocks[cluster[0]].start, blocks[cluster[-1]].end
         previous = result[-1] if result else None
         following = blocks[i] if i < len(blocks) else None
-        if previous and following and _continues(doc, previous, following):
-            result[-1] = previous.model_copy(update={"end": following.end})
+        if previous and following and _continues(doc, _as_paragraph_if_cut(doc, previous), following):
+            result[-1] = previous.model_copy(update={"end": following.end, "kind": "p"})
             i += 1
         else:
             result.append(Block(start=start, end=end, kind="milestone", part=blocks[cluster[0]].part))
@@ -219,6 +222,14 @@ def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str],
         before_start = separator is not None and position < cluster.index(separator)
         return {"n": str(value + 1 if before_start else value)}
     return {}
+
+
+def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
+    """A heading-shaped line just before page furniture is the end of a paragraph: printers
+    never end a page with a heading. Numbered headings (第一章, Chapter 4) stay headings."""
+    if block.kind == "head" and block.part == "body" and not UNIT.match(doc.text[block.start:block.end]):
+        return block.model_copy(update={"kind": "p"})
+    return block
 
 
 def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -> list[Edit]:
@@ -262,11 +273,36 @@ LIST_ITEM = re.compile(r"^[\s\u3000]*([•*·\-–—▪◦]|\d{1,3}[.)]\s|\(?[a
 
 def _continues(doc: Document, previous: Block, following: Block) -> bool:
     """A paragraph that stops mid-sentence goes on in the next paragraph-shaped block
-    (list items are lines of their own, with or without a full stop)."""
-    return (previous.kind == "p" and following.kind == "p" and previous.part == following.part == "body"
-            and not ends_sentence(doc.text[previous.start:previous.end])
-            and not LIST_ITEM.match(doc.text[previous.start:previous.end])
-            and not LIST_ITEM.match(doc.text[following.start:following.end]))
+    (list items are lines of their own, with or without a full stop). In a text that
+    indents its paragraphs, one that fills its last line and is followed by an unindented
+    line goes on too, even when a sentence happened to end at the page's last line."""
+    if not (previous.kind == "p" and following.kind == "p" and previous.part == following.part == "body"):
+        return False
+    if LIST_ITEM.match(doc.text[previous.start:previous.end]) or LIST_ITEM.match(doc.text[following.start:following.end]):
+        return False
+    if not ends_sentence(doc.text[previous.start:previous.end]):
+        return True
+    return _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
+
+
+def _indented(doc: Document, block: Block) -> bool:
+    line_start = doc.text.rfind("\n", 0, block.start) + 1
+    return block.start > line_start and not doc.text[line_start:block.start].strip(SPACE)
+
+
+def _indents_paragraphs(doc: Document) -> bool:
+    paragraphs = [b for b in doc.blocks if b.kind == "p"]
+    return len(paragraphs) >= 3 and sum(_indented(doc, b) for b in paragraphs) >= 0.6 * len(paragraphs)
+
+
+def _fills_last_line(doc: Document, block: Block) -> bool:
+    lines = doc.text[block.start:block.end].split("\n")
+    return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= 0.75 * _full_line_length(doc.text)
+
+
+@functools.lru_cache(maxsize=4)
+def _full_line_length(text: str) -> int:  # str caches its hash: one pass per document
+    return typical_line_length(split_lines(text))
 
 
 def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) -> list[Block]:
