@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+
 from .model import Block, Document, Edit
-
-
-def _overlaps(a: Edit, b: Edit) -> bool:
-    if a.start == a.end or b.start == b.end:  # milestones (page breaks) overlap nothing
-        return False
-    return a.start < b.end and b.start < a.end
 
 
 def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
@@ -16,16 +12,42 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
 
     Earlier stages win: a later stage must not re-interpret characters another stage
     already explained, because the edition can carry only one reading per character.
+    Milestones (zero-length edits such as page breaks) overlap nothing.
     """
+    spans = sorted((e.start, e.end) for e in doc.edits if e.end > e.start)
+    starts = [start for start, _ in spans]
     refused: list[Edit] = []
     accepted = list(doc.edits)
     for edit in sorted(new, key=lambda e: (e.start, e.end)):
-        if any(_overlaps(edit, other) for other in accepted):
-            refused.append(edit)
-        else:
-            accepted.append(edit)
+        if edit.end > edit.start:
+            i = bisect.bisect_right(starts, edit.start)
+            if (i > 0 and spans[i - 1][1] > edit.start) or (i < len(spans) and spans[i][0] < edit.end):
+                refused.append(edit)
+                continue
+            spans.insert(i, (edit.start, edit.end))
+            starts.insert(i, edit.start)
+        accepted.append(edit)
     doc.edits = sorted(accepted, key=lambda e: (e.start, e.end, e.kind))
     return refused
+
+
+def block_index_of(blocks: list[Block], starts: list[int], edit: Edit) -> int | None:
+    """The block (sorted, disjoint) that contains ``edit``, by bisection."""
+    i = bisect.bisect_right(starts, edit.start) - 1  # a milestone at a block's start opens it
+    if i >= 0 and blocks[i].start <= edit.start and edit.end <= blocks[i].end:
+        return i
+    return None
+
+
+def edits_per_block(doc: Document) -> list[list[Edit]]:
+    """The edits inside each block, in one pass."""
+    starts = [b.start for b in doc.blocks]
+    per_block: list[list[Edit]] = [[] for _ in doc.blocks]
+    for edit in doc.edits:
+        index = block_index_of(doc.blocks, starts, edit)
+        if index is not None:
+            per_block[index].append(edit)
+    return per_block
 
 
 def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
@@ -35,11 +57,11 @@ def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
 READING_KINDS = ("correction", "regularization", "illegal-character", "hyphenation")
 
 
-def reading_text(doc: Document, start: int, end: int) -> str:
+def reading_text(doc: Document, start: int, end: int, edits: list[Edit] | None = None) -> str:
     """The text of ``[start, end)`` as the edition reads it: corrections and regularizations
     applied (what language and script detection should judge, not the mojibake)."""
     pieces, position = [], start
-    for edit in edits_within(doc, start, end):
+    for edit in edits_within(doc, start, end) if edits is None else edits:
         if edit.kind in READING_KINDS:
             pieces.append(doc.text[position:edit.start])
             pieces.append(edit.replacement or "")
@@ -51,13 +73,17 @@ def reading_text(doc: Document, start: int, end: int) -> str:
 def fit_blocks_to_edits(doc: Document) -> None:
     """Widen a block over an edit that reaches into the whitespace around it (a repair that
     took a leading ideographic space along), so that every edit lies inside one block."""
+    starts = [b.start for b in doc.blocks]
     for edit in doc.edits:
-        for block in doc.blocks:
-            if block.start <= edit.start and edit.end <= block.end:
-                break
-            if edit.start < block.end and block.start < edit.end:
-                block.start, block.end = min(block.start, edit.start), max(block.end, edit.end)
-                break
+        if block_index_of(doc.blocks, starts, edit) is not None:
+            continue
+        i = bisect.bisect_right(starts, edit.start) - 1
+        near = [j for j in (i, i + 1) if 0 <= j < len(doc.blocks)
+                and edit.start < doc.blocks[j].end and doc.blocks[j].start < edit.end]
+        if near:
+            block = doc.blocks[near[0]]
+            block.start, block.end = min(block.start, edit.start), max(block.end, edit.end)
         else:  # a repair of whitespace no block holds: it becomes a block of its own
             doc.blocks.append(Block(start=edit.start, end=edit.end, kind="p", lang=doc.lang))
             doc.blocks.sort(key=lambda b: b.start)
+        starts = [b.start for b in doc.blocks]  # rare: only after a block changed

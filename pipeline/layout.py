@@ -14,6 +14,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from .edits import add_edits
 from .model import Block, Document, Edit
@@ -290,9 +291,33 @@ def _indented(doc: Document, block: Block) -> bool:
     return block.start > line_start and not doc.text[line_start:block.start].strip(SPACE)
 
 
+@dataclass(frozen=True)
+class ParagraphStatistics:
+    """What the document's paragraphs usually do: the evidence a cut is judged against."""
+
+    paragraphs: int
+    ending_sentence: int  # paragraphs that end with sentence punctuation
+    indented: int  # paragraphs whose first line is indented
+
+
+_statistics: dict[tuple[int, int], ParagraphStatistics] = {}
+
+
+def paragraph_statistics(doc: Document) -> ParagraphStatistics:
+    """Computed once per list of blocks (stages replace the list when they change it)."""
+    key = (id(doc.blocks), len(doc.blocks))
+    if key not in _statistics:
+        paragraphs = [b for b in doc.blocks if b.kind == "p"]
+        _statistics.clear()
+        _statistics[key] = ParagraphStatistics(
+            len(paragraphs), sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs),
+            sum(_indented(doc, b) for b in paragraphs))
+    return _statistics[key]
+
+
 def _indents_paragraphs(doc: Document) -> bool:
-    paragraphs = [b for b in doc.blocks if b.kind == "p"]
-    return len(paragraphs) >= 3 and sum(_indented(doc, b) for b in paragraphs) >= 0.6 * len(paragraphs)
+    stats = paragraph_statistics(doc)
+    return stats.paragraphs >= 3 and stats.indented >= 0.6 * stats.paragraphs
 
 
 def _fills_last_line(doc: Document, block: Block) -> bool:
@@ -328,11 +353,10 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     """A paragraph of some length that ends on a letter, in a document most of whose
     paragraphs end with sentence punctuation: in a text whose paragraphs rarely do (lists,
     verse, captions), a missing full stop proves nothing."""
-    paragraphs = [b for b in doc.blocks if b.kind == "p"]
-    ending = sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs)
+    stats = paragraph_statistics(doc)
     text = doc.text[block.start:block.end].rstrip(SPACE)
     broken_word = text[-1:] == "-" and text[-2:-1].isalpha()
-    return (bool(paragraphs) and ending >= SENTENCE_ENDING_SHARE * len(paragraphs)
+    return (stats.paragraphs > 0 and stats.ending_sentence >= SENTENCE_ENDING_SHARE * stats.paragraphs
             and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word))
 
 

@@ -17,6 +17,7 @@ from lxml import etree
 from . import PIPELINE_NAME, __version__
 from .config import PipelineConfig
 from .language import LANGUAGE_NAMES
+from .edits import edits_per_block
 from .model import Block, Document, Edit
 from .tei import TEI_NS, XML_ID, XML_LANG, char_id, tei
 from .textfix import XML_ILLEGAL, undecodable_byte
@@ -267,14 +268,11 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
 
 def _assign_edits(doc: Document) -> list[list[Edit]]:
     """The edits inside each block; an edit outside every block would be lost, so it is a bug."""
-    per_block: list[list[Edit]] = [[] for _ in doc.blocks]
-    for edit in doc.edits:
-        for index, block in enumerate(doc.blocks):
-            if block.start <= edit.start and edit.end <= block.end:
-                per_block[index].append(edit)
-                break
-        else:
-            raise ValueError(f"edit outside every block: {edit.kind} at {edit.start}-{edit.end}")
+    per_block = edits_per_block(doc)
+    if sum(map(len, per_block)) != len(doc.edits):
+        placed = {id(e) for block in per_block for e in block}
+        lost = next(e for e in doc.edits if id(e) not in placed)
+        raise ValueError(f"edit outside every block: {lost.kind} at {lost.start}-{lost.end}")
     return per_block
 
 
