@@ -125,13 +125,33 @@ def edition_path_for(source: Path, output_dir: Path) -> Path:
     return output_dir / edition_name(source.stem)
 
 
+def read_source(source: Path, config: PipelineConfig) -> bytes:
+    """The file's bytes. Problems that will not go away by themselves (permissions, a folder,
+    a file over the size limit) are DocumentErrors with advice; other OSErrors (a flaky disk
+    or network share) are raised so that the caller may retry."""
+    try:
+        size = source.stat().st_size
+        if size > config.max_document_bytes:
+            raise DocumentError(source.name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
+                                "raise max_document_bytes in the configuration to process it")
+        return source.read_bytes()
+    except PermissionError as error:
+        raise DocumentError(source.name, "cannot be read: permission denied",
+                            "give the pipeline's user read access to it") from error
+    except IsADirectoryError as error:
+        raise DocumentError(source.name, "is a folder, not a file", "pass the folder itself as input") from error
+    except FileNotFoundError as error:
+        raise DocumentError(source.name, "disappeared before it could be read", "run again") from error
+
+
 def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
     """Build and write one edition. Problems of the document are reported, never raised;
     an OSError (possibly transient) is raised so that the caller may retry."""
     started = time.perf_counter()
     report = DocumentReport(file_name=source.name, source_path=str(source), status="failed")
     try:
-        edition = build_edition(source.read_bytes(), source.name, config)
+        data = read_source(source, config)
+        edition = build_edition(data, source.name, config)
     except DocumentError as error:
         report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
     else:

@@ -95,3 +95,59 @@ def test_command_line_run_prints_one_line_per_document_and_fails_on_bad_input(in
     assert check.returncode == 1
     assert f"valid   {edition}" in check.stdout
     assert "INVALID" in check.stdout and "line 1" in check.stdout
+
+
+def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever(prefect_harness, tmp_path, monkeypatch):
+    import flows
+
+    source = tmp_path / "in" / "flaky.txt"
+    source.parent.mkdir()
+    source.write_text("A document on a flaky network share.\n")
+    calls = {"n": 0}
+    real = flows.process_file
+
+    def flaky(path, output_dir, config):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(5, "Input/output error")
+        return real(path, output_dir, config)
+
+    monkeypatch.setattr(flows, "process_file", flaky)
+    [report] = flows.build_editions([source.parent], tmp_path / "out")
+    assert report.status == "ok" and calls["n"] == 2
+
+    def broken(path, output_dir, config):
+        calls["n"] += 1
+        raise OSError(5, "Input/output error")
+
+    calls["n"] = 0
+    source.write_text("Changed, so that the cache does not answer.\n")
+    monkeypatch.setattr(flows, "process_file", broken)
+    [report] = flows.build_editions([source.parent], tmp_path / "out")
+    assert report.status == "failed" and "Input/output error" in report.errors[0]
+    assert calls["n"] == 3  # the first attempt and two retries
+
+
+def test_killing_a_run_leaves_only_whole_editions(tmp_path):
+    import signal
+    import time
+
+    inbox, out = tmp_path / "many", tmp_path / "out"
+    inbox.mkdir()
+    for i in range(60):
+        seed = SEEDS[i % len(SEEDS)]
+        (inbox / f"{i:03d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\nCopy {i}.\n".encode())
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    process = subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and len(list(out.glob("*.tei.xml"))) < 5:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    editions = list(out.glob("*.tei.xml"))
+    assert 5 <= len(editions) < 60 + 24  # stopped part-way
+    from pipeline.validate import validate_file
+
+    for edition in editions:
+        assert validate_file(edition) == [], edition
