@@ -20,7 +20,10 @@ from .edits import add_edits
 from .model import Document, Edit
 
 CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
-BACK_TO_BACK = re.compile(r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]*(?P=unit)){3,}")
+# A unit repeated four times or more back to back. Units start where a clause or word starts
+# (after punctuation or a space, or at the start of the block): a loop repeats a phrase, and
+# trying every position would make this the slowest stage.
+BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?P<unit>\S.{1,39}?)(?:[，,、；;\s]*(?P=unit)){3,}")
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
 SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
@@ -71,7 +74,7 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
                     break
                 start, end = clauses[i][0], clauses[i + n - 1][1]
                 key = doc.text[start:end].strip(" \t\u3000，。；：、,;:")
-                if sum(ch.isalnum() for ch in key) >= MIN_LOOP_CLAUSE:
+                if len(key) >= MIN_LOOP_CLAUSE:
                     candidates.setdefault(key, []).append((start, end))
     found = []
     for key, places in candidates.items():

@@ -1,0 +1,223 @@
+"""Throughput, stage costs, orchestration overhead, incremental runs, scaling and memory.
+
+    python -m bench.performance [--docs 200] [--big-mb 50]
+
+Prints a table and appends it to BENCHMARKS.md. The corpus is synthetic and deterministic:
+the seeds and generated scans, 5 KB to 5 MB, in several encodings. The floor, measured in
+the same run, is what no pipeline can beat here: read, decode, one <p> per paragraph with
+lxml, serialize.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from lxml import etree
+
+from bench.machine import describe
+from bench.scans import chinese_scan, english_scan
+from pipeline.textfix import XML_ILLEGAL
+
+ROOT = Path(__file__).resolve().parent.parent
+ENCODINGS = ["utf-8", "utf-8", "utf-8", "gb18030", "utf-16", "big5hkscs", "cp1252"]
+
+
+def build_corpus(folder: Path, docs: int) -> list[Path]:
+    """Seed-sized documents mostly, a few large ones; encodings varied where the text allows."""
+    rng = random.Random(20261125)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    scans = [chinese_scan(s).text for s in range(4)] + [english_scan(s).text for s in range(4)]
+    pool = seeds + scans
+    paths = []
+    for i in range(docs):
+        text = pool[i % len(pool)] + f"\n\nCopy {i}.\n"
+        if i % 50 == 49:  # a few large documents, up to 5 MB
+            text = text * max(1, (rng.choice([1, 2, 5]) * 1_000_000) // len(text.encode()))
+        encoding = ENCODINGS[i % len(ENCODINGS)]
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            data, encoding = text.encode("utf-8"), "utf-8"
+        path = folder / f"doc{i:05d}.{encoding}.txt"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def floor_edition(data: bytes, encoding: str) -> bytes:
+    """The least any edition costs: decode (encoding known), split, one <p> each, serialize."""
+    text = XML_ILLEGAL.sub("", data.decode(encoding))
+    root = etree.Element("TEI", nsmap={None: "http://www.tei-c.org/ns/1.0"})
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for paragraph in text.split("\n\n"):
+        if paragraph.strip():
+            etree.SubElement(body, "p").text = paragraph
+    return etree.tostring(root, encoding="UTF-8")
+
+
+def run_library(paths: list[Path]) -> tuple[float, dict[str, float]]:
+    from pipeline.config import PipelineConfig
+    from pipeline.errors import DocumentError
+    from pipeline.process import build_edition
+
+    config, timings = PipelineConfig(), {}
+    started = time.perf_counter()
+    for path in paths:
+        try:
+            build_edition(path.read_bytes(), path.name, config, timings)
+        except DocumentError:
+            pass
+    return time.perf_counter() - started, timings
+
+
+def _library_chunk(paths: list[str]) -> float:
+    return run_library([Path(p) for p in paths])[0]
+
+
+def run_parallel(paths: list[Path], workers: int) -> float:
+    chunks = [[str(p) for p in paths[i::workers]] for i in range(workers)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_library_chunk, chunks))
+    return time.perf_counter() - started
+
+
+def _child_peak_mb(code: str, *args: str) -> float:
+    """Peak resident memory of a fresh process running ``code`` (it reports its own)."""
+    report = "; import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    result = subprocess.run([sys.executable, "-c", code + report, *args], check=True, cwd=ROOT,
+                            capture_output=True, text=True)
+    return int(result.stdout.split()[-1]) / 1024
+
+
+def peak_memory_mb(path: Path) -> float:
+    """Peak resident memory of a fresh process that builds one edition of ``path``."""
+    return _child_peak_mb("import sys; from pathlib import Path; from pipeline.config import PipelineConfig; "
+                          "from pipeline.process import build_edition; "
+                          "build_edition(Path(sys.argv[1]).read_bytes(), 'big.txt', PipelineConfig())", str(path))
+
+
+def base_memory_mb() -> float:
+    """The same process building a tiny edition: libraries, tables and schema loaded."""
+    return _child_peak_mb("from pipeline.config import PipelineConfig; from pipeline.process import build_edition; "
+                          "build_edition('蘇聯外交。Foreign policy.'.encode(), 'tiny.txt', PipelineConfig())")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--big-mb", type=int, default=50, help="size of the document for peak memory")
+    parser.add_argument("--no-flow", action="store_true", help="skip the Prefect runs")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="scan2tei-bench-"))
+    rows: list[tuple[str, str]] = []
+    try:
+        paths = build_corpus(work / "corpus", args.docs) if (work / "corpus").mkdir() is None else []
+        total_mb = sum(p.stat().st_size for p in paths) / 1e6
+        rows.append(("corpus", f"{len(paths)} documents, {total_mb:.1f} MB"))
+
+        started = time.perf_counter()
+        for path in paths:
+            floor_edition(path.read_bytes(), path.suffixes[0][1:])
+        floor = time.perf_counter() - started
+        rows.append(("floor (read, decode, one <p> per paragraph, serialize)", f"{floor:.2f} s, {total_mb / floor:.1f} MB/s"))
+
+        library, timings = run_library(paths)
+        rows.append(("library end to end, one core", f"{library:.2f} s, {total_mb / library:.2f} MB/s, "
+                     f"{len(paths) / library:.1f} documents/s, {library / floor:.1f}× the floor"))
+        stage_total = sum(timings.values())
+        for stage, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
+            rows.append((f"  stage: {stage}", f"{seconds:.2f} s ({100 * seconds / stage_total:.0f} %)"))
+
+        for workers in (1, 2):
+            elapsed = run_parallel(paths, workers)
+            rows.append((f"library, {workers} worker process(es)", f"{elapsed:.2f} s"))
+            if workers == 1:
+                one = elapsed
+        rows.append(("  speed-up with 2 workers", f"{one / elapsed:.2f}×"))
+
+        from pipeline.config import PipelineConfig
+        from pipeline.process import build_edition
+        unit = (ROOT / "seeds" / "001_9e5dab48311fb8fa.txt").read_bytes()
+        for mb in (1, 2, 4, 8):
+            data = unit * (mb * 1_000_000 // len(unit))
+            started = time.perf_counter()
+            build_edition(data, "size.txt", PipelineConfig())
+            rows.append((f"one {mb} MB document (English encyclopaedia text)", f"{time.perf_counter() - started:.2f} s"))
+
+        if args.big_mb:
+            big = work / "big.txt"
+            book = (ROOT / "seeds" / "002_492f708f3fafdf19.txt").read_bytes()
+            with open(big, "wb") as out:
+                for i in range(args.big_mb * 1_000_000 // len(book)):
+                    out.write(book + f"\n\n第{i}份。\n".encode())
+            size_mb = big.stat().st_size / 1e6
+            base = base_memory_mb()
+            started = time.perf_counter()
+            peak = peak_memory_mb(big)
+            rows.append((f"peak memory, one {size_mb:.0f} MB document (the book, repeated)",
+                         f"{peak:.0f} MB: base process {base:.0f} MB + {peak - base:.0f} MB "
+                         f"({(peak - base) / size_mb:.1f}× the file), "
+                         f"{time.perf_counter() - started:.0f} s"))
+
+        if not args.no_flow:
+            rows += run_flows(work, paths, total_mb, library)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    lines = [f"## Performance ({datetime.date.today().isoformat()})", "",
+             f"Machine: {describe()}. Command: `python -m bench.performance --docs {args.docs} --big-mb {args.big_mb}`.", "",
+             "| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows] + [""]
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_record:
+        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
+            out.write("\n" + report)
+
+
+def run_flows(work: Path, paths: list[Path], total_mb: float, library: float) -> list[tuple[str, str]]:
+    """The Prefect flow on the same corpus, in a fresh process (embedded server, cold start)."""
+    env = dict(os.environ, PREFECT_HOME=str(work / "prefect-home"))
+    out = work / "out"
+    rows = []
+
+    def timed_run() -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(work / "corpus"),
+                        "--output", str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+        return time.perf_counter() - started
+
+    empty = work / "empty-in"
+    empty.mkdir()
+    (empty / "one.txt").write_text("One line.\n")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(empty), "--output", str(work / "o1")],
+                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+    cold = time.perf_counter() - started
+    rows.append(("flow, one tiny document (cold start of the embedded server + process)", f"{cold:.1f} s"))
+    full = timed_run()
+    rows.append(("flow, whole corpus", f"{full:.1f} s; beyond the library and a cold start: "
+                 f"{max(0.0, full - library - cold):.1f} s ({100 * max(0.0, full - library - cold) / full:.0f} %)"))
+    unchanged = timed_run()
+    rows.append(("flow again, nothing changed", f"{unchanged:.1f} s ({max(0.0, unchanged - cold):.1f} s beyond a cold start)"))
+    for path in paths[: max(1, len(paths) // 100)]:
+        path.write_bytes(path.read_bytes() + b"\n\nA change.\n")
+    changed = timed_run()
+    rows.append(("flow again, 1 % of the documents changed", f"{changed:.1f} s "
+                 f"({100 * max(0.0, changed - cold) / max(0.01, full - cold):.0f} % of the full run beyond cold start)"))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
