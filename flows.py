@@ -12,9 +12,12 @@ The library in pipeline/ knows nothing of Prefect; this file wraps it in one tas
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,11 +29,13 @@ os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 from prefect import flow, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.hashing import file_hash  # noqa: E402
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.inputs import discover_sources  # noqa: E402
+from pipeline.manifest import build_manifest, write_manifest  # noqa: E402
 from pipeline.process import DocumentReport, edition_path_for, process_file  # noqa: E402
 from pipeline.tei_reader import rebuild_source_from_file  # noqa: E402
 from pipeline.validate import validate_file  # noqa: E402
@@ -77,8 +82,51 @@ def build_edition_task(source: Path, output_dir: Path, config: PipelineConfig) -
 
 @flow(name="build-editions", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None) -> list[DocumentReport]:
-    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``; one task per document."""
+    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``; one task per document.
+
+    Runs on the same output folder take turns (a lock file), so two never interleave writes;
+    every run leaves ``manifest.json`` and a table and a summary as Prefect artifacts."""
     config = config or PipelineConfig()
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with output_lock(output_dir):
+        reports = _build_all(inputs, output_dir, config)
+        manifest = build_manifest([Path(p) for p in inputs], output_dir, reports, config.fingerprint(),
+                                  time.perf_counter() - started)
+        write_manifest(manifest, output_dir)
+    for name in manifest.withdrawn:
+        print(f"WITHDRAWN {name}: its source is no longer in the input (edition kept)")
+    _publish_artifacts(manifest)
+    return reports
+
+
+@contextlib.contextmanager
+def output_lock(output_dir: Path):
+    """An exclusive lock on the output folder for the length of a run (released by the OS
+    if the run dies)."""
+    with open(output_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish_artifacts(manifest) -> None:
+    rows = [{"document": r.file_name, "status": r.status + (" (unchanged)" if r.unchanged else ""),
+             "encoding": f"{r.encoding} ({r.encoding_confidence})" if r.encoding else "",
+             "languages": ", ".join(f"{k} {v}%" for k, v in r.languages.items()),
+             "interventions": ", ".join(f"{n} {k}" for k, n in r.interventions.items()),
+             "errors": "; ".join(r.errors), "seconds": r.seconds} for r in manifest.documents]
+    create_table_artifact(table=rows, key="editions", description="One row per document of the run")
+    create_markdown_artifact(key="editions-summary", markdown=(
+        f"# scan2tei run\n\n{len(manifest.documents)} documents: {manifest.written} written, "
+        f"{manifest.unchanged} unchanged, {manifest.invalid} invalid, {manifest.failed} failed; "
+        f"{len(manifest.withdrawn)} withdrawn. Configuration {manifest.configuration}.\n"))
+
+
+def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig) -> list[DocumentReport]:
     sources, problems = discover_sources([Path(p) for p in inputs])
     reports = [DocumentReport(file_name=p.split(":")[0], source_path=p.split(":")[0], status="failed",
                               errors=[p.split(": ", 1)[1]]) for p in problems]
@@ -97,7 +145,9 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
         seen[target] = source
         futures.append((source, build_edition_task.with_options(refresh_cache=not target.exists()).submit(
             source, output_dir, config)))
-    for source, future in futures:
+    for done, (source, future) in enumerate(futures, start=1):
+        if len(futures) > 20 and sys.stderr.isatty():
+            print(f"[{done}/{len(futures)}] {source.name}", file=sys.stderr, end="\r")
         future.wait()
         try:
             report = future.result()

@@ -42,7 +42,8 @@ def test_flow_writes_good_documents_and_reports_bad_ones(prefect_harness, inbox,
     assert "binary" in reports["scan.pdf.txt"].errors[0]
     assert reports["controls.txt"].status == "ok"
     assert reports["controls.txt"].interventions == {"illegal-character": 2}
-    written = sorted(p.name for p in out.iterdir())
+    written = sorted(p.name for p in out.glob("*.tei.xml"))
+    assert (out / "manifest.json").exists()
     assert written == ["002_492f708f3fafdf19.tei.xml", "002_492f708f3fafdf19.zh-Hans.tei.xml",
                        "003_22d16b25c756b627.tei.xml", "controls.tei.xml"]
 
@@ -151,3 +152,46 @@ def test_killing_a_run_leaves_only_whole_editions(tmp_path):
 
     for edition in editions:
         assert validate_file(edition) == [], edition
+
+
+def test_every_run_leaves_a_manifest_and_withdrawn_sources_keep_their_editions(prefect_harness, inbox, tmp_path):
+    import flows
+    from pipeline.manifest import RunManifest
+
+    out = tmp_path / "out"
+    flows.build_editions([inbox], out)
+    manifest = RunManifest.model_validate_json((out / "manifest.json").read_text())
+    by_name = {d.file_name: d for d in manifest.documents}
+    assert by_name["scan.pdf.txt"].status == "failed" and "binary" in by_name["scan.pdf.txt"].errors[0]
+    assert by_name["003_22d16b25c756b627.txt"].sha256 and by_name["003_22d16b25c756b627.txt"].encoding == "utf-8"
+    assert manifest.written == 3 and manifest.failed == 1
+
+    (inbox / "controls.txt").unlink()
+    flows.build_editions([inbox], out)
+    manifest = RunManifest.model_validate_json((out / "manifest.json").read_text())
+    assert manifest.withdrawn == ["controls.tei.xml"]
+    assert (out / "controls.tei.xml").exists()  # nothing is deleted
+    assert manifest.unchanged == 2
+
+
+def test_the_manifest_schema_in_schemas_is_current():
+    from pipeline.manifest import SCHEMA_PATH, manifest_schema
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == manifest_schema(), "run: python -m pipeline.manifest"
+
+
+def test_two_runs_at_once_on_one_output_folder(inbox, tmp_path):
+    out = tmp_path / "shared-out"
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    command = [sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    for run in runs:
+        run.communicate(timeout=300)
+        assert run.returncode == 1  # the binary file fails in both; everything else is written
+    from pipeline.manifest import RunManifest
+    from pipeline.validate import validate_file
+
+    RunManifest.model_validate_json((out / "manifest.json").read_text())
+    editions = sorted(out.glob("*.tei.xml"))
+    assert len(editions) == 4 and all(validate_file(e) == [] for e in editions)
+    assert not list(out.glob(".*.tmp"))
