@@ -7,28 +7,59 @@ import bisect
 from .model import Block, Document, Edit
 
 
+# Edits whose element holds other edits (a footnote's text may carry a flagged letter).
+CONTAINER_KINDS = frozenset({"footnote"})
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
 def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     """Add ``new`` edits to ``doc``; an edit overlapping one already there is refused and returned.
 
     Earlier stages win: a later stage must not re-interpret characters another stage
     already explained, because the edition can carry only one reading per character.
-    Milestones (zero-length edits such as page breaks) overlap nothing.
+    Milestones (zero-length edits such as page breaks) overlap nothing; an edit may lie
+    wholly inside a container (a footnote) but not across its edge.
     """
-    spans = sorted((e.start, e.end) for e in doc.edits if e.end > e.start)
+    spans = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in CONTAINER_KINDS)
     starts = [start for start, _ in spans]
+    containers = [(e.start, e.end) for e in doc.edits if e.kind in CONTAINER_KINDS]
     refused: list[Edit] = []
     accepted = list(doc.edits)
     for edit in sorted(new, key=lambda e: (e.start, e.end)):
+        span = (edit.start, edit.end)
         if edit.end > edit.start:
-            i = bisect.bisect_right(starts, edit.start)
-            if (i > 0 and spans[i - 1][1] > edit.start) or (i < len(spans) and spans[i][0] < edit.end):
-                refused.append(edit)
-                continue
-            spans.insert(i, (edit.start, edit.end))
-            starts.insert(i, edit.start)
+            if edit.kind in CONTAINER_KINDS:
+                first = bisect.bisect_left(starts, edit.start)
+                crossing = any(_overlaps(span, c) for c in containers) or any(
+                    not _inside(s, span) for s in spans[max(0, first - 1):] if s[0] < edit.end and _overlaps(s, span))
+                if crossing:
+                    refused.append(edit)
+                    continue
+                containers.append(span)
+            else:
+                i = bisect.bisect_right(starts, edit.start)
+                if ((i > 0 and spans[i - 1][1] > edit.start) or (i < len(spans) and spans[i][0] < edit.end)
+                        or any(_overlaps(span, c) and not _inside(span, c) for c in containers)):
+                    refused.append(edit)
+                    continue
+                spans.insert(i, span)
+                starts.insert(i, edit.start)
         accepted.append(edit)
-    doc.edits = sorted(accepted, key=lambda e: (e.start, e.end, e.kind))
+    doc.edits = sorted(accepted, key=edit_order)
     return refused
+
+
+def edit_order(edit: Edit) -> tuple[int, bool, int, str]:
+    """Document order: a milestone (page break) before what starts where it stands, and a
+    container before the edits it holds."""
+    return edit.start, edit.end > edit.start, -edit.end, edit.kind
 
 
 def block_index_of(blocks: list[Block], starts: list[int], edit: Edit) -> int | None:

@@ -23,6 +23,10 @@ EditKind = Literal[
     "page-break",  # <pb/> (zero-length)
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
+    "omission",  # an editorial omission the source marks: <gap reason="omitted"><desc>[…]</desc></gap>
+    "note-anchor",  # a footnote reference: <ref type="noteAnchor">
+    "footnote",  # a footnote's text, where the source has it, tied to its anchor: <note place="foot">
+    "flag",  # an artefact flagged, not changed: <unclear reason="…">
     "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
     "layout",  # source characters that are layout, not text (kept in the edition as such)
 ]

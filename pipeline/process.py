@@ -21,6 +21,7 @@ from .frontmatter import detect_front_matter
 from .garbled import flag_garbled
 from .hyphenation import join_hyphenation
 from .layout import detect_pages, mark_truncation
+from .markers import mark_inline
 from .structure import join_split_headings, segment
 from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
@@ -100,6 +101,7 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig,
     join_split_headings(doc)
     detect_pages(doc)
     detect_front_matter(doc)
+    mark_inline(doc)
     join_hyphenation(doc)
     mark_truncation(doc)
     clock.lap("layout and structure")

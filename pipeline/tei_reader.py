@@ -39,6 +39,8 @@ def rebuild_source(tree: etree._ElementTree | etree._Element) -> str:
         name = local_name(element)
         if name == "g":
             out.append(characters.get((element.get("ref") or "").lstrip("#"), ""))
+        elif name == "gap":  # an omission keeps the source's own mark in desc
+            out.append("".join(element.itertext()))
         elif name in LINE_BREAKS:
             out.append("\n")
         elif name == "choice":

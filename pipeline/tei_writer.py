@@ -17,7 +17,7 @@ from lxml import etree
 from . import PIPELINE_NAME, __version__
 from .config import PipelineConfig
 from .language import LANGUAGE_NAMES
-from .edits import edits_per_block
+from .edits import CONTAINER_KINDS, edits_per_block
 from .model import Block, Document, Edit
 from .tei import TEI_NS, XML_ID, XML_LANG, char_id, tei
 from .textfix import XML_ILLEGAL, undecodable_byte
@@ -96,6 +96,20 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _Text.append(fw, edit.original)
     elif edit.kind == "page-break":
         _sub(parent, "pb", ana=ana, **edit.attrs)
+    elif edit.kind == "omission":
+        gap = _sub(parent, "gap", reason="omitted", ana=ana)
+        _sub(gap, "desc", edit.original)  # the source's own mark, so that it rebuilds
+    elif edit.kind == "note-anchor":
+        ref = _sub(parent, "ref", type="noteAnchor", target=f"#fn{edit.attrs['n']}", ana=ana,
+                   **{XML_ID: f"fnref{edit.attrs['n']}"})
+        _Text.append(ref, edit.original)
+    elif edit.kind == "flag":
+        flagged = _sub(parent, "unclear", reason=edit.attrs.get("reason", "flagged"), cert=_certainty(edit.confidence),
+                       ana=ana)
+        _Text.append(flagged, edit.original)
+    elif edit.kind == "layout":
+        fw = _sub(parent, "fw", type="layout", ana=ana)
+        _Text.append(fw, edit.original)
     elif edit.kind == "truncation":
         _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "garbled":
@@ -113,23 +127,43 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
     """The block's text (or the part ``[start, end)`` of it) with its edits; the whitespace
     around page furniture is where the page turned (blank lines, not line breaks of the
     text) and is not kept as lb."""
-    position = block.start if start is None else start
-    end = block.end if end is None else end
+    _render_span(element, doc, block.start if start is None else start, block.end if end is None else end,
+                 [e for e in edits if (block.start if start is None else start) <= e.start
+                  and e.end <= (block.end if end is None else end)])
+    _mark_word_breaks(element)
+
+
+def _render_span(element: etree._Element, doc: Document, position: int, end: int, edits: list[Edit]) -> None:
     previous: Edit | None = None
-    for edit in edits:
-        if not (position <= edit.start and edit.end <= end):
-            continue
+    index = 0
+    while index < len(edits):
+        edit = edits[index]
+        index += 1
         between = doc.text[position:edit.start]
         if edit.kind in PAGE_FURNITURE:
             between = between.rstrip()
         if previous is not None and previous.kind in PAGE_FURNITURE:
             between = between.lstrip()
         _Text.append(element, between)
-        _render_edit(element, edit)
+        if edit.kind in CONTAINER_KINDS:
+            inner = []
+            while index < len(edits) and edits[index].end <= edit.end and edits[index].start >= edit.start:
+                inner.append(edits[index])
+                index += 1
+            _render_container(element, doc, edit, inner)
+        else:
+            _render_edit(element, edit)
         position, previous = edit.end, edit
     rest = doc.text[position:end]
     _Text.append(element, rest.lstrip() if previous is not None and previous.kind in PAGE_FURNITURE else rest)
-    _mark_word_breaks(element)
+
+
+def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
+    if edit.kind != "footnote":
+        raise ValueError(f"no container rendering for {edit.kind!r}")
+    note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",
+                ana=f"#{reason_id(edit.reason)}", **{XML_ID: f"fn{edit.attrs['n']}"})
+    _render_span(note, doc, edit.start, edit.end, inner)
 
 
 def _mark_word_breaks(element: etree._Element) -> None:

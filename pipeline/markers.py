@@ -1,0 +1,65 @@
+"""Inline marks that exports and editors leave in the text, each recorded, none deleted:
+editorial omissions ``[…]``, Word-export footnote markers and bodies, letters of another
+alphabet inside a word (homoglyphs), stray backslashes, and layout whitespace (no-break
+spaces, doubled spaces) normalized to one space.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .edits import add_edits
+from .model import Document, Edit
+
+OMISSION = re.compile(r"\[(?:…|\.\.\.|\. \. \.)\]")
+FOOTNOTE_ANCHOR = re.compile(r"\[footnoteRef:(?P<n>\d+)\]")
+FOOTNOTE_BODY = re.compile(r"\[(?P<n>\d+):\s.*?\](?=\s*(?:\[\d+:|$|\n))", re.S)
+# One or two Cyrillic or Greek letters on their own among Latin text ("Belov М.", "Stаlin").
+OTHER_ALPHABET_RUN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff]+")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+HOMOGLYPH_CONTEXT = 20  # characters on each side that must be Latin for the letter to be suspect
+STRAY_BACKSLASH = re.compile(r"(?<![\w\\])\\(?=[A-Za-z])")
+LAYOUT_SPACE = re.compile(r"(?<=\S)(?:\u00a0+ ?| \u00a0+| {2,})(?=\S)")
+
+
+def _homoglyphs(text: str):
+    for match in OTHER_ALPHABET_RUN.finditer(text):
+        if len(match.group()) > 2:
+            continue  # a word of that alphabet, not a stray letter
+        around = text[max(0, match.start() - HOMOGLYPH_CONTEXT):match.end() + HOMOGLYPH_CONTEXT]
+        if len(LATIN_LETTER.findall(around)) >= 8 and len(OTHER_ALPHABET_RUN.findall(around)) == 1:
+            yield match
+
+
+def mark_inline(doc: Document) -> None:
+    text = doc.text
+    edits: list[Edit] = []
+    for match in OMISSION.finditer(text):
+        edits.append(Edit(start=match.start(), end=match.end(), kind="omission", original=match.group(),
+                          stage="markers", reason="editorial omission marked in the source"))
+    for match in FOOTNOTE_ANCHOR.finditer(text):
+        edits.append(Edit(start=match.start(), end=match.end(), kind="note-anchor", original=match.group(),
+                          stage="markers", attrs={"n": match.group("n")},
+                          reason="footnote reference exported by a word processor"))
+    anchors = {m.group("n") for m in FOOTNOTE_ANCHOR.finditer(text)}
+    for match in FOOTNOTE_BODY.finditer(text):
+        if match.group("n") in anchors:  # a body is a footnote only when its anchor is there
+            edits.append(Edit(start=match.start(), end=match.end(), kind="footnote", original=match.group(),
+                              stage="markers", attrs={"n": match.group("n")},
+                              reason="footnote text exported by a word processor, tied to its anchor"))
+    for match in _homoglyphs(text):
+        edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original=match.group(),
+                          stage="markers", attrs={"reason": "homoglyph"}, confidence=0.7,
+                          reason=f"U+{ord(match.group()):04X}, a letter of another alphabet, among Latin "
+                                 "letters: flagged, not changed"))
+    for match in STRAY_BACKSLASH.finditer(text):
+        edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original="\\", stage="markers",
+                          attrs={"reason": "stray-character"}, confidence=0.7,
+                          reason="a backslash before a word, likely an export artefact: flagged, not changed"))
+    refused = add_edits(doc, edits)
+    # Layout whitespace last: it must not split the marks above.
+    spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
+                   stage="markers", reason="layout whitespace (no-break or doubled spaces) read as one space")
+              for m in LAYOUT_SPACE.finditer(text)]
+    add_edits(doc, spaces)
+    del refused
