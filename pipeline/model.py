@@ -51,6 +51,8 @@ BlockKind = Literal[
     "milestone",  # page furniture between paragraphs: only edits (pb, fw), no element of its own
     "doc-title", "doc-author",  # the title page
     "toc-head", "toc-item",  # the table of contents
+    "item",  # a list item (bulleted line)
+    "salute",  # the salutation that opens a letter
 ]
 
 
@@ -62,7 +64,7 @@ class Block(BaseModel):
     kind: BlockKind
     lang: str | None = None
     level: int = 1  # heading depth: 1 opens a top-level div, 2 a div inside it, …
-    part: Literal["front", "body", "back"] = "body"
+    part: Literal["front", "body", "back"] = "body"  # back: the host site's boilerplate
     attrs: dict[str, str] = Field(default_factory=dict)  # e.g. a contents entry's page number
 
 

@@ -22,6 +22,7 @@ from .garbled import flag_garbled
 from .hyphenation import join_hyphenation
 from .layout import detect_pages, mark_truncation
 from .markers import mark_inline
+from .sections import detect_sections
 from .structure import join_split_headings, segment
 from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
@@ -102,6 +103,7 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig,
     detect_pages(doc)
     detect_front_matter(doc)
     mark_inline(doc)
+    detect_sections(doc)
     join_hyphenation(doc)
     mark_truncation(doc)
     clock.lap("layout and structure")

@@ -28,7 +28,7 @@ STRUCTURAL = {
     "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
     "normalization", "hyphenation", "segmentation", "interpretation", "classDecl", "taxonomy",
     "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
-    "front", "body", "back", "div", "titlePage", "docTitle", "list",
+    "front", "body", "back", "div", "titlePage", "docTitle", "list", "opener",
 }
 
 
@@ -108,7 +108,7 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
                        ana=ana)
         _Text.append(flagged, edit.original)
     elif edit.kind == "layout":
-        fw = _sub(parent, "fw", type="layout", ana=ana)
+        fw = _sub(parent, "fw", type=edit.attrs.get("type", "layout"), ana=ana)
         _Text.append(fw, edit.original)
     elif edit.kind == "truncation":
         _sub(parent, "gap", reason="truncated", ana=ana)
@@ -182,6 +182,16 @@ def _mark_word_breaks(element: etree._Element) -> None:
 
 def local_name_of(element: etree._Element) -> str:
     return etree.QName(element).localname
+
+
+def _body_element(container: etree._Element, block: Block) -> etree._Element:
+    if block.kind == "item":  # consecutive items share one list
+        last = container[-1] if len(container) else None
+        parent = last if last is not None and local_name_of(last) == "list" else _sub(container, "list")
+        return _sub(parent, "item")
+    if block.kind == "salute":
+        return _sub(_sub(container, "opener"), "salute")
+    return _sub(container, block.kind if block.kind in ("head", "p") else "p")
 
 
 def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:
@@ -270,7 +280,7 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
     text.set(XML_LANG, doc.lang or "und")
     body = _sub(text, "body")
     front = _FrontBuilder(text)
-    builder = _BodyBuilder(body)
+    builders = {"body": _BodyBuilder(body)}
     for index, block in enumerate(doc.blocks, start=1):
         edits = edits_by_block[index - 1]
         if block.part == "front":
@@ -279,12 +289,16 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
                 _render_milestones(front.container(), edits)
                 continue
         else:
-            container = builder.container_for(block)
+            if block.part not in builders:  # the host site's boilerplate: kept, out of the work
+                builders[block.part] = _BodyBuilder(_sub(_sub(text, "back"), "div", type="boilerplate"))
+            container = builders[block.part].container_for(block)
             if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
                 _render_milestones(container, edits)
                 continue
-            element = _sub(container, block.kind if block.kind in ("head", "p") else "p")
+            element = _body_element(container, block)
         element.set(XML_ID, f"b{index}")
+        if block.attrs.get("n") and block.kind == "p":
+            element.set("n", block.attrs["n"])
         if block.lang and block.lang != doc.lang:
             element.set(XML_LANG, block.lang)
         if block.kind == "toc-item" and "page_start" in block.attrs:
@@ -334,6 +348,10 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig)
         _sub(bibl, "date", meta.date, when=meta.date)
     if meta.page:
         _sub(bibl, "biblScope", meta.page, unit="page")
+    if "publisher" in meta.fields:
+        _sub(bibl, "publisher", meta.fields["publisher"])
+    if "published" in meta.fields and not meta.date:
+        _sub(bibl, "date", meta.fields["published"], when=meta.fields["published"])
     _sub(bibl, "idno", source.file_name, type="filename")
     _sub(bibl, "idno", source.sha256, type="sha256")
     for catalogue in dict.fromkeys(e.original.strip() for e in doc.edits if e.kind == "catalogue-number"):
@@ -344,6 +362,13 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig)
     _sub(bibl, "note",
          f"{source.size} bytes, decoded as {guess.encoding}{' with byte-order mark' if guess.bom else ''} "
          f"(confidence {guess.confidence:.2f}; {runner_up}).", type="encoding")
+    if "classification" in meta.fields:
+        classification = _sub(bibl, "note", type="classification")
+        classification.text = f"Security classification: {meta.fields['classification']}"
+    if "source site" in meta.fields:
+        _sub(bibl, "note", f"Published on the web by {meta.fields['source site']}"
+             + (f" ({meta.fields['publisher']}, {meta.fields.get('published', 'undated')})" if "publisher" in meta.fields else "")
+             + "; the host site's boilerplate is kept in back/div[@type='boilerplate'].", type="source")
 
     _build_encoding_desc(_sub(header, "encodingDesc"), doc, config)
 
