@@ -172,12 +172,18 @@ def _at_page_turn(doc: Document, index: int, kinds: dict[int, str]) -> bool:
     if {index - 1, index + 1} & set(kinds):
         return True
     before = index - 1
-    while before >= 0 and _standalone(doc, doc.blocks[before]):
+    while before >= 0 and before in kinds:
         before -= 1
     if before < 0:
         return False
-    previous = doc.blocks[before]
-    return previous.kind == "p" and not ends_sentence(doc.text[previous.start:previous.end])
+    # The line before: a paragraph, or a heading-shaped fragment of one (no heading ends a
+    # page), stopping mid-sentence. A repeated heading there is the page's running head.
+    if before == 0 or text_key(doc.text[doc.blocks[before].start:doc.blocks[before].end]) == text_key(
+            doc.text[doc.blocks[index].start:doc.blocks[index].end]):
+        return False  # the opening title, or the same line printed twice in a row: no page turn
+    previous = _as_paragraph_if_cut(doc, doc.blocks[before])
+    text = doc.text[previous.start:previous.end].rstrip(SPACE)
+    return previous.kind == "p" and not ends_sentence(text) and text[-1:].isalnum()
 
 
 def detect_pages(doc: Document) -> None:

@@ -50,8 +50,8 @@ def mark_inline(doc: Document) -> None:
     for match in _homoglyphs(text):
         edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original=match.group(),
                           stage="markers", attrs={"reason": "homoglyph"}, confidence=0.7,
-                          reason=f"U+{ord(match.group()):04X}, a letter of another alphabet, among Latin "
-                                 "letters: flagged, not changed"))
+                          reason=" ".join(f"U+{ord(ch):04X}" for ch in match.group())
+                          + ": letters of another alphabet among Latin letters: flagged, not changed"))
     for match in STRAY_BACKSLASH.finditer(text):
         edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original="\\", stage="markers",
                           attrs={"reason": "stray-character"}, confidence=0.7,

@@ -19,7 +19,7 @@ from collections import Counter
 
 from .edits import add_edits
 from .model import Block, Document, Edit
-from .structure import SPACE
+from .structure import RULE_LINE, SPACE
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -51,6 +51,7 @@ def detect_sections(doc: Document) -> None:
         if block.kind == "head":
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)
+    _bilingual(doc, edits)
     add_edits(doc, edits)
 
 
@@ -132,3 +133,93 @@ def _boilerplate(doc: Document) -> None:
         doc.metadata.fields.setdefault("published", credit.group("year"))
     if shared:
         doc.metadata.fields.setdefault("source site", shared)
+
+
+LABEL = re.compile(r"^\w+(?:\s\w+)?\s*[:：]$")
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NEWSPAPER_PAGE = re.compile(r"^第\s*(?P<page>\d+)\s*版")  # "第5版": page 5 of a Chinese newspaper
+COLUMN = re.compile(r"^(?:专栏|專欄|栏目|欄目)[：:]\s*(?P<column>.+)$")
+PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _half_script(doc: Document, blocks: list[Block]) -> str | None:
+    from .language import script_counts
+
+    counts = script_counts("".join(_text(doc, b) for b in blocks))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _bilingual(doc: Document, edits: list[Edit]) -> None:
+    """A text and its counterpart in another language, separated by a rule (and a label):
+    div type="translation" and div type="original", paragraphs aligned where they agree."""
+    body = [b for b in doc.blocks if b.part == "body" and b.kind != "milestone"]
+    rule = next((i for i, b in enumerate(body) if RULE_LINE.match(_text(doc, b).strip(SPACE))), None)
+    if rule is None:
+        return
+    after = rule + 1
+    label = None
+    if after < len(body) and LABEL.match(_text(doc, body[after]).strip(SPACE)):
+        label, after = body[after], after + 1
+    first, second = body[:rule], body[after:]
+    if not first or not second or _half_script(doc, first) == _half_script(doc, second):
+        return
+    label_text = _text(doc, label).lower() if label else ""
+    second_is_original = not any(word in label_text for word in ("translation", "译文", "譯文"))
+    names = ("translation", "original") if second_is_original else ("original", "translation")
+    for block in (body[rule], label):
+        if block is not None:
+            block.kind = "milestone"
+            block.attrs["section"] = names[0]  # the rule and the label close the first version
+            edits.append(Edit(start=block.start, end=block.end, kind="layout", original=_text(doc, block),
+                              stage="sections", reason="layout between the two versions (a rule, a label), not text"))
+    for name, half in zip(names, (first, second)):
+        for block in half:
+            block.attrs["section"] = name
+    content = {name: _newspaper_metadata(doc, half, name == "original", edits) for name, half in zip(names, (first, second))}
+    kinds = {name: [b.kind for b in blocks] for name, blocks in content.items()}
+    if kinds["translation"] == kinds["original"]:
+        for name, blocks in content.items():
+            for ordinal, block in enumerate(blocks):
+                block.attrs["align"] = str(ordinal)
+    else:
+        doc.notes.append(
+            f"translation and original not aligned: {kinds['translation'].count('p')} and "
+            f"{kinds['original'].count('p')} paragraphs, {kinds['translation'].count('head')} and "
+            f"{kinds['original'].count('head')} headings, in different places")
+
+
+def _newspaper_metadata(doc: Document, half: list[Block], is_original: bool, edits: list[Edit]) -> list[Block]:
+    """The lines that open a newspaper text (title, author, date, page, column) fill the
+    header; the rest of the half (its headings and paragraphs) is returned for alignment."""
+    consumed = 0
+    for block in half:
+        found = False
+        offset = block.start
+        for line in _text(doc, block).split("\n"):
+            stripped = line.strip(SPACE)
+            start = offset + len(line) - len(line.lstrip(SPACE))
+            offset += len(line) + 1
+            key = "original " if is_original else ""
+            if marker := MARKDOWN_HEADING.match(stripped):
+                edits.append(Edit(start=start, end=start + marker.end(), kind="layout", original=marker.group(),
+                                  stage="sections", reason="markdown heading marker, layout"))
+                doc.metadata.fields.setdefault(key + "title", stripped[marker.end():])
+            elif ISO_DATE.match(stripped):
+                doc.metadata.fields.setdefault("date", stripped)
+                doc.metadata.date = doc.metadata.date or stripped
+            elif page := NEWSPAPER_PAGE.match(stripped):
+                doc.metadata.fields.setdefault("page", page.group("page"))
+                doc.metadata.page = doc.metadata.page or page.group("page")
+            elif column := COLUMN.match(stripped):
+                doc.metadata.fields.setdefault("column", column.group("column"))
+            elif PERSON_NAME.match(stripped) and "title" in key + "title" and (key + "title") in doc.metadata.fields:
+                doc.metadata.fields.setdefault(key + "author", stripped)
+            else:
+                continue
+            found = True
+        if not found:
+            break
+        block.kind = "meta"
+        consumed += 1
+    return [b for b in half[consumed:] if b.kind in ("p", "head")]

@@ -17,9 +17,12 @@ ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 INDENT = re.compile(r"^[ \t\u3000\u00a0]+")
 SENTENCE_END = tuple(".!?;,:。！？；，：、…")
 # What ends a sentence (or a quotation, or a clause a new paragraph may follow).
-TERMINAL = frozenset("。！？；：…」』）)】〕\"”’.!?;:")
+TERMINAL = frozenset("。！？；：…」』）)】〕\"”’.!?;:]")
 BULLETS = tuple("*•·-–—")
-INSIDE_SENTENCES = re.compile(r"[。，！？；]|[.!?;] +[A-Z]")
+BULLETS_WITH_SPACE = tuple(f"{b} " for b in "*•·▪◦")
+# Sentence breaks inside a line: a full stop (CJK or Latin, the latter before a capital).
+# A CJK comma may stand in a heading ("維護民主的和平，反對侵略的戰爭").
+INSIDE_SENTENCES = re.compile(r"[。！？；]|[.!?;] +[A-Z]")
 # Whitespace that is layout. Form feeds and vertical tabs are not: they are page
 # separators in OCR exports and characters XML cannot carry, so they stay inside blocks.
 SPACE = " \t\n\r\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
@@ -40,6 +43,10 @@ class Line:
         return bool(INDENT.match(self.text))
 
 
+# A horizontal rule: HTML's <hr/> or a line of dashes, underscores, equals signs or stars.
+RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
+# An editorial omission on a line of its own ("[…]") stands between paragraphs.
+OMISSION_LINE = re.compile(r"^\[(?:…|\.\.\.|\. \. \.)\]$")
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
@@ -83,11 +90,12 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
     groups: list[list[Line]] = []
     current: list[Line] = []
     for line in lines:
-        if line.blank or line.text == PAGE_SEPARATOR:
+        standalone = RULE_LINE.match(line.text.strip(SPACE)) or OMISSION_LINE.match(line.text.strip(SPACE))
+        if line.blank or line.text == PAGE_SEPARATOR or standalone:
             if current:
                 groups.append(current)
             current = []
-            if line.text == PAGE_SEPARATOR:
+            if not line.blank:  # a page separator or a horizontal rule stands alone
                 groups.append([line])
         elif current and _starts_paragraph(current[-1], line, full):
             groups.append(current)
@@ -100,7 +108,10 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
 
 
 def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
-    if line.indented and (not previous.indented or _is_short(previous) or _ends_sentence(previous.text)):
+    if line.text.strip(SPACE).startswith(BULLETS_WITH_SPACE):
+        return True  # every bulleted line is an item of its own
+    short = _is_short(previous) or (full >= 30 and len(previous.text.strip(SPACE)) < 0.3 * full)
+    if line.indented and (not previous.indented or short or _ends_sentence(previous.text)):
         return True
     length = len(previous.text.strip(SPACE))
     return full >= 30 and _ends_sentence(previous.text) and length < 0.75 * full

@@ -184,6 +184,14 @@ def local_name_of(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+def _section_lang(doc: Document, section: str) -> str:
+    sizes: dict[str, int] = {}
+    for block in doc.blocks:
+        if block.attrs.get("section") == section and block.lang:
+            sizes[block.lang] = sizes.get(block.lang, 0) + block.end - block.start
+    return max(sizes, key=sizes.get) if sizes else (doc.lang or "und")
+
+
 def _body_element(container: etree._Element, block: Block) -> etree._Element:
     if block.kind == "item":  # consecutive items share one list
         last = container[-1] if len(container) else None
@@ -281,6 +289,7 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
     body = _sub(text, "body")
     front = _FrontBuilder(text)
     builders = {"body": _BodyBuilder(body)}
+    aligned: dict[str, list[etree._Element]] = {}
     for index, block in enumerate(doc.blocks, start=1):
         edits = edits_by_block[index - 1]
         if block.part == "front":
@@ -289,9 +298,15 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
                 _render_milestones(front.container(), edits)
                 continue
         else:
-            if block.part not in builders:  # the host site's boilerplate: kept, out of the work
-                builders[block.part] = _BodyBuilder(_sub(_sub(text, "back"), "div", type="boilerplate"))
-            container = builders[block.part].container_for(block)
+            key = block.attrs.get("section") or block.part
+            if key not in builders:
+                if key == "back":  # the host site's boilerplate: kept, out of the work
+                    builders[key] = _BodyBuilder(_sub(_sub(text, "back"), "div", type="boilerplate"))
+                else:  # one version of a bilingual text
+                    section = _sub(body, "div", type=key)
+                    section.set(XML_LANG, _section_lang(doc, key))
+                    builders[key] = _BodyBuilder(section)
+            container = builders[key].container_for(block)
             if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
                 _render_milestones(container, edits)
                 continue
@@ -299,6 +314,8 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
         element.set(XML_ID, f"b{index}")
         if block.attrs.get("n") and block.kind == "p":
             element.set("n", block.attrs["n"])
+        if "align" in block.attrs:
+            aligned.setdefault(block.attrs["align"], []).append(element)
         if block.lang and block.lang != doc.lang:
             element.set(XML_LANG, block.lang)
         if block.kind == "toc-item" and "page_start" in block.attrs:
@@ -308,6 +325,10 @@ def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
             _render_block_content(ref, doc, block, edits, start=page_start)
         else:
             _render_block_content(element, doc, block, edits)
+    for pair in aligned.values():  # translation and original point to each other
+        if len(pair) == 2:
+            pair[0].set("corresp", "#" + pair[1].get(XML_ID))
+            pair[1].set("corresp", "#" + pair[0].get(XML_ID))
     if not len(body):
         _sub(body, "p")  # an empty source still gives a valid edition
     indent(root)
@@ -346,8 +367,15 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig)
         _sub(bibl, "author", meta.author)
     if meta.date:
         _sub(bibl, "date", meta.date, when=meta.date)
+    if "original title" in meta.fields:
+        _sub(bibl, "title", meta.fields["original title"], type="original",
+             **{XML_LANG: _section_lang(doc, "original")})
+    if "original author" in meta.fields:
+        _sub(bibl, "author", meta.fields["original author"], **{XML_LANG: _section_lang(doc, "original")})
     if meta.page:
         _sub(bibl, "biblScope", meta.page, unit="page")
+    if "column" in meta.fields:
+        _sub(bibl, "biblScope", meta.fields["column"], unit="column")
     if "publisher" in meta.fields:
         _sub(bibl, "publisher", meta.fields["publisher"])
     if "published" in meta.fields and not meta.date:
