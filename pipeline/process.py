@@ -19,6 +19,7 @@ from .model import Document, SourceInfo
 from .storage import write_atomically
 from .frontmatter import detect_front_matter
 from .garbled import flag_garbled
+from .history import PreviousEdition, read_previous
 from .hyphenation import join_hyphenation
 from .layout import detect_pages, mark_truncation
 from .markers import mark_inline
@@ -130,10 +131,10 @@ class _StageClock:
 
 
 def build_edition(data: bytes, file_name: str, config: PipelineConfig,
-                  timings: dict[str, float] | None = None) -> Edition:
+                  timings: dict[str, float] | None = None, previous: PreviousEdition | None = None) -> Edition:
     doc = build_document(data, file_name, config, timings)
     clock = _StageClock(timings)
-    tree = build_tei(doc, config)
+    tree = build_tei(doc, config, previous)
     xml = serialize(tree)
     clock.lap("TEI")
     errors = schema_errors(tree)
@@ -183,7 +184,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
     report = DocumentReport(file_name=source.name, source_path=str(source), status="failed")
     try:
         data = read_source(source, config)
-        edition = build_edition(data, source.name, config)
+        edition = build_edition(data, source.name, config, previous=read_previous(edition_path_for(source, output_dir)))
     except DocumentError as error:
         report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
     else:

@@ -109,5 +109,5 @@ def _rewrite_header(root: etree._Element, source: str, target: str, master: str,
         if language.get("ident") == source:
             language.set("ident", target)
             language.text = LANGUAGE_NAMES.get(target, target)
-    change = root.find(f".//{tei('revisionDesc')}/{tei('change')}")
+    change = root.findall(f".//{tei('revisionDesc')}/{tei('change')}")[-1]
     change.text += f" Reading edition in {target} derived from {master}."

@@ -16,6 +16,7 @@ from lxml import etree
 
 from . import PIPELINE_NAME, __version__
 from .config import PipelineConfig
+from .history import PreviousEdition
 from .language import LANGUAGE_NAMES
 from .edits import CONTAINER_KINDS, edits_per_block
 from .model import Block, Document, Edit
@@ -279,11 +280,12 @@ class _FrontBuilder:
         return top
 
 
-def build_tei(doc: Document, config: PipelineConfig) -> etree._ElementTree:
+def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition | None = None) -> etree._ElementTree:
+    """The edition of ``doc``; ``previous``, the edition it replaces, lends its history."""
     edits_by_block = _assign_edits(doc)
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
     root.set(XML_LANG, "en")
-    _build_header(_sub(root, "teiHeader"), doc, config)
+    _build_header(_sub(root, "teiHeader"), doc, config, previous)
     text = _sub(root, "text")
     text.set(XML_LANG, doc.lang or "und")
     body = _sub(text, "body")
@@ -345,7 +347,8 @@ def _assign_edits(doc: Document) -> list[list[Edit]]:
     return per_block
 
 
-def _build_header(header: etree._Element, doc: Document, config: PipelineConfig) -> None:
+def _build_header(header: etree._Element, doc: Document, config: PipelineConfig,
+                  previous: PreviousEdition | None) -> None:
     meta, source = doc.metadata, doc.source
     file_desc = _sub(header, "fileDesc")
     title_stmt = _sub(file_desc, "titleStmt")
@@ -409,9 +412,18 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig)
 
     counts = doc.edit_counts()
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no interventions"
-    _sub(_sub(header, "revisionDesc"), "change",
-         f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} "
-         f"{__version__} (configuration {config.fingerprint()}): {summary}.", n="1")
+    revisions = _sub(header, "revisionDesc")
+    earlier = previous.changes if previous else []
+    for n, change in enumerate(earlier, start=1):  # the history of the edition this one replaces
+        _sub(revisions, "change", change, n=str(n))
+    if previous is None:
+        text = f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} {__version__} "
+    else:
+        what = ("source changed: SHA-256 " + f"{(previous.sha256 or '?')[:16]}… → {source.sha256[:16]}…"
+                if previous.sha256 != source.sha256 else f"source unchanged (SHA-256 {source.sha256[:16]}…)")
+        text = (f"Re-processed ({what}) by {PIPELINE_NAME} {__version__}; interventions "
+                f"{previous.interventions} → {sum(counts.values())} ")
+    _sub(revisions, "change", text + f"(configuration {config.fingerprint()}): {summary}.", n=str(len(earlier) + 1))
 
 
 def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: PipelineConfig) -> None:

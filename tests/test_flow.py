@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from lxml import etree
 
 from tests.conftest import ROOT, SEEDS
 
@@ -64,6 +65,9 @@ def test_unchanged_sources_are_not_rewritten_and_changed_ones_are(prefect_harnes
     third = {r.file_name: r for r in flows.build_editions([inbox], out)}
     assert not third["003_22d16b25c756b627.txt"].unchanged
     assert b"A postscript." in edition.read_bytes()
+    changes = ["".join(c.itertext()) for c in etree.parse(str(edition)).iter("{*}change")]
+    assert len(changes) == 2 and changes[0].startswith("Edition generated")  # the history is kept
+    assert "source changed" in changes[1] and "interventions" in changes[1]
 
     edition.unlink()  # a deleted edition is rebuilt even though its source is unchanged
     flows.build_editions([inbox], out)

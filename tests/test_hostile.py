@@ -142,3 +142,17 @@ def test_any_bytes_give_a_valid_rebuilding_edition_or_a_clean_error(data):
         return
     assert edition.errors == []
     assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(edition.document.text)
+
+
+@pytest.mark.slow
+def test_a_50_megabyte_file_is_processed(tmp_path):
+    """Memory and time for this size are measured by python -m bench.performance, not here."""
+    book = (Path(__file__).resolve().parent.parent / "seeds" / "002_492f708f3fafdf19.txt").read_bytes()
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as out:
+        for i in range(50_000_000 // len(book) + 1):
+            out.write(book + f"\n\n第{i}份。\n".encode())
+    assert big.stat().st_size > 50_000_000
+    report = process_file(big, tmp_path / "out", CONFIG)
+    assert report.status == "ok", report.errors
+    assert (tmp_path / "out" / "big.tei.xml").stat().st_size > 50_000_000
