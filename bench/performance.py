@@ -85,7 +85,13 @@ def _library_chunk(paths: list[str]) -> float:
 
 
 def run_parallel(paths: list[Path], workers: int) -> float:
-    chunks = [[str(p) for p in paths[i::workers]] for i in range(workers)]
+    """Documents dealt to workers largest first, each to the least loaded (balanced by size)."""
+    chunks: list[list[str]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for path in sorted(paths, key=lambda p: -p.stat().st_size):
+        least = loads.index(min(loads))
+        chunks[least].append(str(path))
+        loads[least] += path.stat().st_size
     started = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_library_chunk, chunks))

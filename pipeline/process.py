@@ -141,7 +141,7 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     clock.lap("validation")
     edition = Edition(document=doc, xml=xml, errors=errors)
     master_name = edition_name(Path(file_name).stem)
-    reading = build_reading_edition(tree, master_name, config)
+    reading = build_reading_edition(tree, master_name, config, in_place=True)  # master already serialized
     if reading is not None:
         edition.reading_lang, reading_tree = reading
         edition.reading_xml = serialize(reading_tree)
