@@ -19,16 +19,16 @@ LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
 WORD = re.compile(r"[A-Za-zÀ-ɏ]+(?:-[A-Za-zÀ-ɏ]+)*")
 
 
-def _next_word(doc: Document, position: int, furniture: list[Edit]) -> tuple[str, int] | None:
-    """The word that continues after ``position``, skipping whitespace and page furniture."""
+def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple[str, int] | None:
+    """The word that continues after ``position``, skipping whitespace and page furniture
+    (``furniture``: start → end of each running head, page number, …)."""
     text = doc.text
     while position < len(text):
         if text[position].isspace():
             position += 1
             continue
-        skipped = next((e for e in furniture if e.start == position and e.end > position), None)
-        if skipped:
-            position = skipped.end
+        if furniture.get(position, position) > position:
+            position = furniture[position]
             continue
         match = WORD.match(text, position)
         return (match.group(), position) if match else None
@@ -37,7 +37,7 @@ def _next_word(doc: Document, position: int, furniture: list[Edit]) -> tuple[str
 
 def join_hyphenation(doc: Document) -> None:
     words = Counter(w.lower() for w in WORD.findall(doc.text))
-    furniture = sorted((e for e in doc.edits if e.kind in FURNITURE), key=lambda e: e.start)
+    furniture = {e.start: e.end for e in doc.edits if e.kind in FURNITURE and e.end > e.start}
     edits = []
     for block in doc.blocks:
         if block.kind not in ("p", "head"):
