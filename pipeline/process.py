@@ -25,6 +25,7 @@ from .layout import detect_pages, mark_truncation
 from .markers import mark_inline
 from .sections import detect_sections
 from .structure import join_split_headings, segment
+from .preview import render_preview
 from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
 from .textfix import ftfy_edits, illegal_character_edits
@@ -67,6 +68,7 @@ class Edition(BaseModel):
     document: Document
     xml: bytes
     errors: list[str]
+    preview: bytes = b""  # the HTML reading view
     reading_lang: str | None = None  # the script of the derived reading edition, if any
     reading_xml: bytes | None = None
     reading_errors: list[str] = Field(default_factory=list)
@@ -139,7 +141,7 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     clock.lap("TEI")
     errors = schema_errors(tree)
     clock.lap("validation")
-    edition = Edition(document=doc, xml=xml, errors=errors)
+    edition = Edition(document=doc, xml=xml, errors=errors, preview=render_preview(tree))
     master_name = edition_name(Path(file_name).stem)
     reading = build_reading_edition(tree, master_name, config, in_place=True)  # master already serialized
     if reading is not None:
@@ -203,6 +205,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
         else:
             target = edition_path_for(source, output_dir)
             write_atomically(target, edition.xml)
+            write_atomically(output_dir / f"{source.stem}.html", edition.preview)
             report.status = "ok"
             report.edition_path = str(target)
             if edition.reading_xml is not None:

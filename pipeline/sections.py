@@ -33,6 +33,15 @@ def _text(doc: Document, block: Block) -> str:
     return doc.text[block.start:block.end]
 
 
+def _keep_as_layout(doc: Document, block: Block, edit: Edit) -> bool:
+    """Make the block page layout held by ``edit`` (an fw), unless another stage already
+    explained its characters: then it stays a block of text."""
+    if add_edits(doc, [edit]):
+        return False
+    block.kind = "milestone"
+    return True
+
+
 def detect_sections(doc: Document) -> None:
     body = [b for b in doc.blocks if b.part == "body" and b.kind != "milestone"]
     if not body:
@@ -58,11 +67,10 @@ def detect_sections(doc: Document) -> None:
 def _classification(doc: Document, body: list[Block], edits: list[Edit]) -> None:
     first = body[0]
     text = _text(doc, first).strip(SPACE)
-    if text.upper() in CLASSIFICATIONS and text.isupper():
+    if text.upper() in CLASSIFICATIONS and text.isupper() and _keep_as_layout(doc, first, Edit(
+            start=first.start, end=first.end, kind="layout", original=_text(doc, first), stage="sections",
+            attrs={"type": "classification"}, reason="security classification of the document")):
         doc.metadata.fields["classification"] = text
-        first.kind = "milestone"
-        edits.append(Edit(start=first.start, end=first.end, kind="layout", original=text, stage="sections",
-                          attrs={"type": "classification"}, reason="security classification of the document"))
 
 
 def _salutation(doc: Document, body: list[Block]) -> None:
@@ -78,9 +86,9 @@ def _salutation(doc: Document, body: list[Block]) -> None:
 
 def _duplicate_title(doc: Document, body: list[Block], edits: list[Edit]) -> None:
     if len(body) > 1 and body[0].kind == body[1].kind == "head" and _text(doc, body[0]) == _text(doc, body[1]):
-        body[1].kind = "milestone"
-        edits.append(Edit(start=body[1].start, end=body[1].end, kind="layout", original=_text(doc, body[1]),
-                          stage="sections", reason="the title printed a second time: one title, the repeat kept"))
+        _keep_as_layout(doc, body[1], Edit(start=body[1].start, end=body[1].end, kind="layout",
+                                           original=_text(doc, body[1]), stage="sections",
+                                           reason="the title printed a second time: one title, the repeat kept"))
 
 
 def _restored_first_letter(doc: Document, block: Block, words: Counter) -> list[Edit]:
@@ -169,10 +177,10 @@ def _bilingual(doc: Document, edits: list[Edit]) -> None:
     names = ("translation", "original") if second_is_original else ("original", "translation")
     for block in (body[rule], label):
         if block is not None:
-            block.kind = "milestone"
             block.attrs["section"] = names[0]  # the rule and the label close the first version
-            edits.append(Edit(start=block.start, end=block.end, kind="layout", original=_text(doc, block),
-                              stage="sections", reason="layout between the two versions (a rule, a label), not text"))
+            _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout",
+                                             original=_text(doc, block), stage="sections",
+                                             reason="layout between the two versions (a rule, a label), not text"))
     for name, half in zip(names, (first, second)):
         for block in half:
             block.attrs["section"] = name

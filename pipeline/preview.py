@@ -1,0 +1,19 @@
+"""A reading view of an edition for people: HTML rendered from the TEI by XSLT (lxml)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from lxml import etree
+
+STYLESHEET = Path(__file__).resolve().parent / "preview.xsl"
+
+
+@functools.cache
+def _transform() -> etree.XSLT:
+    return etree.XSLT(etree.parse(str(STYLESHEET)))
+
+
+def render_preview(tree: etree._ElementTree) -> bytes:
+    return bytes(_transform()(tree))

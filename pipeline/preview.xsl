@@ -1,0 +1,102 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- scan2tei reading preview: the regularized text, every intervention marked, the
+     original reading on hover (title attribute), front matter, notes and parallel texts. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:tei="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="tei">
+  <xsl:output method="html" encoding="UTF-8" indent="no" doctype-system="about:legacy-compat"/>
+
+  <xsl:template match="/tei:TEI">
+    <html lang="{tei:text/@xml:lang}">
+      <head>
+        <meta charset="utf-8"/>
+        <title><xsl:value-of select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/></title>
+        <style>
+          body { font-family: serif; max-width: 60rem; margin: 2rem auto; line-height: 1.6; padding: 0 1rem; }
+          header.source { font-family: sans-serif; font-size: .85rem; color: #444; border-bottom: 1px solid #ccc; margin-bottom: 1.5rem; }
+          .corr, .reg { background: #e6f2ff; border-bottom: 2px solid #3a7bd5; }
+          .corr { background: #ffe9e0; border-bottom-color: #d5573a; }
+          .unclear { background: #fff3b0; border-bottom: 2px dotted #b08a00; }
+          .fw { font-family: sans-serif; font-size: .7rem; color: #777; border: 1px dashed #aaa; padding: 0 .2rem; margin: 0 .2rem; text-decoration: line-through; }
+          .pb { font-family: sans-serif; font-size: .7rem; color: #fff; background: #777; padding: 0 .25rem; margin: 0 .2rem; border-radius: .2rem; }
+          .gap { color: #777; }
+          .note { display: block; font-size: .85rem; border-left: 3px solid #aaa; padding-left: .5rem; margin: .5rem 0; }
+          .parallel { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }
+          nav.contents li { list-style: none; }
+          nav.contents .page { float: right; color: #666; }
+          .boilerplate { color: #777; font-size: .85rem; border-top: 1px solid #ccc; margin-top: 2rem; }
+          .legend span { margin-right: 1rem; }
+        </style>
+      </head>
+      <body>
+        <header class="source">
+          <div><strong><xsl:value-of select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/></strong>
+            <xsl:for-each select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author"> — <xsl:value-of select="."/></xsl:for-each></div>
+          <div>Source: <xsl:value-of select="tei:teiHeader//tei:idno[@type='filename']"/>;
+            <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding']"/></div>
+          <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
+            <span class="unclear">flagged</span><span class="fw">page furniture</span><span class="pb">page</span>
+            (hover for the original)</div>
+        </header>
+        <xsl:apply-templates select="tei:text"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template match="tei:text"><main><xsl:apply-templates/></main></xsl:template>
+  <xsl:template match="tei:front"><section class="front"><xsl:apply-templates/></section></xsl:template>
+  <xsl:template match="tei:titlePage"><div class="titlePage"><xsl:apply-templates/></div></xsl:template>
+  <xsl:template match="tei:docTitle"><h1><xsl:apply-templates/></h1></xsl:template>
+  <xsl:template match="tei:titlePart"><xsl:apply-templates/></xsl:template>
+  <xsl:template match="tei:docAuthor"><p class="author"><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="tei:div[@type='contents']"><nav class="contents"><xsl:apply-templates/></nav></xsl:template>
+  <xsl:template match="tei:div[@type='contents']/tei:head"><h2><xsl:apply-templates/></h2></xsl:template>
+  <xsl:template match="tei:list"><ul><xsl:apply-templates/></ul></xsl:template>
+  <xsl:template match="tei:item"><li id="{@xml:id}"><xsl:apply-templates/></li></xsl:template>
+  <xsl:template match="tei:item/tei:ref"><span class="page" title="page {@n}"><xsl:apply-templates/></span></xsl:template>
+  <xsl:template match="tei:body[tei:div[@type='translation'] and tei:div[@type='original']]">
+    <div class="parallel"><xsl:apply-templates/></div>
+  </xsl:template>
+  <xsl:template match="tei:div">
+    <section class="{@type}" lang="{@xml:lang}"><xsl:apply-templates/></section>
+  </xsl:template>
+  <xsl:template match="tei:back"><section class="boilerplate"><xsl:apply-templates/></section></xsl:template>
+  <xsl:template match="tei:head">
+    <xsl:element name="h{count(ancestor::tei:div) + 1}">
+      <xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute><xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+  <xsl:template match="tei:p">
+    <p id="{@xml:id}">
+      <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
+      <xsl:if test="@corresp"><xsl:attribute name="data-corresp"><xsl:value-of select="substring(@corresp, 2)"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates/>
+    </p>
+  </xsl:template>
+  <xsl:template match="tei:opener"><p class="opener"><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="tei:salute"><xsl:apply-templates/></xsl:template>
+
+  <xsl:template match="tei:choice[tei:sic]">
+    <span class="corr" title="original: {tei:sic} — {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates select="tei:corr"/></span>
+  </xsl:template>
+  <xsl:template match="tei:choice[tei:orig]">
+    <span class="reg" title="original: {tei:orig} — {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates select="tei:reg"/></span>
+  </xsl:template>
+  <xsl:template match="tei:unclear">
+    <span class="unclear" title="{@reason}: {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates/></span>
+  </xsl:template>
+  <xsl:template match="tei:fw">
+    <span class="fw" title="{@type}: {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates/></span>
+  </xsl:template>
+  <xsl:template match="tei:pb">
+    <span class="pb" title="page break">p.<xsl:if test="@n"><xsl:text> </xsl:text><xsl:value-of select="@n"/></xsl:if></span>
+  </xsl:template>
+  <xsl:template match="tei:gap"><span class="gap" title="{@reason}">[…]</span></xsl:template>
+  <xsl:template match="tei:note">
+    <span class="note" id="{@xml:id}"><sup><xsl:value-of select="@n"/></sup><xsl:text> </xsl:text><xsl:apply-templates/></span>
+  </xsl:template>
+  <xsl:template match="tei:ref[@type='noteAnchor']">
+    <sup><a href="#{substring(@target, 2)}" title="{.}"><xsl:value-of select="substring-after(substring-before(., ']'), ':')"/></a></sup>
+  </xsl:template>
+  <xsl:template match="tei:lb"><xsl:text> </xsl:text></xsl:template>
+  <xsl:template match="tei:g"/>
+</xsl:stylesheet>

@@ -1,0 +1,62 @@
+"""The HTML reading view: regularized text, every intervention marked, originals on hover."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _page(seed_editions, name):
+    return html.fromstring(seed_editions[name][1].preview)
+
+
+def test_the_book_preview_marks_every_kind_of_intervention(seed_editions):
+    page = _page(seed_editions, "002_492f708f3fafdf19.txt")
+    assert page.findtext(".//title") == "蘇聯外交政策史論"
+    corrections = page.xpath("//span[@class='corr']")
+    assert any(c.text == "結" and "original: 结" in c.get("title") for c in corrections)
+    regularized = page.xpath("//span[@class='reg']")
+    assert any(r.text == "為" and "original: 爲" in r.get("title") for r in regularized)
+    assert any("蘇聯與蘇聯" in u.text_content() for u in page.xpath("//span[@class='unclear']"))
+    assert "CWT326/09" in [f.text_content() for f in page.xpath("//span[@class='fw']")]
+    assert len(page.xpath("//span[@class='pb']")) >= 10
+    assert page.xpath("//nav[@class='contents']//li")
+
+
+def test_parallel_texts_and_notes_are_laid_out(seed_editions):
+    article = _page(seed_editions, "000_98e9ae74c10308c1.txt")
+    parallel = article.xpath("//div[@class='parallel']/section")
+    assert [s.get("class") for s in parallel] == ["translation", "original"]
+    assert article.xpath("//p[@data-corresp]")
+    dispatch = _page(seed_editions, "003_22d16b25c756b627.txt")
+    notes = dispatch.xpath("//span[@class='note']")
+    assert len(notes) == 2 and dispatch.xpath("//a[@href='#fn2']")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_preview_renders_in_headless_chromium(seed_editions, tmp_path):
+    page = tmp_path / "book.html"
+    page.write_bytes(seed_editions["002_492f708f3fafdf19.txt"][1].preview)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    rendered = html.fromstring(dom)
+    assert "蘇聯外交政策史論" in rendered.text_content()
+    assert rendered.xpath("//span[@class='corr' and contains(@title, '结')]")
+    assert rendered.xpath("//span[@class='fw']") and rendered.xpath("//span[@class='pb']")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "preview-002.png"
+    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
