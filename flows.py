@@ -4,6 +4,7 @@
     python flows.py run --input PATH [PATH ...] --output DIR
     python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
     python flows.py validate FILE [FILE ...]          # validate editions against schemas/
+    python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
 
 Prefect runs in its embedded mode (a temporary local server): nothing to install or start.
 The library in pipeline/ knows nothing of Prefect; this file wraps it in one task per document.
@@ -16,6 +17,9 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import signal
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +34,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # The embedded server's shutdown noise goes to $PREFECT_HOME/server.log (see the file).
 os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(ROOT / "prefect-logging.yml"))
 
+import httpx  # noqa: E402
 from prefect import flow, task  # noqa: E402
+from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.hashing import file_hash  # noqa: E402
@@ -202,6 +208,62 @@ def command_validate(files: list[Path]) -> int:
     return status
 
 
+def start_local_server() -> tuple[subprocess.Popen, str]:
+    """A long-lived Prefect server on 127.0.0.1 (SQLite under $PREFECT_HOME/server), for
+    scheduling: Prefect's temporary embedded server refuses schedules."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home = Path(os.environ["PREFECT_HOME"]) / "server"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(home)
+    log = open(home / "server-console.log", "ab")
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=log, stderr=log, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server stopped at start; see {home / 'server-console.log'}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_server(server)
+    raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / 'server-console.log'}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def command_serve(inputs: list[Path], output_dir: Path, cron: str) -> int:
+    """Serve the flow as a deployment that re-processes ``inputs`` on ``cron``; only sources
+    whose content changed are processed (the per-document cache)."""
+    url, server = os.environ.get("PREFECT_API_URL"), None
+    if not url:
+        server, url = start_local_server()
+    print(f"Prefect server at {url}; serving deployment build-editions/nightly on cron {cron!r}", flush=True)
+    try:
+        with temporary_settings({PREFECT_API_URL: url}):
+            build_editions.serve(name="nightly", cron=cron, parameters={
+                "inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            stop_server(server)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Scans in any encoding -> validated TEI P5 editions.")
     commands = parser.add_subparsers(dest="command")
@@ -212,7 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
     validate.add_argument("files", nargs="+", type=Path)
+    serve = commands.add_parser("serve", help="re-process the input on a schedule (a real Prefect server)")
+    serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
+    serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    serve.add_argument("--cron", default="0 2 * * *", help="when to run (default: nightly at 02:00)")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return command_serve(args.input, args.output, args.cron)
     if args.command == "source":
         return command_source(args.edition)
     if args.command == "validate":
