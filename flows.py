@@ -1,7 +1,7 @@
 """Prefect orchestration of the pipeline, and the command line.
 
     python flows.py                                   # seeds/ -> output/
-    python flows.py run --input PATH [PATH ...] --output DIR
+    python flows.py run --input PATH [PATH ...] --output DIR [--workers N | --dask ADDRESS]
     python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
     python flows.py validate FILE [FILE ...]          # validate editions against schemas/
     python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
@@ -31,6 +31,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a local cluster's start and stop are not news
 # The embedded server's shutdown noise goes to $PREFECT_HOME/server.log (see the file).
 os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(ROOT / "prefect-logging.yml"))
 
@@ -179,8 +180,22 @@ def summarize(reports: list[DocumentReport]) -> str:
             f" invalid (not written), {failed} failed; {edits} interventions recorded.")
 
 
-def command_run(inputs: list[Path], output_dir: Path) -> int:
-    reports = build_editions(inputs, output_dir)
+def task_runner_for(dask_address: str | None, workers: int):
+    """Documents run one at a time here by default; on a Dask cluster (an existing scheduler,
+    or a local cluster of ``workers`` processes) they spread over its workers."""
+    if dask_address or workers > 1:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1) -> int:
+    flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers))
+    reports = flow_run(inputs, output_dir)
     print(summarize(reports))
     return 0 if all(r.status == "ok" for r in reports) and reports else 1
 
@@ -270,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="build editions (default: seeds/ -> output/)")
     run.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
     run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    run.add_argument("--dask", metavar="ADDRESS", help="run the documents on this Dask scheduler (tcp://host:8786)")
+    run.add_argument("--workers", type=int, default=1, metavar="N", help="a local Dask cluster of N worker processes")
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
@@ -286,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return command_validate(args.files)
     if args.command == "run":
-        return command_run(args.input, args.output)
+        return command_run(args.input, args.output, args.dask, args.workers)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 

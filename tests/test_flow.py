@@ -199,3 +199,16 @@ def test_two_runs_at_once_on_one_output_folder(inbox, tmp_path):
     editions = sorted(out.glob("*.tei.xml"))
     assert len(editions) == 4 and all(validate_file(e) == [] for e in editions)
     assert not list(out.glob(".*.tmp"))
+
+
+def test_a_local_dask_cluster_gives_byte_identical_editions(tmp_path):
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    outputs = {}
+    for name, extra in (("sequential", []), ("dask", ["--workers", "2"])):
+        out = tmp_path / name
+        result = subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(ROOT / "seeds"),
+                                 "--output", str(out), *extra], capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        outputs[name] = {p.name: p.read_bytes() for p in out.glob("*.tei.xml")}
+    assert len(outputs["sequential"]) == 7 and outputs["dask"] == outputs["sequential"]
