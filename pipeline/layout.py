@@ -20,7 +20,7 @@ from .edits import add_edits
 from .model import Block, Document, Edit
 from .numerals import NUMERAL, numeral_value
 from .structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from .structure import _ends_sentence as ends_sentence
+from .structure import ends_sentence
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")

@@ -56,10 +56,9 @@ def mark_inline(doc: Document) -> None:
         edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original="\\", stage="markers",
                           attrs={"reason": "stray-character"}, confidence=0.7,
                           reason="a backslash before a word, likely an export artefact: flagged, not changed"))
-    refused = add_edits(doc, edits)
+    add_edits(doc, edits)
     # Layout whitespace last: it must not split the marks above.
     spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
                    stage="markers", reason="layout whitespace (no-break or doubled spaces) read as one space")
               for m in LAYOUT_SPACE.finditer(text)]
     add_edits(doc, spaces)
-    del refused

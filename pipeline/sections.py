@@ -47,9 +47,9 @@ def detect_sections(doc: Document) -> None:
     if not body:
         return
     edits: list[Edit] = []
-    _classification(doc, body, edits)
+    _classification(doc, body)
     _salutation(doc, body)
-    _duplicate_title(doc, body, edits)
+    _duplicate_title(doc, body)
     words = Counter(w.lower() for w in WORD.findall(doc.text))
     for block in body:
         text = _text(doc, block)
@@ -64,7 +64,7 @@ def detect_sections(doc: Document) -> None:
     add_edits(doc, edits)
 
 
-def _classification(doc: Document, body: list[Block], edits: list[Edit]) -> None:
+def _classification(doc: Document, body: list[Block]) -> None:
     first = body[0]
     text = _text(doc, first).strip(SPACE)
     if text.upper() in CLASSIFICATIONS and text.isupper() and _keep_as_layout(doc, first, Edit(
@@ -84,7 +84,7 @@ def _salutation(doc: Document, body: list[Block]) -> None:
             return  # a salutation opens a letter; past its first paragraph there is none
 
 
-def _duplicate_title(doc: Document, body: list[Block], edits: list[Edit]) -> None:
+def _duplicate_title(doc: Document, body: list[Block]) -> None:
     if len(body) > 1 and body[0].kind == body[1].kind == "head" and _text(doc, body[0]) == _text(doc, body[1]):
         _keep_as_layout(doc, body[1], Edit(start=body[1].start, end=body[1].end, kind="layout",
                                            original=_text(doc, body[1]), stage="sections",

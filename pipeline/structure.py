@@ -111,13 +111,13 @@ def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
     if line.text.strip(SPACE).startswith(BULLETS_WITH_SPACE):
         return True  # every bulleted line is an item of its own
     short = _is_short(previous) or (full >= 30 and len(previous.text.strip(SPACE)) < 0.3 * full)
-    if line.indented and (not previous.indented or short or _ends_sentence(previous.text)):
+    if line.indented and (not previous.indented or short or ends_sentence(previous.text)):
         return True
     length = len(previous.text.strip(SPACE))
-    return full >= 30 and _ends_sentence(previous.text) and length < 0.75 * full
+    return full >= 30 and ends_sentence(previous.text) and length < 0.75 * full
 
 
-def _ends_sentence(text: str) -> bool:
+def ends_sentence(text: str) -> bool:
     stripped = text.rstrip(SPACE)
     return bool(stripped) and stripped[-1] in TERMINAL
 
