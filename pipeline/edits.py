@@ -34,6 +34,11 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     accepted = list(doc.edits)
     for edit in sorted(new, key=lambda e: (e.start, e.end)):
         span = (edit.start, edit.end)
+        if edit.end == edit.start:  # a milestone may stand between characters, not inside an edit
+            i = bisect.bisect_right(starts, edit.start)
+            if i > 0 and spans[i - 1][0] < edit.start < spans[i - 1][1]:
+                refused.append(edit)
+                continue
         if edit.end > edit.start:
             if edit.kind in CONTAINER_KINDS:
                 first = bisect.bisect_left(starts, edit.start)

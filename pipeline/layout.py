@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .edits import add_edits
+from .edits import add_edits, edits_per_block
 from .model import Block, Document, Edit
 from .numerals import NUMERAL, numeral_value
 from .structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
@@ -59,7 +59,10 @@ def _standalone(doc: Document, block: Block) -> bool:
 def _classify(doc: Document) -> dict[int, str]:
     """Block index → furniture kind, for the blocks the evidence makes page furniture."""
     blocks, text = doc.blocks, doc.text
-    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)]
+    # A line an earlier stage already repaired (mojibake, a control character) is text:
+    # it cannot also be furniture, whose fw must hold the line's characters as they are.
+    repaired = edits_per_block(doc)
+    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b) and not repaired[i]]
     kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)
                              if text[b.start:b.end] == PAGE_SEPARATOR}
     for i in standalone:
@@ -156,7 +159,7 @@ def _recover_garbled_page_numbers(doc: Document, standalone: list[int], kinds: d
         if i in kinds or not 1 <= len(token) <= 4 or " " in token:
             continue
         read = token.translate(OCR_DIGITS)
-        if not read.isdigit() or not ({i - 1, i + 1} & set(kinds)):
+        if not (read.isascii() and read.isdecimal()) or not ({i - 1, i + 1} & set(kinds)):
             continue
         before = [v for j, v in numbered if j < i]
         after = [v for j, v in numbered if j > i]
@@ -214,6 +217,15 @@ def detect_pages(doc: Document) -> None:
             result.append(Block(start=start, end=end, kind="milestone", part=blocks[cluster[0]].part))
     doc.blocks = _join_cut_paragraphs(doc, result, edits)
     add_edits(doc, edits)
+    add_edits(doc, _remaining_page_separators(doc))
+
+
+def _remaining_page_separators(doc: Document) -> list[Edit]:
+    """Every form feed is a page break, also one that ended up inside a block of text."""
+    covered = {i for e in doc.edits for i in range(e.start, e.end) if e.kind == "page-break"}
+    return [Edit(start=i, end=i + 1, kind="page-break", original=PAGE_SEPARATOR, stage="layout",
+                 reason="page boundary: a form feed, the export's page separator")
+            for i, ch in enumerate(doc.text) if ch == PAGE_SEPARATOR and i not in covered]
 
 
 def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str], separator: int | None) -> dict:

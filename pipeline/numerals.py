@@ -35,6 +35,8 @@ def roman_to_int(text: str) -> int | None:
 
 
 def numeral_value(text: str) -> int | None:
-    if text.isdigit():
+    if text.isascii() and text.isdecimal():
         return int(text)
+    if text.isdecimal():
+        return int(text)  # other decimal digits (full-width １２) read as numbers too
     return chinese_to_int(text) if not text.isascii() else roman_to_int(text)

@@ -128,7 +128,7 @@ def _is_short(line: Line) -> bool:
 
 def is_heading_shaped(text: str) -> bool:
     """One short line without sentence-final punctuation."""
-    if not text or "\n" in text or text.startswith(BULLETS) or text.endswith(SENTENCE_END):
+    if not text or "\n" in text or PAGE_SEPARATOR in text or text.startswith(BULLETS) or text.endswith(SENTENCE_END):
         return False
     if INSIDE_SENTENCES.search(text):  # a line that holds sentences is a paragraph (or part of one)
         return False

@@ -121,6 +121,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
 
 
 PAGE_FURNITURE = {"page-break", "running-head", "page-number", "catalogue-number"}
+# What a block of page layout (a milestone) may hold; anything else makes it a paragraph.
+MILESTONE_KINDS = PAGE_FURNITURE | {"layout"}
 
 
 def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit],
@@ -296,9 +298,11 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
         edits = edits_by_block[index - 1]
         if block.part == "front":
             element = front.element_for(block)
-            if element is None:
+            if element is None and all(e.kind in MILESTONE_KINDS for e in edits):
                 _render_milestones(front.container(), edits)
                 continue
+            if element is None:  # furniture whose edits another stage refused: text after all
+                element = front.element_for(block.model_copy(update={"kind": "p"}))
         else:
             key = block.attrs.get("section") or block.part
             if key not in builders:
@@ -309,8 +313,8 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
                     section.set(XML_LANG, _section_lang(doc, key))
                     builders[key] = _BodyBuilder(section)
             container = builders[key].container_for(block)
-            if block.kind == "milestone":  # pb and fw between paragraphs: straight into the div
-                _render_milestones(container, edits)
+            if block.kind == "milestone" and all(e.kind in MILESTONE_KINDS for e in edits):
+                _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
                 continue
             element = _body_element(container, block)
         element.set(XML_ID, f"b{index}")
