@@ -10,8 +10,9 @@ import re
 
 from .edits import add_edits
 from .model import Document, Edit
+from .structure import OMISSION as OMISSION_PATTERN
 
-OMISSION = re.compile(r"\[(?:…|\.\.\.|\. \. \.)\]")
+OMISSION = re.compile(OMISSION_PATTERN)
 FOOTNOTE_ANCHOR = re.compile(r"\[footnoteRef:(?P<n>\d+)\]")
 FOOTNOTE_BODY = re.compile(r"\[(?P<n>\d+):\s.*?\](?=\s*(?:\[\d+:|$|\n))", re.S)
 # One or two Cyrillic or Greek letters on their own among Latin text ("Belov М.", "Stаlin").

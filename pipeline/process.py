@@ -78,17 +78,19 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
+    if size > config.max_document_bytes:
+        raise DocumentError(file_name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
+                            "raise max_document_bytes in the configuration to process it")
+
+
 def build_document(data: bytes, file_name: str, config: PipelineConfig,
                    timings: dict[str, float] | None = None) -> Document:
     """Ingest, repair, segment and label one source: the library's main entry point.
 
     ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
     clock = _StageClock(timings)
-    if len(data) > config.max_document_bytes:
-        raise DocumentError(
-            file_name, f"is {len(data):,} bytes, over the limit of {config.max_document_bytes:,}",
-            "raise max_document_bytes in the configuration to process it",
-        )
+    check_size(file_name, len(data), config)
     if reason := looks_binary(data):
         raise DocumentError(file_name, f"looks like {reason}, not text", "remove it from the input")
     text, guess = decode(data, file_name)
@@ -165,10 +167,7 @@ def read_source(source: Path, config: PipelineConfig) -> bytes:
     a file over the size limit) are DocumentErrors with advice; other OSErrors (a flaky disk
     or network share) are raised so that the caller may retry."""
     try:
-        size = source.stat().st_size
-        if size > config.max_document_bytes:
-            raise DocumentError(source.name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
-                                "raise max_document_bytes in the configuration to process it")
+        check_size(source.name, source.stat().st_size, config)  # before reading it into memory
         return source.read_bytes()
     except PermissionError as error:
         raise DocumentError(source.name, "cannot be read: permission denied",

@@ -46,7 +46,8 @@ class Line:
 # A horizontal rule: HTML's <hr/> or a line of dashes, underscores, equals signs or stars.
 RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
 # An editorial omission on a line of its own ("[…]") stands between paragraphs.
-OMISSION_LINE = re.compile(r"^\[(?:…|\.\.\.|\. \. \.)\]$")
+OMISSION = r"\[(?:…|\.\.\.|\. \. \.)\]"
+OMISSION_LINE = re.compile(f"^{OMISSION}$")
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
