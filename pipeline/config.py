@@ -25,6 +25,9 @@ class PipelineConfig(BaseModel):
     # Standard that traditional Chinese is regularized to (OpenCC's Taiwan or Hong Kong
     # variant tables) and that reading editions convert with; "none" leaves variants alone.
     script_standard: Literal["tw", "hk", "none"] = "tw"
+    # No HTML preview above this size: a browser cannot show it usefully, and rendering it
+    # would double a big document's memory.
+    preview_max_bytes: int = 10 * 1024 * 1024
 
     def fingerprint(self) -> str:
         """Hash of the configuration and pipeline version: part of every cache key."""

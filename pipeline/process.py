@@ -48,6 +48,7 @@ class DocumentReport(BaseModel):
     languages: dict[str, int] = Field(default_factory=dict)
     interventions: dict[str, int] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # findings worth a look: truncated, halves not aligned, …
     seconds: float = 0.0
     unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
 
@@ -68,7 +69,7 @@ class Edition(BaseModel):
     document: Document
     xml: bytes
     errors: list[str]
-    preview: bytes = b""  # the HTML reading view
+    preview: bytes = b""  # the HTML reading view (empty above preview_max_bytes)
     reading_lang: str | None = None  # the script of the derived reading edition, if any
     reading_xml: bytes | None = None
     reading_errors: list[str] = Field(default_factory=list)
@@ -143,7 +144,8 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     clock.lap("TEI")
     errors = schema_errors(tree)
     clock.lap("validation")
-    edition = Edition(document=doc, xml=xml, errors=errors, preview=render_preview(tree))
+    preview = render_preview(tree) if len(data) <= config.preview_max_bytes else b""
+    edition = Edition(document=doc, xml=xml, errors=errors, preview=preview)
     master_name = edition_name(Path(file_name).stem)
     reading = build_reading_edition(tree, master_name, config, in_place=True)  # master already serialized
     if reading is not None:
@@ -197,6 +199,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
         report.encoding_doubtful = is_doubtful(doc.source.encoding)
         report.languages = {share.tag: share.percent for share in doc.languages}
         report.interventions = doc.edit_counts()
+        report.notes = list(doc.notes)
         errors = edition.errors + [f"reading edition: {e}" for e in edition.reading_errors]
         if errors:
             report.status = "invalid"
@@ -204,7 +207,10 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
         else:
             target = edition_path_for(source, output_dir)
             write_atomically(target, edition.xml)
-            write_atomically(output_dir / f"{source.stem}.html", edition.preview)
+            if edition.preview:
+                write_atomically(output_dir / f"{source.stem}.html", edition.preview)
+            else:
+                report.notes.append(f"no HTML preview: over {config.preview_max_bytes:,} bytes (preview_max_bytes)")
             report.status = "ok"
             report.edition_path = str(target)
             if edition.reading_xml is not None:
