@@ -31,6 +31,8 @@ PUNCTUATION_RUNS = frozenset("…—–-.·\"'“”‘’()[]（）「」『』
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
 ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
 MIN_LOOP_CLAUSE = 8  # characters of a repeated clause sequence worth calling a loop
+MAX_LOOP_SPAN = 160  # a loop repeats a phrase; longer clause sequences are prose
+THRICE = re.compile(r"(\w\w).*?\1.*?\1|\b(\w+)\b.*?\b\2\b.*?\b\2\b", re.S)
 DOCUMENT_REPEATS = 3
 
 
@@ -74,7 +76,9 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
                     break
                 start, end = clauses[i][0], clauses[i + n - 1][1]
                 key = doc.text[start:end].strip(" \t\u3000，。；：、,;:")
-                if len(key) >= MIN_LOOP_CLAUSE:
+                # Only spans that may repeat themselves are counted (a unit three times, found
+                # by a regex in C): a dictionary of every clause of a 50 MB book would not fit.
+                if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN and THRICE.search(key):
                     candidates.setdefault(key, []).append((start, end))
     found = []
     for key, places in candidates.items():
