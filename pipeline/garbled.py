@@ -32,7 +32,7 @@ LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
 ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
 MIN_LOOP_CLAUSE = 8  # characters of a repeated clause sequence worth calling a loop
 MAX_LOOP_SPAN = 160  # a loop repeats a phrase; longer clause sequences are prose
-THRICE = re.compile(r"(\w\w).*?\1.*?\1|\b(\w+)\b.*?\b\2\b.*?\b\2\b", re.S)
+
 DOCUMENT_REPEATS = 3
 
 
@@ -65,6 +65,15 @@ def _repeats_itself(text: str) -> bool:
     return count >= 3 and count * len(unit) >= LOOP_DENSITY * len(letters)
 
 
+def _may_repeat_itself(text: str) -> bool:
+    """A cheap necessary condition for _repeats_itself: some character pair (or word)
+    occurs at least three times, so at least two pairs are duplicates."""
+    if text.isascii():
+        words = text.lower().split()
+        return len(set(words)) <= len(words) - 2
+    return len(set(zip(text, text[1:]))) <= len(text) - 3
+
+
 def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
     """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves."""
     candidates: dict[str, list[tuple[int, int]]] = {}
@@ -78,7 +87,7 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
                 key = doc.text[start:end].strip(" \t\u3000，。；：、,;:")
                 # Only spans that may repeat themselves are counted (a unit three times, found
                 # by a regex in C): a dictionary of every clause of a 50 MB book would not fit.
-                if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN and THRICE.search(key):
+                if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN and _may_repeat_itself(key):
                     candidates.setdefault(key, []).append((start, end))
     found = []
     for key, places in candidates.items():
