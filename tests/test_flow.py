@@ -212,3 +212,14 @@ def test_a_local_dask_cluster_gives_byte_identical_editions(tmp_path):
         assert "Traceback" not in result.stdout + result.stderr
         outputs[name] = {p.name: p.read_bytes() for p in out.glob("*.tei.xml")}
     assert len(outputs["sequential"]) == 7 and outputs["dask"] == outputs["sequential"]
+
+
+def test_the_run_table_and_summary_are_prefect_artifacts(prefect_harness, inbox, tmp_path):
+    import flows
+    from prefect.artifacts import Artifact
+
+    flows.build_editions([inbox], tmp_path / "out")
+    table = Artifact.get("editions")
+    summary = Artifact.get("editions-summary")
+    assert table is not None and "scan.pdf.txt" in str(table.data) and "binary" in str(table.data)
+    assert summary is not None and "4 documents" in str(summary.data)
