@@ -22,7 +22,8 @@ PIECES = st.sampled_from([
 TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join)
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize="FUZZ_EXAMPLES" not in os.environ)  # CI reproducible; long local runs explore
 @given(TEXTS)
 def test_any_text_gives_a_valid_edition_that_rebuilds_it_or_a_clean_error(text):
     try:
