@@ -98,11 +98,6 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | No
     return None, 0.0
 
 
-def dominant_script(text: str) -> str | None:
-    scripts = script_counts(text)
-    return scripts.most_common(1)[0][0] if scripts else None
-
-
 SCRIPT_PATTERNS = {
     "kana": re.compile("[\u3040-\u30ff\u31f0-\u31ff]"),
     "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
@@ -142,12 +137,6 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
         dominant, frozenset({"el", "ar", "fa", "ur", "he"}))
     tag, probability = _langdetect(text, allowed, config.langdetect_seed)
     return Judgement(tag, probability, letters, dominant)
-
-
-def block_language(text: str, config: PipelineConfig) -> str | None:
-    """The language of ``text`` judged alone, or None when its evidence is too weak."""
-    judgement = judge(text, config)
-    return judgement.tag if judgement.probability >= config.min_language_probability else None
 
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:

@@ -147,7 +147,7 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     preview = render_preview(tree) if len(data) <= config.preview_max_bytes else b""
     edition = Edition(document=doc, xml=xml, errors=errors, preview=preview)
     master_name = edition_name(Path(file_name).stem)
-    reading = build_reading_edition(tree, master_name, config, in_place=True)  # master already serialized
+    reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:
         edition.reading_lang, reading_tree = reading
         edition.reading_xml = serialize(reading_tree)

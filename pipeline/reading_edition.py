@@ -7,8 +7,6 @@ block at a time so that phrases are converted as phrases. The header points to t
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
 from .config import PipelineConfig
@@ -32,18 +30,18 @@ def reading_script(tree: etree._ElementTree) -> tuple[str, str] | None:
     return source, OTHER_SCRIPT[source]
 
 
-def build_reading_edition(master: etree._ElementTree, master_file_name: str, config: PipelineConfig,
-                          in_place: bool = False) -> tuple[str, etree._ElementTree] | None:
+def build_reading_edition(master: etree._ElementTree, master_file_name: str,
+                          config: PipelineConfig) -> tuple[str, etree._ElementTree] | None:
     """(target script tag, reading edition), or None when the edition has no Chinese text.
 
-    ``in_place`` converts the master tree itself (once it is serialized and no longer
-    needed): a second tree of a 50 MB book is memory a run can do without."""
+    Converts the master tree itself: call it once the master is serialized (a second tree
+    of a 50 MB book is memory a run can do without)."""
     scripts = reading_script(master)
     if scripts is None:
         return None
     source, target = scripts
     opencc_config = (TO_SIMPLIFIED if target == "zh-Hans" else TO_TRADITIONAL)[config.script_standard]
-    tree = master if in_place else copy.deepcopy(master)
+    tree = master
     root = tree.getroot()
     text = root.find(tei("text"))
     for element in text.iter():

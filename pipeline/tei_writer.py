@@ -20,7 +20,7 @@ from .history import PreviousEdition
 from .language import LANGUAGE_NAMES
 from .edits import CONTAINER_KINDS, edits_per_block
 from .model import Block, Document, Edit
-from .tei import TEI_NS, XML_ID, XML_LANG, char_id, tei
+from .tei import TEI_NS, XML_ID, XML_LANG, char_id, local_name, tei
 from .textfix import XML_ILLEGAL, undecodable_byte
 
 FW_TYPES = {"running-head": "header", "page-number": "pageNum", "catalogue-number": "catalogue"}
@@ -130,9 +130,9 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
     """The block's text (or the part ``[start, end)`` of it) with its edits; the whitespace
     around page furniture is where the page turned (blank lines, not line breaks of the
     text) and is not kept as lb."""
-    _render_span(element, doc, block.start if start is None else start, block.end if end is None else end,
-                 [e for e in edits if (block.start if start is None else start) <= e.start
-                  and e.end <= (block.end if end is None else end)])
+    start = block.start if start is None else start
+    end = block.end if end is None else end
+    _render_span(element, doc, start, end, [e for e in edits if start <= e.start and e.end <= end])
     _mark_word_breaks(element)
 
 
@@ -176,15 +176,11 @@ def _mark_word_breaks(element: etree._Element) -> None:
         if previous is not None and (previous.tail or "").strip():
             before = previous.tail
         elif previous is not None:
-            before = "-" if local_name_of(previous) == "choice" and previous.findtext(tei("orig")) == "-" else ""
+            before = "-" if local_name(previous) == "choice" and previous.findtext(tei("orig")) == "-" else ""
         else:
             before = child.getparent().text or ""
         if before.rstrip(" \t").endswith("-") and before.rstrip(" \t")[-2:-1].isalpha() or before == "-":
             child.set("break", "no")
-
-
-def local_name_of(element: etree._Element) -> str:
-    return etree.QName(element).localname
 
 
 def _section_lang(doc: Document, section: str) -> str:
@@ -198,7 +194,7 @@ def _section_lang(doc: Document, section: str) -> str:
 def _body_element(container: etree._Element, block: Block) -> etree._Element:
     if block.kind == "item":  # consecutive items share one list
         last = container[-1] if len(container) else None
-        parent = last if last is not None and local_name_of(last) == "list" else _sub(container, "list")
+        parent = last if last is not None and local_name(last) == "list" else _sub(container, "list")
         return _sub(parent, "item")
     if block.kind == "salute":
         return _sub(_sub(container, "opener"), "salute")
