@@ -16,6 +16,11 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
+def last_child(element: etree._Element) -> etree._Element | None:
+    """The last child element, in constant time (``len(element)`` counts every child)."""
+    return next(element.iterchildren(reversed=True), None)
+
+
 def char_id(ch: str) -> str:
     """The ``xml:id`` of the ``<char>`` that stands for a character XML cannot carry."""
     return f"U{ord(ch):04X}"

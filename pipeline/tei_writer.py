@@ -20,7 +20,7 @@ from .history import PreviousEdition
 from .language import LANGUAGE_NAMES
 from .edits import CONTAINER_KINDS, edits_per_block
 from .model import Block, Document, Edit
-from .tei import TEI_NS, XML_ID, XML_LANG, char_id, local_name, tei
+from .tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from .textfix import XML_ILLEGAL, undecodable_byte
 
 FW_TYPES = {"running-head": "header", "page-number": "pageNum", "catalogue-number": "catalogue"}
@@ -70,8 +70,8 @@ class _Text:
             return
         if XML_ILLEGAL.search(text):
             raise ValueError("XML-illegal character outside an edit")  # ingest records them all
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
+        if (last := last_child(parent)) is not None:
+            last.tail = (last.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
 
@@ -193,7 +193,7 @@ def _section_lang(doc: Document, section: str) -> str:
 
 def _body_element(container: etree._Element, block: Block) -> etree._Element:
     if block.kind == "item":  # consecutive items share one list
-        last = container[-1] if len(container) else None
+        last = last_child(container)
         parent = last if last is not None and local_name(last) == "list" else _sub(container, "list")
         return _sub(parent, "item")
     if block.kind == "salute":
@@ -204,8 +204,8 @@ def _body_element(container: etree._Element, block: Block) -> etree._Element:
 def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:
     for edit in edits:
         _render_edit(container, edit)
-        if len(container):
-            container[-1].tail = None
+        if (last := last_child(container)) is not None:
+            last.tail = None
 
 
 class _BodyBuilder:
@@ -271,8 +271,8 @@ class _FrontBuilder:
         while len(self.lists) > 1 and self.lists[-1][0] > level:
             self.lists.pop()
         top_level, top = self.lists[-1]
-        if level > top_level and len(top):
-            nested = _sub(top[-1], "list")
+        if level > top_level and (last := last_child(top)) is not None:
+            nested = _sub(last, "list")
             self.lists.append((level, nested))
             return nested
         return top
