@@ -74,21 +74,58 @@ def _may_repeat_itself(text: str) -> bool:
     return len(set(zip(text, text[1:]))) <= len(text) - 3
 
 
+CLAUSE_STRIP = " \t\u3000，。；：、,;:"
+SKETCH_SIZE = 1 << 20  # counters; collisions only let more sequences through to the exact count
+
+
+class _ClauseSketch:
+    """How often each clause occurs in the document, approximately and in fixed memory.
+
+    A sequence of clauses the document repeats three times is made of clauses it repeats
+    three times, so sequences whose clauses do not recur are skipped without building their
+    text. Counters saturate at three; a collision can only over-count."""
+
+    def __init__(self, doc: Document, blocks):
+        self.counts = bytearray(SKETCH_SIZE)
+        for block in blocks:
+            for start, end in _clauses(doc.text[block.start:block.end], block.start):
+                slot = self._slot(doc.text[start:end].strip(CLAUSE_STRIP))
+                if self.counts[slot] < DOCUMENT_REPEATS:
+                    self.counts[slot] += 1
+
+    @staticmethod
+    def _slot(key: str) -> int:
+        # hash() differs between processes, so collisions do too; they only let more sequences
+        # through to the exact count below, so the result is the same in every process.
+        return hash(key) & (SKETCH_SIZE - 1)
+
+    def recurs(self, key: str) -> bool:
+        return not key or self.counts[self._slot(key)] >= DOCUMENT_REPEATS
+
+
 def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
     """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves."""
+    sketch = _ClauseSketch(doc, blocks)
     candidates: dict[str, list[tuple[int, int]]] = {}
+    rejected: set[str] = set()  # keys that recur but cannot repeat themselves: test them once
     for block in blocks:
         clauses = _clauses(doc.text[block.start:block.end], block.start)
+        recurs = [sketch.recurs(doc.text[start:end].strip(CLAUSE_STRIP)) for start, end in clauses]
         for i in range(len(clauses)):
             for n in (1, 2, 3):
-                if i + n > len(clauses):
+                if i + n > len(clauses) or not recurs[i + n - 1]:
                     break
                 start, end = clauses[i][0], clauses[i + n - 1][1]
-                key = doc.text[start:end].strip(" \t\u3000，。；：、,;:")
-                # Only spans that may repeat themselves are counted (a unit three times, found
-                # by a regex in C): a dictionary of every clause of a 50 MB book would not fit.
-                if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN and _may_repeat_itself(key):
-                    candidates.setdefault(key, []).append((start, end))
+                key = doc.text[start:end].strip(CLAUSE_STRIP)
+                if key in candidates:
+                    candidates[key].append((start, end))
+                elif key not in rejected and MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
+                    # Only spans that may repeat themselves are kept: a dictionary of every
+                    # clause of a 50 MB book would not fit.
+                    if _may_repeat_itself(key):
+                        candidates[key] = [(start, end)]
+                    else:
+                        rejected.add(key)
     found = []
     for key, places in candidates.items():
         if len(places) >= DOCUMENT_REPEATS and _repeats_itself(key):
