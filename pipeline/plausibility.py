@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 
-import ftfy.badness
+from .badness import badness
 
 
 def _decode_range(encoding: str, leads: range, trails: list[int]) -> set[str]:
@@ -162,7 +162,7 @@ def plausibility(text: str) -> float:
     lettered = sum(families.values())
     if lettered:
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
-    score -= ftfy.badness.badness(text) / total + control_penalty
+    score -= badness(text) / total + control_penalty
     if families and families.most_common(1)[0][0] == "latin":
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.

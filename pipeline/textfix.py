@@ -7,6 +7,7 @@ import re
 
 import ftfy
 
+from . import badness
 from .model import Edit
 
 # XML 1.0 allows #x9 #xA #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF.
@@ -59,12 +60,23 @@ def illegal_character_edits(text: str, encoding: str | None = None) -> list[Edit
     ]
 
 
+# What ftfy changes in this configuration (its fix_and_explain, read for ftfy 6.3): mojibake
+# only where its badness heuristic fires, then C1 controls, surrogates and terminal escapes.
+# Asking those questions first (badness near the characters it can fire on) spares the
+# full fixer on the lines it would return unchanged.
+_FIXED_REGARDLESS = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
+
+
+def ftfy_may_change(line: str) -> bool:
+    return not line.isascii() and (badness.is_bad(line) or bool(_FIXED_REGARDLESS.search(line)))
+
+
 def ftfy_edits(text: str) -> list[Edit]:
     """Run ftfy line by line and turn each change it makes into an edit on the changed span."""
     edits: list[Edit] = []
     offset = 0
     for line in text.split("\n"):
-        if line and not line.isascii():  # pure ASCII has nothing ftfy would fix in this config
+        if ftfy_may_change(line):
             fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
             if fixed != line:
                 steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
