@@ -36,7 +36,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 
 def join_hyphenation(doc: Document) -> None:
-    words = Counter(w.lower() for w in WORD.findall(doc.text))
+    words = Counter(map(str.lower, WORD.findall(doc.text)))
     furniture = {e.start: e.end for e in doc.edits if e.kind in FURNITURE and e.end > e.start}
     edits = []
     for block in doc.blocks:

@@ -78,19 +78,22 @@ def _classify(doc: Document) -> dict[int, str]:
     # repeats one of them.
     heads = sorted({i for i in standalone if i not in kinds}
                    | {i for i, b in enumerate(blocks) if b.kind == "head" and i not in kinds})
-    heads = [i for i in heads if text_key(text[blocks[i].start:blocks[i].end])]
     groups: list[list[int]] = []  # occurrences of the same line, fuzzily
     keys: list[str] = []
+    exact: dict[str, int] = {}  # key → its group, for the repeats that are not OCR variants
     for i in heads:
         key = text_key(text[blocks[i].start:blocks[i].end])
-        for g, other in enumerate(keys):
-            if key == other or (min(len(key), len(other)) >= 6
-                                and difflib.SequenceMatcher(a=key, b=other).ratio() >= SIMILAR_HEADS):
-                groups[g].append(i)
-                break
-        else:
+        if not key:
+            continue
+        group = exact.get(key)
+        if group is None:
+            group = next((g for g, other in enumerate(keys) if _similar_keys(key, other)), None)
+        if group is None:
+            group = len(keys)
             keys.append(key)
-            groups.append([i])
+            groups.append([])
+        exact.setdefault(key, group)
+        groups[group].append(i)
     for occurrences in groups:
         standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i])]
         if len(standalone_ones) >= RUNNING_HEAD_MIN_REPEATS:
@@ -109,6 +112,15 @@ def _classify(doc: Document) -> dict[int, str]:
     return kinds
 
 
+def _similar_keys(key: str, other: str) -> bool:
+    """The same line read twice by OCR. difflib's cheap upper bounds first, as it advises."""
+    if min(len(key), len(other)) < 6:
+        return key == other
+    matcher = difflib.SequenceMatcher(a=key, b=other)
+    return (matcher.real_quick_ratio() >= SIMILAR_HEADS and matcher.quick_ratio() >= SIMILAR_HEADS
+            and matcher.ratio() >= SIMILAR_HEADS)
+
+
 def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
     """A short line beside other furniture, between the halves of a sentence, is a running
     head even when it occurs once (a short scan, a chapter's only page turn): no heading
@@ -117,7 +129,7 @@ def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, st
     while changed:
         changed = False
         for i in standalone:
-            if i not in kinds and {i - 1, i + 1} & set(kinds) and _inside_cut(doc, i, kinds):
+            if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and _inside_cut(doc, i, kinds):
                 kinds[i] = "running-head"
                 changed = True
 
@@ -223,9 +235,9 @@ def detect_pages(doc: Document) -> None:
 def _remaining_page_separators(doc: Document) -> list[Edit]:
     """Every form feed is a page break, also one that ended up inside a block of text."""
     covered = {i for e in doc.edits for i in range(e.start, e.end) if e.kind == "page-break"}
-    return [Edit(start=i, end=i + 1, kind="page-break", original=PAGE_SEPARATOR, stage="layout",
+    return [Edit(start=m.start(), end=m.end(), kind="page-break", original=PAGE_SEPARATOR, stage="layout",
                  reason="page boundary: a form feed, the export's page separator")
-            for i, ch in enumerate(doc.text) if ch == PAGE_SEPARATOR and i not in covered]
+            for m in re.finditer(PAGE_SEPARATOR, doc.text) if m.start() not in covered]
 
 
 def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str], separator: int | None) -> dict:

@@ -50,7 +50,7 @@ def detect_sections(doc: Document) -> None:
     _classification(doc, body)
     _salutation(doc, body)
     _duplicate_title(doc, body)
-    words = Counter(w.lower() for w in WORD.findall(doc.text))
+    words = Counter(map(str.lower, WORD.findall(doc.text)))
     for block in body:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):
