@@ -38,13 +38,16 @@ def _usual_characters() -> re.Pattern[str]:
     return re.compile("[" + ranges + "".join(re.escape(c) for c in usual) + "]")
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _EAST_ASIAN = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\ue000-\uf8ff\ufffd]")
 
 
 def _worth_examining(line: str) -> bool:
     """Misread CJK bytes come out as East Asian characters (GBK and Big5 have little else):
     a line is examined when those dominate its non-ASCII characters and many are unusual."""
-    non_ascii = sum(1 for ch in line if ch >= "\x80")
+    if line.isascii():
+        return False
+    non_ascii = len(_NON_ASCII.findall(line))
     if non_ascii < 2 or len(_EAST_ASIAN.findall(line)) < 0.5 * non_ascii:
         return False
     unusual = len(line) - len(_usual_characters().findall(line))

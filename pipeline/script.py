@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import opencc
@@ -49,7 +50,8 @@ def traditional_only() -> frozenset[str]:
 def script_evidence(text: str) -> tuple[int, int]:
     """(simplified-only, traditional-only) character counts in ``text``."""
     simp, trad = simplified_only(), traditional_only()
-    return sum(ch in simp for ch in text), sum(ch in trad for ch in text)
+    counts = Counter(text)  # counted in C; the sets are asked about distinct characters only
+    return sum(n for ch, n in counts.items() if ch in simp), sum(n for ch, n in counts.items() if ch in trad)
 
 
 def chinese_script(simplified: int, traditional: int) -> str | None:
