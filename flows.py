@@ -7,7 +7,8 @@
     python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
 
 Prefect runs in its embedded mode (a temporary local server): nothing to install or start.
-The library in pipeline/ knows nothing of Prefect; this file wraps it in one task per document.
+The library in pipeline/ knows nothing of Prefect; this file wraps it in tasks of a few
+documents each (a task per document would cost more to orchestrate than to run).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import hashlib
 import os
 import signal
 import socket
@@ -40,11 +40,12 @@ from prefect import flow, task  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
-from prefect.utilities.hashing import file_hash  # noqa: E402
+from prefect.runtime import task_run  # noqa: E402
 
 from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.incremental import carried_over  # noqa: E402
 from pipeline.inputs import discover_sources  # noqa: E402
-from pipeline.manifest import build_manifest, write_manifest  # noqa: E402
+from pipeline.manifest import RunManifest, build_manifest, write_manifest  # noqa: E402
 from pipeline.process import DocumentReport, edition_path_for, process_file  # noqa: E402
 from pipeline.tei_reader import rebuild_source_from_file  # noqa: E402
 from pipeline.validate import validate_file  # noqa: E402
@@ -53,16 +54,10 @@ DEFAULT_INPUT = ROOT / "seeds"
 DEFAULT_OUTPUT = ROOT / "output"
 
 
-def edition_cache_key(context, parameters) -> str | None:
-    """Source bytes + pipeline version + configuration + target: Prefect's INPUTS policy
-    would hash the path's string, not the file's content."""
-    try:
-        content = file_hash(str(parameters["source"]))
-    except OSError:
-        return None  # unreadable: no caching, the task reports the error
-    target = str(edition_path_for(parameters["source"], parameters["output_dir"]).resolve())
-    config: PipelineConfig = parameters["config"]
-    return f"edition-{content}-{config.fingerprint()}-{hashlib.sha256(target.encode()).hexdigest()[:16]}"
+BATCH_DOCUMENTS = 32  # documents per task at most: a task costs tens of milliseconds to orchestrate
+BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
+MIN_BATCHES = 8  # small runs still spread over a few workers
+TASK_RETRIES = 2
 
 
 def _retry_only_io_errors(task, task_run, state) -> bool:
@@ -77,21 +72,49 @@ def _retry_only_io_errors(task, task_run, state) -> bool:
 
 
 @task(
-    name="build-edition",
-    cache_key_fn=edition_cache_key,
-    persist_result=True,
-    retries=2,
+    name="build-editions-batch",
+    retries=TASK_RETRIES,
     retry_delay_seconds=1,
     retry_condition_fn=_retry_only_io_errors,
-    task_run_name="{source.name}",
+    task_run_name="{sources[0].name} (+{extra} more)",
 )
-def build_edition_task(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
-    return process_file(source, output_dir, config)
+def build_batch_task(sources: list[Path], output_dir: Path, config: PipelineConfig, extra: int) -> list[DocumentReport]:
+    """Build the editions of a few documents. An I/O error (a flaky share) fails the task
+    after the others are done, so that Prefect retries it; the last attempt reports it."""
+    reports, io_errors = [], []
+    for source in sources:
+        try:
+            reports.append(process_file(source, output_dir, config))
+        except OSError as error:
+            io_errors.append(f"{source.name}: {error}")
+            reports.append(DocumentReport(file_name=source.name, source_path=str(source), status="failed",
+                                          errors=[f"{type(error).__name__}: {error}"]))
+    if io_errors and task_run.run_count <= TASK_RETRIES:
+        raise OSError("; ".join(io_errors))
+    return reports
+
+
+def batches(sources: list[Path]) -> list[list[Path]]:
+    """Consecutive documents, up to BATCH_DOCUMENTS and BATCH_BYTES each."""
+    size = max(1, min(BATCH_DOCUMENTS, -(-len(sources) // MIN_BATCHES)))
+    groups: list[list[Path]] = []
+    weight = 0
+    for source in sources:
+        try:
+            length = source.stat().st_size
+        except OSError:
+            length = 0  # the build reports it
+        if not groups or len(groups[-1]) >= size or weight + length > BATCH_BYTES:
+            groups.append([])
+            weight = 0
+        groups[-1].append(source)
+        weight += length
+    return groups
 
 
 @flow(name="build-editions", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None) -> list[DocumentReport]:
-    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``; one task per document.
+    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``, a few documents per task.
 
     Runs on the same output folder take turns (a lock file), so two never interleave writes;
     every run leaves ``manifest.json`` and a table and a summary as Prefect artifacts."""
@@ -100,10 +123,13 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with output_lock(output_dir):
-        reports = _build_all(inputs, output_dir, config)
-        manifest = build_manifest([Path(p) for p in inputs], output_dir, reports, config.fingerprint(),
-                                  time.perf_counter() - started)
-        write_manifest(manifest, output_dir)
+        def record(reports: list[DocumentReport], pending: tuple[Path, ...] = ()) -> RunManifest:
+            manifest = build_manifest([Path(p) for p in inputs], output_dir, reports, config.fingerprint(),
+                                      time.perf_counter() - started, pending)
+            write_manifest(manifest, output_dir)
+            return manifest
+
+        manifest = record(_build_all(inputs, output_dir, config, record))
     for name in manifest.withdrawn:
         print(f"WITHDRAWN {name}: its source is no longer in the input (edition kept)")
     _publish_artifacts(manifest)
@@ -135,14 +161,17 @@ def _publish_artifacts(manifest) -> None:
         f"{len(manifest.withdrawn)} withdrawn. Configuration {manifest.configuration}.\n"))
 
 
-def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig) -> list[DocumentReport]:
+CHECKPOINT_SECONDS = 30  # a long run records what it has done this often: a killed run resumes from there
+
+
+def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig, record) -> list[DocumentReport]:
     sources, problems = discover_sources([Path(p) for p in inputs])
     reports = [DocumentReport(file_name=p.split(":")[0], source_path=p.split(":")[0], status="failed",
                               errors=[p.split(": ", 1)[1]]) for p in problems]
     for line in problems:
         print(f"FAILED  {line}")
-    futures = []
     seen: dict[Path, Path] = {}
+    to_build = []
     for source in sources:
         target = edition_path_for(source, output_dir)
         if target in seen:
@@ -152,22 +181,31 @@ def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig) -> 
             print(report.console_line())
             continue
         seen[target] = source
-        futures.append((source, build_edition_task.with_options(refresh_cache=not target.exists()).submit(
-            source, output_dir, config)))
-    for done, (source, future) in enumerate(futures, start=1):
-        if len(futures) > 20 and sys.stderr.isatty():
-            print(f"[{done}/{len(futures)}] {source.name}", file=sys.stderr, end="\r")
-        future.wait()
-        try:
-            report = future.result()
-        except Exception as error:  # the task failed after its retries
-            report = DocumentReport(file_name=source.name, source_path=str(source),
-                                    status="failed", errors=[f"{type(error).__name__}: {error}"])
-        if future.state.name == "Cached":
-            report = report.model_copy(update={"unchanged": True, "seconds": 0.0})
+        to_build.append(source)
+    unchanged = carried_over(to_build, output_dir, config)
+    checkpoint = time.perf_counter()
+    futures = {}
+    for batch in batches([s for s in to_build if s not in unchanged]):
+        future = build_batch_task.submit(batch, output_dir, config, len(batch) - 1)
+        futures.update({source: (future, position) for position, source in enumerate(batch)})
+    for done, source in enumerate(to_build, start=1):
+        if len(to_build) > 20 and sys.stderr.isatty():
+            print(f"[{done}/{len(to_build)}] {source.name}", file=sys.stderr, end="\r")
+        report = unchanged.get(source) or _batch_report(source, *futures[source])
         print(report.console_line())
         reports.append(report)
+        if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
+            record(reports + [unchanged[s] for s in to_build[done:] if s in unchanged], tuple(to_build[done:]))
+            checkpoint = time.perf_counter()
     return reports
+
+
+def _batch_report(source: Path, future, position: int) -> DocumentReport:
+    try:
+        return future.result()[position]
+    except Exception as error:  # the batch failed after its retries: not a document's fault
+        return DocumentReport(file_name=source.name, source_path=str(source), status="failed",
+                              errors=[f"{type(error).__name__}: {error}"])
 
 
 def summarize(reports: list[DocumentReport]) -> str:

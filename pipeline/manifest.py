@@ -35,18 +35,19 @@ class RunManifest(BaseModel):
     seconds: float = 0.0
 
 
-def withdrawn_editions(output_dir: Path, reports: list[DocumentReport]) -> list[str]:
+def withdrawn_editions(output_dir: Path, reports: list[DocumentReport], pending: tuple[Path, ...] = ()) -> list[str]:
     """Master editions on disk that no source of this run produces any more (never deleted)."""
-    current = {edition_name(Path(r.source_path).stem) for r in reports}
+    current = {edition_name(Path(r.source_path).stem) for r in reports} | {edition_name(p.stem) for p in pending}
     return sorted(p.name for p in output_dir.glob("*.tei.xml")
                   if p.name.count(".") == 2 and p.name not in current)
 
 
 def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentReport],
-                   configuration: str, seconds: float) -> RunManifest:
+                   configuration: str, seconds: float, pending: tuple[Path, ...] = ()) -> RunManifest:
+    """``pending``: sources of a run still in progress (a checkpoint), whose editions are not withdrawn."""
     return RunManifest(
         configuration=configuration, inputs=[str(p) for p in inputs], documents=reports,
-        withdrawn=withdrawn_editions(output_dir, reports) if output_dir.exists() else [],
+        withdrawn=withdrawn_editions(output_dir, reports, pending) if output_dir.exists() else [],
         written=sum(r.status == "ok" and not r.unchanged for r in reports),
         unchanged=sum(r.unchanged for r in reports),
         invalid=sum(r.status == "invalid" for r in reports),
@@ -59,6 +60,14 @@ def write_manifest(manifest: RunManifest, output_dir: Path) -> Path:
     path = output_dir / "manifest.json"
     write_atomically(path, manifest.model_dump_json(indent=2).encode() + b"\n")
     return path
+
+
+def read_manifest(output_dir: Path) -> RunManifest | None:
+    """The last run's manifest, or None when there is none or it cannot be read."""
+    try:
+        return RunManifest.model_validate_json((output_dir / "manifest.json").read_bytes())
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
+        return None
 
 
 def manifest_schema() -> str:

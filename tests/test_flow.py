@@ -223,3 +223,20 @@ def test_the_run_table_and_summary_are_prefect_artifacts(prefect_harness, inbox,
     summary = Artifact.get("editions-summary")
     assert table is not None and "scan.pdf.txt" in str(table.data) and "binary" in str(table.data)
     assert summary is not None and "4 documents" in str(summary.data)
+
+
+def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path):
+    import flows
+
+    small = []
+    for i in range(100):
+        small.append(tmp_path / f"s{i:03d}.txt")
+        small[-1].write_bytes(b"x" * 10_000)
+    groups = flows.batches(small)
+    assert [p for g in groups for p in g] == small  # every document once, in order
+    assert len(groups) >= flows.MIN_BATCHES and max(map(len, groups)) <= flows.BATCH_DOCUMENTS
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (flows.BATCH_BYTES + 1))
+    groups = flows.batches(small[:20] + [big] + small[20:40])
+    assert [big] in groups
+    assert flows.batches([]) == []

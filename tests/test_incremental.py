@@ -1,0 +1,49 @@
+"""Which sources a run skips: same bytes, same configuration, editions still on disk."""
+
+from __future__ import annotations
+
+import shutil
+
+from pipeline.config import PipelineConfig
+from pipeline.incremental import carried_over
+from pipeline.manifest import build_manifest, write_manifest
+from pipeline.process import process_file
+from tests.conftest import SEEDS
+
+
+def _run(sources, out, config):
+    reports = [process_file(s, out, config) for s in sources]
+    write_manifest(build_manifest(sources, out, reports, config.fingerprint(), 0.0), out)
+    return reports
+
+
+def test_only_unchanged_sources_with_their_editions_are_carried_over(tmp_path):
+    inbox, out, config = tmp_path / "in", tmp_path / "out", PipelineConfig()
+    inbox.mkdir()
+    sources = [inbox / SEEDS[i].name for i in (1, 2, 3)]  # 002 also has a reading edition
+    for seed, source in zip((SEEDS[1], SEEDS[2], SEEDS[3]), sources):
+        shutil.copy(seed, source)
+    assert carried_over(sources, out, config) == {}  # no manifest yet
+    first = _run(sources, out, config)
+
+    carried = carried_over(sources, out, config)
+    assert set(carried) == set(sources)
+    assert all(r.unchanged and r.seconds == 0.0 for r in carried.values())
+    assert [carried[s].interventions for s in sources] == [r.interventions for r in first]
+
+    sources[0].write_bytes(sources[0].read_bytes() + b"\nA postscript.\n")
+    (out / f"{sources[1].stem}.zh-Hans.tei.xml").unlink()  # the reading edition is gone
+    assert set(carried_over(sources, out, config)) == {sources[2]}
+    (out / f"{sources[2].stem}.tei.xml").unlink()
+    assert carried_over(sources, out, config) == {}
+    _run(sources, out, config)
+    assert carried_over(sources, out, PipelineConfig(script_standard="hk")) == {}  # another configuration
+
+
+def test_a_checkpoint_does_not_call_pending_editions_withdrawn(tmp_path):
+    out, config = tmp_path / "out", PipelineConfig()
+    source = tmp_path / SEEDS[3].name
+    shutil.copy(SEEDS[3], source)
+    _run([source], out, config)
+    assert build_manifest([tmp_path], out, [], config.fingerprint(), 0.0).withdrawn == [f"{source.stem}.tei.xml"]
+    assert build_manifest([tmp_path], out, [], config.fingerprint(), 0.0, (source,)).withdrawn == []
