@@ -129,7 +129,8 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
             write_manifest(manifest, output_dir)
             return manifest
 
-        manifest = record(_build_all(inputs, output_dir, config, record))
+        reports = _build_all(inputs, output_dir, config, record)
+        manifest = record(reports)
     for name in manifest.withdrawn:
         print(f"WITHDRAWN {name}: its source is no longer in the input (edition kept)")
     _publish_artifacts(manifest)
