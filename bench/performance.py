@@ -94,8 +94,10 @@ def run_parallel(paths: list[Path], workers: int) -> float:
 
 
 def _child_peak_mb(code: str, *args: str) -> float:
-    """Peak resident memory of a fresh process running ``code`` (it reports its own)."""
-    report = "; import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak resident memory of a fresh process running ``code``. VmHWM, not ru_maxrss: on
+    Linux ru_maxrss survives exec, so a child would report the benchmark's own size."""
+    report = ("; print(next(int(l.split()[1]) for l in open('/proc/self/status') "
+              "if l.startswith('VmHWM')))")
     result = subprocess.run([sys.executable, "-c", code + report, *args], check=True, cwd=ROOT,
                             capture_output=True, text=True)
     return int(result.stdout.split()[-1]) / 1024

@@ -9,6 +9,8 @@ book introduces them. A title page is the short lines that open a book before it
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 from .model import Block, Document
@@ -51,12 +53,12 @@ def detect_front_matter(doc: Document) -> None:
     items = _split_entries(doc, doc.blocks[entries_index], levels)
     before = doc.blocks[:entries_index]
     if head_index is not None:
-        before[head_index] = before[head_index].model_copy(update={"kind": "toc-head"})
+        before[head_index] = replace(before[head_index], kind="toc-head")
     title_blocks = _title_page(doc, before[:head_index if head_index is not None else entries_index])
     for i in range(len(before)):
-        before[i] = before[i].model_copy(update={"part": "front"})
+        before[i] = replace(before[i], part="front")
     for i, kind in title_blocks.items():
-        before[i] = before[i].model_copy(update={"kind": kind})
+        before[i] = replace(before[i], kind=kind)
     doc.blocks = before + items + doc.blocks[entries_index + 1:]
 
 

@@ -10,6 +10,8 @@ left: a paragraph that stops mid-sentence and goes on after a blank line.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import difflib
 import functools
 import re
@@ -223,7 +225,7 @@ def detect_pages(doc: Document) -> None:
         previous = result[-1] if result else None
         following = blocks[i] if i < len(blocks) else None
         if previous and following and _continues(doc, _as_paragraph_if_cut(doc, previous), following):
-            result[-1] = previous.model_copy(update={"end": following.end, "kind": "p"})
+            result[-1] = replace(previous, end=following.end, kind="p")
             i += 1
         else:
             result.append(Block(start=start, end=end, kind="milestone", part=blocks[cluster[0]].part))
@@ -259,7 +261,7 @@ def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
     """A heading-shaped line just before page furniture is the end of a paragraph: printers
     never end a page with a heading. Numbered headings (第一章, Chapter 4) stay headings."""
     if block.kind == "head" and block.part == "body" and not UNIT.match(doc.text[block.start:block.end]):
-        return block.model_copy(update={"kind": "p"})
+        return replace(block, kind="p")
     return block
 
 
@@ -366,7 +368,7 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
     for block in blocks:
         previous = result[-1] if result else None
         if previous and _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
-            result[-1] = previous.model_copy(update={"end": block.end})
+            result[-1] = replace(previous, end=block.end)
             edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                               reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
                               confidence=0.8))

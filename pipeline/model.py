@@ -9,6 +9,7 @@ the edition exactly once and the source can be rebuilt from the edition.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -32,7 +33,10 @@ EditKind = Literal[
 ]
 
 
-class Edit(BaseModel):
+# Edits and blocks are plain slotted dataclasses, not pydantic models: a big book has
+# hundreds of thousands of them, and a pydantic instance costs about 1 KB (see BENCHMARKS.md).
+@dataclass(slots=True, kw_only=True)
+class Edit:
     """One intervention on a span ``[start, end)`` of the decoded source text."""
 
     start: int
@@ -43,7 +47,7 @@ class Edit(BaseModel):
     reason: str
     confidence: float = 1.0
     stage: str
-    attrs: dict[str, str] = Field(default_factory=dict)
+    attrs: dict[str, str] = field(default_factory=dict)
 
 
 BlockKind = Literal[
@@ -56,7 +60,8 @@ BlockKind = Literal[
 ]
 
 
-class Block(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Block:
     """A span of the source that becomes one TEI block element."""
 
     start: int
@@ -65,7 +70,7 @@ class Block(BaseModel):
     lang: str | None = None
     level: int = 1  # heading depth: 1 opens a top-level div, 2 a div inside it, …
     part: Literal["front", "body", "back"] = "body"  # back: the host site's boilerplate
-    attrs: dict[str, str] = Field(default_factory=dict)  # e.g. a contents entry's page number
+    attrs: dict[str, str] = field(default_factory=dict)  # e.g. a contents entry's page number
 
 
 class EncodingGuess(BaseModel):

@@ -6,6 +6,8 @@ final punctuation), never from the words of a particular document.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from dataclasses import dataclass
 
@@ -154,7 +156,7 @@ def join_split_headings(doc: Document) -> None:
         if (previous is not None and previous.kind == "head" and block.kind in ("head", "p")
                 and UNIT_ONLY.match(doc.text[previous.start:previous.end])
                 and is_heading_shaped(doc.text[block.start:block.end])):
-            joined[-1] = previous.model_copy(update={"end": block.end})
+            joined[-1] = replace(previous, end=block.end)
         else:
             joined.append(block)
     doc.blocks = joined

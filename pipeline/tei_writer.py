@@ -7,6 +7,8 @@ line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei_reader` is the inver
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import hashlib
 import re
 import unicodedata
@@ -298,7 +300,7 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
                 _render_milestones(front.container(), edits)
                 continue
             if element is None:  # furniture whose edits another stage refused: text after all
-                element = front.element_for(block.model_copy(update={"kind": "p"}))
+                element = front.element_for(replace(block, kind="p"))
         else:
             key = block.attrs.get("section") or block.part
             if key not in builders:
