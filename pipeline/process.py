@@ -140,11 +140,14 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     doc = build_document(data, file_name, config, timings)
     clock = _StageClock(timings)
     tree = build_tei(doc, config, previous)
-    xml = serialize(tree)
     clock.lap("TEI")
     errors = schema_errors(tree)
     clock.lap("validation")
+    # The preview before the serialization: their buffers need not be held at once.
     preview = render_preview(tree) if len(data) <= config.preview_max_bytes else b""
+    clock.lap("HTML preview")
+    xml = serialize(tree)
+    clock.lap("TEI")
     edition = Edition(document=doc, xml=xml, errors=errors, preview=preview)
     master_name = edition_name(Path(file_name).stem)
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import hashlib
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -489,4 +490,8 @@ def indent(element: etree._Element, depth: int = 0) -> None:
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+    # Into one growing buffer: tostring() and a concatenation would hold the edition three times.
+    buffer = io.BytesIO()
+    tree.write(buffer, xml_declaration=True, encoding="UTF-8")
+    buffer.write(b"\n")
+    return buffer.getvalue()
