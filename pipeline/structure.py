@@ -129,14 +129,17 @@ def _is_short(line: Line) -> bool:
     return is_heading_shaped(line.text.strip(SPACE))
 
 
+WIDE = re.compile("[\u2e81-\U0010ffff]")  # East Asian and beyond: a heading of them is short
+
+
 def is_heading_shaped(text: str) -> bool:
     """One short line without sentence-final punctuation."""
-    if not text or "\n" in text or PAGE_SEPARATOR in text or text.startswith(BULLETS) or text.endswith(SENTENCE_END):
+    if not text or len(text) > 120 or "\n" in text or PAGE_SEPARATOR in text or text.startswith(BULLETS) \
+            or text.endswith(SENTENCE_END):
         return False
     if INSIDE_SENTENCES.search(text):  # a line that holds sentences is a paragraph (or part of one)
         return False
-    wide = sum(1 for ch in text if ord(ch) > 0x2E80)
-    if wide > len(text) / 2:
+    if len(WIDE.findall(text)) > len(text) / 2:
         return len(text) <= 40
     return len(text) <= 120 and len(text.split()) <= 16
 
