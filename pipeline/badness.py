@@ -46,11 +46,20 @@ def _regions(text: str):
         yield start, min(end, len(text))
 
 
+def _dense(text: str) -> bool:
+    """Suspect characters everywhere (a wrong decoding): windows would cover the text anyway."""
+    return len(SUSPECT.findall(text)) > len(text) // (2 * REACH)
+
+
 def badness(text: str) -> int:
     """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)``."""
+    if _dense(text):
+        return len(BADNESS_RE.findall(text))
     return sum(len(BADNESS_RE.findall(text, start, end)) for start, end in _regions(text))
 
 
 def is_bad(text: str) -> bool:
     """As ``ftfy.badness.is_bad(text)``."""
+    if _dense(text):
+        return bool(BADNESS_RE.search(text))
     return any(BADNESS_RE.search(text, start, end) for start, end in _regions(text))

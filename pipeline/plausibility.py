@@ -90,6 +90,16 @@ def neutral_score(ch: str) -> tuple[float, str | None]:
     return 0.15, None  # symbols that text rarely uses
 
 
+WRITING_SYSTEMS = ("zh-Hans", "zh-Hant", "ja", "ko")
+_SCORES: dict[str, tuple[float, ...]] = {}  # at most the CJK repertoire, filled as characters are met
+
+
+def _cjk_scores(ch: str) -> tuple[float, ...]:
+    if ch not in _SCORES:
+        _SCORES[ch] = tuple(_cjk_score(ch, system) for system in WRITING_SYSTEMS)
+    return _SCORES[ch]
+
+
 def _cjk_score(ch: str, system: str) -> float:
     """Plausibility of a kana, hangul or Han character in text of writing ``system``."""
     code = ord(ch)
@@ -153,8 +163,11 @@ def plausibility(text: str) -> float:
         # Chinese and Japanese do not put spaces between words; Korean does. Korean read as
         # GBK gives common hanzi too, but separated by spaces.
         spaced = len(_SPACED_HAN.findall(text))
-        cjk_best = max(sum(_cjk_score(ch, s) * n for ch, n in cjk.items()) - (0 if s == "ko" else spaced)
-                       for s in ("zh-Hans", "zh-Hant", "ja", "ko"))
+        totals = [0.0] * len(WRITING_SYSTEMS)
+        for ch, n in cjk.items():
+            for index, score in enumerate(_cjk_scores(ch)):
+                totals[index] += score * n
+        cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
         cjk_best -= 2 * _lone_cjk_touching_latin(text)
