@@ -125,6 +125,23 @@ def _lone_cjk_touching_latin(text: str) -> int:
     return count
 
 
+_KINDS: dict[str, tuple[str, float, str | None]] = {}  # per character, filled as characters are met
+
+
+def _character_kind(ch: str) -> tuple[str, float, str | None]:
+    """(kind, neutral score, script family): what plausibility() needs to know of a character."""
+    if ch not in _KINDS:
+        code = ord(ch)
+        if ch < "\x80":
+            kind = "control" if ch < " " and ch not in "\t\n\r\x0c" else "letter" if ch.isalpha() else "ascii"
+            _KINDS[ch] = (kind, 0.0, None)
+        elif _is_kana(code) or 0xAC00 <= code <= 0xD7AF or _is_han(ch):
+            _KINDS[ch] = ("cjk", 0.0, None)
+        else:
+            _KINDS[ch] = ("neutral", *neutral_score(ch))
+    return _KINDS[ch]
+
+
 def plausibility(text: str) -> float:
     """0..1: how much ``text`` reads like writing, judged on its non-ASCII characters.
 
@@ -139,19 +156,17 @@ def plausibility(text: str) -> float:
     families: Counter[str] = Counter()
     total = ascii_letters = controls = 0
     for ch, n in counts.items():
-        if ch < "\x80":
-            if ch < " " and ch not in "\t\n\r\x0c":
-                controls += n
-            elif ch.isalpha():
-                ascii_letters += n
-            continue
-        total += n
-        code = ord(ch)
-        if _is_kana(code) or 0xAC00 <= code <= 0xD7AF or _is_han(ch):
+        kind, score, family = _character_kind(ch)
+        if kind == "control":
+            controls += n
+        elif kind == "letter":
+            ascii_letters += n
+        elif kind == "cjk":
+            total += n
             cjk[ch] = n
             families["cjk"] += n
-        else:
-            score, family = neutral_score(ch)
+        elif kind == "neutral":
+            total += n
             neutral_sum += score * n
             if family:
                 families[family] += n
