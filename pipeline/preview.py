@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 from pathlib import Path
 
 from lxml import etree
@@ -16,4 +17,7 @@ def _transform() -> etree.XSLT:
 
 
 def render_preview(tree: etree._ElementTree) -> bytes:
-    return bytes(_transform()(tree))
+    result = _transform()(tree)
+    buffer = io.BytesIO()  # written out, not copied out of libxml2's own buffer: one copy less
+    result.write_output(buffer)
+    return buffer.getvalue()

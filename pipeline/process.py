@@ -15,7 +15,7 @@ from .errors import DocumentError
 from .language import label_languages
 from .mojibake import mojibake_edits
 from .scriptnorm import normalize_script
-from .model import Document, SourceInfo
+from .model import Document, LanguageShare, SourceInfo
 from .storage import write_atomically
 from .frontmatter import detect_front_matter
 from .garbled import flag_garbled
@@ -66,7 +66,11 @@ class DocumentReport(BaseModel):
 
 
 class Edition(BaseModel):
-    document: Document
+    source: SourceInfo
+    languages: list[LanguageShare]
+    interventions: dict[str, int]  # edits by kind
+    notes: list[str]
+    document: Document | None = None  # the model itself, unless the caller let it go (keep_document)
     xml: bytes
     errors: list[str]
     preview: bytes = b""  # the HTML reading view (empty above preview_max_bytes)
@@ -136,19 +140,28 @@ class _StageClock:
 
 
 def build_edition(data: bytes, file_name: str, config: PipelineConfig,
-                  timings: dict[str, float] | None = None, previous: PreviousEdition | None = None) -> Edition:
+                  timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
+                  keep_document: bool = True) -> Edition:
+    """The edition of one source. With ``keep_document=False`` the document model is let go
+    once its TEI tree is built (and the bytes too, if the caller holds no other reference):
+    for a big book they weigh as much as the tree, and the serializations still to come."""
+    size = len(data)
     doc = build_document(data, file_name, config, timings)
+    del data
     clock = _StageClock(timings)
     tree = build_tei(doc, config, previous)
+    facts = dict(source=doc.source, languages=doc.languages, interventions=doc.edit_counts(), notes=list(doc.notes))
+    kept = doc if keep_document else None
+    del doc
     clock.lap("TEI")
     errors = schema_errors(tree)
     clock.lap("validation")
     # The preview before the serialization: their buffers need not be held at once.
-    preview = render_preview(tree) if len(data) <= config.preview_max_bytes else b""
+    preview = render_preview(tree) if size <= config.preview_max_bytes else b""
     clock.lap("HTML preview")
     xml = serialize(tree)
     clock.lap("TEI")
-    edition = Edition(document=doc, xml=xml, errors=errors, preview=preview)
+    edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview)
     master_name = edition_name(Path(file_name).stem)
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:
@@ -189,20 +202,20 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> Docu
     started = time.perf_counter()
     report = DocumentReport(file_name=source.name, source_path=str(source), status="failed")
     try:
-        data = read_source(source, config)
-        edition = build_edition(data, source.name, config, previous=read_previous(edition_path_for(source, output_dir)))
+        previous = read_previous(edition_path_for(source, output_dir))
+        edition = build_edition(read_source(source, config), source.name, config, previous=previous,
+                                keep_document=False)  # holding no reference to the bytes either
     except DocumentError as error:
         report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
     else:
-        doc = edition.document
-        report.sha256 = doc.source.sha256
-        report.encoding = doc.source.encoding.encoding
-        report.encoding_confidence = doc.source.encoding.confidence
-        report.encoding_runner_up = doc.source.encoding.runner_up
-        report.encoding_doubtful = is_doubtful(doc.source.encoding)
-        report.languages = {share.tag: share.percent for share in doc.languages}
-        report.interventions = doc.edit_counts()
-        report.notes = list(doc.notes)
+        report.sha256 = edition.source.sha256
+        report.encoding = edition.source.encoding.encoding
+        report.encoding_confidence = edition.source.encoding.confidence
+        report.encoding_runner_up = edition.source.encoding.runner_up
+        report.encoding_doubtful = is_doubtful(edition.source.encoding)
+        report.languages = {share.tag: share.percent for share in edition.languages}
+        report.interventions = edition.interventions
+        report.notes = list(edition.notes)
         errors = edition.errors + [f"reading edition: {e}" for e in edition.reading_errors]
         if errors:
             report.status = "invalid"
