@@ -160,6 +160,13 @@ def main() -> None:
             build_edition(data, "size.txt", PipelineConfig())
             rows.append((f"one {mb} MB document (English encyclopaedia text)", f"{time.perf_counter() - started:.2f} s"))
 
+        largest = max(paths, key=lambda p: p.stat().st_size)
+        base = base_memory_mb()
+        peak = peak_memory_mb(largest)
+        size_mb = largest.stat().st_size / 1e6
+        rows.append((f"peak memory, the corpus's largest document ({size_mb:.1f} MB, with its HTML preview)",
+                     f"{peak:.0f} MB: base process {base:.0f} MB + {peak - base:.0f} MB ({(peak - base) / size_mb:.1f}× the file)"))
+
         if args.big_mb:
             big = work / "big.txt"
             book = (ROOT / "seeds" / "002_492f708f3fafdf19.txt").read_bytes()
