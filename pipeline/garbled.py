@@ -14,6 +14,7 @@ rhetorical parallelism and long quotations are not garbage):
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 
 from .edits import add_edits
@@ -79,7 +80,7 @@ SKETCH_SIZE = 1 << 20  # counters; collisions only let more sequences through to
 
 
 class _ClauseSketch:
-    """How often each clause occurs in the document, approximately and in fixed memory.
+    """Every clause of the document, and about how often each occurs, in compact arrays.
 
     A sequence of clauses the document repeats three times is made of clauses it repeats
     three times, so sequences whose clauses do not recur are skipped without building their
@@ -87,20 +88,28 @@ class _ClauseSketch:
 
     def __init__(self, doc: Document, blocks):
         self.counts = bytearray(SKETCH_SIZE)
+        self.bounds = array("q")  # start and end of every clause, block after block
+        self.slots = array("q")  # each clause's counter (-1: nothing but punctuation)
+        self.first = []  # index of each block's first clause
         for block in blocks:
+            self.first.append(len(self.slots))
             for start, end in _clauses(doc.text[block.start:block.end], block.start):
-                slot = self._slot(doc.text[start:end].strip(CLAUSE_STRIP))
-                if self.counts[slot] < DOCUMENT_REPEATS:
+                key = doc.text[start:end].strip(CLAUSE_STRIP)
+                # hash() differs between processes, so collisions do too; they only let more
+                # sequences through to the exact count, so the result is the same everywhere.
+                slot = hash(key) & (SKETCH_SIZE - 1) if key else -1
+                self.bounds.extend((start, end))
+                self.slots.append(slot)
+                if slot >= 0 and self.counts[slot] < DOCUMENT_REPEATS:
                     self.counts[slot] += 1
+        self.first.append(len(self.slots))
 
-    @staticmethod
-    def _slot(key: str) -> int:
-        # hash() differs between processes, so collisions do too; they only let more sequences
-        # through to the exact count below, so the result is the same in every process.
-        return hash(key) & (SKETCH_SIZE - 1)
-
-    def recurs(self, key: str) -> bool:
-        return not key or self.counts[self._slot(key)] >= DOCUMENT_REPEATS
+    def block_clauses(self, index: int) -> tuple[list[tuple[int, int]], list[bool]]:
+        """The clauses of the index-th block and whether each recurs in the document."""
+        span = range(self.first[index], self.first[index + 1])
+        clauses = [(self.bounds[2 * i], self.bounds[2 * i + 1]) for i in span]
+        recurs = [self.slots[i] < 0 or self.counts[self.slots[i]] >= DOCUMENT_REPEATS for i in span]
+        return clauses, recurs
 
 
 def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
@@ -108,9 +117,10 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
     sketch = _ClauseSketch(doc, blocks)
     candidates: dict[str, list[tuple[int, int]]] = {}
     rejected: set[str] = set()  # keys that recur but cannot repeat themselves: test them once
-    for block in blocks:
-        clauses = _clauses(doc.text[block.start:block.end], block.start)
-        recurs = [sketch.recurs(doc.text[start:end].strip(CLAUSE_STRIP)) for start, end in clauses]
+    for index in range(len(blocks)):
+        clauses, recurs = sketch.block_clauses(index)
+        if not any(recurs):
+            continue
         for i in range(len(clauses)):
             for n in (1, 2, 3):
                 if i + n > len(clauses) or not recurs[i + n - 1]:
