@@ -71,6 +71,11 @@ def _retry_only_io_errors(task, task_run, state) -> bool:
     return False
 
 
+# Per task run, the documents an earlier attempt finished: a retry redoes only the others
+# (Prefect retries a task in the process that ran it).
+_FINISHED: dict[str, dict[Path, DocumentReport]] = {}
+
+
 @task(
     name="build-editions-batch",
     retries=TASK_RETRIES,
@@ -81,17 +86,20 @@ def _retry_only_io_errors(task, task_run, state) -> bool:
 def build_batch_task(sources: list[Path], output_dir: Path, config: PipelineConfig, extra: int) -> list[DocumentReport]:
     """Build the editions of a few documents. An I/O error (a flaky share) fails the task
     after the others are done, so that Prefect retries it; the last attempt reports it."""
-    reports, io_errors = [], []
+    finished = _FINISHED.setdefault(str(task_run.id), {})
+    io_errors: dict[Path, OSError] = {}
     for source in sources:
-        try:
-            reports.append(process_file(source, output_dir, config))
-        except OSError as error:
-            io_errors.append(f"{source.name}: {error}")
-            reports.append(DocumentReport(file_name=source.name, source_path=str(source), status="failed",
-                                          errors=[f"{type(error).__name__}: {error}"]))
+        if source not in finished:
+            try:
+                finished[source] = process_file(source, output_dir, config)
+            except OSError as error:
+                io_errors[source] = error
     if io_errors and task_run.run_count <= TASK_RETRIES:
-        raise OSError("; ".join(io_errors))
-    return reports
+        raise OSError("; ".join(f"{source.name}: {error}" for source, error in io_errors.items()))
+    del _FINISHED[str(task_run.id)]
+    return [finished.get(source) or DocumentReport(
+        file_name=source.name, source_path=str(source), status="failed",
+        errors=[f"{type(io_errors[source]).__name__}: {io_errors[source]}"]) for source in sources]
 
 
 def batches(sources: list[Path]) -> list[list[Path]]:

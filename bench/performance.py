@@ -220,8 +220,11 @@ def run_flows(work: Path, docs: int) -> list[tuple[str, str]]:
 
     def timed_run(folder: Path, out: Path) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(folder),
-                        "--output", str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+        result = subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(folder),
+                                 "--output", str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, check=False)
+        if result.returncode not in (0, 1) or "Traceback" in result.stderr:  # 1: a document failed
+            raise RuntimeError(f"the flow did not run:\n{result.stderr[-2000:]}")
         return time.perf_counter() - started
 
     empty = work / "empty-in"

@@ -108,18 +108,28 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     source = tmp_path / "in" / "flaky.txt"
     source.parent.mkdir()
     source.write_text("A document on a flaky network share.\n")
-    calls = {"n": 0}
+    steady = tmp_path / "in" / "steady.txt"
+    steady.write_text("A document beside it, read without trouble.\n")
+    monkeypatch.setattr(flows, "MIN_BATCHES", 1)  # both in one task
+    calls = {"n": 0, "steady": 0}
     real = flows.process_file
 
     def flaky(path, output_dir, config):
+        if path.name == "steady.txt":
+            calls["steady"] += 1
+            return real(path, output_dir, config)
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError(5, "Input/output error")
         return real(path, output_dir, config)
 
     monkeypatch.setattr(flows, "process_file", flaky)
-    [report] = flows.build_editions([source.parent], tmp_path / "out")
-    assert report.status == "ok" and calls["n"] == 2
+    reports = flows.build_editions([source.parent], tmp_path / "out")
+    assert [r.status for r in reports] == ["ok", "ok"] and calls["n"] == 2
+    assert calls["steady"] == 1  # the retry redid only the document that failed
+    steady_edition = etree.parse(str(tmp_path / "out" / "steady.tei.xml"))
+    assert len(list(steady_edition.iter("{*}change"))) == 1
+    steady.unlink()
 
     def broken(path, output_dir, config):
         calls["n"] += 1
