@@ -110,10 +110,16 @@ def peak_memory_mb(path: Path) -> float:
                           "process_file(Path(sys.argv[1]), Path(tempfile.mkdtemp()), PipelineConfig())", str(path))
 
 
+# A small document that loads everything a real one does: OpenCC tables, langdetect's
+# profiles (some 50 MB), the schema, the preview stylesheet.
+SMALL_DOCUMENT = ("蘇聯外交史綱，第一章。\n\n" + "The archive received forty boxes of letters in the spring, "
+                  "and the catalogue follows their order of arrival. " * 3 + "\n")
+
+
 def base_memory_mb() -> float:
-    """The same process building a tiny edition: libraries, tables and schema loaded."""
-    return _child_peak_mb("from pipeline.config import PipelineConfig; from pipeline.process import build_edition; "
-                          "build_edition('蘇聯外交。Foreign policy.'.encode(), 'tiny.txt', PipelineConfig())")
+    """The same process building a small edition: libraries, tables and schema loaded."""
+    return _child_peak_mb("import sys; from pipeline.config import PipelineConfig; from pipeline.process import build_edition; "
+                          "build_edition(sys.argv[1].encode(), 'small.txt', PipelineConfig())", SMALL_DOCUMENT)
 
 
 def main() -> None:
@@ -229,10 +235,7 @@ def run_flows(work: Path, docs: int) -> list[tuple[str, str]]:
 
     empty = work / "empty-in"
     empty.mkdir()
-    # A small document that loads everything a real one does: OpenCC tables, langdetect's
-    # profiles, the schema, the preview stylesheet.
-    (empty / "one.txt").write_text("蘇聯外交史綱，第一章。\n\n" + "The archive received forty boxes of letters "
-                                   "in the spring, and the catalogue follows their order of arrival. " * 3 + "\n")
+    (empty / "one.txt").write_text(SMALL_DOCUMENT)
     first = timed_run(empty, work / "o1")  # creates Prefect's database
     cold = timed_run(empty, work / "o2")
     rows.append(("flow, one small document (cold start: process, embedded server, tables)",

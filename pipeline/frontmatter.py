@@ -9,9 +9,8 @@ book introduces them. A title page is the short lines that open a book before it
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
+from dataclasses import replace
 
 from .model import Block, Document
 from .numerals import NUMERAL, numeral_value

@@ -9,10 +9,10 @@ Removed hyphens are regularizations (<choice><orig>-</orig><reg/></choice>), nev
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .edits import add_edits
 from .model import Document, Edit
+from .structure import word_counts
 
 FURNITURE = ("page-break", "running-head", "page-number", "catalogue-number")
 LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
@@ -36,7 +36,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 
 def join_hyphenation(doc: Document) -> None:
-    words = Counter(map(str.lower, WORD.findall(doc.text)))
+    words = word_counts(doc.text, WORD)
     furniture = {e.start: e.end for e in doc.edits if e.kind in FURNITURE and e.end > e.start}
     edits = []
     for block in doc.blocks:

@@ -10,13 +10,11 @@ left: a paragraph that stops mid-sentence and goes on after a blank line.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import difflib
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .edits import add_edits, edits_per_block
 from .model import Block, Document, Edit

@@ -19,7 +19,7 @@ from collections import Counter
 
 from .edits import add_edits
 from .model import Block, Document, Edit
-from .structure import RULE_LINE, SPACE
+from .structure import RULE_LINE, SPACE, word_counts
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -50,7 +50,7 @@ def detect_sections(doc: Document) -> None:
     _classification(doc, body)
     _salutation(doc, body)
     _duplicate_title(doc, body)
-    words = Counter(map(str.lower, WORD.findall(doc.text)))
+    words = word_counts(doc.text, WORD)
     for block in body:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):

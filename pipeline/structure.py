@@ -6,10 +6,9 @@ final punctuation), never from the words of a particular document.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from .model import Block, Document
 
@@ -51,6 +50,20 @@ RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
 OMISSION = r"\[(?:…|\.\.\.|\. \. \.)\]"
 OMISSION_LINE = re.compile(f"^{OMISSION}$")
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
+
+
+def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16) -> Counter[str]:
+    """How often each word (lower-cased) occurs. Counted a stretch of lines at a time: the list
+    of every word of a big book would weigh ten times the book. ``word`` must not match
+    across a line end."""
+    counts: Counter[str] = Counter()
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end == -1 else end + 1
+        counts.update(map(str.lower, word.findall(text, start, end)))
+        start = end
+    return counts
 
 
 def split_lines(text: str) -> list[Line]:

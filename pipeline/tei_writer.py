@@ -7,13 +7,12 @@ line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei_reader` is the inver
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import hashlib
 import io
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 
 from lxml import etree
 
