@@ -237,7 +237,8 @@ def run_flows(work: Path, docs: int) -> list[tuple[str, str]]:
     empty.mkdir()
     (empty / "one.txt").write_text(SMALL_DOCUMENT)
     first = timed_run(empty, work / "o1")  # creates Prefect's database
-    cold = timed_run(empty, work / "o2")
+    # Fresh processes vary by a second or so: each figure below is the best of three runs.
+    cold = min(timed_run(empty, work / f"o{i}") for i in (2, 3, 4))
     rows.append(("flow, one small document (cold start: process, embedded server, tables)",
                  f"{cold:.1f} s ({first:.1f} s the very first time)"))
     out = work / "out"
@@ -245,13 +246,18 @@ def run_flows(work: Path, docs: int) -> list[tuple[str, str]]:
     overhead = max(0.0, full - library - cold)
     rows.append(("flow, whole flow corpus", f"{full:.1f} s; orchestration beyond the library and a cold start: "
                  f"{overhead:.1f} s ({100 * overhead / full:.0f} %)"))
-    unchanged = timed_run(work / "flow-corpus", out)
+    unchanged = min(timed_run(work / "flow-corpus", out) for _ in range(3))
     rows.append(("flow again, nothing changed", f"{unchanged:.1f} s ({max(0.0, unchanged - cold):.1f} s beyond a cold start)"))
-    for path in paths[: max(1, len(paths) // 100)]:
-        path.write_bytes(path.read_bytes() + b"\n\nA change.\n")
-    changed = timed_run(work / "flow-corpus", out)
-    rows.append(("flow again, 1 % of the documents changed", f"{changed:.1f} s "
-                 f"({100 * max(0.0, changed - cold) / max(0.01, full - cold):.0f} % of the full run beyond cold start)"))
+    changed = []
+    step = max(1, len(paths) // 100)
+    for round_ in range(3):  # a different 1 % each time, changed in the document's own encoding
+        for path in paths[round_ * step:(round_ + 1) * step]:
+            encoding = path.suffixes[0][1:]
+            path.write_bytes(path.read_bytes() + "\n\nA change.\n".encode(encoding).removeprefix(
+                "".encode(encoding)))  # no second byte-order mark
+        changed.append(timed_run(work / "flow-corpus", out))
+    rows.append(("flow again, 1 % of the documents changed", f"{min(changed):.1f} s "
+                 f"({100 * max(0.0, min(changed) - cold) / max(0.01, full - cold):.0f} % of the full run beyond cold start)"))
     return rows
 
 
