@@ -164,3 +164,18 @@ def test_essay_whitespace_is_normalized_as_recorded_edits(seed_editions):
     assert [c.findtext("{*}orig") for c in regs] == ["\u00a0", "  "]
     heads = [_text(h) for h in tree.iter("{*}head")]
     assert heads == ["A Short Essay", "A Section"]
+
+
+def test_words_are_counted_whole_across_the_stretches_they_are_counted_in():
+    from collections import Counter
+
+    from pipeline.hyphenation import WORD as HYPHENATED_WORD
+    from pipeline.sections import WORD
+    from pipeline.structure import word_counts
+    from tests.conftest import SEEDS
+
+    text = "\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS)
+    for pattern in (WORD, HYPHENATED_WORD):
+        whole = Counter(map(str.lower, pattern.findall(text)))
+        assert word_counts(text, pattern, chunk=7) == whole  # stretches far shorter than a line
+        assert word_counts(text, pattern) == whole
