@@ -135,7 +135,8 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
         return Judgement(None, 0.0, letters, dominant)
     allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
         dominant, frozenset({"el", "ar", "fa", "ur", "he"}))
-    tag, probability = _langdetect(text, allowed, config.langdetect_seed)
+    # Only the sample is read: cached by it, so the cache never holds a whole long block.
+    tag, probability = _langdetect(text[:LANGDETECT_SAMPLE], allowed, config.langdetect_seed)
     return Judgement(tag, probability, letters, dominant)
 
 
