@@ -11,7 +11,6 @@ left: a paragraph that stops mid-sentence and goes on after a blank line.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -352,12 +351,14 @@ def _indents_paragraphs(doc: Document) -> bool:
 
 def _fills_last_line(doc: Document, block: Block) -> bool:
     lines = doc.text[block.start:block.end].split("\n")
-    return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= 0.75 * _full_line_length(doc.text)
+    return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= 0.75 * _full_line_length(doc)
 
 
-@functools.lru_cache(maxsize=4)
-def _full_line_length(text: str) -> int:  # str caches its hash: one pass per document
-    return typical_line_length(split_lines(text))
+def _full_line_length(doc: Document) -> int:
+    """Measured once per document, kept on it: a cache keyed by the text would keep old texts alive."""
+    if doc._full_line_length is None:
+        doc._full_line_length = typical_line_length(split_lines(doc.text))
+    return doc._full_line_length
 
 
 def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) -> list[Block]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 EditKind = Literal[
     "illegal-character",  # a character XML 1.0 forbids: <choice><sic><g/></sic><corr/></choice>
@@ -112,6 +112,8 @@ class Document(BaseModel):
     lang: str | None = None
     languages: list[LanguageShare] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # document-level findings for the report
+    # The length of a full printed line, measured once (the text never changes): see layout.py.
+    _full_line_length: int | None = PrivateAttr(default=None)
 
     def edit_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
