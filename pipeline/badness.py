@@ -32,34 +32,33 @@ def _suspect_characters() -> re.Pattern:
 SUSPECT = _suspect_characters()
 
 
-def _regions(text: str):
-    """Stretches of ``text`` that can hold a match: windows around suspect characters, merged."""
-    start = end = -1
-    for match in SUSPECT.finditer(text):
-        low, high = max(0, match.start() - REACH), match.end() + REACH
-        if low > end:
-            if end > start:
-                yield start, end
-            start = low
-        end = high
-    if end > start:
-        yield start, min(end, len(text))
-
-
-def _dense(text: str) -> bool:
-    """Suspect characters everywhere (a wrong decoding): windows would cover the text anyway."""
-    return len(SUSPECT.findall(text)) > len(text) // (2 * REACH)
+def _windows(text: str) -> list[tuple[int, int]] | None:
+    """Stretches of ``text`` that can hold a match: windows around suspect characters, merged.
+    None when suspect characters are everywhere (a wrong decoding): search the whole text."""
+    suspects = [match.start() for match in SUSPECT.finditer(text)]
+    if len(suspects) > len(text) // (2 * REACH):
+        return None
+    windows: list[tuple[int, int]] = []
+    for position in suspects:
+        low, high = max(0, position - REACH), min(len(text), position + 1 + REACH)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    return windows
 
 
 def badness(text: str) -> int:
     """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)``."""
-    if _dense(text):
+    windows = _windows(text)
+    if windows is None:
         return len(BADNESS_RE.findall(text))
-    return sum(len(BADNESS_RE.findall(text, start, end)) for start, end in _regions(text))
+    return sum(len(BADNESS_RE.findall(text, start, end)) for start, end in windows)
 
 
 def is_bad(text: str) -> bool:
     """As ``ftfy.badness.is_bad(text)``."""
-    if _dense(text):
+    windows = _windows(text)
+    if windows is None:
         return bool(BADNESS_RE.search(text))
-    return any(BADNESS_RE.search(text, start, end) for start, end in _regions(text))
+    return any(BADNESS_RE.search(text, start, end) for start, end in windows)
