@@ -31,6 +31,7 @@ SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
 PUNCTUATION_RUNS = frozenset("…—–-.·\"'“”‘’()[]（）「」『』《》〈〉,;:!?")
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
 ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
+CLAUSE_STRIP = " \t\u3000，。；：、,;:"  # around a clause: punctuation and spaces, not its text
 MIN_LOOP_CLAUSE = 8  # characters of a repeated clause sequence worth calling a loop
 MAX_LOOP_SPAN = 160  # a loop repeats a phrase; longer clause sequences are prose
 
@@ -75,7 +76,6 @@ def _may_repeat_itself(text: str) -> bool:
     return len(set(zip(text, text[1:]))) <= len(text) - 3
 
 
-CLAUSE_STRIP = " \t\u3000，。；：、,;:"
 SKETCH_SIZE = 1 << 20  # counters; collisions only let more sequences through to the exact count
 
 
@@ -179,10 +179,10 @@ def flag_garbled(doc: Document) -> None:
     for start, end, reason in _merge(spans):
         text = doc.text[start:end]
         # Trim the clause punctuation and spaces around the span: they are not garbled.
-        lead = len(text) - len(text.lstrip(" \t\u3000，。；：、,;:"))
+        lead = len(text) - len(text.lstrip(CLAUSE_STRIP))
         enumerator = ENUMERATOR.match(text, lead)  # "(一)" numbers the clause; it is not garbled
         lead = enumerator.end() if enumerator else lead
-        trail = len(text) - len(text.rstrip(" \t\u3000，。；：、,;:"))
+        trail = len(text) - len(text.rstrip(CLAUSE_STRIP))
         start, end = start + lead, end - trail
         if end > start:
             edits.append(Edit(start=start, end=end, kind="garbled", original=doc.text[start:end],
