@@ -97,9 +97,14 @@ def build_batch_task(sources: list[Path], output_dir: Path, config: PipelineConf
     if io_errors and task_run.run_count <= TASK_RETRIES:
         raise OSError("; ".join(f"{source.name}: {error}" for source, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]
-    return [finished.get(source) or DocumentReport(
-        file_name=source.name, source_path=str(source), status="failed",
-        errors=[f"{type(io_errors[source]).__name__}: {io_errors[source]}"]) for source in sources]
+    return [finished.get(source) or failure(source, io_errors[source]) for source in sources]
+
+
+def failure(source: Path, problem: str | Exception) -> DocumentReport:
+    """The report of a document that got no edition (an exception is named by its type)."""
+    if isinstance(problem, Exception):
+        problem = f"{type(problem).__name__}: {problem}"
+    return DocumentReport(file_name=source.name, source_path=str(source), status="failed", errors=[problem])
 
 
 def batches(sources: list[Path]) -> list[list[Path]]:
@@ -184,8 +189,7 @@ def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig, rec
     for source in sources:
         target = edition_path_for(source, output_dir)
         if target in seen:
-            report = DocumentReport(file_name=source.name, source_path=str(source), status="failed",
-                                    errors=[f"same edition name as {seen[target]}; rename one of them"])
+            report = failure(source, f"same edition name as {seen[target]}; rename one of them")
             reports.append(report)
             print(report.console_line())
             continue
@@ -213,8 +217,7 @@ def _batch_report(source: Path, future, position: int) -> DocumentReport:
     try:
         return future.result()[position]
     except Exception as error:  # the batch failed after its retries: not a document's fault
-        return DocumentReport(file_name=source.name, source_path=str(source), status="failed",
-                              errors=[f"{type(error).__name__}: {error}"])
+        return failure(source, error)
 
 
 def summarize(reports: list[DocumentReport]) -> str:
