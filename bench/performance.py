@@ -122,6 +122,15 @@ def base_memory_mb() -> float:
                           "build_edition(sys.argv[1].encode(), 'small.txt', PipelineConfig())", SMALL_DOCUMENT)
 
 
+def memory_row(label: str, path: Path, base: float) -> tuple[str, str]:
+    """Peak memory of building ``path``'s editions, over the base process, per MB of the file."""
+    size_mb = path.stat().st_size / 1e6
+    started = time.perf_counter()
+    peak = peak_memory_mb(path)
+    return (f"peak memory, {label}", f"{peak:.0f} MB: base process {base:.0f} MB + {peak - base:.0f} MB "
+            f"({(peak - base) / size_mb:.1f}× the file), {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200)
@@ -166,27 +175,17 @@ def main() -> None:
             build_edition(data, "size.txt", PipelineConfig())
             rows.append((f"one {mb} MB document (English encyclopaedia text)", f"{time.perf_counter() - started:.2f} s"))
 
-        largest = max(paths, key=lambda p: p.stat().st_size)
         base = base_memory_mb()
-        peak = peak_memory_mb(largest)
-        size_mb = largest.stat().st_size / 1e6
-        rows.append((f"peak memory, the corpus's largest document ({size_mb:.1f} MB, with its HTML preview)",
-                     f"{peak:.0f} MB: base process {base:.0f} MB + {peak - base:.0f} MB ({(peak - base) / size_mb:.1f}× the file)"))
-
+        largest = max(paths, key=lambda p: p.stat().st_size)
+        rows.append(memory_row(f"the corpus's largest document ({largest.stat().st_size / 1e6:.1f} MB, "
+                               "with its HTML preview)", largest, base))
         if args.big_mb:
             big = work / "big.txt"
             book = (ROOT / "seeds" / "002_492f708f3fafdf19.txt").read_bytes()
             with open(big, "wb") as out:
                 for i in range(args.big_mb * 1_000_000 // len(book)):
                     out.write(book + f"\n\n第{i}份。\n".encode())
-            size_mb = big.stat().st_size / 1e6
-            base = base_memory_mb()
-            started = time.perf_counter()
-            peak = peak_memory_mb(big)
-            rows.append((f"peak memory, one {size_mb:.0f} MB document (the book, repeated)",
-                         f"{peak:.0f} MB: base process {base:.0f} MB + {peak - base:.0f} MB "
-                         f"({(peak - base) / size_mb:.1f}× the file), "
-                         f"{time.perf_counter() - started:.0f} s"))
+            rows.append(memory_row(f"one {big.stat().st_size / 1e6:.0f} MB document (the book, repeated)", big, base))
 
         if not args.no_flow:
             rows += run_flows(work, args.flow_docs)
