@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import _thread
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -43,12 +45,16 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.runtime import task_run  # noqa: E402
 
 from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.errors import DocumentError  # noqa: E402
 from pipeline.incremental import carried_over  # noqa: E402
-from pipeline.inputs import discover_sources  # noqa: E402
-from pipeline.manifest import RunManifest, build_manifest, write_manifest  # noqa: E402
-from pipeline.process import DocumentReport, edition_path_for, process_file  # noqa: E402
-from pipeline.tei_reader import rebuild_source_from_file  # noqa: E402
+from pipeline.inputs import Source, discover_sources, source_key  # noqa: E402
+from pipeline.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
+from pipeline.naming import assign_names, known_names  # noqa: E402
+from pipeline.process import DocumentReport, printable, process_file  # noqa: E402
+from pipeline.storage import OutputFolderError, check_output_folder, output_lock  # noqa: E402
+from pipeline.tei_reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
 from pipeline.validate import validate_file  # noqa: E402
+from pipeline.watchdog import start_watchdog  # noqa: E402
 
 DEFAULT_INPUT = ROOT / "seeds"
 DEFAULT_OUTPUT = ROOT / "output"
@@ -73,7 +79,7 @@ def _retry_only_io_errors(task, task_run, state) -> bool:
 
 # Per task run, the documents an earlier attempt finished: a retry redoes only the others
 # (Prefect retries a task in the process that ran it).
-_FINISHED: dict[str, dict[Path, DocumentReport]] = {}
+_FINISHED: dict[str, dict[str, DocumentReport]] = {}
 
 
 @task(
@@ -81,40 +87,47 @@ _FINISHED: dict[str, dict[Path, DocumentReport]] = {}
     retries=TASK_RETRIES,
     retry_delay_seconds=1,
     retry_condition_fn=_retry_only_io_errors,
-    task_run_name="{sources[0].name} (+{extra} more)",
+    task_run_name="{label}",
 )
-def build_batch_task(sources: list[Path], output_dir: Path, config: PipelineConfig, extra: int) -> list[DocumentReport]:
-    """Build the editions of a few documents. An I/O error (a flaky share) fails the task
-    after the others are done, so that Prefect retries it; the last attempt reports it."""
+def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: PipelineConfig,
+                     label: str) -> list[DocumentReport]:
+    """Build the editions of a few documents (each a source and its edition's base name).
+    Whatever goes wrong with one document is that document's report: the others are built.
+    An I/O error (a flaky share) fails the task after the others are done, so that Prefect
+    retries it; the last attempt reports it."""
     finished = _FINISHED.setdefault(str(task_run.id), {})
-    io_errors: dict[Path, OSError] = {}
-    for source in sources:
-        if source not in finished:
+    io_errors: dict[str, OSError] = {}
+    for source, base in work:
+        if source.key not in finished:
             try:
-                finished[source] = process_file(source, output_dir, config)
+                finished[source.key] = process_file(source.path, output_dir, config, base, source.display_name)
             except OSError as error:
-                io_errors[source] = error
+                io_errors[source.key] = error
+            except Exception as error:  # process_file reports a document's problems; this is a last guard
+                finished[source.key] = failure(source, error)
     if io_errors and task_run.run_count <= TASK_RETRIES:
-        raise OSError("; ".join(f"{source.name}: {error}" for source, error in io_errors.items()))
+        raise OSError("; ".join(f"{key}: {error}" for key, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]
-    return [finished.get(source) or failure(source, io_errors[source]) for source in sources]
+    return [finished.get(source.key) or failure(source, io_errors[source.key]) for source, _ in work]
 
 
-def failure(source: Path, problem: str | Exception) -> DocumentReport:
+def failure(source: Source, problem: str | Exception) -> DocumentReport:
     """The report of a document that got no edition (an exception is named by its type)."""
     if isinstance(problem, Exception):
         problem = f"{type(problem).__name__}: {problem}"
-    return DocumentReport(file_name=source.name, source_path=str(source), status="failed", errors=[problem])
+    return DocumentReport(file_name=source.display_name, source_path=source.key, status="failed", errors=[problem])
 
 
-def batches(sources: list[Path]) -> list[list[Path]]:
-    """Consecutive documents, up to BATCH_DOCUMENTS and BATCH_BYTES each."""
+def batches(sources: list) -> list[list]:
+    """Consecutive documents (paths, or (source, base) pairs), up to BATCH_DOCUMENTS and
+    BATCH_BYTES each."""
     size = max(1, min(BATCH_DOCUMENTS, -(-len(sources) // MIN_BATCHES)))
-    groups: list[list[Path]] = []
+    groups: list[list] = []
     weight = 0
     for source in sources:
+        path = source[0].path if isinstance(source, tuple) else source
         try:
-            length = source.stat().st_size
+            length = path.stat().st_size
         except OSError:
             length = 0  # the build reports it
         if not groups or len(groups[-1]) >= size or weight + length > BATCH_BYTES:
@@ -126,8 +139,10 @@ def batches(sources: list[Path]) -> list[list[Path]]:
 
 
 @flow(name="build-editions", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
-def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None) -> list[DocumentReport]:
-    """Turn every source under ``inputs`` into ``output_dir/<stem>.tei.xml``, a few documents per task.
+def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None,
+                   follow_links: bool = False) -> list[DocumentReport]:
+    """Turn every source under ``inputs`` into an edition in ``output_dir`` (named after its
+    path under its input folder), a few documents per task.
 
     Runs on the same output folder take turns (a lock file), so two never interleave writes;
     every run leaves ``manifest.json`` and a table and a summary as Prefect artifacts."""
@@ -136,30 +151,13 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with output_lock(output_dir):
-        def record(reports: list[DocumentReport], pending: tuple[Path, ...] = ()) -> RunManifest:
-            manifest = build_manifest([Path(p) for p in inputs], output_dir, reports, config.fingerprint(),
-                                      time.perf_counter() - started, pending)
-            write_manifest(manifest, output_dir)
-            return manifest
-
-        reports = _build_all(inputs, output_dir, config, record)
-        manifest = record(reports)
+        run = _Run(list(map(Path, inputs)), output_dir, config, started)
+        reports = run.build_all(follow_links)
+        manifest = run.record(reports, final=True)
     for name in manifest.withdrawn:
-        print(f"WITHDRAWN {name}: its source is no longer in the input (edition kept)")
+        print(f"WITHDRAWN {printable(name)}: its source is no longer in the input (edition kept)")
     _publish_artifacts(manifest)
     return reports
-
-
-@contextlib.contextmanager
-def output_lock(output_dir: Path):
-    """An exclusive lock on the output folder for the length of a run (released by the OS
-    if the run dies)."""
-    with open(output_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _publish_artifacts(manifest) -> None:
@@ -178,42 +176,58 @@ def _publish_artifacts(manifest) -> None:
 CHECKPOINT_SECONDS = 30  # a long run records what it has done this often: a killed run resumes from there
 
 
-def _build_all(inputs: list[Path], output_dir: Path, config: PipelineConfig, record) -> list[DocumentReport]:
-    sources, problems = discover_sources([Path(p) for p in inputs])
-    reports = [DocumentReport(file_name=p.split(":")[0], source_path=p.split(":")[0], status="failed",
-                              errors=[p.split(": ", 1)[1]]) for p in problems]
-    for line in problems:
-        print(f"FAILED  {line}")
-    seen: dict[Path, Path] = {}
-    to_build = []
-    for source in sources:
-        target = edition_path_for(source, output_dir)
-        if target in seen:
-            report = failure(source, f"same edition name as {seen[target]}; rename one of them")
-            reports.append(report)
+class _Run:
+    """One run over an output folder: what it found, the names it gave, what it recorded."""
+
+    def __init__(self, inputs: list[Path], output_dir: Path, config: PipelineConfig, started: float):
+        self.inputs, self.output_dir, self.config, self.started = inputs, output_dir, config, started
+        self.bases: dict[str, str] = {}
+        self.withdrawn: dict[str, str] = {}
+        self.manifest_problem: str | None = None
+
+    def record(self, reports: list[DocumentReport], final: bool = False) -> RunManifest:
+        """Write the manifest; a full or failing disk is said once, and the run goes on."""
+        manifest = build_manifest(self.inputs, self.output_dir, reports, self.config.fingerprint(),
+                                  time.perf_counter() - self.started, self.bases, self.withdrawn)
+        try:
+            write_manifest(manifest, self.output_dir)
+        except OSError as error:
+            problem = f"{self.output_dir / 'manifest.json'} could not be written: {error.strerror or error}"
+            if problem != self.manifest_problem or final:
+                print(f"WARNING {printable(problem)}" + (" (the editions listed above were written)" if final else ""))
+            self.manifest_problem = problem
+        return manifest
+
+    def build_all(self, follow_links: bool) -> list[DocumentReport]:
+        sources, problems = discover_sources(self.inputs, exclude=(self.output_dir,), follow_links=follow_links)
+        reports = [DocumentReport(file_name=str(p.path), source_path=source_key(p.path), status="failed",
+                                  errors=[p.problem]) for p in problems]
+        for report in reports:
             print(report.console_line())
-            continue
-        seen[target] = source
-        to_build.append(source)
-    unchanged = carried_over(to_build, output_dir, config)
-    checkpoint = time.perf_counter()
-    futures = {}
-    for batch in batches([s for s in to_build if s not in unchanged]):
-        future = build_batch_task.submit(batch, output_dir, config, len(batch) - 1)
-        futures.update({source: (future, position) for position, source in enumerate(batch)})
-    for done, source in enumerate(to_build, start=1):
-        if len(to_build) > 20 and sys.stderr.isatty():
-            print(f"[{done}/{len(to_build)}] {source.name}", file=sys.stderr, end="\r")
-        report = unchanged.get(source) or _batch_report(source, *futures[source])
-        print(report.console_line())
-        reports.append(report)
-        if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
-            record(reports + [unchanged[s] for s in to_build[done:] if s in unchanged], tuple(to_build[done:]))
-            checkpoint = time.perf_counter()
-    return reports
+        previous = read_manifest(self.output_dir)
+        known = known_names(previous.documents, previous.editions, self.output_dir) if previous else {}
+        self.bases, self.withdrawn = assign_names(sources, self.output_dir, known)
+        unchanged = carried_over(sources, self.bases, self.output_dir, self.config, previous)
+        checkpoint = time.perf_counter()
+        futures = {}
+        work = [(s, self.bases[s.key]) for s in sources if s.key not in unchanged]
+        for batch in batches(work):
+            label = batch[0][0].display_name + (f" (+{len(batch) - 1} more)" if len(batch) > 1 else "")
+            future = build_batch_task.submit(batch, self.output_dir, self.config, label)
+            futures.update({source.key: (future, position) for position, (source, _) in enumerate(batch)})
+        for done, source in enumerate(sources, start=1):
+            if len(sources) > 20 and sys.stderr.isatty():
+                print(f"[{done}/{len(sources)}]", file=sys.stderr, end="\r")
+            report = unchanged.get(source.key) or _batch_report(source, *futures[source.key])
+            print(report.console_line())
+            reports.append(report)
+            if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
+                self.record(reports + [unchanged[s.key] for s in sources[done:] if s.key in unchanged])
+                checkpoint = time.perf_counter()
+        return reports
 
 
-def _batch_report(source: Path, future, position: int) -> DocumentReport:
+def _batch_report(source: Source, future, position: int) -> DocumentReport:
     try:
         return future.result()[position]
     except Exception as error:  # the batch failed after its retries: not a document's fault
@@ -225,9 +239,10 @@ def summarize(reports: list[DocumentReport]) -> str:
     unchanged = sum(r.unchanged for r in reports)
     invalid = sum(r.status == "invalid" for r in reports)
     failed = sum(r.status == "failed" for r in reports)
+    empty = sum(r.status == "empty" for r in reports)
     edits = sum(sum(r.interventions.values()) for r in reports)
     return (f"{len(reports)} documents: {written} written, {unchanged} unchanged, {invalid}"
-            f" invalid (not written), {failed} failed; {edits} interventions recorded.")
+            f" invalid (not written), {empty} empty (not written), {failed} failed; {edits} interventions recorded.")
 
 
 def task_runner_for(dask_address: str | None, workers: int):
@@ -243,19 +258,44 @@ def task_runner_for(dask_address: str | None, workers: int):
     return ThreadPoolTaskRunner(max_workers=1)
 
 
-def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1) -> int:
+def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
+                follow_links: bool = False) -> int:
+    missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
+    if len(missing) == len(inputs):
+        for path in missing:
+            print(f"FAILED  {printable(str(path))}: no such file or folder; nothing to do", file=sys.stderr)
+        return 2  # and the output folder is not created for nothing
+    try:
+        check_output_folder(output_dir)
+    except OutputFolderError as error:
+        print(f"FAILED  {printable(str(error))}", file=sys.stderr)
+        return 2
     flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers))
-    reports = flow_run(inputs, output_dir)
+    try:
+        reports = flow_run(inputs, output_dir, follow_links=follow_links)
+    except OutputFolderError as error:
+        print(f"FAILED  {printable(str(error))}", file=sys.stderr)
+        return 2
     print(summarize(reports))
-    return 0 if all(r.status == "ok" for r in reports) and reports else 1
+    return 0 if all(r.status in ("ok", "empty") for r in reports) and reports else 1
 
 
 def command_source(edition: Path) -> int:
+    """Print the source rebuilt from an edition of ours. Characters the console cannot take
+    (a lone surrogate kept from an undecodable source) are printed as escapes, and said."""
     try:
-        sys.stdout.write(rebuild_source_from_file(edition))
-    except Exception as error:
-        print(f"{edition}: {error}", file=sys.stderr)
+        text = rebuild_source_from_file(edition)
+    except (NotOurEdition, DocumentError, OSError, ValueError) as error:
+        print(f"{printable(str(edition))}: {error}", file=sys.stderr)
         return 1
+    data = text.encode("utf-8", "backslashreplace")
+    escaped = sum(1 for c in text if 0xD800 <= ord(c) <= 0xDFFF)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    if escaped:
+        print(f"{printable(str(edition))}: {escaped} character(s) that UTF-8 cannot carry (undecodable bytes "
+              "of the source, kept as lone surrogates) printed as \\uXXXX escapes", file=sys.stderr)
     return 0
 
 
@@ -310,23 +350,85 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def command_serve(inputs: list[Path], output_dir: Path, cron: str) -> int:
-    """Serve the flow as a deployment that re-processes ``inputs`` on ``cron``; only sources
-    whose content changed are processed (the per-document cache)."""
-    url, server = os.environ.get("PREFECT_API_URL"), None
+SERVER_CHECK_SECONDS = 10
+SERVER_ERROR = re.compile(r"(Traceback|\bERROR\b|Error:|Exception:)")
+
+
+class ServerWatch(threading.Thread):
+    """Say on the console what goes wrong with the Prefect server while ``serve`` waits for
+    its schedule: a server that stopped, one that no longer answers, errors in its log (a
+    scheduler that fails every minute schedules nothing, and polling on would hide it)."""
+
+    def __init__(self, url: str, server: subprocess.Popen | None, log: Path | None):
+        super().__init__(name="prefect-server-watch", daemon=True)
+        self.url, self.server, self.log = url, server, log
+        self.offset = log.stat().st_size if log and log.exists() else 0
+        self.reported: set[str] = set()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        failures = 0
+        while not self.stopping.wait(SERVER_CHECK_SECONDS):
+            if self.server is not None and self.server.poll() is not None:
+                say(f"ERROR   the Prefect server stopped (exit code {self.server.returncode}); see {self.log}."
+                    " No scheduled run will happen: serve stops.")
+                _thread.interrupt_main()
+                return
+            try:
+                healthy = httpx.get(f"{self.url}/health", timeout=5).status_code == 200
+            except httpx.HTTPError:
+                healthy = False
+            failures = 0 if healthy else failures + 1
+            if failures == 2:
+                say(f"WARNING the Prefect server at {self.url} does not answer; scheduled runs cannot start")
+            self.scan_log()
+
+    def scan_log(self) -> None:
+        if self.log is None:
+            return
+        try:
+            with open(self.log, "rb") as handle:
+                handle.seek(self.offset)
+                fresh = handle.read()
+        except OSError:
+            return
+        self.offset += len(fresh)
+        for line in fresh.decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if SERVER_ERROR.search(line) and not line.startswith("File ") and line not in self.reported:
+                if line.startswith("Traceback"):
+                    continue  # the exception line that ends it says more
+                self.reported.add(line)
+                say(f"WARNING the Prefect server logged an error: {printable(line[:300])} (see {self.log})")
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interval: float | None = None) -> int:
+    """Serve the flow as a deployment that re-processes ``inputs`` on ``cron`` (or every
+    ``interval`` seconds); only sources whose content changed are processed."""
+    url, server, log = os.environ.get("PREFECT_API_URL"), None, None
     if not url:
         server, url = start_local_server()
-    print(f"Prefect server at {url}; serving deployment build-editions/nightly on cron {cron!r}", flush=True)
+        log = Path(os.environ["PREFECT_HOME"]) / "server" / "server-console.log"
+    when = f"every {interval:g} s" if interval else f"on cron {cron!r}"
+    say(f"Prefect server at {url}; serving deployment build-editions/nightly {when}")
+    watch = ServerWatch(url, server, log)
+    watch.start()
+    schedule = {"interval": interval} if interval else {"cron": cron}
     try:
         with temporary_settings({PREFECT_API_URL: url}):
-            build_editions.serve(name="nightly", cron=cron, parameters={
+            build_editions.serve(name="nightly", **schedule, parameters={
                 "inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())})
     except KeyboardInterrupt:
         pass
     finally:
+        watch.stopping.set()
         if server is not None:
             stop_server(server)
-    return 0
+    return 0 if server is None or server.returncode in (0, -signal.SIGTERM, None) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
     run.add_argument("--dask", metavar="ADDRESS", help="run the documents on this Dask scheduler (tcp://host:8786)")
     run.add_argument("--workers", type=int, default=1, metavar="N", help="a local Dask cluster of N worker processes")
+    run.add_argument("--follow-links", action="store_true",
+                     help="read symbolic links that lead out of the input folder (not read by default)")
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
@@ -344,18 +448,22 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="re-process the input on a schedule (a real Prefect server)")
     serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
     serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
-    serve.add_argument("--cron", default="0 2 * * *", help="when to run (default: nightly at 02:00)")
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", default="0 2 * * *", help="when to run (default: nightly at 02:00)")
+    when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS instead")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return command_serve(args.input, args.output, args.cron)
+        return command_serve(args.input, args.output, args.cron, args.interval)
     if args.command == "source":
         return command_source(args.edition)
     if args.command == "validate":
         return command_validate(args.files)
     if args.command == "run":
-        return command_run(args.input, args.output, args.dask, args.workers)
+        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] not in (["source"], ["validate"]):
+        start_watchdog()  # a run killed with -9 must not leave its servers and workers behind
     sys.exit(main())

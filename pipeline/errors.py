@@ -12,3 +12,7 @@ class DocumentError(Exception):
         if advice:
             message += f" ({advice})"
         super().__init__(message)
+
+
+class EmptyDocument(DocumentError):
+    """A file with no text at all (empty, or only whitespace): a warning, not a failure."""

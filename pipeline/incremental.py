@@ -1,6 +1,7 @@
 """Which sources need work. A source whose bytes and configuration are those the last run
-on this output folder recorded, and whose editions are still there, is not processed again:
-its report is carried over from that run's manifest, marked unchanged.
+on this output folder recorded, and whose editions are still there under the name recorded
+for it, is not processed again: its report is carried over from that run's manifest, marked
+unchanged.
 
 Hashing a file costs a read at disk speed; building its edition costs far more, and so
 would asking the orchestrator about each document one by one.
@@ -12,8 +13,10 @@ import hashlib
 from pathlib import Path
 
 from .config import PipelineConfig
-from .manifest import read_manifest
-from .process import DocumentReport, edition_path_for
+from .inputs import Source, source_key
+from .manifest import RunManifest
+from .naming import edition_file
+from .process import DocumentReport
 
 
 def source_sha256(path: Path) -> str | None:
@@ -24,20 +27,25 @@ def source_sha256(path: Path) -> str | None:
         return None  # unreadable now: the build reports why
 
 
-def carried_over(sources: list[Path], output_dir: Path, config: PipelineConfig) -> dict[Path, DocumentReport]:
-    """Reports of the sources that need no work, by source."""
-    previous = read_manifest(output_dir)
+def carried_over(sources: list[Source], bases: dict[str, str], output_dir: Path, config: PipelineConfig,
+                 previous: RunManifest | None) -> dict[str, DocumentReport]:
+    """Reports of the sources that need no work, by source key. ``bases``: this run's names."""
     if previous is None or previous.configuration != config.fingerprint():
         return {}
-    earlier = {Path(r.source_path).resolve(): r for r in previous.documents if r.status == "ok"}
+    earlier = {source_key(r.source_path): r for r in previous.documents if r.status == "ok"}
     unchanged = {}
     for source in sources:
-        report = earlier.get(source.resolve())
-        if report is None or not edition_path_for(source, output_dir).exists():
+        report = earlier.get(source.key)
+        base = bases[source.key]
+        if report is None or previous.editions.get(source.key) != base:
             continue
-        reading = report.reading_edition_path
-        if reading and not (output_dir / Path(reading).name).exists():
+        if not (output_dir / edition_file(base)).exists():
             continue
-        if source_sha256(source) == report.sha256:
-            unchanged[source] = report.model_copy(update={"unchanged": True, "seconds": 0.0})
+        reading = report.reading_edition_path  # beside the master, whatever folder it was given as
+        if reading and not (output_dir / Path(base).parent / Path(reading).name).exists():
+            continue
+        if source_sha256(source.path) == report.sha256:
+            unchanged[source.key] = report.model_copy(update={
+                "unchanged": True, "seconds": 0.0, "file_name": source.display_name})
     return unchanged
+

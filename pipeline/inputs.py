@@ -1,14 +1,62 @@
 """Which files a run reads: files and folders as given, folders walked in a stable order.
 
 Everything that cannot be read as a file is reported by name with the reason, never skipped
-silently: a broken or looping symbolic link, a special file, a path that does not exist.
+silently: a broken or looping symbolic link, a special file, a path that does not exist, a
+link that leads out of the folder it was found in. What the project itself wrote (the output
+folder, or any folder holding one of our manifests) is never read as input.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from . import PIPELINE_NAME
+
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to turn into an edition, and where it sits under the input it was found in."""
+
+    path: Path
+    relative: PurePosixPath  # under its input folder; a file given by itself: its name
+
+    @property
+    def key(self) -> str:
+        """How runs recognise this source: its absolute path (links not resolved)."""
+        return source_key(self.path)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.relative)
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A path given or found that cannot be read as a source."""
+
+    path: Path
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+def source_key(path: Path | str) -> str:
+    return os.path.abspath(path)
+
+
+def is_output_folder(folder: Path) -> bool:
+    """A folder one of our runs wrote into (it holds our manifest)."""
+    try:
+        head = (folder / MANIFEST_NAME).read_bytes()[:200]
+    except OSError:
+        return False
+    return f'"pipeline": "{PIPELINE_NAME}"'.encode() in head
 
 
 def _problem(path: Path) -> str | None:
@@ -17,35 +65,67 @@ def _problem(path: Path) -> str | None:
             os.stat(path)
         except OSError as error:
             if error.errno == errno.ELOOP:
-                return f"{path}: symbolic link loop; remove or fix the link"
-        return f"{path}: symbolic link to a file that does not exist; remove or fix the link"
+                return "symbolic link loop; remove or fix the link"
+        return "symbolic link to a file that does not exist; remove or fix the link"
     if not path.exists():
-        return f"{path}: no such file or folder"
+        return "no such file or folder"
     if not path.is_file() and not path.is_dir():
-        return f"{path}: not a regular file (device, socket or pipe); remove it from the input"
+        return "not a regular file (device, socket or pipe); remove it from the input"
     return None
 
 
-def discover_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """(source files, problems). Hidden files and folders are skipped; order is stable.
-    Symbolic links to folders are not followed (no loops); links to files are read."""
-    sources: list[Path] = []
-    problems: list[str] = []
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
+                     follow_links: bool = False) -> tuple[list[Source], list[InputProblem]]:
+    """(sources, problems). Hidden files and folders are skipped; order is stable.
+
+    ``exclude``: folders never read (the run's output folder). Symbolic links to folders are
+    not followed (no loops); a link to a file is read when it stays inside the input folder,
+    or anywhere with ``follow_links``."""
+    excluded = tuple(p.resolve() for p in exclude)
+    sources: list[Source] = []
+    problems: list[InputProblem] = []
     for path in paths:
+        path = Path(path)
         if path.is_dir():
-            found = []
-            for candidate in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in candidate.relative_to(path).parts):
-                    continue
-                if candidate.is_file():
-                    found.append(candidate)
-                elif not candidate.is_dir() and (problem := _problem(candidate)):
-                    problems.append(problem)
-            if not found and not problems:
-                problems.append(f"{path}: folder has no files to process")
+            found, trouble = _walk(path, excluded, follow_links)
+            if not found and not trouble:
+                trouble.append(InputProblem(path, "folder has no files to process"))
             sources.extend(found)
+            problems.extend(trouble)
         elif (problem := _problem(path)) is None:
-            sources.append(path)
+            sources.append(Source(path, PurePosixPath(path.name)))
         else:
-            problems.append(problem)
+            problems.append(InputProblem(path, problem))
     return sources, problems
+
+
+def _walk(root: Path, excluded: tuple[Path, ...], follow_links: bool) -> tuple[list[Source], list[InputProblem]]:
+    real_root = root.resolve()
+    found: list[Source] = []
+    problems: list[InputProblem] = []
+    skipped_folders: list[Path] = []
+    for candidate in sorted(root.rglob("*")):
+        relative = candidate.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if any(_inside(candidate, folder) for folder in skipped_folders):
+            continue
+        if candidate.is_dir() and not candidate.is_symlink():
+            if any(_inside(candidate.resolve(), folder) for folder in excluded) or is_output_folder(candidate):
+                skipped_folders.append(candidate)
+            continue
+        if any(_inside(candidate.resolve(), folder) for folder in excluded):
+            continue
+        if candidate.is_file():
+            if candidate.is_symlink() and not follow_links and not _inside(candidate.resolve(), real_root):
+                problems.append(InputProblem(candidate, "symbolic link to a file outside the input folder; "
+                                                        "not read (pass --follow-links to read it)"))
+                continue
+            found.append(Source(candidate, PurePosixPath(relative.as_posix())))
+        elif not candidate.is_dir() and (problem := _problem(candidate)):
+            problems.append(InputProblem(candidate, problem))
+    return found, problems

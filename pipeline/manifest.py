@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from . import PIPELINE_NAME, __version__
-from .process import DocumentReport, edition_name
+from .naming import READING_SCRIPTS, claim, edition_file
+from .process import DocumentReport
 from .storage import write_atomically
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "manifest.schema.json"
@@ -26,32 +27,48 @@ class RunManifest(BaseModel):
     configuration: str = Field(description="fingerprint of the pipeline version and configuration")
     inputs: list[str]
     documents: list[DocumentReport]
+    editions: dict[str, str] = Field(default_factory=dict, description=(
+        "edition base name (relative to the output folder, without .tei.xml) of every source this "
+        "folder has editions or reports for, by the source's absolute path; kept across runs so that "
+        "no source ever takes another's name"))
     withdrawn: list[str] = Field(default_factory=list,
                                  description="editions in the output folder whose source is no longer in the input; kept")
     written: int = 0
     unchanged: int = 0
     invalid: int = 0
     failed: int = 0
+    empty: int = Field(default=0, description="files without text: reported, no edition written")
     seconds: float = 0.0
 
 
-def withdrawn_editions(output_dir: Path, reports: list[DocumentReport], pending: tuple[Path, ...] = ()) -> list[str]:
-    """Master editions on disk that no source of this run produces any more (never deleted)."""
-    current = {edition_name(Path(r.source_path).stem) for r in reports} | {edition_name(p.stem) for p in pending}
-    return sorted(p.name for p in output_dir.glob("*.tei.xml")
-                  if p.name.count(".") == 2 and p.name not in current)
+def withdrawn_editions(output_dir: Path, current: dict[str, str], withdrawn: dict[str, str]) -> list[str]:
+    """Master editions on disk that no source of this run produces any more (never deleted):
+    those of the sources recorded as withdrawn, and any other master edition that none of
+    this run's names claims (left by a run that did not record names)."""
+    claimed = set().union(*(claim(base) for base in current.values()))
+    found = {edition_file(base) for base in withdrawn.values() if (output_dir / edition_file(base)).exists()}
+    reading_suffixes = tuple(f".{script}.tei.xml" for script in READING_SCRIPTS)
+    for path in output_dir.rglob("*.tei.xml"):
+        name = path.relative_to(output_dir).as_posix()
+        if name not in claimed and not name.endswith(reading_suffixes) and not name.startswith("."):
+            found.add(name)
+    return sorted(found)
 
 
-def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentReport],
-                   configuration: str, seconds: float, pending: tuple[Path, ...] = ()) -> RunManifest:
-    """``pending``: sources of a run still in progress (a checkpoint), whose editions are not withdrawn."""
+def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentReport], configuration: str,
+                   seconds: float, current: dict[str, str], withdrawn: dict[str, str] | None = None) -> RunManifest:
+    """``current``: the edition base of every source of this run (a checkpoint's pending ones
+    included), by source key; ``withdrawn``: those of sources gone from the input."""
+    withdrawn = withdrawn or {}
     return RunManifest(
         configuration=configuration, inputs=[str(p) for p in inputs], documents=reports,
-        withdrawn=withdrawn_editions(output_dir, reports, pending) if output_dir.exists() else [],
+        editions=dict(sorted({**withdrawn, **current}.items())),
+        withdrawn=withdrawn_editions(output_dir, current, withdrawn) if output_dir.exists() else [],
         written=sum(r.status == "ok" and not r.unchanged for r in reports),
         unchanged=sum(r.unchanged for r in reports),
         invalid=sum(r.status == "invalid" for r in reports),
         failed=sum(r.status == "failed" for r in reports),
+        empty=sum(r.status == "empty" for r in reports),
         seconds=round(seconds, 3),
     )
 

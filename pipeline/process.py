@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from .config import PipelineConfig
 from .edits import add_edits, fit_blocks_to_edits
 from .encoding import decode, is_doubtful, looks_binary
-from .errors import DocumentError
+from .errors import DocumentError, EmptyDocument
+from .inputs import source_key
+from .naming import edition_file, preview_file
 from .language import label_languages
 from .mojibake import mojibake_edits
 from .scriptnorm import normalize_script
@@ -39,7 +41,7 @@ class DocumentReport(BaseModel):
     source_path: str
     edition_path: str | None = None
     reading_edition_path: str | None = None
-    status: str  # "ok", "invalid" (edition not written) or "failed"
+    status: str  # "ok", "invalid" (edition not written), "empty" (no text: nothing written) or "failed"
     sha256: str | None = None
     encoding: str | None = None
     encoding_confidence: float | None = None
@@ -53,16 +55,28 @@ class DocumentReport(BaseModel):
     unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
 
     def console_line(self) -> str:
+        """One line, whatever the file is called: control characters in names and messages
+        are escaped, so that no file name can forge or break a line of the report."""
+        name = printable(self.file_name)
         if self.status == "failed":
-            return f"FAILED  {self.file_name}: {'; '.join(self.errors)}"
+            return f"FAILED  {name}: {printable('; '.join(self.errors))}"
+        if self.status == "empty":
+            return f"EMPTY   {name}: {printable('; '.join(self.notes))}"
         langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
         edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
-        validity = "valid" if self.status == "ok" else "INVALID: " + "; ".join(self.errors[:3])
+        validity = "valid" if self.status == "ok" else "INVALID: " + printable("; ".join(self.errors[:3]))
         encoding = self.encoding
         if self.encoding_doubtful:
             encoding += f" (DOUBTFUL: confidence {self.encoding_confidence:.2f}, runner-up {self.encoding_runner_up})"
-        line = f"{self.status.upper():7} {self.file_name}: {encoding}, {langs}; {edits}; {validity}"
+        line = f"{self.status.upper():7} {name}: {encoding}, {langs}; {edits}; {validity}"
         return line + (" (unchanged)" if self.unchanged else "")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (newlines, ANSI escapes, …) and lone surrogates
+    written as Python escapes; everything else as it is."""
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text) \
+        if not text.isprintable() else text
 
 
 class Edition(BaseModel):
@@ -99,6 +113,8 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig,
     if reason := looks_binary(data):
         raise DocumentError(file_name, f"looks like {reason}, not text", "remove it from the input")
     text, guess = decode(data, file_name)
+    if not text.strip():
+        raise EmptyDocument(file_name, "is empty" if not data else "holds only whitespace")
     doc = Document(
         source=SourceInfo(file_name=file_name, size=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), encoding=guess),
@@ -162,7 +178,7 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     xml = serialize(tree)
     clock.lap("TEI")
     edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview)
-    master_name = edition_name(Path(file_name).stem)
+    master_name = edition_file(Path(file_name).stem)
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:
         edition.reading_lang, reading_tree = reading
@@ -170,14 +186,6 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
         edition.reading_errors = schema_errors(reading_tree)
     clock.lap("reading edition")
     return edition
-
-
-def edition_name(stem: str, lang: str | None = None) -> str:
-    return f"{stem}.{lang}.tei.xml" if lang else f"{stem}.tei.xml"
-
-
-def edition_path_for(source: Path, output_dir: Path) -> Path:
-    return output_dir / edition_name(source.stem)
 
 
 def read_source(source: Path, config: PipelineConfig) -> bytes:
@@ -196,42 +204,61 @@ def read_source(source: Path, config: PipelineConfig) -> bytes:
         raise DocumentError(source.name, "disappeared before it could be read", "run again") from error
 
 
-def process_file(source: Path, output_dir: Path, config: PipelineConfig) -> DocumentReport:
-    """Build and write one edition. Problems of the document are reported, never raised;
-    an OSError (possibly transient) is raised so that the caller may retry."""
+def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: str | None = None,
+                 display_name: str | None = None) -> DocumentReport:
+    """Build and write one edition under ``output_dir/<base>`` (default: the source's stem).
+    Problems of the document are reported, never raised, whatever they are: one bad document
+    never takes others down with it. An OSError (possibly transient) is raised so that the
+    caller may retry."""
     started = time.perf_counter()
-    report = DocumentReport(file_name=source.name, source_path=str(source), status="failed")
+    base = base or source.stem
+    report = DocumentReport(file_name=display_name or source.name, source_path=source_key(source), status="failed")
+    target = output_dir / edition_file(base)
     try:
-        previous = read_previous(edition_path_for(source, output_dir))
+        previous = read_previous(target)
         edition = build_edition(read_source(source, config), source.name, config, previous=previous,
                                 keep_document=False)  # holding no reference to the bytes either
+    except EmptyDocument as error:
+        report.status = "empty"
+        report.notes.append(f"{error.problem}: no edition written")
     except DocumentError as error:
         report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
+    except OSError:
+        raise
+    except Exception as error:  # a defect of ours, met on this document only
+        report.errors.append(f"internal error ({type(error).__name__}: {error}); please report it "
+                             "with the file: the other documents were not affected")
     else:
-        report.sha256 = edition.source.sha256
-        report.encoding = edition.source.encoding.encoding
-        report.encoding_confidence = edition.source.encoding.confidence
-        report.encoding_runner_up = edition.source.encoding.runner_up
-        report.encoding_doubtful = is_doubtful(edition.source.encoding)
-        report.languages = {share.tag: share.percent for share in edition.languages}
-        report.interventions = edition.interventions
-        report.notes = list(edition.notes)
+        _fill_report(report, edition)
         errors = edition.errors + [f"reading edition: {e}" for e in edition.reading_errors]
         if errors:
             report.status = "invalid"
             report.errors = errors
         else:
-            target = edition_path_for(source, output_dir)
+            if previous is not None and previous.unreadable:
+                report.notes.append(f"the edition it replaces could not be read ({previous.unreadable}): "
+                                    "its revision history is lost")
             write_atomically(target, edition.xml)
             if edition.preview:
-                write_atomically(output_dir / f"{source.stem}.html", edition.preview)
+                write_atomically(output_dir / preview_file(base), edition.preview)
             else:
                 report.notes.append(f"no HTML preview: over {config.preview_max_bytes:,} bytes (preview_max_bytes)")
             report.status = "ok"
             report.edition_path = str(target)
             if edition.reading_xml is not None:
-                reading = output_dir / edition_name(source.stem, edition.reading_lang)
+                reading = output_dir / edition_file(base, edition.reading_lang)
                 write_atomically(reading, edition.reading_xml)
                 report.reading_edition_path = str(reading)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
+
+
+def _fill_report(report: DocumentReport, edition: Edition) -> None:
+    report.sha256 = edition.source.sha256
+    report.encoding = edition.source.encoding.encoding
+    report.encoding_confidence = edition.source.encoding.confidence
+    report.encoding_runner_up = edition.source.encoding.runner_up
+    report.encoding_doubtful = is_doubtful(edition.source.encoding)
+    report.languages = {share.tag: share.percent for share in edition.languages}
+    report.interventions = edition.interventions
+    report.notes = list(edition.notes)

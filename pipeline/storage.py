@@ -1,7 +1,11 @@
-"""Writing editions so that a crash leaves the old file or the new one, never half of one."""
+"""Writing into the output folder: a crash leaves the old file or the new one, never half of
+one; runs on one folder take turns; a folder that cannot be used is said in one line."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import tempfile
 from pathlib import Path
@@ -21,3 +25,43 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+class OutputFolderError(Exception):
+    """The output folder cannot be used; the message names it and says what to do."""
+
+
+def check_output_folder(folder: Path) -> None:
+    """Make sure editions can be written into ``folder`` (creating it if needed), or say why not."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputFolderError(f"{folder}: the output path is a file, not a folder; choose another --output")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise OutputFolderError(f"{folder}: the output folder cannot be written ({error.strerror or error}); "
+                                "choose another --output or give this user write access") from error
+
+
+@contextlib.contextmanager
+def output_lock(output_dir: Path):
+    """An exclusive lock on the output folder for the length of a run (released by the OS if
+    the run dies). The lock file is never followed if it is a link, and never truncated."""
+    path = output_dir / ".lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OutputFolderError(f"{path} is a symbolic link; remove it (a run's lock file is an "
+                                    "ordinary empty file)") from error
+        raise OutputFolderError(f"{path}: cannot open the lock file ({error.strerror})") from error
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

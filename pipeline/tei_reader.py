@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .safe_xml import parse_xml
+from . import PIPELINE_NAME
+from .safe_xml import parse_edition
 from .tei import XML_ID, local_name, tei
 
 EDITORIAL_READINGS = {"corr", "reg"}
@@ -27,11 +28,22 @@ def _characters(root: etree._Element) -> dict[str, str]:
     return table
 
 
+class NotOurEdition(ValueError):
+    """A TEI file this reader was not written for: its markup may mean what ours does not."""
+
+
 def rebuild_source(tree: etree._ElementTree | etree._Element) -> str:
+    """The source text of one of our editions. Any other TEI is refused: its ``abbr/expan``,
+    ``app/lem/rdg``, verse lines… are markup our writer never makes, and a rebuild that
+    guessed at them would print a wrong text with a straight face."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    application = root.find(f"{tei('teiHeader')}//{tei('application')}")
+    if root.tag != tei("TEI") or application is None or application.get("ident") != PIPELINE_NAME:
+        raise NotOurEdition(f"not an edition made by {PIPELINE_NAME} (no appInfo/application "
+                            f"ident=\"{PIPELINE_NAME}\" in its header): its source cannot be rebuilt")
     text = root.find(tei("text"))
     if text is None:
-        raise ValueError("not a TEI edition: no <text> element")
+        raise NotOurEdition("not a TEI edition: no <text> element")
     characters = _characters(root)
     out: list[str] = []
 
@@ -66,7 +78,7 @@ def rebuild_source(tree: etree._ElementTree | etree._Element) -> str:
 
 
 def rebuild_source_from_file(path) -> str:
-    return rebuild_source(parse_xml(path.read_bytes(), str(path)))
+    return rebuild_source(parse_edition(path.read_bytes(), str(path)))
 
 
 def without_whitespace(text: str) -> str:

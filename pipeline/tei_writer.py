@@ -418,8 +418,12 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig,
     earlier = previous.changes if previous else []
     for n, change in enumerate(earlier, start=1):  # the history of the edition this one replaces
         _sub(revisions, "change", change, n=str(n))
-    if previous is None:
+    if previous is not None and previous.same_build(source.sha256, config.fingerprint()):
+        return  # the same bytes, the same build: a resumed run, not a revision
+    if previous is None or previous.unreadable:
         text = f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} {__version__} "
+        if previous is not None:
+            text += f"(the edition it replaces could not be read: {previous.unreadable}; its history is lost) "
     else:
         what = ("source changed: SHA-256 " + f"{(previous.sha256 or '?')[:16]}… → {source.sha256[:16]}…"
                 if previous.sha256 != source.sha256 else f"source unchanged (SHA-256 {source.sha256[:16]}…)")

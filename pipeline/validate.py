@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import DocumentError
-from .safe_xml import parse_xml, safe_parser
+from .safe_xml import parse_edition, safe_parser
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "scan2tei.rng"
 
@@ -27,7 +27,7 @@ def schema_errors(tree: etree._ElementTree, schema: etree.RelaxNG | None = None)
 def validate_file(path: Path, schema: etree.RelaxNG | None = None) -> list[str]:
     """Errors of an edition on disk, well-formedness included, with line numbers."""
     try:
-        tree = parse_xml(path.read_bytes(), str(path))
+        tree = parse_edition(path.read_bytes(), str(path))
     except DocumentError as error:
         return [error.problem]
     except OSError as error:

@@ -1,0 +1,67 @@
+"""Leave no process behind: when a run dies, even by ``kill -9``, the processes it started die too.
+
+A run starts processes of its own (Prefect's temporary server, ~210 MB listening on
+127.0.0.1; Dask workers). A killed parent cannot stop them, so a small separate process
+does: it notes the run's descendants twice a second and, once the run is gone, terminates
+the ones it noted (checked by creation time, so that a reused process id is never hit).
+
+    python -m pipeline.watchdog PID      # started by flows.py for its own PID
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+
+POLL_SECONDS = 0.5
+GRACE_SECONDS = 5.0
+
+
+def watch(pid: int) -> None:
+    try:
+        parent = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    seen: dict[int, psutil.Process] = {}
+    me = os.getpid()
+    while parent.is_running() and parent.status() != psutil.STATUS_ZOMBIE:
+        try:
+            for child in parent.children(recursive=True):
+                if child.pid != me:
+                    seen.setdefault(child.pid, child)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(POLL_SECONDS)
+    left = [p for p in seen.values() if p.is_running()]  # is_running compares creation times
+    for process in left:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(left, timeout=GRACE_SECONDS)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def start_watchdog() -> subprocess.Popen | None:
+    """Watch this process from another one. Not in a process of its own group's signals: a
+    Ctrl-C for the run must not stop the watchdog before it has cleaned up."""
+    try:
+        return subprocess.Popen([sys.executable, "-m", "pipeline.watchdog", str(os.getpid())],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True, close_fds=True)
+    except OSError:
+        return None  # a run without a watchdog still works; only a kill -9 would leave debris
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch(int(sys.argv[1]))
