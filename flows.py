@@ -369,9 +369,7 @@ class ServerWatch(threading.Thread):
     def run(self) -> None:
         failures = 0
         while not self.stopping.wait(SERVER_CHECK_SECONDS):
-            if self.server is not None and self.server.poll() is not None:
-                say(f"ERROR   the Prefect server stopped (exit code {self.server.returncode}); see {self.log}."
-                    " No scheduled run will happen: serve stops.")
+            if self.server_stopped():
                 _thread.interrupt_main()
                 return
             try:
@@ -382,6 +380,16 @@ class ServerWatch(threading.Thread):
             if failures == 2:
                 say(f"WARNING the Prefect server at {self.url} does not answer; scheduled runs cannot start")
             self.scan_log()
+
+    def server_stopped(self) -> bool:
+        """Whether our own server has stopped; said once."""
+        if self.server is None or self.server.poll() is None:
+            return False
+        if not self.stopping.is_set():
+            self.stopping.set()
+            say(f"ERROR   the Prefect server stopped (exit code {self.server.returncode}); see {self.log}."
+                " No scheduled run will happen: serve stops.")
+        return True
 
     def scan_log(self) -> None:
         if self.log is None:
@@ -424,11 +432,17 @@ def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interv
                 "inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())})
     except KeyboardInterrupt:
         pass
+    except Exception as error:  # the runner lost its server: say so in one line, not a traceback
+        time.sleep(1)  # a server that died is seen dead, not only unreachable
+        if not watch.server_stopped():
+            say(f"ERROR   serving stopped: the Prefect server at {url} failed ({type(error).__name__}: "
+                f"{printable(str(error))})" + (f"; see {log}" if log else ""))
+        return 1
     finally:
         watch.stopping.set()
         if server is not None:
             stop_server(server)
-    return 0 if server is None or server.returncode in (0, -signal.SIGTERM, None) else 1
+    return 0 if server is None or server.returncode in (0, -signal.SIGTERM, -signal.SIGINT, None) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

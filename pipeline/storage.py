@@ -27,6 +27,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+LOCK_NAME = ".lock"
+LOCK_LINK = "{path} is a symbolic link; remove it (a run's lock file is an ordinary empty file)"
+
+
 class OutputFolderError(Exception):
     """The output folder cannot be used; the message names it and says what to do."""
 
@@ -43,19 +47,20 @@ def check_output_folder(folder: Path) -> None:
     except OSError as error:
         raise OutputFolderError(f"{folder}: the output folder cannot be written ({error.strerror or error}); "
                                 "choose another --output or give this user write access") from error
+    if (folder / LOCK_NAME).is_symlink():
+        raise OutputFolderError(LOCK_LINK.format(path=folder / LOCK_NAME))
 
 
 @contextlib.contextmanager
 def output_lock(output_dir: Path):
     """An exclusive lock on the output folder for the length of a run (released by the OS if
     the run dies). The lock file is never followed if it is a link, and never truncated."""
-    path = output_dir / ".lock"
+    path = output_dir / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise OutputFolderError(f"{path} is a symbolic link; remove it (a run's lock file is an "
-                                    "ordinary empty file)") from error
+            raise OutputFolderError(LOCK_LINK.format(path=path)) from error
         raise OutputFolderError(f"{path}: cannot open the lock file ({error.strerror})") from error
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

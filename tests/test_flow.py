@@ -114,14 +114,14 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     calls = {"n": 0, "steady": 0}
     real = flows.process_file
 
-    def flaky(path, output_dir, config):
+    def flaky(path, output_dir, config, *names):
         if path.name == "steady.txt":
             calls["steady"] += 1
-            return real(path, output_dir, config)
+            return real(path, output_dir, config, *names)
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError(5, "Input/output error")
-        return real(path, output_dir, config)
+        return real(path, output_dir, config, *names)
 
     monkeypatch.setattr(flows, "process_file", flaky)
     reports = flows.build_editions([source.parent], tmp_path / "out")
@@ -131,7 +131,7 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     assert len(list(steady_edition.iter("{*}change"))) == 1
     steady.unlink()
 
-    def broken(path, output_dir, config):
+    def broken(path, output_dir, config, *names):
         calls["n"] += 1
         raise OSError(5, "Input/output error")
 
@@ -250,3 +250,46 @@ def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path)
     groups = flows.batches(small[:20] + [big] + small[20:40])
     assert [big] in groups
     assert flows.batches([]) == []
+
+
+def test_a_defect_met_on_one_document_fails_that_document_only(prefect_harness, tmp_path, monkeypatch):
+    """Whatever a document makes the library raise is its own report: the other documents
+    of its task are built."""
+    import flows
+    import pipeline.process
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(6):
+        shutil.copy(SEEDS[i % 5], inbox / f"{i}.txt")
+    real = pipeline.process.build_edition
+
+    def defective(data, file_name, *args, **kwargs):
+        if file_name == "3.txt":
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return real(data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.process, "build_edition", defective)
+    monkeypatch.setattr(flows, "MIN_BATCHES", 1)  # all six in one task
+    reports = {r.file_name: r for r in flows.build_editions([inbox], tmp_path / "out")}
+    assert reports["3.txt"].status == "failed" and "internal error (UnicodeEncodeError" in reports["3.txt"].errors[0]
+    assert [reports[f"{i}.txt"].status for i in (0, 1, 2, 4, 5)] == ["ok"] * 5
+
+
+def test_a_full_disk_for_the_manifest_still_reports_every_document(prefect_harness, inbox, tmp_path, monkeypatch,
+                                                                     capsys):
+    import errno
+
+    import flows
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(flows, "write_manifest", full)
+    monkeypatch.setattr(flows, "CHECKPOINT_SECONDS", 0)  # a checkpoint after every document
+    reports = flows.build_editions([inbox], tmp_path / "out")
+    assert len(reports) == 4 and sum(r.status == "ok" for r in reports) == 3
+    printed = capsys.readouterr().out
+    assert printed.count("WARNING") == 2  # said once during the run, once at its end
+    assert "manifest.json could not be written: No space left on device" in printed
+    assert len(list((tmp_path / "out").glob("*.tei.xml"))) == 4

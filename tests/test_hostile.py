@@ -166,3 +166,46 @@ def test_a_50_megabyte_file_is_processed(tmp_path):
     report = process_file(big, tmp_path / "out", CONFIG)
     assert report.status == "ok", report.errors
     assert (tmp_path / "out" / "big.tei.xml").stat().st_size > 50_000_000
+
+
+def test_an_edition_with_a_text_node_over_libxml2s_limit_is_read_back(tmp_path):
+    """An 11 MB single-line source: its edition validates, rebuilds and keeps its history."""
+    from pipeline.tei_reader import rebuild_source_from_file, without_whitespace
+    from pipeline.validate import validate_file
+
+    source = tmp_path / "one-line.txt"
+    line = "The archive received forty boxes of letters in the spring of 1952, " * 165_000
+    source.write_text(line)
+    assert source.stat().st_size > 11_000_000
+    first = process_file(source, tmp_path / "out", CONFIG)
+    edition = Path(first.edition_path)
+    assert first.status == "ok" and validate_file(edition) == []
+    assert without_whitespace(rebuild_source_from_file(edition)) == without_whitespace(line)
+    source.write_text(line + "\nA postscript.\n")
+    second = process_file(source, tmp_path / "out", CONFIG)
+    assert second.status == "ok" and not any("history is lost" in note for note in second.notes)
+    changes = [c.text for c in etree.parse(str(edition), etree.XMLParser(huge_tree=True)).iter("{*}change")]
+    assert len(changes) == 2 and "source changed" in changes[1]
+
+
+def test_an_unreadable_earlier_edition_is_said_to_lose_its_history(tmp_path):
+    source = tmp_path / "page.txt"
+    source.write_text("A page of an ordinary letter.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "page.tei.xml").write_bytes(b"<TEI><broken")
+    report = process_file(source, out, CONFIG)
+    assert report.status == "ok"
+    assert any("could not be read" in note and "history is lost" in note for note in report.notes)
+    [change] = etree.parse(str(out / "page.tei.xml")).iter("{*}change")
+    assert "could not be read" in change.text
+
+
+def test_rebuilding_an_edition_from_the_same_bytes_adds_no_history(tmp_path):
+    """What a run killed after writing an edition but before its manifest does on resuming."""
+    source = tmp_path / "page.txt"
+    source.write_text("A page of an ordinary letter.\n")
+    first = process_file(source, tmp_path / "out", CONFIG)
+    written = Path(first.edition_path).read_bytes()
+    process_file(source, tmp_path / "out", CONFIG)
+    assert Path(first.edition_path).read_bytes() == written
