@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
@@ -30,6 +32,29 @@ class PipelineConfig(BaseModel):
     preview_max_bytes: int = 10 * 1024 * 1024
 
     def fingerprint(self) -> str:
-        """Hash of the configuration and pipeline version: part of every cache key."""
-        payload = f"{__version__}\n{self.model_dump_json()}"
+        """Hash of the configuration, the pipeline version and the pipeline's own code: part of
+        every cache key, so that an upgrade re-processes what it may change, with or without a
+        new version number."""
+        payload = f"{__version__}\n{code_digest()}\n{self.model_dump_json()}"
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+PACKAGE = Path(__file__).resolve().parent
+CODE_FILES = ("*.py", "*.xsl", "*.txt", "*.json")  # the library and the tables and stylesheets it reads
+# Modules that decide which files a run reads and where it writes, never what an edition says:
+# changing them re-processes nothing.
+RUN_MODULES = frozenset({"inputs.py", "naming.py", "incremental.py", "manifest.py", "storage.py", "watchdog.py"})
+
+
+@functools.cache
+def code_digest(package: Path = PACKAGE) -> str:
+    """SHA-256 of every file the editions depend on: the package's code and data and the
+    project schema (thresholds that live in modules are covered with the code)."""
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in CODE_FILES for p in package.rglob(pattern)
+                    if "__pycache__" not in p.parts and p.name not in RUN_MODULES})
+    schema = package.parent / "schemas" / "scan2tei.rng"
+    for path in files + ([schema] if schema.exists() else []):
+        digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -65,3 +65,18 @@ def test_a_checkpoint_does_not_call_pending_editions_withdrawn(tmp_path):
     assert build_manifest([tmp_path], out, [], config.fingerprint(), 0.0, {}).withdrawn == [f"{source.stem}.tei.xml"]
     pending = {str(source): source.stem}  # a source of the run not yet built
     assert build_manifest([tmp_path], out, [], config.fingerprint(), 0.0, pending).withdrawn == []
+
+
+def test_the_fingerprint_covers_the_code_that_makes_editions_and_only_that(tmp_path):
+    """An upgrade re-processes what it may change, even with the same version number."""
+    from pipeline.config import PACKAGE, code_digest
+
+    copy = tmp_path / "project" / "pipeline"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PACKAGE.parent / "schemas", copy.parent / "schemas")
+    before = code_digest(copy)
+    assert before == code_digest.__wrapped__(PACKAGE)  # the same files, the same digest
+    (copy / "manifest.py").write_text((copy / "manifest.py").read_text() + "\n# a run module\n")
+    assert code_digest.__wrapped__(copy) == before
+    (copy / "garbled.py").write_text((copy / "garbled.py").read_text().replace("0.8", "0.7", 1))
+    assert code_digest.__wrapped__(copy) != before
