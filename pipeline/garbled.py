@@ -146,7 +146,8 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
 
 def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, int, str]]:
     text, offset = doc.text[block.start:block.end], block.start
-    found = [(offset + m.start(), offset + m.end(), "repetition loop: the same stretch four times or more, back to back")
+    loop = "repetition loop: the same stretch four times or more, back to back"
+    found = [(offset + m.start(), offset + m.end(), loop)
              for m in BACK_TO_BACK.finditer(text)]
     for match in SELF_COORDINATION.finditer(text):
         for start, end in _clauses(text, offset):

@@ -204,7 +204,7 @@ def detect_pages(doc: Document) -> None:
     """Turn page furniture into ``fw`` edits, page boundaries into ``pb`` edits, and join the
     halves of paragraphs cut by a page boundary into one block."""
     kinds = _classify(doc)
-    blocks, text = doc.blocks, doc.text
+    blocks = doc.blocks
     edits: list[Edit] = []
     result: list[Block] = []
     i = 0
@@ -308,7 +308,8 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
     line goes on too, even when a sentence happened to end at the page's last line."""
     if not (previous.kind == "p" and following.kind == "p" and previous.part == following.part == "body"):
         return False
-    if LIST_ITEM.match(doc.text[previous.start:previous.end]) or LIST_ITEM.match(doc.text[following.start:following.end]):
+    if LIST_ITEM.match(doc.text[previous.start:previous.end]) \
+            or LIST_ITEM.match(doc.text[following.start:following.end]):
         return False
     if not ends_sentence(doc.text[previous.start:previous.end]):
         return True

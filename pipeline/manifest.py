@@ -31,8 +31,8 @@ class RunManifest(BaseModel):
         "edition base name (relative to the output folder, without .tei.xml) of every source this "
         "folder has editions or reports for, by the source's absolute path; kept across runs so that "
         "no source ever takes another's name"))
-    withdrawn: list[str] = Field(default_factory=list,
-                                 description="editions in the output folder whose source is no longer in the input; kept")
+    withdrawn: list[str] = Field(default_factory=list, description=(
+        "editions in the output folder whose source is no longer in the input; kept"))
     written: int = 0
     unchanged: int = 0
     invalid: int = 0

@@ -62,7 +62,8 @@ class NameRegistry:
         return base
 
 
-def assign_names(sources: list[Source], output_dir: Path, known: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def assign_names(sources: list[Source], output_dir: Path,
+                 known: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """(bases of this run's sources by key, bases of withdrawn sources whose editions are kept).
 
     ``known``: source key -> base, as the last manifest recorded them."""

@@ -67,7 +67,8 @@ def _is_kana(code: int) -> bool:
 
 def _is_han(ch: str) -> bool:
     code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF or 0xF900 <= code <= 0xFAFF
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
+            or 0xF900 <= code <= 0xFAFF)
 
 
 def neutral_score(ch: str) -> tuple[float, str | None]:

@@ -9,28 +9,17 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from .config import PipelineConfig
-from .edits import add_edits, fit_blocks_to_edits
 from .encoding import decode, is_doubtful, looks_binary
 from .errors import DocumentError, EmptyDocument
 from .inputs import source_key
 from .naming import edition_file, preview_file
-from .language import label_languages
-from .mojibake import mojibake_edits
-from .scriptnorm import normalize_script
 from .model import Document, LanguageShare, SourceInfo
+from .stages import STAGES, Stage, run_stages
 from .storage import write_atomically
-from .frontmatter import detect_front_matter
-from .garbled import flag_garbled
 from .history import PreviousEdition, read_previous
-from .hyphenation import join_hyphenation
-from .layout import detect_pages, mark_truncation
-from .markers import mark_inline
-from .sections import detect_sections
-from .structure import join_split_headings, segment
 from .preview import render_preview
 from .reading_edition import build_reading_edition
 from .tei_writer import build_tei, serialize
-from .textfix import ftfy_edits, illegal_character_edits
 from .validate import schema_errors
 
 
@@ -104,7 +93,7 @@ def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
 
 
 def build_document(data: bytes, file_name: str, config: PipelineConfig,
-                   timings: dict[str, float] | None = None) -> Document:
+                   timings: dict[str, float] | None = None, stages: tuple[Stage, ...] = STAGES) -> Document:
     """Ingest, repair, segment and label one source: the library's main entry point.
 
     ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
@@ -120,27 +109,8 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig,
                           sha256=hashlib.sha256(data).hexdigest(), encoding=guess),
         text=normalize_newlines(text),
     )
-    add_edits(doc, illegal_character_edits(doc.text, guess.encoding))
-    add_edits(doc, mojibake_edits(doc.text))
-    add_edits(doc, ftfy_edits(doc.text))
-    clock.lap("ingest")
-    segment(doc)
-    join_split_headings(doc)
-    detect_pages(doc)
-    detect_front_matter(doc)
-    mark_inline(doc)
-    detect_sections(doc)
-    join_hyphenation(doc)
-    mark_truncation(doc)
-    clock.lap("layout and structure")
-    label_languages(doc, config)
-    clock.lap("language")
-    flag_garbled(doc)
-    clock.lap("garbled")
-    normalize_script(doc, config)
-    fit_blocks_to_edits(doc)
-    clock.lap("script")
-    return doc
+    clock.lap("decode")
+    return run_stages(doc, config, stages, timings)
 
 
 class _StageClock:

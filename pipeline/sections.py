@@ -184,10 +184,11 @@ def _bilingual(doc: Document, edits: list[Edit]) -> None:
     for name, half in zip(names, (first, second)):
         for block in half:
             block.attrs["section"] = name
-    content = {name: _newspaper_metadata(doc, half, name == "original", edits) for name, half in zip(names, (first, second))}
+    content = {name: _newspaper_metadata(doc, half, name == "original", edits)
+               for name, half in zip(names, (first, second))}
     kinds = {name: [b.kind for b in blocks] for name, blocks in content.items()}
     if kinds["translation"] == kinds["original"]:
-        for name, blocks in content.items():
+        for blocks in content.values():
             for ordinal, block in enumerate(blocks):
                 block.attrs["align"] = str(ordinal)
     else:

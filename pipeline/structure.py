@@ -160,7 +160,8 @@ def is_heading_shaped(text: str) -> bool:
 # A heading that is only a unit number ("第一章", "Chapter 4", "PART II"): its title follows.
 UNIT_ONLY = re.compile(
     r"^(第[〇零一二三四五六七八九十百千\d]+[章節节回篇部卷編编講讲]|(?i:chapter|part|book|section)\s+[\divxlcdm]+\.?)$")
-UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+(?P<unit>[章節节回篇部卷編编講讲])|^(?P<word>(?i:chapter|part|book|section))\s+[\divxlcdm]+")
+UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+(?P<unit>[章節节回篇部卷編编講讲])"
+                  r"|^(?P<word>(?i:chapter|part|book|section))\s+[\divxlcdm]+")
 
 
 def join_split_headings(doc: Document) -> None:

@@ -90,7 +90,8 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = f"#{reason_id(edit.reason)}"
     if edit.kind in ("correction", "illegal-character", "regularization", "hyphenation"):
-        source_tag, target_tag = ("sic", "corr") if edit.kind in ("correction", "illegal-character") else ("orig", "reg")
+        corrected = edit.kind in ("correction", "illegal-character")
+        source_tag, target_tag = ("sic", "corr") if corrected else ("orig", "reg")
         choice = _sub(parent, "choice", ana=ana)
         _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
@@ -399,8 +400,9 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig,
         classification = _sub(bibl, "note", type="classification")
         classification.text = f"Security classification: {meta.fields['classification']}"
     if "source site" in meta.fields:
-        _sub(bibl, "note", f"Published on the web by {meta.fields['source site']}"
-             + (f" ({meta.fields['publisher']}, {meta.fields.get('published', 'undated')})" if "publisher" in meta.fields else "")
+        publisher = (f" ({meta.fields['publisher']}, {meta.fields.get('published', 'undated')})"
+                     if "publisher" in meta.fields else "")
+        _sub(bibl, "note", f"Published on the web by {meta.fields['source site']}" + publisher
              + "; the host site's boilerplate is kept in back/div[@type='boilerplate'].", type="source")
 
     _build_encoding_desc(_sub(header, "encodingDesc"), doc, config)
@@ -443,7 +445,7 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
     _sub(_sub(decl, "correction", method="markup"), "p",
          f"Corrections are encoded as choice/sic+corr with the reason in @ana and the certainty in "
          f"@cert: {by_stage['mojibake', 'correction']} characters of Chinese mojibake repaired, "
-         f"{by_stage['ingest', 'correction']} character repairs by ftfy (scholarly configuration), "
+         f"{by_stage['ftfy', 'correction']} character repairs by ftfy (scholarly configuration), "
          f"{by_stage['script', 'correction']} characters of the other Chinese script corrected, "
          f"{counts.get('illegal-character', 0)} characters XML cannot carry or bytes that did not decode "
          "(kept as g, declared in charDecl).")

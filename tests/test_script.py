@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from pipeline.config import PipelineConfig
-from pipeline.process import build_document, build_edition
+from pipeline.process import build_document
 from pipeline.tei import XML_ID
 from tests.conftest import parse
 

@@ -103,7 +103,7 @@ def test_dispatch_structure_on_the_seed_and_on_another_dispatch(seed_editions):
         assert _text(tree.find(".//{*}opener/{*}salute")) == salute
         assert [p.get("n") for p in tree.iter("{*}p") if p.get("n")] == numbers
         footnote = tree.find(f".//{{*}}note[@n='{note}']")
-        anchor = tree.find(f".//{{*}}ref[@type='noteAnchor']")
+        anchor = tree.find(".//{*}ref[@type='noteAnchor']")
         assert footnote.get("place") == "foot" and footnote.get("target") == "#" + anchor.get(XML_ID)
         assert anchor.get("target") == "#" + footnote.get(XML_ID)
         assert tree.find(".//{*}gap[@reason='omitted']") is not None

@@ -1,0 +1,106 @@
+"""The stages, declared once, in the order they run.
+
+Each stage is a function of one shape, ``(document, configuration) -> None``: it reads the
+document and adds to it (edits through :func:`pipeline.edits.add_edits`, blocks, labels).
+The runner (:func:`run_stages`) applies them in order, times each, and names the stage on
+every edit it adds; the names also feed the configuration fingerprint (through the code
+hash) and the benchmark's timings. Adding a stage is one module and one line here.
+
+``needs`` names the stages whose results a stage reads; :func:`check_order` refuses a list in
+which a stage comes before one it needs, or two stages share a name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .config import PipelineConfig
+from .edits import add_edits, fit_blocks_to_edits
+from .frontmatter import detect_front_matter
+from .garbled import flag_garbled
+from .hyphenation import join_hyphenation
+from .language import label_languages
+from .layout import detect_pages, mark_truncation
+from .markers import mark_inline
+from .model import Document
+from .mojibake import mojibake_edits
+from .scriptnorm import normalize_script
+from .sections import detect_sections
+from .structure import join_split_headings, segment
+from .textfix import ftfy_edits, illegal_character_edits
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Document, PipelineConfig], None]
+    adds: str  # what it adds to the document, for whoever reads the list
+    needs: tuple[str, ...] = ()
+
+
+def _text_edits(find: Callable[[Document], list]) -> Callable[[Document, PipelineConfig], None]:
+    """A stage that finds edits in the decoded text."""
+    return lambda doc, _config: add_edits(doc, find(doc))
+
+
+def _doc_only(stage: Callable[[Document], None]) -> Callable[[Document, PipelineConfig], None]:
+    return lambda doc, _config: stage(doc)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("illegal-characters",
+          _text_edits(lambda doc: illegal_character_edits(doc.text, doc.source.encoding.encoding)),
+          "characters XML 1.0 cannot carry, as recorded corrections"),
+    Stage("mojibake", _text_edits(lambda doc: mojibake_edits(doc.text)),
+          "Chinese mojibake repaired line by line", ("illegal-characters",)),
+    Stage("ftfy", _text_edits(lambda doc: ftfy_edits(doc.text)),
+          "ftfy's repairs in a scholarly configuration", ("mojibake",)),
+    Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields", ("ftfy",)),
+    Stage("split-headings", _doc_only(join_split_headings), "headings broken over two lines joined", ("segment",)),
+    Stage("pages", _doc_only(detect_pages), "page breaks, running heads, page and catalogue numbers, joins",
+          ("split-headings",)),
+    Stage("front-matter", _doc_only(detect_front_matter), "title page and table of contents", ("pages",)),
+    Stage("markers", _doc_only(mark_inline), "omissions, footnotes and anchors, homoglyphs, layout spaces",
+          ("front-matter",)),
+    Stage("sections", _doc_only(detect_sections), "divisions, bilingual halves, lists, boilerplate", ("markers",)),
+    Stage("hyphenation", _doc_only(join_hyphenation), "end-of-line hyphens joined", ("pages", "sections")),
+    Stage("truncation", _doc_only(mark_truncation), "a text that breaks off mid-sentence", ("sections",)),
+    Stage("languages", label_languages, "language and script of every block", ("sections",)),
+    Stage("garbled", _doc_only(flag_garbled), "garbled clauses flagged, kept", ("languages",)),
+    Stage("script", normalize_script, "Chinese script corrections and regularizations", ("languages", "garbled")),
+    Stage("fit-blocks", _doc_only(fit_blocks_to_edits), "block edges moved off the inside of edits", ("script",)),
+)
+
+
+def check_order(stages: Iterable[Stage]) -> None:
+    """Raise ValueError when two stages share a name or one runs before a stage it needs."""
+    seen: set[str] = set()
+    names = [s.name for s in stages]
+    for stage in stages:
+        if stage.name in seen:
+            raise ValueError(f"two stages are named {stage.name!r}")
+        for needed in stage.needs:
+            if needed not in names:
+                raise ValueError(f"stage {stage.name!r} needs {needed!r}, which is not in the list")
+            if needed not in seen:
+                raise ValueError(f"stage {stage.name!r} runs before {needed!r}, which it needs")
+        seen.add(stage.name)
+
+
+def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = STAGES,
+               timings: dict[str, float] | None = None) -> Document:
+    """Apply ``stages`` in order; each edit a stage adds carries the stage's name."""
+    stages = tuple(stages)
+    check_order(stages)
+    for stage in stages:
+        started = time.perf_counter()
+        before = {id(edit) for edit in doc.edits}
+        stage.run(doc, config)
+        for edit in doc.edits:
+            if id(edit) not in before:
+                edit.stage = stage.name
+        if timings is not None:
+            timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - started
+    return doc
