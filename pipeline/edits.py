@@ -7,8 +7,7 @@ import bisect
 from .model import Block, Document, Edit
 
 
-# Edits whose element holds other edits (a footnote's text may carry a flagged letter).
-CONTAINER_KINDS = frozenset({"footnote"})
+from .kinds import CONTAINER_KINDS, READING_KINDS
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -88,9 +87,6 @@ def edits_per_block(doc: Document) -> list[list[Edit]]:
 
 def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
     return [e for e in doc.edits if start <= e.start and e.end <= end]
-
-
-READING_KINDS = ("correction", "regularization", "illegal-character", "hyphenation")
 
 
 def reading_text(doc: Document, start: int, end: int, edits: list[Edit] | None = None) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from .edits import add_edits
+from .kinds import PAGE_FURNITURE
 from .model import Document, Edit
 from .structure import word_counts
 
-FURNITURE = ("page-break", "running-head", "page-number", "catalogue-number")
 LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
 WORD = re.compile(r"[A-Za-zÀ-ɏ]+(?:-[A-Za-zÀ-ɏ]+)*")
 
@@ -37,7 +37,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 def join_hyphenation(doc: Document) -> None:
     words = word_counts(doc.text, WORD)
-    furniture = {e.start: e.end for e in doc.edits if e.kind in FURNITURE and e.end > e.start}
+    furniture = {e.start: e.end for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
     edits = []
     for block in doc.blocks:
         if block.kind not in ("p", "head"):

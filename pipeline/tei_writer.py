@@ -20,12 +20,12 @@ from . import PIPELINE_NAME, __version__
 from .config import PipelineConfig
 from .history import PreviousEdition
 from .language import LANGUAGE_NAMES
-from .edits import CONTAINER_KINDS, edits_per_block
+from .edits import edits_per_block
+from .kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
 from .model import Block, Document, Edit
 from .tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from .textfix import XML_ILLEGAL, undecodable_byte
 
-FW_TYPES = {"running-head": "header", "page-number": "pageNum", "catalogue-number": "catalogue"}
 STRUCTURAL = {
     "TEI", "teiHeader", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",
     "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
@@ -89,9 +89,8 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = f"#{reason_id(edit.reason)}"
-    if edit.kind in ("correction", "illegal-character", "regularization", "hyphenation"):
-        corrected = edit.kind in ("correction", "illegal-character")
-        source_tag, target_tag = ("sic", "corr") if corrected else ("orig", "reg")
+    if edit.kind in READING_KINDS:
+        source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
         choice = _sub(parent, "choice", ana=ana)
         _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
@@ -123,7 +122,6 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         raise ValueError(f"no TEI rendering for edit kind {edit.kind!r}")
 
 
-PAGE_FURNITURE = {"page-break", "running-head", "page-number", "catalogue-number"}
 # What a block of page layout (a milestone) may hold; anything else makes it a paragraph.
 MILESTONE_KINDS = PAGE_FURNITURE | {"layout"}
 
