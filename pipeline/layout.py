@@ -330,19 +330,16 @@ class ParagraphStatistics:
     indented: int  # paragraphs whose first line is indented
 
 
-_statistics: dict[tuple[int, int], ParagraphStatistics] = {}
-
-
 def paragraph_statistics(doc: Document) -> ParagraphStatistics:
-    """Computed once per list of blocks (stages replace the list when they change it)."""
-    key = (id(doc.blocks), len(doc.blocks))
-    if key not in _statistics:
+    """Computed once per list of blocks within a stage (the stage replaces the list when it
+    changes it; the runner forgets it between stages)."""
+    key = ("paragraph statistics", id(doc.blocks), len(doc.blocks))
+    if key not in doc.scratch.stage:
         paragraphs = [b for b in doc.blocks if b.kind == "p"]
-        _statistics.clear()
-        _statistics[key] = ParagraphStatistics(
+        doc.scratch.stage[key] = ParagraphStatistics(
             len(paragraphs), sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs),
             sum(_indented(doc, b) for b in paragraphs))
-    return _statistics[key]
+    return doc.scratch.stage[key]
 
 
 def _indents_paragraphs(doc: Document) -> bool:
@@ -356,10 +353,10 @@ def _fills_last_line(doc: Document, block: Block) -> bool:
 
 
 def _full_line_length(doc: Document) -> int:
-    """Measured once per document, kept on it: a cache keyed by the text would keep old texts alive."""
-    if doc._full_line_length is None:
-        doc._full_line_length = typical_line_length(split_lines(doc.text))
-    return doc._full_line_length
+    """Measured once per document (the text never changes)."""
+    if "full line length" not in doc.scratch.document:
+        doc.scratch.document["full line length"] = typical_line_length(split_lines(doc.text))
+    return doc.scratch.document["full line length"]
 
 
 def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) -> list[Block]:

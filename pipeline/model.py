@@ -103,6 +103,19 @@ class LanguageShare(BaseModel):
     percent: int
 
 
+class Scratch:
+    """Per-document measurements a stage keeps so as not to compute them twice, never in
+    module-level caches. ``document`` lives as long as the document (facts of the text, which
+    never changes); ``stage`` is emptied by the runner after every stage (facts of the
+    blocks, which the next stage may change in place)."""
+
+    __slots__ = ("document", "stage")
+
+    def __init__(self) -> None:
+        self.document: dict[str, object] = {}
+        self.stage: dict[object, object] = {}
+
+
 class Document(BaseModel):
     source: SourceInfo
     text: str
@@ -112,8 +125,12 @@ class Document(BaseModel):
     lang: str | None = None
     languages: list[LanguageShare] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # document-level findings for the report
-    # The length of a full printed line, measured once (the text never changes): see layout.py.
-    _full_line_length: int | None = PrivateAttr(default=None)
+    # What stages measure once and read again; owned by the runner (see Scratch).
+    _scratch: Scratch = PrivateAttr(default_factory=lambda: Scratch())
+
+    @property
+    def scratch(self) -> Scratch:
+        return self._scratch
 
     def edit_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

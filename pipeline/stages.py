@@ -98,6 +98,7 @@ def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = 
         started = time.perf_counter()
         before = {id(edit) for edit in doc.edits}
         stage.run(doc, config)
+        doc.scratch.stage.clear()
         for edit in doc.edits:
             if id(edit) not in before:
                 edit.stage = stage.name
