@@ -65,8 +65,17 @@ def test_control_characters_are_recorded_and_rebuild(config):
     assert without_whitespace(rebuild_source(tree)) == without_whitespace(source)
 
 
-def test_empty_and_blank_sources_give_valid_empty_editions(config):
-    for data in (b"", b"  \n\n\t\n"):
-        edition = build_edition(data, "empty.txt", config)
-        assert edition.errors == []
-        assert edition.document.blocks == []
+def test_empty_and_blank_sources_are_said_to_be_empty_and_get_no_edition(config, tmp_path):
+    from pipeline.errors import EmptyDocument
+    from pipeline.process import process_file
+
+    for data, problem in ((b"", "is empty"), (b"  \n\n\t\n", "holds only whitespace"),
+                          ("\u3000\n".encode("utf-16"), "holds only whitespace")):
+        with pytest.raises(EmptyDocument, match=problem):
+            build_edition(data, "empty.txt", config)
+        source = tmp_path / "empty.txt"
+        source.write_bytes(data)
+        report = process_file(source, tmp_path / "out", config)
+        assert report.status == "empty" and report.errors == [] and problem in report.notes[0]
+        assert report.console_line().startswith("EMPTY   empty.txt: ")
+        assert not (tmp_path / "out" / "empty.tei.xml").exists()
