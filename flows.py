@@ -46,15 +46,15 @@ from prefect.runtime import task_run  # noqa: E402
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.errors import DocumentError  # noqa: E402
-from pipeline.incremental import carried_over  # noqa: E402
-from pipeline.inputs import Source, discover_sources, source_key  # noqa: E402
-from pipeline.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
-from pipeline.naming import assign_names, known_names  # noqa: E402
+from pipeline.run.incremental import carried_over  # noqa: E402
+from pipeline.run.inputs import Source, discover_sources, source_key  # noqa: E402
+from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
+from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.process import DocumentReport, printable, process_file  # noqa: E402
-from pipeline.storage import OutputFolderError, check_output_folder, output_lock  # noqa: E402
-from pipeline.tei_reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
-from pipeline.validate import validate_file  # noqa: E402
-from pipeline.watchdog import start_watchdog  # noqa: E402
+from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock  # noqa: E402
+from pipeline.tei.reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
+from pipeline.tei.validate import validate_file  # noqa: E402
+from pipeline.run.watchdog import start_watchdog  # noqa: E402
 
 DEFAULT_INPUT = ROOT / "seeds"
 DEFAULT_OUTPUT = ROOT / "output"

@@ -28,11 +28,11 @@ from bench.machine import describe
 from bench.texts import LEGACY_ENCODINGS, PARAGRAPHS, UNICODE_ENCODINGS
 from pipeline.config import PipelineConfig
 from pipeline.edits import reading_text
-from pipeline.encoding import decode
+from pipeline.ingest.encoding import decode
 from pipeline.errors import DocumentError
-from pipeline.mojibake import mojibake_edits
+from pipeline.ingest.mojibake import mojibake_edits
 from pipeline.process import build_document
-from pipeline.textfix import ftfy_edits
+from pipeline.ingest.textfix import ftfy_edits
 
 CONFIG = PipelineConfig()
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,8 +20,8 @@ from bench.machine import describe
 from bench.texts import PARAGRAPHS
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document
-from pipeline.script import opencc_table, simplified_only, traditional_only
-from pipeline.scriptnorm import converter, valid_simplified, valid_traditional, variant_map
+from pipeline.stages.script import opencc_table, simplified_only, traditional_only
+from pipeline.stages.scriptnorm import converter, valid_simplified, valid_traditional, variant_map
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAPS = "加里寧與若干代表說，這件事與我們不相干；我們反對武裝干涉，這不同于過去的做法，台灣的代表也同意。"

@@ -9,13 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from . import __version__
+from pipeline import __version__
 
 
 class PipelineConfig(BaseModel):
     max_document_bytes: int = 100 * 1024 * 1024
     langdetect_seed: int = 0
-    # Language identification (see pipeline/language.py): blocks with at least
+    # Language identification (see pipeline/stages/language.py): blocks with at least
     # long_block_letters letters and this langdetect probability speak for themselves;
     # blocks from min_letters_for_language letters keep langdetect's answer when it agrees
     # with their context, or when it reaches switch_language_probability; shorter blocks
@@ -41,9 +41,9 @@ class PipelineConfig(BaseModel):
 
 PACKAGE = Path(__file__).resolve().parent
 CODE_FILES = ("*.py", "*.xsl", "*.txt", "*.json")  # the library and the tables and stylesheets it reads
-# Modules that decide which files a run reads and where it writes, never what an edition says:
-# changing them re-processes nothing.
-RUN_MODULES = frozenset({"inputs.py", "naming.py", "incremental.py", "manifest.py", "storage.py", "watchdog.py"})
+# The run package decides which files a run reads and where it writes, never what an edition
+# says: changing it re-processes nothing.
+RUN_PACKAGE = "run"
 
 
 @functools.cache
@@ -52,7 +52,7 @@ def code_digest(package: Path = PACKAGE) -> str:
     project schema (thresholds that live in modules are covered with the code)."""
     digest = hashlib.sha256()
     files = sorted({p for pattern in CODE_FILES for p in package.rglob(pattern)
-                    if "__pycache__" not in p.parts and p.name not in RUN_MODULES})
+                    if "__pycache__" not in p.parts and p.relative_to(package).parts[0] != RUN_PACKAGE})
     schema = package.parent / "schemas" / "scan2tei.rng"
     for path in files + ([schema] if schema.exists() else []):
         digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 
-from .model import Block, Document, Edit
+from pipeline.model import Block, Document, Edit
 
 
-from .kinds import CONTAINER_KINDS, READING_KINDS
+from pipeline.kinds import CONTAINER_KINDS, READING_KINDS
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

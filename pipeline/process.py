@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .config import PipelineConfig
-from .encoding import decode, is_doubtful, looks_binary
-from .errors import DocumentError, EmptyDocument
-from .inputs import source_key
-from .naming import edition_file, preview_file
-from .model import Document, LanguageShare, SourceInfo
-from .stages import STAGES, Stage, run_stages
-from .storage import write_atomically
-from .history import PreviousEdition, read_previous
-from .preview import render_preview
-from .reading_edition import build_reading_edition
-from .tei_writer import build_tei, serialize
-from .validate import schema_errors
+from pipeline.config import PipelineConfig
+from pipeline.ingest.encoding import is_doubtful
+from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.ingest import reader_for
+from pipeline.run.inputs import source_key
+from pipeline.run.naming import edition_file, preview_file
+from pipeline.model import Document, LanguageShare, SourceInfo
+from pipeline.stages import STAGES, Stage, run_stages
+from pipeline.run.storage import write_atomically
+from pipeline.tei.history import PreviousEdition, read_previous
+from pipeline.tei.preview import render_preview
+from pipeline.tei.reading_edition import build_reading_edition
+from pipeline.tei.writer import build_tei, serialize
+from pipeline.tei.validate import schema_errors
 
 
 class DocumentReport(BaseModel):
@@ -82,10 +82,6 @@ class Edition(BaseModel):
     reading_errors: list[str] = Field(default_factory=list)
 
 
-def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
     if size > config.max_document_bytes:
         raise DocumentError(file_name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
@@ -99,17 +95,8 @@ def build_document(data: bytes, file_name: str, config: PipelineConfig,
     ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
     clock = _StageClock(timings)
     check_size(file_name, len(data), config)
-    if reason := looks_binary(data):
-        raise DocumentError(file_name, f"looks like {reason}, not text", "remove it from the input")
-    text, guess = decode(data, file_name)
-    if not text.strip():
-        raise EmptyDocument(file_name, "is empty" if not data else "holds only whitespace")
-    doc = Document(
-        source=SourceInfo(file_name=file_name, size=len(data),
-                          sha256=hashlib.sha256(data).hexdigest(), encoding=guess),
-        text=normalize_newlines(text),
-    )
-    clock.lap("decode")
+    doc = reader_for(data, file_name).read(data, file_name, config)
+    clock.lap("read")
     return run_stages(doc, config, stages, timings)
 
 

@@ -1,4 +1,4 @@
-"""pipeline.badness gives ftfy's answers: on the seeds, on mojibake, and on generated mixtures."""
+"""pipeline.ingest.badness gives ftfy's answers: on the seeds, on mojibake, and on generated mixtures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import ftfy.badness
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import badness
+from pipeline.ingest import badness
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 # Runs of characters mojibake is made of, next to CJK, ASCII and whitespace.

@@ -9,10 +9,10 @@ import pytest
 from lxml import etree
 
 from pipeline.edits import reading_text
-from pipeline.encoding import decode
-from pipeline.mojibake import mojibake_edits
+from pipeline.ingest.encoding import decode
+from pipeline.ingest.mojibake import mojibake_edits
 from pipeline.process import build_document, build_edition
-from pipeline.tei_reader import rebuild_source, without_whitespace
+from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import SEEDS, parse
 
 TEXTS = {

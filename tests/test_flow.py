@@ -162,7 +162,7 @@ def test_killing_a_run_leaves_only_whole_editions(tmp_path):
     process.wait()
     editions = list(out.glob("*.tei.xml"))
     assert 5 <= len(editions) < 60 + 24  # stopped part-way
-    from pipeline.validate import validate_file
+    from pipeline.tei.validate import validate_file
 
     for edition in editions:
         assert validate_file(edition) == [], edition
@@ -170,7 +170,7 @@ def test_killing_a_run_leaves_only_whole_editions(tmp_path):
 
 def test_every_run_leaves_a_manifest_and_withdrawn_sources_keep_their_editions(prefect_harness, inbox, tmp_path):
     import flows
-    from pipeline.manifest import RunManifest
+    from pipeline.run.manifest import RunManifest
 
     out = tmp_path / "out"
     flows.build_editions([inbox], out)
@@ -189,9 +189,9 @@ def test_every_run_leaves_a_manifest_and_withdrawn_sources_keep_their_editions(p
 
 
 def test_the_manifest_schema_in_schemas_is_current():
-    from pipeline.manifest import SCHEMA_PATH, manifest_schema
+    from pipeline.run.manifest import SCHEMA_PATH, manifest_schema
 
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == manifest_schema(), "run: python -m pipeline.manifest"
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == manifest_schema(), "run: python -m pipeline.run.manifest"
 
 
 def test_two_runs_at_once_on_one_output_folder(inbox, tmp_path):
@@ -202,8 +202,8 @@ def test_two_runs_at_once_on_one_output_folder(inbox, tmp_path):
     for run in runs:
         run.communicate(timeout=300)
         assert run.returncode == 1  # the binary file fails in both; everything else is written
-    from pipeline.manifest import RunManifest
-    from pipeline.validate import validate_file
+    from pipeline.run.manifest import RunManifest
+    from pipeline.tei.validate import validate_file
 
     RunManifest.model_validate_json((out / "manifest.json").read_text())
     editions = sorted(out.glob("*.tei.xml"))

@@ -13,11 +13,11 @@ from lxml import etree
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
-from pipeline.inputs import discover_sources
+from pipeline.run.inputs import discover_sources
 from pipeline.process import build_edition, process_file
-from pipeline.safe_xml import parse_xml
-from pipeline.tei_reader import rebuild_source, without_whitespace
-from pipeline.validate import validate_file
+from pipeline.tei.safe_xml import parse_xml
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.tei.validate import validate_file
 from tests.conftest import parse
 
 CONFIG = PipelineConfig()
@@ -170,8 +170,8 @@ def test_a_50_megabyte_file_is_processed(tmp_path):
 
 def test_an_edition_with_a_text_node_over_libxml2s_limit_is_read_back(tmp_path):
     """An 11 MB single-line source: its edition validates, rebuilds and keeps its history."""
-    from pipeline.tei_reader import rebuild_source_from_file, without_whitespace
-    from pipeline.validate import validate_file
+    from pipeline.tei.reader import rebuild_source_from_file, without_whitespace
+    from pipeline.tei.validate import validate_file
 
     source = tmp_path / "one-line.txt"
     line = "The archive received forty boxes of letters in the spring of 1952, " * 165_000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 from pipeline.config import PipelineConfig
-from pipeline.incremental import carried_over as _carried_over
-from pipeline.inputs import discover_sources
-from pipeline.manifest import build_manifest, read_manifest, write_manifest
-from pipeline.naming import assign_names
+from pipeline.run.incremental import carried_over as _carried_over
+from pipeline.run.inputs import discover_sources
+from pipeline.run.manifest import build_manifest, read_manifest, write_manifest
+from pipeline.run.naming import assign_names
 from pipeline.process import process_file
 from tests.conftest import SEEDS
 
@@ -76,7 +76,9 @@ def test_the_fingerprint_covers_the_code_that_makes_editions_and_only_that(tmp_p
     shutil.copytree(PACKAGE.parent / "schemas", copy.parent / "schemas")
     before = code_digest(copy)
     assert before == code_digest.__wrapped__(PACKAGE)  # the same files, the same digest
-    (copy / "manifest.py").write_text((copy / "manifest.py").read_text() + "\n# a run module\n")
+    manifest = copy / "run" / "manifest.py"
+    manifest.write_text(manifest.read_text() + "\n# a run module\n")
     assert code_digest.__wrapped__(copy) == before
-    (copy / "garbled.py").write_text((copy / "garbled.py").read_text().replace("0.8", "0.7", 1))
+    garbled = copy / "stages" / "garbled.py"
+    garbled.write_text(garbled.read_text().replace("0.8", "0.7", 1))
     assert code_digest.__wrapped__(copy) != before

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import DocumentError
 from pipeline.process import build_document, build_edition
-from pipeline.tei_reader import rebuild_source, without_whitespace
+from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
 
 TEXT = "第一章 緒論\n\n外交是內政的延長，「不同的」政治經濟結構。\n\nA paragraph in English, with “curly quotes”.\n"

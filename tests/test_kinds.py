@@ -16,7 +16,7 @@ def test_every_kind_of_the_model_is_described_once():
 
 
 def test_the_writer_renders_each_kind_with_the_element_the_table_gives():
-    from pipeline.tei_writer import _render_edit
+    from pipeline.tei.writer import _render_edit
 
     for kind in KINDS:
         parent = etree.Element("p")

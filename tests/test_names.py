@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from pipeline.config import PipelineConfig
-from pipeline.inputs import Source, discover_sources
-from pipeline.manifest import build_manifest, write_manifest
-from pipeline.naming import assign_names, claim, known_names
+from pipeline.run.inputs import Source, discover_sources
+from pipeline.run.manifest import build_manifest, write_manifest
+from pipeline.run.naming import assign_names, claim, known_names
 from pipeline.process import process_file
 from tests.conftest import SEEDS
 
@@ -73,7 +73,7 @@ def test_a_withdrawn_sources_kept_edition_is_never_given_to_another(tmp_path):
     old.unlink()
     shutil.copy(SEEDS[4], root / "x.md")  # a different document wanting the same name
     sources, _ = discover_sources([root])
-    from pipeline.manifest import read_manifest
+    from pipeline.run.manifest import read_manifest
 
     previous = read_manifest(out)
     bases, withdrawn = assign_names(sources, out, known_names(previous.documents, previous.editions, out))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.process import build_edition
-from pipeline.tei_reader import rebuild_source, without_whitespace
+from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
 
 CONFIG = PipelineConfig()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.language import letter_script
+from pipeline.stages.language import letter_script
 from pipeline.process import build_edition
 from pipeline.tei import XML_LANG, local_name
-from pipeline.tei_reader import rebuild_source, without_whitespace
+from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import SEEDS, parse
 
 SEED_NAMES = [p.name for p in SEEDS]

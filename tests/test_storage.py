@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pipeline.storage import write_atomically
+from pipeline.run.storage import write_atomically
 
 
 def test_write_replaces_the_file(tmp_path):

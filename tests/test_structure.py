@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
 from pipeline.tei import XML_ID, XML_LANG
-from pipeline.tei_reader import rebuild_source, without_whitespace
+from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
 
 CONFIG = PipelineConfig()
@@ -169,9 +169,9 @@ def test_essay_whitespace_is_normalized_as_recorded_edits(seed_editions):
 def test_words_are_counted_whole_across_the_stretches_they_are_counted_in():
     from collections import Counter
 
-    from pipeline.hyphenation import WORD as HYPHENATED_WORD
-    from pipeline.sections import WORD
-    from pipeline.structure import word_counts
+    from pipeline.stages.hyphenation import WORD as HYPHENATED_WORD
+    from pipeline.stages.sections import WORD
+    from pipeline.stages.structure import word_counts
     from tests.conftest import SEEDS
 
     text = "\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS)

@@ -6,9 +6,9 @@ import pytest
 
 from pipeline.config import PipelineConfig
 from pipeline.model import Block, Document, EncodingGuess, Edit, SourceInfo
-from pipeline.tei_reader import rebuild_source, without_whitespace
-from pipeline.tei_writer import build_tei, serialize
-from pipeline.validate import schema_errors, validate_file
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.tei.writer import build_tei, serialize
+from pipeline.tei.validate import schema_errors, validate_file
 
 TEXT = "蘇聯外交的结果\n外擴張\x07勢力\n\n第三頁\n\n蘇聯與蘇聯，蘇聯與蘇聯，爲了和平。"
 

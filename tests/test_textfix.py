@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline.process import build_edition
-from pipeline.tei_reader import rebuild_source
-from pipeline.textfix import ftfy_edits
+from pipeline.tei.reader import rebuild_source
+from pipeline.ingest.textfix import ftfy_edits
 from tests.conftest import parse
 
 CJK_TYPOGRAPHY = "\u3000\u3000他說：「你好！」（見第三五七頁）；“引號”不變，ﬁ 與 豈 保留。"

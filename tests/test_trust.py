@@ -73,7 +73,7 @@ def test_a_folder_of_look_alike_names_gives_each_source_its_own_edition(tmp_path
     assert reading.find(".//{*}text").get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans"
     assert not any(name.startswith(("empty", "blank")) for name in masters)
     assert not any(b"a secret outside" in data for data in _files(out).values())
-    from pipeline.manifest import RunManifest
+    from pipeline.run.manifest import RunManifest
 
     manifest = RunManifest.model_validate_json((out / "manifest.json").read_text())
     assert manifest.empty == 2 and manifest.failed == 1

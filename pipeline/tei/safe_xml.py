@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .errors import DocumentError
+from pipeline.errors import DocumentError
 
 
 def safe_parser(huge_tree: bool = False) -> etree.XMLParser:

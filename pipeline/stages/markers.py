@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .edits import add_edits
-from .model import Document, Edit
-from .structure import OMISSION as OMISSION_PATTERN
+from pipeline.edits import add_edits
+from pipeline.model import Document, Edit
+from pipeline.stages.structure import OMISSION as OMISSION_PATTERN
 
 OMISSION = re.compile(OMISSION_PATTERN)
 FOOTNOTE_ANCHOR = re.compile(r"\[footnoteRef:(?P<n>\d+)\]")

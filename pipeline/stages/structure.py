@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .model import Block, Document
+from pipeline.model import Block, Document
 
 # "Title: …", "Author: …": a short capitalised key, a colon, a value.
 META_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15})?):[ \t]*(?P<value>\S.*?)\s*$")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .config import PipelineConfig
-from .language import LANGUAGE_NAMES
-from .scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
-from .tei import XML_LANG, local_name, tei
-from .tei_writer import indent
+from pipeline.config import PipelineConfig
+from pipeline.stages.language import LANGUAGE_NAMES
+from pipeline.stages.scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
+from pipeline.tei import XML_LANG, local_name, tei
+from pipeline.tei.writer import indent
 
 SOURCE_READINGS = {"sic", "orig"}
 BLOCKS = {"p", "head", "item", "note", "fw"}

@@ -15,11 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .edits import add_edits, edits_per_block
-from .model import Block, Document, Edit
-from .numerals import NUMERAL, numeral_value
-from .structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from .structure import ends_sentence
+from pipeline.edits import add_edits, edits_per_block
+from pipeline.model import Block, Document, Edit
+from pipeline.stages.numerals import NUMERAL, numeral_value
+from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
+from pipeline.stages.structure import ends_sentence
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")

@@ -1,7 +1,7 @@
 """Turn a file's bytes into text, saying which encoding was used and how sure we are.
 
 Byte-order marks are believed. Otherwise every supported encoding decodes a sample and
-:func:`pipeline.plausibility.plausibility` judges the results: the winner is the decoding
+:func:`pipeline.ingest.plausibility.plausibility` judges the results: the winner is the decoding
 that reads most like human writing, not the first guess of a statistical detector (both
 chardet and charset-normalizer misread short CJK texts and English saved as GB18030).
 Invalid bytes inside otherwise good text are kept (as lone surrogates, ``surrogateescape``)
@@ -13,9 +13,9 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 
-from .errors import DocumentError
-from .model import EncodingGuess
-from .plausibility import plausibility
+from pipeline.errors import DocumentError
+from pipeline.model import EncodingGuess
+from pipeline.ingest.plausibility import plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [

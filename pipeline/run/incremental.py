@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .config import PipelineConfig
-from .inputs import Source, source_key
-from .manifest import RunManifest
-from .naming import edition_file
-from .process import DocumentReport
+from pipeline.config import PipelineConfig
+from pipeline.run.inputs import Source, source_key
+from pipeline.run.manifest import RunManifest
+from pipeline.run.naming import edition_file
+from pipeline.process import DocumentReport
 
 
 def source_sha256(path: Path) -> str | None:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .badness import badness
+from pipeline.ingest.badness import badness
 
 
 def _decode_range(encoding: str, leads: range, trails: list[int]) -> set[str]:

@@ -1,7 +1,7 @@
 """The run's report on disk: ``output/manifest.json``, one entry per document.
 
 A pydantic model, so that its JSON Schema (``schemas/manifest.schema.json``) documents it
-for whoever reads the manifest: ``python -m pipeline.manifest`` rewrites the schema.
+for whoever reads the manifest: ``python -m pipeline.run.manifest`` rewrites the schema.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from . import PIPELINE_NAME, __version__
-from .naming import READING_SCRIPTS, claim, edition_file
-from .process import DocumentReport
-from .storage import write_atomically
+from pipeline import PIPELINE_NAME, __version__
+from pipeline.run.naming import READING_SCRIPTS, claim, edition_file
+from pipeline.process import DocumentReport
+from pipeline.run.storage import write_atomically
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "manifest.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "manifest.schema.json"
 
 
 class RunManifest(BaseModel):

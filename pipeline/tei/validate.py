@@ -7,10 +7,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import DocumentError
-from .safe_xml import parse_edition, safe_parser
+from pipeline.errors import DocumentError
+from pipeline.tei.safe_xml import parse_edition, safe_parser
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "scan2tei.rng"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "scan2tei.rng"
 
 @functools.cache
 def project_schema() -> etree.RelaxNG:

@@ -5,7 +5,7 @@ A run starts processes of its own (Prefect's temporary server, ~210 MB listening
 does: it notes the run's descendants twice a second and, once the run is gone, terminates
 the ones it noted (checked by creation time, so that a reused process id is never hit).
 
-    python -m pipeline.watchdog PID      # started by flows.py for its own PID
+    python -m pipeline.run.watchdog PID      # started by flows.py for its own PID
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def start_watchdog() -> subprocess.Popen | None:
     """Watch this process from another one. Not in a process of its own group's signals: a
     Ctrl-C for the run must not stop the watchdog before it has cleaned up."""
     try:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.watchdog", str(os.getpid())],
+        return subprocess.Popen([sys.executable, "-m", "pipeline.run.watchdog", str(os.getpid())],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True, close_fds=True)
     except OSError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from .inputs import Source, source_key
+from pipeline.run.inputs import Source, source_key
 
 READING_SCRIPTS = ("zh-Hans", "zh-Hant")  # the scripts a reading edition can be written in
 

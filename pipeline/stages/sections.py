@@ -17,9 +17,9 @@ import re
 import string
 from collections import Counter
 
-from .edits import add_edits
-from .model import Block, Document, Edit
-from .structure import RULE_LINE, SPACE, word_counts
+from pipeline.edits import add_edits
+from pipeline.model import Block, Document, Edit
+from pipeline.stages.structure import RULE_LINE, SPACE, word_counts
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -152,7 +152,7 @@ PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def _half_script(doc: Document, blocks: list[Block]) -> str | None:
-    from .language import script_counts
+    from pipeline.stages.language import script_counts
 
     counts = script_counts("".join(_text(doc, b) for b in blocks))
     return counts.most_common(1)[0][0] if counts else None

@@ -7,8 +7,8 @@ import re
 
 import ftfy
 
-from . import badness
-from .model import Edit
+from pipeline.ingest import badness
+from pipeline.model import Edit
 
 # XML 1.0 allows #x9 #xA #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .errors import DocumentError
-from .safe_xml import parse_edition
-from .tei import tei
+from pipeline.errors import DocumentError
+from pipeline.tei.safe_xml import parse_edition
+from pipeline.tei import tei
 
 FINGERPRINT = re.compile(r"Configuration fingerprint ([0-9a-f]+)")
 

@@ -2,7 +2,7 @@
 GBK read as Big5, each then saved again as UTF-8.
 
 A line is a candidate when many of its characters are unusual (outside the first levels of
-the national standards, see :mod:`pipeline.plausibility`); it is repaired when undoing one
+the national standards, see :mod:`pipeline.ingest.plausibility`); it is repaired when undoing one
 misreading round-trips without loss and yields a clearly more plausible text.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .model import Edit
-from .plausibility import common_han, common_hangul, plausibility
-from .textfix import diff_edits
+from pipeline.model import Edit
+from pipeline.ingest.plausibility import common_han, common_hangul, plausibility
+from pipeline.ingest.textfix import diff_edits
 
 # (what happened, the codec the text was misread with, the codec it was really in)
 MISREADINGS = [

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Block, Document
-from .numerals import NUMERAL, numeral_value
-from .structure import SPACE, UNIT, is_heading_shaped
+from pipeline.model import Block, Document
+from pipeline.stages.numerals import NUMERAL, numeral_value
+from pipeline.stages.structure import SPACE, UNIT, is_heading_shaped
 
 TOC_ENTRY = re.compile(rf"^(?P<title>.*?\S)[ \t\u3000]+(?P<page>{NUMERAL.pattern})[ \t\u3000]*$")
 TOC_MIN_ENTRIES = 3

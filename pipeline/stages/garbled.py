@@ -17,8 +17,8 @@ import re
 from array import array
 from collections import Counter
 
-from .edits import add_edits
-from .model import Document, Edit
+from pipeline.edits import add_edits
+from pipeline.model import Document, Edit
 
 CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # A unit repeated four times or more back to back. Units start where a clause or word starts

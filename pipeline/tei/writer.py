@@ -2,7 +2,7 @@
 
 Every source character is written exactly once, in source order: block text as text,
 each edit as the element that says what was done to it (``choice``, ``fw``, ``unclear``…),
-line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei_reader` is the inverse.
+line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei.reader` is the inverse.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from dataclasses import replace
 
 from lxml import etree
 
-from . import PIPELINE_NAME, __version__
-from .config import PipelineConfig
-from .history import PreviousEdition
-from .language import LANGUAGE_NAMES
-from .edits import edits_per_block
-from .kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
-from .model import Block, Document, Edit
-from .tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
-from .textfix import XML_ILLEGAL, undecodable_byte
+from pipeline import PIPELINE_NAME, __version__
+from pipeline.config import PipelineConfig
+from pipeline.tei.history import PreviousEdition
+from pipeline.stages.language import LANGUAGE_NAMES
+from pipeline.edits import edits_per_block
+from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
+from pipeline.model import Block, Document, Edit
+from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
+from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
 
 STRUCTURAL = {
     "TEI", "teiHeader", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .edits import add_edits
-from .kinds import PAGE_FURNITURE
-from .model import Document, Edit
-from .structure import word_counts
+from pipeline.edits import add_edits
+from pipeline.kinds import PAGE_FURNITURE
+from pipeline.model import Document, Edit
+from pipeline.stages.structure import word_counts
 
 LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
 WORD = re.compile(r"[A-Za-zÀ-ɏ]+(?:-[A-Za-zÀ-ɏ]+)*")

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import PIPELINE_NAME
+from pipeline import PIPELINE_NAME
 
 MANIFEST_NAME = "manifest.json"
 

@@ -16,20 +16,20 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .config import PipelineConfig
-from .edits import add_edits, fit_blocks_to_edits
-from .frontmatter import detect_front_matter
-from .garbled import flag_garbled
-from .hyphenation import join_hyphenation
-from .language import label_languages
-from .layout import detect_pages, mark_truncation
-from .markers import mark_inline
-from .model import Document
-from .mojibake import mojibake_edits
-from .scriptnorm import normalize_script
-from .sections import detect_sections
-from .structure import join_split_headings, segment
-from .textfix import ftfy_edits, illegal_character_edits
+from pipeline.config import PipelineConfig
+from pipeline.edits import add_edits, fit_blocks_to_edits
+from pipeline.stages.frontmatter import detect_front_matter
+from pipeline.stages.garbled import flag_garbled
+from pipeline.stages.hyphenation import join_hyphenation
+from pipeline.stages.language import label_languages
+from pipeline.stages.layout import detect_pages, mark_truncation
+from pipeline.stages.markers import mark_inline
+from pipeline.model import Document
+from pipeline.ingest.mojibake import mojibake_edits
+from pipeline.stages.scriptnorm import normalize_script
+from pipeline.stages.sections import detect_sections
+from pipeline.stages.structure import join_split_headings, segment
+from pipeline.ingest.textfix import ftfy_edits, illegal_character_edits
 
 
 @dataclass(frozen=True)

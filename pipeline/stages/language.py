@@ -2,7 +2,7 @@
 
 langdetect is unreliable on Chinese (it calls short traditional Chinese Korean, see
 METHODS.md), so Han, kana and hangul text is labelled from its characters, Chinese script
-from OpenCC's tables (:mod:`pipeline.script`). langdetect, seeded, only tells apart
+from OpenCC's tables (:mod:`pipeline.stages.script`). langdetect, seeded, only tells apart
 languages that share an alphabet, and only among languages written in that alphabet.
 """
 
@@ -18,10 +18,10 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from .config import PipelineConfig
-from .edits import edits_per_block, reading_text
-from .model import Document, LanguageShare
-from .script import chinese_script, script_evidence
+from pipeline.config import PipelineConfig
+from pipeline.edits import edits_per_block, reading_text
+from pipeline.model import Document, LanguageShare
+from pipeline.stages.script import chinese_script, script_evidence
 
 LATIN_LANGUAGES = frozenset(
     "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()

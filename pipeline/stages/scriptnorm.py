@@ -25,10 +25,10 @@ from collections import Counter
 
 import opencc
 
-from .config import PipelineConfig
-from .edits import add_edits
-from .model import Document, Edit
-from .script import opencc_table, simplified_only, traditional_only
+from pipeline.config import PipelineConfig
+from pipeline.edits import add_edits
+from pipeline.model import Document, Edit
+from pipeline.stages.script import opencc_table, simplified_only, traditional_only
 
 CONTEXT = 4  # characters on each side given to OpenCC's phrase conversion
 VARIANT_TABLES = {"tw": "TWVariants", "hk": "HKVariants", "none": None}

@@ -1,6 +1,6 @@
 """Read our own editions back: rebuild the source text from the TEI alone.
 
-The inverse of :mod:`pipeline.tei_writer`: source readings (``sic``, ``orig``) are taken,
+The inverse of :mod:`pipeline.tei.writer`: source readings (``sic``, ``orig``) are taken,
 editorial ones (``corr``, ``reg``) skipped, ``<g>`` resolved through ``charDecl``, running
 heads and other ``fw`` kept where they stood, ``lb``/``pb`` and blocks become line breaks.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import PIPELINE_NAME
-from .safe_xml import parse_edition
-from .tei import XML_ID, local_name, tei
+from pipeline import PIPELINE_NAME
+from pipeline.tei.safe_xml import parse_edition
+from pipeline.tei import XML_ID, local_name, tei
 
 EDITORIAL_READINGS = {"corr", "reg"}
 SOURCE_READINGS = {"sic", "orig"}

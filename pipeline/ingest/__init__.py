@@ -1,0 +1,40 @@
+"""Readers of sources: a file's bytes in, a document (its text and the facts of how it was
+read) out. A reader is chosen by what the file is, in one place (:func:`reader_for`):
+its signature first, its extension second. Today there is the text reader; the page
+readers (OCR engines' XML, page images, PDFs) go beside it, one module and one row each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import DocumentError
+from pipeline.ingest.encoding import looks_binary
+from pipeline.ingest.text import read_text
+from pipeline.model import Document
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    accepts: Callable[[bytes, str], bool]  # (the file's first bytes, its name) -> can read it
+    read: Callable[[bytes, str, PipelineConfig], Document]
+
+
+READERS: tuple[Reader, ...] = (
+    Reader("text", lambda head, _name: looks_binary(head) is None, read_text),
+)
+
+SNIFF_BYTES = 65536  # what a reader may look at to decide
+
+
+def reader_for(data: bytes, file_name: str, readers: tuple[Reader, ...] = READERS) -> Reader:
+    """The first reader that accepts the file, or a DocumentError saying what it looks like."""
+    head = data[:SNIFF_BYTES]
+    for reader in readers:
+        if reader.accepts(head, file_name):
+            return reader
+    reason = looks_binary(head) or "a format no reader handles"
+    raise DocumentError(file_name, f"looks like {reason}, not text", "remove it from the input")

@@ -1,0 +1,1 @@
+"""Runs over folders: which files, which names, what changed, what was written."""
