@@ -50,7 +50,7 @@ from pipeline.run.incremental import carried_over  # noqa: E402
 from pipeline.run.inputs import Source, discover_sources, source_key  # noqa: E402
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
-from pipeline.process import DocumentReport, printable, process_file  # noqa: E402
+from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
 from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock  # noqa: E402
 from pipeline.tei.reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402

@@ -106,7 +106,7 @@ def _child_peak_mb(code: str, *args: str) -> float:
 def peak_memory_mb(path: Path) -> float:
     """Peak resident memory of a fresh process that reads ``path`` and writes its editions."""
     return _child_peak_mb("import sys, tempfile; from pathlib import Path; from pipeline.config import PipelineConfig; "
-                          "from pipeline.process import process_file; "
+                          "from pipeline.run.document import process_file; "
                           "process_file(Path(sys.argv[1]), Path(tempfile.mkdtemp()), PipelineConfig())", str(path))
 
 

@@ -1,4 +1,6 @@
-"""Run the stages on one document: bytes in, a validated edition and a report out."""
+"""One document, in memory: bytes in, the document model and its validated edition out.
+
+Reading a file and writing its editions is the run's business (:mod:`pipeline.run.document`)."""
 
 from __future__ import annotations
 
@@ -8,64 +10,15 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from pipeline.config import PipelineConfig
-from pipeline.ingest.encoding import is_doubtful
-from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.errors import DocumentError
 from pipeline.ingest import reader_for
-from pipeline.run.inputs import source_key
-from pipeline.run.naming import edition_file, preview_file
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
-from pipeline.run.storage import write_atomically
-from pipeline.tei.history import PreviousEdition, read_previous
+from pipeline.tei.history import PreviousEdition
 from pipeline.tei.preview import render_preview
 from pipeline.tei.reading_edition import build_reading_edition
 from pipeline.tei.writer import build_tei, serialize
 from pipeline.tei.validate import schema_errors
-
-
-class DocumentReport(BaseModel):
-    """What happened to one document: one line of the run's report."""
-
-    file_name: str
-    source_path: str
-    edition_path: str | None = None
-    reading_edition_path: str | None = None
-    status: str  # "ok", "invalid" (edition not written), "empty" (no text: nothing written) or "failed"
-    sha256: str | None = None
-    encoding: str | None = None
-    encoding_confidence: float | None = None
-    encoding_runner_up: str | None = None
-    encoding_doubtful: bool = False
-    languages: dict[str, int] = Field(default_factory=dict)
-    interventions: dict[str, int] = Field(default_factory=dict)
-    errors: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)  # findings worth a look: truncated, halves not aligned, …
-    seconds: float = 0.0
-    unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
-
-    def console_line(self) -> str:
-        """One line, whatever the file is called: control characters in names and messages
-        are escaped, so that no file name can forge or break a line of the report."""
-        name = printable(self.file_name)
-        if self.status == "failed":
-            return f"FAILED  {name}: {printable('; '.join(self.errors))}"
-        if self.status == "empty":
-            return f"EMPTY   {name}: {printable('; '.join(self.notes))}"
-        langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
-        edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
-        validity = "valid" if self.status == "ok" else "INVALID: " + printable("; ".join(self.errors[:3]))
-        encoding = self.encoding
-        if self.encoding_doubtful:
-            encoding += f" (DOUBTFUL: confidence {self.encoding_confidence:.2f}, runner-up {self.encoding_runner_up})"
-        line = f"{self.status.upper():7} {name}: {encoding}, {langs}; {edits}; {validity}"
-        return line + (" (unchanged)" if self.unchanged else "")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters (newlines, ANSI escapes, …) and lone surrogates
-    written as Python escapes; everything else as it is."""
-    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text) \
-        if not text.isprintable() else text
 
 
 class Edition(BaseModel):
@@ -114,8 +67,9 @@ class _StageClock:
 
 def build_edition(data: bytes, file_name: str, config: PipelineConfig,
                   timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
-                  keep_document: bool = True) -> Edition:
-    """The edition of one source. With ``keep_document=False`` the document model is let go
+                  keep_document: bool = True, master_file_name: str | None = None) -> Edition:
+    """The edition of one source (whose file will be called ``master_file_name``: the reading
+    edition points to it). With ``keep_document=False`` the document model is let go
     once its TEI tree is built (and the bytes too, if the caller holds no other reference):
     for a big book they weigh as much as the tree, and the serializations still to come."""
     size = len(data)
@@ -135,7 +89,7 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
     xml = serialize(tree)
     clock.lap("TEI")
     edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview)
-    master_name = edition_file(Path(file_name).stem)
+    master_name = master_file_name or f"{Path(file_name).stem}.tei.xml"
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:
         edition.reading_lang, reading_tree = reading
@@ -143,79 +97,3 @@ def build_edition(data: bytes, file_name: str, config: PipelineConfig,
         edition.reading_errors = schema_errors(reading_tree)
     clock.lap("reading edition")
     return edition
-
-
-def read_source(source: Path, config: PipelineConfig) -> bytes:
-    """The file's bytes. Problems that will not go away by themselves (permissions, a folder,
-    a file over the size limit) are DocumentErrors with advice; other OSErrors (a flaky disk
-    or network share) are raised so that the caller may retry."""
-    try:
-        check_size(source.name, source.stat().st_size, config)  # before reading it into memory
-        return source.read_bytes()
-    except PermissionError as error:
-        raise DocumentError(source.name, "cannot be read: permission denied",
-                            "give the pipeline's user read access to it") from error
-    except IsADirectoryError as error:
-        raise DocumentError(source.name, "is a folder, not a file", "pass the folder itself as input") from error
-    except FileNotFoundError as error:
-        raise DocumentError(source.name, "disappeared before it could be read", "run again") from error
-
-
-def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: str | None = None,
-                 display_name: str | None = None) -> DocumentReport:
-    """Build and write one edition under ``output_dir/<base>`` (default: the source's stem).
-    Problems of the document are reported, never raised, whatever they are: one bad document
-    never takes others down with it. An OSError (possibly transient) is raised so that the
-    caller may retry."""
-    started = time.perf_counter()
-    base = base or source.stem
-    report = DocumentReport(file_name=display_name or source.name, source_path=source_key(source), status="failed")
-    target = output_dir / edition_file(base)
-    try:
-        previous = read_previous(target)
-        edition = build_edition(read_source(source, config), source.name, config, previous=previous,
-                                keep_document=False)  # holding no reference to the bytes either
-    except EmptyDocument as error:
-        report.status = "empty"
-        report.notes.append(f"{error.problem}: no edition written")
-    except DocumentError as error:
-        report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
-    except OSError:
-        raise
-    except Exception as error:  # a defect of ours, met on this document only
-        report.errors.append(f"internal error ({type(error).__name__}: {error}); please report it "
-                             "with the file: the other documents were not affected")
-    else:
-        _fill_report(report, edition)
-        errors = edition.errors + [f"reading edition: {e}" for e in edition.reading_errors]
-        if errors:
-            report.status = "invalid"
-            report.errors = errors
-        else:
-            if previous is not None and previous.unreadable:
-                report.notes.append(f"the edition it replaces could not be read ({previous.unreadable}): "
-                                    "its revision history is lost")
-            write_atomically(target, edition.xml)
-            if edition.preview:
-                write_atomically(output_dir / preview_file(base), edition.preview)
-            else:
-                report.notes.append(f"no HTML preview: over {config.preview_max_bytes:,} bytes (preview_max_bytes)")
-            report.status = "ok"
-            report.edition_path = str(target)
-            if edition.reading_xml is not None:
-                reading = output_dir / edition_file(base, edition.reading_lang)
-                write_atomically(reading, edition.reading_xml)
-                report.reading_edition_path = str(reading)
-    report.seconds = round(time.perf_counter() - started, 4)
-    return report
-
-
-def _fill_report(report: DocumentReport, edition: Edition) -> None:
-    report.sha256 = edition.source.sha256
-    report.encoding = edition.source.encoding.encoding
-    report.encoding_confidence = edition.source.encoding.confidence
-    report.encoding_runner_up = edition.source.encoding.runner_up
-    report.encoding_doubtful = is_doubtful(edition.source.encoding)
-    report.languages = {share.tag: share.percent for share in edition.languages}
-    report.interventions = edition.interventions
-    report.notes = list(edition.notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import PipelineConfig
-from pipeline.process import process_file
+from pipeline.run.document import process_file
 from tests.conftest import parse
 
 

@@ -14,7 +14,8 @@ from lxml import etree
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.run.inputs import discover_sources
-from pipeline.process import build_edition, process_file
+from pipeline.process import build_edition
+from pipeline.run.document import process_file
 from pipeline.tei.safe_xml import parse_xml
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.tei.validate import validate_file

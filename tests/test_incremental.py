@@ -9,7 +9,7 @@ from pipeline.run.incremental import carried_over as _carried_over
 from pipeline.run.inputs import discover_sources
 from pipeline.run.manifest import build_manifest, read_manifest, write_manifest
 from pipeline.run.naming import assign_names
-from pipeline.process import process_file
+from pipeline.run.document import process_file
 from tests.conftest import SEEDS
 
 

@@ -67,7 +67,7 @@ def test_control_characters_are_recorded_and_rebuild(config):
 
 def test_empty_and_blank_sources_are_said_to_be_empty_and_get_no_edition(config, tmp_path):
     from pipeline.errors import EmptyDocument
-    from pipeline.process import process_file
+    from pipeline.run.document import process_file
 
     for data, problem in ((b"", "is empty"), (b"  \n\n\t\n", "holds only whitespace"),
                           ("\u3000\n".encode("utf-16"), "holds only whitespace")):

@@ -10,7 +10,7 @@ from pipeline.config import PipelineConfig
 from pipeline.run.inputs import Source, discover_sources
 from pipeline.run.manifest import build_manifest, write_manifest
 from pipeline.run.naming import assign_names, claim, known_names
-from pipeline.process import process_file
+from pipeline.run.document import process_file
 from tests.conftest import SEEDS
 
 CONFIG = PipelineConfig()
@@ -116,3 +116,12 @@ def test_a_manifest_without_recorded_names_gives_them_from_its_edition_paths(tmp
     report = process_file(source, out, CONFIG)
     assert known_names([report], {}, out) == {os.path.abspath(source): "a"}
     assert Source(source, PurePosixPath("a.txt")).key == os.path.abspath(source)
+
+
+def test_a_reading_edition_points_to_its_masters_actual_name(tmp_path):
+    source = tmp_path / "book.txt"
+    shutil.copy(SEEDS[2], source)  # traditional Chinese: a zh-Hans reading edition
+    report = process_file(source, tmp_path / "out", CONFIG, "book~2")
+    assert report.status == "ok" and report.reading_edition_path.endswith("book~2.zh-Hans.tei.xml")
+    reading = (tmp_path / "out" / "book~2.zh-Hans.tei.xml").read_text(encoding="utf-8")
+    assert 'type="master" target="book~2.tei.xml"' in reading

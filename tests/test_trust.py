@@ -161,7 +161,7 @@ def test_source_prints_what_it_can_and_refuses_tei_it_did_not_make(tmp_path):
     import codecs
 
     from pipeline.config import PipelineConfig
-    from pipeline.process import process_file
+    from pipeline.run.document import process_file
 
     source = tmp_path / "surrogate.txt"
     source.write_bytes(codecs.BOM_UTF16_LE + "before ".encode("utf-16-le") + b"\x00\xd8" + " after".encode("utf-16-le"))

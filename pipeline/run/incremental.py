@@ -16,7 +16,7 @@ from pipeline.config import PipelineConfig
 from pipeline.run.inputs import Source, source_key
 from pipeline.run.manifest import RunManifest
 from pipeline.run.naming import edition_file
-from pipeline.process import DocumentReport
+from pipeline.run.document import DocumentReport
 
 
 def source_sha256(path: Path) -> str | None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from pipeline import PIPELINE_NAME, __version__
 from pipeline.run.naming import READING_SCRIPTS, claim, edition_file
-from pipeline.process import DocumentReport
+from pipeline.run.document import DocumentReport
 from pipeline.run.storage import write_atomically
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "manifest.schema.json"
