@@ -30,6 +30,8 @@ KINDS: tuple[EditKindInfo, ...] = (
     EditKindInfo("running-head", "fw", fw_type="header", furniture=True, category="page furniture"),
     EditKindInfo("page-number", "fw", fw_type="pageNum", furniture=True, category="page furniture"),
     EditKindInfo("catalogue-number", "fw", fw_type="catalogue", furniture=True, category="page furniture"),
+    EditKindInfo("signature", "fw", fw_type="sig", furniture=True, category="page furniture"),
+    EditKindInfo("catchword", "fw", fw_type="catch", furniture=True, category="page furniture"),
     EditKindInfo("page-break", "pb", furniture=True, category="page furniture"),
     EditKindInfo("garbled", "unclear", category="flag"),
     EditKindInfo("truncation", "gap", category="omission"),

@@ -21,6 +21,8 @@ EditKind = Literal[
     "running-head",  # <fw type="header">
     "page-number",  # <fw type="pageNum">
     "catalogue-number",  # <fw type="catalogue">
+    "signature",  # <fw type="sig">: a signature mark at the foot of the page (3*, B 2)
+    "catchword",  # <fw type="catch">: the next page's first word, at the foot of this one
     "page-break",  # <pb/> (zero-length)
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here

@@ -21,7 +21,7 @@ def test_the_declared_list_is_consistent():
 
 def test_two_stages_with_one_name_are_refused():
     with pytest.raises(ValueError, match="two stages are named 'segment'"):
-        check_order(STAGES + (dataclasses.replace(STAGES[3]),))
+        check_order(STAGES + (dataclasses.replace(next(s for s in STAGES if s.name == "segment")),))
 
 
 def test_a_stage_before_one_it_needs_is_refused():

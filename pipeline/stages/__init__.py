@@ -24,7 +24,9 @@ from pipeline.stages.hyphenation import join_hyphenation
 from pipeline.stages.language import label_languages
 from pipeline.stages.layout import detect_pages, mark_truncation
 from pipeline.stages.markers import mark_inline
+from pipeline.stages.pageedges import find_page_edges
 from pipeline.model import Document
+from pipeline.ingest.invisible import invisible_edits
 from pipeline.ingest.mojibake import mojibake_edits
 from pipeline.stages.scriptnorm import normalize_script
 from pipeline.stages.sections import detect_sections
@@ -57,7 +59,12 @@ STAGES: tuple[Stage, ...] = (
           "Chinese mojibake repaired line by line", ("illegal-characters",)),
     Stage("ftfy", _text_edits(lambda doc: ftfy_edits(doc.text)),
           "ftfy's repairs in a scholarly configuration", ("mojibake",)),
-    Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields", ("ftfy",)),
+    Stage("invisible-characters", _text_edits(lambda doc: invisible_edits(doc.text)),
+          "byte-order marks, zero-width spaces, soft hyphens inside lines regularized", ("ftfy",)),
+    Stage("page-edges", _doc_only(find_page_edges),
+          "page breaks, page numbers, signatures, catchwords, running heads at the edges of pages",
+          ("invisible-characters",)),
+    Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields", ("page-edges",)),
     Stage("split-headings", _doc_only(join_split_headings), "headings broken over two lines joined", ("segment",)),
     Stage("pages", _doc_only(detect_pages), "page breaks, running heads, page and catalogue numbers, joins",
           ("split-headings",)),

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from pipeline.edits import add_edits, edits_per_block
+from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
@@ -60,19 +61,28 @@ def _classify(doc: Document) -> dict[int, str]:
     blocks, text = doc.blocks, doc.text
     # A line an earlier stage already repaired (mojibake, a control character) is text:
     # it cannot also be furniture, whose fw must hold the line's characters as they are.
+    # (A page break found at a page's edge does not repair anything: it stands between lines.)
     repaired = edits_per_block(doc)
-    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b) and not repaired[i]]
+    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)
+                  and not any(e.end > e.start or e.kind != "page-break" for e in repaired[i])]
     kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)
                              if text[b.start:b.end] == PAGE_SEPARATOR}
+    # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
+    # apart elsewhere is a section number, not a page number.
+    numbered_at_edges = doc.scratch.document.get("page numbers found", False)
+    for i, block in enumerate(blocks):
+        if i not in kinds and _only_furniture(doc, block, repaired[i]):
+            kinds[i] = FOUND  # found at the page's edge, line by line (stages/pageedges.py)
     for i in standalone:
         line = text[blocks[i].start:blocks[i].end]
         if i in kinds:
             continue
-        if is_page_number(line):
+        if is_page_number(line) and not numbered_at_edges:
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
             kinds[i] = "catalogue-number"
-    _recover_garbled_page_numbers(doc, standalone, kinds)
+    if not numbered_at_edges:
+        _recover_garbled_page_numbers(doc, standalone, kinds)
     # Short lines and headings (a heading split over two lines included): a running head
     # repeats one of them.
     heads = sorted({i for i in standalone if i not in kinds}
@@ -109,6 +119,28 @@ def _classify(doc: Document) -> dict[int, str]:
                     kinds[later] = "running-head"
     _heads_inside_cuts(doc, standalone, kinds)
     return kinds
+
+
+FOUND = "furniture found"
+
+
+def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
+    """A block whose every character is page furniture (or invisible) that a stage found."""
+    covered = [(e.start, e.end) for e in edits
+               if e.kind in PAGE_FURNITURE or (e.kind == "regularization" and not (e.replacement or "").strip())]
+    if not any(e.kind in PAGE_FURNITURE and e.end > e.start for e in edits):
+        return False
+    position = block.start
+    for start, end in sorted(covered):
+        if doc.text[position:start].strip(SPACE + "\n"):
+            return False
+        position = max(position, end)
+    return not doc.text[position:block.end].strip(SPACE + "\n")
+
+
+def break_between(doc: Document, start: int, end: int) -> bool:
+    """Whether a page break is already recorded in [start, end]."""
+    return any(e.kind == "page-break" and start <= e.start <= end for e in doc.edits)
 
 
 def _similar_keys(key: str, other: str) -> bool:
@@ -156,6 +188,14 @@ def _inside_cut(doc: Document, index: int, kinds: dict[int, str]) -> bool:
 # What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
 OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "O": "0", "o": "0",
                             "S": "5", "s": "5", "B": "8", "«": "8", "g": "9", "b": "6", "G": "6", "&": "8"})
+
+
+def page_value(line: str) -> int | None:
+    """The number a page-number line gives: read as a numeral, or with OCR's confusions."""
+    if match := PAGE_NUMBER_LINE.match(line):
+        return numeral_value(match.group("n"))
+    read = line.strip(SPACE).translate(OCR_DIGITS)
+    return int(read) if read.isascii() and read.isdecimal() else None
 
 
 def _recover_garbled_page_numbers(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
@@ -246,7 +286,7 @@ def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str],
     for position, i in enumerate(cluster):
         if kinds[i] != "page-number":
             continue
-        value = numeral_value(PAGE_NUMBER_LINE.match(text[blocks[i].start:blocks[i].end]).group("n"))
+        value = page_value(text[blocks[i].start:blocks[i].end])
         if value is None:
             continue
         before_start = separator is not None and position < cluster.index(separator)
@@ -264,16 +304,20 @@ def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
 
 def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -> list[Edit]:
     blocks, text = doc.blocks, doc.text
+    known = break_between(doc, blocks[cluster[0]].start - 2, blocks[cluster[-1]].end)
+    cluster = [i for i in cluster if kinds[i] != FOUND]
     separators = [i for i in cluster if kinds[i] == "page-separator"]
     attrs = _page_number_after(doc, cluster, kinds, separators[0] if separators else None)
     edits = []
-    if separators:
+    if known:
+        cluster = [i for i in cluster if i not in separators]  # the page break is recorded already
+    elif separators:
         for i in separators:
             edits.append(Edit(start=blocks[i].start, end=blocks[i].end, kind="page-break", original=PAGE_SEPARATOR,
                               stage="layout", attrs=attrs if i == separators[0] else {},
                               reason="page boundary: a form feed, the export's page separator"))
         cluster = [i for i in cluster if i not in separators]
-    else:
+    elif cluster:
         start = blocks[cluster[0]].start
         edits.append(Edit(start=start, end=start, kind="page-break", original="", stage="layout", attrs=attrs,
                           reason="page boundary: page furniture (running heads, page number, catalogue number) "
@@ -366,12 +410,25 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
         previous = result[-1] if result else None
         if previous and _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
             result[-1] = replace(previous, end=block.end)
+            if break_between(doc, previous.end, _first_text(doc, block)):
+                continue  # found at the page's edge already
             edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                               reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
                               confidence=0.8))
         else:
             result.append(block)
     return result
+
+
+def _first_text(doc: Document, block: Block) -> int:
+    """Where the block's text begins, after any page furniture found at its top."""
+    position = block.start
+    for edit in sorted((e for e in doc.edits if e.kind in PAGE_FURNITURE and block.start <= e.start < block.end),
+                       key=lambda e: e.start):
+        if doc.text[position:edit.start].strip(SPACE + "\n\ufeff"):
+            break
+        position = max(position, edit.end)
+    return position
 
 
 CUT_MIN_CHARS = 20  # a paragraph shorter than this may be a caption or a list line

@@ -1,0 +1,28 @@
+"""Invisible characters: recorded and regularized, never left in the reading text.
+
+A byte-order mark inside the text (page files joined with ``cat``: one per page), zero-width
+spaces and word joiners, soft hyphens inside a line: each becomes a regularization to
+nothing, so the diplomatic text keeps it and the reading text does not. A soft hyphen at the
+end of a line is a hyphenation point: the hyphenation stage joins the word over it. Zero-width
+joiners and non-joiners are left alone: some scripts need them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.model import Edit
+
+INVISIBLE = re.compile("[\ufeff\u200b\u2060]|\u00ad(?![ \\t]*\\n)")
+REASONS = {
+    "\ufeff": "a byte-order mark inside the text (page files joined into one): invisible, not text",
+    "\u200b": "a zero-width space: invisible, not text",
+    "\u2060": "a word joiner: invisible, not text",
+    "\u00ad": "a soft hyphen inside a line: a hyphenation point, not text",
+}
+
+
+def invisible_edits(text: str) -> list[Edit]:
+    return [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement="",
+                 reason=REASONS[m.group()], confidence=1.0, stage="invisible-characters")
+            for m in INVISIBLE.finditer(text)]

@@ -1,0 +1,393 @@
+"""Page furniture found line by line at the edges of pages, as real text exports give it.
+
+OCR engines and archives write a page as one run of lines: the page number (or a running
+head) is the page's first line and a signature mark its last, with no blank line around
+them; pages follow one another with a blank line, a form feed, a byte-order mark (plain-text
+exports concatenated with ``cat``) or nothing at all. The evidence is the document's own:
+
+- where pages turn: form feeds and byte-order marks inside the text, or else the page
+  numbers themselves, a sequence that grows by one a page at a steady number of lines;
+- which line is the number: the line at the same edge of every page whose reading,
+  digits and OCR's usual confusions (``s`` for 5, ``l`` for 1, ``8`` for 3 …), fits the
+  sequence; a garbled one keeps its OCR'd form and the page break gets the inferred ``n``;
+- signature marks (``1 *``, ``B 2``) and catchwords (the next page's first word) at the foot,
+  running heads that repeat at the top of many pages.
+
+Block-level furniture (lines standing apart, a document without numbers) stays with
+:mod:`pipeline.stages.layout`, which runs after segmentation and leaves these lines alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.edits import add_edits
+from pipeline.model import Document, Edit
+from pipeline.stages.layout import OCR_DIGITS, text_key
+from pipeline.stages.structure import SPACE
+
+PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
+NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
+NUMBER_MAX_CORE = 4  # its letters and digits
+# A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
+# °, †, or a lone V or x after a space).
+SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†]|\s[VvXx])?$|^\S{1,2}\s?[*»«†]$")
+SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
+RUNNING_HEAD_MIN_PAGES = 3
+SIMILAR_HEADS = 0.8
+MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+    page_mark: bool = False  # a form feed or byte-order mark stands just before it
+
+    @property
+    def core(self) -> str:
+        return "".join(ch for ch in self.text if ch.isalnum())
+
+
+def _lines(text: str) -> list[Line]:
+    """The text's lines, split at page marks too (a BOM can follow the last line of the page
+    before on the same line); blank lines left out."""
+    result: list[Line] = []
+    position = 0
+    pending_mark = False
+    for raw in text.split("\n"):
+        piece_start = position
+        for index, ch in enumerate(raw):
+            if ch in PAGE_MARKS and position + index > 0:
+                _add(result, text, piece_start, position + index, pending_mark)
+                pending_mark = True
+                piece_start = position + index + 1
+            elif ch in PAGE_MARKS:
+                piece_start = position + index + 1
+        if _add(result, text, piece_start, position + len(raw), pending_mark):
+            pending_mark = False
+        position += len(raw) + 1
+    return result
+
+
+def _add(lines: list[Line], text: str, start: int, end: int, mark: bool) -> bool:
+    """Append the line [start, end) trimmed of spaces, if it has any text; True if appended."""
+    while start < end and (text[start] in SPACE or text[start] in PAGE_MARKS):
+        start += 1
+    while end > start and (text[end - 1] in SPACE or text[end - 1] in PAGE_MARKS):
+        end -= 1
+    if start == end:
+        return False
+    lines.append(Line(start, end, text[start:end], mark))
+    return True
+
+
+def reading(line: Line) -> str | None:
+    """What a short line says as a number, with OCR's confusions read as digits; None when
+    it is too long to be a page number."""
+    if len(line.text) > NUMBER_MAX_CHARS:
+        return None
+    core = line.core
+    if not core or len(core) > NUMBER_MAX_CORE:
+        return None
+    return core.translate(OCR_DIGITS)
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance, for strings of a few characters."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def fits(line: Line, value: int) -> bool:
+    """Whether the line can be the page number ``value`` misread by the OCR: one character
+    off at most, and a digit in it unless it is a single character."""
+    read = reading(line)
+    if read is None or value < 1:
+        return False
+    expected = str(value)
+    if read == expected:
+        return True
+    if not any(ch.isdigit() for ch in line.core) and len(line.core) > 1:
+        return False
+    if SECTION_NUMBER.match(line.text):
+        return False  # "7." heads a section; a page number misread keeps no such tidy shape
+    return _distance(read, expected) <= 1 and len(read) <= len(expected) + 1
+
+
+@dataclass
+class PageNumber:
+    line: Line
+    value: int
+    exact: bool
+
+
+@dataclass
+class Page:
+    lines: list[Line]
+    number: PageNumber | None = None
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+
+def _pages_by_marks(lines: list[Line]) -> list[Page] | None:
+    if sum(line.page_mark for line in lines) < 2:
+        return None
+    pages: list[Page] = []
+    for line in lines:
+        if line.page_mark or not pages:
+            pages.append(Page([]))
+        pages[-1].lines.append(line)
+    return pages
+
+
+def _number_by_offset(pages: list[Page]) -> str | None:
+    """Pages known from their marks: the edge (top or bottom) and the offset (printed number
+    minus page index) that most pages agree on; then each page's edge line that fits."""
+    votes: Counter[tuple[str, int]] = Counter()
+    for index, page in enumerate(pages):
+        for edge, line in (("top", page.lines[0]), ("bottom", page.lines[-1])):
+            read = reading(line)
+            if read and read.isdecimal():
+                votes[edge, int(read) - index] += 1
+    if not votes:
+        return None
+    (edge, offset), count = votes.most_common(1)[0]
+    if count < max(2, len(pages) // 5):
+        return None
+    for index, page in enumerate(pages):
+        line = page.lines[0] if edge == "top" else page.lines[-1]
+        if len(page.lines) > 1 and fits(line, index + offset):
+            page.number = PageNumber(line, index + offset, reading(line) == str(index + offset))
+    return edge
+
+
+def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
+    """The longest run of (line index, value) candidates whose values grow, at a steady
+    number of lines a page when ``per_page`` is known; returns positions in ``candidates``."""
+    best: list[int] = [1] * len(candidates)
+    back: list[int] = [-1] * len(candidates)
+    for j, (line_j, value_j) in enumerate(candidates):
+        for i in range(j):
+            line_i, value_i = candidates[i]
+            skip = value_j - value_i
+            if not 1 <= skip <= MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
+                continue
+            if per_page is not None and not 0.6 * per_page <= (line_j - line_i) / skip <= 1.5 * per_page:
+                continue
+            if best[i] + 1 > best[j]:
+                best[j], back[j] = best[i] + 1, i
+    if not candidates:
+        return []
+    j = max(range(len(candidates)), key=lambda k: (best[k], -k))
+    chain = []
+    while j >= 0:
+        chain.append(j)
+        j = back[j]
+    return chain[::-1]
+
+
+def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
+    """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
+    ones are looked for where the chain says a number must stand."""
+    candidates = [(i, int(read)) for i, line in enumerate(lines)
+                  if (read := reading(line)) and read.isdecimal() and 0 < int(read) < 10000]
+    chain = [candidates[k] for k in _chain(candidates, None)]
+    if len(chain) < 3:
+        return None
+    steps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
+    per_page = sorted(steps)[len(steps) // 2]
+    chain = [candidates[k] for k in _chain(candidates, per_page)]
+    if len(chain) < 3:
+        return None
+    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v, True) for i, v in chain}
+    window = max(2, round(0.2 * per_page))
+    for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
+        for value in range(value_a + 1, value_b):
+            expected = line_a + (value - value_a) * (line_b - line_a) / (value_b - value_a)
+            near = [i for i in range(max(line_a + 1, round(expected) - window),
+                                     min(line_b, round(expected) + window + 1))
+                    if i not in found and fits(lines[i], value)]
+            if near:
+                best = min(near, key=lambda i: abs(i - expected))
+                found[best] = PageNumber(lines[best], value, False)
+    _extend_beyond_the_chain(lines, chain, per_page, window, found)
+    edge = _edge_of_numbers(lines, chain, per_page)
+    numbered = sorted(found.items())
+    pages: list[Page] = []
+    for position, (index, number) in enumerate(numbered):
+        if edge == "top":
+            end = numbered[position + 1][0] if position + 1 < len(numbered) else len(lines)
+            start = index if position else 0
+            if position == 0 and index > 0:
+                pages.append(Page(lines[:index]))
+            pages.append(Page(lines[start if position else index:end], number))
+        else:
+            start = numbered[position - 1][0] + 1 if position else 0
+            pages.append(Page(lines[start:index + 1], number))
+            if position == len(numbered) - 1 and index + 1 < len(lines):
+                pages.append(Page(lines[index + 1:]))
+    return pages, edge
+
+
+def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
+                             found: dict[int, PageNumber]) -> None:
+    """Numbers before the chain's first and after its last: the first and last pages may be
+    short (a chapter's end), so the search reaches from a few lines past the known number."""
+    line, value = chain[-1]
+    while True:
+        value += 1
+        low, high = line + max(3, round(0.3 * per_page)), round(line + per_page + window)
+        near = [i for i in range(low, min(len(lines), high + 1)) if i not in found and fits(lines[i], value)]
+        if not near:
+            break
+        line = min(near, key=lambda i: abs(i - (line + per_page)))
+        found[line] = PageNumber(lines[line], value, reading(lines[line]) == str(value))
+    line, value = chain[0]
+    while value > 1:
+        value -= 1
+        low, high = round(line - per_page - window), line - max(3, round(0.3 * per_page))
+        near = [i for i in range(max(0, low), high + 1) if i not in found and fits(lines[i], value)]
+        if not near:
+            break
+        line = min(near, key=lambda i: abs(i - (line - per_page)))
+        found[line] = PageNumber(lines[line], value, reading(lines[line]) == str(value))
+
+
+def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
+    """Top or bottom: a number at the top has a page of lines after the last one, a number
+    at the foot has the page's lines before it."""
+    after_last = len(lines) - 1 - chain[-1][0]
+    before_first = chain[0][0]
+    top = abs(after_last - per_page) + abs(before_first - (chain[0][1] - 1) * per_page)
+    bottom = abs(after_last) + abs(before_first - (chain[0][1] - 1) * per_page - per_page)
+    return "top" if top <= bottom or chain[0][1] == 1 and before_first < 0.5 * per_page else "bottom"
+
+
+def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
+    """The foot of a page: a signature mark (a gathering's number, a star) or a catchword
+    (the next page's first word, printed under the last line)."""
+    if len(page.lines) < 3:
+        return None
+    last = page.lines[-1]
+    if page.number is not None and page.number.line is last:
+        last = page.lines[-2]
+    before = page.lines[page.lines.index(last) - 1]
+    if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch.isdigit() for ch in last.text):
+        return last, "signature"  # digits are never the end of a word broken at the line before
+    if before.text.endswith("-"):
+        return None  # the word goes on in this line: it is text
+    if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch in "*»«†" for ch in last.text):
+        return last, "signature"
+    if following is not None and len(last.text.split()) == 1 and last.text.isalpha():
+        first_body = next((line for line in following.lines
+                           if following.number is None or line is not following.number.line), None)
+        if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
+            return last, "catchword"
+    return None
+
+
+def _running_heads(pages: list[Page]) -> dict[int, Line]:
+    """The first line of a page (after its number) that repeats on the tops of many pages."""
+    tops: list[tuple[int, Line, str]] = []
+    for index, page in enumerate(pages):
+        line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
+        if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
+            tops.append((index, line, key))
+    heads: dict[int, Line] = {}
+    for index, line, key in tops:
+        alike = sum(1 for _, _, other in tops if other == key or (
+            min(len(key), len(other)) >= 6 and difflib.SequenceMatcher(a=key, b=other).ratio() >= SIMILAR_HEADS))
+        # The first page's line is the heading or title the later pages repeat as their head.
+        if alike >= RUNNING_HEAD_MIN_PAGES and alike >= 0.3 * len(pages) and index > 0:
+            heads[index] = line
+    return heads
+
+
+REASONS = {
+    "page-number": ("page number: the line at the page's edge that continues the sequence of the document's "
+                    "page numbers"),
+    "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
+                            "sequence needs the number given in @n"),
+    "signature": "signature mark at the foot of the page (a gathering's number or star)",
+    "catchword": "catchword: the next page's first word printed at the foot of the page",
+    "running-head": "running head: a line the document repeats at the top of its pages",
+}
+
+
+def find_page_edges(doc: Document) -> None:
+    lines = _lines(doc.text)
+    pages = _pages_by_marks(lines)
+    if pages is not None:
+        _number_by_offset(pages)
+        how = "a form feed or byte-order mark where the export's page files were joined"
+    else:
+        found = _pages_by_numbers(lines)
+        if found is None:
+            return
+        pages, _edge = found
+        how = "the page's number in the sequence of the document's page numbers"
+    edits: list[Edit] = []
+    heads = _running_heads(pages)
+    offset = _inferred_offset(pages)
+    for index, page in enumerate(pages):
+        if index:
+            value = page.number.value if page.number else (index + offset if offset is not None else None)
+            start, original = _page_start(doc, page)
+            edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
+                              stage="page-edges", reason=f"page boundary: {how}",
+                              attrs={"n": str(value)} if value else {}))
+        if page.number is not None:
+            line = page.number.line
+            attrs = {} if page.number.exact else {"n": str(page.number.value)}
+            edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,
+                              stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
+                              reason=REASONS["page-number" if page.number.exact else "page-number-garbled"]))
+        if index in heads:
+            line = heads[index]
+            edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
+                              stage="page-edges", confidence=0.9, attrs={"place": "top"},
+                              reason=REASONS["running-head"]))
+        foot = _signature(page, pages[index + 1] if index + 1 < len(pages) else None)
+        if foot is not None:
+            line, kind = foot
+            edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
+                              confidence=0.85, attrs={"place": "bottom"}, reason=REASONS[kind]))
+    add_edits(doc, edits)
+    doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
+    doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+
+
+def _page_start(doc: Document, page: Page) -> tuple[int, str]:
+    """Where the page break goes, and the source characters it stands for: the form feed
+    that separates the pages (a byte-order mark is regularized on its own, as an invisible
+    character, with the break just before it), or nothing, before the page's first line."""
+    position = page.start - 1
+    while position >= 0 and (doc.text[position] in PAGE_MARKS or doc.text[position].isspace()):
+        if doc.text[position] == "\f":
+            return position, "\f"
+        if doc.text[position] == "\ufeff":
+            return position, ""
+        position -= 1
+    return page.start, ""
+
+
+def _inferred_offset(pages: list[Page]) -> int | None:
+    """Printed number minus page index, when the numbered pages agree: unnumbered pages
+    (a chapter's opening page) get the number they would bear."""
+    offsets = Counter(page.number.value - index for index, page in enumerate(pages) if page.number)
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count >= 0.8 * sum(offsets.values()) else None
