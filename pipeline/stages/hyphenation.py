@@ -15,8 +15,14 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Document, Edit
 from pipeline.stages.structure import word_counts
 
-LINE_END_HYPHEN = re.compile(r"(?P<left>[A-Za-zÀ-ɏ]+)-[ \t]*\n")
-WORD = re.compile(r"[A-Za-zÀ-ɏ]+(?:-[A-Za-zÀ-ɏ]+)*")
+# Letters of the alphabets that hyphenate at line ends: Latin (long s and ꝛ included), Greek,
+# Cyrillic, with combining marks (the superscript e of aͤ).
+LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
+# The hyphen as printed or OCR'd: -, the hyphen sign, ¬ and ⸗ (Fraktur), a soft hyphen.
+HYPHENS = "\\-\u2010¬⸗\u00ad"
+LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{HYPHENS}])[ \t]*\n")
+WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
+INVISIBLE = "\ufeff\u200b\u2060"
 
 
 def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple[str, int] | None:
@@ -24,7 +30,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
     (``furniture``: start → end of each running head, page number, …)."""
     text = doc.text
     while position < len(text):
-        if text[position].isspace():
+        if text[position].isspace() or text[position] in INVISIBLE:
             position += 1
             continue
         if furniture.get(position, position) > position:
@@ -56,7 +62,8 @@ def join_hyphenation(doc: Document) -> None:
                 continue  # the document writes it with a hyphen mid-line: a real hyphen
             if right[:1].isupper() and words[joined] == 0:
                 continue  # EU-/Staaten, Jean-/Paul: a capital after the hyphen keeps it
-            edits.append(Edit(start=hyphen, end=hyphen + 1, kind="hyphenation", original="-", replacement="",
+            edits.append(Edit(start=hyphen, end=hyphen + 1, kind="hyphenation", original=match.group("hyphen"),
+                              replacement="",
                               stage="hyphenation", confidence=0.9 if words[joined] else 0.75,
                               reason=f"end-of-line hyphenation: {left}-/{right} read as {left + right}"
                                      + (" (the document also writes it whole)" if words[joined] else "")))

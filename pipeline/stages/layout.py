@@ -138,6 +138,19 @@ def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
     return not doc.text[position:block.end].strip(SPACE + "\n")
 
 
+def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
+    """True when a page turn found at the pages' edges lies between two blocks and the
+    sentence goes on over it (stages/pageedges.py); otherwise None, and the paragraphs'
+    own evidence (indentation, full last lines) decides."""
+    turns = doc.scratch.document.get("page turns")
+    if not turns:
+        return None
+    line_start = doc.text.rfind("\n", previous.start, previous.end) + 1 or previous.start
+    low, high = max(previous.start, line_start), _first_text(doc, following)
+    found = [continues for at, continues in turns.items() if low <= at <= high]
+    return True if found and found[0] else None
+
+
 def break_between(doc: Document, start: int, end: int) -> bool:
     """Whether a page break is already recorded in [start, end]."""
     return any(e.kind == "page-break" and start <= e.start <= end for e in doc.edits)
@@ -261,7 +274,11 @@ def detect_pages(doc: Document) -> None:
         start, end = blocks[cluster[0]].start, blocks[cluster[-1]].end
         previous = result[-1] if result else None
         following = blocks[i] if i < len(blocks) else None
-        if previous and following and _continues(doc, _as_paragraph_if_cut(doc, previous), following):
+        turn = known_turn(doc, previous, following) if previous and following else None
+        if turn is None and previous and following:
+            turn = _continues(doc, _as_paragraph_if_cut(doc, previous), following)
+        if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
+                and previous.part == following.part == "body":
             result[-1] = replace(previous, end=following.end, kind="p")
             i += 1
         else:
@@ -408,7 +425,8 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
-        if previous and _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
+        turn = known_turn(doc, previous, block) if previous else None
+        if previous and (turn or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous)):
             result[-1] = replace(previous, end=block.end)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.layout import OCR_DIGITS, text_key
-from pipeline.stages.structure import SPACE
+from pipeline.stages.structure import SPACE, ends_sentence
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
 NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
@@ -366,7 +366,46 @@ def find_page_edges(doc: Document) -> None:
                               confidence=0.85, attrs={"place": "bottom"}, reason=REASONS[kind]))
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
+    turns = _page_turns(doc, pages, edits)
+    doc.scratch.document["page turns"] = {turn.at: turn.continues for turn in turns}
+    doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
+                                                            if not t.continues]
     doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+
+
+@dataclass(frozen=True)
+class PageTurn:
+    at: int  # the page break
+    continues: bool  # the paragraph goes on over the turn
+    furniture_start: int  # where the furniture between the two pages' texts begins
+    text_start: int  # where the next page's text begins
+
+
+def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[PageTurn]:
+    """Each page turn, and whether the paragraph goes on over it: it ends when the page's
+    last line of text ends a sentence and the next page's text begins with a capital."""
+    furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    turns = []
+    for page, following in zip(pages, pages[1:]):
+        text_lines = [line for line in page.lines if (line.start, line.end) not in furniture]
+        next_lines = [line for line in following.lines if (line.start, line.end) not in furniture]
+        if not text_lines or not next_lines:
+            continue
+        last, first = text_lines[-1], next_lines[0]
+        at = _page_start(doc, following)[0]
+        foot = [line for line in page.lines if line.start > last.start]
+        ends = _ends_text(last.text) and first.text[:1].isupper()
+        turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
+    return turns
+
+
+CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_])$")
+
+
+def _ends_text(text: str) -> bool:
+    """A sentence ends here, or a piece ends with a rule or a dash after its full stop
+    (an article's signature "P.—", a line of dashes)."""
+    return ends_sentence(text) or bool(CLOSING_RULE.search(text.rstrip()))
 
 
 def _page_start(doc: Document, page: Page) -> tuple[int, str]:

@@ -97,7 +97,20 @@ def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def line_groups(lines: list[Line]) -> list[list[Line]]:
+def split_at(lines: list[Line], positions: set[int]) -> list[Line]:
+    """The lines, each cut where a position falls inside it (a page that begins mid-line,
+    after the byte-order mark of a page file joined with cat)."""
+    result = []
+    for line in lines:
+        cuts = sorted(p for p in positions if line.start < p < line.end)
+        start = line.start
+        for cut in cuts + [line.end]:
+            result.append(Line(start, cut, line.text[start - line.start:cut - line.start]))
+            start = cut
+    return result
+
+
+def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list[list[Line]]:
     """Runs of non-blank lines. Inside a run a new group starts at an indented line after
     an unindented, short or finished one, and after a line that finishes a sentence well
     short of the full line length (one line per printed line: the paragraph's last line).
@@ -113,7 +126,7 @@ def line_groups(lines: list[Line]) -> list[list[Line]]:
             current = []
             if not line.blank:  # a page separator or a horizontal rule stands alone
                 groups.append([line])
-        elif current and _starts_paragraph(current[-1], line, full):
+        elif current and (line.start in breaks or _starts_paragraph(current[-1], line, full)):
             groups.append(current)
             current = [line]
         else:
@@ -134,7 +147,7 @@ def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip(SPACE)
+    stripped = text.rstrip(SPACE + "\ufeff\u200b\u2060")
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
@@ -181,8 +194,11 @@ def join_split_headings(doc: Document) -> None:
 
 def segment(doc: Document) -> None:
     """Fill ``doc.blocks`` (and ``doc.metadata`` from opening metadata lines)."""
-    lines = split_lines(doc.text)
-    groups = line_groups(lines)
+    # Where a page ends a paragraph, the page's furniture stands between paragraphs: the
+    # groups break around it (stages/pageedges.py says where).
+    breaks = frozenset(p for turn in doc.scratch.document.get("paragraph ends at page turns", ()) for p in turn)
+    lines = split_at(split_lines(doc.text), breaks)
+    groups = line_groups(lines, breaks)
     blocks: list[Block] = []
     groups = _take_metadata(doc, groups, blocks)
     for index, group in enumerate(groups):

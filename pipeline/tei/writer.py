@@ -170,6 +170,9 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
     _render_span(note, doc, edit.start, edit.end, inner)
 
 
+LINE_END_HYPHENS = ("-", "\u2010", "¬", "⸗", "\u00ad")
+
+
 def _mark_word_breaks(element: etree._Element) -> None:
     """A line or page break inside a word (after a hyphen, removed or kept) is break="no"."""
     for child in element.iter(tei("lb"), tei("pb")):
@@ -177,7 +180,8 @@ def _mark_word_breaks(element: etree._Element) -> None:
         if previous is not None and (previous.tail or "").strip():
             before = previous.tail
         elif previous is not None:
-            before = "-" if local_name(previous) == "choice" and previous.findtext(tei("orig")) == "-" else ""
+            hyphen = local_name(previous) == "choice" and previous.findtext(tei("orig")) in LINE_END_HYPHENS
+            before = "-" if hyphen else ""
         else:
             before = child.getparent().text or ""
         if before.rstrip(" \t").endswith("-") and before.rstrip(" \t")[-2:-1].isalpha() or before == "-":
