@@ -430,6 +430,8 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
             result[-1] = replace(previous, end=block.end)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
+            if "page starts" in doc.scratch.document:
+                continue  # the pages are known: a paragraph the OCR split inside a page, joined
             edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                               reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
                               confidence=0.8))

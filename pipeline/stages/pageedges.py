@@ -36,6 +36,7 @@ NUMBER_MAX_CORE = 4  # its letters and digits
 # °, †, or a lone V or x after a space).
 SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†]|\s[VvXx])?$|^\S{1,2}\s?[*»«†]$")
 SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
+SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
 RUNNING_HEAD_MIN_PAGES = 3
 SIMILAR_HEADS = 0.8
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
@@ -47,6 +48,7 @@ class Line:
     end: int
     text: str
     page_mark: bool = False  # a form feed or byte-order mark stands just before it
+    blank_before: int = 0  # blank lines just before it (some exports leave more between pages)
 
     @property
     def core(self) -> str:
@@ -59,7 +61,13 @@ def _lines(text: str) -> list[Line]:
     result: list[Line] = []
     position = 0
     pending_mark = False
+    blanks = 0
     for raw in text.split("\n"):
+        if not raw.strip(SPACE + PAGE_MARKS) and PAGE_MARKS[0] not in raw and PAGE_MARKS[1] not in raw:
+            blanks += 1
+            position += len(raw) + 1
+            continue
+        count = len(result)
         piece_start = position
         for index, ch in enumerate(raw):
             if ch in PAGE_MARKS and position + index > 0:
@@ -70,6 +78,9 @@ def _lines(text: str) -> list[Line]:
                 piece_start = position + index + 1
         if _add(result, text, piece_start, position + len(raw), pending_mark):
             pending_mark = False
+        if len(result) > count:
+            result[count].blank_before = blanks
+            blanks = 0
         position += len(raw) + 1
     return result
 
@@ -184,7 +195,7 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
             skip = value_j - value_i
             if not 1 <= skip <= MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
                 continue
-            if per_page is not None and not 0.6 * per_page <= (line_j - line_i) / skip <= 1.5 * per_page:
+            if per_page is not None and not 0.7 * per_page <= (line_j - line_i) / skip <= 1.4 * per_page:
                 continue
             if best[i] + 1 > best[j]:
                 best[j], back[j] = best[i] + 1, i
@@ -224,21 +235,51 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
                 found[best] = PageNumber(lines[best], value, False)
     _extend_beyond_the_chain(lines, chain, per_page, window, found)
     edge = _edge_of_numbers(lines, chain, per_page)
-    numbered = sorted(found.items())
+    numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
+    if edge == "top":
+        numbered = sorted(numbered + _unnumbered_pages(lines, numbered, per_page))
     pages: list[Page] = []
     for position, (index, number) in enumerate(numbered):
         if edge == "top":
             end = numbered[position + 1][0] if position + 1 < len(numbered) else len(lines)
-            start = index if position else 0
             if position == 0 and index > 0:
                 pages.append(Page(lines[:index]))
-            pages.append(Page(lines[start if position else index:end], number))
+            pages.append(Page(lines[index:end], number))
         else:
             start = numbered[position - 1][0] + 1 if position else 0
             pages.append(Page(lines[start:index + 1], number))
             if position == len(numbered) - 1 and index + 1 < len(lines):
                 pages.append(Page(lines[index + 1:]))
     return pages, edge
+
+
+def _unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
+                      per_page: float) -> list[tuple[int, None]]:
+    """Pages the sequence needs but whose number is not printed (an article's or chapter's
+    first page, which opens with its title): the page starts at the title standing nearest
+    to where the page should begin, after a line that ends a text."""
+    full = sorted(len(line.text) for line in lines)[len(lines) // 2] if lines else 0
+    window = max(3, round(0.3 * per_page))
+    # Some exports leave more blank lines between pages than between paragraphs: then that
+    # gap alone says where a page begins.
+    page_gap = Counter(number.line.blank_before for _, number in numbered).most_common(1)[0][0]
+    paragraph_gap = Counter(line.blank_before for line in lines).most_common(1)[0][0]
+    starts: list[tuple[int, None]] = []
+    for (line_a, a), (line_b, b) in zip(numbered, numbered[1:]):
+        for value in range(a.value + 1, b.value):
+            expected = line_a + (value - a.value) * (line_b - line_a) / (b.value - a.value)
+            near = range(max(line_a + 3, round(expected) - window), min(line_b, round(expected) + window))
+            if page_gap > paragraph_gap:
+                titles = [i for i in near if lines[i].blank_before >= page_gap]
+            else:
+                titles = [i for i in near if (_ends_text(lines[i - 1].text) or len(lines[i - 1].core) <= 3)
+                          and lines[i].text[:1].isupper() and len(lines[i].text) <= 0.7 * full
+                          and not lines[i].text.endswith((",", ";"))]
+            if titles:  # the widest gap the export left, or a title after a finished text; the nearest
+                starts.append((min(titles, key=lambda i: (
+                    -lines[i].blank_before if page_gap > paragraph_gap else 0,
+                    not _ends_text(lines[i - 1].text), bool(SIGNED.match(lines[i].text)), abs(i - expected))), None))
+    return starts
 
 
 def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
