@@ -49,10 +49,38 @@ class Line:
     text: str
     page_mark: bool = False  # a form feed or byte-order mark stands just before it
     blank_before: int = 0  # blank lines just before it (some exports leave more between pages)
+    token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
+    with_head: bool = False  # the number shares its line with a running head
 
     @property
     def core(self) -> str:
-        return "".join(ch for ch in self.text if ch.isalnum())
+        return "".join(ch for ch in (self.token if self.token is not None else self.text) if ch.isalnum())
+
+
+NUMBER_BESIDE_HEAD = re.compile(r"^(?P<first>\S{1,6})\s+(?P<rest>.+?)$|^(?P<head>.+?)\s+(?P<last>\S{1,6})$")
+
+
+def _mark_number_tokens(lines: list[Line]) -> None:
+    """Which part of each line could be a page number: a short line whole, or the number at
+    either end of a line whose other words the document repeats at three or more places
+    (a running head printed beside the number: "24  ON TARIFFS", "THE COUNCIL  25")."""
+    beside: list[tuple[Line, str, str]] = []
+    for line in lines:
+        if len(line.text) <= NUMBER_MAX_CHARS:
+            line.token = line.text
+        elif len(line.text) <= 80:
+            for token, rest in _ends(line.text):
+                if any(ch.isdigit() for ch in token) and (key := text_key(rest)):
+                    beside.append((line, token, key))
+    keys = Counter(key for _, _, key in beside)
+    for line, token, key in beside:
+        if keys[key] >= RUNNING_HEAD_MIN_PAGES and line.token is None:
+            line.token, line.with_head = token, True
+
+
+def _ends(text: str) -> list[tuple[str, str]]:
+    words = text.split()
+    return [(words[0], " ".join(words[1:])), (words[-1], " ".join(words[:-1]))] if len(words) > 1 else []
 
 
 def _lines(text: str) -> list[Line]:
@@ -98,9 +126,9 @@ def _add(lines: list[Line], text: str, start: int, end: int, mark: bool) -> bool
 
 
 def reading(line: Line) -> str | None:
-    """What a short line says as a number, with OCR's confusions read as digits; None when
-    it is too long to be a page number."""
-    if len(line.text) > NUMBER_MAX_CHARS:
+    """What a short line (or the number beside a running head) says as a number, with OCR's
+    confusions read as digits; None when it cannot be a page number."""
+    if line.token is None or len(line.token) > NUMBER_MAX_CHARS:
         return None
     core = line.core
     if not core or len(core) > NUMBER_MAX_CORE:
@@ -130,7 +158,7 @@ def fits(line: Line, value: int) -> bool:
         return True
     if not any(ch.isdigit() for ch in line.core) and len(line.core) > 1:
         return False
-    if SECTION_NUMBER.match(line.text):
+    if SECTION_NUMBER.match(line.token or ""):
         return False  # "7." heads a section; a page number misread keeps no such tidy shape
     return _distance(read, expected) <= 1 and len(read) <= len(expected) + 1
 
@@ -180,7 +208,7 @@ def _number_by_offset(pages: list[Page]) -> str | None:
     for index, page in enumerate(pages):
         line = page.lines[0] if edge == "top" else page.lines[-1]
         if len(page.lines) > 1 and fits(line, index + offset):
-            page.number = PageNumber(line, index + offset, reading(line) == str(index + offset))
+            page.number = PageNumber(line, index + offset, line.core == str(index + offset))
     return edge
 
 
@@ -222,7 +250,7 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
     chain = [candidates[k] for k in _chain(candidates, per_page)]
     if len(chain) < 3:
         return None
-    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v, True) for i, v in chain}
+    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v, lines[i].core == str(v)) for i, v in chain}
     window = max(2, round(0.2 * per_page))
     for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
         for value in range(value_a + 1, value_b):
@@ -232,7 +260,7 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
                     if i not in found and fits(lines[i], value)]
             if near:
                 best = min(near, key=lambda i: abs(i - expected))
-                found[best] = PageNumber(lines[best], value, False)
+                found[best] = PageNumber(lines[best], value, lines[best].core == str(value))
     _extend_beyond_the_chain(lines, chain, per_page, window, found)
     edge = _edge_of_numbers(lines, chain, per_page)
     numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
@@ -294,7 +322,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line + per_page)))
-        found[line] = PageNumber(lines[line], value, reading(lines[line]) == str(value))
+        found[line] = PageNumber(lines[line], value, lines[line].core == str(value))
     line, value = chain[0]
     while value > 1:
         value -= 1
@@ -303,17 +331,21 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line - per_page)))
-        found[line] = PageNumber(lines[line], value, reading(lines[line]) == str(value))
+        found[line] = PageNumber(lines[line], value, lines[line].core == str(value))
 
 
 def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
     """Top or bottom: a number at the top has a page of lines after the last one, a number
-    at the foot has the page's lines before it."""
+    at the foot has (almost) none; in between, where the first one stands decides."""
     after_last = len(lines) - 1 - chain[-1][0]
-    before_first = chain[0][0]
-    top = abs(after_last - per_page) + abs(before_first - (chain[0][1] - 1) * per_page)
-    bottom = abs(after_last) + abs(before_first - (chain[0][1] - 1) * per_page - per_page)
-    return "top" if top <= bottom or chain[0][1] == 1 and before_first < 0.5 * per_page else "bottom"
+    if after_last < 0.25 * per_page:
+        return "bottom"
+    if after_last > 0.5 * per_page:
+        return "top"
+    before_first = chain[0][0]  # a document that starts where its numbering starts
+    top = abs(before_first - (chain[0][1] - 1) * per_page)
+    bottom = abs(before_first - chain[0][1] * per_page)
+    return "top" if top <= bottom else "bottom"
 
 
 def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
@@ -364,11 +396,14 @@ REASONS = {
     "signature": "signature mark at the foot of the page (a gathering's number or star)",
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
+    "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
+                                 "repeats at the top of its pages"),
 }
 
 
 def find_page_edges(doc: Document) -> None:
     lines = _lines(doc.text)
+    _mark_number_tokens(lines)
     pages = _pages_by_marks(lines)
     if pages is not None:
         _number_by_offset(pages)
@@ -389,7 +424,12 @@ def find_page_edges(doc: Document) -> None:
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
                               stage="page-edges", reason=f"page boundary: {how}",
                               attrs={"n": str(value)} if value else {}))
-        if page.number is not None:
+        if page.number is not None and page.number.line.with_head:
+            line = page.number.line
+            edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
+                              stage="page-edges", confidence=0.9, attrs={"place": "top", "n": str(page.number.value)},
+                              reason=REASONS["running-head-with-number"]))
+        elif page.number is not None:
             line = page.number.line
             attrs = {} if page.number.exact else {"n": str(page.number.value)}
             edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,

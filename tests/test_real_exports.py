@@ -1,0 +1,138 @@
+"""Page furniture as real text exports give it, on pages composed here (other words, other
+numbers, other engines' habits than the Grenzboten corpus the benchmark reads)."""
+
+from __future__ import annotations
+
+import random
+
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.process import build_document, build_edition
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+CONFIG = PipelineConfig()
+WORDS = ("the council met again in the spring and the delegates of the northern provinces argued "
+         "at length about the tariffs on grain timber salt and wool which the merchants of the coast "
+         "had long opposed while the farmers inland asked for protection against foreign competition").split()
+
+
+def _body_lines(rng: random.Random, count: int) -> list[str]:
+    lines = []
+    for _ in range(count):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(9, 12))]
+        lines.append(" ".join(words))
+    return lines
+
+
+def _pages(n: int, seed: int, number=lambda page: str(page), foot=lambda page: None, first: int = 1):
+    """(page texts, the number line of each page) for ``n`` pages whose paragraphs run on."""
+    rng = random.Random(seed)
+    pages = []
+    for index in range(n):
+        page = first + index
+        lines = _body_lines(rng, 30)
+        if index % 3 == 0:
+            lines[-1] += "."  # some pages end a sentence
+        body = "\n".join(lines)
+        top = number(page)
+        text = (f"{top}\n" if top is not None else "") + body
+        if (bottom := foot(page)) is not None:
+            text += f"\n{bottom}"
+        pages.append(text)
+    return pages
+
+
+def _furniture(doc, kind: str) -> list[str]:
+    return [e.original for e in doc.edits if e.kind == kind]
+
+
+def test_pages_concatenated_with_cat_each_behind_a_byte_order_mark():
+    pages = _pages(12, seed=1, first=41)
+    data = b"".join(b"\xef\xbb\xbf" + page.encode("utf-8") for page in pages)  # no newline at the file ends
+    doc = build_document(data, "cat.txt", CONFIG)
+    assert _furniture(doc, "page-number") == [str(n) for n in range(41, 53)]
+    breaks = [e for e in doc.edits if e.kind == "page-break"]
+    assert [b.attrs.get("n") for b in breaks] == [str(n) for n in range(42, 53)]
+    # every mid-text byte-order mark is recorded and regularized, none left in the reading text
+    boms = [e for e in doc.edits if e.original == "\ufeff"]
+    assert len(boms) == doc.text.count("\ufeff") == 11 and all(e.replacement == "" for e in boms)
+    edition = build_edition(data, "cat.txt", CONFIG)
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(doc.text)
+
+
+def test_garbled_page_numbers_keep_their_ocr_form_and_get_the_inferred_number():
+    garbled = {5: "s", 8: "B", 11: "Il", 14: "-4", 16: "l6»"}
+    pages = _pages(16, seed=2, number=lambda page: garbled.get(page, str(page)))
+    doc = build_document("\n\n".join(pages).encode(), "garbled.txt", CONFIG)
+    numbers = {e.original: e for e in doc.edits if e.kind == "page-number"}
+    for page, form in garbled.items():
+        assert form in numbers, (form, sorted(numbers))
+        assert numbers[form].attrs.get("n") == str(page)
+    breaks = {e.attrs.get("n") for e in doc.edits if e.kind == "page-break"}
+    assert {str(n) for n in range(2, 17)} <= breaks
+
+
+def test_a_number_printed_at_the_foot_labels_its_own_page():
+    pages = _pages(10, seed=3, number=lambda page: None, foot=lambda page: f"— {page} —", first=7)
+    doc = build_document("\n".join(pages).encode(), "foot.txt", CONFIG)
+    assert len(_furniture(doc, "page-number")) == 10
+    breaks = [e.attrs.get("n") for e in doc.edits if e.kind == "page-break"]
+    assert breaks == [str(n) for n in range(8, 17)]  # the page that begins, by the number at its own foot
+    tree = parse(build_edition("\n".join(pages).encode(), "foot.txt", CONFIG).xml)
+    assert [pb.get("n") for pb in tree.iter("{*}pb")] == [str(n) for n in range(8, 17)]
+
+
+def test_signature_marks_and_catchwords_at_the_foot_of_pages():
+    rng = random.Random(4)
+    texts = []
+    for index in range(9):
+        lines = _body_lines(rng, 28)
+        page = 17 + index
+        foot = {1: "B 2", 3: "3*", 5: "C"}.get(index)
+        texts.append((str(page), lines, foot))
+    pages = []
+    for index, (number, lines, foot) in enumerate(texts):
+        body = "\n".join(lines)
+        if index == 6:  # a catchword: the next page's first word, under the last line
+            body += "\n" + texts[7][1][0].split()[0]
+        pages.append(f"{number}\n{body}" + (f"\n{foot}" if foot and any(c.isdigit() for c in foot) else ""))
+    doc = build_document("\f".join(pages).encode(), "sig.txt", CONFIG)
+    assert sorted(_furniture(doc, "signature")) == ["3*", "B 2"]
+    assert _furniture(doc, "catchword") == [texts[7][1][0].split()[0]]
+    tree = parse(build_edition("\f".join(pages).encode(), "sig.txt", CONFIG).xml)
+    assert sorted(fw.text for fw in tree.iter("{*}fw") if fw.get("type") == "sig") == ["3*", "B 2"]
+
+
+def test_a_paragraph_cut_by_the_page_turn_stays_one_paragraph_with_the_furniture_inside():
+    pages = _pages(6, seed=5, first=3)
+    for joiner in ("\n", "\n\n", "\n\f\n"):
+        xml = build_edition(joiner.join(pages).encode(), "cut.txt", CONFIG).xml
+        tree = parse(xml)
+        inside = [pb for pb in tree.iter("{*}pb") if etree.QName(pb.getparent()).localname == "p"]
+        assert len(inside) >= 3, joiner  # pages 1, 2, 4, 5 end mid-sentence (every third ends one)
+        for pb in inside:
+            following = pb.getnext()
+            assert following is not None and following.get("type") == "pageNum"
+
+
+def test_running_heads_repeated_at_the_tops_of_pages():
+    pages = _pages(8, seed=6, number=lambda page: f"{page}  ON TARIFFS AND TRADE" if page % 2 == 0
+                   else f"THE COUNCIL OF {1840 + page % 2}  {page}")
+    doc = build_document("\n".join(pages).encode(), "heads.txt", CONFIG)
+    # Number and head on one line: the page numbers are found in the line, the line stays whole
+    assert len([e for e in doc.edits if e.kind in ("page-number", "running-head")]) >= 6
+
+
+def test_invisible_characters_are_regularized_and_soft_hyphens_join_words():
+    text = "The dele\u00adgates argued about the tari\u00ad\nffs on grain\u200b and salt.\n"
+    doc = build_document(text.encode("utf-8"), "invisible.txt", CONFIG)
+    kinds = {(e.original, e.kind) for e in doc.edits}
+    assert ("\u00ad", "regularization") in kinds and ("\u200b", "regularization") in kinds
+    assert ("\u00ad", "hyphenation") in kinds  # at the line end: a hyphenation point
+    xml = build_edition(text.encode("utf-8"), "invisible.txt", CONFIG).xml
+    reading = "".join(parse(xml).find(".//{*}body").itertext())
+    assert "\u200b" in reading  # kept in the diplomatic reading (orig) …
+    regularized = [c for c in parse(xml).iter("{*}choice") if c.findtext("{*}orig") in ("\u00ad", "\u200b")]
+    assert len(regularized) == 3 and all(not (c.findtext("{*}reg") or "") for c in regularized)
