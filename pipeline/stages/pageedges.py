@@ -468,8 +468,11 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
     furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
     turns = []
     for page, following in zip(pages, pages[1:]):
-        text_lines = [line for line in page.lines if (line.start, line.end) not in furniture]
-        next_lines = [line for line in following.lines if (line.start, line.end) not in furniture]
+        # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
+        text_lines = [line for line in page.lines if (line.start, line.end) not in furniture
+                      and any(ch.isalpha() for ch in line.text)]
+        next_lines = [line for line in following.lines if (line.start, line.end) not in furniture
+                      and sum(ch.isalpha() for ch in line.text) >= 2]
         if not text_lines or not next_lines:
             continue
         last, first = text_lines[-1], next_lines[0]
@@ -480,7 +483,7 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
     return turns
 
 
-CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_])$")
+CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")
 
 
 def _ends_text(text: str) -> bool:
