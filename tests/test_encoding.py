@@ -146,3 +146,30 @@ def test_an_ambiguous_file_records_a_runner_up_and_a_lower_confidence():
     assert guess.confidence < 1.0
     long_text, long_guess = decode(("中文的書籍與檔案。" * 40).encode("big5"), "long.txt")
     assert long_guess.encoding == "big5" and long_guess.confidence > guess.confidence
+
+
+def test_one_soft_hyphen_in_a_cp1252_file_keeps_it_cp1252():
+    """A 130-byte English cp1252 file with one U+00AD was read as Shift_JIS (its byte 0xAD is
+    a half-width katakana there)."""
+    from pipeline.ingest.encoding import decode
+
+    for word in ("mer\u00adchants", "Ver\u00adhandlungen", "négo\u00adciants"):
+        text = f"The delegates argued about the tariffs on grain and salt, which the {word} opposed.\nA line.\n"
+        decoded, guess = decode(text.encode("cp1252"), "soft.txt")
+        assert guess.encoding in ("cp1252", "latin-1") and decoded == text, guess
+
+
+def test_chinese_in_utf16_without_a_byte_order_mark_is_not_binary():
+    """CJK code units are full of bytes below 0x20: the file is tried as UTF-16 before it is
+    called binary."""
+    from pipeline.ingest.encoding import decode, looks_binary
+
+    text = ("外交是內政的延長，不同的政治經濟結構，決定不同的外交政策。第一章緒論：蘇聯對外關係之演變，"
+            "自十月革命以來，歷經干涉、承認、合作諸階段。\n") * 4
+    for codec in ("utf-16-le", "utf-16-be"):
+        for size in (40, 400):
+            data = text[:size].encode(codec)
+            assert looks_binary(data) is None, (codec, size)
+            decoded, guess = decode(data, "zh.txt")
+            assert decoded == text[:size] and guess.encoding == codec
+    assert looks_binary(bytes(range(256)) * 8) is not None  # binary stays binary

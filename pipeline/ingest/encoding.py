@@ -56,9 +56,23 @@ def looks_binary(data: bytes) -> str | None:
     if nul_share > 0.3:
         return None if _plausible_utf16_without_bom(sample) else f"a binary file ({nul_share:.0%} NUL bytes)"
     control_share = sum(sample.count(b) for b in _BINARY_CONTROLS) / len(sample)
+    if control_share > 0.08 and _reads_as_utf16_text(sample):
+        return None  # CJK in UTF-16 without a mark: its code units are full of low bytes
     if control_share > 0.08:  # text with a few stray controls is salvageable; this is not text
         return f"a binary file ({control_share:.0%} control bytes)"
     return None
+
+
+def _reads_as_utf16_text(sample: bytes) -> bool:
+    """Whether the bytes, read as UTF-16 (either byte order), are plausible text with hardly
+    any control character: tried before calling a file binary for its control bytes."""
+    even = sample[: len(sample) // 2 * 2]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = even.decode(codec, errors="replace")
+        controls = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
+        if text.count("\ufffd") <= 2 and controls <= 0.01 * len(text) and plausibility(text) >= 0.5:
+            return True
+    return False
 
 
 def _plausible_utf16_without_bom(sample: bytes) -> bool:

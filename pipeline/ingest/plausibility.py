@@ -78,6 +78,8 @@ def neutral_score(ch: str) -> tuple[float, str | None]:
         return 0.9, None  # CJK and full-width punctuation
     if 0x2010 <= code <= 0x2027 or code in (0x00A0, 0x00AB, 0x00BB, 0x00B7, 0x2030, 0x2116):
         return 0.9, None  # general punctuation: dashes, curly quotes, ellipsis, no-break space
+    if code in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
+        return 0.9, None  # soft hyphens, zero-width spaces and joiners: real exports are full of them
     category = unicodedata.category(ch)
     if category in ("Cc", "Co", "Cs", "Cn") or code == 0xFFFD:
         return 0.0, None
