@@ -31,7 +31,10 @@ ENGLISH_SENTENCES = [s.strip().rstrip(".") + "." for p in PARAGRAPHS["en"] for s
 TITLES_ZH = ["中國近代外交史綱", "東亞貿易史研究", "歐洲和約之研究"]
 TITLES_EN = ["A HISTORY OF TREATIES", "THE MERCHANTS OF THE NORTH", "STUDIES IN DIPLOMACY"]
 CHINESE_NUMERALS = "〇一二三四五六七八九"
-GARBAGE_ZH = ["#@%&*~^|§", "xqzv brtkl mnpwq", "，反對侵略，反對侵略，反對侵略，反對侵略"]
+# Symbol soup, Latin noise, a loop; rare characters (radicals, strokes, bopomofo, Suzhou
+# numerals, box drawing: letters to Unicode, noise to a reader); a loop with a stray inside.
+GARBAGE_ZH = ["#@%&*~^|§", "xqzv brtkl mnpwq", "，反對侵略，反對侵略，反對侵略，反對侵略",
+              "丨丶丿亅冂凵ㄅ〡┃", "，貿易協定，貿易協定，貿易协定，貿易協定"]
 
 
 def chinese_page_number(n: int, style: str) -> str:

@@ -136,3 +136,57 @@ def test_invisible_characters_are_regularized_and_soft_hyphens_join_words():
     assert "\u200b" in reading  # kept in the diplomatic reading (orig) …
     regularized = [c for c in parse(xml).iter("{*}choice") if c.findtext("{*}orig") in ("\u00ad", "\u200b")]
     assert len(regularized) == 3 and all(not (c.findtext("{*}reg") or "") for c in regularized)
+
+
+CHINESE = ("國際貿易的發展，與各國的經濟政策息息相關。戰後的局勢使各國重新考慮關稅的問題，"
+           "而條約的談判往往需要數年之久。")
+
+
+def _garbled(text: str) -> list[str]:
+    doc = build_document(text.encode("utf-8"), "zh.txt", CONFIG)
+    return [e.original for e in doc.edits if e.kind == "garbled"]
+
+
+def test_chinese_ocr_noise_of_rare_characters_is_flagged_and_rare_names_are_not():
+    for noise in ("丨丶丿亅冂凵", "ㄅㄆㄇㄈ", "〡〢〣〤", "┃╋━┗┛", "冂丶ㄅ〢"):
+        text = CHINESE + noise + CHINESE + "\n"
+        assert any(noise in flagged for flagged in _garbled(text)), noise
+    # real text with a rare character or two in a row (a name, a classical word) is left alone
+    clean = CHINESE + "龔自珍與魏源，皆以經世致用為學。" + CHINESE + "\n"
+    assert _garbled(clean) == []
+
+
+def test_a_repetition_loop_with_a_stray_inside_is_still_a_loop():
+    loop = "，關稅同盟，關稅同盟，关税同盟，關稅同盟，"
+    flagged = _garbled(CHINESE + loop + CHINESE + "\n")
+    assert any("關稅同盟，關稅同盟，关税同盟" in span for span in flagged), flagged
+    # an enumeration and a three-fold exact repetition stay text (four exact copies are a loop)
+    assert _garbled("Article 1, Article 2, Article 3, Article 4 apply to the council.\n") == []
+    assert _garbled(CHINESE + "，萬歲，萬歲，萬歲！" + CHINESE + "\n") == []
+
+
+def test_a_stray_inside_a_flagged_span_is_not_corrected():
+    loop = "，關稅同盟，關稅同盟，关税同盟，關稅同盟，"
+    doc = build_document((CHINESE + loop + CHINESE + "\n").encode("utf-8"), "zh.txt", CONFIG)
+    span = next(e for e in doc.edits if e.kind == "garbled")
+    assert not [e for e in doc.edits if e.kind == "correction" and span.start <= e.start < span.end]
+
+
+def test_mojibake_whose_misreading_gave_private_use_characters_is_repaired():
+    """UTF-8 read as GB18030 can give private-use code points; the line is still repaired."""
+    pool = "國際貿易發展經濟政策戰後局勢關稅問題條約談判數年蘇聯外交史論革命時期之"
+    rng = random.Random(8)
+    for _ in range(400):
+        line = "".join(rng.choice(pool) for _ in range(24))
+        misread = line.encode("utf-8").decode("gb18030", errors="replace")
+        if "\ufffd" not in misread and any(0xE000 <= ord(ch) <= 0xF8FF for ch in misread):
+            break
+    else:
+        raise AssertionError("no private-use misreading found in the pool")
+    text = CHINESE + "\n" + misread + "\n" + CHINESE + "\n"
+    doc = build_document(text.encode("utf-8"), "pua.txt", CONFIG)
+    repaired = doc.text
+    for edit in sorted(doc.edits, key=lambda e: -e.start):
+        if edit.kind == "correction":
+            repaired = repaired[:edit.start] + (edit.replacement or "") + repaired[edit.end:]
+    assert line in repaired

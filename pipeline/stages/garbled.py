@@ -8,7 +8,13 @@ rhetorical parallelism and long quotations are not garbage):
   inside (the loops of OCR and OCR post-correction models: "蘇聯與蘇聯，以及由這些蘇聯…");
 * self-coordination: a word joined to itself by a conjunction ("蘇聯與蘇聯");
 * symbol soup: a run of mixed symbols;
-* Latin noise in Chinese text: letters that do not form words (no vowels, long consonant runs).
+* Latin noise in Chinese text: letters that do not form words (no vowels, long consonant runs);
+* rare-character noise in Chinese text: a run of characters that running Chinese hardly ever
+  uses (outside the first level of both national standards: CJK radicals and strokes, 丨丶丿,
+  bopomofo, Suzhou numerals 〡〢, box drawing). They are Unicode letters, so a test of
+  categories misses them; their frequency does not;
+* noisy loops: a clause repeated back to back three times or more with a stray or variant
+  character changed in some copies ("X與X，X与X").
 """
 
 from __future__ import annotations
@@ -17,8 +23,12 @@ import re
 from array import array
 from collections import Counter
 
+from difflib import SequenceMatcher
+
 from pipeline.edits import add_edits
+from pipeline.ingest.plausibility import common_han
 from pipeline.model import Document, Edit
+from pipeline.stages.script import opencc_table
 
 CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # A unit repeated four times or more back to back. Units start where a clause or word starts
@@ -160,7 +170,84 @@ def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, in
         for run in LATIN_RUN.finditer(text):
             if _is_latin_noise(run.group()):
                 found.append((offset + run.start(), offset + run.end(), "Latin letters that form no words"))
+        found += [(offset + start, offset + end, "characters running Chinese hardly ever uses (radicals, strokes, "
+                   "bopomofo, Suzhou numerals, box drawing), several in a row") for start, end in _rare_runs(text)]
+    found += [(offset + start, offset + end, "repetition loop: a clause repeated back to back, with a stray "
+               "character changed in some copies") for start, end in _noisy_loops(text)]
     return found
+
+
+RARE_RUN = 3  # rare characters in a row (a name or a classical word has one or two)
+
+
+def _is_rare(ch: str) -> bool:
+    """A character running Chinese text hardly ever has: a CJK character outside the first
+    level of both national standards, or one of the blocks OCR noise is made of."""
+    code = ord(ch)
+    if 0x2500 <= code <= 0x259F or 0x2E80 <= code <= 0x2FDF or 0x3021 <= code <= 0x3029 \
+            or 0x3100 <= code <= 0x312F or 0x31A0 <= code <= 0x31EF:
+        return True  # box drawing, radicals, Suzhou numerals, bopomofo, strokes
+    return (0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x3FFFF) and ch not in common_han()
+
+
+def _rare_runs(text: str) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for index, ch in enumerate(text + "\n"):
+        if _is_rare(ch):
+            start = index if start is None else start
+            continue
+        if start is not None and index - start >= RARE_RUN and len(set(text[start:index])) >= 2:
+            runs.append((start, index))
+        start = None
+    return runs
+
+
+NOISY_COPY = 0.75  # similarity of two clauses that are copies of one another but for a stray
+NOISY_LOOP_COPIES = 3
+
+
+def _noisy_loops(text: str) -> list[tuple[int, int]]:
+    """Three or more clauses in a row, copies of the first but for a character or two, at
+    least two of them exact and at least one not (all exact is the back-to-back loop's job,
+    at four copies; copies that differ only in digits are an enumeration, not a loop)."""
+    clauses = [(s, e) for s, e in _clauses(text, 0) if len(text[s:e].strip(CLAUSE_STRIP)) >= 4]
+    found, i = [], 0
+    while i < len(clauses):
+        first = text[clauses[i][0]:clauses[i][1]].strip(CLAUSE_STRIP)
+        copies = [first]
+        j = i + 1
+        while j < len(clauses) and _copy_of(first, text[clauses[j][0]:clauses[j][1]].strip(CLAUSE_STRIP)):
+            copies.append(text[clauses[j][0]:clauses[j][1]].strip(CLAUSE_STRIP))
+            j += 1
+        exact = sum(copy == first for copy in copies)
+        if len(copies) >= NOISY_LOOP_COPIES and exact >= 2 and exact < len(copies):
+            end = clauses[j - 1][1]
+            if j < len(clauses):  # the last copy may run on into the text that follows it
+                following = text[clauses[j][0]:clauses[j][1]]
+                lead = len(following) - len(following.lstrip(CLAUSE_STRIP))
+                if following[lead:].startswith(first):
+                    end = clauses[j][0] + lead + len(first)
+            found.append((clauses[i][0], end))
+        i = max(j, i + 1)
+    return found
+
+
+def _one_script(text: str) -> str:
+    """The text with every traditional character read as its simplified form: a copy that
+    differs only in variants is still a copy."""
+    table = opencc_table("TSCharacters")
+    return "".join(table[ch][0] if ch in table else ch for ch in text)
+
+
+def _copy_of(a: str, b: str) -> bool:
+    if a == b or (not a.isascii() and _one_script(a) == _one_script(b)):
+        return True
+    if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
+        return False
+    if [ch for ch in a if not ch.isdigit()] == [ch for ch in b if not ch.isdigit()]:
+        return False  # "Article 1, Article 2": an enumeration
+    matcher = SequenceMatcher(a=a, b=b, autojunk=False)
+    return matcher.quick_ratio() >= NOISY_COPY and matcher.ratio() >= NOISY_COPY
 
 
 def _is_latin_noise(run: str) -> bool:

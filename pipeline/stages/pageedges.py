@@ -317,7 +317,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
     line, value = chain[-1]
     while True:
         value += 1
-        low, high = line + max(3, round(0.3 * per_page)), round(line + per_page + window)
+        low, high = line + 2, round(line + per_page + window)  # the last page may hold a line or two
         near = [i for i in range(low, min(len(lines), high + 1)) if i not in found and fits(lines[i], value)]
         if not near:
             break
