@@ -35,7 +35,8 @@ def book_truth() -> Scan:
     scan.furniture.append((chapter_head[0], chapter_head[0] + len(chapter_head[1]), "running-head"))
     stamp = next((o, l) for o, l in lines if l == "CWT326/09")
     scan.furniture.append((stamp[0], stamp[0] + len(stamp[1]), "catalogue-number"))
-    for ending in ("就沒有向", "在這六年", "趕快", "國際制度中", "以致產生", "鞏固革命戰", "蘇維埃的", "面積為"):
+    for ending in ("就沒有向", "在這六年", "趕快", "國際制度中", "以致產生", "鞏固革命戰", "蘇維埃的", "面積為",
+                   "不獲通過，"):
         end = next(o + len(l) for o, l in lines if l.endswith(ending))
         scan.cuts.append(next(o for o, l in lines if o > end and l and l not in ("蘇聯外交政策史論",)
                               and not l.startswith("第一章 ") and l != "CWT326/09"))

@@ -8,6 +8,7 @@ import pytest
 from bench.layout import evaluate
 from bench.scans import chinese_scan, english_scan
 from pipeline.stages.numerals import chinese_to_int, numeral_value
+from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
 from tests.conftest import parse
 
@@ -150,3 +151,19 @@ def test_rhetorical_repetition_and_quotations_are_not_garbled(config):
             "每天每天的牽掛着，一進一退而歡躍，而憂傷。").encode()
     doc = build_document(text, "q.txt", config)
     assert [e for e in doc.edits if e.kind == "garbled"] == []
+
+
+def test_a_paragraph_cut_after_a_comma_across_a_blank_line_is_one_paragraph():
+    """The first half ends on a comma: the sentence goes on after the page's blank line."""
+    sentences = ["戰後各國重新考慮關稅的問題。", "條約的談判往往需要數年之久。", "貿易的發展與經濟政策息息相關。"]
+    paragraphs = ["".join(sentences[i % 3:] + sentences[:i % 3]) * 2 for i in range(4)]
+    text = "\n\n".join(paragraphs[:2] + [paragraphs[2] + "而各國代表屢次提出修正案，", "終於在次年達成協議。"
+                                         + paragraphs[3]]) + "\n"
+    doc = build_document(text.encode("utf-8"), "comma.txt", PipelineConfig())
+    joined = [b for b in doc.blocks if "修正案，" in doc.text[b.start:b.end]]
+    assert len(joined) == 1 and "終於在次年" in doc.text[joined[0].start:joined[0].end]
+    english = ("The delegates argued about the tariffs for many weeks. " * 3).strip()
+    text = "\n\n".join([english, english + " and when the council met again in the spring,",
+                        "the merchants of the coast asked for a hearing. " + english]) + "\n"
+    doc = build_document(text.encode(), "comma-en.txt", PipelineConfig())
+    assert any("spring," in doc.text[b.start:b.end] and "merchants" in doc.text[b.start:b.end] for b in doc.blocks)

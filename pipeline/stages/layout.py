@@ -462,8 +462,9 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     stats = paragraph_statistics(doc)
     text = doc.text[block.start:block.end].rstrip(SPACE)
     broken_word = text[-1:] == "-" and text[-2:-1].isalpha()
+    open_clause = text[-1:] in ("，", "、", ",")  # a comma: the sentence goes on
     return (stats.paragraphs > 0 and stats.ending_sentence >= SENTENCE_ENDING_SHARE * stats.paragraphs
-            and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word))
+            and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word or open_clause))
 
 
 def mark_truncation(doc: Document) -> None:
