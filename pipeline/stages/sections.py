@@ -96,6 +96,8 @@ def _restored_first_letter(doc: Document, block: Block, words: Counter) -> list[
     match = WORD.match(text)
     if not match or not match.group()[0].islower():
         return []
+    if len(text.split()) > 6 or text[match.end():match.end() + 1] not in ("", " "):
+        return []  # a heading is short, and its first word a word: "it)" opens a footnote
     lost = match.group()
     for letter in string.ascii_lowercase:
         if words[letter + lost.lower()] and not words[lost.lower()] > words[letter + lost.lower()]:
