@@ -256,20 +256,20 @@ def test_a_defect_met_on_one_document_fails_that_document_only(prefect_harness, 
     """Whatever a document makes the library raise is its own report: the other documents
     of its task are built."""
     import flows
-    import pipeline.process
+    import pipeline.run.document
 
     inbox = tmp_path / "in"
     inbox.mkdir()
     for i in range(6):
         shutil.copy(SEEDS[i % 5], inbox / f"{i}.txt")
-    real = pipeline.process.build_edition
+    real = pipeline.run.document.build_edition
 
     def defective(data, file_name, *args, **kwargs):
         if file_name == "3.txt":
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         return real(data, file_name, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.process, "build_edition", defective)
+    monkeypatch.setattr(pipeline.run.document, "build_edition", defective)
     monkeypatch.setattr(flows, "MIN_BATCHES", 1)  # all six in one task
     reports = {r.file_name: r for r in flows.build_editions([inbox], tmp_path / "out")}
     assert reports["3.txt"].status == "failed" and "internal error (UnicodeEncodeError" in reports["3.txt"].errors[0]
