@@ -71,6 +71,10 @@ def _classification(doc: Document, body: list[Block]) -> None:
             start=first.start, end=first.end, kind="layout", original=_text(doc, first), stage="sections",
             attrs={"type": "classification"}, reason="security classification of the document")):
         doc.metadata.fields["classification"] = text
+        if doc.metadata.title is not None and doc.metadata.title.strip(SPACE) == text:
+            # A classification marking is never the title: the heading that follows it is.
+            following = next((b for b in body[1:3] if b.kind == "head"), None)
+            doc.metadata.title = _text(doc, following).strip(SPACE) if following is not None else None
 
 
 def _salutation(doc: Document, body: list[Block]) -> None:

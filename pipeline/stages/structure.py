@@ -207,7 +207,8 @@ def segment(doc: Document) -> None:
             continue
         text = doc.text[start:end]
         is_last = index == len(groups) - 1
-        kind = "head" if is_heading_shaped(text) and not is_last else "p"
+        # An editorial omission ("[…]") standing alone is part of the flow, never a heading.
+        kind = "head" if is_heading_shaped(text) and not is_last and not OMISSION_LINE.match(text) else "p"
         blocks.append(Block(start=start, end=end, kind=kind))
     doc.blocks = blocks
     if doc.metadata.title is None:
