@@ -45,3 +45,36 @@ def test_an_omission_on_a_line_of_its_own_is_not_a_heading():
         assert len(gaps) == 2
         assert all(gap.getparent().tag == f"{TEI}p" for gap in gaps)
         assert not any(head.find(f"{TEI}gap") is not None for head in tree.iter(f"{TEI}head"))
+
+
+HYPHENATED = """The delegates of the northern provinces argued at length about the tariffs on
+grain and salt, which the merchants of the coast had long opposed, while the far-
+mers inland asked for protection against foreign competition and for lower
+freight rates on the new railway, which the govern-
+ment had promised them in the spring. The well-known farmers of the north met again.
+"""
+
+
+def _declared(tree, element: str) -> str:
+    return "".join(tree.find(f".//{TEI}editorialDecl/{TEI}{element}").itertext())
+
+
+def test_every_editorial_declaration_says_what_the_body_does():
+    import re
+
+    for name, text in [(seed.name, seed.read_text(encoding="utf-8")) for seed in SEEDS] + [
+            ("hyphenated.txt", HYPHENATED)]:
+        tree = _edition(text, name)
+        choices = list(tree.iter(f"{TEI}choice"))
+        joined = sum(1 for c in choices if c.find(f"{TEI}orig") is not None and c.findtext(f"{TEI}orig") in "-¬⸗\u00ad"
+                     and not (c.findtext(f"{TEI}reg") or ""))
+        hyphenation = _declared(tree, "hyphenation")
+        if joined:
+            assert f"{joined} hyphens that break a word" in hyphenation, (name, hyphenation)
+        else:
+            assert "No word broken at a line end was joined" in hyphenation, (name, hyphenation)
+        regularized = sum(1 for c in choices if c.find(f"{TEI}orig") is not None) - joined
+        stated = sum(int(n) for n in re.findall(r"(\d+) (?:Chinese variant|invisible|runs of layout|other)",
+                                               _declared(tree, "normalization")))
+        assert stated == regularized, (name, _declared(tree, "normalization"))
+    assert "2 hyphens that break a word" in _declared(_edition(HYPHENATED, "hyphenated.txt"), "hyphenation")

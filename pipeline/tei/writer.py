@@ -453,12 +453,8 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
          "(kept as g, declared in charDecl).")
     standard = {"tw": "the Taiwan standard (OpenCC TWVariants)", "hk": "the Hong Kong standard (OpenCC HKVariants)",
                 "none": "no standard (variants left as printed)"}[config.script_standard]
-    _sub(_sub(decl, "normalization", method="markup"), "p",
-         f"Chinese variant forms regularized to {standard}, encoded as choice/orig+reg with the original "
-         f"first: {counts.get('regularization', 0)}. Line ends are normalized to LF; line breaks inside "
-         "blocks are kept as lb.")
-    _sub(_sub(decl, "hyphenation", eol="none"), "p",
-         "End-of-line hyphens are kept as they stand in the source.")
+    _sub(_sub(decl, "normalization", method="markup"), "p", _normalization_statement(doc, standard))
+    _sub(_sub(decl, "hyphenation", eol="all"), "p", _hyphenation_statement(counts.get("hyphenation", 0)))
     _sub(_sub(decl, "segmentation"), "p",
          f"{len(doc.blocks)} blocks from blank lines, indentation and line shape; whitespace "
          "around blocks is layout and is not kept.")
@@ -480,6 +476,40 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
                 ch, f"CONTROL CHARACTER U+{ord(ch):04X}")
             _sub(char, "charName", name)
             _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
+
+
+def _normalization_statement(doc: Document, standard: str) -> str:
+    """What the regularizations of this edition are, counted from the edits made."""
+    regularizations = Counter(e.stage for e in doc.edits if e.kind == "regularization")
+    parts = []
+    if regularizations["script"]:
+        parts.append(f"{regularizations['script']} Chinese variant forms regularized to {standard}")
+    if regularizations["invisible-characters"]:
+        parts.append(f"{regularizations['invisible-characters']} invisible characters (byte-order marks inside "
+                     "the text, zero-width spaces, word joiners, soft hyphens inside lines) left out of the "
+                     "reading text")
+    if regularizations["markers"]:
+        parts.append(f"{regularizations['markers']} runs of layout whitespace (no-break or doubled spaces) read "
+                     "as one space")
+    others = sum(regularizations.values()) - regularizations["script"] - regularizations["invisible-characters"] \
+        - regularizations["markers"]
+    if others:
+        parts.append(f"{others} other regularizations, each with its reason in @ana")
+    made = ("Regularizations are encoded as choice/orig+reg with the original first: " + "; ".join(parts) + "."
+            if parts else "No regularization was made.")
+    if standard.startswith("no standard"):
+        made += " Chinese variants are left as printed (no standard chosen)."
+    return made + " Line ends are normalized to LF; line breaks inside blocks are kept as lb."
+
+
+def _hyphenation_statement(joined: int) -> str:
+    """What the body does with end-of-line hyphens, from the edits made."""
+    kept = "Every end-of-line hyphen of the source is kept in the encoding."
+    if not joined:
+        return kept + " No word broken at a line end was joined: the hyphens stand as in the source."
+    return (f"{kept} {joined} hyphens that break a word at a line end are encoded as choice/orig with an empty "
+            "reg (the reading text joins the word) and the line or page break after them as @break=\"no\"; "
+            "hyphens the document also writes inside a line (real hyphens) stand as they are.")
 
 
 def indent(element: etree._Element, depth: int = 0) -> None:
