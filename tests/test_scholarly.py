@@ -78,3 +78,38 @@ def test_every_editorial_declaration_says_what_the_body_does():
                                                _declared(tree, "normalization")))
         assert stated == regularized, (name, _declared(tree, "normalization"))
     assert "2 hyphens that break a word" in _declared(_edition(HYPHENATED, "hyphenated.txt"), "hyphenation")
+
+
+TRADITIONAL = """國際貿易史論
+
+第一章 緒論
+
+他看着窗外的風景，心中想着故鄉的事情。外交是內政的延長，不同的政治經濟結構，決定不同的外交政策。
+戰後各國重新考慮關稅的問題，而條約的談判往往需要數年之久，這是眾所周知的事實。
+"""
+
+
+def _reading(text: str, name: str):
+    edition = build_edition(text.encode("utf-8"), name, CONFIG)
+    assert edition.reading_errors == [] and edition.reading_xml is not None
+    return parse(edition.reading_xml)
+
+
+def test_a_reading_edition_carries_no_regularization_that_regularizes_nothing():
+    for text, name in ((SEEDS[2].read_text(encoding="utf-8"), SEEDS[2].name), (TRADITIONAL, "trad.txt")):
+        master = parse(build_edition(text.encode("utf-8"), name, CONFIG).xml)
+        reading = _reading(text, name)
+        assert any(c.findtext(f"{TEI}orig") == "着" for c in master.iter(f"{TEI}choice"))  # 着 → 著 in the master
+        no_ops = [c for c in reading.iter(f"{TEI}choice")
+                  if c.find(f"{TEI}orig") is not None and c.findtext(f"{TEI}orig") == c.findtext(f"{TEI}reg")]
+        assert no_ops == []
+
+
+def test_a_reading_edition_converts_its_title_page_and_what_its_header_labels_converted():
+    reading = _reading(SEEDS[2].read_text(encoding="utf-8"), SEEDS[2].name)
+    title_part = "".join(reading.find(f".//{TEI}titlePart").itertext())
+    assert title_part == "苏联外交政策史论"
+    bilingual = _reading(SEEDS[0].read_text(encoding="utf-8"), SEEDS[0].name)
+    original = bilingual.find(f".//{TEI}title[@type='original']")
+    assert original.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hant"
+    assert "論蘇聯" in original.text and "论" not in original.text

@@ -16,7 +16,7 @@ from pipeline.tei import XML_LANG, local_name, tei
 from pipeline.tei.writer import indent
 
 SOURCE_READINGS = {"sic", "orig"}
-BLOCKS = {"p", "head", "item", "note", "fw"}
+BLOCKS = {"p", "head", "item", "note", "fw", "titlePart", "docAuthor", "byline", "dateline", "salute", "label"}
 OTHER_SCRIPT = {"zh-Hant": "zh-Hans", "zh-Hans": "zh-Hant"}
 
 
@@ -47,12 +47,35 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     for element in text.iter():
         if local_name(element) in BLOCKS and _effective_lang(element) == source:
             _convert_block(element, converter(opencc_config))
+    header = root.find(tei("teiHeader"))
+    for element in header.iter():
+        if element.get(XML_LANG) == source:  # what the header labels as this script is converted too
+            _convert_block(element, converter(opencc_config))
+    _drop_no_op_regularizations(text)
     for element in root.iter():
         if element.get(XML_LANG) == source:
             element.set(XML_LANG, target)
     _rewrite_header(root, source, target, master_file_name, opencc_config)
     indent(root)
     return target, tree
+
+
+def _drop_no_op_regularizations(text: etree._Element) -> None:
+    """A regularization whose two readings the conversion made equal (着 regularized to 著 in
+    the master, 著 converted back to 着) regularizes nothing here: the source reading stays,
+    as plain text."""
+    for choice in list(text.iter(tei("choice"))):
+        orig, reg = choice.find(tei("orig")), choice.find(tei("reg"))
+        if orig is None or reg is None or len(orig) or len(reg) or (orig.text or "") != (reg.text or ""):
+            continue
+        parent = choice.getparent()
+        kept = (orig.text or "") + (choice.tail or "")
+        previous = choice.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + kept
+        else:
+            parent.text = (parent.text or "") + kept
+        parent.remove(choice)
 
 
 def _effective_lang(element: etree._Element) -> str | None:
