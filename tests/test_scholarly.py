@@ -113,3 +113,13 @@ def test_a_reading_edition_converts_its_title_page_and_what_its_header_labels_co
     original = bilingual.find(f".//{TEI}title[@type='original']")
     assert original.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hant"
     assert "論蘇聯" in original.text and "论" not in original.text
+
+
+def test_the_preview_gives_lang_and_class_only_with_a_value():
+    from lxml import html
+
+    for seed in SEEDS:
+        edition = build_edition(seed.read_bytes(), seed.name, CONFIG)
+        page = html.fromstring(edition.preview)
+        assert not page.xpath("//*[@lang='']"), seed.name
+        assert not page.xpath("//*[@class='']"), seed.name

@@ -57,7 +57,12 @@
     <div class="parallel"><xsl:apply-templates/></div>
   </xsl:template>
   <xsl:template match="tei:div">
-    <section class="{@type}" lang="{@xml:lang}"><xsl:apply-templates/></section>
+    <!-- class and lang only with a value: an empty lang would cancel the inherited one -->
+    <section>
+      <xsl:if test="@type"><xsl:attribute name="class"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates/>
+    </section>
   </xsl:template>
   <xsl:template match="tei:back"><section class="boilerplate"><xsl:apply-templates/></section></xsl:template>
   <xsl:template match="tei:head">
