@@ -123,3 +123,29 @@ def test_the_preview_gives_lang_and_class_only_with_a_value():
         page = html.fromstring(edition.preview)
         assert not page.xpath("//*[@lang='']"), seed.name
         assert not page.xpath("//*[@class='']"), seed.name
+
+
+ENCYCLOPAEDIA = """Trade routes of the Steppe
+
+The caravan roads crossed the steppe from the river towns to the oases of the south.
+
+See also
+
+* Silk Road
+* Caravanserai
+* Tea Horse Road
+"""
+
+
+def test_bullets_are_list_markup_kept_for_the_rebuild():
+    from pipeline.tei.reader import rebuild_source, without_whitespace
+
+    for text, name in ((SEEDS[1].read_text(encoding="utf-8"), SEEDS[1].name), (ENCYCLOPAEDIA, "steppe.txt")):
+        tree = _edition(text, name)
+        items = [item for item in tree.iter(f"{TEI}item") if item.getparent().get("rend") == "bulleted"]
+        assert items, name
+        for item in items:
+            reading = "".join(t for t in item.itertext() if t not in ("* ", "• "))
+            assert not reading.lstrip().startswith(("*", "•")), reading
+            assert item.find(f"{TEI}choice/{TEI}orig").text.strip() in ("*", "•")
+        assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)

@@ -55,8 +55,12 @@ def detect_sections(doc: Document) -> None:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):
             block.attrs["n"] = match.group("n")
-        if block.kind == "p" and BULLET.match(text):
+        if block.kind == "p" and (bullet := BULLET.match(text)):
             block.kind = "item"
+            block.attrs["rend"] = "bulleted"
+            edits.append(Edit(start=block.start, end=block.start + bullet.end(), kind="regularization",
+                              original=bullet.group(), replacement="", stage="sections", confidence=1.0,
+                              reason="a bullet: list markup (list/@rend=\"bulleted\"), not text of the item"))
         if block.kind == "head":
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)

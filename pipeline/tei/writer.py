@@ -199,7 +199,10 @@ def _section_lang(doc: Document, section: str) -> str:
 def _body_element(container: etree._Element, block: Block) -> etree._Element:
     if block.kind == "item":  # consecutive items share one list
         last = last_child(container)
-        parent = last if last is not None and local_name(last) == "list" else _sub(container, "list")
+        if last is not None and local_name(last) == "list":
+            parent = last
+        else:
+            parent = _sub(container, "list", **({"rend": block.attrs["rend"]} if "rend" in block.attrs else {}))
         return _sub(parent, "item")
     if block.kind == "salute":
         return _sub(_sub(container, "opener"), "salute")
