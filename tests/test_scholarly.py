@@ -24,6 +24,17 @@ autumn rains have delayed the gathering of the grain by several weeks this year.
 """
 
 
+def reading_text(element) -> str:
+    """The text a reader sees: corr and reg, never sic and orig."""
+    if element.tag in (f"{TEI}sic", f"{TEI}orig"):
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(reading_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _edition(text: str, name: str):
     edition = build_edition(text.encode("utf-8"), name, CONFIG)
     assert edition.errors == []
@@ -149,3 +160,14 @@ def test_bullets_are_list_markup_kept_for_the_rebuild():
             assert not reading.lstrip().startswith(("*", "•")), reading
             assert item.find(f"{TEI}choice/{TEI}orig").text.strip() in ("*", "•")
         assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+
+
+def test_no_break_spaces_between_words_are_regularized_as_the_readme_says():
+    text = ("Foreign trade … \u00a0 Wikipedia\n\nThe People's\u00a0\u00a0Republic and the council\u00a0met "
+            "in  the spring.\n")
+    for source, name in ((SEEDS[1].read_text(encoding="utf-8"), SEEDS[1].name), (text, "nbsp.txt")):
+        tree = _edition(source, name)
+        body = tree.find(f".//{TEI}text")
+        assert "\u00a0" not in reading_text(body), name
+        kept = [c.findtext(f"{TEI}orig") for c in body.iter(f"{TEI}choice") if "\u00a0" in (c.findtext(f"{TEI}orig") or "")]
+        assert kept and all(c.strip(" \u00a0") == "" for c in kept)

@@ -20,7 +20,8 @@ OTHER_ALPHABET_RUN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff]+")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 HOMOGLYPH_CONTEXT = 20  # characters on each side that must be Latin for the letter to be suspect
 STRAY_BACKSLASH = re.compile(r"(?<![\w\\])\\(?=[A-Za-z])")
-LAYOUT_SPACE = re.compile(r"(?<=\S)(?:\u00a0+ ?| \u00a0+| {2,})(?=\S)")
+# Between two words: any run of spaces with a no-break space in it, or two spaces or more.
+LAYOUT_SPACE = re.compile(r"(?<=\S)(?:[ \u00a0]*\u00a0[ \u00a0]*| {2,})(?=\S)")
 
 
 def _homoglyphs(text: str):
