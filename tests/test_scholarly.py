@@ -85,8 +85,8 @@ def test_every_editorial_declaration_says_what_the_body_does():
         else:
             assert "No word broken at a line end was joined" in hyphenation, (name, hyphenation)
         regularized = sum(1 for c in choices if c.find(f"{TEI}orig") is not None) - joined
-        stated = sum(int(n) for n in re.findall(r"(\d+) (?:Chinese variant|invisible|runs of layout|other)",
-                                               _declared(tree, "normalization")))
+        stated = sum(int(n) for n in re.findall(r"(\d+) (?:Chinese variant|invisible|runs of layout|footnote "
+                                               r"references|brackets|bullets|other)", _declared(tree, "normalization")))
         assert stated == regularized, (name, _declared(tree, "normalization"))
     assert "2 hyphens that break a word" in _declared(_edition(HYPHENATED, "hyphenated.txt"), "hyphenation")
 
@@ -171,3 +171,32 @@ def test_no_break_spaces_between_words_are_regularized_as_the_readme_says():
         assert "\u00a0" not in reading_text(body), name
         kept = [c.findtext(f"{TEI}orig") for c in body.iter(f"{TEI}choice") if "\u00a0" in (c.findtext(f"{TEI}orig") or "")]
         assert kept and all(c.strip(" \u00a0") == "" for c in kept)
+
+
+FOOTNOTED = """THE HARBOUR DUES
+
+\t1. The harbour master[footnoteRef:1] has raised the dues twice this year.[footnoteRef:2]
+\t2. The merchants have protested to the council, so far without success.
+
+[1:  Appointed by the council in March.]
+[2:  Once in April and once in September.]
+"""
+
+
+def test_footnote_syntax_of_the_export_is_kept_for_the_rebuild_but_not_read():
+    from pipeline.tei.reader import rebuild_source, without_whitespace
+
+    for text, name in ((SEEDS[3].read_text(encoding="utf-8"), SEEDS[3].name), (FOOTNOTED, "harbour.txt")):
+        tree = _edition(text, name)
+        anchors = [a for a in tree.iter(f"{TEI}ref") if a.get("type") == "noteAnchor"]
+        notes = [n for n in tree.find(f"{TEI}text").iter(f"{TEI}note") if n.get("place") == "foot"]
+        assert anchors and len(notes) == len(anchors)
+        for anchor in anchors:
+            assert reading_text(anchor) == anchor.get("target")[len("#fn"):]
+        for note in notes:
+            read = reading_text(note).strip()
+            assert not read.startswith("[") and not read.endswith("]") and read, read
+        assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+    notes = [reading_text(n).strip() for n in _edition(FOOTNOTED, "harbour.txt").iter(f"{TEI}note")
+             if n.get("place") == "foot"]
+    assert notes == ["Appointed by the council in March.", "Once in April and once in September."]

@@ -33,6 +33,9 @@ def _homoglyphs(text: str):
             yield match
 
 
+EXPORT_SYNTAX = "the word processor's footnote syntax ([n: …], [footnoteRef:n]): markup, not text"
+
+
 def mark_inline(doc: Document) -> None:
     text = doc.text
     edits: list[Edit] = []
@@ -49,6 +52,11 @@ def mark_inline(doc: Document) -> None:
             edits.append(Edit(start=match.start(), end=match.end(), kind="footnote", original=match.group(),
                               stage="markers", attrs={"n": match.group("n")},
                               reason="footnote text exported by a word processor, tied to its anchor"))
+            # The export's brackets are markup: kept for the rebuild, not read as the note's text.
+            opening = re.match(r"\[\d+:\s*", match.group())
+            for start, end in ((match.start(), match.start() + opening.end()), (match.end() - 1, match.end())):
+                edits.append(Edit(start=start, end=end, kind="regularization", original=text[start:end],
+                                  replacement="", stage="markers", confidence=1.0, reason=EXPORT_SYNTAX))
     for match in _homoglyphs(text):
         edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original=match.group(),
                           stage="markers", attrs={"reason": "homoglyph"}, confidence=0.7,

@@ -105,7 +105,9 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
     elif edit.kind == "note-anchor":
         ref = _sub(parent, "ref", type="noteAnchor", target=f"#fn{edit.attrs['n']}", ana=ana,
                    **{XML_ID: f"fnref{edit.attrs['n']}"})
-        _Text.append(ref, edit.original)
+        choice = _sub(ref, "choice")  # the export's syntax for the rebuild, the number for the reader
+        _Text.append(_sub(choice, "orig"), edit.original)
+        _sub(choice, "reg", edit.attrs["n"])
     elif edit.kind == "flag":
         flagged = _sub(parent, "unclear", reason=edit.attrs.get("reason", "flagged"), cert=_certainty(edit.confidence),
                        ana=ana)
@@ -481,23 +483,38 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
             _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
 
 
+REGULARIZATION_GROUPS = {
+    "script": "Chinese variant forms regularized to {standard}",
+    "invisible": ("invisible characters (byte-order marks inside the text, zero-width spaces, word joiners, soft "
+                  "hyphens inside lines) left out of the reading text"),
+    "whitespace": "runs of layout whitespace (no-break or doubled spaces) read as one space",
+    "note references": "footnote references read as their number (the export's [footnoteRef:n] kept as orig)",
+    "export syntax": "brackets of the export's footnote syntax ([n: …]) left out of the note's reading text",
+    "bullets": "bullets left to the list's markup (list/@rend)",
+    "other": "other regularizations, each with its reason in @ana",
+}
+
+
+def _regularization_group(edit: Edit) -> str:
+    if edit.stage == "script":
+        return "script"
+    if edit.stage == "invisible-characters":
+        return "invisible"
+    if edit.reason.startswith("layout whitespace"):
+        return "whitespace"
+    if edit.reason.startswith("the word processor's footnote syntax"):
+        return "export syntax"
+    if edit.reason.startswith("a bullet"):
+        return "bullets"
+    return "other"
+
+
 def _normalization_statement(doc: Document, standard: str) -> str:
     """What the regularizations of this edition are, counted from the edits made."""
-    regularizations = Counter(e.stage for e in doc.edits if e.kind == "regularization")
-    parts = []
-    if regularizations["script"]:
-        parts.append(f"{regularizations['script']} Chinese variant forms regularized to {standard}")
-    if regularizations["invisible-characters"]:
-        parts.append(f"{regularizations['invisible-characters']} invisible characters (byte-order marks inside "
-                     "the text, zero-width spaces, word joiners, soft hyphens inside lines) left out of the "
-                     "reading text")
-    if regularizations["markers"]:
-        parts.append(f"{regularizations['markers']} runs of layout whitespace (no-break or doubled spaces) read "
-                     "as one space")
-    others = sum(regularizations.values()) - regularizations["script"] - regularizations["invisible-characters"] \
-        - regularizations["markers"]
-    if others:
-        parts.append(f"{others} other regularizations, each with its reason in @ana")
+    groups = Counter(_regularization_group(e) for e in doc.edits if e.kind == "regularization")
+    groups["note references"] = sum(1 for e in doc.edits if e.kind == "note-anchor")
+    parts = [f"{groups[group]} {description.format(standard=standard)}"
+             for group, description in REGULARIZATION_GROUPS.items() if groups[group]]
     made = ("Regularizations are encoded as choice/orig+reg with the original first: " + "; ".join(parts) + "."
             if parts else "No regularization was made.")
     if standard.startswith("no standard"):
