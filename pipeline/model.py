@@ -59,6 +59,7 @@ BlockKind = Literal[
     "toc-head", "toc-item",  # the table of contents
     "item",  # a list item (bulleted line)
     "salute",  # the salutation that opens a letter
+    "byline",  # the author's name under a title
 ]
 
 

@@ -200,3 +200,29 @@ def test_footnote_syntax_of_the_export_is_kept_for_the_rebuild_but_not_read():
     notes = [reading_text(n).strip() for n in _edition(FOOTNOTED, "harbour.txt").iter(f"{TEI}note")
              if n.get("place") == "foot"]
     assert notes == ["Appointed by the council in March.", "Once in April and once in September."]
+
+
+ARTICLE = """The Harbour and the Town
+
+How the new dues changed the trade of the coast
+
+Margaret Ellison
+
+The harbour dues were raised twice in one year, and the merchants of the coast protested.
+
+Their protest was heard by the council in the autumn, and the dues were lowered again.
+"""
+
+
+def test_a_subtitle_and_a_byline_are_not_sections():
+    for text, name in ((SEEDS[0].read_text(encoding="utf-8"), SEEDS[0].name), (ARTICLE, "harbour-article.txt")):
+        tree = _edition(text, name)
+        divs = [d for d in tree.iter(f"{TEI}div") if d.get("type") is None]
+        assert all(d.find(f"{TEI}p") is not None or d.find(f"{TEI}div") is not None for d in divs), name
+        bylines = [b.text for b in tree.iter(f"{TEI}byline")]
+        assert bylines and all(len(b.split()) <= 4 for b in bylines), bylines
+        assert any(h.get("type") == "sub" for h in tree.iter(f"{TEI}head")), name
+    tree = _edition(ARTICLE, "harbour-article.txt")
+    assert [b.text for b in tree.iter(f"{TEI}byline")] == ["Margaret Ellison"]
+    assert [h.text for h in tree.iter(f"{TEI}head")] == ["The Harbour and the Town",
+                                                        "How the new dues changed the trade of the coast"]

@@ -65,7 +65,33 @@ def detect_sections(doc: Document) -> None:
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)
     _bilingual(doc, edits)
+    _title_clusters(doc, body)
     add_edits(doc, edits)
+
+
+LATIN_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*$")
+
+
+def _is_name(text: str, author: str | None) -> bool:
+    """A person's name standing alone: the author the document states, two to four Han
+    characters, or two to four capitalized words."""
+    return bool(text) and (text == author or bool(PERSON_NAME.match(text))
+                           or (len(text) <= 40 and bool(LATIN_NAME.match(text)) and not text.isupper()))
+
+
+def _title_clusters(doc: Document, body: list[Block]) -> None:
+    """A heading followed directly by another of the same level is its subtitle (one div, not
+    an empty one); a name in such a cluster is a byline, not a section's heading."""
+    author = (doc.metadata.author or doc.metadata.fields.get("Author") or "").strip()
+    previous: Block | None = None
+    for block in body:
+        if block.kind == "head" and previous is not None and previous.kind in ("head", "byline") \
+                and previous.attrs.get("section") == block.attrs.get("section"):
+            if _is_name(_text(doc, block).strip(SPACE), author):
+                block.kind = "byline"
+            elif previous.kind == "head" and block.level == previous.level:
+                block.attrs["subtitle"] = "true"
+        previous = block
 
 
 def _classification(doc: Document, body: list[Block]) -> None:

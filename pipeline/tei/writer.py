@@ -208,6 +208,10 @@ def _body_element(container: etree._Element, block: Block) -> etree._Element:
         return _sub(parent, "item")
     if block.kind == "salute":
         return _sub(_sub(container, "opener"), "salute")
+    if block.kind == "byline":
+        return _sub(container, "byline")
+    if block.kind == "head" and block.attrs.get("subtitle"):
+        return _sub(container, "head", type="sub")
     return _sub(container, block.kind if block.kind in ("head", "p") else "p")
 
 
@@ -225,7 +229,7 @@ class _BodyBuilder:
         self.stack: list[tuple[int, etree._Element]] = [(0, body)]
 
     def container_for(self, block: Block) -> etree._Element:
-        if block.kind == "head":
+        if block.kind == "head" and not block.attrs.get("subtitle"):
             while self.stack[-1][0] >= block.level:
                 self.stack.pop()
             div = _sub(self.stack[-1][1], "div")
