@@ -65,7 +65,7 @@ def detect_sections(doc: Document) -> None:
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)
     _bilingual(doc, edits)
-    _title_clusters(doc, body)
+    _title_clusters(doc, [b for b in doc.blocks if b.part == "body"])  # page furniture between breaks a cluster
     add_edits(doc, edits)
 
 
