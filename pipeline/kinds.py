@@ -20,26 +20,47 @@ class EditKindInfo:
     furniture: bool = False  # part of the page, not of the text: stands where the page turned
     container: bool = False  # its element may hold other edits (a footnote's flagged letter)
     category: str = ""  # what kind of intervention, in one word, for readers of the header
+    description: str = ""  # the header's category for it; each edit's own reason is kept beside it
 
 
 KINDS: tuple[EditKindInfo, ...] = (
-    EditKindInfo("illegal-character", "choice", "sic", "corr", category="correction"),
-    EditKindInfo("correction", "choice", "sic", "corr", category="correction"),
-    EditKindInfo("regularization", "choice", "orig", "reg", category="normalization"),
-    EditKindInfo("hyphenation", "choice", "orig", "reg", category="hyphenation"),
-    EditKindInfo("running-head", "fw", fw_type="header", furniture=True, category="page furniture"),
-    EditKindInfo("page-number", "fw", fw_type="pageNum", furniture=True, category="page furniture"),
-    EditKindInfo("catalogue-number", "fw", fw_type="catalogue", furniture=True, category="page furniture"),
-    EditKindInfo("signature", "fw", fw_type="sig", furniture=True, category="page furniture"),
-    EditKindInfo("catchword", "fw", fw_type="catch", furniture=True, category="page furniture"),
-    EditKindInfo("page-break", "pb", furniture=True, category="page furniture"),
-    EditKindInfo("garbled", "unclear", category="flag"),
-    EditKindInfo("truncation", "gap", category="omission"),
-    EditKindInfo("omission", "gap", category="omission"),
-    EditKindInfo("note-anchor", "ref", category="segmentation"),
-    EditKindInfo("footnote", "note", container=True, category="segmentation"),
-    EditKindInfo("flag", "unclear", category="flag"),
-    EditKindInfo("layout", "fw", category="segmentation"),
+    EditKindInfo("illegal-character", "choice", "sic", "corr", category="correction",
+                 description=("a character XML cannot carry, or a byte that did not decode: kept as g, declared "
+                              "in charDecl")),
+    EditKindInfo("correction", "choice", "sic", "corr", category="correction",
+                 description=("a source error corrected (mojibake, a character of the other Chinese script, a letter "
+                              "lost in extraction)")),
+    EditKindInfo("regularization", "choice", "orig", "reg", category="normalization",
+                 description=("a regularization: a variant form, invisible or layout characters, markup the export "
+                              "wrote as text")),
+    EditKindInfo("hyphenation", "choice", "orig", "reg", category="hyphenation",
+                 description="an end-of-line hyphen inside a word: the reading text joins the word"),
+    EditKindInfo("running-head", "fw", fw_type="header", furniture=True, category="page furniture",
+                 description="a running head"),
+    EditKindInfo("page-number", "fw", fw_type="pageNum", furniture=True, category="page furniture",
+                 description="a page number"),
+    EditKindInfo("catalogue-number", "fw", fw_type="catalogue", furniture=True, category="page furniture",
+                 description="a library catalogue or shelf number stamped on the page"),
+    EditKindInfo("signature", "fw", fw_type="sig", furniture=True, category="page furniture",
+                 description="a signature mark at the foot of the page"),
+    EditKindInfo("catchword", "fw", fw_type="catch", furniture=True, category="page furniture",
+                 description="a catchword at the foot of the page"),
+    EditKindInfo("page-break", "pb", furniture=True, category="page furniture",
+                 description="a page boundary"),
+    EditKindInfo("garbled", "unclear", category="flag",
+                 description="garbled text, flagged and kept"),
+    EditKindInfo("truncation", "gap", category="omission",
+                 description="the source breaks off here"),
+    EditKindInfo("omission", "gap", category="omission",
+                 description="an omission the source itself marks"),
+    EditKindInfo("note-anchor", "ref", category="segmentation",
+                 description="a footnote reference"),
+    EditKindInfo("footnote", "note", container=True, category="segmentation",
+                 description="a footnote, tied to its reference"),
+    EditKindInfo("flag", "unclear", category="flag",
+                 description="an artefact flagged, not changed"),
+    EditKindInfo("layout", "fw", category="segmentation",
+                 description="characters that are layout, not text"),
 )
 
 BY_NAME: dict[str, EditKindInfo] = {kind.name: kind for kind in KINDS}
@@ -50,3 +71,8 @@ CORRECTION_KINDS = frozenset(k.name for k in KINDS if k.source_reading == "sic")
 PAGE_FURNITURE = frozenset(k.name for k in KINDS if k.furniture)
 CONTAINER_KINDS = frozenset(k.name for k in KINDS if k.container)
 FW_TYPES = {k.name: k.fw_type for k in KINDS if k.fw_type}
+
+
+def category_id(kind: str) -> str:
+    """The header's category of an edit kind (the closed set of the taxonomy)."""
+    return f"kind-{kind}"

@@ -31,3 +31,25 @@ def test_the_writer_renders_each_kind_with_the_element_the_table_gives():
             assert [etree.QName(c).localname for c in element] == [kind.source_reading, kind.edited_reading]
         if kind.fw_type:
             assert element.get("type") == kind.fw_type
+
+
+def test_the_header_taxonomy_is_the_closed_set_and_every_edit_keeps_its_own_reason():
+    from pipeline.config import PipelineConfig
+    from pipeline.kinds import category_id
+    from pipeline.process import build_edition
+    from tests.conftest import SEEDS, parse
+
+    words = ["Catalogue", "Negotiations", "incomplete", "provincial", "archives", "merchants"] * 5
+    hyphenated = "".join(f"The {w[:4]}-\n{w[4:]} of the council was read again.\n" for w in words)
+    for data, name in [(seed.read_bytes(), seed.name) for seed in SEEDS] + [(hyphenated.encode(), "many.txt")]:
+        tree = parse(build_edition(data, name, PipelineConfig()).xml)
+        categories = {c.get("{http://www.w3.org/XML/1998/namespace}id") for c in tree.iter("{*}category")}
+        assert categories <= {category_id(kind.name) for kind in KINDS}, name
+        reasons = {i.get("{http://www.w3.org/XML/1998/namespace}id"): i.text for i in tree.iter("{*}interp")}
+        for element in tree.find("{*}text").iter():
+            if isinstance(element.tag, str) and element.get("ana"):
+                category, reason = element.get("ana").split()
+                assert category[1:] in categories and reasons.get(reason[1:]), (name, element.get("ana"))
+    tree = parse(build_edition(hyphenated.encode(), "many.txt", PipelineConfig()).xml)
+    assert len(list(tree.iter("{*}category"))) == 1  # thirty words joined, one category
+    assert len(list(tree.iter("{*}interp"))) == 6  # and each word's own reason, once

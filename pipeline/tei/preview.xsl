@@ -81,16 +81,16 @@
   <xsl:template match="tei:salute"><xsl:apply-templates/></xsl:template>
 
   <xsl:template match="tei:choice[tei:sic]">
-    <span class="corr" title="original: {tei:sic} — {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates select="tei:corr"/></span>
+    <span class="corr" title="original: {tei:sic} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates select="tei:corr"/></span>
   </xsl:template>
   <xsl:template match="tei:choice[tei:orig]">
-    <span class="reg" title="original: {tei:orig} — {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates select="tei:reg"/></span>
+    <span class="reg" title="original: {tei:orig} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates select="tei:reg"/></span>
   </xsl:template>
   <xsl:template match="tei:unclear">
-    <span class="unclear" title="{@reason}: {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates/></span>
+    <span class="unclear" title="{@reason}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:fw">
-    <span class="fw" title="{@type}: {id(substring(@ana, 2))/tei:catDesc}"><xsl:apply-templates/></span>
+    <span class="fw" title="{@type}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:pb">
     <span class="pb" title="page break">p.<xsl:if test="@n"><xsl:text> </xsl:text><xsl:value-of select="@n"/></xsl:if></span>

@@ -21,13 +21,13 @@ from pipeline.config import PipelineConfig
 from pipeline.tei.history import PreviousEdition
 from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.edits import edits_per_block
-from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
+from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS, category_id
 from pipeline.model import Block, Document, Edit
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
 
 STRUCTURAL = {
-    "TEI", "teiHeader", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",
+    "TEI", "teiHeader", "standOff", "interpGrp", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",
     "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
     "normalization", "hyphenation", "segmentation", "interpretation", "classDecl", "taxonomy",
     "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
@@ -50,6 +50,12 @@ def _certainty(confidence: float) -> str:
 
 def reason_id(reason: str) -> str:
     return "reason-" + hashlib.sha1(reason.encode()).hexdigest()[:10]
+
+
+def analysis(edit: Edit) -> str:
+    """@ana of an intervention: its category in the header's closed taxonomy, and its own
+    reason among the edition's reasons (standOff)."""
+    return f"#{category_id(edit.kind)} #{reason_id(edit.reason)}"
 
 
 _LINE_BREAKS = re.compile(r"\n(?:[ \t\u3000]*\n)*")
@@ -88,7 +94,7 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
-    ana = f"#{reason_id(edit.reason)}"
+    ana = analysis(edit)
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
         choice = _sub(parent, "choice", ana=ana)
@@ -168,7 +174,7 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
     if edit.kind != "footnote":
         raise ValueError(f"no container rendering for {edit.kind!r}")
     note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",
-                ana=f"#{reason_id(edit.reason)}", **{XML_ID: f"fn{edit.attrs['n']}"})
+                ana=analysis(edit), **{XML_ID: f"fn{edit.attrs['n']}"})
     _render_span(note, doc, edit.start, edit.end, inner)
 
 
@@ -298,6 +304,7 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
     root.set(XML_LANG, "en")
     _build_header(_sub(root, "teiHeader"), doc, config, previous)
+    _build_reasons(root, doc)
     text = _sub(root, "text")
     text.set(XML_LANG, doc.lang or "und")
     body = _sub(text, "body")
@@ -470,11 +477,11 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
     _sub(_sub(decl, "interpretation"), "p",
          "Languages per block from script (OpenCC tables for Chinese script) and seeded langdetect.")
 
-    reasons = sorted({edit.reason for edit in doc.edits})
-    if reasons:
+    kinds = [kind for kind in BY_NAME if any(edit.kind == kind for edit in doc.edits)]
+    if kinds:  # the closed set of categories; each edit's own reason is in standOff
         taxonomy = _sub(_sub(encoding_desc, "classDecl"), "taxonomy", **{XML_ID: "interventions"})
-        for reason in reasons:
-            _sub(_sub(taxonomy, "category", **{XML_ID: reason_id(reason)}), "catDesc", reason)
+        for kind in kinds:
+            _sub(_sub(taxonomy, "category", **{XML_ID: category_id(kind)}), "catDesc", BY_NAME[kind].description)
     illegal = sorted({ch for e in doc.edits for ch in XML_ILLEGAL.findall(e.original)})
     if illegal:
         char_decl = _sub(encoding_desc, "charDecl")
@@ -511,6 +518,15 @@ def _regularization_group(edit: Edit) -> str:
     if edit.reason.startswith("a bullet"):
         return "bullets"
     return "other"
+
+
+def _build_reasons(root: etree._Element, doc: Document) -> None:
+    """Each distinct reason the edits give, once, for @ana to point to beside the category."""
+    reasons = sorted({edit.reason for edit in doc.edits})
+    if reasons:
+        group = _sub(_sub(root, "standOff"), "interpGrp", type="reasons")
+        for reason in reasons:
+            _sub(group, "interp", reason, **{XML_ID: reason_id(reason)})
 
 
 def _normalization_statement(doc: Document, standard: str) -> str:
