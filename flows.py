@@ -51,7 +51,7 @@ from pipeline.run.inputs import Source, discover_sources, source_key  # noqa: E4
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
-from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock  # noqa: E402
+from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock, write_atomically  # noqa: E402
 from pipeline.tei.reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402
 from pipeline.run.watchdog import start_watchdog  # noqa: E402
@@ -271,8 +271,10 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
         return 2
     flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers))
+    server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
     try:
-        reports = flow_run(inputs, output_dir, follow_links=follow_links)
+        with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
+            reports = flow_run(inputs, output_dir, follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
         return 2
@@ -333,6 +335,7 @@ def start_local_server() -> tuple[subprocess.Popen, str]:
             raise RuntimeError(f"the Prefect server stopped at start; see {home / 'server-console.log'}")
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                write_atomically(home / SERVER_URL_FILE, url.encode())  # for runs on this machine to find
                 return server, url
         except httpx.HTTPError:
             pass
@@ -341,7 +344,25 @@ def start_local_server() -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / 'server-console.log'}")
 
 
+SERVER_URL_FILE = "url"  # under $PREFECT_HOME/server while serve's server runs
+
+
+def local_server_url() -> str | None:
+    """The server a running `serve` started on this machine (same PREFECT_HOME), if it
+    answers: runs use it instead of starting Prefect's temporary server (seconds saved)."""
+    try:
+        url = (Path(os.environ["PREFECT_HOME"]) / "server" / SERVER_URL_FILE).read_text().strip()
+    except OSError:
+        return None
+    try:
+        return url if httpx.get(f"{url}/health", timeout=1).status_code == 200 else None
+    except httpx.HTTPError:
+        return None
+
+
 def stop_server(server: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError):
+        (Path(os.environ["PREFECT_HOME"]) / "server" / SERVER_URL_FILE).unlink()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)
     try:

@@ -59,6 +59,16 @@ def test_a_scheduled_run_fires_by_itself_and_writes_the_editions(tmp_path):
         assert sorted(p.name for p in out.glob("*.tei.xml")) == sorted(f"{s.stem}.tei.xml" for s in SEEDS[3:5])
         assert (out / "manifest.json").exists()
         assert not any("WARNING" in line or "ERROR" in line for line in lines), "".join(lines)
+
+        # A run on this machine finds serve's server and uses it (no temporary server of its own)
+        run_env = {k: v for k, v in env.items() if k != "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"}
+        result = subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output",
+                                 str(tmp_path / "by-hand")], cwd=ROOT, env=run_env, capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        response = httpx.post(f"{url}/flow_runs/filter", json={
+            "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}, timeout=10)
+        assert any(run["deployment_id"] is None for run in response.json())
     finally:
         os.killpg(serve.pid, signal.SIGINT)
         try:
