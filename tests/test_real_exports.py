@@ -190,3 +190,17 @@ def test_mojibake_whose_misreading_gave_private_use_characters_is_repaired():
         if edit.kind == "correction":
             repaired = repaired[:edit.start] + (edit.replacement or "") + repaired[edit.end:]
     assert line in repaired
+
+
+def test_signature_marks_recur_with_the_gatherings_even_where_the_ocr_garbled_them():
+    rng = random.Random(9)
+    pages = []
+    for page in range(1, 33):
+        lines = _body_lines(rng, 26)
+        foot = {1: "1", 3: "1*", 9: "2", 11: "2*", 17: "3", 19: "ZIIS", 25: "4", 27: "4*"}.get(page)
+        pages.append(f"{page}\n" + "\n".join(lines) + (f"\n{foot}" if foot else ""))
+    doc = build_document("\n".join(pages).encode(), "gatherings.txt", CONFIG)
+    assert sorted(_furniture(doc, "signature")) == sorted(["1", "1*", "2", "2*", "3", "ZIIS", "4", "4*"])
+    # a short last line elsewhere is text
+    assert not any(e.kind == "signature" and e.original not in ("1", "1*", "2", "2*", "3", "ZIIS", "4", "4*")
+                   for e in doc.edits)

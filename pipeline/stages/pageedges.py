@@ -371,6 +371,42 @@ def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
     return None
 
 
+GATHERING_PERIODS = (32, 24, 16, 12, 8, 4)  # pages a gathering holds: its signature recurs so often
+
+
+def _signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str]],
+                          offset: int | None) -> dict[int, tuple[Line, str]]:
+    """Signature marks recur with the gatherings (every 8, 16 … pages, at the same places in
+    each). Where the marks read give a period, the short last line of a page at such a place
+    is its mark too, however the OCR garbled it ("ZIIS" for "2*")."""
+    found = [index for index, (_, kind) in feet.items() if kind == "signature"]
+    if len(found) < 3:
+        return {}
+    number = {index: (page.number.value if page.number else index + (offset or 0)) for index, page in enumerate(pages)}
+    fits_found = []  # (share of the marks read it explains, fewer places, longer period)
+    for period in GATHERING_PERIODS:
+        residues = Counter(number[index] % period for index in found)
+        places = {r for r, n in residues.items() if n >= 2}
+        covered = sum(residues[r] for r in places)
+        if places and len(places) <= 3 and covered >= 0.8 * len(found) and len(found) >= 2 * len(places):
+            fits_found.append((covered / len(found), -len(places), period, places))
+    if not fits_found:
+        return {}
+    _, _, period, places = max(fits_found, key=lambda fit: fit[:3])
+    more = {}
+    for index, page in enumerate(pages):
+        if index in feet or number[index] % period not in places or len(page.lines) < 3:
+            continue
+        last = page.lines[-1]
+        if page.number is not None and page.number.line is last:
+            last = page.lines[-2]
+        # short, with a letter or digit, and not the initials that sign an article ("J. F.")
+        if len(last.text) <= 6 and 1 <= len(last.core) <= 4 and not last.text.endswith(".") \
+                and not SIGNED.match(last.text):
+            more[index] = (last, "signature-by-period")
+    return more
+
+
 def _running_heads(pages: list[Page]) -> dict[int, Line]:
     """The first line of a page (after its number) that repeats on the tops of many pages."""
     tops: list[tuple[int, Line, str]] = []
@@ -394,6 +430,8 @@ REASONS = {
     "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
                             "sequence needs the number given in @n"),
     "signature": "signature mark at the foot of the page (a gathering's number or star)",
+    "signature-by-period": ("signature mark as the OCR read it: a short last line where the period of the "
+                            "gatherings, from the marks read elsewhere, puts one"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
     "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
@@ -440,11 +478,15 @@ def find_page_edges(doc: Document) -> None:
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
                               reason=REASONS["running-head"]))
-        foot = _signature(page, pages[index + 1] if index + 1 < len(pages) else None)
-        if foot is not None:
-            line, kind = foot
-            edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
-                              confidence=0.85, attrs={"place": "bottom"}, reason=REASONS[kind]))
+    feet = {index: foot for index, page in enumerate(pages)
+            if (foot := _signature(page, pages[index + 1] if index + 1 < len(pages) else None))}
+    feet.update(_signatures_by_period(pages, feet, offset))
+    for line, kind in feet.values():
+        edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
+                          confidence=0.85 if kind != "signature-by-period" else 0.7, attrs={"place": "bottom"},
+                          reason=REASONS[kind]))
+        if kind == "signature-by-period":
+            edits[-1].kind = "signature"
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
     turns = _page_turns(doc, pages, edits)

@@ -23,7 +23,7 @@ from pipeline.stages.structure import RULE_LINE, SPACE, word_counts
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
-BULLET = re.compile(r"^[*•·▪◦]\s+")
+BULLET = re.compile(r"^[*•·▪◦][ \t]+(?=\S)")  # a bullet, then the item's text on the same line
 CREDIT_LINE = re.compile(r"^(?P<who>[A-Z][\w&.,' -]{2,60})\.\s+(?P<year>1[6-9]\d\d|20\d\d)\.$")
 BROKEN_LINK = re.compile(r"\[ [^\]]*\]")
 WORD = re.compile(r"[A-Za-z]+")
