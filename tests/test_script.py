@@ -44,8 +44,8 @@ def test_variants_are_regularized_with_the_original_first(seed_editions):
         children = [child.tag.split("}")[1] for child in choice]
         assert children in (["sic", "corr"], ["orig", "reg"])
     normalization = "".join(tree.find(".//{*}normalization").itertext())
-    count = len([e for e in doc.edits if e.kind == "regularization"])
-    assert "Taiwan standard" in normalization and f": {count}." in normalization
+    count = len([e for e in doc.edits if e.kind == "regularization" and e.stage == "script"])
+    assert f"{count} Chinese variant forms regularized to the Taiwan standard" in normalization
 
 
 def test_the_standard_is_configurable(config):
@@ -78,8 +78,12 @@ def test_reading_edition_has_the_same_structure_and_ids_in_the_other_script(seed
     master, reading = parse(edition.xml), parse(edition.reading_xml)
     ids = lambda tree: [e.get(XML_ID) for e in tree.iter() if e.get(XML_ID)]  # noqa: E731
     assert ids(master) == ids(reading)
-    tags = lambda tree: [e.tag for e in tree.find("{*}text").iter()]  # noqa: E731
+    # the same elements, but for regularizations the conversion made no-ops (着 → 著 → 着): dropped
+    readings = {"{http://www.tei-c.org/ns/1.0}" + name for name in ("choice", "orig", "reg")}
+    tags = lambda tree: [e.tag for e in tree.find("{*}text").iter() if e.tag not in readings]  # noqa: E731
     assert tags(master) == tags(reading)
+    choices = lambda tree: len(list(tree.find("{*}text").iter("{*}choice")))  # noqa: E731
+    assert choices(reading) < choices(master)
     body = "".join(reading.find(".//{*}body").itertext())
     assert "苏联外交政策" in body and "蘇聯外交政策" not in re.sub("<sic>.*?</sic>", "", body)
     assert reading.find("{*}text").get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans"
