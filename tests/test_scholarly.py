@@ -226,3 +226,33 @@ def test_a_subtitle_and_a_byline_are_not_sections():
     assert [b.text for b in tree.iter(f"{TEI}byline")] == ["Margaret Ellison"]
     assert [h.text for h in tree.iter(f"{TEI}head")] == ["The Harbour and the Town",
                                                         "How the new dues changed the trade of the coast"]
+
+
+PARALLEL = """The Grain Tariff
+
+The council lowered the grain tariff in the spring of that year.
+
+The merchants of the coast welcomed the decision.
+
+<hr />
+
+Original:
+
+粮食关税
+
+议会于当年春季降低了粮食关税。
+
+沿海的商人欢迎这一决定。
+"""
+
+
+def test_the_rule_and_the_label_stand_between_the_two_versions():
+    for text, name in ((SEEDS[0].read_text(encoding="utf-8"), SEEDS[0].name), (PARALLEL, "parallel.txt")):
+        tree = _edition(text, name)
+        body = tree.find(f".//{TEI}body")
+        versions = [child.get("type") for child in body if child.tag == f"{TEI}div"]
+        assert versions == ["translation", "original"], (name, versions)
+        between = [child for child in body if child.tag == f"{TEI}fw"]
+        assert [fw.text.strip() for fw in between] == ["<hr />", "Original:"]
+        assert body.index(between[0]) == 1  # after the translation, before the original
+        assert not any(fw.text.strip() == "Original:" for div in body.iter(f"{TEI}div") for fw in div.iter(f"{TEI}fw"))

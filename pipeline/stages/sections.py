@@ -213,7 +213,8 @@ def _bilingual(doc: Document, edits: list[Edit]) -> None:
     names = ("translation", "original") if second_is_original else ("original", "translation")
     for block in (body[rule], label):
         if block is not None:
-            block.attrs["section"] = names[0]  # the rule and the label close the first version
+            block.attrs["section"] = names[0]
+            block.attrs["between"] = "true"  # the rule and the label stand between the two versions
             _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout",
                                              original=_text(doc, block), stage="sections",
                                              reason="layout between the two versions (a rule, a label), not text"))

@@ -329,7 +329,7 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
                     section = _sub(body, "div", type=key)
                     section.set(XML_LANG, _section_lang(doc, key))
                     builders[key] = _BodyBuilder(section)
-            container = builders[key].container_for(block)
+            container = body if block.attrs.get("between") else builders[key].container_for(block)
             if block.kind == "milestone" and all(e.kind in MILESTONE_KINDS for e in edits):
                 _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
                 continue
