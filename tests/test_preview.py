@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from lxml import html
+from lxml import etree, html
 
 from tests.conftest import ROOT
 
@@ -33,9 +33,21 @@ def test_the_book_preview_marks_every_kind_of_intervention(seed_editions):
 
 def test_parallel_texts_and_notes_are_laid_out(seed_editions):
     article = _page(seed_editions, "000_98e9ae74c10308c1.txt")
-    parallel = article.xpath("//div[@class='parallel']/section")
-    assert [s.get("class") for s in parallel] == ["translation", "original"]
+    rows = article.xpath("//div[contains(@class, 'parallel')]/div[contains(@class, 'pair')]")
+    assert len(rows) > 50  # one row per pair: each pair starts at the same height
+    tei = etree.fromstring(seed_editions["000_98e9ae74c10308c1.txt"][1].xml)
+    corresp = {e.get("{http://www.w3.org/XML/1998/namespace}id"): e.get("corresp", "")[1:]
+               for e in tei.iter() if e.get("corresp")}
+    for row in rows:
+        translation, original = row.xpath("./div")
+        assert translation.get("class") == "translation" and original.get("class") == "original"
+        left, right = translation.xpath("./*[@id]")[0].get("id"), original.xpath("./*[@id]")[0].get("id")
+        assert corresp[left] == right
     assert article.xpath("//p[@data-corresp]")
+    # the source's "Title:/Author:/Date:/Page:" lines are the page's header, not body text
+    assert [dt.text for dt in article.xpath("//header//dl[@class='metadata']/dt")] == ["Title", "Author", "Date",
+                                                                                       "Page"]
+    assert "Author: Ke Bonian" not in article.xpath("string(//main)")
     dispatch = _page(seed_editions, "003_22d16b25c756b627.txt")
     notes = dispatch.xpath("//span[@class='note']")
     assert len(notes) == 2 and dispatch.xpath("//a[@href='#fn2']")

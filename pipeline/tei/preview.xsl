@@ -21,6 +21,9 @@
           .gap { color: #777; }
           .note { display: block; font-size: .85rem; border-left: 3px solid #aaa; padding-left: .5rem; margin: .5rem 0; }
           .parallel { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }
+          .parallel.rows { display: block; }
+          .parallel .row { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; align-items: start; }
+          header.source dl.metadata { display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin: .3rem 0; }
           nav.contents li { list-style: none; }
           nav.contents .page { float: right; color: #666; }
           .boilerplate { color: #777; font-size: .85rem; border-top: 1px solid #ccc; margin-top: 2rem; }
@@ -31,6 +34,14 @@
         <header class="source">
           <div><strong><xsl:value-of select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/></strong>
             <xsl:for-each select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author"> — <xsl:value-of select="."/></xsl:for-each></div>
+          <xsl:if test="tei:text/tei:front/tei:div[@type='metadata']">
+            <dl class="metadata">
+              <xsl:for-each select="tei:text/tei:front/tei:div[@type='metadata']/tei:p">
+                <dt><xsl:value-of select="normalize-space(substring-before(., ':'))"/></dt>
+                <dd><xsl:value-of select="normalize-space(substring-after(., ':'))"/></dd>
+              </xsl:for-each>
+            </dl>
+          </xsl:if>
           <div>Source: <xsl:value-of select="tei:teiHeader//tei:idno[@type='filename']"/>;
             <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding']"/></div>
           <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
@@ -54,7 +65,30 @@
   <xsl:template match="tei:item"><li id="{@xml:id}"><xsl:apply-templates/></li></xsl:template>
   <xsl:template match="tei:item/tei:ref"><span class="page" title="page {@n}"><xsl:apply-templates/></span></xsl:template>
   <xsl:template match="tei:body[tei:div[@type='translation'] and tei:div[@type='original']]">
-    <div class="parallel"><xsl:apply-templates/></div>
+    <xsl:variable name="translation" select="tei:div[@type='translation']"/>
+    <xsl:variable name="original" select="tei:div[@type='original']"/>
+    <xsl:choose>
+      <xsl:when test="$translation//*[@corresp]">
+        <!-- one row per pair (@corresp), so that each pair starts at the same height -->
+        <div class="parallel rows">
+          <div class="row">
+            <div class="translation" lang="{$translation/@xml:lang}">
+              <xsl:apply-templates select="$translation//*[self::tei:p or self::tei:head or self::tei:byline][not(@corresp)]"/>
+            </div>
+            <div class="original" lang="{$original/@xml:lang}">
+              <xsl:apply-templates select="$original//*[self::tei:p or self::tei:head or self::tei:byline][not(@corresp)]"/>
+            </div>
+          </div>
+          <xsl:for-each select="$translation//*[@corresp]">
+            <div class="row pair">
+              <div class="translation" lang="{$translation/@xml:lang}"><xsl:apply-templates select="."/></div>
+              <div class="original" lang="{$original/@xml:lang}"><xsl:apply-templates select="id(substring(current()/@corresp, 2))"/></div>
+            </div>
+          </xsl:for-each>
+        </div>
+      </xsl:when>
+      <xsl:otherwise><div class="parallel"><xsl:apply-templates/></div></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <xsl:template match="tei:div">
     <!-- class and lang only with a value: an empty lang would cancel the inherited one -->
@@ -77,6 +111,9 @@
       <xsl:apply-templates/>
     </p>
   </xsl:template>
+  <xsl:template match="tei:byline"><p class="byline" id="{@xml:id}"><xsl:apply-templates/></p></xsl:template>
+  <!-- the source's own metadata lines (Title:, Author:, …) are shown in the page's header -->
+  <xsl:template match="tei:front/tei:div[@type='metadata']"/>
   <xsl:template match="tei:opener"><p class="opener"><xsl:apply-templates/></p></xsl:template>
   <xsl:template match="tei:salute"><xsl:apply-templates/></xsl:template>
 
