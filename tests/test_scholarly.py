@@ -256,3 +256,40 @@ def test_the_rule_and_the_label_stand_between_the_two_versions():
         assert [fw.text.strip() for fw in between] == ["<hr />", "Original:"]
         assert body.index(between[0]) == 1  # after the translation, before the original
         assert not any(fw.text.strip() == "Original:" for div in body.iter(f"{TEI}div") for fw in div.iter(f"{TEI}fw"))
+
+
+NEWSPAPER = """The Harbour Dues
+
+The harbour dues were raised twice this year, and the merchants protested to the council.
+
+<hr />
+
+Original:
+
+### 港口税
+李明远
+1951-03-14
+第3版()
+
+专栏：地方新闻
+
+港口税
+
+今年港口税两次上调，商人们向议会提出了抗议。
+"""
+
+
+def test_a_newspaper_texts_opening_lines_are_encoded_as_what_they_are():
+    from pipeline.tei.reader import rebuild_source, without_whitespace
+
+    for text, name, date in ((SEEDS[0].read_text(encoding="utf-8"), SEEDS[0].name, "1949-09-23"),
+                             (NEWSPAPER, "newspaper.txt", "1951-03-14")):
+        tree = _edition(text, name)
+        original = next(d for d in tree.iter(f"{TEI}div") if d.get("type") == "original")
+        openers = original.findall(f"{TEI}opener")
+        assert openers, name
+        assert [d.get("when") for d in original.iter(f"{TEI}date")] == [date]
+        assert original.find(f"{TEI}opener/{TEI}byline") is not None
+        assert [n.get("type") for n in original.iter(f"{TEI}note")] == ["column"]
+        assert not [p for p in original.findall(f"{TEI}p") if date in "".join(p.itertext())]
+        assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)

@@ -235,6 +235,21 @@ def _bilingual(doc: Document, edits: list[Edit]) -> None:
             f"{kinds['original'].count('head')} headings, in different places")
 
 
+def _metadata_role(doc: Document, line: str, key: str) -> str | None:
+    """What an opening line of a newspaper text is (read before the line fills the header)."""
+    if MARKDOWN_HEADING.match(line):
+        return "title"
+    if ISO_DATE.match(line):
+        return "date"
+    if NEWSPAPER_PAGE.match(line):
+        return "page"
+    if COLUMN.match(line):
+        return "column"
+    if PERSON_NAME.match(line) and (key + "title") in doc.metadata.fields:
+        return "byline"
+    return None
+
+
 def _newspaper_metadata(doc: Document, half: list[Block], is_original: bool, edits: list[Edit]) -> list[Block]:
     """The lines that open a newspaper text (title, author, date, page, column) fill the
     header; the rest of the half (its headings and paragraphs) is returned for alignment."""
@@ -242,11 +257,15 @@ def _newspaper_metadata(doc: Document, half: list[Block], is_original: bool, edi
     for block in half:
         found = False
         offset = block.start
+        roles = []  # (start, end, role) of each line: what the writer encodes it as
         for line in _text(doc, block).split("\n"):
             stripped = line.strip(SPACE)
             start = offset + len(line) - len(line.lstrip(SPACE))
+            end = start + len(stripped)
             offset += len(line) + 1
             key = "original " if is_original else ""
+            role = _metadata_role(doc, stripped, key)
+            roles.append(f"{start}:{end}:{role or 'text'}")
             if marker := MARKDOWN_HEADING.match(stripped):
                 edits.append(Edit(start=start, end=start + marker.end(), kind="layout", original=marker.group(),
                                   stage="sections", reason="markdown heading marker, layout"))
@@ -267,5 +286,6 @@ def _newspaper_metadata(doc: Document, half: list[Block], is_original: bool, edi
         if not found:
             break
         block.kind = "meta"
+        block.attrs["roles"] = ";".join(roles)
         consumed += 1
     return [b for b in half[consumed:] if b.kind in ("p", "head")]

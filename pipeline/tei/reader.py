@@ -16,7 +16,7 @@ from pipeline.tei import XML_ID, local_name, tei
 EDITORIAL_READINGS = {"corr", "reg"}
 SOURCE_READINGS = {"sic", "orig"}
 LINE_BREAKS = {"lb", "pb"}
-BLOCKS = {"p", "head", "byline", "fw", "item", "div", "note", "list", "front", "body", "back", "titlePage"}
+BLOCKS = {"p", "head", "byline", "opener", "fw", "item", "div", "note", "list", "front", "body", "back", "titlePage"}
 
 
 def _characters(root: etree._Element) -> dict[str, str]:

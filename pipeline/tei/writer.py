@@ -145,6 +145,35 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
     _mark_word_breaks(element)
 
 
+def _roles(block: Block) -> list[tuple[int, int, str]]:
+    return [(int(start), int(end), role) for start, end, role in
+            (item.split(":") for item in block.attrs["roles"].split(";"))]
+
+
+def _lines_hold_their_edits(block: Block, edits: list[Edit]) -> bool:
+    """Every edit lies inside one line (else the block is written whole, as a paragraph)."""
+    return all(any(start <= e.start and e.end <= end for start, end, _ in _roles(block)) for e in edits)
+
+
+def _render_opener(opener: etree._Element, doc: Document, block: Block, edits: list[Edit]) -> None:
+    """The opening lines of a text, each as what it is: its title, byline, dateline (with the
+    date in @when), the page label as fw, the column as a note; line breaks kept."""
+    for index, (start, end, role) in enumerate(_roles(block)):
+        if index:
+            _sub(opener, "lb")
+        if role == "date":
+            child = _sub(_sub(opener, "dateline"), "date", when=doc.text[start:end])
+        elif role == "page":
+            child = _sub(opener, "fw", type="pageNum")
+        elif role == "column":
+            child = _sub(opener, "note", type="column")
+        elif role in ("title", "byline"):
+            child = _sub(opener, role)
+        else:
+            child = opener
+        _render_block_content(child, doc, block, edits, start=start, end=end)
+
+
 def _render_span(element: etree._Element, doc: Document, position: int, end: int, edits: list[Edit]) -> None:
     previous: Edit | None = None
     index = 0
@@ -216,6 +245,8 @@ def _body_element(container: etree._Element, block: Block) -> etree._Element:
         return _sub(_sub(container, "opener"), "salute")
     if block.kind == "byline":
         return _sub(container, "byline")
+    if block.kind == "meta" and block.attrs.get("roles"):
+        return _sub(container, "opener")  # a text's own opening lines: title, author, date, page, column
     if block.kind == "head" and block.attrs.get("subtitle"):
         return _sub(container, "head", type="sub")
     return _sub(container, block.kind if block.kind in ("head", "p") else "p")
@@ -346,6 +377,8 @@ def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition |
             _render_block_content(element, doc, block, edits, end=page_start)
             ref = _sub(element, "ref", n=block.attrs.get("n"))
             _render_block_content(ref, doc, block, edits, start=page_start)
+        elif block.attrs.get("roles") and _lines_hold_their_edits(block, edits):
+            _render_opener(element, doc, block, edits)
         else:
             _render_block_content(element, doc, block, edits)
     for pair in aligned.values():  # translation and original point to each other
