@@ -191,9 +191,12 @@ def _is_rare(ch: str) -> bool:
 
 
 def _rare_runs(text: str) -> list[tuple[int, int]]:
+    rare = {ch for ch in set(text) if _is_rare(ch)}  # the distinct characters first: most blocks have none
+    if not rare:
+        return []
     runs, start = [], None
     for index, ch in enumerate(text + "\n"):
-        if _is_rare(ch):
+        if ch in rare:
             start = index if start is None else start
             continue
         if start is not None and index - start >= RARE_RUN and len(set(text[start:index])) >= 2:
@@ -211,6 +214,9 @@ def _noisy_loops(text: str) -> list[tuple[int, int]]:
     least two of them exact and at least one not (all exact is the back-to-back loop's job,
     at four copies; copies that differ only in digits are an enumeration, not a loop)."""
     clauses = [(s, e) for s, e in _clauses(text, 0) if len(text[s:e].strip(CLAUSE_STRIP)) >= 4]
+    stripped = [text[s:e].strip(CLAUSE_STRIP) for s, e in clauses]
+    if len(set(stripped)) == len(stripped):
+        return []  # a loop repeats some clause exactly at least once
     found, i = [], 0
     while i < len(clauses):
         first = text[clauses[i][0]:clauses[i][1]].strip(CLAUSE_STRIP)

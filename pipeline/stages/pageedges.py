@@ -97,7 +97,9 @@ def _lines(text: str) -> list[Line]:
             continue
         count = len(result)
         piece_start = position
-        for index, ch in enumerate(raw):
+        marks = [i for i, ch in enumerate(raw) if ch in PAGE_MARKS] if ("\f" in raw or "\ufeff" in raw) else []
+        for index in marks:
+            ch = raw[index]
             if ch in PAGE_MARKS and position + index > 0:
                 _add(result, text, piece_start, position + index, pending_mark)
                 pending_mark = True
@@ -414,14 +416,24 @@ def _running_heads(pages: list[Page]) -> dict[int, Line]:
         line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
         if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
             tops.append((index, line, key))
+    counts = Counter(key for _, _, key in tops)
+    alike = {key: sum(n for other, n in counts.items() if other == key or _similar_heads(key, other))
+             for key in counts}
     heads: dict[int, Line] = {}
     for index, line, key in tops:
-        alike = sum(1 for _, _, other in tops if other == key or (
-            min(len(key), len(other)) >= 6 and difflib.SequenceMatcher(a=key, b=other).ratio() >= SIMILAR_HEADS))
         # The first page's line is the heading or title the later pages repeat as their head.
-        if alike >= RUNNING_HEAD_MIN_PAGES and alike >= 0.3 * len(pages) and index > 0:
+        if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
             heads[index] = line
     return heads
+
+
+def _similar_heads(key: str, other: str) -> bool:
+    """The same head read twice by the OCR; difflib's cheap upper bounds first."""
+    if min(len(key), len(other)) < 6 or abs(len(key) - len(other)) > 0.4 * max(len(key), len(other)):
+        return False
+    matcher = difflib.SequenceMatcher(a=key, b=other)
+    return (matcher.real_quick_ratio() >= SIMILAR_HEADS and matcher.quick_ratio() >= SIMILAR_HEADS
+            and matcher.ratio() >= SIMILAR_HEADS)
 
 
 REASONS = {
@@ -511,13 +523,12 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
     turns = []
     for page, following in zip(pages, pages[1:]):
         # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
-        text_lines = [line for line in page.lines if (line.start, line.end) not in furniture
-                      and any(ch.isalpha() for ch in line.text)]
-        next_lines = [line for line in following.lines if (line.start, line.end) not in furniture
-                      and sum(ch.isalpha() for ch in line.text) >= 2]
-        if not text_lines or not next_lines:
+        last = next((line for line in reversed(page.lines) if (line.start, line.end) not in furniture
+                     and any(ch.isalpha() for ch in line.text)), None)
+        first = next((line for line in following.lines if (line.start, line.end) not in furniture
+                      and sum(ch.isalpha() for ch in line.text) >= 2), None)
+        if last is None or first is None:
             continue
-        last, first = text_lines[-1], next_lines[0]
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
         ends = _ends_text(last.text) and first.text[:1].isupper()
