@@ -104,28 +104,37 @@ def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
 
 
 def _walk(root: Path, excluded: tuple[Path, ...], follow_links: bool) -> tuple[list[Source], list[InputProblem]]:
+    """The files under ``root``, hidden ones, excluded folders and output folders left out
+    of the walk itself (their contents are never listed); links to folders not followed."""
     real_root = root.resolve()
     found: list[Source] = []
     problems: list[InputProblem] = []
-    skipped_folders: list[Path] = []
-    for candidate in sorted(root.rglob("*")):
-        relative = candidate.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if any(_inside(candidate, folder) for folder in skipped_folders):
-            continue
-        if candidate.is_dir() and not candidate.is_symlink():
-            if any(_inside(candidate.resolve(), folder) for folder in excluded) or is_output_folder(candidate):
-                skipped_folders.append(candidate)
-            continue
-        if any(_inside(candidate.resolve(), folder) for folder in excluded):
-            continue
-        if candidate.is_file():
-            if candidate.is_symlink() and not follow_links and not _inside(candidate.resolve(), real_root):
+    for folder, subfolders, files in os.walk(root):  # does not descend into links to folders
+        here = Path(folder)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")
+                         and not (here / name).is_symlink() and not _skipped(here / name, excluded)]
+        for name in files:
+            if name.startswith("."):
+                continue
+            candidate = here / name
+            if not candidate.is_file():  # a broken or looping link, a device, a socket
+                if problem := _problem(candidate):
+                    problems.append(InputProblem(candidate, problem))
+                continue
+            real = candidate.resolve()
+            if any(_inside(real, other) for other in excluded):
+                continue
+            if candidate.is_symlink() and not follow_links and not _inside(real, real_root):
                 problems.append(InputProblem(candidate, "symbolic link to a file outside the input folder; "
                                                         "not read (pass --follow-links to read it)"))
                 continue
-            found.append(Source(candidate, PurePosixPath(relative.as_posix())))
-        elif not candidate.is_dir() and (problem := _problem(candidate)):
-            problems.append(InputProblem(candidate, problem))
+            found.append(Source(candidate, PurePosixPath(candidate.relative_to(root).as_posix())))
+    found.sort(key=lambda source: source.path)
+    problems.sort(key=lambda problem: problem.path)
     return found, problems
+
+
+def _skipped(folder: Path, excluded: tuple[Path, ...]) -> bool:
+    """A folder the run never reads: its output folder, or one an earlier run wrote."""
+    real = folder.resolve()
+    return any(_inside(real, other) for other in excluded) or is_output_folder(folder)
