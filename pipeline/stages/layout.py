@@ -96,7 +96,7 @@ def _classify(doc: Document) -> dict[int, str]:
             continue
         group = exact.get(key)
         if group is None:
-            group = next((g for g, other in enumerate(keys) if _similar_keys(key, other)), None)
+            group = next((g for g, other in enumerate(keys) if similar_keys(key, other)), None)
         if group is None:
             group = len(keys)
             keys.append(key)
@@ -156,13 +156,13 @@ def break_between(doc: Document, start: int, end: int) -> bool:
     return any(e.kind == "page-break" and start <= e.start <= end for e in doc.edits)
 
 
-def _similar_keys(key: str, other: str) -> bool:
+def similar_keys(key: str, other: str, threshold: float = SIMILAR_HEADS) -> bool:
     """The same line read twice by OCR. difflib's cheap upper bounds first, as it advises."""
     if min(len(key), len(other)) < 6:
         return key == other
     matcher = difflib.SequenceMatcher(a=key, b=other)
-    return (matcher.real_quick_ratio() >= SIMILAR_HEADS and matcher.quick_ratio() >= SIMILAR_HEADS
-            and matcher.ratio() >= SIMILAR_HEADS)
+    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+            and matcher.ratio() >= threshold)
 
 
 def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:

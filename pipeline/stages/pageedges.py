@@ -19,14 +19,13 @@ Block-level furniture (lines standing apart, a document without numbers) stays w
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
-from pipeline.stages.layout import OCR_DIGITS, text_key
+from pipeline.stages.layout import OCR_DIGITS, similar_keys, text_key
 from pipeline.stages.structure import SPACE, ends_sentence
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
@@ -38,7 +37,7 @@ SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†
 SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
 RUNNING_HEAD_MIN_PAGES = 3
-SIMILAR_HEADS = 0.8
+SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
 
@@ -91,21 +90,19 @@ def _lines(text: str) -> list[Line]:
     pending_mark = False
     blanks = 0
     for raw in text.split("\n"):
-        if not raw.strip(SPACE + PAGE_MARKS) and PAGE_MARKS[0] not in raw and PAGE_MARKS[1] not in raw:
+        has_mark = "\f" in raw or "\ufeff" in raw
+        if not has_mark and not raw.strip(SPACE):
             blanks += 1
             position += len(raw) + 1
             continue
         count = len(result)
         piece_start = position
-        marks = [i for i, ch in enumerate(raw) if ch in PAGE_MARKS] if ("\f" in raw or "\ufeff" in raw) else []
+        marks = [i for i, ch in enumerate(raw) if ch in PAGE_MARKS] if has_mark else []
         for index in marks:
-            ch = raw[index]
-            if ch in PAGE_MARKS and position + index > 0:
+            if position + index > 0:  # a mark at the very start of the text separates nothing
                 _add(result, text, piece_start, position + index, pending_mark)
                 pending_mark = True
-                piece_start = position + index + 1
-            elif ch in PAGE_MARKS:
-                piece_start = position + index + 1
+            piece_start = position + index + 1
         if _add(result, text, piece_start, position + len(raw), pending_mark):
             pending_mark = False
         if len(result) > count:
@@ -169,7 +166,11 @@ def fits(line: Line, value: int) -> bool:
 class PageNumber:
     line: Line
     value: int
-    exact: bool
+
+    @property
+    def exact(self) -> bool:
+        """The OCR read the number as printed (otherwise @n gives the number it stands for)."""
+        return self.line.core == str(self.value)
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _pages_by_marks(lines: list[Line]) -> list[Page] | None:
     return pages
 
 
-def _number_by_offset(pages: list[Page]) -> str | None:
+def _number_by_offset(pages: list[Page]) -> None:
     """Pages known from their marks: the edge (top or bottom) and the offset (printed number
     minus page index) that most pages agree on; then each page's edge line that fits."""
     votes: Counter[tuple[str, int]] = Counter()
@@ -203,15 +204,14 @@ def _number_by_offset(pages: list[Page]) -> str | None:
             if read and read.isdecimal():
                 votes[edge, int(read) - index] += 1
     if not votes:
-        return None
+        return
     (edge, offset), count = votes.most_common(1)[0]
     if count < max(2, len(pages) // 5):
-        return None
+        return
     for index, page in enumerate(pages):
         line = page.lines[0] if edge == "top" else page.lines[-1]
         if len(page.lines) > 1 and fits(line, index + offset):
-            page.number = PageNumber(line, index + offset, line.core == str(index + offset))
-    return edge
+            page.number = PageNumber(line, index + offset)
 
 
 def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
@@ -239,7 +239,7 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
     return chain[::-1]
 
 
-def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
+def _pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
     ones are looked for where the chain says a number must stand."""
     candidates = [(i, int(read)) for i, line in enumerate(lines)
@@ -252,7 +252,7 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
     chain = [candidates[k] for k in _chain(candidates, per_page)]
     if len(chain) < 3:
         return None
-    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v, lines[i].core == str(v)) for i, v in chain}
+    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
     window = max(2, round(0.2 * per_page))
     for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
         for value in range(value_a + 1, value_b):
@@ -262,7 +262,7 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
                     if i not in found and fits(lines[i], value)]
             if near:
                 best = min(near, key=lambda i: abs(i - expected))
-                found[best] = PageNumber(lines[best], value, lines[best].core == str(value))
+                found[best] = PageNumber(lines[best], value)
     _extend_beyond_the_chain(lines, chain, per_page, window, found)
     edge = _edge_of_numbers(lines, chain, per_page)
     numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
@@ -280,7 +280,7 @@ def _pages_by_numbers(lines: list[Line]) -> tuple[list[Page], str] | None:
             pages.append(Page(lines[start:index + 1], number))
             if position == len(numbered) - 1 and index + 1 < len(lines):
                 pages.append(Page(lines[index + 1:]))
-    return pages, edge
+    return pages
 
 
 def _unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
@@ -324,7 +324,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line + per_page)))
-        found[line] = PageNumber(lines[line], value, lines[line].core == str(value))
+        found[line] = PageNumber(lines[line], value)
     line, value = chain[0]
     while value > 1:
         value -= 1
@@ -333,7 +333,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line - per_page)))
-        found[line] = PageNumber(lines[line], value, lines[line].core == str(value))
+        found[line] = PageNumber(lines[line], value)
 
 
 def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
@@ -376,12 +376,12 @@ def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
 GATHERING_PERIODS = (32, 24, 16, 12, 8, 4)  # pages a gathering holds: its signature recurs so often
 
 
-def _signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str]],
-                          offset: int | None) -> dict[int, tuple[Line, str]]:
+def _signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str]],
+                          offset: int | None) -> dict[int, tuple[Line, str, str]]:
     """Signature marks recur with the gatherings (every 8, 16 … pages, at the same places in
     each). Where the marks read give a period, the short last line of a page at such a place
     is its mark too, however the OCR garbled it ("ZIIS" for "2*")."""
-    found = [index for index, (_, kind) in feet.items() if kind == "signature"]
+    found = [index for index, (_, kind, _) in feet.items() if kind == "signature"]
     if len(found) < 3:
         return {}
     number = {index: (page.number.value if page.number else index + (offset or 0)) for index, page in enumerate(pages)}
@@ -405,7 +405,7 @@ def _signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str]],
         # short, with a letter or digit, and not the initials that sign an article ("J. F.")
         if len(last.text) <= 6 and 1 <= len(last.core) <= 4 and not last.text.endswith(".") \
                 and not SIGNED.match(last.text):
-            more[index] = (last, "signature-by-period")
+            more[index] = (last, "signature", "signature-by-period")
     return more
 
 
@@ -417,7 +417,7 @@ def _running_heads(pages: list[Page]) -> dict[int, Line]:
         if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
             tops.append((index, line, key))
     counts = Counter(key for _, _, key in tops)
-    alike = {key: sum(n for other, n in counts.items() if other == key or _similar_heads(key, other))
+    alike = {key: sum(n for other, n in counts.items() if similar_keys(key, other, SIMILAR_HEADS))
              for key in counts}
     heads: dict[int, Line] = {}
     for index, line, key in tops:
@@ -426,14 +426,6 @@ def _running_heads(pages: list[Page]) -> dict[int, Line]:
             heads[index] = line
     return heads
 
-
-def _similar_heads(key: str, other: str) -> bool:
-    """The same head read twice by the OCR; difflib's cheap upper bounds first."""
-    if min(len(key), len(other)) < 6 or abs(len(key) - len(other)) > 0.4 * max(len(key), len(other)):
-        return False
-    matcher = difflib.SequenceMatcher(a=key, b=other)
-    return (matcher.real_quick_ratio() >= SIMILAR_HEADS and matcher.quick_ratio() >= SIMILAR_HEADS
-            and matcher.ratio() >= SIMILAR_HEADS)
 
 
 REASONS = {
@@ -459,10 +451,9 @@ def find_page_edges(doc: Document) -> None:
         _number_by_offset(pages)
         how = "a form feed or byte-order mark where the export's page files were joined"
     else:
-        found = _pages_by_numbers(lines)
-        if found is None:
+        pages = _pages_by_numbers(lines)
+        if pages is None:
             return
-        pages, _edge = found
         how = "the page's number in the sequence of the document's page numbers"
     edits: list[Edit] = []
     heads = _running_heads(pages)
@@ -490,15 +481,15 @@ def find_page_edges(doc: Document) -> None:
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
                               reason=REASONS["running-head"]))
-    feet = {index: foot for index, page in enumerate(pages)
-            if (foot := _signature(page, pages[index + 1] if index + 1 < len(pages) else None))}
+    feet: dict[int, tuple[Line, str, str]] = {}  # page index -> (line, kind, which reason)
+    for index, page in enumerate(pages):
+        if foot := _signature(page, pages[index + 1] if index + 1 < len(pages) else None):
+            feet[index] = (*foot, foot[1])
     feet.update(_signatures_by_period(pages, feet, offset))
-    for line, kind in feet.values():
+    for line, kind, why in feet.values():
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
-                          confidence=0.85 if kind != "signature-by-period" else 0.7, attrs={"place": "bottom"},
-                          reason=REASONS[kind]))
-        if kind == "signature-by-period":
-            edits[-1].kind = "signature"
+                          confidence=0.7 if why == "signature-by-period" else 0.85, attrs={"place": "bottom"},
+                          reason=REASONS[why]))
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
     turns = _page_turns(doc, pages, edits)
