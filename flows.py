@@ -47,12 +47,12 @@ from prefect.runtime import task_run  # noqa: E402
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.errors import DocumentError  # noqa: E402
 from pipeline.run.incremental import carried_over  # noqa: E402
-from pipeline.run.inputs import Source, discover_sources, source_key  # noqa: E402
+from pipeline.run.inputs import MANIFEST_NAME, Source, discover_sources, source_key  # noqa: E402
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
 from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock, write_atomically  # noqa: E402
-from pipeline.tei.reader import NotOurEdition, rebuild_source_from_file  # noqa: E402
+from pipeline.tei.reader import rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402
 from pipeline.run.watchdog import start_watchdog  # noqa: E402
 
@@ -192,7 +192,7 @@ class _Run:
         try:
             write_manifest(manifest, self.output_dir)
         except OSError as error:
-            problem = f"{self.output_dir / 'manifest.json'} could not be written: {error.strerror or error}"
+            problem = f"{self.output_dir / MANIFEST_NAME} could not be written: {error.strerror or error}"
             if problem != self.manifest_problem or final:
                 print(f"WARNING {printable(problem)}" + (" (the editions listed above were written)" if final else ""))
             self.manifest_problem = problem
@@ -287,7 +287,7 @@ def command_source(edition: Path) -> int:
     (a lone surrogate kept from an undecodable source) are printed as escapes, and said."""
     try:
         text = rebuild_source_from_file(edition)
-    except (NotOurEdition, DocumentError, OSError, ValueError) as error:
+    except (DocumentError, OSError, ValueError) as error:  # NotOurEdition is a ValueError
         print(f"{printable(str(edition))}: {error}", file=sys.stderr)
         return 1
     data = text.encode("utf-8", "backslashreplace")
@@ -315,54 +315,64 @@ def command_validate(files: list[Path]) -> int:
     return status
 
 
+SERVER_URL_FILE = "url"  # under $PREFECT_HOME/server while serve's server runs
+SERVER_LOG_FILE = "server-console.log"
+
+
 def start_local_server() -> tuple[subprocess.Popen, str]:
     """A long-lived Prefect server on 127.0.0.1 (SQLite under $PREFECT_HOME/server), for
     scheduling: Prefect's temporary embedded server refuses schedules."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    home = Path(os.environ["PREFECT_HOME"]) / "server"
+    home = server_home()
     home.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(home)
-    log = open(home / "server-console.log", "ab")
+    log = open(home / SERVER_LOG_FILE, "ab")
     server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
                                "--port", str(port)], env=env, stdout=log, stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.time() + 120
     while time.time() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the Prefect server stopped at start; see {home / 'server-console.log'}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                write_atomically(home / SERVER_URL_FILE, url.encode())  # for runs on this machine to find
-                return server, url
-        except httpx.HTTPError:
-            pass
+            raise RuntimeError(f"the Prefect server stopped at start; see {home / SERVER_LOG_FILE}")
+        if answers(url, timeout=2):
+            write_atomically(home / SERVER_URL_FILE, url.encode())  # for runs on this machine to find
+            return server, url
         time.sleep(0.5)
     stop_server(server)
-    raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / 'server-console.log'}")
+    raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / SERVER_LOG_FILE}")
 
 
-SERVER_URL_FILE = "url"  # under $PREFECT_HOME/server while serve's server runs
+
+
+def server_home() -> Path:
+    """Where `serve`'s own Prefect server keeps its database, console log and address."""
+    return Path(os.environ["PREFECT_HOME"]) / "server"
+
+
+def answers(url: str, timeout: float) -> bool:
+    """Whether the Prefect server at ``url`` says it is healthy."""
+    try:
+        return httpx.get(f"{url}/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def local_server_url() -> str | None:
     """The server a running `serve` started on this machine (same PREFECT_HOME), if it
     answers: runs use it instead of starting Prefect's temporary server (seconds saved)."""
     try:
-        url = (Path(os.environ["PREFECT_HOME"]) / "server" / SERVER_URL_FILE).read_text().strip()
+        url = (server_home() / SERVER_URL_FILE).read_text().strip()
     except OSError:
         return None
-    try:
-        return url if httpx.get(f"{url}/health", timeout=1).status_code == 200 else None
-    except httpx.HTTPError:
-        return None
+    return url if answers(url, timeout=1) else None
 
 
 def stop_server(server: subprocess.Popen) -> None:
     with contextlib.suppress(OSError):
-        (Path(os.environ["PREFECT_HOME"]) / "server" / SERVER_URL_FILE).unlink()
+        (server_home() / SERVER_URL_FILE).unlink()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)
     try:
@@ -393,11 +403,7 @@ class ServerWatch(threading.Thread):
             if self.server_stopped():
                 _thread.interrupt_main()
                 return
-            try:
-                healthy = httpx.get(f"{self.url}/health", timeout=5).status_code == 200
-            except httpx.HTTPError:
-                healthy = False
-            failures = 0 if healthy else failures + 1
+            failures = 0 if answers(self.url, timeout=5) else failures + 1
             if failures == 2:
                 say(f"WARNING the Prefect server at {self.url} does not answer; scheduled runs cannot start")
             self.scan_log()
@@ -424,9 +430,9 @@ class ServerWatch(threading.Thread):
         self.offset += len(fresh)
         for line in fresh.decode("utf-8", "replace").splitlines():
             line = line.strip()
-            if SERVER_ERROR.search(line) and not line.startswith("File ") and line not in self.reported:
-                if line.startswith("Traceback"):
-                    continue  # the exception line that ends it says more
+            # (a traceback's first line and its frames say less than the exception line that ends it)
+            if SERVER_ERROR.search(line) and not line.startswith(("File ", "Traceback")) \
+                    and line not in self.reported:
                 self.reported.add(line)
                 say(f"WARNING the Prefect server logged an error: {printable(line[:300])} (see {self.log})")
 
@@ -441,7 +447,7 @@ def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interv
     url, server, log = os.environ.get("PREFECT_API_URL"), None, None
     if not url:
         server, url = start_local_server()
-        log = Path(os.environ["PREFECT_HOME"]) / "server" / "server-console.log"
+        log = server_home() / SERVER_LOG_FILE
     when = f"every {interval:g} s" if interval else f"on cron {cron!r}"
     say(f"Prefect server at {url}; serving deployment build-editions/nightly {when}")
     watch = ServerWatch(url, server, log)

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from pipeline import PIPELINE_NAME, __version__
+from pipeline.run.inputs import MANIFEST_NAME
 from pipeline.run.naming import READING_SCRIPTS, claim, edition_file
 from pipeline.run.document import DocumentReport
 from pipeline.run.storage import write_atomically
@@ -74,7 +75,7 @@ def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentR
 
 
 def write_manifest(manifest: RunManifest, output_dir: Path) -> Path:
-    path = output_dir / "manifest.json"
+    path = output_dir / MANIFEST_NAME
     write_atomically(path, manifest.model_dump_json(indent=2).encode() + b"\n")
     return path
 
@@ -82,7 +83,7 @@ def write_manifest(manifest: RunManifest, output_dir: Path) -> Path:
 def read_manifest(output_dir: Path) -> RunManifest | None:
     """The last run's manifest, or None when there is none or it cannot be read."""
     try:
-        return RunManifest.model_validate_json((output_dir / "manifest.json").read_bytes())
+        return RunManifest.model_validate_json((output_dir / MANIFEST_NAME).read_bytes())
     except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
 
