@@ -118,16 +118,15 @@ def failure(source: Source, problem: str | Exception) -> DocumentReport:
     return DocumentReport(file_name=source.display_name, source_path=source.key, status="failed", errors=[problem])
 
 
-def batches(sources: list) -> list[list]:
-    """Consecutive documents (paths, or (source, base) pairs), up to BATCH_DOCUMENTS and
-    BATCH_BYTES each."""
+def batches(sources: list, path_of=lambda item: item) -> list[list]:
+    """Consecutive documents, up to BATCH_DOCUMENTS and BATCH_BYTES each (``path_of`` gives
+    the file of an item, for its size)."""
     size = max(1, min(BATCH_DOCUMENTS, -(-len(sources) // MIN_BATCHES)))
     groups: list[list] = []
     weight = 0
     for source in sources:
-        path = source[0].path if isinstance(source, tuple) else source
         try:
-            length = path.stat().st_size
+            length = path_of(source).stat().st_size
         except OSError:
             length = 0  # the build reports it
         if not groups or len(groups[-1]) >= size or weight + length > BATCH_BYTES:
@@ -211,7 +210,7 @@ class _Run:
         checkpoint = time.perf_counter()
         futures = {}
         work = [(s, self.bases[s.key]) for s in sources if s.key not in unchanged]
-        for batch in batches(work):
+        for batch in batches(work, path_of=lambda pair: pair[0].path):
             label = batch[0][0].display_name + (f" (+{len(batch) - 1} more)" if len(batch) > 1 else "")
             future = build_batch_task.submit(batch, self.output_dir, self.config, label)
             futures.update({source.key: (future, position) for position, (source, _) in enumerate(batch)})
