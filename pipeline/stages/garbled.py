@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-
 from difflib import SequenceMatcher
 
 from pipeline.edits import add_edits
@@ -219,12 +218,11 @@ def _noisy_loops(text: str) -> list[tuple[int, int]]:
         return []  # a loop repeats some clause exactly at least once
     found, i = [], 0
     while i < len(clauses):
-        first = text[clauses[i][0]:clauses[i][1]].strip(CLAUSE_STRIP)
-        copies = [first]
+        first = stripped[i]
         j = i + 1
-        while j < len(clauses) and _copy_of(first, text[clauses[j][0]:clauses[j][1]].strip(CLAUSE_STRIP)):
-            copies.append(text[clauses[j][0]:clauses[j][1]].strip(CLAUSE_STRIP))
+        while j < len(clauses) and _copy_of(first, stripped[j]):
             j += 1
+        copies = stripped[i:j]
         exact = sum(copy == first for copy in copies)
         if len(copies) >= NOISY_LOOP_COPIES and exact >= 2 and exact < len(copies):
             end = clauses[j - 1][1]
