@@ -235,18 +235,13 @@ def _bilingual(doc: Document, edits: list[Edit]) -> None:
             f"{kinds['original'].count('head')} headings, in different places")
 
 
-def _metadata_role(doc: Document, line: str, key: str) -> str | None:
-    """What an opening line of a newspaper text is (read before the line fills the header)."""
-    if MARKDOWN_HEADING.match(line):
-        return "title"
-    if ISO_DATE.match(line):
-        return "date"
-    if NEWSPAPER_PAGE.match(line):
-        return "page"
-    if COLUMN.match(line):
-        return "column"
-    if PERSON_NAME.match(line) and (key + "title") in doc.metadata.fields:
-        return "byline"
+def _metadata_role(doc: Document, line: str, key: str) -> tuple[str, re.Match] | None:
+    """What an opening line of a newspaper text is, and the match that says so; a name only
+    counts once the text's title is known."""
+    for role, pattern in (("title", MARKDOWN_HEADING), ("date", ISO_DATE), ("page", NEWSPAPER_PAGE),
+                          ("column", COLUMN), ("byline", PERSON_NAME)):
+        if (match := pattern.match(line)) and (role != "byline" or (key + "title") in doc.metadata.fields):
+            return role, match
     return None
 
 
@@ -264,25 +259,26 @@ def _newspaper_metadata(doc: Document, half: list[Block], is_original: bool, edi
             end = start + len(stripped)
             offset += len(line) + 1
             key = "original " if is_original else ""
-            role = _metadata_role(doc, stripped, key)
-            roles.append(f"{start}:{end}:{role or 'text'}")
-            if marker := MARKDOWN_HEADING.match(stripped):
-                edits.append(Edit(start=start, end=start + marker.end(), kind="layout", original=marker.group(),
-                                  stage="sections", reason="markdown heading marker, layout"))
-                doc.metadata.fields.setdefault(key + "title", stripped[marker.end():])
-            elif ISO_DATE.match(stripped):
-                doc.metadata.fields.setdefault("date", stripped)
-                doc.metadata.date = doc.metadata.date or stripped
-            elif page := NEWSPAPER_PAGE.match(stripped):
-                doc.metadata.fields.setdefault("page", page.group("page"))
-                doc.metadata.page = doc.metadata.page or page.group("page")
-            elif column := COLUMN.match(stripped):
-                doc.metadata.fields.setdefault("column", column.group("column"))
-            elif PERSON_NAME.match(stripped) and "title" in key + "title" and (key + "title") in doc.metadata.fields:
-                doc.metadata.fields.setdefault(key + "author", stripped)
-            else:
+            found_role = _metadata_role(doc, stripped, key)
+            roles.append(f"{start}:{end}:{found_role[0] if found_role else 'text'}")
+            if found_role is None:
                 continue
             found = True
+            role, match = found_role
+            if role == "title":
+                edits.append(Edit(start=start, end=start + match.end(), kind="layout", original=match.group(),
+                                  stage="sections", reason="markdown heading marker, layout"))
+                doc.metadata.fields.setdefault(key + "title", stripped[match.end():])
+            elif role == "date":
+                doc.metadata.fields.setdefault("date", stripped)
+                doc.metadata.date = doc.metadata.date or stripped
+            elif role == "page":
+                doc.metadata.fields.setdefault("page", match.group("page"))
+                doc.metadata.page = doc.metadata.page or match.group("page")
+            elif role == "column":
+                doc.metadata.fields.setdefault("column", match.group("column"))
+            else:
+                doc.metadata.fields.setdefault(key + "author", stripped)
         if not found:
             break
         block.kind = "meta"
