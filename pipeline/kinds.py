@@ -19,47 +19,46 @@ class EditKindInfo:
     fw_type: str | None = None  # page furniture rendered as <fw type="…">
     furniture: bool = False  # part of the page, not of the text: stands where the page turned
     container: bool = False  # its element may hold other edits (a footnote's flagged letter)
-    category: str = ""  # what kind of intervention, in one word, for readers of the header
-    description: str = ""  # the header's category for it; each edit's own reason is kept beside it
+    description: str = ""  # its category in the header's taxonomy; each edit's own reason is kept beside it
 
 
 KINDS: tuple[EditKindInfo, ...] = (
-    EditKindInfo("illegal-character", "choice", "sic", "corr", category="correction",
+    EditKindInfo("illegal-character", "choice", "sic", "corr",
                  description=("a character XML cannot carry, or a byte that did not decode: kept as g, declared "
                               "in charDecl")),
-    EditKindInfo("correction", "choice", "sic", "corr", category="correction",
+    EditKindInfo("correction", "choice", "sic", "corr",
                  description=("a source error corrected (mojibake, a character of the other Chinese script, a letter "
                               "lost in extraction)")),
-    EditKindInfo("regularization", "choice", "orig", "reg", category="normalization",
+    EditKindInfo("regularization", "choice", "orig", "reg",
                  description=("a regularization: a variant form, invisible or layout characters, markup the export "
                               "wrote as text")),
-    EditKindInfo("hyphenation", "choice", "orig", "reg", category="hyphenation",
+    EditKindInfo("hyphenation", "choice", "orig", "reg",
                  description="an end-of-line hyphen inside a word: the reading text joins the word"),
-    EditKindInfo("running-head", "fw", fw_type="header", furniture=True, category="page furniture",
+    EditKindInfo("running-head", "fw", fw_type="header", furniture=True,
                  description="a running head"),
-    EditKindInfo("page-number", "fw", fw_type="pageNum", furniture=True, category="page furniture",
+    EditKindInfo("page-number", "fw", fw_type="pageNum", furniture=True,
                  description="a page number"),
-    EditKindInfo("catalogue-number", "fw", fw_type="catalogue", furniture=True, category="page furniture",
+    EditKindInfo("catalogue-number", "fw", fw_type="catalogue", furniture=True,
                  description="a library catalogue or shelf number stamped on the page"),
-    EditKindInfo("signature", "fw", fw_type="sig", furniture=True, category="page furniture",
+    EditKindInfo("signature", "fw", fw_type="sig", furniture=True,
                  description="a signature mark at the foot of the page"),
-    EditKindInfo("catchword", "fw", fw_type="catch", furniture=True, category="page furniture",
+    EditKindInfo("catchword", "fw", fw_type="catch", furniture=True,
                  description="a catchword at the foot of the page"),
-    EditKindInfo("page-break", "pb", furniture=True, category="page furniture",
+    EditKindInfo("page-break", "pb", furniture=True,
                  description="a page boundary"),
-    EditKindInfo("garbled", "unclear", category="flag",
+    EditKindInfo("garbled", "unclear",
                  description="garbled text, flagged and kept"),
-    EditKindInfo("truncation", "gap", category="omission",
+    EditKindInfo("truncation", "gap",
                  description="the source breaks off here"),
-    EditKindInfo("omission", "gap", category="omission",
+    EditKindInfo("omission", "gap",
                  description="an omission the source itself marks"),
-    EditKindInfo("note-anchor", "ref", category="segmentation",
+    EditKindInfo("note-anchor", "ref",
                  description="a footnote reference"),
-    EditKindInfo("footnote", "note", container=True, category="segmentation",
+    EditKindInfo("footnote", "note", container=True,
                  description="a footnote, tied to its reference"),
-    EditKindInfo("flag", "unclear", category="flag",
+    EditKindInfo("flag", "unclear",
                  description="an artefact flagged, not changed"),
-    EditKindInfo("layout", "fw", category="segmentation",
+    EditKindInfo("layout", "fw",
                  description="characters that are layout, not text"),
 )
 
@@ -67,7 +66,6 @@ BY_NAME: dict[str, EditKindInfo] = {kind.name: kind for kind in KINDS}
 
 # Derived sets, for the places that ask one question of every edit.
 READING_KINDS = frozenset(k.name for k in KINDS if k.source_reading)  # rendered as choice
-CORRECTION_KINDS = frozenset(k.name for k in KINDS if k.source_reading == "sic")
 PAGE_FURNITURE = frozenset(k.name for k in KINDS if k.furniture)
 CONTAINER_KINDS = frozenset(k.name for k in KINDS if k.container)
 FW_TYPES = {k.name: k.fw_type for k in KINDS if k.fw_type}

@@ -19,8 +19,8 @@ from pipeline.stages.structure import word_counts
 # Cyrillic, with combining marks (the superscript e of aͤ).
 LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
 # The hyphen as printed or OCR'd: -, the hyphen sign, ¬ and ⸗ (Fraktur), a soft hyphen.
-HYPHENS = "\\-\u2010¬⸗\u00ad"
-LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{HYPHENS}])[ \t]*\n")
+HYPHEN_CHARACTERS = "-\u2010¬⸗\u00ad"
+LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
 INVISIBLE = "\ufeff\u200b\u2060"
 

@@ -34,6 +34,7 @@ def _homoglyphs(text: str):
 
 
 EXPORT_SYNTAX = "the word processor's footnote syntax ([n: …], [footnoteRef:n]): markup, not text"
+LAYOUT_WHITESPACE = "layout whitespace (no-break or doubled spaces) read as one space"
 
 
 def mark_inline(doc: Document) -> None:
@@ -69,6 +70,6 @@ def mark_inline(doc: Document) -> None:
     add_edits(doc, edits)
     # Layout whitespace last: it must not split the marks above.
     spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
-                   stage="markers", reason="layout whitespace (no-break or doubled spaces) read as one space")
+                   stage="markers", reason=LAYOUT_WHITESPACE)
               for m in LAYOUT_SPACE.finditer(text)]
     add_edits(doc, spaces)

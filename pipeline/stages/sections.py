@@ -24,6 +24,7 @@ from pipeline.stages.structure import RULE_LINE, SPACE, word_counts
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
 BULLET = re.compile(r"^[*•·▪◦][ \t]+(?=\S)")  # a bullet, then the item's text on the same line
+BULLET_MARKUP = "a bullet: list markup (list/@rend=\"bulleted\"), not text of the item"
 CREDIT_LINE = re.compile(r"^(?P<who>[A-Z][\w&.,' -]{2,60})\.\s+(?P<year>1[6-9]\d\d|20\d\d)\.$")
 BROKEN_LINK = re.compile(r"\[ [^\]]*\]")
 WORD = re.compile(r"[A-Za-z]+")
@@ -60,7 +61,7 @@ def detect_sections(doc: Document) -> None:
             block.attrs["rend"] = "bulleted"
             edits.append(Edit(start=block.start, end=block.start + bullet.end(), kind="regularization",
                               original=bullet.group(), replacement="", stage="sections", confidence=1.0,
-                              reason="a bullet: list markup (list/@rend=\"bulleted\"), not text of the item"))
+                              reason=BULLET_MARKUP))
         if block.kind == "head":
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)

@@ -20,6 +20,9 @@ from pipeline import PIPELINE_NAME, __version__
 from pipeline.config import PipelineConfig
 from pipeline.tei.history import PreviousEdition
 from pipeline.stages.language import LANGUAGE_NAMES
+from pipeline.stages.hyphenation import HYPHEN_CHARACTERS
+from pipeline.stages.markers import EXPORT_SYNTAX, LAYOUT_WHITESPACE
+from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
 from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS, category_id
 from pipeline.model import Block, Document, Edit
@@ -207,9 +210,6 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
     _render_span(note, doc, edit.start, edit.end, inner)
 
 
-LINE_END_HYPHENS = ("-", "\u2010", "¬", "⸗", "\u00ad")
-
-
 def _mark_word_breaks(element: etree._Element) -> None:
     """A line or page break inside a word (after a hyphen, removed or kept) is break="no"."""
     for child in element.iter(tei("lb"), tei("pb")):
@@ -217,7 +217,8 @@ def _mark_word_breaks(element: etree._Element) -> None:
         if previous is not None and (previous.tail or "").strip():
             before = previous.tail
         elif previous is not None:
-            hyphen = local_name(previous) == "choice" and previous.findtext(tei("orig")) in LINE_END_HYPHENS
+            orig = previous.findtext(tei("orig")) if local_name(previous) == "choice" else None
+            hyphen = bool(orig) and len(orig) == 1 and orig in HYPHEN_CHARACTERS
             before = "-" if hyphen else ""
         else:
             before = child.getparent().text or ""
@@ -539,18 +540,16 @@ REGULARIZATION_GROUPS = {
 }
 
 
+# Regularizations whose reason is one fixed sentence of their stage, by that sentence.
+GROUP_OF_REASON = {LAYOUT_WHITESPACE: "whitespace", EXPORT_SYNTAX: "export syntax", BULLET_MARKUP: "bullets"}
+
+
 def _regularization_group(edit: Edit) -> str:
     if edit.stage == "script":
         return "script"
     if edit.stage == "invisible-characters":
         return "invisible"
-    if edit.reason.startswith("layout whitespace"):
-        return "whitespace"
-    if edit.reason.startswith("the word processor's footnote syntax"):
-        return "export syntax"
-    if edit.reason.startswith("a bullet"):
-        return "bullets"
-    return "other"
+    return GROUP_OF_REASON.get(edit.reason, "other")
 
 
 def _build_reasons(root: etree._Element, doc: Document) -> None:
