@@ -6,6 +6,7 @@ final punctuation), never from the words of a particular document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -100,9 +101,11 @@ def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 def split_at(lines: list[Line], positions: set[int]) -> list[Line]:
     """The lines, each cut where a position falls inside it (a page that begins mid-line,
     after the byte-order mark of a page file joined with cat)."""
+    ordered = sorted(positions)
     result = []
     for line in lines:
-        cuts = sorted(p for p in positions if line.start < p < line.end)
+        first = bisect.bisect_right(ordered, line.start)
+        cuts = ordered[first:bisect.bisect_left(ordered, line.end, first)]
         start = line.start
         for cut in cuts + [line.end]:
             result.append(Line(start, cut, line.text[start - line.start:cut - line.start]))
