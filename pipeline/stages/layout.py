@@ -10,6 +10,7 @@ left: a paragraph that stops mid-sentence and goes on after a blank line.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -153,7 +154,9 @@ def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
 
 def break_between(doc: Document, start: int, end: int) -> bool:
     """Whether a page break is already recorded in [start, end]."""
-    return any(e.kind == "page-break" and start <= e.start <= end for e in doc.edits)
+    breaks = _furniture_index(doc)[2]
+    index = bisect.bisect_left(breaks, start)
+    return index < len(breaks) and breaks[index] <= end
 
 
 def similar_keys(key: str, other: str, threshold: float = SIMILAR_HEADS) -> bool:
@@ -440,14 +443,26 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
     return result
 
 
+def _furniture_index(doc: Document) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The page furniture recorded so far, sorted: (start, end) spans, their starts, and the
+    starts of the page breaks. Built once per stage (and again if edits were added), so that
+    the questions asked of every pair of blocks do not each read every edit."""
+    key = ("furniture index", len(doc.edits))
+    if key not in doc.scratch.stage:
+        spans = sorted((e.start, e.end) for e in doc.edits if e.kind in PAGE_FURNITURE)
+        breaks = sorted(e.start for e in doc.edits if e.kind == "page-break")
+        doc.scratch.stage[key] = (spans, [start for start, _ in spans], breaks)
+    return doc.scratch.stage[key]
+
+
 def _first_text(doc: Document, block: Block) -> int:
     """Where the block's text begins, after any page furniture found at its top."""
+    spans, starts, _ = _furniture_index(doc)
     position = block.start
-    for edit in sorted((e for e in doc.edits if e.kind in PAGE_FURNITURE and block.start <= e.start < block.end),
-                       key=lambda e: e.start):
-        if doc.text[position:edit.start].strip(SPACE + "\n\ufeff"):
+    for start, end in spans[bisect.bisect_left(starts, block.start):bisect.bisect_left(starts, block.end)]:
+        if doc.text[position:start].strip(SPACE + "\n\ufeff"):
             break
-        position = max(position, edit.end)
+        position = max(position, end)
     return position
 
 
