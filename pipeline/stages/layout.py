@@ -148,8 +148,8 @@ def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
         return None
     line_start = doc.text.rfind("\n", previous.start, previous.end) + 1 or previous.start
     low, high = max(previous.start, line_start), _first_text(doc, following)
-    found = [continues for at, continues in turns.items() if low <= at <= high]
-    return True if found and found[0] else None
+    index = bisect.bisect_left(turns, (low,))
+    return True if index < len(turns) and turns[index][0] <= high and turns[index][1] else None
 
 
 def break_between(doc: Document, start: int, end: int) -> bool:

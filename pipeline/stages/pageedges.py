@@ -493,7 +493,8 @@ def find_page_edges(doc: Document) -> None:
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
     turns = _page_turns(doc, pages, edits)
-    doc.scratch.document["page turns"] = {turn.at: turn.continues for turn in turns}
+    # sorted (page break, goes on) pairs; a page break stands at one place only
+    doc.scratch.document["page turns"] = sorted(dict((turn.at, turn.continues) for turn in turns).items())
     doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
                                                             if not t.continues]
     doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
