@@ -30,6 +30,13 @@ class PipelineConfig(BaseModel):
     # No HTML preview above this size: a browser cannot show it usefully, and rendering it
     # would double a big document's memory.
     preview_max_bytes: int = 10 * 1024 * 1024
+    # Tesseract's models for page images, in its syntax ("deu+frk"); None: each page's script
+    # is detected (OSD) and the installed models for it are used.
+    ocr_languages: str | None = None
+    # A word the OCR engine rated below this (0-1) is flagged <unclear reason="low-confidence">.
+    low_confidence: float = 0.5
+    # Historical letterforms (long s, r rotunda, superscript e) regularized to modern ones.
+    regularize_letterforms: bool = True
 
     def fingerprint(self) -> str:
         """Hash of the configuration, the pipeline version and the pipeline's own code: part of

@@ -76,6 +76,33 @@ class Block:
     attrs: dict[str, str] = field(default_factory=dict)  # e.g. a contents entry's page number
 
 
+@dataclass(slots=True, kw_only=True)
+class LineZone:
+    """Where one line of the text stands on its page image: ``[start, end)`` of the text,
+    its box (``ulx, uly, lrx, lry`` in image pixels), and the engine's confidence (0-1) in
+    each word it rated, as ``(start, end, confidence)`` spans of the text."""
+
+    start: int
+    end: int
+    box: tuple[int, int, int, int]
+    words: list[tuple[int, int, float]] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Surface:
+    """One page of a digitized source: its span of the text, its image and its lines."""
+
+    start: int
+    end: int
+    image: str | None = None  # the page image, relative to the source's folder (None: not known)
+    image_page: int | None = None  # the page inside a multi-page image file or a PDF (1-based)
+    width: int | None = None  # of the image, in pixels
+    height: int | None = None
+    text_from: str = ""  # the file the page's text was read from
+    engine: str = ""  # what recognised the text ("ABBYY FineReader Engine 11", "Tesseract 5.5.0 (deu)", …)
+    lines: list[LineZone] = field(default_factory=list)
+
+
 class EncodingGuess(BaseModel):
     encoding: str
     confidence: float
@@ -128,6 +155,8 @@ class Document(BaseModel):
     lang: str | None = None
     languages: list[LanguageShare] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # document-level findings for the report
+    facsimile: list[Surface] = Field(default_factory=list)  # the pages of a digitized source, in order
+    provenance: str = ""  # how a digitized source's text was obtained (files, engines, models)
     # What stages measure once and read again; owned by the runner (see Scratch).
     _scratch: Scratch = PrivateAttr(default_factory=lambda: Scratch())
 

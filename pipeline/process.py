@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.ingest import reader_for
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages.reader import read_pages
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
 from pipeline.tei.history import PreviousEdition
@@ -41,14 +43,22 @@ def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
                             "raise max_document_bytes in the configuration to process it")
 
 
-def build_document(data: bytes, file_name: str, config: PipelineConfig,
+Source = bytes | list[SourceFile]  # one file's bytes, or the page files of a book folder in order
+
+
+def build_document(data: Source, file_name: str, config: PipelineConfig,
                    timings: dict[str, float] | None = None, stages: tuple[Stage, ...] = STAGES) -> Document:
     """Ingest, repair, segment and label one source: the library's main entry point.
 
+    ``data``: a file's bytes, or a book's page files (``file_name`` is then the book's name).
     ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
     clock = _StageClock(timings)
-    check_size(file_name, len(data), config)
-    doc = reader_for(data, file_name).read(data, file_name, config)
+    if isinstance(data, list):
+        check_size(file_name, sum(len(file.data) for file in data), config)
+        doc = read_pages(data, file_name, config)
+    else:
+        check_size(file_name, len(data), config)
+        doc = reader_for(data, file_name).read(data, file_name, config)
     clock.lap("read")
     return run_stages(doc, config, stages, timings)
 
@@ -65,14 +75,14 @@ class _StageClock:
             self.last = now
 
 
-def build_edition(data: bytes, file_name: str, config: PipelineConfig,
+def build_edition(data: Source, file_name: str, config: PipelineConfig,
                   timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
                   keep_document: bool = True, master_file_name: str | None = None) -> Edition:
     """The edition of one source (whose file will be called ``master_file_name``: the reading
     edition points to it). With ``keep_document=False`` the document model is let go
     once its TEI tree is built (and the bytes too, if the caller holds no other reference):
     for a big book they weigh as much as the tree, and the serializations still to come."""
-    size = len(data)
+    size = len(data) if isinstance(data, bytes) else sum(len(file.data) for file in data)
     doc = build_document(data, file_name, config, timings)
     del data
     clock = _StageClock(timings)

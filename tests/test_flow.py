@@ -40,7 +40,7 @@ def test_flow_writes_good_documents_and_reports_bad_ones(prefect_harness, inbox,
     out = tmp_path / "out"
     reports = {r.file_name: r for r in flows.build_editions([inbox], out)}
     assert reports["scan.pdf.txt"].status == "failed"
-    assert "binary" in reports["scan.pdf.txt"].errors[0]
+    assert "is a PDF that cannot be read" in reports["scan.pdf.txt"].errors[0]
     assert reports["controls.txt"].status == "ok"
     assert reports["controls.txt"].interventions == {"illegal-character": 2}
     written = sorted(p.name for p in out.glob("*.tei.xml"))
@@ -176,7 +176,7 @@ def test_every_run_leaves_a_manifest_and_withdrawn_sources_keep_their_editions(p
     flows.build_editions([inbox], out)
     manifest = RunManifest.model_validate_json((out / "manifest.json").read_text())
     by_name = {d.file_name: d for d in manifest.documents}
-    assert by_name["scan.pdf.txt"].status == "failed" and "binary" in by_name["scan.pdf.txt"].errors[0]
+    assert by_name["scan.pdf.txt"].status == "failed" and "PDF that cannot be read" in by_name["scan.pdf.txt"].errors[0]
     assert by_name["003_22d16b25c756b627.txt"].sha256 and by_name["003_22d16b25c756b627.txt"].encoding == "utf-8"
     assert manifest.written == 3 and manifest.failed == 1
 
@@ -231,7 +231,7 @@ def test_the_run_table_and_summary_are_prefect_artifacts(prefect_harness, inbox,
     flows.build_editions([inbox], tmp_path / "out")
     table = Artifact.get("editions")
     summary = Artifact.get("editions-summary")
-    assert table is not None and "scan.pdf.txt" in str(table.data) and "binary" in str(table.data)
+    assert table is not None and "scan.pdf.txt" in str(table.data) and "PDF that cannot be read" in str(table.data)
     assert summary is not None and "4 documents" in str(summary.data)
 
 

@@ -16,7 +16,7 @@ from pipeline.errors import DocumentError
 from pipeline.run.inputs import discover_sources
 from pipeline.process import build_edition
 from pipeline.run.document import process_file
-from pipeline.tei.safe_xml import parse_xml
+from pipeline.safe_xml import parse_xml
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.tei.validate import validate_file
 from tests.conftest import parse

@@ -38,11 +38,15 @@ def test_a_truncated_utf16_file_is_an_error_naming_the_file(config):
     assert re.search(r"byte \d+", str(caught.value))
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-                                  bytes(range(256)) * 40])
-def test_binary_files_are_refused_with_a_clear_error(config, data):
-    with pytest.raises(DocumentError, match="binary"):
+@pytest.mark.parametrize("data, problem", [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is a PDF that cannot be read"),  # cut short: PDFium says why
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is an image that cannot be read"),
+    (bytes(range(256)) * 40, "binary"),
+])
+def test_unreadable_files_are_refused_with_a_clear_error(config, data, problem):
+    with pytest.raises(DocumentError, match=problem) as caught:
         build_document(data, "scan.txt", config)
+    assert "scan.txt" in str(caught.value)
 
 
 def test_oversized_document_is_refused(config):

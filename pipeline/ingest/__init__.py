@@ -1,7 +1,8 @@
 """Readers of sources: a file's bytes in, a document (its text and the facts of how it was
 read) out. A reader is chosen by what the file is, in one place (:func:`reader_for`):
-its signature first, its extension second. Today there is the text reader; the page
-readers (OCR engines' XML, page images, PDFs) go beside it, one module and one row each.
+its signature first, its extension second. The page readers (OCR engines' XML, page
+images, PDFs: :mod:`pipeline.ingest.pages`) come before the text reader, which would
+otherwise take an XML file for text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.ingest.encoding import looks_binary
+from pipeline.ingest.pages.formats import page_kind
+from pipeline.ingest.pages.reader import read_page_file
 from pipeline.ingest.text import read_text
 from pipeline.model import Document
 
@@ -24,6 +27,7 @@ class Reader:
 
 
 READERS: tuple[Reader, ...] = (
+    Reader("pages", lambda head, name: page_kind(head, name) is not None, read_page_file),
     Reader("text", lambda head, _name: looks_binary(head) is None, read_text),
 )
 

@@ -19,12 +19,14 @@ Block-level furniture (lines standing apart, a document without numbers) stays w
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.edits import add_edits
-from pipeline.model import Document, Edit
+from pipeline.model import Document, Edit, Surface
 from pipeline.stages.layout import OCR_DIGITS, similar_keys, text_key
 from pipeline.stages.structure import SPACE, ends_sentence
 
@@ -181,6 +183,42 @@ class Page:
     @property
     def start(self) -> int:
         return self.lines[0].start
+
+
+def _pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
+    """The pages a page reader found: each line on the page whose text holds it (a page the
+    OCR found no text on has no lines, and no page of its own here)."""
+    starts = [surface.start for surface in doc.facsimile]
+    pages: dict[int, Page] = {}
+    for line in lines:
+        index = bisect.bisect_right(starts, line.start) - 1
+        pages.setdefault(index, Page([])).lines.append(line)
+    for index, page in pages.items():
+        _edges_by_position(page, doc.facsimile[index])
+    return [pages[index] for index in sorted(pages)]
+
+
+EDGE_LINES = 2  # lines that may stand apart at each edge: a running head and a page number
+
+
+def _edges_by_position(page: Page, surface: Surface) -> None:
+    """Engines do not always write the page's furniture where it stands (ABBYY puts a foot's
+    signature mark first): a line that stands alone above (below) every other line of the
+    page is moved to the top (foot) of the page's lines, where the edge rules look."""
+    zones = {zone.start: zone.box for zone in surface.lines}
+    boxed = [line for line in page.lines if line.start in zones and zones[line.start][3] > zones[line.start][1]]
+    if len(boxed) < 3:
+        return
+    by_height = sorted(boxed, key=lambda line: zones[line.start][1])
+    top = [line for n, line in enumerate(by_height[:EDGE_LINES])
+           if zones[line.start][3] <= min(zones[other.start][1] for other in by_height[n + 1:]) + 2]
+    by_foot = sorted(boxed, key=lambda line: -zones[line.start][3])
+    bottom = [line for n, line in enumerate(by_foot[:EDGE_LINES])
+              if zones[line.start][1] >= max(zones[other.start][3] for other in by_foot[n + 1:]) - 2]
+    top = [line for n, line in enumerate(top) if top[: n + 1] == by_height[: n + 1]]  # stacked from the edge
+    bottom = [line for n, line in enumerate(bottom) if bottom[: n + 1] == by_foot[: n + 1]]
+    middle = [line for line in page.lines if line not in top and line not in bottom]
+    page.lines = top + middle + bottom[::-1]
 
 
 def _pages_by_marks(lines: list[Line]) -> list[Page] | None:
@@ -447,7 +485,11 @@ def find_page_edges(doc: Document) -> None:
     lines = _lines(doc.text)
     _mark_number_tokens(lines)
     pages = _pages_by_marks(lines)
-    if pages is not None:
+    if doc.facsimile:
+        pages = _pages_by_surfaces(lines, doc)
+        _number_by_offset(pages)
+        how = "a page of the digitized source (its own file, image or page element)"
+    elif pages is not None:
         _number_by_offset(pages)
         how = "a form feed or byte-order mark where the export's page files were joined"
     else:
@@ -459,7 +501,7 @@ def find_page_edges(doc: Document) -> None:
     heads = _running_heads(pages)
     offset = _inferred_offset(pages)
     for index, page in enumerate(pages):
-        if index:
+        if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
             value = page.number.value if page.number else (index + offset if offset is not None else None)
             start, original = _page_start(doc, page)
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from pipeline.errors import DocumentError
-from pipeline.tei.safe_xml import parse_edition
+from pipeline.safe_xml import parse_edition
 from pipeline.tei import tei
 
 FINGERPRINT = re.compile(r"Configuration fingerprint ([0-9a-f]+)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline import PIPELINE_NAME
-from pipeline.tei.safe_xml import parse_edition
+from pipeline.safe_xml import parse_edition
 from pipeline.tei import XML_ID, local_name, tei
 
 EDITORIAL_READINGS = {"corr", "reg"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import DocumentError
-from pipeline.tei.safe_xml import parse_edition, safe_parser
+from pipeline.safe_xml import parse_edition, safe_parser
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "scan2tei.rng"
 

@@ -26,6 +26,7 @@ from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
 from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS, category_id
 from pipeline.model import Block, Document, Edit
+from pipeline.tei import facsimile
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
 
@@ -34,7 +35,7 @@ STRUCTURAL = {
     "bibl", "encodingDesc", "appInfo", "application", "editorialDecl", "correction",
     "normalization", "hyphenation", "segmentation", "interpretation", "classDecl", "taxonomy",
     "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
-    "front", "body", "back", "div", "titlePage", "docTitle", "list", "opener",
+    "front", "body", "back", "div", "titlePage", "docTitle", "list", "opener", "facsimile", "surface",
 }
 
 
@@ -65,15 +66,22 @@ _LINE_BREAKS = re.compile(r"\n(?:[ \t\u3000]*\n)*")
 
 
 class _Text:
-    """Appends source text to an element, line breaks as ``<lb/>``."""
+    """Appends source text to an element, line breaks as ``<lb/>``; where the text is at
+    ``offset`` of the source and a page image's line begins, the ``lb`` points to its zone."""
 
     @staticmethod
-    def append(parent: etree._Element, text: str) -> None:
+    def append(parent: etree._Element, text: str, offset: int | None = None) -> None:
+        links = facsimile.current.get()
+        if links is not None and offset is not None and text and (zone := links.line_at(offset)):
+            _sub(parent, "lb", facs=zone)
+        position = 0
         # A blank line inside a block (a heading joined over two lines) is one break, not two.
-        for index, piece in enumerate(_LINE_BREAKS.split(text)):
-            if index:
-                _sub(parent, "lb")
-            _Text._append_plain(parent, piece)
+        for match in _LINE_BREAKS.finditer(text):
+            _Text._append_plain(parent, text[position:match.start()])
+            zone = links.line_at(offset + match.end()) if links is not None and offset is not None else None
+            _sub(parent, "lb", facs=zone)
+            position = match.end()
+        _Text._append_plain(parent, text[position:])
 
     @staticmethod
     def _append_plain(parent: etree._Element, text: str) -> None:
@@ -98,16 +106,20 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
+    links = facsimile.current.get()
+    if links is not None and edit.kind not in FW_TYPES and edit.end > edit.start and (zone := links.line_at(edit.start)):
+        _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
         choice = _sub(parent, "choice", ana=ana)
         _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
     elif edit.kind in FW_TYPES:
-        fw = _sub(parent, "fw", type=FW_TYPES[edit.kind], ana=ana, **edit.attrs)
-        _Text.append(fw, edit.original)
+        fw = _sub(parent, "fw", type=FW_TYPES[edit.kind], ana=ana, **edit.attrs,
+                  facs=links.line_at(edit.start) if links is not None else None)
+        _Text.append(fw, edit.original, edit.start)
     elif edit.kind == "page-break":
-        _sub(parent, "pb", ana=ana, **edit.attrs)
+        _sub(parent, "pb", ana=ana, **edit.attrs, facs=links.surface_at(edit.start) if links is not None else None)
     elif edit.kind == "omission":
         gap = _sub(parent, "gap", reason="omitted", ana=ana)
         _sub(gap, "desc", edit.original)  # the source's own mark, so that it rebuilds
@@ -120,7 +132,7 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
     elif edit.kind == "flag":
         flagged = _sub(parent, "unclear", reason=edit.attrs.get("reason", "flagged"), cert=_certainty(edit.confidence),
                        ana=ana)
-        _Text.append(flagged, edit.original)
+        _Text.append(flagged, edit.original, edit.start)
     elif edit.kind == "layout":
         fw = _sub(parent, "fw", type=edit.attrs.get("type", "layout"), ana=ana)
         _Text.append(fw, edit.original)
@@ -128,7 +140,7 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "garbled":
         unclear = _sub(parent, "unclear", reason="garbled", cert=_certainty(edit.confidence), ana=ana)
-        _Text.append(unclear, edit.original)
+        _Text.append(unclear, edit.original, edit.start)
     else:
         raise ValueError(f"no TEI rendering for edit kind {edit.kind!r}")
 
@@ -183,12 +195,12 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
     while index < len(edits):
         edit = edits[index]
         index += 1
-        between = doc.text[position:edit.start]
+        between, at = doc.text[position:edit.start], position
         if edit.kind in PAGE_FURNITURE:
             between = between.rstrip()
         if previous is not None and previous.kind in PAGE_FURNITURE:
-            between = between.lstrip()
-        _Text.append(element, between)
+            at += len(between) - len(between := between.lstrip())
+        _Text.append(element, between, at)
         if edit.kind in CONTAINER_KINDS:
             inner = []
             while index < len(edits) and edits[index].end <= edit.end and edits[index].start >= edit.start:
@@ -199,7 +211,9 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
             _render_edit(element, edit)
         position, previous = edit.end, edit
     rest = doc.text[position:end]
-    _Text.append(element, rest.lstrip() if previous is not None and previous.kind in PAGE_FURNITURE else rest)
+    if previous is not None and previous.kind in PAGE_FURNITURE:
+        position += len(rest) - len(rest := rest.lstrip())
+    _Text.append(element, rest, position)
 
 
 def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
@@ -330,13 +344,26 @@ class _FrontBuilder:
         return top
 
 
-def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition | None = None) -> etree._ElementTree:
-    """The edition of ``doc``; ``previous``, the edition it replaces, lends its history."""
+def build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition | None = None,
+              facsimile_base: str = "") -> etree._ElementTree:
+    """The edition of ``doc``; ``previous``, the edition it replaces, lends its history;
+    ``facsimile_base``: the source's folder seen from the edition's (page images' URLs)."""
+    token = facsimile.current.set(facsimile.FacsimileLinks(doc) if doc.facsimile else None)
+    try:
+        return _build_tei(doc, config, previous, facsimile_base)
+    finally:
+        facsimile.current.reset(token)
+
+
+def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition | None,
+               facsimile_base: str) -> etree._ElementTree:
     edits_by_block = _assign_edits(doc)
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
     root.set(XML_LANG, "en")
     _build_header(_sub(root, "teiHeader"), doc, config, previous)
     _build_reasons(root, doc)
+    if doc.facsimile:
+        facsimile.build_facsimile(root, doc, facsimile_base)
     text = _sub(root, "text")
     text.set(XML_LANG, doc.lang or "und")
     body = _sub(text, "body")
@@ -445,9 +472,12 @@ def _build_header(header: etree._Element, doc: Document, config: PipelineConfig,
     guess = source.encoding
     runner_up = (f"runner-up {guess.runner_up} ({guess.runner_up_confidence:.2f})"
                  if guess.runner_up else "no runner-up")
-    _sub(bibl, "note",
-         f"{source.size} bytes, decoded as {guess.encoding}{' with byte-order mark' if guess.bom else ''} "
-         f"(confidence {guess.confidence:.2f}; {runner_up}).", type="encoding")
+    if doc.provenance:  # a digitized source: pages, files, engines and models
+        _sub(bibl, "note", doc.provenance, type="digitization")
+    else:
+        _sub(bibl, "note",
+             f"{source.size} bytes, decoded as {guess.encoding}{' with byte-order mark' if guess.bom else ''} "
+             f"(confidence {guess.confidence:.2f}; {runner_up}).", type="encoding")
     if "classification" in meta.fields:
         classification = _sub(bibl, "note", type="classification")
         classification.text = f"Security classification: {meta.fields['classification']}"

@@ -1,4 +1,5 @@
-"""Parse XML the safe way: no entity resolution, no network, no DTD loading, no huge trees.
+"""Parse XML the safe way, OCR engines' files and our own editions alike: no entity
+resolution, no network, no DTD loading, no huge trees.
 
 Our own editions are the exception to the last rule: a single-line source of 11 MB makes a
 text node above libxml2's default limit, and an edition we wrote must always be readable

@@ -1,0 +1,61 @@
+"""ALTO (v2 to v4, any namespace): Page, TextBlock, TextLine and String elements with their
+positions (HPOS, VPOS, WIDTH, HEIGHT) and word confidence (WC)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.errors import DocumentError
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
+from pipeline.safe_xml import parse_xml
+
+
+def accepts(head: bytes, _name: str) -> bool:
+    return b"<alto" in head or b":alto" in head
+
+
+def _number(element: etree._Element, name: str) -> int | None:
+    value = element.get(name)
+    try:
+        return round(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _box(element: etree._Element) -> tuple[int, int, int, int] | None:
+    x, y, w, h = (_number(element, n) for n in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+    return (x, y, x + w, y + h) if None not in (x, y, w, h) else None  # type: ignore[operator]
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element.iter() if local(child.tag) == name]
+
+
+def parse(data: bytes, name: str) -> list[OcrPage]:
+    root = parse_xml(data, name).getroot()
+    image = next((el.text.strip() for el in root.iter() if local(el.tag) == "fileName" and el.text), None)
+    engine = " ".join(el.text.strip() for el in root.iter()
+                      if local(el.tag) in ("softwareName", "softwareVersion") and el.text)
+    pages = []
+    for element in _children(root, "Page"):
+        page = OcrPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"), image=image,
+                       engine=engine)
+        for block in _children(element, "TextBlock"):
+            paragraph = [line for line in map(_line, _children(block, "TextLine")) if line.words]
+            if paragraph:
+                page.paragraphs.append(paragraph)
+        pages.append(page)
+    if not pages:
+        raise DocumentError(name, "is ALTO without a Page element")
+    return pages
+
+
+def _line(element: etree._Element) -> OcrLine:
+    words = []
+    for string in element:
+        if local(string.tag) == "String" and (content := (string.get("CONTENT") or "").strip()):
+            confidence = string.get("WC")
+            words.append(OcrWord(content, float(confidence) if confidence else None))
+        elif local(string.tag) == "HYP" and words:  # the hyphen printed at the line's end
+            words[-1].text += string.get("CONTENT") or "-"
+    return OcrLine(words, _box(element))

@@ -1,0 +1,112 @@
+"""Pages in, one document out: the text of every line as the engine read it (lines joined
+by a newline, paragraphs and pages by a blank line) and, beside it, the facsimile: each
+page's image and size, each line's box and the engine's confidence in each word."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.errors import EmptyDocument
+from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
+from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface
+
+
+@dataclass
+class PageSource:
+    """One page as read, and where it came from."""
+
+    page: OcrPage
+    text_from: str  # the file its text was read from
+    image: str | None = None  # its image, relative to the source's folder
+    image_page: int | None = None  # the page inside a multi-page image or PDF
+    image_size: tuple[int, int] | None = None  # (width, height) of the image, when it was opened
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # relative to the source's folder
+    data: bytes
+
+
+def fingerprint(files: list[SourceFile]) -> tuple[int, str]:
+    """(size, SHA-256) of a source made of several files: their names and bytes, in order."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.data).digest())
+    return sum(len(file.data) for file in files), digest.hexdigest()
+
+
+def compose(pages: list[PageSource], name: str, files: list[SourceFile], encoding: str) -> Document:
+    parts: list[str] = []
+    position = 0
+    surfaces: list[Surface] = []
+
+    def add(text: str) -> int:
+        nonlocal position
+        start = position
+        parts.append(text)
+        position += len(text)
+        return start
+
+    for source in pages:
+        if position:
+            add("\n\n")
+        surface = _surface(source, position)
+        flip = _flip_height(source)
+        for p, paragraph in enumerate(source.page.paragraphs):
+            if p:
+                add("\n\n")
+            for n, line in enumerate(paragraph):
+                if n:
+                    add("\n")
+                surface.lines.append(_zone(line, add, flip))
+        surface.end = position
+        surfaces.append(surface)
+    text = "".join(parts)
+    if not text.strip():
+        raise EmptyDocument(name, "has no recognised text on any page")
+    size, sha256 = fingerprint(files)
+    return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256,
+                                       encoding=EncodingGuess(encoding=encoding, confidence=1.0)),
+                    text=text, facsimile=surfaces)
+
+
+def _surface(source: PageSource, start: int) -> Surface:
+    width, height = source.image_size or (source.page.width, source.page.height)
+    return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
+                   height=height, text_from=source.text_from, engine=source.page.engine)
+
+
+def _flip_height(source: PageSource) -> int | None:
+    """The height to measure boxes from when the engine measured them from the page's foot:
+    the image's, the page's, or (neither known) the lines' own extent with equal margins."""
+    if not source.page.bottom_origin:
+        return None
+    if source.image_size or source.page.height:
+        return (source.image_size or (0, source.page.height))[1]
+    boxes = [line.box for line in source.page.lines if line.box]
+    return max(b[3] for b in boxes) + min(b[1] for b in boxes) if boxes else None
+
+
+def _zone(line: OcrLine, add, flip: int | None) -> LineZone:
+    """Writes the line's words and returns where they went, with the line's box."""
+    words = []
+    start = add("")
+    for index, word in enumerate(line.words):
+        if index:
+            add(" ")
+        at = add(word.text)
+        if word.confidence is not None:
+            words.append((at, at + len(word.text), round(word.confidence, 3)))
+    box: Box = line.box or (0, 0, 0, 0)
+    if flip is not None and line.box:
+        box = (box[0], flip - box[3], box[2], flip - box[1])
+    return LineZone(start=start, end=add(""), box=box, words=words)
+
+
+def engines(pages: list[PageSource]) -> str:
+    """What read the text, most pages first: "ABBYY FineReader Engine 11 (93 pages)"."""
+    counts = Counter(source.page.engine or "an unnamed engine" for source in pages)
+    return "; ".join(f"{engine} ({n} page{'s' * (n != 1)})" for engine, n in counts.most_common())

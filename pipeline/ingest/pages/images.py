@@ -1,0 +1,53 @@
+"""Page images: opened with Pillow, a multi-page TIFF frame by frame."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+
+from pipeline.errors import DocumentError
+
+# A 600 dpi page is ~3,500 x 5,000; a poster scanned at 1,200 dpi stays under this.
+MAX_PIXELS = 300_000_000
+
+
+def open_frames(data: bytes, name: str) -> Iterator[tuple[object, int | None]]:
+    """Each page of the image as a Pillow image ready for OCR, with its resolution (dpi)."""
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            for frame in ImageSequence.Iterator(image):
+                dpi = frame.info.get("dpi")
+                page = frame.copy()
+                if page.mode not in ("1", "L", "RGB"):
+                    page = page.convert("RGB")
+                yield page, round(float(dpi[0])) if dpi and dpi[0] else None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise DocumentError(name, f"is an image that cannot be read ({error})") from error
+
+
+def frame_count(data: bytes) -> int:
+    """How many pages the image holds (1 for anything Pillow cannot count)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return getattr(image, "n_frames", 1)
+    except (OSError, SyntaxError, ValueError):
+        return 1
+
+
+def size_of(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the image's header, without decoding it."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (OSError, SyntaxError, ValueError):
+        return None

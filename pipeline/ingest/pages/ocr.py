@@ -1,0 +1,129 @@
+"""Text from page images, by Tesseract 5 through tesserocr (the optional ``ocr`` extra).
+
+The models are Debian's (``tesseract-ocr-deu``, ``-frk``, ``-script-frak``, ``-grc``,
+``-chi-tra``, …). Without languages given, each page's script is detected first (Tesseract's
+OSD) and the installed models for that script are used; either way the choice is recorded
+with the page. Tesseract writes hOCR, which :mod:`hocr` reads like any engine's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pipeline.errors import DocumentError
+from pipeline.ingest.pages import hocr
+from pipeline.ingest.pages.ocrpage import OcrPage
+
+TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                    "/usr/share/tessdata", "/usr/local/share/tessdata")
+# The models to read each script OSD names, best first; those installed are used together.
+SCRIPT_MODELS = {
+    "Fraktur": ("Fraktur",),
+    "Latin": ("Latin", "eng"),
+    "Greek": ("grc", "ell", "Greek"),
+    "Han": ("chi_tra", "chi_sim"),
+    "HanT": ("chi_tra",),
+    "HanS": ("chi_sim",),
+    "Cyrillic": ("Cyrillic", "rus"),
+}
+FALLBACK_SCRIPT = "Latin"
+INSTALL_ADVICE = ("install OCR: pip install -e '.[ocr]' and Debian's models, e.g. "
+                  "apt-get install tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-frk (see the README)")
+
+
+def tessdata() -> str | None:
+    """The folder holding Tesseract's models: TESSDATA_PREFIX, or where Debian puts them."""
+    for folder in ([os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else []) \
+            + list(TESSDATA_FOLDERS):
+        if Path(folder).is_dir() and any(Path(folder).glob("*.traineddata")):
+            return folder
+    return None
+
+
+def installed_models() -> set[str]:
+    folder = tessdata()
+    return {p.name.removesuffix(".traineddata") for p in Path(folder).glob("*.traineddata")} if folder else set()
+
+
+def available() -> str | None:
+    """Why OCR cannot run here, or None when it can."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        return "tesserocr is not installed"
+    if not installed_models() - {"osd"}:
+        return "no Tesseract models found (TESSDATA_PREFIX or /usr/share/tesseract-ocr/5/tessdata)"
+    return None
+
+
+class Recogniser:
+    """One per document: Tesseract's models are loaded once for all its pages."""
+
+    def __init__(self, languages: str | None, file_name: str):
+        if (why := available()) is not None:
+            raise DocumentError(file_name, f"holds page images, and OCR cannot run: {why}", INSTALL_ADVICE)
+        import tesserocr
+
+        self.tesserocr = tesserocr
+        self.file_name = file_name
+        self.languages = languages
+        self.folder = tessdata()
+        self.installed = installed_models()
+        self.apis: dict[str, object] = {}
+        self.version = tesserocr.tesseract_version().split()[1] if tesserocr.tesseract_version() else "5"
+        if languages:
+            missing = [m for m in languages.split("+") if m not in self.installed]
+            if missing:
+                raise DocumentError(file_name, f"asks for Tesseract models that are not installed: "
+                                               f"{', '.join(missing)} (installed: {', '.join(sorted(self.installed))})",
+                                    "install Debian's tesseract-ocr-<model> package, or choose others")
+
+    def __enter__(self) -> Recogniser:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for api in self.apis.values():
+            api.End()
+        self.apis.clear()
+
+    def _api(self, languages: str, psm=None):
+        key = f"{languages}|{psm}"
+        if key not in self.apis:
+            tesserocr = self.tesserocr
+            self.apis[key] = tesserocr.PyTessBaseAPI(path=self.folder, lang=languages,
+                                                     psm=psm if psm is not None else tesserocr.PSM.AUTO)
+        return self.apis[key]
+
+    def models_for(self, image) -> tuple[str, str]:
+        """(Tesseract languages, how they were chosen) for one page image."""
+        if self.languages:
+            return self.languages, "as given"
+        script = None
+        if "osd" in self.installed:
+            api = self._api("osd", self.tesserocr.PSM.OSD_ONLY)
+            api.SetImage(image)
+            try:
+                found = api.DetectOrientationScript()
+            except RuntimeError:
+                found = None
+            script = found.get("script_name") if found else None
+        models = [m for m in SCRIPT_MODELS.get(script or "", ()) if m in self.installed]
+        how = f"script {script} detected by Tesseract's OSD" if script else "no script detected"
+        if not models:
+            models = [m for m in SCRIPT_MODELS[FALLBACK_SCRIPT] if m in self.installed] or \
+                sorted(self.installed - {"osd"})[:1]
+            how += f"; no model for it installed, {FALLBACK_SCRIPT} used" if script else f", {FALLBACK_SCRIPT} used"
+        return "+".join(models), how
+
+    def read(self, image, dpi: int | None = None) -> OcrPage:
+        languages, how = self.models_for(image)
+        api = self._api(languages)
+        api.SetImage(image)
+        if dpi:
+            api.SetSourceResolution(dpi)
+        page_hocr = api.GetHOCRText(0)
+        page = hocr.parse(f"<html><body>{page_hocr}</body></html>".encode(), self.file_name)[0]
+        page.engine = f"Tesseract {self.version} ({languages}: {how})"
+        page.width, page.height = image.size
+        return page

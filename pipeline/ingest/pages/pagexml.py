@@ -1,0 +1,85 @@
+"""PAGE XML (PRImA's 2010, 2013 and 2019 schemas; Transkribus, eScriptorium, OCR-D): text
+regions in their reading order, lines with their polygons, and the text of each line
+(``TextEquiv/Unicode``; its words' when the line has none)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.errors import DocumentError
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, box_of, local, words_of
+from pipeline.safe_xml import parse_xml
+
+
+def accepts(head: bytes, _name: str) -> bool:
+    return b"PcGts" in head
+
+
+def _find(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element if local(child.tag) == name]
+
+
+def _box(element: etree._Element) -> tuple[int, int, int, int] | None:
+    for coords in _find(element, "Coords"):
+        if coords.get("points"):
+            return box_of(coords.get("points"))
+        points = [f"{p.get('x')},{p.get('y')}" for p in coords if local(p.tag) == "Point"]  # 2010 schema
+        return box_of(" ".join(points))
+    return None
+
+
+def _text(element: etree._Element) -> tuple[str, float | None]:
+    """The first TextEquiv's Unicode (the engine's best reading) and its confidence."""
+    for equiv in _find(element, "TextEquiv"):
+        for unicode in _find(equiv, "Unicode"):
+            confidence = equiv.get("conf")
+            return unicode.text or "", float(confidence) if confidence else None
+    return "", None
+
+
+def parse(data: bytes, name: str) -> list[OcrPage]:
+    root = parse_xml(data, name).getroot()
+    engine = next((el.get("creator") or "" for el in root.iter() if local(el.tag) == "Metadata"), "")
+    engine = engine or next(((el.text or "").strip() for el in root.iter() if local(el.tag) == "Creator"), "")
+    pages = []
+    for element in (el for el in root.iter() if local(el.tag) == "Page"):
+        page = OcrPage(width=_int(element.get("imageWidth")), height=_int(element.get("imageHeight")),
+                       image=element.get("imageFilename"), engine=engine)
+        for region in _regions_in_order(element):
+            paragraph = [line for line in map(_line, _find(region, "TextLine")) if line.words]
+            if paragraph:
+                page.paragraphs.append(paragraph)
+        pages.append(page)
+    if not pages:
+        raise DocumentError(name, "is PAGE XML without a Page element")
+    return pages
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _regions_in_order(page: etree._Element) -> list[etree._Element]:
+    """Text regions (nested ones too) in the file's ReadingOrder where it gives one, else in
+    the order they are written."""
+    regions = [el for el in page.iter() if local(el.tag) == "TextRegion"]
+    order = {}
+    for ref in page.iter():
+        if local(ref.tag) in ("RegionRefIndexed", "RegionRef") and ref.get("regionRef"):
+            order.setdefault(ref.get("regionRef"), len(order) if ref.get("index") is None else int(ref.get("index")))
+    if order:
+        written = {id(region): n for n, region in enumerate(regions)}
+        regions.sort(key=lambda r: (order.get(r.get("id"), len(order) + written[id(r)]), written[id(r)]))
+    return regions
+
+
+def _line(element: etree._Element) -> OcrLine:
+    text, confidence = _text(element)
+    words = []
+    for word in _find(element, "Word"):
+        word_text, word_confidence = _text(word)
+        if word_text.strip():
+            words.append(OcrWord(word_text.strip(), word_confidence))
+    if text.strip() and " ".join(w.text for w in words) != " ".join(text.split()):
+        words = words_of(text, confidence)  # the line's own reading wins over its words'
+    return OcrLine(words, _box(element))

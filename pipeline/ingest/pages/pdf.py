@@ -1,0 +1,76 @@
+"""PDFs, read with PDFium (pypdfium2): the text layer when it is real text, otherwise each
+page rendered and recognised. Boxes are given in pixels at RENDER_DPI, the resolution
+the pages are rendered at for OCR, whichever way the text was read."""
+
+from __future__ import annotations
+
+from pipeline.errors import DocumentError
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, words_of
+
+RENDER_DPI = 300
+MIN_LETTERS_PER_PAGE = 20  # a text layer with fewer is empty or a stray stamp
+MIN_LETTER_SHARE = 0.5  # of the non-space characters: below, the layer is glyph garbage
+
+
+def _open(data: bytes, name: str):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise DocumentError(name, f"is a PDF that cannot be read ({error})") from error
+
+
+def real_text(text: str) -> bool:
+    visible = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in visible)
+    return letters >= MIN_LETTERS_PER_PAGE and letters >= MIN_LETTER_SHARE * len(visible)
+
+
+def text_layer(data: bytes, name: str) -> list[OcrPage] | None:
+    """The pages from the text layer, or None when most pages carry no real text."""
+    pdf = _open(data, name)
+    try:
+        pages = [_text_page(pdf[index]) for index in range(len(pdf))]
+    finally:
+        pdf.close()
+    with_text = sum(real_text(" ".join(line.text for line in page.lines)) for page in pages)
+    return pages if pages and with_text * 2 > len(pages) else None
+
+
+def _text_page(page) -> OcrPage:
+    scale = RENDER_DPI / 72
+    width_pt, height_pt = page.get_size()
+    textpage = page.get_textpage()
+    rows: list[list[float]] = []  # merged line boxes in points: left, bottom, right, top
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        row = next((r for r in rows if min(r[3], top) - max(r[1], bottom) > 0.5 * min(r[3] - r[1], top - bottom)),
+                   None)
+        if row is None:
+            rows.append([left, bottom, right, top])
+        else:
+            row[:] = [min(row[0], left), min(row[1], bottom), max(row[2], right), max(row[3], top)]
+    rows.sort(key=lambda r: (-r[3], r[0]))
+    lines = []
+    for left, bottom, right, top in rows:
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if text.strip():
+            box = (round(left * scale), round((height_pt - top) * scale), round(right * scale),
+                   round((height_pt - bottom) * scale))
+            lines.append(OcrLine(words_of(" ".join(text.split())), box))
+    textpage.close()
+    result = OcrPage(paragraphs=[lines] if lines else [], width=round(width_pt * scale),
+                     height=round(height_pt * scale), engine="the PDF's text layer (PDFium)")
+    return result
+
+
+def rendered_pages(data: bytes, name: str):
+    """Each page rendered at RENDER_DPI as a Pillow image, for OCR."""
+    pdf = _open(data, name)
+    try:
+        for index in range(len(pdf)):
+            bitmap = pdf[index].render(scale=RENDER_DPI / 72, grayscale=True)
+            yield bitmap.to_pil()
+    finally:
+        pdf.close()

@@ -1,0 +1,76 @@
+"""The facsimile of a digitized source: one ``<surface>`` per page with its ``<graphic>``
+and a ``<zone>`` per line, and the links the text makes to them (``pb/@facs``,
+``lb/@facs``, ``fw/@facs``). The writer asks :class:`FacsimileLinks` where each page and
+line begins; a document without pages gets no links and no facsimile."""
+
+from __future__ import annotations
+
+import bisect
+from contextvars import ContextVar
+from urllib.parse import quote
+
+from lxml import etree
+
+from pipeline.model import Document, Surface
+from pipeline.tei import XML_ID, tei
+
+
+def surface_id(page: int) -> str:
+    return f"facs-p{page}"
+
+
+def zone_id(page: int, line: int) -> str:
+    return f"facs-p{page}-l{line}"
+
+
+def graphic_url(surface: Surface, base: str) -> str | None:
+    """The image's URL relative to the edition: ``base`` (where the source's folder is, seen
+    from the edition's folder) and the image's own path; a page of a PDF or multi-page TIFF
+    adds ``#page=N``, the PDF open parameter."""
+    if surface.image is None:
+        return None
+    path = f"{base.rstrip('/')}/{surface.image}" if base and base != "." else surface.image
+    return quote(path) + (f"#page={surface.image_page}" if surface.image_page else "")
+
+
+def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
+    facsimile = etree.SubElement(parent, tei("facsimile"))
+    for page, surface in enumerate(doc.facsimile, start=1):
+        attrs = {XML_ID: surface_id(page), "n": str(page)}
+        if surface.width and surface.height:
+            attrs.update(ulx="0", uly="0", lrx=str(surface.width), lry=str(surface.height))
+        element = etree.SubElement(facsimile, tei("surface"), attrs)
+        if (url := graphic_url(surface, base)) is not None:
+            graphic = {"url": url}
+            if surface.width and surface.height:
+                graphic.update(width=f"{surface.width}px", height=f"{surface.height}px")
+            etree.SubElement(element, tei("graphic"), graphic)
+        for line, zone in enumerate(surface.lines, start=1):
+            ulx, uly, lrx, lry = zone.box
+            etree.SubElement(element, tei("zone"), {XML_ID: zone_id(page, line), "type": "line", "ulx": str(ulx),
+                                                    "uly": str(uly), "lrx": str(lrx), "lry": str(lry)})
+
+
+class FacsimileLinks:
+    """Where pages and lines begin in the text, and which surface and zone they are."""
+
+    def __init__(self, doc: Document):
+        self.page_starts = [surface.start for surface in doc.facsimile]
+        self.zones = {zone.start: zone_id(page, line) for page, surface in enumerate(doc.facsimile, start=1)
+                      for line, zone in enumerate(surface.lines, start=1) if zone.end > zone.start}
+        self.linked: set[int] = set()
+
+    def surface_at(self, position: int) -> str | None:
+        index = bisect.bisect_right(self.page_starts, position) - 1
+        return f"#{surface_id(index + 1)}" if index >= 0 else None
+
+    def line_at(self, position: int) -> str | None:
+        """The zone of the line beginning at ``position``, once: the first element there takes it."""
+        if position in self.linked or position not in self.zones:
+            return None
+        self.linked.add(position)
+        return f"#{self.zones[position]}"
+
+
+NO_LINKS = None
+current: ContextVar[FacsimileLinks | None] = ContextVar("facsimile_links", default=NO_LINKS)
