@@ -100,7 +100,8 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
     for source, base in work:
         if source.key not in finished:
             try:
-                finished[source.key] = process_file(source.path, output_dir, config, base, source.display_name)
+                finished[source.key] = process_file(source.path, output_dir, config, base, source.display_name,
+                                                         source.pages)
             except OSError as error:
                 io_errors[source.key] = error
             except Exception as error:  # process_file reports a document's problems; this is a last guard
@@ -126,7 +127,8 @@ def batches(sources: list, path_of=lambda item: item) -> list[list]:
     weight = 0
     for source in sources:
         try:
-            length = path_of(source).stat().st_size
+            path = path_of(source)
+            length = BATCH_BYTES if path.is_dir() else path.stat().st_size  # a book: a batch of its own
         except OSError:
             length = 0  # the build reports it
         if not groups or len(groups[-1]) >= size or weight + length > BATCH_BYTES:

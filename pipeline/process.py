@@ -77,16 +77,18 @@ class _StageClock:
 
 def build_edition(data: Source, file_name: str, config: PipelineConfig,
                   timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
-                  keep_document: bool = True, master_file_name: str | None = None) -> Edition:
+                  keep_document: bool = True, master_file_name: str | None = None,
+                  facsimile_base: str = "") -> Edition:
     """The edition of one source (whose file will be called ``master_file_name``: the reading
     edition points to it). With ``keep_document=False`` the document model is let go
     once its TEI tree is built (and the bytes too, if the caller holds no other reference):
-    for a big book they weigh as much as the tree, and the serializations still to come."""
+    for a big book they weigh as much as the tree, and the serializations still to come.
+    ``facsimile_base``: the folder of the source's page images, seen from the edition's."""
     size = len(data) if isinstance(data, bytes) else sum(len(file.data) for file in data)
     doc = build_document(data, file_name, config, timings)
     del data
     clock = _StageClock(timings)
-    tree = build_tei(doc, config, previous)
+    tree = build_tei(doc, config, previous, facsimile_base)
     facts = dict(source=doc.source, languages=doc.languages, interventions=doc.edit_counts(), notes=list(doc.notes))
     kept = doc if keep_document else None
     del doc

@@ -3,6 +3,7 @@ what happened in a report, whatever happened."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.ingest.encoding import is_doubtful
+from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import Edition, build_edition, check_size
 from pipeline.run.inputs import source_key
 from pipeline.run.naming import edition_file, preview_file
@@ -63,6 +65,18 @@ def printable(text: str) -> str:
         if not text.isprintable() else text
 
 
+def read_book(folder: Path, pages: tuple[str, ...], config: PipelineConfig) -> list[SourceFile]:
+    """A book's page files, in order."""
+    files = []
+    total = 0
+    for name in pages:
+        data = read_source(folder / name, config)
+        total += len(data)
+        check_size(folder.name, total, config)
+        files.append(SourceFile(name, data))
+    return files
+
+
 def read_source(source: Path, config: PipelineConfig) -> bytes:
     """The file's bytes. Problems that will not go away by themselves (permissions, a folder,
     a file over the size limit) are DocumentErrors with advice; other OSErrors (a flaky disk
@@ -80,7 +94,7 @@ def read_source(source: Path, config: PipelineConfig) -> bytes:
 
 
 def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: str | None = None,
-                 display_name: str | None = None) -> DocumentReport:
+                 display_name: str | None = None, pages: tuple[str, ...] = ()) -> DocumentReport:
     """Build and write one edition under ``output_dir/<base>`` (default: the source's stem).
     Problems of the document are reported, never raised, whatever they are: one bad document
     never takes others down with it. An OSError (possibly transient) is raised so that the
@@ -91,9 +105,13 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
     target = output_dir / edition_file(base)
     try:
         previous = read_previous(target)
-        edition = build_edition(read_source(source, config), source.name, config, previous=previous,
+        data = read_book(source, pages, config) if pages else read_source(source, config)
+        # where the page images are, seen from the edition
+        images = os.path.relpath(source if pages else source.parent, target.parent)
+        edition = build_edition(data, source.name, config, previous=previous,
                                 keep_document=False,  # holding no reference to the bytes either
-                                master_file_name=target.name)
+                                master_file_name=target.name, facsimile_base=Path(images).as_posix())
+        del data
     except EmptyDocument as error:
         report.status = "empty"
         report.notes.append(f"{error.problem}: no edition written")

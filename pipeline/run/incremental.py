@@ -13,14 +13,23 @@ import hashlib
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import combined_digest
 from pipeline.run.inputs import Source, source_key
 from pipeline.run.manifest import RunManifest
 from pipeline.run.naming import edition_file
 from pipeline.run.document import DocumentReport
 
 
-def source_sha256(path: Path) -> str | None:
+def source_sha256(path: Path, pages: tuple[str, ...] = ()) -> str | None:
+    """The SHA-256 the edition records: of the file's bytes, or (a book) of its page files'
+    names and digests, as :func:`pipeline.ingest.pages.compose.fingerprint` makes it."""
     try:
+        if pages:
+            digests = []
+            for name in pages:
+                with open(path / name, "rb") as handle:
+                    digests.append((name, hashlib.file_digest(handle, "sha256").digest()))
+            return combined_digest(digests)
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
@@ -44,7 +53,7 @@ def carried_over(sources: list[Source], bases: dict[str, str], output_dir: Path,
         reading = report.reading_edition_path  # beside the master, whatever folder it was given as
         if reading and not (output_dir / Path(base).parent / Path(reading).name).exists():
             continue
-        if source_sha256(source.path) == report.sha256:
+        if source_sha256(source.path, source.pages) == report.sha256:
             unchanged[source.key] = report.model_copy(update={
                 "unchanged": True, "seconds": 0.0, "file_name": source.display_name})
     return unchanged

@@ -1,5 +1,9 @@
 """Which files a run reads: files and folders as given, folders walked in a stable order.
 
+The page files of one folder (page images and OCR engines' XML, one page each) are one
+source, a book named after its folder; a PDF, a multi-page TIFF and every other file are a
+source each.
+
 Everything that cannot be read as a file is reported by name with the reason, never skipped
 silently: a broken or looping symbolic link, a special file, a path that does not exist, a
 link that leads out of the folder it was found in. What the project itself wrote (the output
@@ -14,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline import PIPELINE_NAME
+from pipeline.ingest.pages.formats import IMAGE_SUFFIXES, OCR_SUFFIXES, page_kind
+from pipeline.ingest.pages.images import frame_count
+from pipeline.ingest.pages.reader import natural_key
 
 MANIFEST_NAME = "manifest.json"
 
@@ -22,8 +29,13 @@ MANIFEST_NAME = "manifest.json"
 class Source:
     """A file to turn into an edition, and where it sits under the input it was found in."""
 
-    path: Path
+    path: Path  # the file, or the folder of a book
     relative: PurePosixPath  # under its input folder; a file given by itself: its name
+    pages: tuple[str, ...] = ()  # a book: its page files (names in ``path``), in natural order
+
+    @property
+    def is_book(self) -> bool:
+        return bool(self.pages)
 
     @property
     def key(self) -> str:
@@ -92,6 +104,7 @@ def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
         path = Path(path)
         if path.is_dir():
             found, trouble = _walk(path, excluded, follow_links)
+            found = _books(found, path)
             if not found and not trouble:
                 trouble.append(InputProblem(path, "folder has no files to process"))
             sources.extend(found)
@@ -132,6 +145,40 @@ def _walk(root: Path, excluded: tuple[Path, ...], follow_links: bool) -> tuple[l
     found.sort(key=lambda source: source.path)
     problems.sort(key=lambda problem: problem.path)
     return found, problems
+
+
+SNIFF_BYTES = 65536
+
+
+def _is_page(path: Path) -> bool:
+    """One page of a book: a single-page image, or an OCR engine's XML (judged by its bytes)."""
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES and suffix not in OCR_SUFFIXES:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        kind = page_kind(head, path.name)
+        return kind == "ocr" or (kind == "image" and frame_count(path.read_bytes() if suffix in (".tif", ".tiff")
+                                                                 else head) == 1)
+    except OSError:
+        return False  # read again when processed, and reported then
+
+
+def _books(sources: list[Source], root: Path) -> list[Source]:
+    """The page files of each folder become one source named after the folder."""
+    pages: dict[Path, list[Source]] = {}
+    others = []
+    for source in sources:
+        if _is_page(source.path):
+            pages.setdefault(source.path.parent, []).append(source)
+        else:
+            others.append(source)
+    for folder, found in pages.items():
+        relative = folder.relative_to(root).as_posix() if folder != root else ""
+        names = tuple(sorted((s.path.name for s in found), key=natural_key))
+        others.append(Source(folder, PurePosixPath(relative or root.resolve().name), names))
+    return sorted(others, key=lambda source: source.path)
 
 
 def _skipped(folder: Path, excluded: tuple[Path, ...]) -> bool:

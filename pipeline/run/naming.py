@@ -34,8 +34,9 @@ def claim(base: str) -> set[str]:
     return {edition_file(base), preview_file(base)} | {edition_file(base, s) for s in READING_SCRIPTS}
 
 
-def natural_base(relative: PurePosixPath) -> str:
-    return str(relative.with_suffix("")) if relative.suffix else str(relative)
+def natural_base(relative: PurePosixPath, is_book: bool = False) -> str:
+    """A file's path without its suffix; a book's folder as it is (``grenzboten.1841``)."""
+    return str(relative.with_suffix("")) if relative.suffix and not is_book else str(relative)
 
 
 class NameRegistry:
@@ -78,7 +79,7 @@ def assign_names(sources: list[Source], output_dir: Path,
                     withdrawn[key] = base
     for source in sources:
         if source.key not in registry.bases:
-            registry.assign(source.key, natural_base(source.relative))
+            registry.assign(source.key, natural_base(source.relative, source.is_book))
     return {s.key: registry.bases[s.key] for s in sources}, withdrawn
 
 

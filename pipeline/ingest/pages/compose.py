@@ -30,15 +30,24 @@ class SourceFile:
     data: bytes
 
 
-def fingerprint(files: list[SourceFile]) -> tuple[int, str]:
-    """(size, SHA-256) of a source made of several files: their names and bytes, in order."""
+def fingerprint(files: list[SourceFile], book: bool) -> tuple[int, str]:
+    """(size, SHA-256) of a source: a file's own digest; a book's, the digest of its page
+    files' names and digests in order (so that a run can check a book's files one by one,
+    never holding them all)."""
+    size = sum(len(file.data) for file in files)
+    if not book:
+        return size, hashlib.sha256(files[0].data).hexdigest()
+    return size, combined_digest([(file.name, hashlib.sha256(file.data).digest()) for file in files])
+
+
+def combined_digest(digests: list[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.data).digest())
-    return sum(len(file.data) for file in files), digest.hexdigest()
+    for name, file_digest in digests:
+        digest.update(name.encode() + b"\0" + file_digest)
+    return digest.hexdigest()
 
 
-def compose(pages: list[PageSource], name: str, files: list[SourceFile], encoding: str) -> Document:
+def compose(pages: list[PageSource], name: str, files: list[SourceFile], encoding: str, book: bool) -> Document:
     parts: list[str] = []
     position = 0
     surfaces: list[Surface] = []
@@ -67,7 +76,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     text = "".join(parts)
     if not text.strip():
         raise EmptyDocument(name, "has no recognised text on any page")
-    size, sha256 = fingerprint(files)
+    size, sha256 = fingerprint(files, book)
     return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256,
                                        encoding=EncodingGuess(encoding=encoding, confidence=1.0)),
                     text=text, facsimile=surfaces)

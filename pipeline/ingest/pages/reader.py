@@ -33,7 +33,8 @@ def stems(name: str) -> list[str]:
     return found or [path.name]
 
 
-def read_pages(files: list[SourceFile], name: str, config: PipelineConfig) -> Document:
+def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True) -> Document:
+    """The document of a book's page files (``book``), or of one page file read by itself."""
     kinds = {file.name: page_kind(file.data[:SNIFF_BYTES], file.name) for file in files}
     if strangers := sorted(n for n, kind in kinds.items() if kind is None):
         raise DocumentError(name, f"mixes page files with files that are neither page images nor OCR files: "
@@ -41,7 +42,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig) -> Do
     if any(kind == "pdf" for kind in kinds.values()):
         if len(files) > 1:
             raise DocumentError(name, "mixes a PDF with other page files", "give each PDF as a document of its own")
-        return _read_pdf(files[0], name, config)
+        return _read_pdf(files[0], name, config, book)
     image_files = {file.name: file for file in files if kinds[file.name] == "image"}
     by_stem = {stems(n)[0]: n for n in sorted(image_files, key=natural_key)}
     keyed: list[tuple[tuple, int, PageSource]] = []
@@ -64,14 +65,14 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig) -> Do
         keyed.extend(_recognise(unread, name, config))
     keyed.sort(key=lambda item: (item[0], item[1]))
     pages = [source for _key, _index, source in keyed]
-    doc = compose(pages, name, files, "UTF-8" if any(kinds[f.name] == "ocr" for f in files) else "none")
+    doc = compose(pages, name, files, "UTF-8" if any(kinds[f.name] == "ocr" for f in files) else "none", book)
     doc.provenance = _provenance(pages, files)
     return doc
 
 
 def read_page_file(data: bytes, file_name: str, config: PipelineConfig) -> Document:
     """One file by itself: an OCR file, a page image (multi-page TIFF included) or a PDF."""
-    return read_pages([SourceFile(file_name, data)], file_name, config)
+    return read_pages([SourceFile(file_name, data)], file_name, config, book=False)
 
 
 def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str]) -> str | None:
@@ -96,7 +97,7 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig) -> li
     return found
 
 
-def _read_pdf(file: SourceFile, name: str, config: PipelineConfig) -> Document:
+def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -> Document:
     layer = pdf.text_layer(file.data, file.name)
     if layer is not None:
         pages = [PageSource(page, text_from=f"{file.name} (text layer)", image=file.name, image_page=n,
@@ -109,7 +110,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig) -> Document:
                 pages.append(PageSource(recogniser.read(image, pdf.RENDER_DPI), text_from=f"{file.name} (OCR)",
                                         image=file.name, image_page=n, image_size=image.size))
         how = f"its pages rendered at {pdf.RENDER_DPI} dpi and recognised (no real text layer)"
-    doc = compose(pages, name, [file], "none" if layer is None else "UTF-8")
+    doc = compose(pages, name, [file], "none" if layer is None else "UTF-8", book)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
     return doc
