@@ -116,7 +116,8 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
         report.status = "empty"
         report.notes.append(f"{error.problem}: no edition written")
     except DocumentError as error:
-        report.errors.append(f"{error.problem}" + (f" ({error.advice})" if error.advice else ""))
+        where = f"{error.file_name}: " if pages and error.file_name != source.name else ""  # which page of a book
+        report.errors.append(f"{where}{error.problem}" + (f" ({error.advice})" if error.advice else ""))
     except OSError:
         raise
     except Exception as error:  # a defect of ours, met on this document only

@@ -52,6 +52,7 @@ class Line:
     blank_before: int = 0  # blank lines just before it (some exports leave more between pages)
     token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
     with_head: bool = False  # the number shares its line with a running head
+    foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
 
     @property
     def core(self) -> str:
@@ -219,6 +220,11 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     bottom = [line for n, line in enumerate(bottom) if bottom[: n + 1] == by_foot[: n + 1]]
     middle = [line for line in page.lines if line not in top and line not in bottom]
     page.lines = top + middle + bottom[::-1]
+    lefts = sorted(zones[line.start][0] for line in middle) or [0]
+    rights = sorted(zones[line.start][2] for line in middle) or [0]
+    left, right = lefts[len(lefts) // 2], rights[len(rights) // 2]
+    for line in bottom:  # where signature marks and catchwords stand, never a paragraph's last line
+        line.foot_aside = zones[line.start][0] > left + 0.5 * (right - left)
 
 
 def _pages_by_marks(lines: list[Line]) -> list[Page] | None:
@@ -408,6 +414,8 @@ def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
                            if following.number is None or line is not following.number.line), None)
         if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
             return last, "catchword"
+    if last.foot_aside and len(last.text) <= 6 and last.core:
+        return last, "signature-by-position"  # however the OCR read it ("es" for "2")
     return None
 
 
@@ -474,6 +482,8 @@ REASONS = {
     "signature": "signature mark at the foot of the page (a gathering's number or star)",
     "signature-by-period": ("signature mark as the OCR read it: a short last line where the period of the "
                             "gatherings, from the marks read elsewhere, puts one"),
+    "signature-by-position": ("signature mark as the OCR read it: a short line standing alone under the text, "
+                              "in the right half of the page image, where signature marks are printed"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
     "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
@@ -526,11 +536,11 @@ def find_page_edges(doc: Document) -> None:
     feet: dict[int, tuple[Line, str, str]] = {}  # page index -> (line, kind, which reason)
     for index, page in enumerate(pages):
         if foot := _signature(page, pages[index + 1] if index + 1 < len(pages) else None):
-            feet[index] = (*foot, foot[1])
+            feet[index] = (foot[0], "signature" if foot[1] == "signature-by-position" else foot[1], foot[1])
     feet.update(_signatures_by_period(pages, feet, offset))
     for line, kind, why in feet.values():
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
-                          confidence=0.7 if why == "signature-by-period" else 0.85, attrs={"place": "bottom"},
+                          confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
                           reason=REASONS[why]))
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]

@@ -1,0 +1,246 @@
+"""Digitized sources without OCR: a folder of OCR engines' XML (real pages of Die Grenzboten,
+1841, from three engines, and ALTO and PAGE files written here from known text) becomes one
+edition linked to its page images, whose source rebuilds from the edition alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.reader import natural_key
+from pipeline.process import build_edition
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.run.naming import assign_names
+from pipeline.tei import tei
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.ingest.pages.compose import SourceFile
+from tests.conftest import ROOT, parse
+
+CORPUS = ROOT / "tests" / "data" / "grenzboten-1841"
+STEMS = ("179399", "179400", "179401")  # printed pages 8, 9, 10; page 9 ends with the signature mark "2"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+CONFIG = PipelineConfig()
+
+
+def _book(tmp_path: Path, engine: str, suffix: str, images: bool = True) -> Path:
+    book = tmp_path / "in" / "Grenzboten 1841"
+    book.mkdir(parents=True)
+    for stem in STEMS:
+        shutil.copy(CORPUS / engine / f"{stem}{suffix}", book)
+        if images:
+            shutil.copy(CORPUS / "tif" / f"{stem}.tif", book)
+    return book
+
+
+def _run(inputs: list[Path], out: Path):
+    sources, problems = discover_sources(inputs)
+    assert problems == []
+    bases, _ = assign_names(sources, out, {})
+    return {s.display_name: process_file(s.path, out, CONFIG, bases[s.key], s.display_name, s.pages) for s in sources}
+
+
+def _lines_of_abbyy(path: Path) -> list[str]:
+    """The lines of an ABBYY file, read here with XPath, independently of the reader."""
+    root = etree.parse(str(path))
+    lines = []
+    for line in root.iter("{*}line"):
+        chars = "".join(c.text or "" for c in line.iter("{*}charParams"))
+        if chars.strip():
+            lines.append(" ".join(chars.split()))
+    return lines
+
+
+# Tesseract 3 read page 9's signature "2" as "es" and wrote it into the page's last line of text
+@pytest.mark.parametrize("engine, suffix, signature_alone", [("abbyy-xml", ".abbyy.xml", True),
+                                                             ("tess-hocr", ".hocr", False)])
+def test_a_folder_of_ocr_files_and_images_is_one_edition_linked_to_its_pages(tmp_path, engine, suffix,
+                                                                             signature_alone):
+    book = _book(tmp_path, engine, suffix)
+    shutil.copy(ROOT / "seeds" / sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[0], tmp_path / "in")
+    out = tmp_path / "out"
+    reports = _run([tmp_path / "in"], out)
+    assert set(reports) == {"Grenzboten 1841", sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[0]}
+    report = reports["Grenzboten 1841"]
+    assert report.status == "ok", report.errors
+    edition = out / "Grenzboten 1841.tei.xml"
+    tree = etree.parse(str(edition))
+    surfaces = tree.findall(".//t:facsimile/t:surface", NS)
+    assert len(surfaces) == 3
+    for surface, stem in zip(surfaces, STEMS):
+        graphic = surface.find("t:graphic", NS)
+        assert (edition.parent / graphic.get("url").replace("%20", " ")).resolve() == (book / f"{stem}.tif").resolve()
+        assert (graphic.get("width"), graphic.get("height")) == ("3340px", "4872px")  # the image's own size
+    # each page begins with a pb pointing to its surface and numbered as printed
+    pbs = tree.findall(".//t:body//t:pb", NS)
+    assert [pb.get("facs") for pb in pbs] == ["#" + s.get("{http://www.w3.org/XML/1998/namespace}id") for s in surfaces]
+    assert [pb.get("n") for pb in pbs] == ["8", "9", "10"]
+    # every line of text or furniture points to its zone, and each zone is used once
+    zones = {z.get("{http://www.w3.org/XML/1998/namespace}id") for z in tree.iter(tei("zone"))}
+    links = [e.get("facs")[1:] for e in tree.iter(tei("lb"), tei("fw")) if e.get("facs")]
+    assert sorted(links) == sorted(zones)
+    # the signature mark at the foot of page 9 is furniture, linked to a zone at the page's foot
+    signature = tree.find(".//t:fw[@type='sig']", NS)
+    if not signature_alone:
+        assert signature is None
+        return
+    assert signature is not None and signature.text.strip() == "2"
+    zone = tree.xpath("//t:zone[@xml:id=$id]", namespaces=NS, id=signature.get("facs")[1:])[0]
+    assert int(zone.get("uly")) > 0.85 * 4872
+
+
+def test_the_ocr_text_of_every_page_rebuilds_from_the_edition(tmp_path):
+    book = _book(tmp_path, "abbyy-xml", ".abbyy.xml", images=False)
+    files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir())]
+    edition = build_edition(files, book.name, CONFIG)
+    assert edition.errors == []
+    expected = [line for stem in STEMS for line in _lines_of_abbyy(book / f"{stem}.abbyy.xml")]
+    rebuilt = rebuild_source(parse(edition.xml))
+    assert without_whitespace(rebuilt) == without_whitespace("\n".join(expected))
+    # no image beside the XML: surfaces with the page's size, no graphic
+    tree = parse(edition.xml)
+    assert tree.find(".//t:graphic", NS) is None and len(tree.findall(".//t:surface", NS)) == 3
+
+
+def test_boxes_measured_from_the_foot_of_the_page_are_turned_the_right_way_up(tmp_path):
+    """OCRopus 0.4 measures from the page's foot: the first line of a page must be near its top."""
+    book = _book(tmp_path, "ocropus-hocr", ".hocr")
+    files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir(), key=lambda p: natural_key(p.name))]
+    tree = parse(build_edition(files, book.name, CONFIG).xml)
+    for surface in tree.iter(tei("surface")):
+        tops = [int(zone.get("uly")) for zone in surface.iter(tei("zone"))]
+        assert tops[0] < 600 and tops == sorted(tops)
+
+
+def _alto(pages: list[list[tuple[str, tuple[int, int, int, int]]]], namespace: str) -> bytes:
+    root = etree.Element(f"{{{namespace}}}alto", nsmap={None: namespace})
+    description = etree.SubElement(root, f"{{{namespace}}}Description")
+    etree.SubElement(etree.SubElement(description, f"{{{namespace}}}sourceImageInformation"),
+                     f"{{{namespace}}}fileName").text = "scan.png"
+    layout = etree.SubElement(root, f"{{{namespace}}}Layout")
+    for lines in pages:
+        page = etree.SubElement(layout, f"{{{namespace}}}Page", WIDTH="2000", HEIGHT="3000")
+        block = etree.SubElement(etree.SubElement(page, f"{{{namespace}}}PrintSpace"), f"{{{namespace}}}TextBlock")
+        for text, (x, y, w, h) in lines:
+            line = etree.SubElement(block, f"{{{namespace}}}TextLine", HPOS=str(x), VPOS=str(y), WIDTH=str(w),
+                                    HEIGHT=str(h))
+            for n, word in enumerate(text.split()):
+                if n:
+                    etree.SubElement(line, f"{{{namespace}}}SP")
+                etree.SubElement(line, f"{{{namespace}}}String", CONTENT=word, WC="0.93")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+LETTER = [  # two pages of a letter: the number on top, the text, a line cut by the page turn
+    [("17", (950, 100, 60, 40)), ("Dear Sir, the shipment of books you ordered", (200, 300, 1600, 50)),
+     ("reached Hamburg on the third of May and will be sent", (200, 360, 1600, 50))],
+    [("18", (950, 100, 60, 40)), ("on to Leipzig by the first carrier who passes.", (200, 300, 1500, 50)),
+     ("Your obedient servant.", (200, 360, 700, 50))],
+]
+
+
+@pytest.mark.parametrize("namespace", ["http://www.loc.gov/standards/alto/ns-v2#",
+                                       "http://www.loc.gov/standards/alto/ns-v4#"])
+def test_alto_written_from_known_text_gives_that_text_its_boxes_and_its_page_numbers(namespace):
+    edition = build_edition(_alto(LETTER, namespace), "letter.alto.xml", CONFIG)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["17", "18"]
+    assert [fw.text for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"] == ["17", "18"]
+    zones = [(int(z.get("ulx")), int(z.get("uly")), int(z.get("lrx")), int(z.get("lry"))) for z in tree.iter(tei("zone"))]
+    assert zones == [(x, y, x + w, y + h) for page in LETTER for _, (x, y, w, h) in page]
+    assert tree.find(".//t:graphic", NS).get("url") == "scan.png"
+    rebuilt = rebuild_source(tree)
+    assert without_whitespace(rebuilt) == without_whitespace(" ".join(t for page in LETTER for t, _ in page))
+    # the sentence cut by the page turn stays one paragraph with the pb inside it
+    paragraph = next(p for p in tree.iter(tei("p")) if "Hamburg" in "".join(p.itertext()))
+    assert "Leipzig" in "".join(paragraph.itertext()) and paragraph.find("t:pb", NS) is not None
+
+
+def _page_xml(namespace: str, regions: list[tuple[str, list[tuple[str, str]]]], order: list[str]) -> bytes:
+    root = etree.Element(f"{{{namespace}}}PcGts", nsmap={None: namespace})
+    etree.SubElement(etree.SubElement(root, f"{{{namespace}}}Metadata"), f"{{{namespace}}}Creator").text = "tester"
+    page = etree.SubElement(root, f"{{{namespace}}}Page", imageFilename="folio 3r.jpg", imageWidth="1500",
+                            imageHeight="2200")
+    group = etree.SubElement(etree.SubElement(page, f"{{{namespace}}}ReadingOrder"), f"{{{namespace}}}OrderedGroup",
+                             id="ro")
+    for index, region_id in enumerate(order):
+        etree.SubElement(group, f"{{{namespace}}}RegionRefIndexed", index=str(index), regionRef=region_id)
+    for region_id, lines in regions:
+        region = etree.SubElement(page, f"{{{namespace}}}TextRegion", id=region_id)
+        for text, points in lines:
+            line = etree.SubElement(region, f"{{{namespace}}}TextLine")
+            etree.SubElement(line, f"{{{namespace}}}Coords", points=points)
+            etree.SubElement(etree.SubElement(line, f"{{{namespace}}}TextEquiv"), f"{{{namespace}}}Unicode").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("namespace", ["http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15",
+                                       "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"])
+def test_page_xml_follows_its_reading_order_and_keeps_line_polygons_as_boxes(namespace):
+    # written out of order on purpose: the ReadingOrder puts the body region first
+    regions = [("r2", [("The second paragraph closes the folio.", "100,900 1400,900 1400,960 100,960")]),
+               ("r1", [("Inventory of the chapter library,", "100,200 1400,190 1410,260 100,250"),
+                       ("taken in the year of our Lord 1623.", "100,270 1300,270 1300,330 100,330")])]
+    xml = _page_xml(namespace, regions, ["r1", "r2"])
+    edition = build_edition(xml, "folio3r.xml", CONFIG)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    text = "".join(tree.find(".//t:body", NS).itertext())
+    assert text.index("Inventory") < text.index("taken") < text.index("second paragraph")
+    zones = [(int(z.get("ulx")), int(z.get("uly")), int(z.get("lrx")), int(z.get("lry"))) for z in tree.iter(tei("zone"))]
+    assert zones[0] == (100, 190, 1410, 260)  # the polygon's bounding box
+    assert tree.find(".//t:graphic", NS).get("url") == "folio%203r.jpg"  # a URL: the space escaped
+
+
+def test_pages_follow_the_natural_order_of_their_names(tmp_path):
+    book = tmp_path / "letters"
+    book.mkdir()
+    for number in (1, 2, 10):
+        (book / f"page{number}.xml").write_bytes(_alto([[(f"Text of page {number}.", (100, 100, 800, 40))]],
+                                                      "http://www.loc.gov/standards/alto/ns-v3#"))
+    sources, _ = discover_sources([book])
+    assert [s.pages for s in sources] == [("page1.xml", "page2.xml", "page10.xml")]
+    report = _run([book], tmp_path / "out")["letters"]
+    text = "".join(etree.parse(str(tmp_path / "out" / "letters.tei.xml")).find(".//t:body", NS).itertext())
+    assert report.status == "ok"
+    assert text.index("page 1.") < text.index("page 2.") < text.index("page 10.")
+
+
+def test_a_folder_of_text_files_still_gives_one_edition_per_file(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("First letter.\n")
+    (folder / "b.txt").write_text("Second letter.\n")
+    sources, _ = discover_sources([folder])
+    assert [(s.display_name, s.pages) for s in sources] == [("a.txt", ()), ("b.txt", ())]
+
+
+def test_an_unchanged_book_is_not_built_again_and_a_changed_page_rebuilds_it(tmp_path):
+    from pipeline.run.incremental import carried_over, source_sha256
+    from pipeline.run.manifest import RunManifest
+
+    book = _book(tmp_path, "tess-hocr", ".hocr", images=False)
+    out = tmp_path / "out"
+    reports = _run([book], out)
+    sources, _ = discover_sources([book])
+    source = sources[0]
+    assert source_sha256(source.path, source.pages) == reports[source.display_name].sha256
+    (book / f"{STEMS[1]}.hocr").write_bytes((book / f"{STEMS[1]}.hocr").read_bytes().replace(b"Belgien", b"Belgicn"))
+    assert source_sha256(source.path, source.pages) != reports[source.display_name].sha256
+    manifest = RunManifest(configuration=CONFIG.fingerprint(), inputs=[str(book)], documents=list(reports.values()),
+                           editions={source.key: source.display_name})
+    assert carried_over(sources, {source.key: source.display_name}, out, CONFIG, manifest) == {}
+
+
+def test_a_damaged_ocr_file_names_itself_and_the_problem(tmp_path):
+    book = _book(tmp_path, "abbyy-xml", ".abbyy.xml", images=False)
+    (book / f"{STEMS[2]}.abbyy.xml").write_bytes((book / f"{STEMS[2]}.abbyy.xml").read_bytes()[:5000])
+    report = _run([book], tmp_path / "out")[book.name]
+    assert report.status == "failed"
+    assert f"{STEMS[2]}.abbyy.xml" in report.errors[0] and "not well-formed XML" in report.errors[0]
+    assert not (tmp_path / "out" / f"{book.name}.tei.xml").exists()
