@@ -27,3 +27,13 @@ def test_latin_mojibake_is_repaired_as_a_recorded_correction(config):
     assert [s.text for s in sics] == ["Ã©", "Ã¨", "Ã»", "Ã©"]
     assert [c.text for c in corrs] == ["é", "è", "û", "é"]
     assert rebuild_source(tree).strip() == broken.strip()
+
+
+def test_a_repair_into_a_script_the_document_never_uses_is_refused():
+    """ftfy reads the Fraktur "ß¬" ending a line (U+00DF U+00AC) as the UTF-8 of the NKo mark
+    U+07EC: in a German text that is no repair, and the line-end hyphen must stay a hyphen."""
+    from pipeline.ingest.textfix import ftfy_edits
+
+    text = "Er sah den groß¬\nartigen Anblick, und deß¬\nhalb blieb er. Das CafÃ© war offen.\n"
+    edits = ftfy_edits(text)
+    assert [(e.original, e.replacement) for e in edits] == [("Ã©", "é")]  # the real mojibake only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 import ftfy
 
@@ -71,14 +72,32 @@ def ftfy_may_change(line: str) -> bool:
     return not line.isascii() and (badness.is_bad(line) or bool(_FIXED_REGARDLESS.search(line)))
 
 
+# Scripts a repair may produce without the document showing them elsewhere: what mojibake
+# hides is almost always one of these. A repair into any other (ftfy reads the Fraktur "ß¬"
+# at a line's end, U+00DF U+00AC, as the UTF-8 of the NKo mark U+07EC) is refused.
+REPAIR_SCRIPTS = {"LATIN", "CJK", "CYRILLIC", "GREEK", "HIRAGANA", "KATAKANA", "HANGUL", "ARABIC", "HEBREW",
+                  "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC", "BOPOMOFO", "THAI", "DEVANAGARI"}
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters and marks in ``text``, by the first word of their names."""
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in text
+            if ch.isalpha() or unicodedata.category(ch) == "Mn"}
+
+
 def ftfy_edits(text: str) -> list[Edit]:
     """Run ftfy line by line and turn each change it makes into an edit on the changed span."""
     edits: list[Edit] = []
     offset = 0
+    present: set[str] | None = None  # the document's own scripts, read at the first repair
     for line in text.split("\n"):
         if ftfy_may_change(line):
             fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
             if fixed != line:
+                present = _scripts(text) if present is None else present
+                if _scripts(fixed) - _scripts(line) - REPAIR_SCRIPTS - present:
+                    offset += len(line) + 1
+                    continue
                 steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
                 edits.extend(diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}", 0.9, "ingest"))
         offset += len(line) + 1

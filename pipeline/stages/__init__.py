@@ -18,11 +18,14 @@ from dataclasses import dataclass
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits, fit_blocks_to_edits
+from pipeline.stages.cjkspacing import regularize_cjk_spacing
+from pipeline.stages.confidence import flag_low_confidence
 from pipeline.stages.frontmatter import detect_front_matter
 from pipeline.stages.garbled import flag_garbled
 from pipeline.stages.hyphenation import join_hyphenation
 from pipeline.stages.language import label_languages
 from pipeline.stages.layout import detect_pages, mark_truncation
+from pipeline.stages.letterforms import regularize_letterforms
 from pipeline.stages.markers import mark_inline
 from pipeline.stages.pageedges import find_page_edges
 from pipeline.model import Document
@@ -76,6 +79,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("truncation", _doc_only(mark_truncation), "a text that breaks off mid-sentence", ("sections",)),
     Stage("languages", label_languages, "language and script of every block", ("sections",)),
     Stage("garbled", _doc_only(flag_garbled), "garbled clauses flagged, kept", ("languages",)),
+    Stage("low-confidence", flag_low_confidence, "words the OCR engine doubted, flagged", ("garbled",)),
+    Stage("letterforms", regularize_letterforms, "long s, r rotunda, superscript e regularized", ("garbled",)),
+    Stage("cjk-spacing", regularize_cjk_spacing, "spaces and ASCII punctuation inside Chinese regularized",
+          ("languages", "garbled")),
     Stage("script", normalize_script, "Chinese script corrections and regularizations", ("languages", "garbled")),
     Stage("fit-blocks", _doc_only(fit_blocks_to_edits), "block edges moved off the inside of edits", ("script",)),
 )

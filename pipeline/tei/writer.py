@@ -107,7 +107,8 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
     links = facsimile.current.get()
-    if links is not None and edit.kind not in FW_TYPES and edit.end > edit.start and (zone := links.line_at(edit.start)):
+    if links is not None and edit.kind not in FW_TYPES and edit.end > edit.start \
+            and (zone := links.line_at(edit.start)):
         _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading

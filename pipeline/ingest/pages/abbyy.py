@@ -1,6 +1,11 @@
 """ABBYY FineReader XML (the FineReader 6 to 10 schemas, as FineReader Engine 11 writes
-them): blocks, paragraphs and lines with their boxes; the characters of a line with their
-confidence (``charParams``), or the line's text where the export left them out."""
+them): blocks, paragraphs and lines with their boxes; the characters of a line
+(``charParams``), or the line's text where the export left them out.
+
+ABBYY's ``charConfidence`` is no probability: on correct Fraktur text of the Grenzboten its
+median is 28 of 100, and 86 % of words have a character under 50. Its own verdict of doubt is
+the ``suspicious`` flag (2.5 % of characters there): a word with a suspicious character is
+rated SUSPICIOUS, the others TRUSTED."""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from lxml import etree
 from pipeline.errors import DocumentError
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
 from pipeline.safe_xml import parse_xml
+
+SUSPICIOUS = 0.25
+TRUSTED = 0.9
 
 
 def accepts(head: bytes, _name: str) -> bool:
@@ -38,13 +46,13 @@ def _int(value: str | None) -> int | None:
 def _line(element: etree._Element) -> OcrLine:
     words: list[OcrWord] = []
     text: list[str] = []
-    confidences: list[int] = []
+    doubts: list[bool] = []
 
     def close() -> None:
         if text:
-            words.append(OcrWord("".join(text), min(confidences) / 100 if confidences else None))
+            words.append(OcrWord("".join(text), SUSPICIOUS if any(doubts) else TRUSTED))
             text.clear()
-            confidences.clear()
+            doubts.clear()
 
     characters = [el for el in element.iter() if local(el.tag) == "charParams"]
     if not characters:  # an export without character details: the formatting elements' text
@@ -55,8 +63,7 @@ def _line(element: etree._Element) -> OcrLine:
             close()
             continue
         text.append(value)
-        if character.get("charConfidence") is not None:
-            confidences.append(int(character.get("charConfidence")))
+        doubts.append(character.get("suspicious") in ("1", "true"))
     close()
     return OcrLine(words, _line_box(element))
 

@@ -64,7 +64,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
             add("\n\n")
         surface = _surface(source, position)
         flip = _flip_height(source)
-        for p, paragraph in enumerate(source.page.paragraphs):
+        for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
                 add("\n\n")
             for n, line in enumerate(paragraph):
@@ -80,6 +80,41 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256,
                                        encoding=EncodingGuess(encoding=encoding, confidence=1.0)),
                     text=text, facsimile=surfaces)
+
+
+def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
+    """The engine's paragraphs, where the page's layout bears them out: a paragraph ends
+    before an indented line, at a gap wider than the lines' spacing, or after a line that
+    stops well short of the right margin (a third of the text's width: ragged-right text
+    ends lines short all the time), and never inside a word hyphenated at the line's end.
+    Engines split where none of these holds (Tesseract cuts a page's text into "paragraphs"
+    at random); where one holds, the engine's break stays."""
+    lines = [line for line in page.lines if line.box]
+    if len(lines) < 4 or len(lines) != len(page.lines):
+        return page.paragraphs
+    heights = sorted(line.box[3] - line.box[1] for line in lines)
+    height = max(1, heights[len(heights) // 2])
+    lefts, rights = sorted(line.box[0] for line in lines), sorted(line.box[2] for line in lines)
+    left, right = lefts[len(lefts) // 4], rights[3 * len(rights) // 4]  # the text block's margins
+    gaps = sorted(b.box[1] - a.box[3] for a, b in zip(lines, lines[1:]) if b.box[1] > a.box[1])
+    gap = gaps[len(gaps) // 2] if gaps else height // 2
+    merged: list[list[OcrLine]] = []
+    for paragraph in page.paragraphs:
+        if merged:
+            before, after = merged[-1][-1], paragraph[0]
+            goes_on = (after.box[0] <= left + height // 2 and before.box[2] >= right - (right - left) // 3
+                       and after.box[1] - before.box[3] <= gap + height // 2) or _word_goes_on(before, after)
+            if goes_on:
+                merged[-1] = merged[-1] + paragraph
+                continue
+        merged.append(list(paragraph))
+    return merged
+
+
+def _word_goes_on(before: OcrLine, after: OcrLine) -> bool:
+    """A line that ends in a hyphen after a letter, and the next begins in lower case."""
+    end, start = before.text.rstrip(), after.text.lstrip()
+    return len(end) > 1 and end[-1] in "-¬⸗\u2010" and end[-2].isalpha() and start[:1].islower()
 
 
 def _surface(source: PageSource, start: int) -> Surface:

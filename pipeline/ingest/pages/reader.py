@@ -85,7 +85,7 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig) -> li
     found = []
     for file in files:  # every image readable before any model is loaded
         if images.size_of(file.data) is None:
-            raise DocumentError(file.name, "is an image that cannot be read (damaged, or a format Pillow does not know)")
+            raise DocumentError(file.name, "is an image that cannot be read (damaged, or in a format Pillow lacks)")
     with ocr.Recogniser(config.ocr_languages, name) as recogniser:
         for file in files:
             frames = list(images.open_frames(file.data, file.name))

@@ -1,0 +1,169 @@
+"""Page images and PDFs through OCR, end to end: pages rendered here from known text (DejaVu
+for Latin script, WenQuanYi Zen Hei for Chinese), recognised by Tesseract with Debian's
+models, and the edition compared with the text that was drawn.
+
+Needs the ``ocr`` extra and Debian's models and fonts, which the README's test command
+installs where it can (CI runs as root: nothing is skipped there)."""
+
+from __future__ import annotations
+
+import difflib
+import io
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages import ocr
+from pipeline.process import build_edition
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.tei import tei
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+FONTS = Path("/usr/share/fonts/truetype")
+LATIN_FONT = FONTS / "dejavu" / "DejaVuSerif.ttf"
+CJK_FONT = FONTS / "wqy" / "wqy-zenhei.ttc"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+
+if (why := ocr.available()) is not None:
+    pytest.skip(f"OCR tests skipped: {why} (the README's test command installs it; "
+                "scripts/install-system-packages.sh needs root and apt-get)", allow_module_level=True)
+if not LATIN_FONT.exists():
+    pytest.skip("OCR tests skipped: Debian's fonts-dejavu-core is not installed, no page can be rendered "
+                "(scripts/install-system-packages.sh installs it as root)", allow_module_level=True)
+
+ENGLISH = PipelineConfig(ocr_languages="eng")
+PAGES = [
+    ["12", "The committee met on the fourth of March", "to consider the accounts of the library and",
+     "the purchase of a new press for the printing"],
+    ["13", "office, which the treasurer had recommended", "in his report of the previous winter. The",
+     "motion was carried without a division."],
+]
+
+
+def _render(lines: list[str], font: Path = LATIN_FONT, size: int = 44, width: int = 1400):
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(font), size)
+    image = Image.new("L", (width, 140 + 90 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        x = width // 2 - 30 if n == 0 and line.isdigit() else 100  # the page number centred above the text
+        draw.text((x, 60 + 90 * n), line, font=face, fill=0)
+    return image
+
+
+def _png(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=without_whitespace(a), b=without_whitespace(b), autojunk=False).ratio()
+
+
+def test_a_folder_of_page_images_is_recognised_into_one_edition_with_its_facsimile(tmp_path):
+    book = tmp_path / "minutes"
+    book.mkdir()
+    for number, lines in zip((2, 10), PAGES):  # natural order: 2 before 10
+        (book / f"p{number}.png").write_bytes(_png(_render(lines)))
+    sources, problems = discover_sources([book])
+    assert problems == [] and [s.pages for s in sources] == [("p2.png", "p10.png")]
+    out = tmp_path / "out"
+    report = process_file(sources[0].path, out, ENGLISH, "minutes", "minutes", sources[0].pages)
+    assert report.status == "ok", report.errors
+    tree = etree.parse(str(out / "minutes.tei.xml"))
+    text = rebuild_source(tree)
+    assert _similarity(text, " ".join(line for page in PAGES for line in page)) > 0.95
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["12", "13"]
+    assert [g.get("url") for g in tree.iter(tei("graphic"))] == ["../minutes/p2.png", "../minutes/p10.png"]
+    # the models used are in the header
+    digitization = tree.find(".//t:sourceDesc//t:note[@type='digitization']", NS).text
+    assert "Tesseract" in digitization and "eng" in digitization
+    # the sentence cut by the page turn is one paragraph
+    paragraph = next(p for p in tree.iter(tei("p")) if "printing" in "".join(p.itertext()))
+    assert "office" in "".join(paragraph.itertext())
+
+
+def test_without_languages_the_script_is_detected_and_recorded(tmp_path):
+    image = _render(PAGES[0][1:] + PAGES[1][1:], size=48)
+    edition = build_edition(_png(image), "page.png", PipelineConfig())
+    assert edition.errors == []
+    note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "script Latin detected by Tesseract's OSD" in note or "no script detected" in note
+
+
+def test_a_multi_page_tiff_is_one_document_whose_pages_point_into_it(tmp_path):
+    first, second = _render(PAGES[0]).convert("1"), _render(PAGES[1]).convert("1")  # 1-bit, as archives scan
+    path = tmp_path / "minutes.tif"
+    first.save(path, save_all=True, append_images=[second], compression="group4", dpi=(300, 300))
+    sources, _ = discover_sources([tmp_path])
+    assert [(s.display_name, s.pages) for s in sources] == [("minutes.tif", ())]  # a document by itself
+    tree = parse(build_edition(path.read_bytes(), path.name, ENGLISH).xml)
+    assert [g.get("url") for g in tree.iter(tei("graphic"))] == ["minutes.tif#page=1", "minutes.tif#page=2"]
+    assert _similarity(rebuild_source(tree), " ".join(" ".join(p) for p in PAGES)) > 0.95
+
+
+def test_a_scanned_pdf_is_rendered_and_recognised(tmp_path):
+    buffer = io.BytesIO()
+    pages = [_render(lines).convert("RGB") for lines in PAGES]
+    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=150)
+    edition = build_edition(buffer.getvalue(), "scan.pdf", ENGLISH)
+    assert edition.errors == []
+    assert any("no real text layer" in note for note in edition.notes)
+    tree = parse(edition.xml)
+    assert _similarity(rebuild_source(tree), " ".join(" ".join(p) for p in PAGES)) > 0.95
+    assert len(tree.findall(".//t:surface", NS)) == 2
+
+
+def test_a_pdf_with_a_text_layer_is_read_from_it_without_ocr(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_font("Helvetica", size=14)
+    for lines in PAGES:
+        pdf.add_page()
+        for n, line in enumerate(lines):
+            pdf.text(80, 80 + 24 * n, line)
+    edition = build_edition(bytes(pdf.output()), "minutes.pdf", PipelineConfig(ocr_languages="no-such-model"))
+    assert edition.errors == []  # no model was needed: a model that does not exist was never asked for
+    assert any("text layer, which holds real text" in note for note in edition.notes)
+    tree = parse(edition.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(" ".join(" ".join(p) for p in PAGES))
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["12", "13"]
+
+
+def test_low_confidence_words_are_flagged_and_kept(tmp_path):
+    lines = ["The inventory lists", "x7#q~ z%k& w@!", "and nothing else."]  # a line of specks and symbols
+    edition = build_edition(_png(_render(lines, size=40)), "specks.png", ENGLISH)
+    tree = parse(edition.xml)
+    unclear = [u for u in tree.iter(tei("unclear")) if u.get("reason") == "low-confidence"]
+    assert unclear, "no word of the noise line was flagged"
+    assert all("".join(u.itertext()).strip() for u in unclear)  # kept, not removed
+    assert "inventory" in rebuild_source(tree)
+
+
+def test_chinese_page_is_recognised_and_the_engines_spaces_regularized(tmp_path):
+    if not CJK_FONT.exists():
+        pytest.skip("fonts-wqy-zenhei is not installed: no Chinese page can be rendered")
+    lines = ["蘇聯外交政策史論", "第一章 緒論", "外交政策為國家之對外方針。"]
+    image = _render(lines, font=CJK_FONT, size=48, width=900)
+    edition = build_edition(_png(image), "page.png", PipelineConfig(ocr_languages="chi_tra"))
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    body = tree.find(".//t:body", NS)
+    reading = "".join(t for t in body.itertext())
+    assert _similarity(reading, "".join(lines)) > 0.8
+    # what Tesseract puts between Chinese characters (spaces) is regularized, and kept as orig
+    regs = [c for c in tree.iter(tei("choice")) if c.find("t:orig", NS) is not None
+            and (c.findtext("t:orig", namespaces=NS) or "").isspace()]
+    assert regs, "the spaces between Chinese characters were not regularized"
+    assert text_language(tree) == "zh-Hant"
+
+
+def text_language(tree) -> str:
+    return tree.find(".//t:text", NS).get("{http://www.w3.org/XML/1998/namespace}lang")
