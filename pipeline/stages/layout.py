@@ -66,6 +66,12 @@ def _classify(doc: Document) -> dict[int, str]:
     repaired = edits_per_block(doc)
     standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)
                   and not any(e.end > e.start or e.kind != "page-break" for e in repaired[i])]
+    edges = _page_edge_lines(doc) if doc.facsimile else None
+
+    def may_be_furniture(i: int) -> bool:  # the pages are known: furniture stands at their edges only
+        return edges is None or blocks[i].start in edges
+
+    standalone = [i for i in standalone if may_be_furniture(i)]
     kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)
                              if text[b.start:b.end] == PAGE_SEPARATOR}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
@@ -105,7 +111,7 @@ def _classify(doc: Document) -> dict[int, str]:
         exact.setdefault(key, group)
         groups[group].append(i)
     for occurrences in groups:
-        standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i])]
+        standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i]) and may_be_furniture(i)]
         if len(standalone_ones) >= RUNNING_HEAD_MIN_REPEATS:
             for i in standalone_ones[1:] if standalone_ones[0] == occurrences[0] else standalone_ones:
                 kinds[i] = "running-head"
@@ -123,6 +129,18 @@ def _classify(doc: Document) -> dict[int, str]:
 
 
 FOUND = "furniture found"
+FOOT_LINES = 2  # a signature mark and a catchword, or a catalogue stamp
+
+
+def _page_edge_lines(doc: Document) -> set[int]:
+    """Where the lines at the edges of each page image begin (by their boxes): the top line,
+    and the one under it when the top line is a short one (a page number); the foot's."""
+    starts: set[int] = set()
+    for surface in doc.facsimile:
+        by_height = sorted(surface.lines, key=lambda zone: zone.box[1])
+        top = by_height[:2] if by_height and by_height[0].end - by_height[0].start <= 8 else by_height[:1]
+        starts |= {zone.start for zone in top + by_height[-FOOT_LINES:]}
+    return starts
 
 
 def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
