@@ -260,7 +260,7 @@ def task_runner_for(dask_address: str | None, workers: int):
 
 
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
-                follow_links: bool = False) -> int:
+                follow_links: bool = False, ocr_languages: str | None = None) -> int:
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if len(missing) == len(inputs):
         for path in missing:
@@ -275,7 +275,8 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
     try:
         with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
-            reports = flow_run(inputs, output_dir, follow_links=follow_links)
+            reports = flow_run(inputs, output_dir, PipelineConfig(ocr_languages=ocr_languages),
+                               follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
         return 2
@@ -483,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workers", type=int, default=1, metavar="N", help="a local Dask cluster of N worker processes")
     run.add_argument("--follow-links", action="store_true",
                      help="read symbolic links that lead out of the input folder (not read by default)")
+    run.add_argument("--ocr-languages", metavar="MODELS",
+                     help="Tesseract models for page images, e.g. deu+frk (default: each page's script is detected)")
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
@@ -501,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return command_validate(args.files)
     if args.command == "run":
-        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links)
+        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, args.ocr_languages)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 

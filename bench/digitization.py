@@ -53,6 +53,7 @@ INPUTS = {"ABBYY FineReader 11 XML": ("abbyy-xml", ".abbyy.xml"), "Tesseract 3 h
 IMAGE_MODELS = "Fraktur"  # Debian's script model for Fraktur type (tesseract-ocr-script-frak)
 SIGNATURE = re.compile(r"^\s*[A-Za-z]?\s?\d{1,2}\s?[*»«]?\s*$|^\s*\S{1,2}\s?[*»«]\s*$")
 FURNITURE = PAGE_FURNITURE - {"page-break"}
+PUNCTUATION = ".,;:!?»«\"'()[]-¬⸗—„“”‚‘’*"
 LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])[-¬⸗]\s*\n\s*(?=[^\W\d_])")
 
 
@@ -189,7 +190,21 @@ def score(label: str, files: list[SourceFile], stems: list[str], config: Pipelin
     for match in re.finditer(r"(?<=[^\W\d_])[-¬⸗][ \t]*\n(?:\n|[^\n]{1,8}\n)*?[ \t]*(?=[^\W\d_])", doc.text):
         (should if doc.text[match.end()].islower() else keep).add(match.start())
     result["dehyphenation P/R"] = (len(joined_at & should), len(joined_at & keep), len(should - joined_at))
-    result["low-confidence words flagged"] = sum(1 for e in doc.edits if e.attrs.get("reason") == "low-confidence")
+    # low-confidence flags: a flagged word is rightly doubted when the ground truth's page has no
+    # such word; every word of the engine's that is not there is one it should have doubted
+    truth_words = [{w.strip(PUNCTUATION) for w in " ".join(t.body).split()} for t in truths]
+    flagged = {e.start: e for e in doc.edits if e.attrs.get("reason") == "low-confidence"}
+    doubted = wrong = rightly = 0
+    for page, surface in enumerate(doc.facsimile):
+        for zone in surface.lines:
+            for start, end, _confidence in zone.words:
+                word = doc.text[start:end].strip(PUNCTUATION)
+                bad = bool(word) and word not in truth_words[page]
+                wrong += bad
+                if start in flagged:
+                    doubted += 1
+                    rightly += bad
+    result["low-confidence P/R"] = (rightly, doubted - rightly, wrong - rightly)
     result["letterforms regularized"] = sum(1 for e in doc.edits if e.stage == "letterforms")
     return result
 
@@ -232,14 +247,14 @@ def main() -> None:
         engine = tesseract_seconds(images, IMAGE_MODELS)
         rows.append((f"page images, Tesseract 5 `{IMAGE_MODELS}`", result, engine / len(images) if engine else None))
     header = ("| input | pages | CER (edition) | CER (engine's text) | page numbers + signatures P/R (tp/fp/fn) "
-              "| joins P/R | dehyphenation P/R | s/page | tesseract s/page | low-confidence flags "
+              "| joins P/R | dehyphenation P/R | s/page | tesseract s/page | low-confidence flags P/R (wrong words) "
               "| letterforms regularized | valid |")
     lines = [header, "|" + "---|" * 12]
     for label, r, engine in rows:
         lines.append(f"| {label} | {r['pages']} | {r['CER']:.2%} | {r['engine CER']:.2%} | "
                      f"{ratio(*r['furniture P/R'])} | {ratio(*r['joins P/R'])} | {ratio(*r['dehyphenation P/R'])} | "
                      f"{r['seconds per page']:.2f} | {f'{engine:.2f}' if engine else '—'} | "
-                     f"{r['low-confidence words flagged']} | {r['letterforms regularized']} | {r['valid']} |")
+                     f"{ratio(*r['low-confidence P/R'])} | {r['letterforms regularized']} | {r['valid']} |")
     table = "\n".join(lines)
     print(table)
     if not args.no_record:

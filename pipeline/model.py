@@ -98,6 +98,7 @@ class Surface:
     image_page: int | None = None  # the page inside a multi-page image file or a PDF (1-based)
     width: int | None = None  # of the image, in pixels
     height: int | None = None
+    display_image: str | None = None  # a copy browsers can show, relative to the edition (the preview's)
     text_from: str = ""  # the file the page's text was read from
     engine: str = ""  # what recognised the text ("ABBYY FineReader Engine 11", "Tesseract 5.5.0 (deu)", …)
     lines: list[LineZone] = field(default_factory=list)

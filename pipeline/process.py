@@ -13,6 +13,7 @@ from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.ingest import reader_for
 from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages.display import display_images
 from pipeline.ingest.pages.reader import read_pages
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
@@ -32,9 +33,15 @@ class Edition(BaseModel):
     xml: bytes
     errors: list[str]
     preview: bytes = b""  # the HTML reading view (empty above preview_max_bytes)
+    page_images: dict[str, bytes] = Field(default_factory=dict)  # PNG copies for the preview, by path
     reading_lang: str | None = None  # the script of the derived reading edition, if any
     reading_xml: bytes | None = None
     reading_errors: list[str] = Field(default_factory=list)
+
+
+def pages_folder(master_file_name: str) -> str:
+    """Where an edition's display copies of its page images go, beside it."""
+    return master_file_name.removesuffix(".tei.xml") + ".pages"
 
 
 def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
@@ -86,8 +93,14 @@ def build_edition(data: Source, file_name: str, config: PipelineConfig,
     ``facsimile_base``: the folder of the source's page images, seen from the edition's."""
     size = len(data) if isinstance(data, bytes) else sum(len(file.data) for file in data)
     doc = build_document(data, file_name, config, timings)
-    del data
     clock = _StageClock(timings)
+    page_images = {}
+    if doc.facsimile and size <= config.preview_max_bytes * 50:  # page images weigh more than text
+        files = data if isinstance(data, list) else [SourceFile(file_name, data)]
+        master = master_file_name or f"{Path(file_name).stem}.tei.xml"
+        page_images = display_images(doc, files, pages_folder(master))
+        clock.lap("page images for the preview")
+    del data
     tree = build_tei(doc, config, previous, facsimile_base)
     facts = dict(source=doc.source, languages=doc.languages, interventions=doc.edit_counts(), notes=list(doc.notes))
     kept = doc if keep_document else None
@@ -100,7 +113,7 @@ def build_edition(data: Source, file_name: str, config: PipelineConfig,
     clock.lap("HTML preview")
     xml = serialize(tree)
     clock.lap("TEI")
-    edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview)
+    edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview, page_images=page_images)
     master_name = master_file_name or f"{Path(file_name).stem}.tei.xml"
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:

@@ -134,6 +134,8 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
                 report.notes.append(f"the edition it replaces could not be read ({previous.unreadable}): "
                                     "its revision history is lost")
             write_atomically(target, edition.xml)
+            for name, png in sorted(edition.page_images.items()):  # before the preview that shows them
+                write_atomically(target.parent / name, png)
             if edition.preview:
                 write_atomically(output_dir / preview_file(base), edition.preview)
             else:

@@ -29,9 +29,15 @@ def preview_file(base: str) -> str:
     return f"{base}.html"
 
 
+def pages_folder(base: str) -> str:
+    """The folder of the PNG copies of a digitized source's page images, for the preview."""
+    return f"{base}.pages"
+
+
 def claim(base: str) -> set[str]:
     """Every file (relative to the output folder) that the edition named ``base`` may write."""
-    return {edition_file(base), preview_file(base)} | {edition_file(base, s) for s in READING_SCRIPTS}
+    return {edition_file(base), preview_file(base), pages_folder(base)} | {edition_file(base, s)
+                                                                          for s in READING_SCRIPTS}
 
 
 def natural_base(relative: PurePosixPath, is_book: bool = False) -> str:

@@ -159,15 +159,20 @@ def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
 
 def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
     """True when a page turn found at the pages' edges lies between two blocks and the
-    sentence goes on over it (stages/pageedges.py); otherwise None, and the paragraphs'
-    own evidence (indentation, full last lines) decides."""
+    sentence goes on over it (stages/pageedges.py); False when page images show that the
+    paragraph ends there; otherwise None, and the paragraphs' own evidence (indentation,
+    full last lines) decides."""
     turns = doc.scratch.document.get("page turns")
     if not turns:
         return None
     line_start = doc.text.rfind("\n", previous.start, previous.end) + 1 or previous.start
     low, high = max(previous.start, line_start), _first_text(doc, following)
     index = bisect.bisect_left(turns, (low,))
-    return True if index < len(turns) and turns[index][0] <= high and turns[index][1] else None
+    if index < len(turns) and turns[index][0] <= high:
+        # from page images the turn is decided by the layout (a short last line, an indent):
+        # their word is final; from text alone, only a sentence that goes on is
+        return True if turns[index][1] else (False if doc.facsimile else None)
+    return None
 
 
 def break_between(doc: Document, start: int, end: int) -> bool:

@@ -581,6 +581,7 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
     """Each page turn, and whether the paragraph goes on over it: it ends when the page's
     last line of text ends a sentence and the next page's text begins with a capital."""
     furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
     turns = []
     for page, following in zip(pages, pages[1:]):
         # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
@@ -593,8 +594,35 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
         ends = _ends_text(last.text) and first.text[:1].isupper()
+        if boxes is not None and last.start in boxes and first.start in boxes:
+            ends = _ends_by_layout(boxes, last, first)
         turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
     return turns
+
+
+def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:
+    """Line start -> (box, the page's text margins left and right, its line height), for the
+    lines of text of each page image (furniture left out of the margins)."""
+    found = {}
+    for surface in doc.facsimile:
+        lines = [zone for zone in surface.lines
+                 if (zone.start, zone.end) not in furniture and zone.box[2] > zone.box[0]]
+        if len(lines) < 3:
+            continue
+        lefts, rights = sorted(z.box[0] for z in lines), sorted(z.box[2] for z in lines)
+        heights = sorted(z.box[3] - z.box[1] for z in lines)
+        margins = (lefts[len(lefts) // 4], rights[3 * len(rights) // 4], heights[len(heights) // 2])
+        for zone in lines:
+            found[zone.start] = (zone.box, *margins)
+    return found
+
+
+def _ends_by_layout(boxes: dict[int, tuple], last: Line, first: Line) -> bool:
+    """The paragraph ends at the page turn when the page's last line of text stops short of
+    the right margin, or the next page's first line is indented (page images tell)."""
+    (_, _, last_right, _), _, right, height = boxes[last.start]
+    (first_left, _, _, _), left, _, next_height = boxes[first.start]
+    return last_right < right - 1.5 * height or first_left > left + 0.75 * next_height
 
 
 CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")

@@ -45,6 +45,9 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
             if surface.width and surface.height:
                 graphic.update(width=f"{surface.width}px", height=f"{surface.height}px")
             etree.SubElement(element, tei("graphic"), graphic)
+        if surface.display_image:  # a PNG copy beside the edition, for browsers
+            etree.SubElement(element, tei("graphic"), {"url": quote(surface.display_image), "type": "display",
+                                                       "mimeType": "image/png"})
         for line, zone in enumerate(surface.lines, start=1):
             ulx, uly, lrx, lry = zone.box
             etree.SubElement(element, tei("zone"), {XML_ID: zone_id(page, line), "type": "line", "ulx": str(ulx),

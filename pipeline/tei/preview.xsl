@@ -28,9 +28,16 @@
           nav.contents .page { float: right; color: #666; }
           .boilerplate { color: #777; font-size: .85rem; border-top: 1px solid #ccc; margin-top: 2rem; }
           .legend span { margin-right: 1rem; }
+          body.facsimile { max-width: 80rem; }
+          .page { float: right; clear: right; width: 42%; margin: 0 0 1rem 1.5rem; position: relative; font-family: sans-serif; font-size: .7rem; color: #666; }
+          .page img { width: 100%; display: block; border: 1px solid #ccc; }
+          .page .zone { position: absolute; display: none; outline: 2px solid #d5573a; background: rgba(213, 87, 58, .12); }
+          .page .zone.on { display: block; }
+          .lb.on + * , .line-on { background: #fde2d8; }
         </style>
       </head>
       <body>
+        <xsl:if test="tei:facsimile"><xsl:attribute name="class">facsimile</xsl:attribute></xsl:if>
         <header class="source">
           <div><strong><xsl:value-of select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/></strong>
             <xsl:for-each select="tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author"> — <xsl:value-of select="."/></xsl:for-each></div>
@@ -43,12 +50,43 @@
             </dl>
           </xsl:if>
           <div>Source: <xsl:value-of select="tei:teiHeader//tei:idno[@type='filename']"/>;
-            <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding']"/></div>
+            <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding' or @type='digitization']"/></div>
           <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
             <span class="unclear">flagged</span><span class="fw">page furniture</span><span class="pb">page</span>
             (hover for the original)</div>
         </header>
         <xsl:apply-templates select="tei:text"/>
+        <xsl:if test="tei:facsimile">
+          <script>
+            // Hovering a line outlines it on its page image: the line is the text after the
+            // nearest line marker (lb, or fw for page furniture) before the mouse.
+            (function () {
+              var lit = null;
+              function markerBefore(node) {
+                var walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_ELEMENT);
+                var found = null, element;
+                while ((element = walker.nextNode())) {
+                  if (element.dataset.zone) {
+                    if (node.compareDocumentPosition(element) &amp; Node.DOCUMENT_POSITION_FOLLOWING) break;
+                    found = element;
+                  }
+                }
+                return found;
+              }
+              document.addEventListener("mousemove", function (event) {
+                var range = document.caretRangeFromPoint ? document.caretRangeFromPoint(event.clientX, event.clientY) : null;
+                var node = range ? range.startContainer : null;
+                var marker = node &amp;&amp; node.closest ? node.closest("[data-zone]") : null;
+                marker = marker || (node ? markerBefore(node) : null);
+                var zone = marker ? document.getElementById("z-" + marker.dataset.zone) : null;
+                if (zone === lit) return;
+                if (lit) lit.classList.remove("on");
+                if (zone) zone.classList.add("on");
+                lit = zone;
+              });
+            })();
+          </script>
+        </xsl:if>
       </body>
     </html>
   </xsl:template>
@@ -127,10 +165,20 @@
     <span class="unclear" title="{@reason}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:fw">
-    <span class="fw" title="{@type}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
+    <span class="fw" title="{@type}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:if test="@facs"><xsl:attribute name="data-zone"><xsl:value-of select="substring(@facs, 2)"/></xsl:attribute></xsl:if><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:pb">
     <span class="pb" title="page break">p.<xsl:if test="@n"><xsl:text> </xsl:text><xsl:value-of select="@n"/></xsl:if></span>
+    <xsl:variable name="surface" select="id(substring(@facs, 2))"/>
+    <xsl:variable name="image" select="($surface/tei:graphic[@type='display'] | $surface/tei:graphic[not(@type)][contains('|png|jpg|jpeg|gif|webp|', concat('|', translate(substring-after(substring(@url, string-length(@url) - 4), '.'), 'PNGJIFEWB', 'pngjifewb'), '|'))])[1]"/>
+    <xsl:if test="$image and $surface/@lrx">
+      <span class="page" title="page image {$surface/tei:graphic[1]/@url}">
+        <img src="{$image/@url}" alt="page image" loading="lazy"/>
+        <xsl:for-each select="$surface/tei:zone">
+          <span class="zone" id="z-{@xml:id}" style="left:{@ulx * 100 div $surface/@lrx}%;top:{@uly * 100 div $surface/@lry}%;width:{(@lrx - @ulx) * 100 div $surface/@lrx}%;height:{(@lry - @uly) * 100 div $surface/@lry}%"/>
+        </xsl:for-each>
+      </span>
+    </xsl:if>
   </xsl:template>
   <xsl:template match="tei:gap"><span class="gap" title="{@reason}">[…]</span></xsl:template>
   <xsl:template match="tei:note">
@@ -139,6 +187,8 @@
   <xsl:template match="tei:ref[@type='noteAnchor']">
     <sup><a href="#{substring(@target, 2)}" title="{.}"><xsl:value-of select="substring-after(substring-before(., ']'), ':')"/></a></sup>
   </xsl:template>
-  <xsl:template match="tei:lb"><xsl:text> </xsl:text></xsl:template>
+  <!-- a line break is a space between words, none inside a word broken at the line's end -->
+  <xsl:template match="tei:lb"><xsl:if test="not(@break = 'no')"><xsl:text> </xsl:text></xsl:if></xsl:template>
+  <xsl:template match="tei:lb[@facs]"><span class="lb" data-zone="{substring(@facs, 2)}"><xsl:if test="not(@break = 'no')"><xsl:text> </xsl:text></xsl:if></span></xsl:template>
   <xsl:template match="tei:g"/>
 </xsl:stylesheet>

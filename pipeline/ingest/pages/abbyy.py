@@ -4,8 +4,11 @@ them): blocks, paragraphs and lines with their boxes; the characters of a line
 
 ABBYY's ``charConfidence`` is no probability: on correct Fraktur text of the Grenzboten its
 median is 28 of 100, and 86 % of words have a character under 50. Its own verdict of doubt is
-the ``suspicious`` flag (2.5 % of characters there): a word with a suspicious character is
-rated SUSPICIOUS, the others TRUSTED."""
+the ``suspicious`` flag (2.5 % of characters there). Measured on 60 of its pages against the
+ground truth (a word is wrong when the page's transcription lacks it): words with one
+suspicious character or more are wrong in 19 % of cases (65 % of wrong words), with two or
+more in 41 % (39 % of wrong words). So a word with two suspicious characters is rated
+SUSPICIOUS (below the default threshold), one DOUBTFUL (above it), none TRUSTED."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
 from pipeline.safe_xml import parse_xml
 
 SUSPICIOUS = 0.25
+DOUBTFUL = 0.6
 TRUSTED = 0.9
 
 
@@ -50,7 +54,8 @@ def _line(element: etree._Element) -> OcrLine:
 
     def close() -> None:
         if text:
-            words.append(OcrWord("".join(text), SUSPICIOUS if any(doubts) else TRUSTED))
+            doubted = sum(doubts)
+            words.append(OcrWord("".join(text), SUSPICIOUS if doubted >= 2 else DOUBTFUL if doubted else TRUSTED))
             text.clear()
             doubts.clear()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 from pipeline.errors import DocumentError
 
@@ -51,3 +52,34 @@ def size_of(data: bytes) -> tuple[int, int] | None:
             return image.size
     except (OSError, SyntaxError, ValueError):
         return None
+
+
+BROWSER_FORMATS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+DISPLAY_WIDTH = 1000  # pixels: a page beside the text on a screen; the master stays the source
+
+
+def shown_by_browsers(name: str) -> bool:
+    return Path(name).suffix.lower() in BROWSER_FORMATS
+
+
+def display_copy(image) -> bytes:
+    """A PNG of a page image (a Pillow image), DISPLAY_WIDTH wide, for the preview: browsers
+    show no TIFF, JPEG 2000 or PDF page. Grey levels are kept (1-bit pages are scaled in grey)."""
+    from PIL import Image
+
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L")
+    if image.width > DISPLAY_WIDTH:
+        image = image.resize((DISPLAY_WIDTH, round(image.height * DISPLAY_WIDTH / image.width)), Image.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def frame(data: bytes, index: int):
+    """One page (0-based) of an image file, as a Pillow image."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.seek(index)
+    return image

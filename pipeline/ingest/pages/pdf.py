@@ -74,3 +74,16 @@ def rendered_pages(data: bytes, name: str):
             yield bitmap.to_pil()
     finally:
         pdf.close()
+
+
+def is_pdf_bytes(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
+def render_page(data: bytes, index: int, dpi: int):
+    """One page (0-based), rendered in grey at ``dpi``, as a Pillow image."""
+    pdf = _open(data, "PDF")
+    try:
+        return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()

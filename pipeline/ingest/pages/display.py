@@ -1,0 +1,34 @@
+"""Page images a browser can show, for the HTML preview: a PNG copy of each page whose
+image is a TIFF, a JPEG 2000, a BMP or a PDF page. The edition names them beside its master
+image (``<graphic type="display">``); the run writes them beside the edition."""
+
+from __future__ import annotations
+
+from pipeline.ingest.pages import images, pdf
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.model import Document
+
+DISPLAY_DPI = 72  # PDF pages rendered for display: about DISPLAY_WIDTH wide for A4
+
+
+def display_images(doc: Document, files: list[SourceFile], folder: str) -> dict[str, bytes]:
+    """{path under the edition's folder: PNG} for each page that needs one; the surfaces are
+    given their ``display_image``. ``folder``: where the copies go (``<edition>.pages``)."""
+    data = {file.name: file.data for file in files}
+    made: dict[str, bytes] = {}
+    for number, surface in enumerate(doc.facsimile, start=1):
+        if surface.image is None or surface.image not in data or images.shown_by_browsers(surface.image):
+            continue
+        page = (surface.image_page or 1) - 1
+        try:
+            if surface.image.lower().endswith(".pdf") or pdf.is_pdf_bytes(data[surface.image]):
+                picture = pdf.render_page(data[surface.image], page, DISPLAY_DPI)
+            else:
+                picture = images.frame(data[surface.image], page)
+            png = images.display_copy(picture)
+        except (OSError, ValueError, SyntaxError):
+            continue  # no copy: the preview shows the text alone for this page
+        name = f"{folder}/{number:04d}.png"
+        made[name] = png
+        surface.display_image = name
+    return made
