@@ -79,6 +79,7 @@ def test_a_folder_of_ocr_files_and_images_is_one_edition_linked_to_its_pages(tmp
     pbs = tree.findall(".//t:body//t:pb", NS)
     assert [pb.get("facs") for pb in pbs] == ["#" + s.get("{http://www.w3.org/XML/1998/namespace}id") for s in surfaces]
     assert [pb.get("n") for pb in pbs] == ["8", "9", "10"]
+    assert tree.findtext(".//t:titleStmt/t:title", namespaces=NS) != "8"  # a page number is never the title
     # every line of text or furniture points to its zone, and each zone is used once
     zones = {z.get("{http://www.w3.org/XML/1998/namespace}id") for z in tree.iter(tei("zone"))}
     links = [e.get("facs")[1:] for e in tree.iter(tei("lb"), tei("fw")) if e.get("facs")]

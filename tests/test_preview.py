@@ -71,3 +71,50 @@ def test_the_preview_renders_in_headless_chromium(seed_editions, tmp_path):
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_digitized_page_shows_its_image_and_outlines_the_hovered_line(tmp_path):
+    """Three Grenzboten pages (ABBYY XML and the 1-bit TIFFs): the preview shows each page's PNG
+    copy beside its text, and moving the mouse over a line outlines that line's zone."""
+    import shutil as files
+
+    from pipeline.config import PipelineConfig
+    from pipeline.run.document import process_file
+    from pipeline.run.inputs import discover_sources
+
+    corpus = ROOT / "tests" / "data" / "grenzboten-1841"
+    book = tmp_path / "book"
+    book.mkdir()
+    for path in sorted((corpus / "abbyy-xml").iterdir()) + sorted((corpus / "tif").iterdir()):
+        files.copy(path, book)
+    source = discover_sources([book])[0][0]
+    out = tmp_path / "out"
+    assert process_file(source.path, out, PipelineConfig(), "book", "book", source.pages).status == "ok"
+    preview = (out / "book.html").read_text(encoding="utf-8")
+    images = html.fromstring(preview).xpath("//span[@class='page']/img/@src")
+    assert images == ["book.pages/0001.png", "book.pages/0002.png", "book.pages/0003.png"]
+    assert all((out / image).stat().st_size > 10_000 for image in images)
+    probe = """<script>
+      window.addEventListener('load', function () {
+        var marker = document.querySelectorAll('span.lb[data-zone]')[7];
+        var text = marker.nextSibling, range = document.createRange();
+        range.setStart(text, 2); range.setEnd(text, 3);
+        var box = range.getBoundingClientRect();
+        document.dispatchEvent(new MouseEvent('mousemove', {clientX: box.left + 1, clientY: box.top + box.height / 2}));
+        var on = document.querySelector('.zone.on');
+        document.body.setAttribute('data-probe', (on ? on.id : 'none') + ' ' + marker.dataset.zone);
+      });
+    </script></body>"""
+    page = out / "probe.html"
+    page.write_text(preview.replace("</body>", probe), encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000", "--virtual-time-budget=5000"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    lit, hovered = html.fromstring(dom).xpath("//body/@data-probe")[0].split()
+    assert lit == f"z-{hovered}"  # the zone of the line under the mouse, and no other, is outlined
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run([CHROMIUM, *flags, f"--screenshot={ARTIFACTS / 'preview-facsimile.png'}", page.as_uri()],
+                   capture_output=True, timeout=120)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document
 
 # "Title: …", "Author: …": a short capitalised key, a colon, a value.
@@ -214,8 +215,9 @@ def segment(doc: Document) -> None:
         kind = "head" if is_heading_shaped(text) and not is_last and not OMISSION_LINE.match(text) else "p"
         blocks.append(Block(start=start, end=end, kind=kind))
     doc.blocks = blocks
-    if doc.metadata.title is None:
-        first_body = next((b for b in blocks if b.part == "body"), None)
+    if doc.metadata.title is None:  # a page's number or running head above it is no title
+        furniture = {(e.start, e.end) for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
+        first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
 
