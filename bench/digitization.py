@@ -193,7 +193,7 @@ def score(label: str, files: list[SourceFile], stems: list[str], config: Pipelin
     # low-confidence flags: a flagged word is rightly doubted when the ground truth's page has no
     # such word; every word of the engine's that is not there is one it should have doubted
     truth_words = [{w.strip(PUNCTUATION) for w in " ".join(t.body).split()} for t in truths]
-    flagged = {e.start: e for e in doc.edits if e.attrs.get("reason") == "low-confidence"}
+    flagged = {e.start: e for e in doc.edits if e.kind == "low-confidence"}
     doubted = wrong = rightly = 0
     for page, surface in enumerate(doc.facsimile):
         for zone in surface.lines:

@@ -58,6 +58,8 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="a footnote, tied to its reference"),
     EditKindInfo("flag", "unclear",
                  description="an artefact flagged, not changed"),
+    EditKindInfo("low-confidence", "unclear", container=True,
+                 description="a word the OCR engine doubted, kept as read (its letterforms regularized inside it)"),
     EditKindInfo("layout", "fw",
                  description="characters that are layout, not text"),
 )

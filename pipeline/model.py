@@ -30,6 +30,7 @@ EditKind = Literal[
     "note-anchor",  # a footnote reference: <ref type="noteAnchor">
     "footnote",  # a footnote's text, where the source has it, tied to its anchor: <note place="foot">
     "flag",  # an artefact flagged, not changed: <unclear reason="…">
+    "low-confidence",  # a word the OCR engine doubted: <unclear reason="low-confidence">, may hold regularizations
     "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
     "layout",  # source characters that are layout, not text (kept in the edition as such)
 ]

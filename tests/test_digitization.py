@@ -245,3 +245,19 @@ def test_a_damaged_ocr_file_names_itself_and_the_problem(tmp_path):
     assert report.status == "failed"
     assert f"{STEMS[2]}.abbyy.xml" in report.errors[0] and "not well-formed XML" in report.errors[0]
     assert not (tmp_path / "out" / f"{book.name}.tei.xml").exists()
+
+
+def test_a_doubted_word_keeps_its_long_s_regularized_inside_its_flag():
+    """Fraktur OCR doubts many words that hold a long s: the flag holds the regularization,
+    so the reading text still reads s (hOCR written here, as Tesseract writes it)."""
+    words = [("Die", 95), ("Geſchichte", 31), ("des", 93), ("Landes", 90)]
+    spans = " ".join(f"<span class='ocrx_word' title='bbox {100 + 200 * n} 100 {280 + 200 * n} 150; x_wconf {c}'>{w}</span>"
+                     for n, (w, c) in enumerate(words))
+    hocr = (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1000 400'>"
+            f"<span class='ocr_line' title='bbox 100 100 900 150'>{spans}</span></div></body></html>").encode()
+    tree = parse(build_edition(hocr, "page.hocr", PipelineConfig()).xml)
+    unclear = [u for u in tree.iter(tei("unclear")) if u.get("reason") == "low-confidence"]
+    assert len(unclear) == 1 and unclear[0].get("cert") == "low"
+    assert unclear[0].findtext("t:choice/t:orig", namespaces=NS) == "ſ"
+    assert unclear[0].findtext("t:choice/t:reg", namespaces=NS) == "s"
+    assert "Geſchichte" in rebuild_source(tree)

@@ -171,3 +171,4 @@ def test_chinese_page_is_recognised_and_the_engines_spaces_regularized(tmp_path)
 
 def text_language(tree) -> str:
     return tree.find(".//t:text", NS).get("{http://www.w3.org/XML/1998/namespace}lang")
+

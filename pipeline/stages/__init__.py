@@ -79,10 +79,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("truncation", _doc_only(mark_truncation), "a text that breaks off mid-sentence", ("sections",)),
     Stage("languages", label_languages, "language and script of every block", ("sections",)),
     Stage("garbled", _doc_only(flag_garbled), "garbled clauses flagged, kept", ("languages",)),
-    Stage("low-confidence", flag_low_confidence, "words the OCR engine doubted, flagged", ("garbled",)),
     Stage("letterforms", regularize_letterforms, "long s, r rotunda, superscript e regularized", ("garbled",)),
     Stage("cjk-spacing", regularize_cjk_spacing, "spaces and ASCII punctuation inside Chinese regularized",
           ("languages", "garbled")),
+    Stage("low-confidence", flag_low_confidence, "words the OCR engine doubted, flagged (holding regularizations)",
+          ("garbled", "letterforms", "cjk-spacing")),
     Stage("script", normalize_script, "Chinese script corrections and regularizations", ("languages", "garbled")),
     Stage("fit-blocks", _doc_only(fit_blocks_to_edits), "block edges moved off the inside of edits", ("script",)),
 )

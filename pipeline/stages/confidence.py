@@ -1,6 +1,7 @@
 """Words the OCR engine doubted: each word of a page image rated below the configured
 ``low_confidence`` is flagged ``<unclear reason="low-confidence">`` with its rating, kept as
-read. Runs after the garbled-text detector: a word inside a garbled span is that span's."""
+read. Runs after the garbled-text detector (a word inside a garbled span is that span's) and
+after the regularizations, which the flag holds (``ſ`` in a doubted word still reads ``s``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ REASON = "a word the OCR engine rated below the confidence threshold (low_confid
 
 
 def flag_low_confidence(doc: Document, config: PipelineConfig) -> None:
-    flags = [Edit(start=start, end=end, kind="flag", original=doc.text[start:end], reason=REASON,
-                  confidence=confidence, stage="confidence", attrs={"reason": "low-confidence"})
+    flags = [Edit(start=start, end=end, kind="low-confidence", original=doc.text[start:end],
+                  reason=REASON, confidence=confidence, stage="confidence")
              for surface in doc.facsimile for zone in surface.lines for start, end, confidence in zone.words
              if confidence < config.low_confidence and doc.text[start:end].strip()]
     if flags:

@@ -218,6 +218,13 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
 
 
 def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
+    if edit.kind == "low-confidence":
+        links = facsimile.current.get()
+        if links is not None and (zone := links.line_at(edit.start)):
+            _sub(parent, "lb", facs=zone)  # the line begins with the doubted word
+        unclear = _sub(parent, "unclear", reason="low-confidence", cert=_certainty(edit.confidence), ana=analysis(edit))
+        _render_span(unclear, doc, edit.start, edit.end, inner)
+        return
     if edit.kind != "footnote":
         raise ValueError(f"no container rendering for {edit.kind!r}")
     note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",
