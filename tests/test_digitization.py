@@ -261,3 +261,16 @@ def test_a_doubted_word_keeps_its_long_s_regularized_inside_its_flag():
     assert unclear[0].findtext("t:choice/t:orig", namespaces=NS) == "ſ"
     assert unclear[0].findtext("t:choice/t:reg", namespaces=NS) == "s"
     assert "Geſchichte" in rebuild_source(tree)
+
+
+@pytest.mark.slow
+def test_a_digitized_edition_is_valid_tei_all(tmp_path, tei_all):
+    """Facsimile, surfaces, zones, display graphics and doubted words are TEI, not only ours."""
+    book = _book(tmp_path, "abbyy-xml", ".abbyy.xml")
+    files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir(), key=lambda p: natural_key(p.name))]
+    edition = build_edition(files, book.name, CONFIG)
+    tree = parse(edition.xml)
+    assert edition.errors == [] and edition.page_images
+    assert tree.find(".//t:graphic[@n='display']", NS) is not None
+    assert tree.find(".//t:unclear[@reason='low-confidence']", NS) is not None
+    assert tei_all.validate(tree), tei_all.error_log.last_error

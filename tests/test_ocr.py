@@ -104,10 +104,10 @@ def test_a_multi_page_tiff_is_one_document_whose_pages_point_into_it(tmp_path):
     sources, _ = discover_sources([tmp_path])
     assert [(s.display_name, s.pages) for s in sources] == [("minutes.tif", ())]  # a document by itself
     tree = parse(build_edition(path.read_bytes(), path.name, ENGLISH).xml)
-    masters = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("type") is None]
+    masters = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("n") is None]
     assert masters == ["minutes.tif#page=1", "minutes.tif#page=2"]
     # browsers show no TIFF: each page has a PNG copy for the preview, named in the edition
-    displays = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("type") == "display"]
+    displays = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("n") == "display"]
     assert displays == ["minutes.pages/0001.png", "minutes.pages/0002.png"]
     assert _similarity(rebuild_source(tree), " ".join(" ".join(p) for p in PAGES)) > 0.95
 

@@ -46,7 +46,7 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
                 graphic.update(width=f"{surface.width}px", height=f"{surface.height}px")
             etree.SubElement(element, tei("graphic"), graphic)
         if surface.display_image:  # a PNG copy beside the edition, for browsers
-            etree.SubElement(element, tei("graphic"), {"url": quote(surface.display_image), "type": "display",
+            etree.SubElement(element, tei("graphic"), {"url": quote(surface.display_image), "n": "display",
                                                        "mimeType": "image/png"})
         for line, zone in enumerate(surface.lines, start=1):
             ulx, uly, lrx, lry = zone.box

@@ -170,7 +170,7 @@
   <xsl:template match="tei:pb">
     <span class="pb" title="page break">p.<xsl:if test="@n"><xsl:text> </xsl:text><xsl:value-of select="@n"/></xsl:if></span>
     <xsl:variable name="surface" select="id(substring(@facs, 2))"/>
-    <xsl:variable name="image" select="($surface/tei:graphic[@type='display'] | $surface/tei:graphic[not(@type)][contains('|png|jpg|jpeg|gif|webp|', concat('|', translate(substring-after(substring(@url, string-length(@url) - 4), '.'), 'PNGJIFEWB', 'pngjifewb'), '|'))])[1]"/>
+    <xsl:variable name="image" select="($surface/tei:graphic[@n='display'] | $surface/tei:graphic[not(@n)][contains('|png|jpg|jpeg|gif|webp|', concat('|', translate(substring-after(substring(@url, string-length(@url) - 4), '.'), 'PNGJIFEWB', 'pngjifewb'), '|'))])[1]"/>
     <xsl:if test="$image and $surface/@lrx">
       <span class="page" title="page image {$surface/tei:graphic[1]/@url}">
         <img src="{$image/@url}" alt="page image" loading="lazy"/>

@@ -1,6 +1,6 @@
 """Page images a browser can show, for the HTML preview: a PNG copy of each page whose
 image is a TIFF, a JPEG 2000, a BMP or a PDF page. The edition names them beside its master
-image (``<graphic type="display">``); the run writes them beside the edition."""
+image (``<graphic n="display">``); the run writes them beside the edition."""
 
 from __future__ import annotations
 
