@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "grenzboten-1841"
 INPUTS = {"ABBYY FineReader 11 XML": ("abbyy-xml", ".abbyy.xml"), "Tesseract 3 hOCR": ("tess-hocr", ".hocr"),
           "OCRopus hOCR": ("ocropus-hocr", ".hocr")}
-IMAGE_MODELS = "Fraktur"  # Debian's script model for Fraktur type (tesseract-ocr-script-frak)
+IMAGE_MODELS = "Fraktur+frk"  # what OSD's "Fraktur" gets: Debian's script model and the German Fraktur one
 SIGNATURE = re.compile(r"^\s*[A-Za-z]?\s?\d{1,2}\s?[*»«]?\s*$|^\s*\S{1,2}\s?[*»«]\s*$")
 FURNITURE = PAGE_FURNITURE - {"page-break"}
 PUNCTUATION = ".,;:!?»«\"'()[]-¬⸗—„“”‚‘’*"

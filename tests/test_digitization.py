@@ -274,3 +274,20 @@ def test_a_digitized_edition_is_valid_tei_all(tmp_path, tei_all):
     assert tree.find(".//t:graphic[@n='display']", NS) is not None
     assert tree.find(".//t:unclear[@reason='low-confidence']", NS) is not None
     assert tei_all.validate(tree), tei_all.error_log.last_error
+
+
+def test_a_doubted_word_that_is_page_furniture_stays_furniture():
+    """A signature mark the engine doubted ("2*" read at 30 %) is a signature, not a doubted word."""
+    def line(words, top):
+        spans = " ".join(f"<span class='ocrx_word' title='bbox {x} {top} {x + 150} {top + 50}; x_wconf {c}'>{w}</span>"
+                         for w, x, c in words)
+        return f"<span class='ocr_line' title='bbox {words[0][1]} {top} {words[-1][1] + 150} {top + 50}'>{spans}</span>"
+
+    body = [[("Der", 100, 95), ("Text", 300, 92), ("dieser", 500, 90), ("Seite", 700, 91), ("geht", 900, 93)]] * 6
+    lines = "".join(line(words, 200 + 80 * n) for n, words in enumerate(body)) + line([("2*", 800, 30)], 800)
+    hocr = (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1200 1000'>"
+            f"{lines}</div></body></html>").encode()
+    tree = parse(build_edition(hocr, "page.hocr", PipelineConfig()).xml)
+    signatures = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "sig"]
+    assert [fw.text for fw in signatures] == ["2*"]
+    assert signatures[0].getparent().tag != tei("unclear")

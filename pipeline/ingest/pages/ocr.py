@@ -18,8 +18,10 @@ from pipeline.ingest.pages.ocrpage import OcrPage
 TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                     "/usr/share/tessdata", "/usr/local/share/tessdata")
 # The models to read each script OSD names, best first; those installed are used together.
+# Fraktur: on four Grenzboten pages (600 dpi, after long s is regularized) Fraktur alone reads
+# at 2.98 % CER, frk at 2.76 %, both together at 1.74 % (Fraktur+deu 3.15 %), for 1.5x the time.
 SCRIPT_MODELS = {
-    "Fraktur": ("Fraktur",),
+    "Fraktur": ("Fraktur", "frk"),
     "Latin": ("Latin", "eng"),
     "Greek": ("grc", "ell", "Greek"),
     "Han": ("chi_tra", "chi_sim"),
