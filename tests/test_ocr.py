@@ -172,3 +172,33 @@ def test_chinese_page_is_recognised_and_the_engines_spaces_regularized(tmp_path)
 def text_language(tree) -> str:
     return tree.find(".//t:text", NS).get("{http://www.w3.org/XML/1998/namespace}lang")
 
+
+
+@pytest.mark.slow
+def test_the_command_line_reads_a_folder_of_scans_with_the_models_asked_for(tmp_path):
+    """As an archivist runs it: a folder of page images and a text file, one command."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    inbox = tmp_path / "inbox"
+    scans = inbox / "minutes 1887"
+    scans.mkdir(parents=True)
+    for number, lines in zip((1, 2), PAGES):
+        (scans / f"scan_{number:03d}.png").write_bytes(_png(_render(lines)))
+    (inbox / "letter.txt").write_text("Dear Sir,\n\nthe minutes are enclosed.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    result = subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out),
+                             "--ocr-languages", "eng"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("OK", "FAILED"))]
+    assert any(line.startswith("OK      minutes 1887:") for line in lines), lines
+    assert any(line.startswith("OK      letter.txt:") for line in lines), lines
+    tree = etree.parse(str(out / "minutes 1887.tei.xml"))
+    assert "eng" in tree.find(".//t:note[@type='digitization']", NS).text
+    assert [g.get("url") for g in tree.iter(tei("graphic"))] == ["../inbox/minutes%201887/scan_001.png",
+                                                                 "../inbox/minutes%201887/scan_002.png"]
+    assert (out / "letter.tei.xml").exists()
