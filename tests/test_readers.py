@@ -16,8 +16,8 @@ def test_text_of_any_encoding_goes_to_the_text_reader():
 
 
 def test_a_file_no_reader_handles_is_refused_by_name_with_what_it_looks_like():
-    with pytest.raises(DocumentError, match=r"page\.pdf: looks like a binary file \(PDF"):
-        reader_for(b"%PDF-1.4\n" + bytes(range(256)), "page.pdf")
+    with pytest.raises(DocumentError, match=r"letter\.docx: looks like a binary file \(a ZIP archive, or a Word"):
+        reader_for(b"PK\x03\x04" + bytes(range(256)), "letter.docx")
 
 
 def test_a_new_reader_is_one_row():

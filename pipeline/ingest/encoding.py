@@ -43,13 +43,20 @@ DOUBTFUL_MARGIN = 0.05
 _BINARY_CONTROLS = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)]
 
 
+# What a file no reader takes may be (PDFs and images have readers: a damaged one says so).
+_SIGNATURES = ((b"PK\x03\x04", "a ZIP archive, or a Word or OpenDocument file: export it as text"),
+               (b"\x7fELF", "a program"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+               (b"%PDF", "a PDF"), (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"))
+
+
 def looks_binary(data: bytes) -> str | None:
     """Say why ``data`` is not text at all, or None. Checked on a sample, before decoding."""
     sample = data[:65536]
     if not sample:
         return None
-    if sample.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04")):
-        return "a binary file (PDF, image or archive signature)"
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            return f"a binary file ({what})"
     if any(sample.startswith(bom) for bom, _ in _BOMS):
         return None
     nul_share = sample.count(0) / len(sample)
