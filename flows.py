@@ -275,8 +275,9 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
     try:
         with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
-            reports = flow_run(inputs, output_dir, PipelineConfig(ocr_languages=ocr_languages),
-                               follow_links=follow_links)
+            # --workers N: N documents at once, and a document's page images read by N threads
+            config = PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers))
+            reports = flow_run(inputs, output_dir, config, follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
         return 2

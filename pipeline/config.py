@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pipeline import __version__
 
@@ -33,6 +33,9 @@ class PipelineConfig(BaseModel):
     # Tesseract's models for page images, in its syntax ("deu+frk"); None: each page's script
     # is detected (OSD) and the installed models for it are used.
     ocr_languages: str | None = None
+    # Threads that read a document's page images at once (--workers sets it): how fast, never
+    # what an edition says, so it is left out of the fingerprint.
+    ocr_threads: int = Field(default=1, ge=1, exclude=True)
     # A word the OCR engine rated below this (0-1) is flagged <unclear reason="low-confidence">.
     low_confidence: float = 0.5
     # Historical letterforms (long s, r rotunda, superscript e) regularized to modern ones.

@@ -202,3 +202,12 @@ def test_the_command_line_reads_a_folder_of_scans_with_the_models_asked_for(tmp_
     assert [g.get("url") for g in tree.iter(tei("graphic"))] == ["../inbox/minutes%201887/scan_001.png",
                                                                  "../inbox/minutes%201887/scan_002.png"]
     assert (out / "letter.tei.xml").exists()
+
+
+def test_page_images_read_by_two_threads_give_the_same_edition():
+    from pipeline.ingest.pages.compose import SourceFile
+
+    files = [SourceFile(f"p{n}.png", _png(_render(lines))) for n, lines in enumerate(PAGES * 2, start=1)]
+    one = build_edition(files, "minutes", ENGLISH)
+    two = build_edition(files, "minutes", ENGLISH.model_copy(update={"ocr_threads": 2}))
+    assert one.errors == [] and one.xml == two.xml and one.preview == two.preview

@@ -82,19 +82,24 @@ def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str])
 
 
 def _recognise(files: list[SourceFile], name: str, config: PipelineConfig) -> list[tuple[tuple, int, PageSource]]:
-    found = []
     for file in files:  # every image readable before any model is loaded
         if images.size_of(file.data) is None:
             raise DocumentError(file.name, "is an image that cannot be read (damaged, or in a format Pillow lacks)")
-    with ocr.Recogniser(config.ocr_languages, name) as recogniser:
+
+    def pages():  # (file, page index, pages in the file, image, dpi), decoded one at a time
         for file in files:
-            frames = list(images.open_frames(file.data, file.name))
-            for index, (image, dpi) in enumerate(frames):
-                page = recogniser.read(image, dpi)
-                source = PageSource(page, text_from=f"{file.name} (OCR)", image=file.name,
-                                    image_page=index + 1 if len(frames) > 1 else None, image_size=image.size)
-                found.append((natural_key(file.name), index, source))
-    return found
+            count = images.frame_count(file.data)
+            for index, (image, dpi) in enumerate(images.open_frames(file.data, file.name)):
+                yield file, index, count, image, dpi
+
+    def read(job) -> tuple[tuple, int, PageSource]:
+        file, index, count, image, dpi = job
+        source = PageSource(pool.read(image, dpi), text_from=f"{file.name} (OCR)", image=file.name,
+                            image_page=index + 1 if count > 1 else None, image_size=image.size)
+        return natural_key(file.name), index, source
+
+    with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads) as pool:
+        return list(pool.map(read, pages()))
 
 
 def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -> Document:
@@ -104,11 +109,13 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -
                             image_size=(page.width, page.height)) for n, page in enumerate(layer, start=1)]
         how = "its text layer, which holds real text"
     else:
-        pages = []
-        with ocr.Recogniser(config.ocr_languages, name) as recogniser:
-            for n, image in enumerate(pdf.rendered_pages(file.data, file.name), start=1):
-                pages.append(PageSource(recogniser.read(image, pdf.RENDER_DPI), text_from=f"{file.name} (OCR)",
-                                        image=file.name, image_page=n, image_size=image.size))
+        def read(job: tuple[int, object]) -> PageSource:
+            n, image = job
+            return PageSource(pool.read(image, pdf.RENDER_DPI), text_from=f"{file.name} (OCR)", image=file.name,
+                              image_page=n, image_size=image.size)
+
+        with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads) as pool:
+            pages = list(pool.map(read, enumerate(pdf.rendered_pages(file.data, file.name), start=1)))
         how = f"its pages rendered at {pdf.RENDER_DPI} dpi and recognised (no real text layer)"
     doc = compose(pages, name, [file], "none" if layer is None else "UTF-8", book)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
