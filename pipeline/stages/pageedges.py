@@ -431,7 +431,7 @@ def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
                            if following.number is None or line is not following.number.line), None)
         if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
             return last, "catchword"
-    if last.foot_aside and len(last.text) <= 6 and last.core:
+    if last.foot_aside and len(last.text) <= 6:
         return last, "signature-by-position"  # however the OCR read it ("es" for "2")
     return None
 
