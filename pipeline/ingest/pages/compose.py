@@ -51,6 +51,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     parts: list[str] = []
     position = 0
     surfaces: list[Surface] = []
+    book_height = _book_height(pages) if any(source.page.bottom_origin for source in pages) else None
 
     def add(text: str) -> int:
         nonlocal position
@@ -63,7 +64,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
         if position:
             add("\n\n")
         surface = _surface(source, position)
-        flip = _flip_height(source)
+        flip = _flip_height(source, book_height)
         for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
                 add("\n\n")
@@ -123,15 +124,26 @@ def _surface(source: PageSource, start: int) -> Surface:
                    height=height, text_from=source.text_from, engine=source.page.engine)
 
 
-def _flip_height(source: PageSource) -> int | None:
+def _flip_height(source: PageSource, book_height: int | None) -> int | None:
     """The height to measure boxes from when the engine measured them from the page's foot:
-    the image's, the page's, or (neither known) the lines' own extent with equal margins."""
+    the image's, the page's, or (neither known) the book's estimate."""
     if not source.page.bottom_origin:
         return None
     if source.image_size or source.page.height:
         return (source.image_size or (0, source.page.height))[1]
-    boxes = [line.box for line in source.page.lines if line.box]
-    return max(b[3] for b in boxes) + min(b[1] for b in boxes) if boxes else None
+    return book_height
+
+
+def _book_height(pages: list[PageSource]) -> int | None:
+    """For pages of unknown size: the extent of the text with equal margins above and below,
+    the largest over the book's pages (its pages are one size; a page whose text stops
+    half-way down would give too small a page)."""
+    extents = []
+    for source in pages:
+        boxes = [line.box for line in source.page.lines if line.box]
+        if boxes:
+            extents.append(max(b[3] for b in boxes) + min(b[1] for b in boxes))
+    return max(extents) if extents else None
 
 
 def _zone(line: OcrLine, add, flip: int | None) -> LineZone:
