@@ -204,3 +204,23 @@ def test_signature_marks_recur_with_the_gatherings_even_where_the_ocr_garbled_th
     # a short last line elsewhere is text
     assert not any(e.kind == "signature" and e.original not in ("1", "1*", "2", "2*", "3", "ZIIS", "4", "4*")
                    for e in doc.edits)
+
+
+def test_a_paragraph_whose_full_stop_the_ocr_garbled_ends_where_its_short_last_line_does():
+    """OCR reads a paragraph's closing full stop as « or ·: the short last line and the capital
+    on the next page still end it; a full last line going on before a capital (a noun) joins."""
+    rng = random.Random(7)
+    first = _body_lines(rng, 30)
+    first[-1] = "the treaty was signed at last«"  # a garbled full stop, on a short line
+    second = ["Council records of the following year show"] + _body_lines(rng, 29)
+    second[-1] = " ".join(WORDS[:11])  # a full line that stops mid-sentence …
+    third = ["Merchants of the coast protested at once"] + _body_lines(rng, 29)  # … before a capital
+    pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((17, 18, 19), (first, second, third))]
+    doc = build_document("\f".join(pages).encode(), "garbled-stop.txt", CONFIG)
+
+    def block_of(needle: str) -> int:
+        at = doc.text.index(needle)
+        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
+
+    assert block_of("signed at last«") != block_of("Council records")
+    assert block_of(" ".join(WORDS[:11])) == block_of("Merchants of the coast protested")

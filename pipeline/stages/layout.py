@@ -399,7 +399,10 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
             or LIST_ITEM.match(doc.text[following.start:following.end]):
         return False
     if not ends_sentence(doc.text[previous.start:previous.end]):
-        return True
+        # unless the OCR garbled the full stop ("benutzen«"): a last line well short of the
+        # document's full lines, then a capital, is where a paragraph ended
+        first = _first_text(doc, following)
+        return not (_short_last_line(doc, previous) and doc.text[first:first + 1].isupper())
     return _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
 
 
@@ -437,6 +440,12 @@ def _indents_paragraphs(doc: Document) -> bool:
 def _fills_last_line(doc: Document, block: Block) -> bool:
     lines = doc.text[block.start:block.end].split("\n")
     return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= 0.75 * _full_line_length(doc)
+
+
+def _short_last_line(doc: Document, block: Block) -> bool:
+    """A block of several lines whose last one stops before 70 % of the full line length."""
+    lines = doc.text[block.start:block.end].split("\n")
+    return len(lines) > 2 and len(lines[-1].strip(SPACE)) < 0.7 * _full_line_length(doc)
 
 
 def _full_line_length(doc: Document) -> int:
