@@ -87,6 +87,7 @@ class LineZone:
     end: int
     box: tuple[int, int, int, int]
     words: list[tuple[int, int, float]] = field(default_factory=list)
+    role: str | None = None  # page furniture the OCR file itself names ("page-number", "signature", "catchword")
 
 
 @dataclass(slots=True, kw_only=True)

@@ -291,3 +291,28 @@ def test_a_doubted_word_that_is_page_furniture_stays_furniture():
     signatures = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "sig"]
     assert [fw.text for fw in signatures] == ["2*"]
     assert signatures[0].getparent().tag != tei("unclear")
+
+
+def test_page_furniture_named_by_page_xml_region_types_is_furniture_however_it_reads():
+    """Transkribus and OCR-D type their regions: a page-number region read "l7" is page 17's
+    number, a signature-mark and a catch-word region are the foot's furniture."""
+    namespace = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+    body = [("Item the wardens paid for the mending of the", "100,300 1400,300 1400,350 100,350"),
+            ("great bell and for the ropes of the tower the", "100,360 1400,360 1400,410 100,410"),
+            ("sum of four shillings and sixpence paid to", "100,420 1400,420 1400,470 100,470")]
+    pages = []
+    for number, foot, foot_type in (("l7", "B2", "signature-mark"), ("18", "the", "catch-word"), ("19", None, None)):
+        regions = [("n", [(number, "700,100 800,100 800,150 700,150")]), ("b", body)]
+        if foot:
+            regions.append(("f", [(foot, "1200,900 1300,900 1300,950 1200,950")]))
+        xml = _page_xml(namespace, regions, [r for r, _ in regions])
+        root = etree.fromstring(xml)
+        for region in root.iter(f"{{{namespace}}}TextRegion"):
+            region.set("type", {"n": "page-number", "f": foot_type or "paragraph", "b": "paragraph"}[region.get("id")])
+        pages.append(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    files = [SourceFile(f"f{n}.xml", data) for n, data in enumerate(pages, start=1)]
+    tree = parse(build_edition(files, "accounts", CONFIG).xml)
+    fws = [(fw.get("type"), fw.text, fw.get("n")) for fw in tree.iter(tei("fw"))]
+    assert ("pageNum", "l7", "17") in fws and ("pageNum", "18", None) in fws
+    assert ("sig", "B2", None) in fws and ("catch", "the", None) in fws
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["17", "18", "19"]

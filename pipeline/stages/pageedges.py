@@ -54,6 +54,7 @@ class Line:
     with_head: bool = False  # the number shares its line with a running head
     foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
     head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
+    named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
 
     @property
     def core(self) -> str:
@@ -208,6 +209,16 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     signature mark first): a line that stands alone above (below) every other line of the
     page is moved to the top (foot) of the page's lines, where the edge rules look."""
     zones = {zone.start: zone.box for zone in surface.lines}
+    roles = {zone.start: zone.role for zone in surface.lines if zone.role}
+    if roles:  # the OCR file names the page's furniture (PAGE region types): its word is final
+        named_top = [line for line in page.lines if roles.get(line.start) == "page-number"]
+        named_foot = [line for line in page.lines if roles.get(line.start) in ("signature", "catchword")]
+        for line in named_top + named_foot:
+            line.named = roles[line.start]
+            line.head_apart = line.named == "page-number"
+        page.lines = named_top + [line for line in page.lines
+                                  if line not in named_top and line not in named_foot] + named_foot
+        return
     boxed = [line for line in page.lines if line.start in zones and zones[line.start][3] > zones[line.start][1]]
     if len(boxed) < 3:
         return
@@ -414,6 +425,8 @@ def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: 
 def _signature(page: Page, following: Page | None) -> tuple[Line, str] | None:
     """The foot of a page: a signature mark (a gathering's number, a star) or a catchword
     (the next page's first word, printed under the last line)."""
+    if page.lines and page.lines[-1].named in ("signature", "catchword"):
+        return page.lines[-1], page.lines[-1].named
     if len(page.lines) < 3:
         return None
     last = page.lines[-1]

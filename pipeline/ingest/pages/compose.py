@@ -159,7 +159,7 @@ def _zone(line: OcrLine, add, flip: int | None) -> LineZone:
     box: Box = line.box or (0, 0, 0, 0)
     if flip is not None and line.box:
         box = (box[0], flip - box[3], box[2], flip - box[1])
-    return LineZone(start=start, end=add(""), box=box, words=words)
+    return LineZone(start=start, end=add(""), box=box, words=words, role=line.role)
 
 
 def engines(pages: list[PageSource]) -> str:

@@ -4,11 +4,18 @@ regions in their reading order, lines with their polygons, and the text of each 
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from pipeline.errors import DocumentError
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, box_of, local, words_of
 from pipeline.safe_xml import parse_xml
+
+
+# Region types (and Transkribus's custom="structure {type:…;}") that name page furniture
+ROLES = {"page-number": "page-number", "signature-mark": "signature", "catch-word": "catchword"}
+CUSTOM_TYPE = re.compile(r"structure\s*\{[^}]*type:\s*([\w-]+)")
 
 
 def accepts(head: bytes, _name: str) -> bool:
@@ -47,12 +54,20 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
                        image=element.get("imageFilename"), engine=engine)
         for region in _regions_in_order(element):
             paragraph = [line for line in map(_line, _find(region, "TextLine")) if line.words]
+            role = ROLES.get(_region_type(region))
+            for line in paragraph:
+                line.role = role
             if paragraph:
                 page.paragraphs.append(paragraph)
         pages.append(page)
     if not pages:
         raise DocumentError(name, "is PAGE XML without a Page element")
     return pages
+
+
+def _region_type(region: etree._Element) -> str | None:
+    custom = CUSTOM_TYPE.search(region.get("custom") or "")
+    return region.get("type") or (custom.group(1) if custom else None)
 
 
 def _int(value: str | None) -> int | None:
