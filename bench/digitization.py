@@ -17,7 +17,8 @@ scored page by page against the line-accurate ground truth:
   the page's topmost (bottommost) line when it is short and the ground truth has a number
   (a signature mark) there; a line the OCR lost is not counted;
 - joins: a paragraph that goes on over the page turn (the ground truth's last body line
-  ends without . ! ? :) is one block across it;
+  ends without . ! ? :, or the next page's first body line begins in lower case: the main
+  text going on after a footnote that ends the page) is one block across it;
 - dehyphenation: line-end hyphens before a lower-case line joined, before a capital kept;
 - seconds per page (the whole build: reading, OCR where there are images, stages, TEI,
   validation) and, for the images, Tesseract's own time on the same page (the `tesseract`
@@ -131,6 +132,9 @@ def score(label: str, files: list[SourceFile], stems: list[str], config: Pipelin
     doc = edition.document
     tree = etree.ElementTree(etree.fromstring(edition.xml))
     truths = [Truth(stem) for stem in stems]
+    for truth, following in zip(truths, truths[1:]):  # the main text goes on after a footnote
+        if following.body and following.body[0][:1].islower():
+            truth.continues = True
     result = {"pages": len(stems), "valid": not edition.errors, "seconds per page": seconds / len(stems)}
 
     # furniture, by the zones of the page images

@@ -13,7 +13,8 @@ ground truth:
   a furniture line the OCR lost is not counted against recall);
 - page breaks: recall of the page boundaries with a `pb` at them, precision of the `pb`s;
 - joins: a paragraph that goes on over the page turn (truth: the ground truth's last body
-  line of the page ends without . ! ? :) is one block across it;
+  line of the page ends without . ! ? :, or the next page's first body line begins in lower
+  case: the main text going on after a footnote that ends the page) is one block across it;
 - dehyphenation: a line-end hyphen between letters followed by a lower-case line (German:
   a soft hyphen) is joined; one followed by a capital is kept;
 - changes: characters the pipeline corrected or regularized (hyphens aside), which the
@@ -52,8 +53,9 @@ class Page:
     signature_line: tuple[int, int] | None = None
     last_body: int | None = None  # offset just after the page's last body character
     first_body: int | None = None  # offset of the page's first body character
-    continues: bool = False  # the ground truth's last body line does not end a sentence
+    continues: bool = False  # the ground truth's last body line does not end a sentence, or the next page's text begins in lower case
     gt_lines: list[str] = field(default_factory=list)
+    first_gt: str = ""  # the ground truth's first body line
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
@@ -109,6 +111,10 @@ def locate(text: str, engine: str, joiner: bytes, pages: list[Page]) -> None:
             page.first_body = body[0][0] + len(body[0][2]) - len(body[0][2].lstrip("\ufeff \t"))
             page.last_body = body[-1][0] + len(body[-1][2].rstrip())
         page.continues = not re.search(r"[.!?:]\W*$", body_gt[-1].strip())
+        page.first_gt = body_gt[0] if body_gt else ""
+    for page, following in zip(pages, pages[1:]):  # the main text goes on after a footnote
+        if following.first_gt[:1].islower():
+            page.continues = True
 
 
 def ratio(tp: int, fp: int, fn: int) -> tuple[float, float]:

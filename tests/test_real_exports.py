@@ -224,3 +224,19 @@ def test_a_paragraph_whose_full_stop_the_ocr_garbled_ends_where_its_short_last_l
 
     assert block_of("signed at last«") != block_of("Council records")
     assert block_of(" ".join(WORDS[:11])) == block_of("Merchants of the coast protested")
+
+
+def test_a_piece_closed_by_a_rule_at_the_foot_of_a_page_is_not_joined_to_the_next_title():
+    rng = random.Random(11)
+    first = _body_lines(rng, 30)
+    first[-1] = "the merchants of the coast had long opposed the tariffs. ——————————"  # a full line
+    second = ["Letters from Vienna"] + _body_lines(rng, 29)
+    third = _body_lines(rng, 30)
+    pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((31, 32, 33), (first, second, third))]
+    doc = build_document("\ufeff".join(pages).encode(), "rule.txt", CONFIG)
+
+    def block_of(needle: str) -> int:
+        at = doc.text.index(needle)
+        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
+
+    assert block_of("opposed the tariffs") != block_of("Letters from Vienna")

@@ -21,7 +21,7 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from pipeline.stages.structure import ends_sentence
+from pipeline.stages.structure import ends_sentence, ends_text
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -398,7 +398,7 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
     if LIST_ITEM.match(doc.text[previous.start:previous.end]) \
             or LIST_ITEM.match(doc.text[following.start:following.end]):
         return False
-    if not ends_sentence(doc.text[previous.start:previous.end]):
+    if not ends_text(doc.text[previous.start:previous.end]):
         # unless the OCR garbled the full stop ("benutzen«"): a last line well short of the
         # document's full lines, then a capital, is where a paragraph ended
         first = _first_text(doc, following)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit, Surface
 from pipeline.stages.layout import OCR_DIGITS, similar_keys, text_key
-from pipeline.stages.structure import SPACE, ends_sentence
+from pipeline.stages.structure import SPACE, ends_text
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
 NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
@@ -374,13 +374,13 @@ def _unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
             if page_gap > paragraph_gap:
                 titles = [i for i in near if lines[i].blank_before >= page_gap]
             else:
-                titles = [i for i in near if (_ends_text(lines[i - 1].text) or len(lines[i - 1].core) <= 3)
+                titles = [i for i in near if (ends_text(lines[i - 1].text) or len(lines[i - 1].core) <= 3)
                           and lines[i].text[:1].isupper() and len(lines[i].text) <= 0.7 * full
                           and not lines[i].text.endswith((",", ";"))]
             if titles:  # the widest gap the export left, or a title after a finished text; the nearest
                 starts.append((min(titles, key=lambda i: (
                     -lines[i].blank_before if page_gap > paragraph_gap else 0,
-                    not _ends_text(lines[i - 1].text), bool(SIGNED.match(lines[i].text)), abs(i - expected))), None))
+                    not ends_text(lines[i - 1].text), bool(SIGNED.match(lines[i].text)), abs(i - expected))), None))
     return starts
 
 
@@ -606,7 +606,7 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
             continue
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
-        ends = (_ends_text(last.text) or _short_last_line(page, last, furniture)) and first.text[:1].isupper()
+        ends = (ends_text(last.text) or _short_last_line(page, last, furniture)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             ends = _ends_by_layout(boxes, last, first)
         turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
@@ -646,15 +646,6 @@ def _ends_by_layout(boxes: dict[int, tuple], last: Line, first: Line) -> bool:
     (_, _, last_right, _), _, right, height = boxes[last.start]
     (first_left, _, _, _), left, _, next_height = boxes[first.start]
     return last_right < right - 1.5 * height or first_left > left + 0.75 * next_height
-
-
-CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")
-
-
-def _ends_text(text: str) -> bool:
-    """A sentence ends here, or a piece ends with a rule or a dash after its full stop
-    (an article's signature "P.—", a line of dashes)."""
-    return ends_sentence(text) or bool(CLOSING_RULE.search(text.rstrip()))
 
 
 def _page_start(doc: Document, page: Page) -> tuple[int, str]:

@@ -155,6 +155,15 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
+CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")
+
+
+def ends_text(text: str) -> bool:
+    """A sentence ends here, or a piece ends with a rule or a dash after its full stop
+    (an article's signature "P.—", a line of dashes)."""
+    return ends_sentence(text) or bool(CLOSING_RULE.search(text.rstrip()))
+
+
 def _is_short(line: Line) -> bool:
     return is_heading_shaped(line.text.strip(SPACE))
 
