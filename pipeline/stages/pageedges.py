@@ -606,7 +606,7 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
             continue
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
-        ends = (ends_text(last.text) or _short_last_line(page, last, furniture)) and first.text[:1].isupper()
+        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             ends = _ends_by_layout(boxes, last, first)
         turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
@@ -616,7 +616,7 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
 SHORT_LINE = 0.7  # of the page's median line length: a paragraph's last line, not a full one
 
 
-def _short_last_line(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:
+def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:
     """Where the OCR garbled a paragraph's full stop ("benutzen«"), its last line still stops
     well short of the page's full lines."""
     lengths = sorted(len(line.text) for line in page.lines if (line.start, line.end) not in furniture)
