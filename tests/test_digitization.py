@@ -316,3 +316,34 @@ def test_page_furniture_named_by_page_xml_region_types_is_furniture_however_it_r
     assert ("pageNum", "l7", "17") in fws and ("pageNum", "18", None) in fws
     assert ("sig", "B2", None) in fws and ("catch", "the", None) in fws
     assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["17", "18", "19"]
+
+
+def _hocr_page(lines: list[tuple[str, tuple[int, int, int, int]]]) -> bytes:
+    spans = "".join(f"<span class='ocr_line' title='bbox {x0} {y0} {x1} {y1}'>{text}</span>"
+                    for text, (x0, y0, x1, y1) in lines)
+    return (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1500 2000'>"
+            f"<p class='ocr_par'>{spans}</p></div></body></html>").encode()
+
+
+def test_page_images_decide_a_page_turn_by_short_lines_indents_and_lower_case():
+    """A paragraph ending in a short line ends at the turn; one whose page closes with a
+    footnote goes on when the next page resumes in lower case; an indented line begins anew."""
+    full = "the council met again in the spring and argued at length about"
+    def page(first_left: int, first: str, last: str, last_right: int):
+        lines = [(first, (first_left, 100, 1400, 150))] + [(full, (100, 100 + 60 * n, 1400, 150 + 60 * n))
+                                                          for n in range(1, 8)]
+        return _hocr_page(lines + [(last, (100, 600, last_right, 650))])
+    pages = [page(160, "Minutes of the spring session begin", "with the treaty signed.", 600),  # short: ends
+             page(100, "And then the wardens reported on the bells", "¹ See the accounts of 1622.", 700),
+             page(100, "that the ropes of the tower were mended and", "the account was closed", 1400),
+             page(160, "Item the next year the wardens paid", "and so it rested.", 500)]
+    files = [SourceFile(f"p{n}.hocr", data) for n, data in enumerate(pages, start=1)]
+    doc = build_edition(files, "minutes", CONFIG).document
+
+    def block_of(needle: str) -> int:
+        at = doc.text.index(needle)
+        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
+
+    assert block_of("treaty signed.") != block_of("And then the wardens")  # a short last line ends it
+    assert block_of("accounts of 1622.") == block_of("that the ropes")  # lower case resumes after the note
+    assert block_of("account was closed") != block_of("Item the next year")  # an indent begins a paragraph

@@ -608,7 +608,9 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
         foot = [line for line in page.lines if line.start > last.start]
         ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
-            ends = _ends_by_layout(boxes, last, first)
+            # a short line or an indent ends the paragraph, unless the next page goes on in lower
+            # case: the main text resumes after a footnote that closed the page
+            ends = _ends_by_layout(boxes, last, first) and not first.text[:1].islower()
         turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
     return turns
 
