@@ -51,7 +51,8 @@ from pipeline.run.inputs import MANIFEST_NAME, Source, discover_sources, source_
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
-from pipeline.run.storage import OutputFolderError, check_output_folder, output_lock, write_atomically  # noqa: E402
+from pipeline.run.storage import (OutputFolderError, check_output_folder, output_lock,  # noqa: E402
+                                   remove_unfinished, write_atomically)
 from pipeline.tei.reader import rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402
 from pipeline.run.watchdog import start_watchdog  # noqa: E402
@@ -152,6 +153,8 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with output_lock(output_dir):
+        if removed := remove_unfinished(output_dir):
+            print(f"removed {removed} unfinished temporary file(s) an interrupted run left in {output_dir}")
         run = _Run(list(map(Path, inputs)), output_dir, config, started)
         reports = run.build_all(follow_links)
         manifest = run.record(reports, final=True)

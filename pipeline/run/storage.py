@@ -7,6 +7,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -33,6 +34,24 @@ LOCK_LINK = "{path} is a symbolic link; remove it (a run's lock file is an ordin
 
 class OutputFolderError(Exception):
     """The output folder cannot be used; the message names it and says what to do."""
+
+
+# What write_atomically leaves when its process is killed mid-write: ".<name>.<mkstemp's 8>.tmp"
+UNFINISHED = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_unfinished(output_dir: Path) -> int:
+    """Delete the temporary files a killed run left half-written (runs on one output folder
+    take turns, so under the lock every one is stale); returns how many. Editions are never
+    among them: they are renamed into place whole or not at all."""
+    removed = 0
+    for folder, _subfolders, files in os.walk(output_dir):
+        for name in files:
+            if UNFINISHED.match(name):
+                with contextlib.suppress(FileNotFoundError):
+                    (Path(folder) / name).unlink()
+                    removed += 1
+    return removed
 
 
 def check_output_folder(folder: Path) -> None:
