@@ -119,6 +119,7 @@ def test_a_scanned_pdf_is_rendered_and_recognised(tmp_path):
     edition = build_edition(buffer.getvalue(), "scan.pdf", ENGLISH)
     assert edition.errors == []
     assert any("no real text layer" in note for note in edition.notes)
+    assert sorted(edition.page_images) == ["scan.pages/0001.png", "scan.pages/0002.png"]  # browsers show no PDF page
     tree = parse(edition.xml)
     assert _similarity(rebuild_source(tree), " ".join(" ".join(p) for p in PAGES)) > 0.95
     assert len(tree.findall(".//t:surface", NS)) == 2

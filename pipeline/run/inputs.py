@@ -159,8 +159,7 @@ def _is_page(path: Path) -> bool:
         with open(path, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
         kind = page_kind(head, path.name)
-        return kind == "ocr" or (kind == "image" and frame_count(path.read_bytes() if suffix in (".tif", ".tiff")
-                                                                 else head) == 1)
+        return kind == "ocr" or (kind == "image" and frame_count(path) == 1)
     except OSError:
         return False  # read again when processed, and reported then
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from pipeline.process import pages_folder as pages_folder_beside
 from pipeline.run.inputs import Source, source_key
 
 READING_SCRIPTS = ("zh-Hans", "zh-Hant")  # the scripts a reading edition can be written in
@@ -30,8 +31,9 @@ def preview_file(base: str) -> str:
 
 
 def pages_folder(base: str) -> str:
-    """The folder of the PNG copies of a digitized source's page images, for the preview."""
-    return f"{base}.pages"
+    """The folder of the PNG copies of a digitized source's page images, for the preview:
+    where the library puts them beside the edition (:func:`pipeline.process.pages_folder`)."""
+    return pages_folder_beside(edition_file(base))
 
 
 def claim(base: str) -> set[str]:

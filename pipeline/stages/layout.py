@@ -21,7 +21,7 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from pipeline.stages.structure import ends_sentence, ends_text
+from pipeline.stages.structure import SHORT_LAST_LINE, ends_sentence, ends_text
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -443,9 +443,9 @@ def _fills_last_line(doc: Document, block: Block) -> bool:
 
 
 def _short_last_line(doc: Document, block: Block) -> bool:
-    """A block of several lines whose last one stops before 70 % of the full line length."""
+    """A block of several lines whose last one stops short of the document's full lines."""
     lines = doc.text[block.start:block.end].split("\n")
-    return len(lines) > 2 and len(lines[-1].strip(SPACE)) < 0.7 * _full_line_length(doc)
+    return len(lines) > 2 and len(lines[-1].strip(SPACE)) < SHORT_LAST_LINE * _full_line_length(doc)
 
 
 def _full_line_length(doc: Document) -> int:

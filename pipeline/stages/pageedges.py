@@ -20,7 +20,6 @@ Block-level furniture (lines standing apart, a document without numbers) stays w
 from __future__ import annotations
 
 import bisect
-
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit, Surface
 from pipeline.stages.layout import OCR_DIGITS, similar_keys, text_key
-from pipeline.stages.structure import SPACE, ends_text
+from pipeline.stages.structure import SHORT_LAST_LINE, SPACE, ends_text
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
 NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
@@ -615,14 +614,11 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
     return turns
 
 
-SHORT_LINE = 0.7  # of the page's median line length: a paragraph's last line, not a full one
-
-
 def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:
     """Where the OCR garbled a paragraph's full stop ("benutzen«"), its last line still stops
     well short of the page's full lines."""
     lengths = sorted(len(line.text) for line in page.lines if (line.start, line.end) not in furniture)
-    return len(lengths) >= 5 and len(last.text) < SHORT_LINE * lengths[len(lengths) // 2]
+    return len(lengths) >= 5 and len(last.text) < SHORT_LAST_LINE * lengths[len(lengths) // 2]
 
 
 def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:

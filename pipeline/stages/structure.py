@@ -155,6 +155,9 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
+# A paragraph's last line stops before this share of a full line (where the OCR garbled its full stop,
+# the line's length still says the paragraph ended).
+SHORT_LAST_LINE = 0.7
 CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")
 
 

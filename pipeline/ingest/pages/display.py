@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pipeline.ingest.pages import images, pdf
 from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages.formats import is_pdf
 from pipeline.model import Document
 
 DISPLAY_DPI = 72  # PDF pages rendered for display: about DISPLAY_WIDTH wide for A4
@@ -15,18 +16,21 @@ def display_images(doc: Document, files: list[SourceFile], folder: str) -> dict[
     """{path under the edition's folder: PNG} for each page that needs one; the surfaces are
     given their ``display_image``. ``folder``: where the copies go (``<edition>.pages``)."""
     data = {file.name: file.data for file in files}
+    rendered: dict[str, object] = {}  # a PDF's pages, rendered in order, the PDF opened once
     made: dict[str, bytes] = {}
     for number, surface in enumerate(doc.facsimile, start=1):
         if surface.image is None or surface.image not in data or images.shown_by_browsers(surface.image):
             continue
         page = (surface.image_page or 1) - 1
         try:
-            if surface.image.lower().endswith(".pdf") or pdf.is_pdf_bytes(data[surface.image]):
-                picture = pdf.render_page(data[surface.image], page, DISPLAY_DPI)
+            if is_pdf(data[surface.image]):
+                pages = rendered.setdefault(surface.image, enumerate(
+                    pdf.rendered_pages(data[surface.image], surface.image, DISPLAY_DPI)))
+                picture = next(picture for index, picture in pages if index == page)
             else:
                 picture = images.frame(data[surface.image], page)
             png = images.display_copy(picture)
-        except (OSError, ValueError, SyntaxError):
+        except (OSError, ValueError, SyntaxError, StopIteration):
             continue  # no copy: the preview shows the text alone for this page
         name = f"{folder}/{number:04d}.png"
         made[name] = png

@@ -32,12 +32,13 @@ def open_frames(data: bytes, name: str) -> Iterator[tuple[object, int | None]]:
         raise DocumentError(name, f"is an image that cannot be read ({error})") from error
 
 
-def frame_count(data: bytes) -> int:
-    """How many pages the image holds (1 for anything Pillow cannot count)."""
+def frame_count(source: bytes | Path) -> int:
+    """How many pages the image (its bytes, or its file: only its headers are read) holds
+    (1 for anything Pillow cannot count)."""
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(source if isinstance(source, Path) else io.BytesIO(source)) as image:
             return getattr(image, "n_frames", 1)
     except (OSError, SyntaxError, ValueError):
         return 1

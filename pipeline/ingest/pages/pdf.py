@@ -60,30 +60,16 @@ def _text_page(page) -> OcrPage:
                    round((height_pt - bottom) * scale))
             lines.append(OcrLine(words_of(" ".join(text.split())), box))
     textpage.close()
-    result = OcrPage(paragraphs=[lines] if lines else [], width=round(width_pt * scale),
-                     height=round(height_pt * scale), engine="the PDF's text layer (PDFium)")
-    return result
+    return OcrPage(paragraphs=[lines] if lines else [], width=round(width_pt * scale),
+                   height=round(height_pt * scale), engine="the PDF's text layer (PDFium)")
 
 
-def rendered_pages(data: bytes, name: str):
-    """Each page rendered at RENDER_DPI as a Pillow image, for OCR."""
+def rendered_pages(data: bytes, name: str, dpi: int = RENDER_DPI):
+    """Each page rendered in grey at ``dpi`` as a Pillow image (for OCR, or for display),
+    the PDF opened once for all of them."""
     pdf = _open(data, name)
     try:
         for index in range(len(pdf)):
-            bitmap = pdf[index].render(scale=RENDER_DPI / 72, grayscale=True)
-            yield bitmap.to_pil()
-    finally:
-        pdf.close()
-
-
-def is_pdf_bytes(data: bytes) -> bool:
-    return data[:1024].lstrip().startswith(b"%PDF-")
-
-
-def render_page(data: bytes, index: int, dpi: int):
-    """One page (0-based), rendered in grey at ``dpi``, as a Pillow image."""
-    pdf = _open(data, "PDF")
-    try:
-        return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
+            yield pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
     finally:
         pdf.close()
