@@ -75,5 +75,17 @@ class FacsimileLinks:
         return f"#{self.zones[position]}"
 
 
-NO_LINKS = None
-current: ContextVar[FacsimileLinks | None] = ContextVar("facsimile_links", default=NO_LINKS)
+current: ContextVar[FacsimileLinks | None] = ContextVar("facsimile_links", default=None)
+
+
+def line_zone(position: int | None) -> str | None:
+    """In the edition being written: the zone of the line that begins at ``position``, the
+    first time it is asked (None for a document without pages, or inside a line)."""
+    links = current.get()
+    return links.line_at(position) if links is not None and position is not None else None
+
+
+def page_surface(position: int) -> str | None:
+    """In the edition being written: the surface of the page ``position`` is on."""
+    links = current.get()
+    return links.surface_at(position) if links is not None else None

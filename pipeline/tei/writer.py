@@ -71,15 +71,13 @@ class _Text:
 
     @staticmethod
     def append(parent: etree._Element, text: str, offset: int | None = None) -> None:
-        links = facsimile.current.get()
-        if links is not None and offset is not None and text and (zone := links.line_at(offset)):
+        if text and (zone := facsimile.line_zone(offset)):
             _sub(parent, "lb", facs=zone)
         position = 0
         # A blank line inside a block (a heading joined over two lines) is one break, not two.
         for match in _LINE_BREAKS.finditer(text):
             _Text._append_plain(parent, text[position:match.start()])
-            zone = links.line_at(offset + match.end()) if links is not None and offset is not None else None
-            _sub(parent, "lb", facs=zone)
+            _sub(parent, "lb", facs=facsimile.line_zone(None if offset is None else offset + match.end()))
             position = match.end()
         _Text._append_plain(parent, text[position:])
 
@@ -106,9 +104,7 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
-    links = facsimile.current.get()
-    if links is not None and edit.kind not in FW_TYPES and edit.end > edit.start \
-            and (zone := links.line_at(edit.start)):
+    if edit.kind not in FW_TYPES and edit.end > edit.start and (zone := facsimile.line_zone(edit.start)):
         _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
@@ -117,10 +113,10 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
     elif edit.kind in FW_TYPES:
         fw = _sub(parent, "fw", type=FW_TYPES[edit.kind], ana=ana, **edit.attrs,
-                  facs=links.line_at(edit.start) if links is not None else None)
+                  facs=facsimile.line_zone(edit.start))
         _Text.append(fw, edit.original, edit.start)
     elif edit.kind == "page-break":
-        _sub(parent, "pb", ana=ana, **edit.attrs, facs=links.surface_at(edit.start) if links is not None else None)
+        _sub(parent, "pb", ana=ana, **edit.attrs, facs=facsimile.page_surface(edit.start))
     elif edit.kind == "omission":
         gap = _sub(parent, "gap", reason="omitted", ana=ana)
         _sub(gap, "desc", edit.original)  # the source's own mark, so that it rebuilds
@@ -219,8 +215,7 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
 
 def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
     if edit.kind == "low-confidence":
-        links = facsimile.current.get()
-        if links is not None and (zone := links.line_at(edit.start)):
+        if zone := facsimile.line_zone(edit.start):
             _sub(parent, "lb", facs=zone)  # the line begins with the doubted word
         unclear = _sub(parent, "unclear", reason="low-confidence", cert=_certainty(edit.confidence), ana=analysis(edit))
         _render_span(unclear, doc, edit.start, edit.end, inner)
