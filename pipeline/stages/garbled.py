@@ -19,6 +19,7 @@ rhetorical parallelism and long quotations are not garbage):
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from collections import Counter
@@ -32,8 +33,11 @@ from pipeline.stages.script import opencc_table
 CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # A unit repeated four times or more back to back. Units start where a clause or word starts
 # (after punctuation or a space, or at the start of the block): a loop repeats a phrase, and
-# trying every position would make this the slowest stage.
-BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?P<unit>\S.{1,39}?)(?:[，,、；;\s]*(?P=unit)){3,}")
+# trying every position would make this the slowest stage. Copies stand at most four
+# separators apart, so the unit's first two characters recur within 42 characters: the
+# lookahead tests that first, in one cheap scan, before the unit lengths are tried.
+BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?=(\S.).{0,42}?\1)"
+                          r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}")
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
 SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
@@ -48,14 +52,14 @@ DOCUMENT_REPEATS = 3
 
 
 def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for match in CLAUSE_END.finditer(text):
-        if match.end() > start:
-            spans.append((offset + start, offset + match.end()))
-        start = match.end()
-    if start < len(text):
-        spans.append((offset + start, offset + len(text)))
-    return spans
+    """Each clause of ``text`` with the punctuation that ends it, as (start, end) + offset."""
+    if not text:
+        return []
+    ends = [match.end() + offset for match in CLAUSE_END.finditer(text)]
+    starts = [offset] + ends
+    if not ends or ends[-1] < offset + len(text):
+        ends.append(offset + len(text))
+    return list(zip(starts, ends))
 
 
 LOOP_DENSITY = 0.3  # share of a span's letters taken by its most repeated unit
@@ -100,34 +104,39 @@ class _ClauseSketch:
         self.bounds = array("q")  # start and end of every clause, block after block
         self.slots = array("q")  # each clause's counter (-1: nothing but punctuation)
         self.first = []  # index of each block's first clause
+        counts = self.counts
         for block in blocks:
             self.first.append(len(self.slots))
-            for start, end in _clauses(doc.text[block.start:block.end], block.start):
-                key = doc.text[start:end].strip(CLAUSE_STRIP)
-                # hash() differs between processes, so collisions do too; they only let more
-                # sequences through to the exact count, so the result is the same everywhere.
-                slot = hash(key) & (SKETCH_SIZE - 1) if key else -1
+            clauses = _clauses(doc.text[block.start:block.end], block.start)
+            # hash() differs between processes, so collisions do too; they only let more
+            # sequences through to the exact count, so the result is the same everywhere.
+            slots = [hash(key) & (SKETCH_SIZE - 1) if key else -1
+                     for key in (doc.text[start:end].strip(CLAUSE_STRIP) for start, end in clauses)]
+            for start, end in clauses:
                 self.bounds.extend((start, end))
-                self.slots.append(slot)
-                if slot >= 0 and self.counts[slot] < DOCUMENT_REPEATS:
-                    self.counts[slot] += 1
+            self.slots.extend(slots)
+            for slot in slots:
+                if slot >= 0 and counts[slot] < DOCUMENT_REPEATS:
+                    counts[slot] += 1
         self.first.append(len(self.slots))
 
-    def block_clauses(self, index: int) -> tuple[list[tuple[int, int]], list[bool]]:
-        """The clauses of the index-th block and whether each recurs in the document."""
+    def block_clauses(self, index: int) -> tuple[list[tuple[int, int]], list[bool], bool]:
+        """The clauses of the index-th block, whether each recurs three times in the document,
+        and whether any recurs at all (a loop inside the block repeats some clause)."""
         span = range(self.first[index], self.first[index + 1])
-        clauses = [(self.bounds[2 * i], self.bounds[2 * i + 1]) for i in span]
-        recurs = [self.slots[i] < 0 or self.counts[self.slots[i]] >= DOCUMENT_REPEATS for i in span]
-        return clauses, recurs
+        bounds, slots, counts = self.bounds, self.slots, self.counts
+        clauses = [(bounds[2 * i], bounds[2 * i + 1]) for i in span]
+        seen = [counts[slots[i]] if slots[i] >= 0 else DOCUMENT_REPEATS for i in span]
+        return clauses, [n >= DOCUMENT_REPEATS for n in seen], any(
+            n >= 2 and slots[i] >= 0 for i, n in zip(span, seen))
 
 
-def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
+def _loop_spans(doc: Document, sketch: _ClauseSketch, blocks) -> list[tuple[int, int, str]]:
     """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves."""
-    sketch = _ClauseSketch(doc, blocks)
     candidates: dict[str, list[tuple[int, int]]] = {}
     rejected: set[str] = set()  # keys that recur but cannot repeat themselves: test them once
     for index in range(len(blocks)):
-        clauses, recurs = sketch.block_clauses(index)
+        clauses, recurs, _ = sketch.block_clauses(index)
         if not any(recurs):
             continue
         for i in range(len(clauses)):
@@ -153,7 +162,10 @@ def _loop_spans(doc: Document, blocks) -> list[tuple[int, int, str]]:
     return found
 
 
-def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, int, str]]:
+def _pattern_spans(doc: Document, block, is_chinese: bool,
+                   clauses: list[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
+    """Loops, self-coordination, symbol soup and noise in one block; ``clauses``: the block's
+    clauses, when some of them recur in the document (else it holds no noisy loop)."""
     text, offset = doc.text[block.start:block.end], block.start
     loop = "repetition loop: the same stretch four times or more, back to back"
     found = [(offset + m.start(), offset + m.end(), loop)
@@ -171,48 +183,59 @@ def _pattern_spans(doc: Document, block, is_chinese: bool) -> list[tuple[int, in
                 found.append((offset + run.start(), offset + run.end(), "Latin letters that form no words"))
         found += [(offset + start, offset + end, "characters running Chinese hardly ever uses (radicals, strokes, "
                    "bopomofo, Suzhou numerals, box drawing), several in a row") for start, end in _rare_runs(text)]
-    found += [(offset + start, offset + end, "repetition loop: a clause repeated back to back, with a stray "
-               "character changed in some copies") for start, end in _noisy_loops(text)]
+    if clauses:
+        relative = [(start - offset, end - offset) for start, end in clauses]
+        found += [(offset + start, offset + end, "repetition loop: a clause repeated back to back, with a stray "
+                   "character changed in some copies") for start, end in _noisy_loops(text, relative)]
     return found
 
 
 RARE_RUN = 3  # rare characters in a row (a name or a classical word has one or two)
+NOISE_BLOCKS = "\u2500-\u259f\u2e80-\u2fdf\u3021-\u3029\u3100-\u312f\u31a0-\u31ef"  # box drawing, radicals,
+# Suzhou numerals, bopomofo, strokes
+HAN_RANGES = ((0x3400, 0x9FFF), (0x20000, 0x3FFFF))
 
 
-def _is_rare(ch: str) -> bool:
+@functools.cache
+def _rare_character() -> re.Pattern[str]:
     """A character running Chinese text hardly ever has: a CJK character outside the first
-    level of both national standards, or one of the blocks OCR noise is made of."""
-    code = ord(ch)
-    if 0x2500 <= code <= 0x259F or 0x2E80 <= code <= 0x2FDF or 0x3021 <= code <= 0x3029 \
-            or 0x3100 <= code <= 0x312F or 0x31A0 <= code <= 0x31EF:
-        return True  # box drawing, radicals, Suzhou numerals, bopomofo, strokes
-    return (0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x3FFFF) and ch not in common_han()
+    level of both national standards, or one of the blocks OCR noise is made of. One class
+    (the Han ones as ranges between the common ones): a block is scanned once, in C."""
+    common = sorted(ord(ch) for ch in common_han())
+    ranges, index = [], 0
+    for low, high in HAN_RANGES:
+        start = low
+        while index < len(common) and common[index] < low:
+            index += 1
+        while index < len(common) and common[index] <= high:
+            if common[index] > start:
+                ranges.append((start, common[index] - 1))
+            start = common[index] + 1
+            index += 1
+        if start <= high:
+            ranges.append((start, high))
+    han = "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+    return re.compile(f"[{NOISE_BLOCKS}{han}]")
+
+
+@functools.cache
+def _rare_run() -> re.Pattern[str]:
+    return re.compile(f"{_rare_character().pattern}{{{RARE_RUN},}}")
 
 
 def _rare_runs(text: str) -> list[tuple[int, int]]:
-    rare = {ch for ch in set(text) if _is_rare(ch)}  # the distinct characters first: most blocks have none
-    if not rare:
-        return []
-    runs, start = [], None
-    for index, ch in enumerate(text + "\n"):
-        if ch in rare:
-            start = index if start is None else start
-            continue
-        if start is not None and index - start >= RARE_RUN and len(set(text[start:index])) >= 2:
-            runs.append((start, index))
-        start = None
-    return runs
+    return [run.span() for run in _rare_run().finditer(text) if len(set(run.group())) >= 2]
 
 
 NOISY_COPY = 0.75  # similarity of two clauses that are copies of one another but for a stray
 NOISY_LOOP_COPIES = 3
 
 
-def _noisy_loops(text: str) -> list[tuple[int, int]]:
+def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Three or more clauses in a row, copies of the first but for a character or two, at
     least two of them exact and at least one not (all exact is the back-to-back loop's job,
     at four copies; copies that differ only in digits are an enumeration, not a loop)."""
-    clauses = [(s, e) for s, e in _clauses(text, 0) if len(text[s:e].strip(CLAUSE_STRIP)) >= 4]
+    clauses = [(s, e) for s, e in clauses if len(text[s:e].strip(CLAUSE_STRIP)) >= 4]
     stripped = [text[s:e].strip(CLAUSE_STRIP) for s, e in clauses]
     if len(set(stripped)) == len(stripped):
         return []  # a loop repeats some clause exactly at least once
@@ -264,9 +287,12 @@ def _is_latin_noise(run: str) -> bool:
 
 def flag_garbled(doc: Document) -> None:
     blocks = [b for b in doc.blocks if b.kind in ("p", "head")]
-    spans = _loop_spans(doc, blocks)
-    for block in blocks:
-        spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"))
+    sketch = _ClauseSketch(doc, blocks)
+    spans = _loop_spans(doc, sketch, blocks)
+    for index, block in enumerate(blocks):
+        clauses, _, some_recur = sketch.block_clauses(index)
+        spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"),
+                                clauses if some_recur else None)
     edits = []
     for start, end, reason in _merge(spans):
         text = doc.text[start:end]

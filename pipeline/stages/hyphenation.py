@@ -42,17 +42,18 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 
 def join_hyphenation(doc: Document) -> None:
+    if LINE_END_HYPHEN.search(doc.text) is None:
+        return  # most Chinese texts: no word count needed
     words = word_counts(doc.text, WORD)
     furniture = {e.start: e.end for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
     edits = []
     for block in doc.blocks:
         if block.kind not in ("p", "head"):
             continue
-        segment = doc.text[block.start:block.end] + "\n"
-        for match in LINE_END_HYPHEN.finditer(segment):
-            hyphen = block.start + match.end("left")
-            if hyphen >= block.end:
-                continue
+        # Within the block (the match cannot reach before its start), its last line aside:
+        # a hyphen there has no next word in the block.
+        for match in LINE_END_HYPHEN.finditer(doc.text, block.start, block.end):
+            hyphen = match.end("left")
             following = _next_word(doc, hyphen + 1, furniture)
             if following is None or following[1] >= block.end:
                 continue

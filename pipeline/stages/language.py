@@ -110,9 +110,18 @@ SCRIPT_PATTERNS = {
 }
 
 
+LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPT_PATTERNS.items()
+                                          if name not in ("han", "latin")))
+
+
 def script_counts(text: str) -> Counter[str]:
-    """Letters per script family, counted by compiled patterns (one pass each, in C)."""
-    counts = Counter({name: len(pattern.findall(text)) for name, pattern in SCRIPT_PATTERNS.items()})
+    """Letters per script family, counted by compiled patterns (one pass each, in C). Most
+    blocks are Latin or Chinese: one scan says whether the other scripts need counting."""
+    ascii_only = text.isascii()
+    others = not ascii_only and LESS_COMMON_SCRIPTS.search(text) is not None
+    counts = Counter({name: len(pattern.findall(text))
+                      if name == "latin" or (name == "han" and not ascii_only) or others else 0
+                      for name, pattern in SCRIPT_PATTERNS.items()})
     return +counts  # drop the zeros
 
 

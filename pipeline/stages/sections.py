@@ -51,7 +51,7 @@ def detect_sections(doc: Document) -> None:
     _classification(doc, body)
     _salutation(doc, body)
     _duplicate_title(doc, body)
-    words = word_counts(doc.text, WORD)
+    words: list[Counter] = []  # the document's words, counted the first time a heading needs them
     for block in body:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):
@@ -126,13 +126,17 @@ def _duplicate_title(doc: Document, body: list[Block]) -> None:
                                            reason="the title printed a second time: one title, the repeat kept"))
 
 
-def _restored_first_letter(doc: Document, block: Block, words: Counter) -> list[Edit]:
+def _restored_first_letter(doc: Document, block: Block, counted: list[Counter]) -> list[Edit]:
+    """``counted``: empty, or the document's word counts (filled here when first needed)."""
     text = _text(doc, block)
     match = WORD.match(text)
     if not match or not match.group()[0].islower():
         return []
     if len(text.split()) > 6 or text[match.end():match.end() + 1] not in ("", " "):
         return []  # a heading is short, and its first word a word: "it)" opens a footnote
+    if not counted:
+        counted.append(word_counts(doc.text, WORD))
+    words = counted[0]
     lost = match.group()
     for letter in string.ascii_lowercase:
         if words[letter + lost.lower()] and not words[lost.lower()] > words[letter + lost.lower()]:
