@@ -35,9 +35,9 @@ SUSPECT = _suspect_characters()
 def _windows(text: str) -> list[tuple[int, int]] | None:
     """Stretches of ``text`` that can hold a match: windows around suspect characters, merged.
     None when suspect characters are everywhere (a wrong decoding): search the whole text."""
+    if len(SUSPECT.findall(text)) > len(text) // (2 * REACH):
+        return None  # counted in C first: a wrong decoding has them everywhere
     suspects = [match.start() for match in SUSPECT.finditer(text)]
-    if len(suspects) > len(text) // (2 * REACH):
-        return None
     windows: list[tuple[int, int]] = []
     for position in suspects:
         low, high = max(0, position - REACH), min(len(text), position + 1 + REACH)
