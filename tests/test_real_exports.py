@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from lxml import etree
 
 from pipeline.config import PipelineConfig
@@ -240,3 +242,52 @@ def test_a_piece_closed_by_a_rule_at_the_foot_of_a_page_is_not_joined_to_the_nex
         return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
 
     assert block_of("opposed the tariffs") != block_of("Letters from Vienna")
+
+
+def _article_pages(closing: list[str], joiner: str) -> tuple[str, str]:
+    """Seven numbered pages and, fifth, an unnumbered one that opens an article with its title,
+    byline and section number; the article before ends at the foot of the fourth with
+    ``closing`` (its signature, or a rule). Returns (text, the new article's title)."""
+    rng = random.Random(23)
+    title = "Notes from the Harbour Towns"
+    pages = []
+    for page in range(61, 69):
+        lines = _body_lines(rng, 30)
+        if page == 64:
+            lines = lines[:24] + ["and so the matter rests for this year."] + closing
+        if page == 65:
+            lines = [title, "By", "E. Fairweather.", "", "I.", ""] + lines[:24]
+            pages.append("\n".join(lines) + "\n")
+            continue
+        pages.append(f"{page}\n" + "\n".join(lines) + "\n")
+    return joiner.join(pages), title
+
+
+@pytest.mark.parametrize("joiner", ["\n", "\n\n"], ids=["newline", "blank line"])
+@pytest.mark.parametrize("closing", [["R. T. Hallam."], ["—"], ["Dr. B. K.", "ix-"]],
+                         ids=["signed", "rule", "initials and a signature mark"])
+def test_an_unnumbered_page_that_opens_an_article_begins_at_its_title(joiner, closing):
+    """Magazines open an article on a new page without printing its number: the page break
+    goes before the title (not after the byline or section number, which stand nearer where
+    the numbers say the page begins), and the paragraph before it is not joined to it."""
+    text, title = _article_pages(closing, joiner)
+    doc = build_document(text.encode(), "magazine.txt", CONFIG)
+    breaks = {e.start: e.attrs.get("n") for e in doc.edits if e.kind == "page-break"}
+    title_at = doc.text.index(title)
+    assert breaks.get(title_at) == "65", sorted(breaks.items())
+    assert len(breaks) == 7
+    block = next(b for b in doc.blocks if b.start <= title_at < b.end)
+    assert block.start == title_at  # nothing of the page before joined to the title
+
+
+def test_a_two_line_paragraph_ending_short_on_a_garbled_full_stop_ends_at_the_page_turn():
+    """The OCR split a paragraph with a blank line and garbled its full stop: its last two lines
+    (one full, one short) still end the paragraph before the capital on the next page."""
+    rng = random.Random(5)
+    first = _body_lines(rng, 26) + ["", " ".join(WORDS[:11]), "the harbour towns«"]
+    second = ["Grain prices rose again that winter"] + _body_lines(rng, 29)
+    third = _body_lines(rng, 30)
+    pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((8, 9, 10), (first, second, third))]
+    doc = build_document("\f".join(pages).encode(), "split.txt", CONFIG)
+    at, following = doc.text.index("the harbour towns«"), doc.text.index("Grain prices rose")
+    assert next(b for b in doc.blocks if b.start <= at < b.end).end < following

@@ -169,9 +169,11 @@ def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
     low, high = max(previous.start, line_start), _first_text(doc, following)
     index = bisect.bisect_left(turns, (low,))
     if index < len(turns) and turns[index][0] <= high:
-        # from page images the turn is decided by the layout (a short last line, an indent):
-        # their word is final; from text alone, only a sentence that goes on is
-        return True if turns[index][1] else (False if doc.facsimile else None)
+        # from page images the turn is decided by the layout (a short last line, an indent),
+        # and a page that opens with a title begins a text: their word is final; otherwise
+        # only a sentence that goes on is
+        _, continues, final = turns[index]
+        return True if continues else (False if final else None)
     return None
 
 
@@ -437,15 +439,21 @@ def _indents_paragraphs(doc: Document) -> bool:
     return stats.paragraphs >= 3 and stats.indented >= 0.6 * stats.paragraphs
 
 
+FULL_LINE = 0.75  # of the document's full line length: a line that reaches the right margin
+
+
 def _fills_last_line(doc: Document, block: Block) -> bool:
     lines = doc.text[block.start:block.end].split("\n")
-    return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= 0.75 * _full_line_length(doc)
+    return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= FULL_LINE * _full_line_length(doc)
 
 
 def _short_last_line(doc: Document, block: Block) -> bool:
-    """A block of several lines whose last one stops short of the document's full lines."""
+    """A block of several lines whose last one stops short of the document's full lines (two
+    lines will do when the first is full: the OCR may have split the paragraph above it)."""
     lines = doc.text[block.start:block.end].split("\n")
-    return len(lines) > 2 and len(lines[-1].strip(SPACE)) < SHORT_LAST_LINE * _full_line_length(doc)
+    full = _full_line_length(doc)
+    several = len(lines) > 2 or (len(lines) == 2 and len(lines[0].strip(SPACE)) >= FULL_LINE * full)
+    return several and len(lines[-1].strip(SPACE)) < SHORT_LAST_LINE * full
 
 
 def _full_line_length(doc: Document) -> int:

@@ -37,6 +37,11 @@ NUMBER_MAX_CORE = 4  # its letters and digits
 SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†]|\s[VvXx])?$|^\S{1,2}\s?[*»«†]$")
 SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
+# What closes an article: who signed it, as initials and abbreviations in any alphabet
+# ("J. Kuranda.", "Med. Dr. D.e.t.", "Sch.", "Dr. B. B."), or a rule the OCR read as marks.
+SIGNATURE_LINE = re.compile(r"^(?=[^\W\d_])(?:[^\W\d_]{1,4}\.\s?)+(?:[^\W\d_]+\.?)?$")
+RULE_LETTERS = 0.25  # a rule: at most this share of its marks read as letters
+RULES = "-‐‑‒–—―_=*~·"
 RUNNING_HEAD_MIN_PAGES = 3
 SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
@@ -181,6 +186,7 @@ class PageNumber:
 class Page:
     lines: list[Line]
     number: PageNumber | None = None
+    opens_with_title: bool = False  # found by the title it opens with, its number not printed
 
     @property
     def start(self) -> int:
@@ -283,6 +289,11 @@ def _number_by_offset(pages: list[Page]) -> None:
         apart = edge == "top" and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS
         if len(page.lines) > 1 and (fits(line, index + offset) or apart):
             page.number = PageNumber(line, index + offset)
+    if edge == "top":  # a page without the number its sequence gives it, opening with a title
+        full = _full_line([line for page in pages for line in page.lines])
+        for index, page in enumerate(pages):
+            page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
+                and _title_shaped(page.lines[0], full)
 
 
 def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
@@ -345,7 +356,7 @@ def _pages_by_numbers(lines: list[Line]) -> list[Page] | None:
             end = numbered[position + 1][0] if position + 1 < len(numbered) else len(lines)
             if position == 0 and index > 0:
                 pages.append(Page(lines[:index]))
-            pages.append(Page(lines[index:end], number))
+            pages.append(Page(lines[index:end], number, opens_with_title=number is None))
         else:
             start = numbered[position - 1][0] + 1 if position else 0
             pages.append(Page(lines[start:index + 1], number))
@@ -359,13 +370,14 @@ def _unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
     """Pages the sequence needs but whose number is not printed (an article's or chapter's
     first page, which opens with its title): the page starts at the title standing nearest
     to where the page should begin, after a line that ends a text."""
-    full = sorted(len(line.text) for line in lines)[len(lines) // 2] if lines else 0
+    full = _full_line(lines)
     window = max(3, round(0.3 * per_page))
     # Some exports leave more blank lines between pages than between paragraphs: then that
     # gap alone says where a page begins.
     page_gap = Counter(number.line.blank_before for _, number in numbered).most_common(1)[0][0]
     paragraph_gap = Counter(line.blank_before for line in lines).most_common(1)[0][0]
     starts: list[tuple[int, None]] = []
+
     for (line_a, a), (line_b, b) in zip(numbered, numbered[1:]):
         for value in range(a.value + 1, b.value):
             expected = line_a + (value - a.value) * (line_b - line_a) / (b.value - a.value)
@@ -374,13 +386,54 @@ def _unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
                 titles = [i for i in near if lines[i].blank_before >= page_gap]
             else:
                 titles = [i for i in near if (ends_text(lines[i - 1].text) or len(lines[i - 1].core) <= 3)
-                          and lines[i].text[:1].isupper() and len(lines[i].text) <= 0.7 * full
-                          and not lines[i].text.endswith((",", ";"))]
-            if titles:  # the widest gap the export left, or a title after a finished text; the nearest
+                          and _title_shaped(lines[i], full)]
+            if titles:
+                # A gap as wide as the export leaves between pages (wider says no more: a
+                # title page's spacing); a title after an article's signature, or after a
+                # finished text; the nearest.
                 starts.append((min(titles, key=lambda i: (
-                    -lines[i].blank_before if page_gap > paragraph_gap else 0,
-                    not ends_text(lines[i - 1].text), bool(SIGNED.match(lines[i].text)), abs(i - expected))), None))
+                    -min(lines[i].blank_before, page_gap) if page_gap > paragraph_gap else 0,
+                    not _after_closing(lines, i), not _title_shaped(lines[i], full),
+                    not ends_text(lines[_line_before(lines, i)].text),
+                    _closes_article(lines, i), abs(i - expected))), None))
     return starts
+
+
+def _full_line(lines: list[Line]) -> int:
+    """The length of a full line of text (the median line)."""
+    return sorted(len(line.text) for line in lines)[len(lines) // 2] if lines else 0
+
+
+def _title_shaped(line: Line, full: int) -> bool:
+    return line.text[:1].isupper() and len(line.text) <= 0.7 * full and not line.text.endswith((",", ";"))
+
+
+def _closes_article(lines: list[Line], index: int) -> bool:
+    """A rule, or a signature ("J. Kuranda.", "Dr. B. B.") after a finished text: what ends
+    an article, not a title (a byline after "By" has the signature's shape, not its place)."""
+    line = lines[index]
+    marks = "".join(line.text.split())
+    if len(marks) >= 3 and sum(ch.isalpha() for ch in marks) <= RULE_LETTERS * len(marks):
+        return True
+    if not any(ch.isalnum() for ch in marks) and any(ch in RULES for ch in marks):
+        return True  # a dash standing alone
+    return line.text[:1].isupper() and SIGNATURE_LINE.match(line.text) is not None \
+        and index > 0 and ends_text(lines[index - 1].text)
+
+
+def _line_before(lines: list[Line], index: int) -> int:
+    """The line of text before ``index``: a signature mark or speck of a few characters aside."""
+    before = index - 1
+    while before > 0 and len(lines[before].core) <= 3 and not _closes_article(lines, before):
+        before -= 1
+    return before
+
+
+def _after_closing(lines: list[Line], index: int) -> bool:
+    """The line before closes an article: a new one, opening with its title, may begin a
+    page here."""
+    before = _line_before(lines, index)
+    return before >= 0 and _closes_article(lines, before)
 
 
 def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
@@ -574,8 +627,9 @@ def find_page_edges(doc: Document) -> None:
     add_edits(doc, edits)
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
     turns = _page_turns(doc, pages, edits)
-    # sorted (page break, goes on) pairs; a page break stands at one place only
-    doc.scratch.document["page turns"] = sorted(dict((turn.at, turn.continues) for turn in turns).items())
+    # sorted (page break, goes on, final) triples; a page break stands at one place only
+    doc.scratch.document["page turns"] = sorted(
+        (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
     doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
                                                             if not t.continues]
     doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
@@ -585,6 +639,7 @@ def find_page_edges(doc: Document) -> None:
 class PageTurn:
     at: int  # the page break
     continues: bool  # the paragraph goes on over the turn
+    final: bool  # that it ends is certain: page images show it, or the next page opens with a title
     furniture_start: int  # where the furniture between the two pages' texts begins
     text_start: int  # where the next page's text begins
 
@@ -605,12 +660,14 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
             continue
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
-        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)) and first.text[:1].isupper()
+        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)
+                or following.opens_with_title) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             # a short line or an indent ends the paragraph, unless the next page goes on in lower
             # case: the main text resumes after a footnote that closed the page
             ends = _ends_by_layout(boxes, last, first) and not first.text[:1].islower()
-        turns.append(PageTurn(at, not ends, foot[0].start if foot else at, first.start))
+        final = ends and (boxes is not None or following.opens_with_title)
+        turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
 
 
