@@ -210,13 +210,14 @@ def test_signature_marks_recur_with_the_gatherings_even_where_the_ocr_garbled_th
 
 def test_a_paragraph_whose_full_stop_the_ocr_garbled_ends_where_its_short_last_line_does():
     """OCR reads a paragraph's closing full stop as « or ·: the short last line and the capital
-    on the next page still end it; a full last line going on before a capital (a noun) joins."""
+    on the next page still end it; a full last line going on before a capital that proves
+    nothing (a name) joins."""
     rng = random.Random(7)
     first = _body_lines(rng, 30)
     first[-1] = "the treaty was signed at last«"  # a garbled full stop, on a short line
     second = ["Council records of the following year show"] + _body_lines(rng, 29)
     second[-1] = " ".join(WORDS[:11])  # a full line that stops mid-sentence …
-    third = ["Merchants of the coast protested at once"] + _body_lines(rng, 29)  # … before a capital
+    third = ["Hanseatic merchants protested at once"] + _body_lines(rng, 29)  # … before a name
     pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((17, 18, 19), (first, second, third))]
     doc = build_document("\f".join(pages).encode(), "garbled-stop.txt", CONFIG)
 
@@ -225,7 +226,7 @@ def test_a_paragraph_whose_full_stop_the_ocr_garbled_ends_where_its_short_last_l
         return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
 
     assert block_of("signed at last«") != block_of("Council records")
-    assert block_of(" ".join(WORDS[:11])) == block_of("Merchants of the coast protested")
+    assert block_of(" ".join(WORDS[:11])) == block_of("Hanseatic merchants protested")
 
 
 def test_a_piece_closed_by_a_rule_at_the_foot_of_a_page_is_not_joined_to_the_next_title():
@@ -291,3 +292,50 @@ def test_a_two_line_paragraph_ending_short_on_a_garbled_full_stop_ends_at_the_pa
     doc = build_document("\f".join(pages).encode(), "split.txt", CONFIG)
     at, following = doc.text.index("the harbour towns«"), doc.text.index("Grain prices rose")
     assert next(b for b in doc.blocks if b.start <= at < b.end).end < following
+
+
+def _turns(last_lines: list[str], first_lines: list[str], extra: str = "") -> tuple:
+    """Pages whose last and first lines are given (form feeds between them, numbers on top),
+    and a function telling whether two passages ended up in one block."""
+    rng = random.Random(31)
+    pages = []
+    for index in range(len(last_lines) + 1):
+        lines = _body_lines(rng, 28)
+        if index:
+            lines = [first_lines[index - 1]] + lines
+        if index < len(last_lines):
+            lines.append(last_lines[index])
+        if index == 0 and extra:
+            lines.insert(5, extra)
+        pages.append(f"{40 + index}\n" + "\n".join(lines))
+    doc = build_document("\f".join(pages).encode(), "turns.txt", CONFIG)
+
+    def together(a: str, b: str) -> bool:
+        at, other = doc.text.index(a), doc.text.index(b)
+        return next(i for i, x in enumerate(doc.blocks) if x.start <= at < x.end) == next(
+            i for i, x in enumerate(doc.blocks) if x.start <= other < x.end)
+    return doc, together
+
+
+def test_a_word_capitalized_only_where_a_sentence_begins_ends_the_paragraph_before_it():
+    """The OCR lost the full stop at the foot of a full page; the next page opens with "The",
+    which this document writes in lower case inside its sentences: a sentence, and here a
+    paragraph, begins. A name, capitalized everywhere, proves nothing: the text goes on."""
+    full = " ".join(WORDS[:12])
+    _, together = _turns([full + " harbour", full + " quay", full + " wharf"],
+                         ["The merchants of the coast protested", "Hamburg merchants of the coast protested",
+                          "Coast guards of the provinces argued"])
+    assert not together("harbour", "The merchants of the coast protested")
+    assert together("quay", "Hamburg merchants")
+    assert not together("wharf", "Coast guards")  # "coast" is written in lower case inside sentences
+
+
+def test_a_word_the_document_also_capitalizes_inside_sentences_proves_nothing():
+    """German capitalizes nouns made of adjectives ("zum Nachtheile Anderer"): a page that opens
+    with such a word, after a full line without a full stop, goes on the paragraph; so does a
+    page whose last word the OCR broke with a hyphen."""
+    full = " ".join(WORDS[:12])
+    _, together = _turns([full + " of", full + " mer-"], ["Inland farmers asked again", "Coast had long opposed"],
+                         extra="the delegates of the Inland provinces and the inland farmers of the inland towns")
+    assert together(full + " of", "Inland farmers asked again")
+    assert together(full + " mer-", "Coast had long opposed")

@@ -21,7 +21,7 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from pipeline.stages.structure import SHORT_LAST_LINE, ends_sentence, ends_text
+from pipeline.stages.structure import SHORT_LAST_LINE, ends_sentence, ends_text, opens_sentence
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -402,9 +402,12 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
         return False
     if not ends_text(doc.text[previous.start:previous.end]):
         # unless the OCR garbled the full stop ("benutzen«"): a last line well short of the
-        # document's full lines, then a capital, is where a paragraph ended
+        # document's full lines, or a word capitalized as only a sentence's first is, then a
+        # capital, is where a paragraph ended
         first = _first_text(doc, following)
-        return not (_short_last_line(doc, previous) and doc.text[first:first + 1].isupper())
+        broken_word = re.search(r"[^\W\d_]-\s*$", doc.text[previous.start:previous.end]) is not None
+        return not ((_short_last_line(doc, previous) or (opens_sentence(doc, first) and not broken_word))
+                    and doc.text[first:first + 1].isupper())
     return _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit, Surface
 from pipeline.stages.layout import OCR_DIGITS, similar_keys, text_key
-from pipeline.stages.structure import SHORT_LAST_LINE, SPACE, ends_text
+from pipeline.stages.structure import SHORT_LAST_LINE, SPACE, ends_text, opens_sentence
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
 NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
@@ -660,8 +660,9 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
             continue
         at = _page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
-        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)
-                or following.opens_with_title) and first.text[:1].isupper()
+        broken_word = re.search(r"[^\W\d_]-$", last.text) is not None  # "Flüs-" / "sigkeiten"
+        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture) or following.opens_with_title
+                or (opens_sentence(doc, first.start) and not broken_word)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             # a short line or an indent ends the paragraph, unless the next page goes on in lower
             # case: the main text resumes after a footnote that closed the page

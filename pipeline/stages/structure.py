@@ -54,16 +54,17 @@ OMISSION_LINE = re.compile(f"^{OMISSION}$")
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
-def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16) -> Counter[str]:
-    """How often each word (lower-cased) occurs. Counted a stretch of lines at a time: the list
-    of every word of a big book would weigh ten times the book. ``word`` must not match
-    across a line end."""
+def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16, lower: bool = True) -> Counter[str]:
+    """How often each word (lower-cased, unless ``lower`` is False) occurs. Counted a stretch
+    of lines at a time: the list of every word of a big book would weigh ten times the book.
+    ``word`` must not match across a line end."""
     counts: Counter[str] = Counter()
     start = 0
     while start < len(text):
         end = text.find("\n", start + chunk)
         end = len(text) if end == -1 else end + 1
-        counts.update(map(str.lower, word.findall(text, start, end)))
+        found = word.findall(text, start, end)
+        counts.update(map(str.lower, found) if lower else found)
         start = end
     return counts
 
@@ -159,6 +160,31 @@ def ends_sentence(text: str) -> bool:
 # the line's length still says the paragraph ended).
 SHORT_LAST_LINE = 0.7
 CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*[-—–_]\s*[-—–_]|[.!?:]\s*[^\w\s]{1,2})$")
+
+
+LETTERS_WORD = re.compile(r"[^\W\d_]+")
+# A word inside a sentence: after a word and a space, or a word, a comma and a space.
+MID_SENTENCE_WORD = re.compile(r"(?<=[^\W\d_] )[^\W\d_]+|(?<=[^\W\d_], )[^\W\d_]+")
+SENTENCE_OPENER_MIN = 3  # times the document writes the word in lower case inside sentences
+SENTENCE_OPENER_SHARE = 0.02  # at most this share of them capitalized there (titles cited, OCR noise)
+
+
+def opens_sentence(doc: Document, position: int) -> bool:
+    """The word at ``position`` is capitalized although inside sentences the document writes
+    it in lower case ("Aber", "The", "Jene"): a sentence begins here, whatever the OCR left of
+    the full stop before it. Nouns in German, names and words German capitalizes as nouns
+    ("zum Nachtheile Anderer") are capitalized inside sentences too: no evidence."""
+    match = LETTERS_WORD.match(doc.text, position)
+    if match is None:
+        return False
+    word = match.group()
+    if not (word[:1].isupper() and word[1:].islower()):
+        return False
+    if "words inside sentences" not in doc.scratch.document:  # counted the first time a turn asks
+        doc.scratch.document["words inside sentences"] = word_counts(doc.text, MID_SENTENCE_WORD, lower=False)
+    counts = doc.scratch.document["words inside sentences"]
+    lower = counts[word.lower()]
+    return lower >= SENTENCE_OPENER_MIN and counts[word] <= SENTENCE_OPENER_SHARE * lower
 
 
 def ends_text(text: str) -> bool:
