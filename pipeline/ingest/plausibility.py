@@ -116,16 +116,12 @@ def _cjk_score(ch: str, system: str) -> float:
 
 _SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
-_LONE_CJK = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
+# A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side.
+_LONE_CJK_TOUCHING_LATIN = re.compile(f"(?<=[A-Za-z])[{_CJK}](?![{_CJK}])|(?<![{_CJK}])[{_CJK}](?=[A-Za-z])")
 
 
 def _lone_cjk_touching_latin(text: str) -> int:
-    count = 0
-    for match in _LONE_CJK.finditer(text):
-        before = text[match.start() - 1] if match.start() else " "
-        after = text[match.end()] if match.end() < len(text) else " "
-        count += before.isascii() and before.isalpha() or after.isascii() and after.isalpha()
-    return count
+    return len(_LONE_CJK_TOUCHING_LATIN.findall(text))
 
 
 _KINDS: dict[str, tuple[str, float, str | None]] = {}  # per character, filled as characters are met
@@ -193,7 +189,10 @@ def plausibility(text: str) -> float:
     lettered = sum(families.values())
     if lettered:
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
-    score -= badness(text) / total + control_penalty
+    score -= control_penalty
+    if score <= 0:
+        return 0.0  # ftfy's badness could only lower it further
+    score -= badness(text) / total
     if families and families.most_common(1)[0][0] == "latin":
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
