@@ -347,3 +347,26 @@ def test_page_images_decide_a_page_turn_by_short_lines_indents_and_lower_case():
     assert block_of("treaty signed.") != block_of("And then the wardens")  # a short last line ends it
     assert block_of("accounts of 1622.") == block_of("that the ropes")  # lower case resumes after the note
     assert block_of("account was closed") != block_of("Item the next year")  # an indent begins a paragraph
+
+
+def test_page_images_of_a_full_last_line_before_a_sentence_opening_word_end_the_paragraph():
+    """The OCR lost the full stop of a paragraph that filled the page's last line, and the next
+    page's first line is not indented: the layout says nothing, but "The", written in lower
+    case inside this book's sentences, begins a sentence; a name proves nothing."""
+    full = "the wardens met again in the spring and the ringers argued about"
+    def page(first: str, last: str):
+        lines = [(first, (100, 100, 1400, 150))] + [(full, (100, 100 + 60 * n, 1400, 150 + 60 * n))
+                                                     for n in range(1, 8)]
+        return _hocr_page(lines + [(last, (100, 600, 1400, 650))])
+    pages = [page("Minutes of the spring session", "the accounts of the tower and the bells of the parish church"),
+             page("The ropes of the tower were mended and", "the accounts of the tower and the bells of the great"),
+             page("Westminster masons were paid for the stone", "and so the matter rested for the year")]
+    files = [SourceFile(f"p{n}.hocr", data) for n, data in enumerate(pages, start=1)]
+    doc = build_edition(files, "wardens", CONFIG).document
+
+    def block_of(needle: str) -> int:
+        at = doc.text.index(needle)
+        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
+
+    assert block_of("bells of the parish church") != block_of("The ropes of the tower")
+    assert block_of("bells of the great") == block_of("Westminster masons")

@@ -665,8 +665,10 @@ def _page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Pag
                 or (opens_sentence(doc, first.start) and not broken_word)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             # a short line or an indent ends the paragraph, unless the next page goes on in lower
-            # case: the main text resumes after a footnote that closed the page
-            ends = _ends_by_layout(boxes, last, first) and not first.text[:1].islower()
+            # case: the main text resumes after a footnote that closed the page; a full line
+            # before a word capitalized only where sentences begin ends it too
+            ends = (_ends_by_layout(boxes, last, first) or (opens_sentence(doc, first.start) and not broken_word)) \
+                and not first.text[:1].islower()
         final = ends and (boxes is not None or following.opens_with_title)
         turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
