@@ -165,7 +165,10 @@ class Document(BaseModel):
 
     @property
     def scratch(self) -> Scratch:
-        return self._scratch
+        # pydantic keeps private attributes in __pydantic_private__; reading it directly skips
+        # the model's __getattr__, which stages asking for their measures would call by the
+        # hundred thousand
+        return self.__pydantic_private__["_scratch"]
 
     def edit_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

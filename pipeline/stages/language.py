@@ -114,13 +114,19 @@ LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in S
                                           if name not in ("han", "latin")))
 
 
+_NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
+
+
 def script_counts(text: str) -> Counter[str]:
     """Letters per script family, counted by compiled patterns (one pass each, in C). Most
-    blocks are Latin or Chinese: one scan says whether the other scripts need counting."""
+    blocks are Latin or Chinese: one scan says whether the other scripts need counting, and
+    an ASCII block's letters are counted by deleting the rest of its bytes."""
     ascii_only = text.isascii()
-    others = not ascii_only and LESS_COMMON_SCRIPTS.search(text) is not None
-    counts = Counter({name: len(pattern.findall(text))
-                      if name == "latin" or (name == "han" and not ascii_only) or others else 0
+    if ascii_only:
+        letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
+        return Counter({"latin": letters}) if letters else Counter()
+    others = LESS_COMMON_SCRIPTS.search(text) is not None
+    counts = Counter({name: len(pattern.findall(text)) if name in ("latin", "han") or others else 0
                       for name, pattern in SCRIPT_PATTERNS.items()})
     return +counts  # drop the zeros
 

@@ -30,11 +30,24 @@ RUNNING_HEAD_MIN_REPEATS = 3  # standalone occurrences that make a line a runnin
 SIMILAR_HEADS = 0.9  # difflib ratio of two keys for "the same running head" (OCR variance)
 
 
+class _KeyTable(dict):
+    """str.translate's table for text_key, filled a character at a time as characters are met:
+    None deletes a space, a digit, a punctuation mark or a symbol."""
+
+    def __missing__(self, code: int) -> int | None:
+        ch = chr(code)
+        kept = not ch.isspace() and not ch.isdigit() and unicodedata.category(ch)[0] not in "PSZ"
+        self[code] = code if kept else None
+        return self[code]
+
+
+_KEY_TABLE = _KeyTable()
+
+
 def text_key(text: str) -> str:
     """A line reduced to its letters: no spaces, digits, punctuation or symbols, so that the
     same running head matches across pages whatever its page number."""
-    return "".join(ch for ch in text if not ch.isspace() and not ch.isdigit()
-                   and unicodedata.category(ch)[0] not in "PSZ")
+    return text.translate(_KEY_TABLE)
 
 
 def is_page_number(text: str) -> bool:
