@@ -110,6 +110,8 @@ SCRIPT_PATTERNS = {
 }
 
 
+# Runs of each script's letters: counted by their lengths, fewer matches to build than letters
+SCRIPT_RUNS = {name: re.compile(f"{pattern.pattern}+") for name, pattern in SCRIPT_PATTERNS.items()}
 LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPT_PATTERNS.items()
                                           if name not in ("han", "latin")))
 
@@ -126,8 +128,8 @@ def script_counts(text: str) -> Counter[str]:
         letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
         return Counter({"latin": letters}) if letters else Counter()
     others = LESS_COMMON_SCRIPTS.search(text) is not None
-    counts = Counter({name: len(pattern.findall(text)) if name in ("latin", "han") or others else 0
-                      for name, pattern in SCRIPT_PATTERNS.items()})
+    counts = Counter({name: sum(map(len, pattern.findall(text))) if name in ("latin", "han") or others else 0
+                      for name, pattern in SCRIPT_RUNS.items()})
     return +counts  # drop the zeros
 
 
