@@ -89,6 +89,7 @@ def _may_repeat_itself(text: str) -> bool:
     return len(set(zip(text, text[1:]))) <= len(text) - 3
 
 
+NOISY_CLAUSE = 4  # characters of a clause a noisy loop repeats
 SKETCH_SIZE = 1 << 20  # counters; collisions only let more sequences through to the exact count
 
 
@@ -104,17 +105,19 @@ class _ClauseSketch:
         self.bounds = array("q")  # start and end of every clause, block after block
         self.slots = array("q")  # each clause's counter (-1: nothing but punctuation)
         self.first = []  # index of each block's first clause
+        self.long = bytearray()  # whether each clause is long enough to make a noisy loop
         counts = self.counts
         for block in blocks:
             self.first.append(len(self.slots))
             clauses = _clauses(doc.text[block.start:block.end], block.start)
             # hash() differs between processes, so collisions do too; they only let more
             # sequences through to the exact count, so the result is the same everywhere.
-            slots = [hash(key) & (SKETCH_SIZE - 1) if key else -1
-                     for key in (doc.text[start:end].strip(CLAUSE_STRIP) for start, end in clauses)]
+            keys = [doc.text[start:end].strip(CLAUSE_STRIP) for start, end in clauses]
+            slots = [hash(key) & (SKETCH_SIZE - 1) if key else -1 for key in keys]
             for start, end in clauses:
                 self.bounds.extend((start, end))
             self.slots.extend(slots)
+            self.long.extend(len(key) >= NOISY_CLAUSE for key in keys)
             for slot in slots:
                 if slot >= 0 and counts[slot] < DOCUMENT_REPEATS:
                     counts[slot] += 1
@@ -122,29 +125,35 @@ class _ClauseSketch:
 
     def block_clauses(self, index: int) -> tuple[list[tuple[int, int]], list[bool], bool]:
         """The clauses of the index-th block, whether each recurs three times in the document,
-        and whether any recurs at all (a loop inside the block repeats some clause)."""
+        and whether the block may repeat one of its long clauses (as a noisy loop does)."""
         span = range(self.first[index], self.first[index + 1])
         bounds, slots, counts = self.bounds, self.slots, self.counts
         clauses = [(bounds[2 * i], bounds[2 * i + 1]) for i in span]
         seen = [counts[slots[i]] if slots[i] >= 0 else DOCUMENT_REPEATS for i in span]
-        return clauses, [n >= DOCUMENT_REPEATS for n in seen], any(
-            n >= 2 and slots[i] >= 0 for i, n in zip(span, seen))
+        long_slots = [slots[i] for i in span if self.long[i]]
+        return clauses, [n >= DOCUMENT_REPEATS for n in seen], len(set(long_slots)) < len(long_slots)
 
 
-def _loop_spans(doc: Document, sketch: _ClauseSketch, blocks) -> list[tuple[int, int, str]]:
-    """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves."""
-    candidates: dict[str, list[tuple[int, int]]] = {}
-    rejected: set[str] = set()  # keys that recur but cannot repeat themselves: test them once
-    for index in range(len(blocks)):
-        clauses, recurs, _ = sketch.block_clauses(index)
+class _LoopFinder:
+    """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves,
+    gathered block after block."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.candidates: dict[str, list[tuple[int, int]]] = {}
+        self.rejected: set[str] = set()  # keys that recur but cannot repeat themselves: test them once
+
+    def add(self, clauses: list[tuple[int, int]], recurs: list[bool]) -> None:
+        """A block's clauses and whether each recurs three times in the document."""
         if not any(recurs):
-            continue
+            return
+        candidates, rejected = self.candidates, self.rejected
         for i in range(len(clauses)):
             for n in (1, 2, 3):
                 if i + n > len(clauses) or not recurs[i + n - 1]:
                     break
                 start, end = clauses[i][0], clauses[i + n - 1][1]
-                key = doc.text[start:end].strip(CLAUSE_STRIP)
+                key = self.text[start:end].strip(CLAUSE_STRIP)
                 if key in candidates:
                     candidates[key].append((start, end))
                 elif key not in rejected and MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
@@ -154,12 +163,14 @@ def _loop_spans(doc: Document, sketch: _ClauseSketch, blocks) -> list[tuple[int,
                         candidates[key] = [(start, end)]
                     else:
                         rejected.add(key)
-    found = []
-    for key, places in candidates.items():
-        if len(places) >= DOCUMENT_REPEATS and _repeats_itself(key):
-            found += [(start, end, "repetition loop: a clause sequence repeated "
-                       f"{len(places)}× in the document that repeats itself within") for start, end in places]
-    return found
+
+    def spans(self) -> list[tuple[int, int, str]]:
+        found = []
+        for key, places in self.candidates.items():
+            if len(places) >= DOCUMENT_REPEATS and _repeats_itself(key):
+                found += [(start, end, "repetition loop: a clause sequence repeated "
+                           f"{len(places)}× in the document that repeats itself within") for start, end in places]
+        return found
 
 
 def _pattern_spans(doc: Document, block, is_chinese: bool,
@@ -235,7 +246,7 @@ def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
     """Three or more clauses in a row, copies of the first but for a character or two, at
     least two of them exact and at least one not (all exact is the back-to-back loop's job,
     at four copies; copies that differ only in digits are an enumeration, not a loop)."""
-    clauses = [(s, e) for s, e in clauses if len(text[s:e].strip(CLAUSE_STRIP)) >= 4]
+    clauses = [(s, e) for s, e in clauses if len(text[s:e].strip(CLAUSE_STRIP)) >= NOISY_CLAUSE]
     stripped = [text[s:e].strip(CLAUSE_STRIP) for s, e in clauses]
     if len(set(stripped)) == len(stripped):
         return []  # a loop repeats some clause exactly at least once
@@ -287,12 +298,14 @@ def _is_latin_noise(run: str) -> bool:
 
 def flag_garbled(doc: Document) -> None:
     blocks = [b for b in doc.blocks if b.kind in ("p", "head")]
-    sketch = _ClauseSketch(doc, blocks)
-    spans = _loop_spans(doc, sketch, blocks)
+    sketch, loops = _ClauseSketch(doc, blocks), _LoopFinder(doc.text)
+    spans = []
     for index, block in enumerate(blocks):
-        clauses, _, some_recur = sketch.block_clauses(index)
+        clauses, recurs, repeats_inside = sketch.block_clauses(index)
+        loops.add(clauses, recurs)
         spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"),
-                                clauses if some_recur else None)
+                                clauses if repeats_inside else None)
+    spans += loops.spans()
     edits = []
     for start, end, reason in _merge(spans):
         text = doc.text[start:end]
