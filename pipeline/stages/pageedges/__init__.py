@@ -1,0 +1,111 @@
+"""Page furniture found line by line at the edges of pages, as real text exports give it.
+
+OCR engines and archives write a page as one run of lines: the page number (or a running
+head) is the page's first line and a signature mark its last, with no blank line around
+them; pages follow one another with a blank line, a form feed, a byte-order mark (plain-text
+exports concatenated with ``cat``) or nothing at all. The evidence is the document's own:
+
+- where pages turn: form feeds and byte-order marks inside the text, or else the page
+  numbers themselves, a sequence that grows by one a page at a steady number of lines;
+- which line is the number: the line at the same edge of every page whose reading,
+  digits and OCR's usual confusions (``s`` for 5, ``l`` for 1, ``8`` for 3 …), fits the
+  sequence; a garbled one keeps its OCR'd form and the page break gets the inferred ``n``;
+- signature marks (``1 *``, ``B 2``) and catchwords (the next page's first word) at the foot,
+  running heads that repeat at the top of many pages.
+
+Block-level furniture (lines standing apart, a document without numbers) stays with
+:mod:`pipeline.stages.layout`, which runs after segmentation and leaves these lines alone.
+
+``lines`` reads the text's lines, ``numbering`` finds the pages and their numbers (``openers``
+the pages whose number is not printed), ``furniture`` the signature marks, catchwords and
+running heads, ``turns`` where each page break goes and whether the paragraph goes on over
+it; this module turns what they found into edits.
+"""
+
+from __future__ import annotations
+
+from pipeline.edits import add_edits
+from pipeline.model import Document, Edit
+from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
+from pipeline.stages.pageedges.lines import Line, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.numbering import (inferred_offset, number_by_offset, pages_by_marks,
+                                                pages_by_numbers, pages_by_surfaces)
+from pipeline.stages.pageedges.turns import page_start, page_turns
+
+REASONS = {
+    "page-number": ("page number: the line at the page's edge that continues the sequence of the document's "
+                    "page numbers"),
+    "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
+                            "sequence needs the number given in @n"),
+    "signature": "signature mark at the foot of the page (a gathering's number or star)",
+    "signature-by-period": ("signature mark as the OCR read it: a short last line where the period of the "
+                            "gatherings, from the marks read elsewhere, puts one"),
+    "signature-by-position": ("signature mark as the OCR read it: a short line standing alone under the text, "
+                              "in the right half of the page image, where signature marks are printed"),
+    "catchword": "catchword: the next page's first word printed at the foot of the page",
+    "running-head": "running head: a line the document repeats at the top of its pages",
+    "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
+                                 "repeats at the top of its pages"),
+}
+
+
+def find_page_edges(doc: Document) -> None:
+    lines = page_lines(doc.text)
+    mark_number_tokens(lines)
+    pages = pages_by_marks(lines)
+    if doc.facsimile:
+        pages = pages_by_surfaces(lines, doc)
+        number_by_offset(pages)
+        how = "a page of the digitized source (its own file, image or page element)"
+    elif pages is not None:
+        number_by_offset(pages)
+        how = "a form feed or byte-order mark where the export's page files were joined"
+    else:
+        pages = pages_by_numbers(lines)
+        if pages is None:
+            return
+        how = "the page's number in the sequence of the document's page numbers"
+    edits: list[Edit] = []
+    heads = running_heads(pages)
+    offset = inferred_offset(pages)
+    for index, page in enumerate(pages):
+        if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
+            value = page.number.value if page.number else (index + offset if offset is not None else None)
+            start, original = page_start(doc, page)
+            edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
+                              stage="page-edges", reason=f"page boundary: {how}",
+                              attrs={"n": str(value)} if value else {}))
+        if page.number is not None and page.number.line.with_head:
+            line = page.number.line
+            edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
+                              stage="page-edges", confidence=0.9, attrs={"place": "top", "n": str(page.number.value)},
+                              reason=REASONS["running-head-with-number"]))
+        elif page.number is not None:
+            line = page.number.line
+            attrs = {} if page.number.exact else {"n": str(page.number.value)}
+            edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,
+                              stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
+                              reason=REASONS["page-number" if page.number.exact else "page-number-garbled"]))
+        if index in heads:
+            line = heads[index]
+            edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
+                              stage="page-edges", confidence=0.9, attrs={"place": "top"},
+                              reason=REASONS["running-head"]))
+    feet: dict[int, tuple[Line, str, str]] = {}  # page index -> (line, kind, which reason)
+    for index, page in enumerate(pages):
+        if foot := signature_at_foot(page, pages[index + 1] if index + 1 < len(pages) else None):
+            feet[index] = (foot[0], "signature" if foot[1] == "signature-by-position" else foot[1], foot[1])
+    feet.update(signatures_by_period(pages, feet, offset))
+    for line, kind, why in feet.values():
+        edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
+                          confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
+                          reason=REASONS[why]))
+    add_edits(doc, edits)
+    doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
+    turns = page_turns(doc, pages, edits)
+    # sorted (page break, goes on, final) triples; a page break stands at one place only
+    doc.scratch.document["page turns"] = sorted(
+        (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
+    doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
+                                                            if not t.continues]
+    doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2

@@ -1,0 +1,98 @@
+"""What stands at a page's edges besides its number: signature marks and catchwords at the
+foot, running heads at the top."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.stages.layout import similar_keys, text_key
+from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line
+from pipeline.stages.pageedges.numbering import Page
+
+# A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
+# °, †, or a lone V or x after a space).
+SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†]|\s[VvXx])?$|^\S{1,2}\s?[*»«†]$")
+SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
+SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
+
+
+def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | None:
+    """The foot of a page: a signature mark (a gathering's number, a star) or a catchword
+    (the next page's first word, printed under the last line)."""
+    if page.lines and page.lines[-1].named in ("signature", "catchword"):
+        return page.lines[-1], page.lines[-1].named
+    if len(page.lines) < 3:
+        return None
+    last = page.lines[-1]
+    if page.number is not None and page.number.line is last:
+        last = page.lines[-2]
+    before = page.lines[page.lines.index(last) - 1]
+    if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch.isdigit() for ch in last.text):
+        return last, "signature"  # digits are never the end of a word broken at the line before
+    if before.text.endswith("-"):
+        return None  # the word goes on in this line: it is text
+    if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch in "*»«†" for ch in last.text):
+        return last, "signature"
+    if following is not None and len(last.text.split()) == 1 and last.text.isalpha():
+        first_body = next((line for line in following.lines
+                           if following.number is None or line is not following.number.line), None)
+        if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
+            return last, "catchword"
+    if last.foot_aside and len(last.text) <= 6:
+        return last, "signature-by-position"  # however the OCR read it ("es" for "2")
+    return None
+
+
+GATHERING_PERIODS = (32, 24, 16, 12, 8, 4)  # pages a gathering holds: its signature recurs so often
+
+
+def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str]],
+                          offset: int | None) -> dict[int, tuple[Line, str, str]]:
+    """Signature marks recur with the gatherings (every 8, 16 … pages, at the same places in
+    each). Where the marks read give a period, the short last line of a page at such a place
+    is its mark too, however the OCR garbled it ("ZIIS" for "2*")."""
+    found = [index for index, (_, kind, _) in feet.items() if kind == "signature"]
+    if len(found) < 3:
+        return {}
+    number = {index: (page.number.value if page.number else index + (offset or 0)) for index, page in enumerate(pages)}
+    fits_found = []  # (share of the marks read it explains, fewer places, longer period)
+    for period in GATHERING_PERIODS:
+        residues = Counter(number[index] % period for index in found)
+        places = {r for r, n in residues.items() if n >= 2}
+        covered = sum(residues[r] for r in places)
+        if places and len(places) <= 3 and covered >= 0.8 * len(found) and len(found) >= 2 * len(places):
+            fits_found.append((covered / len(found), -len(places), period, places))
+    if not fits_found:
+        return {}
+    _, _, period, places = max(fits_found, key=lambda fit: fit[:3])
+    more = {}
+    for index, page in enumerate(pages):
+        if index in feet or number[index] % period not in places or len(page.lines) < 3:
+            continue
+        last = page.lines[-1]
+        if page.number is not None and page.number.line is last:
+            last = page.lines[-2]
+        # short, with a letter or digit, and not the initials that sign an article ("J. F.")
+        if len(last.text) <= 6 and 1 <= len(last.core) <= 4 and not last.text.endswith(".") \
+                and not SIGNED.match(last.text):
+            more[index] = (last, "signature", "signature-by-period")
+    return more
+
+
+def running_heads(pages: list[Page]) -> dict[int, Line]:
+    """The first line of a page (after its number) that repeats on the tops of many pages."""
+    tops: list[tuple[int, Line, str]] = []
+    for index, page in enumerate(pages):
+        line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
+        if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
+            tops.append((index, line, key))
+    counts = Counter(key for _, _, key in tops)
+    alike = {key: sum(n for other, n in counts.items() if similar_keys(key, other, SIMILAR_HEADS))
+             for key in counts}
+    heads: dict[int, Line] = {}
+    for index, line, key in tops:
+        # The first page's line is the heading or title the later pages repeat as their head.
+        if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
+            heads[index] = line
+    return heads

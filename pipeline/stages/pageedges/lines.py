@@ -1,0 +1,150 @@
+"""The text's lines as the page-edge rules read them: where page marks stand, how many blank
+lines come before each, which part of a line could be a page number and what it reads as."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.stages.layout import OCR_DIGITS, text_key
+from pipeline.stages.structure import SPACE
+
+PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
+NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
+NUMBER_MAX_CORE = 4  # its letters and digits
+SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
+RUNNING_HEAD_MIN_PAGES = 3
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+    page_mark: bool = False  # a form feed or byte-order mark stands just before it
+    blank_before: int = 0  # blank lines just before it (some exports leave more between pages)
+    token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
+    with_head: bool = False  # the number shares its line with a running head
+    foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
+    head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
+    named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
+
+    @property
+    def core(self) -> str:
+        return "".join(ch for ch in (self.token if self.token is not None else self.text) if ch.isalnum())
+
+
+NUMBER_BESIDE_HEAD = re.compile(r"^(?P<first>\S{1,6})\s+(?P<rest>.+?)$|^(?P<head>.+?)\s+(?P<last>\S{1,6})$")
+
+
+def mark_number_tokens(lines: list[Line]) -> None:
+    """Which part of each line could be a page number: a short line whole, or the number at
+    either end of a line whose other words the document repeats at three or more places
+    (a running head printed beside the number: "24  ON TARIFFS", "THE COUNCIL  25")."""
+    beside: list[tuple[Line, str, str]] = []
+    for line in lines:
+        if len(line.text) <= NUMBER_MAX_CHARS:
+            line.token = line.text
+        elif len(line.text) <= 80:
+            for token, rest in _ends(line.text):
+                if any(ch.isdigit() for ch in token) and (key := text_key(rest)):
+                    beside.append((line, token, key))
+    keys = Counter(key for _, _, key in beside)
+    for line, token, key in beside:
+        if keys[key] >= RUNNING_HEAD_MIN_PAGES and line.token is None:
+            line.token, line.with_head = token, True
+
+
+def _ends(text: str) -> list[tuple[str, str]]:
+    words = text.split()
+    return [(words[0], " ".join(words[1:])), (words[-1], " ".join(words[:-1]))] if len(words) > 1 else []
+
+
+def page_lines(text: str) -> list[Line]:
+    """The text's lines, split at page marks too (a BOM can follow the last line of the page
+    before on the same line); blank lines left out."""
+    result: list[Line] = []
+    position = 0
+    pending_mark = False
+    blanks = 0
+    for raw in text.split("\n"):
+        has_mark = "\f" in raw or "\ufeff" in raw
+        if not has_mark and not raw.strip(SPACE):
+            blanks += 1
+            position += len(raw) + 1
+            continue
+        count = len(result)
+        piece_start = position
+        marks = [i for i, ch in enumerate(raw) if ch in PAGE_MARKS] if has_mark else []
+        for index in marks:
+            if position + index > 0:  # a mark at the very start of the text separates nothing
+                _add(result, text, piece_start, position + index, pending_mark)
+                pending_mark = True
+            piece_start = position + index + 1
+        if _add(result, text, piece_start, position + len(raw), pending_mark):
+            pending_mark = False
+        if len(result) > count:
+            result[count].blank_before = blanks
+            blanks = 0
+        position += len(raw) + 1
+    return result
+
+
+def _add(lines: list[Line], text: str, start: int, end: int, mark: bool) -> bool:
+    """Append the line [start, end) trimmed of spaces, if it has any text; True if appended."""
+    while start < end and (text[start] in SPACE or text[start] in PAGE_MARKS):
+        start += 1
+    while end > start and (text[end - 1] in SPACE or text[end - 1] in PAGE_MARKS):
+        end -= 1
+    if start == end:
+        return False
+    lines.append(Line(start, end, text[start:end], mark))
+    return True
+
+
+def reading(line: Line) -> str | None:
+    """What a short line (or the number beside a running head) says as a number, with OCR's
+    confusions read as digits; None when it cannot be a page number."""
+    if line.token is None or len(line.token) > NUMBER_MAX_CHARS:
+        return None
+    core = line.core
+    if not core or len(core) > NUMBER_MAX_CORE:
+        return None
+    return core.translate(OCR_DIGITS)
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance, for strings of a few characters."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def fits(line: Line, value: int) -> bool:
+    """Whether the line can be the page number ``value`` misread by the OCR: one character
+    off at most, and a digit in it unless it is a single character."""
+    read = reading(line)
+    if read is None or value < 1:
+        return False
+    expected = str(value)
+    if read == expected:
+        return True
+    if not any(ch.isdigit() for ch in line.core) and len(line.core) > 1:
+        return False
+    if SECTION_NUMBER.match(line.token or ""):
+        return False  # "7." heads a section; a page number misread keeps no such tidy shape
+    return _distance(read, expected) <= 1 and len(read) <= len(expected) + 1
+
+
+def full_line(lines: list[Line]) -> int:
+    """The length of a full line of text (the median line)."""
+    return sorted(len(line.text) for line in lines)[len(lines) // 2] if lines else 0
+
+
+def title_shaped(line: Line, full: int) -> bool:
+    return line.text[:1].isupper() and len(line.text) <= 0.7 * full and not line.text.endswith((",", ";"))

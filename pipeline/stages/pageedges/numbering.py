@@ -1,0 +1,256 @@
+"""Pages and their numbers: from a page reader's pages, from the marks where page files were
+joined, or from the page numbers' own sequence, one a page at a steady number of lines."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.model import Document, Surface
+from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, full_line, reading, title_shaped
+from pipeline.stages.pageedges.openers import unnumbered_pages
+
+MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
+
+
+@dataclass
+class PageNumber:
+    line: Line
+    value: int
+
+    @property
+    def exact(self) -> bool:
+        """The OCR read the number as printed (otherwise @n gives the number it stands for)."""
+        return self.line.core == str(self.value)
+
+
+@dataclass
+class Page:
+    lines: list[Line]
+    number: PageNumber | None = None
+    opens_with_title: bool = False  # found by the title it opens with, its number not printed
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+
+def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
+    """The pages a page reader found: each line on the page whose text holds it (a page the
+    OCR found no text on has no lines, and no page of its own here)."""
+    starts = [surface.start for surface in doc.facsimile]
+    pages: dict[int, Page] = {}
+    for line in lines:
+        index = bisect.bisect_right(starts, line.start) - 1
+        pages.setdefault(index, Page([])).lines.append(line)
+    for index, page in pages.items():
+        _edges_by_position(page, doc.facsimile[index])
+    return [pages[index] for index in sorted(pages)]
+
+
+EDGE_LINES = 2  # lines that may stand apart at each edge: a running head and a page number
+
+
+def _edges_by_position(page: Page, surface: Surface) -> None:
+    """Engines do not always write the page's furniture where it stands (ABBYY puts a foot's
+    signature mark first): a line that stands alone above (below) every other line of the
+    page is moved to the top (foot) of the page's lines, where the edge rules look."""
+    zones = {zone.start: zone.box for zone in surface.lines}
+    roles = {zone.start: zone.role for zone in surface.lines if zone.role}
+    if roles:  # the OCR file names the page's furniture (PAGE region types): its word is final
+        named_top = [line for line in page.lines if roles.get(line.start) == "page-number"]
+        named_foot = [line for line in page.lines if roles.get(line.start) in ("signature", "catchword")]
+        for line in named_top + named_foot:
+            line.named = roles[line.start]
+            line.head_apart = line.named == "page-number"
+        page.lines = named_top + [line for line in page.lines
+                                  if line not in named_top and line not in named_foot] + named_foot
+        return
+    boxed = [line for line in page.lines if line.start in zones and zones[line.start][3] > zones[line.start][1]]
+    if len(boxed) < 3:
+        return
+    by_height = sorted(boxed, key=lambda line: zones[line.start][1])
+    top = [line for n, line in enumerate(by_height[:EDGE_LINES])
+           if zones[line.start][3] <= min(zones[other.start][1] for other in by_height[n + 1:]) + 2]
+    by_foot = sorted(boxed, key=lambda line: -zones[line.start][3])
+    bottom = [line for n, line in enumerate(by_foot[:EDGE_LINES])
+              if zones[line.start][1] >= max(zones[other.start][3] for other in by_foot[n + 1:]) - 2]
+    top = [line for n, line in enumerate(top) if top[: n + 1] == by_height[: n + 1]]  # stacked from the edge
+    bottom = [line for n, line in enumerate(bottom) if bottom[: n + 1] == by_foot[: n + 1]]
+    middle = [line for line in page.lines if line not in top and line not in bottom]
+    page.lines = top + middle + bottom[::-1]
+    lefts = sorted(zones[line.start][0] for line in middle) or [0]
+    rights = sorted(zones[line.start][2] for line in middle) or [0]
+    left, right = lefts[len(lefts) // 2], rights[len(rights) // 2]
+    for line in bottom:  # where signature marks and catchwords stand, never a paragraph's last line
+        line.foot_aside = zones[line.start][0] > left + 0.5 * (right - left)
+    for line in top:  # where a page number stands: short, in the middle or at one of the margins
+        ulx, _, lrx, _ = zones[line.start]
+        middle = (ulx + lrx) / 2
+        line.head_apart = lrx - ulx < 0.2 * (right - left) and (
+            abs(middle - (left + right) / 2) < 0.15 * (right - left) or ulx < left + 0.1 * (right - left)
+            or lrx > right - 0.1 * (right - left))
+
+
+def pages_by_marks(lines: list[Line]) -> list[Page] | None:
+    if sum(line.page_mark for line in lines) < 2:
+        return None
+    pages: list[Page] = []
+    for line in lines:
+        if line.page_mark or not pages:
+            pages.append(Page([]))
+        pages[-1].lines.append(line)
+    return pages
+
+
+def number_by_offset(pages: list[Page]) -> None:
+    """Pages known from their marks: the edge (top or bottom) and the offset (printed number
+    minus page index) that most pages agree on; then each page's edge line that fits."""
+    votes: Counter[tuple[str, int]] = Counter()
+    for index, page in enumerate(pages):
+        for edge, line in (("top", page.lines[0]), ("bottom", page.lines[-1])):
+            read = reading(line)
+            if read and read.isdecimal():
+                votes[edge, int(read) - index] += 1
+    if not votes:
+        return
+    ranked = votes.most_common(2)
+    (edge, offset), count = ranked[0]
+    # Page images that show a short line apart above the text on most pages vouch for the
+    # numbers there, however few the OCR read: an offset read three times and twice as
+    # often as any other decides.
+    apart = sum(bool(page.lines) and page.lines[0].head_apart for page in pages)
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    needed = max(3, 2 * runner_up) if edge == "top" and apart >= len(pages) // 2 else max(2, len(pages) // 5)
+    if count < needed:
+        return
+    for index, page in enumerate(pages):
+        line = page.lines[0] if edge == "top" else page.lines[-1]
+        # where the page image shows a short line apart above the text, that is the number the
+        # sequence needs, however the OCR read it ("It", "HH" for 31, 33)
+        apart = edge == "top" and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS
+        if len(page.lines) > 1 and (fits(line, index + offset) or apart):
+            page.number = PageNumber(line, index + offset)
+    if edge == "top":  # a page without the number its sequence gives it, opening with a title
+        full = full_line([line for page in pages for line in page.lines])
+        for index, page in enumerate(pages):
+            page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
+                and title_shaped(page.lines[0], full)
+
+
+def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
+    """The longest run of (line index, value) candidates whose values grow, at a steady
+    number of lines a page when ``per_page`` is known; returns positions in ``candidates``."""
+    best: list[int] = [1] * len(candidates)
+    back: list[int] = [-1] * len(candidates)
+    for j, (line_j, value_j) in enumerate(candidates):
+        for i in range(j):
+            line_i, value_i = candidates[i]
+            skip = value_j - value_i
+            if not 1 <= skip <= MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
+                continue
+            if per_page is not None and not 0.7 * per_page <= (line_j - line_i) / skip <= 1.4 * per_page:
+                continue
+            if best[i] + 1 > best[j]:
+                best[j], back[j] = best[i] + 1, i
+    if not candidates:
+        return []
+    j = max(range(len(candidates)), key=lambda k: (best[k], -k))
+    chain = []
+    while j >= 0:
+        chain.append(j)
+        j = back[j]
+    return chain[::-1]
+
+
+def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
+    """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
+    ones are looked for where the chain says a number must stand."""
+    candidates = [(i, int(read)) for i, line in enumerate(lines)
+                  if (read := reading(line)) and read.isdecimal() and 0 < int(read) < 10000]
+    chain = [candidates[k] for k in _chain(candidates, None)]
+    if len(chain) < 3:
+        return None
+    steps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
+    per_page = sorted(steps)[len(steps) // 2]
+    chain = [candidates[k] for k in _chain(candidates, per_page)]
+    if len(chain) < 3:
+        return None
+    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
+    window = max(2, round(0.2 * per_page))
+    for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
+        for value in range(value_a + 1, value_b):
+            expected = line_a + (value - value_a) * (line_b - line_a) / (value_b - value_a)
+            near = [i for i in range(max(line_a + 1, round(expected) - window),
+                                     min(line_b, round(expected) + window + 1))
+                    if i not in found and fits(lines[i], value)]
+            if near:
+                best = min(near, key=lambda i: abs(i - expected))
+                found[best] = PageNumber(lines[best], value)
+    _extend_beyond_the_chain(lines, chain, per_page, window, found)
+    edge = _edge_of_numbers(lines, chain, per_page)
+    numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
+    if edge == "top":
+        numbered = sorted(numbered + unnumbered_pages(lines, numbered, per_page))
+    pages: list[Page] = []
+    for position, (index, number) in enumerate(numbered):
+        if edge == "top":
+            end = numbered[position + 1][0] if position + 1 < len(numbered) else len(lines)
+            if position == 0 and index > 0:
+                pages.append(Page(lines[:index]))
+            pages.append(Page(lines[index:end], number, opens_with_title=number is None))
+        else:
+            start = numbered[position - 1][0] + 1 if position else 0
+            pages.append(Page(lines[start:index + 1], number))
+            if position == len(numbered) - 1 and index + 1 < len(lines):
+                pages.append(Page(lines[index + 1:]))
+    return pages
+
+
+def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
+                             found: dict[int, PageNumber]) -> None:
+    """Numbers before the chain's first and after its last: the first and last pages may be
+    short (a chapter's end), so the search reaches from a few lines past the known number."""
+    line, value = chain[-1]
+    while True:
+        value += 1
+        low, high = line + 2, round(line + per_page + window)  # the last page may hold a line or two
+        near = [i for i in range(low, min(len(lines), high + 1)) if i not in found and fits(lines[i], value)]
+        if not near:
+            break
+        line = min(near, key=lambda i: abs(i - (line + per_page)))
+        found[line] = PageNumber(lines[line], value)
+    line, value = chain[0]
+    while value > 1:
+        value -= 1
+        low, high = round(line - per_page - window), line - max(3, round(0.3 * per_page))
+        near = [i for i in range(max(0, low), high + 1) if i not in found and fits(lines[i], value)]
+        if not near:
+            break
+        line = min(near, key=lambda i: abs(i - (line - per_page)))
+        found[line] = PageNumber(lines[line], value)
+
+
+def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
+    """Top or bottom: a number at the top has a page of lines after the last one, a number
+    at the foot has (almost) none; in between, where the first one stands decides."""
+    after_last = len(lines) - 1 - chain[-1][0]
+    if after_last < 0.25 * per_page:
+        return "bottom"
+    if after_last > 0.5 * per_page:
+        return "top"
+    before_first = chain[0][0]  # a document that starts where its numbering starts
+    top = abs(before_first - (chain[0][1] - 1) * per_page)
+    bottom = abs(before_first - chain[0][1] * per_page)
+    return "top" if top <= bottom else "bottom"
+
+
+def inferred_offset(pages: list[Page]) -> int | None:
+    """Printed number minus page index, when the numbered pages agree: unnumbered pages
+    (a chapter's opening page) get the number they would bear."""
+    offsets = Counter(page.number.value - index for index, page in enumerate(pages) if page.number)
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count >= 0.8 * sum(offsets.values()) else None

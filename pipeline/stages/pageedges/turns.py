@@ -1,0 +1,95 @@
+"""Page turns: where each page break goes, and whether the paragraph goes on over it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.model import Document, Edit
+from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
+from pipeline.stages.pageedges.numbering import Page
+from pipeline.stages.structure import SHORT_LAST_LINE, ends_text, opens_sentence
+
+@dataclass(frozen=True)
+class PageTurn:
+    at: int  # the page break
+    continues: bool  # the paragraph goes on over the turn
+    final: bool  # that it ends is certain: page images show it, or the next page opens with a title
+    furniture_start: int  # where the furniture between the two pages' texts begins
+    text_start: int  # where the next page's text begins
+
+
+def page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[PageTurn]:
+    """Each page turn, and whether the paragraph goes on over it: it ends when the page's
+    last line of text ends a sentence and the next page's text begins with a capital."""
+    furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
+    turns = []
+    for page, following in zip(pages, pages[1:]):
+        # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
+        last = next((line for line in reversed(page.lines) if (line.start, line.end) not in furniture
+                     and any(ch.isalpha() for ch in line.text)), None)
+        first = next((line for line in following.lines if (line.start, line.end) not in furniture
+                      and sum(ch.isalpha() for ch in line.text) >= 2), None)
+        if last is None or first is None:
+            continue
+        at = page_start(doc, following)[0]
+        foot = [line for line in page.lines if line.start > last.start]
+        broken_word = re.search(r"[^\W\d_]-$", last.text) is not None  # "Flüs-" / "sigkeiten"
+        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture) or following.opens_with_title
+                or (opens_sentence(doc, first.start) and not broken_word)) and first.text[:1].isupper()
+        if boxes is not None and last.start in boxes and first.start in boxes:
+            # a short line or an indent ends the paragraph, unless the next page goes on in lower
+            # case: the main text resumes after a footnote that closed the page; a full line
+            # before a word capitalized only where sentences begin ends it too
+            ends = (_ends_by_layout(boxes, last, first) or (opens_sentence(doc, first.start) and not broken_word)) \
+                and not first.text[:1].islower()
+        final = ends and (boxes is not None or following.opens_with_title)
+        turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
+    return turns
+
+
+def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:
+    """Where the OCR garbled a paragraph's full stop ("benutzen«"), its last line still stops
+    well short of the page's full lines."""
+    lengths = sorted(len(line.text) for line in page.lines if (line.start, line.end) not in furniture)
+    return len(lengths) >= 5 and len(last.text) < SHORT_LAST_LINE * lengths[len(lengths) // 2]
+
+
+def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:
+    """Line start -> (box, the page's text margins left and right, its line height), for the
+    lines of text of each page image (furniture left out of the margins)."""
+    found = {}
+    for surface in doc.facsimile:
+        lines = [zone for zone in surface.lines
+                 if (zone.start, zone.end) not in furniture and zone.box[2] > zone.box[0]]
+        if len(lines) < 3:
+            continue
+        lefts, rights = sorted(z.box[0] for z in lines), sorted(z.box[2] for z in lines)
+        heights = sorted(z.box[3] - z.box[1] for z in lines)
+        margins = (lefts[len(lefts) // 4], rights[3 * len(rights) // 4], heights[len(heights) // 2])
+        for zone in lines:
+            found[zone.start] = (zone.box, *margins)
+    return found
+
+
+def _ends_by_layout(boxes: dict[int, tuple], last: Line, first: Line) -> bool:
+    """The paragraph ends at the page turn when the page's last line of text stops short of
+    the right margin, or the next page's first line is indented (page images tell)."""
+    (_, _, last_right, _), _, right, height = boxes[last.start]
+    (first_left, _, _, _), left, _, next_height = boxes[first.start]
+    return last_right < right - 1.5 * height or first_left > left + 0.75 * next_height
+
+
+def page_start(doc: Document, page: Page) -> tuple[int, str]:
+    """Where the page break goes, and the source characters it stands for: the form feed
+    that separates the pages (a byte-order mark is regularized on its own, as an invisible
+    character, with the break just before it), or nothing, before the page's first line."""
+    position = page.start - 1
+    while position >= 0 and (doc.text[position] in PAGE_MARKS or doc.text[position].isspace()):
+        if doc.text[position] == "\f":
+            return position, "\f"
+        if doc.text[position] == "\ufeff":
+            return position, ""
+        position -= 1
+    return page.start, ""
