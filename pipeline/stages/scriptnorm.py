@@ -21,6 +21,7 @@ OpenCC's first reading with low certainty and the alternatives named in the reas
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 
 import opencc
@@ -93,9 +94,55 @@ def variant_map(standard: str) -> dict[str, str]:
     return mapping
 
 
+class _DocumentCounts:
+    """How often the document writes each character, counted the first time a stray asks."""
+
+    def __init__(self, text: str):
+        self.text, self.counts = text, None
+
+    def __getitem__(self, ch: str) -> int:
+        if self.counts is None:
+            self.counts = Counter(self.text)
+        return self.counts[ch]
+
+
+class _CandidateTable(dict):
+    """str.translate's table keeping only the characters a block's rules look at (strays of
+    the other script, variants of the standard), filled as characters are met."""
+
+    def __init__(self, wanted):
+        super().__init__()
+        self.wanted = wanted
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = code if self.wanted(chr(code)) else None
+        return self[code]
+
+
+@functools.cache
+def _candidate_table(script: str, standard: str) -> _CandidateTable:
+    if script == "Hant":
+        stray, variants = simplified_only(), variant_map(standard)
+        return _CandidateTable(lambda ch: ch in stray or ch in variants)
+    stray = traditional_only()
+    return _CandidateTable(lambda ch: ch in stray)
+
+
+@functools.lru_cache(maxsize=4096)
+def _any_of(characters: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(characters)) + "]")
+
+
+def _candidates(doc: Document, start: int, end: int, script: str, standard: str):
+    """The positions of the block's characters its rules look at, in order: one pass in C
+    finds which occur, a class of those few finds where."""
+    present = frozenset(doc.text[start:end].translate(_candidate_table(script, standard)))
+    return (match.start() for match in _any_of(present).finditer(doc.text, start, end)) if present else ()
+
+
 def normalize_script(doc: Document, config: PipelineConfig) -> None:
     """Add corrections and regularizations to the Chinese blocks of ``doc``."""
-    counts = Counter(doc.text)
+    counts = _DocumentCounts(doc.text)
     edits: list[Edit] = []
     for block in doc.blocks:
         if block.lang == "zh-Hant":
@@ -105,11 +152,12 @@ def normalize_script(doc: Document, config: PipelineConfig) -> None:
     add_edits(doc, edits)
 
 
-def _traditional_block_edits(doc: Document, start: int, end: int, counts: Counter, standard: str) -> list[Edit]:
+def _traditional_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
+                             standard: str) -> list[Edit]:
     edits = []
     variants = variant_map(standard)
     stray, table = simplified_only(), opencc_table("STCharacters")
-    for i in range(start, end):
+    for i in _candidates(doc, start, end, "Hant", standard):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_traditional(ch),
                                                        attested_traditional(ch))):
@@ -125,10 +173,10 @@ def _traditional_block_edits(doc: Document, start: int, end: int, counts: Counte
     return edits
 
 
-def _simplified_block_edits(doc: Document, start: int, end: int, counts: Counter) -> list[Edit]:
+def _simplified_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts) -> list[Edit]:
     edits = []
     stray, table = traditional_only(), opencc_table("TSCharacters")
-    for i in range(start, end):
+    for i in _candidates(doc, start, end, "Hans", "none"):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_simplified(ch), False)):
             target, confidence, how = _choose_target(doc.text, i, table[ch], counts, "t2s.json")
@@ -138,7 +186,7 @@ def _simplified_block_edits(doc: Document, start: int, end: int, counts: Counter
     return edits
 
 
-def _decide_stray(ch: str, counterparts: tuple[str, ...], counts: Counter, valid_in_script: bool,
+def _decide_stray(ch: str, counterparts: tuple[str, ...], counts: _DocumentCounts, valid_in_script: bool,
                   attested: bool) -> str | None:
     """Why ``ch`` is an error in this document, or None when it must stay."""
     if valid_in_script:
@@ -151,7 +199,7 @@ def _decide_stray(ch: str, counterparts: tuple[str, ...], counts: Counter, valid
     return "no standard of the document's script encodes it"
 
 
-def _choose_target(text: str, i: int, counterparts: tuple[str, ...], counts: Counter,
+def _choose_target(text: str, i: int, counterparts: tuple[str, ...], counts: _DocumentCounts,
                    opencc_config: str) -> tuple[str, float, str]:
     if len(counterparts) == 1:
         return counterparts[0], 0.95, f"its only counterpart is {counterparts[0]}"
