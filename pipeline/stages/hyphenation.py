@@ -20,7 +20,10 @@ from pipeline.stages.structure import word_counts
 LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
 # The hyphen as printed or OCR'd: -, the hyphen sign, ¬ and ⸗ (Fraktur), a soft hyphen.
 HYPHEN_CHARACTERS = "-\u2010¬⸗\u00ad"
-LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
+# The letters before it taken whole (possessive: a hyphen is no letter, giving some back cannot help)
+LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
+# Whether there is any: the hyphen looked for first, the letter before it checked after
+ANY_LINE_END_HYPHEN = re.compile(rf"(?<=[{LETTER}])[{re.escape(HYPHEN_CHARACTERS)}][ \t]*\n")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
 INVISIBLE = "\ufeff\u200b\u2060"
 
@@ -42,7 +45,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 
 def join_hyphenation(doc: Document) -> None:
-    if LINE_END_HYPHEN.search(doc.text) is None:
+    if ANY_LINE_END_HYPHEN.search(doc.text) is None:
         return  # most Chinese texts: no word count needed
     words = word_counts(doc.text, WORD)
     furniture = {e.start: e.end for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
