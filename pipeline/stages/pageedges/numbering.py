@@ -144,8 +144,14 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
     number of lines a page when ``per_page`` is known; returns positions in ``candidates``."""
     best: list[int] = [1] * len(candidates)
     back: list[int] = [-1] * len(candidates)
+    by_value: dict[int, list[int]] = {}  # positions of the candidates reading each value
+    for j, (_, value) in enumerate(candidates):
+        by_value.setdefault(value, []).append(j)
     for j, (line_j, value_j) in enumerate(candidates):
-        for i in range(j):
+        # only candidates a few values lower can precede it; asked in order, as before
+        earlier = sorted(i for value in range(value_j - MAX_PAGE_SKIP, value_j)
+                         for i in by_value.get(value, ()) if i < j)
+        for i in earlier:
             line_i, value_i = candidates[i]
             skip = value_j - value_i
             if not 1 <= skip <= MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
