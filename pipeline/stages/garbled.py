@@ -24,6 +24,7 @@ import re
 from array import array
 from collections import Counter
 from difflib import SequenceMatcher
+from itertools import chain
 
 from pipeline.edits import add_edits
 from pipeline.ingest.plausibility import common_han
@@ -114,8 +115,7 @@ class _ClauseSketch:
             # sequences through to the exact count, so the result is the same everywhere.
             keys = [doc.text[start:end].strip(CLAUSE_STRIP) for start, end in clauses]
             slots = [hash(key) & (SKETCH_SIZE - 1) if key else -1 for key in keys]
-            for start, end in clauses:
-                self.bounds.extend((start, end))
+            self.bounds.extend(chain.from_iterable(clauses))
             self.slots.extend(slots)
             self.long.extend(len(key) >= NOISY_CLAUSE for key in keys)
             for slot in slots:

@@ -103,6 +103,8 @@ def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 def split_at(lines: list[Line], positions: set[int]) -> list[Line]:
     """The lines, each cut where a position falls inside it (a page that begins mid-line,
     after the byte-order mark of a page file joined with cat)."""
+    if not positions:
+        return lines
     ordered = sorted(positions)
     result = []
     for line in lines:
