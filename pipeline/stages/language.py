@@ -28,8 +28,34 @@ LATIN_LANGUAGES = frozenset(
 )
 CYRILLIC_LANGUAGES = frozenset("bg mk ru uk".split())
 
+# Latin, which langdetect does not know (it answers Italian, Catalan, Romanian …), by the
+# words Latin prose is made of and the articles it lacks: its most frequent words fill a
+# tenth to a fifth of its running text; French, Italian or Spanish, which share a few of them
+# (et, est, non, in), use articles in every sentence (8 % of their words and more).
+LATIN_WORDS = frozenset("""et in est non ad cum quod ut sed qui quae quam ab ex enim autem atque ac etiam esse
+    sunt erat fuit eius hoc haec nec neque vel apud inter propter quoque tamen igitur ergo nam sic ita
+    ille illa quibus quorum eorum suis sua suum omnia omnes tum iam""".split())
+# Articles that are no Latin words (a, an, de, die, una are: a preposition, "or", "about", "day", "together")
+ARTICLES = frozenset("the le la les l un une des du il lo gli i el los las o os as um uma der das den dem "
+                     "ein eine einen het een az ang yr".split())
+LATIN_WORD_SHARE = 0.07  # Cicero's questions 9 %, Caesar 16 %; French, Italian 9-10 % but with articles
+ARTICLE_SHARE = 0.02
+WORDS = re.compile(r"[^\W\d_]+")
+
+
+def reads_as_latin(text: str) -> bool:
+    """Whether an alphabetic text is Latin: many of Latin's own frequent words, no articles."""
+    words = WORDS.findall(text.lower())
+    if len(words) < 12:
+        return False
+    latin = sum(word in LATIN_WORDS for word in words)
+    articles = sum(word in ARTICLES for word in words)
+    return latin >= LATIN_WORD_SHARE * len(words) and articles <= ARTICLE_SHARE * len(words)
+
+
 LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "la": "Latin",
+    "el": "Greek",
     "ru": "Russian", "ja": "Japanese", "ko": "Korean", "zh": "Chinese",
     "zh-Hans": "Chinese (simplified script)", "zh-Hant": "Chinese (traditional script)",
 }
@@ -154,6 +180,8 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
         dominant, frozenset({"el", "ar", "fa", "ur", "he"}))
     # Only the sample is read: cached by it, so the cache never holds a whole long block.
     tag, probability = _langdetect(text[:LANGDETECT_SAMPLE], allowed, config.langdetect_seed)
+    if dominant == "latin" and reads_as_latin(text[:LANGDETECT_SAMPLE]):
+        tag = "la"
     return Judgement(tag, probability, letters, dominant)
 
 
