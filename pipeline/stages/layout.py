@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from pipeline.edits import add_edits, edits_per_block
+from pipeline.charmap import CharacterMap
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
@@ -30,18 +31,9 @@ RUNNING_HEAD_MIN_REPEATS = 3  # standalone occurrences that make a line a runnin
 SIMILAR_HEADS = 0.9  # difflib ratio of two keys for "the same running head" (OCR variance)
 
 
-class _KeyTable(dict):
-    """str.translate's table for text_key, filled a character at a time as characters are met:
-    None deletes a space, a digit, a punctuation mark or a symbol."""
-
-    def __missing__(self, code: int) -> int | None:
-        ch = chr(code)
-        kept = not ch.isspace() and not ch.isdigit() and unicodedata.category(ch)[0] not in "PSZ"
-        self[code] = code if kept else None
-        return self[code]
-
-
-_KEY_TABLE = _KeyTable()
+# Spaces, digits, punctuation and symbols deleted
+_KEY_TABLE = CharacterMap(lambda ch: None if ch.isspace() or ch.isdigit()
+                          or unicodedata.category(ch)[0] in "PSZ" else ch)
 
 
 def text_key(text: str) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import opencc
 
+from pipeline.charmap import CharacterMap
+
 _OPENCC_ROOT = Path(opencc.__file__).parent / "clib"
 
 
@@ -46,19 +48,10 @@ def traditional_only() -> frozenset[str]:
     return frozenset(k for k, v in opencc_table("TSCharacters").items() if len(k) == 1 and k not in v)
 
 
-class _EvidenceTable(dict):
-    """str.translate's table for script_evidence, filled as characters are met: "s" for a
-    simplified-only character, "t" for a traditional-only one (both for the few that are
-    both), nothing for the rest."""
-
-    def __missing__(self, code: int) -> str | None:
-        ch = chr(code)
-        marks = ("s" if ch in simplified_only() else "") + ("t" if ch in traditional_only() else "")
-        self[code] = marks or None
-        return self[code]
-
-
-_EVIDENCE_TABLE = _EvidenceTable()
+# "s" for a simplified-only character, "t" for a traditional-only one (both for the few that
+# are both), nothing for the rest
+_EVIDENCE_TABLE = CharacterMap(lambda ch: ("s" if ch in simplified_only() else "")
+                               + ("t" if ch in traditional_only() else "") or None)
 
 
 def script_evidence(text: str) -> tuple[int, int]:

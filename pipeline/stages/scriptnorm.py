@@ -26,6 +26,7 @@ from collections import Counter
 
 import opencc
 
+from pipeline.charmap import CharacterMap
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
@@ -106,26 +107,15 @@ class _DocumentCounts:
         return self.counts[ch]
 
 
-class _CandidateTable(dict):
-    """str.translate's table keeping only the characters a block's rules look at (strays of
-    the other script, variants of the standard), filled as characters are met."""
-
-    def __init__(self, wanted):
-        super().__init__()
-        self.wanted = wanted
-
-    def __missing__(self, code: int) -> int | None:
-        self[code] = code if self.wanted(chr(code)) else None
-        return self[code]
-
-
 @functools.cache
-def _candidate_table(script: str, standard: str) -> _CandidateTable:
+def _candidate_table(script: str, standard: str) -> CharacterMap:
+    """Keeps only the characters a block's rules look at: strays of the other script, and in
+    a traditional text the variants of the standard."""
     if script == "Hant":
         stray, variants = simplified_only(), variant_map(standard)
-        return _CandidateTable(lambda ch: ch in stray or ch in variants)
+        return CharacterMap(lambda ch: ch if ch in stray or ch in variants else None)
     stray = traditional_only()
-    return _CandidateTable(lambda ch: ch in stray)
+    return CharacterMap(lambda ch: ch if ch in stray else None)
 
 
 @functools.lru_cache(maxsize=4096)
