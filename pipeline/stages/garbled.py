@@ -176,7 +176,7 @@ class _LoopFinder:
 def _pattern_spans(doc: Document, block, is_chinese: bool,
                    clauses: list[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
     """Loops, self-coordination, symbol soup and noise in one block; ``clauses``: the block's
-    clauses, when some of them recur in the document (else it holds no noisy loop)."""
+    clauses, when the block repeats one of its own long clauses (else it holds no noisy loop)."""
     text, offset = doc.text[block.start:block.end], block.start
     loop = "repetition loop: the same stretch four times or more, back to back"
     found = [(offset + m.start(), offset + m.end(), loop)

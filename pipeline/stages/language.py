@@ -22,6 +22,7 @@ from pipeline.config import PipelineConfig
 from pipeline.edits import edits_per_block, reading_text
 from pipeline.model import Document, LanguageShare
 from pipeline.stages.script import chinese_script, script_evidence
+from pipeline.stages.structure import LETTERS_WORD
 
 LATIN_LANGUAGES = frozenset(
     "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()
@@ -40,12 +41,11 @@ ARTICLES = frozenset("the le la les l un une des du il lo gli i el los las o os 
                      "ein eine einen het een az ang yr".split())
 LATIN_WORD_SHARE = 0.07  # Cicero's questions 9 %, Caesar 16 %; French, Italian 9-10 % but with articles
 ARTICLE_SHARE = 0.02
-WORDS = re.compile(r"[^\W\d_]+")
 
 
 def reads_as_latin(text: str) -> bool:
     """Whether an alphabetic text is Latin: many of Latin's own frequent words, no articles."""
-    words = WORDS.findall(text.lower())
+    words = LETTERS_WORD.findall(text.lower())
     if len(words) < 12:
         return False
     latin = sum(word in LATIN_WORDS for word in words)

@@ -22,7 +22,7 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from pipeline.stages.structure import SHORT_LAST_LINE, ends_sentence, ends_text, opens_sentence
+from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -410,9 +410,8 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
         # document's full lines, or a word capitalized as only a sentence's first is, then a
         # capital, is where a paragraph ended
         first = _first_text(doc, following)
-        broken_word = re.search(r"[^\W\d_]-\s*$", doc.text[previous.start:previous.end]) is not None
-        return not ((_short_last_line(doc, previous) or (opens_sentence(doc, first) and not broken_word))
-                    and doc.text[first:first + 1].isupper())
+        sentence_begins = begins_sentence_after(doc, doc.text[previous.start:previous.end], first)
+        return not ((_short_last_line(doc, previous) or sentence_begins) and doc.text[first:first + 1].isupper())
     return _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
 
 
@@ -524,7 +523,7 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     verse, captions), a missing full stop proves nothing."""
     stats = paragraph_statistics(doc)
     text = doc.text[block.start:block.end].rstrip(SPACE)
-    broken_word = text[-1:] == "-" and text[-2:-1].isalpha()
+    broken_word = ends_broken_word(text)
     open_clause = text[-1:] in ("，", "、", ",")  # a comma: the sentence goes on
     return (stats.paragraphs > 0 and stats.ending_sentence >= SENTENCE_ENDING_SHARE * stats.paragraphs
             and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word or open_clause))

@@ -189,6 +189,18 @@ def opens_sentence(doc: Document, position: int) -> bool:
     return lower >= SENTENCE_OPENER_MIN and counts[word] <= SENTENCE_OPENER_SHARE * lower
 
 
+def ends_broken_word(text: str) -> bool:
+    """The text stops on a word broken by a hyphen ("Flüs-"): it goes on in what follows."""
+    text = text.rstrip(SPACE)
+    return text[-1:] == "-" and text[-2:-1].isalpha()
+
+
+def begins_sentence_after(doc: Document, text_before: str, position: int) -> bool:
+    """A sentence begins at ``position`` (see opens_sentence), unless the text before it stops
+    on a broken word, which the word at ``position`` completes however the OCR read it."""
+    return not ends_broken_word(text_before) and opens_sentence(doc, position)
+
+
 def ends_text(text: str) -> bool:
     """A sentence ends here, or a piece ends with a rule or a dash after its full stop
     (an article's signature "P.—", a line of dashes)."""

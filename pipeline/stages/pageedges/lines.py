@@ -141,10 +141,5 @@ def fits(line: Line, value: int) -> bool:
     return _distance(read, expected) <= 1 and len(read) <= len(expected) + 1
 
 
-def full_line(lines: list[Line]) -> int:
-    """The length of a full line of text (the median line)."""
-    return sorted(len(line.text) for line in lines)[len(lines) // 2] if lines else 0
-
-
 def title_shaped(line: Line, full: int) -> bool:
     return line.text[:1].isupper() and len(line.text) <= 0.7 * full and not line.text.endswith((",", ";"))

@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import Document, Surface
-from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, full_line, reading, title_shaped
+from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, reading, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
+from pipeline.stages.structure import typical_line_length
 
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
@@ -133,7 +134,7 @@ def number_by_offset(pages: list[Page]) -> None:
         if len(page.lines) > 1 and (fits(line, index + offset) or apart):
             page.number = PageNumber(line, index + offset)
     if edge == "top":  # a page without the number its sequence gives it, opening with a title
-        full = full_line([line for page in pages for line in page.lines])
+        full = typical_line_length([line for page in pages for line in page.lines])
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)

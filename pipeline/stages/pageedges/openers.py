@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from pipeline.stages.pageedges.lines import Line, full_line, title_shaped
-from pipeline.stages.structure import ends_text
+from pipeline.stages.pageedges.lines import Line, title_shaped
+from pipeline.stages.structure import ends_text, typical_line_length
 
 if TYPE_CHECKING:
     from pipeline.stages.pageedges.numbering import PageNumber
@@ -25,7 +25,7 @@ def unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
     """Pages the sequence needs but whose number is not printed (an article's or chapter's
     first page, which opens with its title): the page starts at the title standing nearest
     to where the page should begin, after a line that ends a text."""
-    full = full_line(lines)
+    full = typical_line_length(lines)
     window = max(3, round(0.3 * per_page))
     # Some exports leave more blank lines between pages than between paragraphs: then that
     # gap alone says where a page begins.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
 from pipeline.stages.pageedges.numbering import Page
-from pipeline.stages.structure import SHORT_LAST_LINE, ends_text, opens_sentence
+from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
 
 @dataclass(frozen=True)
 class PageTurn:
@@ -35,15 +34,16 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Page
             continue
         at = page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
-        broken_word = re.search(r"[^\W\d_]-$", last.text) is not None  # "Flüs-" / "sigkeiten"
-        ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture) or following.opens_with_title
-                or (opens_sentence(doc, first.start) and not broken_word)) and first.text[:1].isupper()
         if boxes is not None and last.start in boxes and first.start in boxes:
             # a short line or an indent ends the paragraph, unless the next page goes on in lower
             # case: the main text resumes after a footnote that closed the page; a full line
             # before a word capitalized only where sentences begin ends it too
-            ends = (_ends_by_layout(boxes, last, first) or (opens_sentence(doc, first.start) and not broken_word)) \
+            ends = (_ends_by_layout(boxes, last, first) or begins_sentence_after(doc, last.text, first.start)) \
                 and not first.text[:1].islower()
+        else:
+            ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)
+                    or following.opens_with_title or begins_sentence_after(doc, last.text, first.start)) \
+                and first.text[:1].isupper()
         final = ends and (boxes is not None or following.opens_with_title)
         turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
@@ -52,8 +52,8 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[Page
 def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:
     """Where the OCR garbled a paragraph's full stop ("benutzen«"), its last line still stops
     well short of the page's full lines."""
-    lengths = sorted(len(line.text) for line in page.lines if (line.start, line.end) not in furniture)
-    return len(lengths) >= 5 and len(last.text) < SHORT_LAST_LINE * lengths[len(lengths) // 2]
+    text_lines = [line for line in page.lines if (line.start, line.end) not in furniture]
+    return len(text_lines) >= 5 and len(last.text) < SHORT_LAST_LINE * typical_line_length(text_lines)
 
 
 def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:
