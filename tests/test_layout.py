@@ -169,3 +169,18 @@ def test_a_paragraph_cut_after_a_comma_across_a_blank_line_is_one_paragraph():
                         "the merchants of the coast asked for a hearing. " + english]) + "\n"
     doc = build_document(text.encode(), "comma-en.txt", PipelineConfig())
     assert any("spring," in doc.text[b.start:b.end] and "merchants" in doc.text[b.start:b.end] for b in doc.blocks)
+
+
+@pytest.mark.parametrize("lines,loop", [
+    (["The council met in the spring and heard the merchants of the coast,", "who asked for lower tolls",
+      "who asked for lower tolls", "who asked for lower tolls", "who asked for lower tolls",
+      "on the river and a new road to the market town."], "who asked for lower tolls"),
+    (["戰後各國重新考慮關稅的問題，", "條約的談判", "條約的談判", "條約的談判", "條約的談判",
+      "往往需要數年之久。"], "條約的談判"),
+])
+def test_a_loop_whose_copies_stand_on_lines_of_their_own_is_flagged(config, lines, loop):
+    """An OCR engine's loop often repeats a whole line: the copies are separated by line breaks."""
+    text = "\n".join(lines) + "\n"
+    doc = build_document(text.encode(), "loop.txt", config)
+    flagged = [doc.text[e.start:e.end] for e in doc.edits if e.kind == "garbled"]
+    assert any(span.count(loop) == 4 for span in flagged), flagged

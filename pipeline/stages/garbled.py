@@ -35,9 +35,10 @@ CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # A unit repeated four times or more back to back. Units start where a clause or word starts
 # (after punctuation or a space, or at the start of the block): a loop repeats a phrase, and
 # trying every position would make this the slowest stage. Copies stand at most four
-# separators apart, so the unit's first two characters recur within 42 characters: the
-# lookahead tests that first, in one cheap scan, before the unit lengths are tried.
-BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?=(\S.).{0,42}?\1)"
+# separators apart, so each copy's first two characters stand within 44 characters of the
+# last copy's: the lookahead tests that first (across line breaks, which may separate the
+# copies), in one cheap scan, before the unit lengths are tried.
+BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?=(\S.)(?s:.{0,42}?)\1(?s:.{0,42}?)\1(?s:.{0,42}?)\1)"
                           r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}")
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
