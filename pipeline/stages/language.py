@@ -101,13 +101,11 @@ LANGDETECT_SAMPLE = 1000  # characters of a block given to langdetect: enough, a
 LANGDETECT_TRIALS = 3  # langdetect's default is 7 random trials; seeded, 3 agree on our benchmark
 
 
-@functools.lru_cache(maxsize=4096)
 def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | None, float]:
     """langdetect's best language among ``allowed`` and its probability.
 
     Lower-cased first: langdetect's profiles are lower-case, and all-capitals headings
-    ("CONFIDENTIAL") otherwise come out as German or Dutch. Cached: documents repeat
-    their short lines (running heads, bylines).
+    ("CONFIDENTIAL") otherwise come out as German or Dutch.
     """
     factory = _detector_factory()
     factory.set_seed(seed)
@@ -176,13 +174,22 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
         return Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0, letters, dominant)
     if letters < config.min_letters_for_language:
         return Judgement(None, 0.0, letters, dominant)
-    allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
-        dominant, frozenset({"el", "ar", "fa", "ur", "he"}))
     # Only the sample is read: cached by it, so the cache never holds a whole long block.
-    tag, probability = _langdetect(text[:LANGDETECT_SAMPLE], allowed, config.langdetect_seed)
-    if dominant == "latin" and reads_as_latin(text[:LANGDETECT_SAMPLE]):
-        tag = "la"
+    tag, probability = _alphabet_language(text[:LANGDETECT_SAMPLE], dominant, config.langdetect_seed)
     return Judgement(tag, probability, letters, dominant)
+
+
+@functools.lru_cache(maxsize=4096)
+def _alphabet_language(sample: str, script: str, seed: int) -> tuple[str | None, float]:
+    """The language of a sample written in an alphabet: langdetect's best among the languages
+    of that script, or Latin, which langdetect does not know. Cached: documents repeat their
+    short lines (running heads, bylines)."""
+    allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
+        script, frozenset({"el", "ar", "fa", "ur", "he"}))
+    tag, probability = _langdetect(sample, allowed, seed)
+    if script == "latin" and reads_as_latin(sample):
+        tag = "la"
+    return tag, probability
 
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:
