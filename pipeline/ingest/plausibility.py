@@ -116,8 +116,10 @@ def _cjk_score(ch: str, system: str) -> float:
 
 _SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
-# A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side.
-_LONE_CJK_TOUCHING_LATIN = re.compile(f"(?<=[A-Za-z])[{_CJK}](?![{_CJK}])|(?<![{_CJK}])[{_CJK}](?=[A-Za-z])")
+# A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side. The
+# pattern starts with the character (its neighbours are looked at behind it): the regex engine
+# then skips to the CJK characters instead of trying a lookbehind at every position.
+_LONE_CJK_TOUCHING_LATIN = re.compile(f"[{_CJK}](?:(?<=[A-Za-z].)(?![{_CJK}])|(?<![{_CJK}].)(?=[A-Za-z]))")
 
 
 def _lone_cjk_touching_latin(text: str) -> int:
