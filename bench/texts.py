@@ -58,6 +58,29 @@ PARAGRAPHS: dict[str, list[str]] = {
         "外交部長在答覆中說，這個問題將在下一次會議上討論，目前還不能作出決定。",
         "這部書的目錄按照各箱到達的先後編排，而不是按照信件寫作的時間。",
     ],
+    # Languages langdetect does not know (it answers Italian or Catalan for Latin, Modern Greek
+    # for Ancient Greek), and Modern Greek beside them, in both of its spellings.
+    "la": [
+        "Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae, aliam Aquitani, tertiam qui ipsorum "
+        "lingua Celtae, nostra Galli appellantur.",
+        "Quo usque tandem abutere, Catilina, patientia nostra? quam diu etiam furor iste tuus nos eludet? quem ad "
+        "finem sese effrenata iactabit audacia?",
+        "Arma virumque cano, Troiae qui primus ab oris Italiam fato profugus Laviniaque venit litora, multum ille "
+        "et terris iactatus et alto vi superum.",
+    ],
+    "grc": [
+        "Ὅτι μὲν ὑμεῖς, ὦ ἄνδρες Ἀθηναῖοι, πεπόνθατε ὑπὸ τῶν ἐμῶν κατηγόρων, οὐκ οἶδα· ἐγὼ δ᾽ οὖν καὶ αὐτὸς "
+        "ὑπ᾽ αὐτῶν ὀλίγου ἐμαυτοῦ ἐπελαθόμην.",
+        "Ἐν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν, καὶ θεὸς ἦν ὁ λόγος. οὗτος ἦν ἐν ἀρχῇ πρὸς τὸν θεόν.",
+        "Ἄνδρα μοι ἔννεπε, Μοῦσα, πολύτροπον, ὃς μάλα πολλὰ πλάγχθη, ἐπεὶ Τροίης ἱερὸν πτολίεθρον ἔπερσε· "
+        "πολλῶν δ᾽ ἀνθρώπων ἴδεν ἄστεα καὶ νόον ἔγνω.",
+    ],
+    "el": [
+        "Το αρχείο παρέλαβε σαράντα κιβώτια με επιστολές την άνοιξη του 1952, και οι περισσότερες αφορούν το εμπόριο.",
+        "Ο υπουργός των εξωτερικών δήλωσε ότι οι διαπραγματεύσεις θα συνεχιστούν τον επόμενο μήνα στην Αθήνα.",
+        "Ἡ κυβέρνησις ἀπεφάσισε νὰ αὐξήσῃ τοὺς μισθοὺς τῶν ὑπαλλήλων, διότι ἡ οἰκονομία τῆς χώρας δὲν δύναται "
+        "πλέον νὰ ὑποστηρίξῃ τὴν σημερινὴν πολιτικήν.",
+    ],
 }
 
 # Which legacy encodings can carry each language (UTF-8/16 carry all of them).
@@ -71,5 +94,8 @@ LEGACY_ENCODINGS: dict[str, list[str]] = {
     "ko": ["euc-kr"],
     "zh-Hans": ["gb2312", "gbk", "gb18030"],
     "zh-Hant": ["big5", "big5hkscs", "gb18030"],
+    "la": ["cp1252", "latin-1"],
+    "grc": [],  # no supported single-byte code page carries Greek
+    "el": [],
 }
 UNICODE_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-16"]

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
+from pipeline.stages.language import reads_as_ancient_greek
 from tests.conftest import parse
 
 CONFIG = PipelineConfig()
@@ -54,3 +55,49 @@ def test_latin_quoted_in_an_english_essay_is_labelled_paragraph_by_paragraph():
     data = "\n\n".join([english, LATIN[0], english]).encode("utf-8")
     doc = build_document(data, "essay.txt", CONFIG)
     assert [b.lang for b in doc.blocks] == ["en", "la", "en"]
+
+
+ANCIENT_GREEK = [  # prose, scripture, history and verse
+    "Ὅτι μὲν ὑμεῖς, ὦ ἄνδρες Ἀθηναῖοι, πεπόνθατε ὑπὸ τῶν ἐμῶν κατηγόρων, οὐκ οἶδα· ἐγὼ δ᾽ οὖν καὶ αὐτὸς ὑπ᾽ "
+    "αὐτῶν ὀλίγου ἐμαυτοῦ ἐπελαθόμην, οὕτω πιθανῶς ἔλεγον. καίτοι ἀληθές γε ὡς ἔπος εἰπεῖν οὐδὲν εἰρήκασιν.",
+    "Ἐν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν, καὶ θεὸς ἦν ὁ λόγος. οὗτος ἦν ἐν ἀρχῇ πρὸς τὸν θεόν. "
+    "πάντα δι᾽ αὐτοῦ ἐγένετο, καὶ χωρὶς αὐτοῦ ἐγένετο οὐδὲ ἕν ὃ γέγονεν.",
+    "Θουκυδίδης Ἀθηναῖος ξυνέγραψε τὸν πόλεμον τῶν Πελοποννησίων καὶ Ἀθηναίων, ὡς ἐπολέμησαν πρὸς ἀλλήλους, "
+    "ἀρξάμενος εὐθὺς καθισταμένου καὶ ἐλπίσας μέγαν τε ἔσεσθαι καὶ ἀξιολογώτατον τῶν προγεγενημένων, "
+    "τεκμαιρόμενος ὅτι ἀκμάζοντές τε ᾖσαν ἐς αὐτὸν ἀμφότεροι παρασκευῇ τῇ πάσῃ.",
+    "Μῆνιν ἄειδε θεὰ Πηληϊάδεω Ἀχιλῆος οὐλομένην, ἣ μυρί᾽ Ἀχαιοῖς ἄλγε᾽ ἔθηκε, πολλὰς δ᾽ ἰφθίμους ψυχὰς Ἄϊδι "
+    "προΐαψεν ἡρώων, αὐτοὺς δὲ ἑλώρια τεῦχε κύνεσσιν οἰωνοῖσί τε πᾶσι, Διὸς δ᾽ ἐτελείετο βουλή, ἐξ οὗ δὴ τὰ "
+    "πρῶτα διαστήτην ἐρίσαντε Ἀτρεΐδης τε ἄναξ ἀνδρῶν καὶ δῖος Ἀχιλλεύς.",
+]
+# Modern Greek: today's monotonic spelling, and the learned Katharevousa of the 19th century,
+# printed polytonic, whose first paragraph here is written wholly in the ancient manner.
+MODERN_GREEK = ("Η Απολογία του Σωκράτη είναι ένα από τα πιο γνωστά έργα του Πλάτωνα, και η αρχή της "
+                "παρατίθεται εδώ για να τη διαβάσει ο αναγνώστης στο πρωτότυπο, όπως την έγραψε ο συγγραφέας.")
+KATHAREVOUSA = [
+    "Ἡ Βουλὴ συνῆλθε χθὲς εἰς ἔκτακτον σύνοδον, ἐν ᾗ ὁ πρωθυπουργὸς ἀνέγνωσε τὸ διάταγμα τῆς διαλύσεως· οἱ "
+    "βουλευταὶ τῆς ἀντιπολιτεύσεως διεμαρτυρήθησαν μὲν ζωηρῶς, ἡ δὲ πλειοψηφία ἐδέχθη τὸ διάταγμα ἄνευ συζητήσεως.",
+    "Ἡ κυβέρνησις ἀπεφάσισε νὰ αὐξήσῃ τοὺς μισθοὺς τῶν δημοσίων ὑπαλλήλων, διότι ἡ οἰκονομία τῆς χώρας δὲν "
+    "δύναται πλέον νὰ ὑποστηρίξῃ τὴν σημερινὴν πολιτικήν· οἱ δὲ ὑπουργοὶ θὰ συνέλθωσιν εἰς Ἀθήνας τὴν "
+    "προσεχῆ ἑβδομάδα, ὅπως συζητήσωσι τὰ μέτρα.",
+]
+
+
+def test_ancient_greek_is_ancient_greek_in_the_edition_and_its_header():
+    data = "\n\n".join(ANCIENT_GREEK).encode("utf-8")
+    doc = build_document(data, "greek.txt", CONFIG)
+    assert [b.lang for b in doc.blocks] == ["grc"] * 4
+    edition = build_edition(data, "greek.txt", CONFIG)
+    assert not edition.errors
+    usage = parse(edition.xml).find(f".//{TEI}langUsage/{TEI}language")
+    assert usage.get("ident") == "grc" and usage.text == "Ancient Greek"
+
+
+def test_a_modern_greek_introduction_to_an_ancient_text_keeps_its_language():
+    doc = build_document("\n\n".join([MODERN_GREEK, ANCIENT_GREEK[0]]).encode("utf-8"), "intro.txt", CONFIG)
+    assert [b.lang for b in doc.blocks] == ["el", "grc"]
+
+
+def test_katharevousa_is_modern_greek_even_where_a_paragraph_reads_the_ancient_way():
+    assert reads_as_ancient_greek(KATHAREVOUSA[0])  # alone, the paragraph would pass for ancient
+    doc = build_document("\n\n".join(KATHAREVOUSA).encode("utf-8"), "efimeris.txt", CONFIG)
+    assert [b.lang for b in doc.blocks] == ["el", "el"]

@@ -53,9 +53,50 @@ def reads_as_latin(text: str) -> bool:
     return latin >= LATIN_WORD_SHARE * len(words) and articles <= ARTICLE_SHARE * len(words)
 
 
+# Ancient Greek, which langdetect does not know either (it answers Modern Greek). Both have been
+# printed polytonic (Modern Greek until 1982), so the accents alone do not tell; the words do.
+# Ancient prose and verse are full of particles (δέ, μέν, γάρ, οὖν, τε …: 4-8 % of their words);
+# Modern Greek writes particles its ancestor did not have (να, θα, δεν, για, στο …), and even the
+# learned Katharevousa of the 19th century uses some of them in every few sentences.
+ANCIENT_GREEK_WORDS = frozenset("δε δ μεν γαρ ουν τε ουκ ουχ ουδε ωστε δη ην εφη".split())  # δ: δέ elided (δ᾽)
+MODERN_GREEK_WORDS = frozenset("να θα δεν για στο στον στην στη στα στις στους κι σαν ηταν".split())
+# Marks only polytonic spelling uses: grave, smooth and rough breathing, circumflex, iota subscript
+POLYTONIC_MARKS = frozenset("\u0300\u0313\u0314\u0342\u0345")
+ANCIENT_GREEK_SHARE = 0.025
+MODERN_GREEK_SHARE = 0.003  # OCR noise may make one in a few hundred words look modern
+POLYTONIC_PER_WORD = 0.2  # polytonic text has a breathing, grave or circumflex on most words
+
+
+def greek_words(text: str) -> tuple[list[str], int]:
+    """The words of a Greek text without their accents, lower-case, and how many polytonic
+    marks the text carries."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    polytonic = sum(decomposed.count(mark) for mark in POLYTONIC_MARKS)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return LETTERS_WORD.findall(bare), polytonic
+
+
+def modern_greek_share(words: list[str]) -> float:
+    return sum(word in MODERN_GREEK_WORDS for word in words) / max(1, len(words))
+
+
+def is_polytonic(words: list[str], polytonic: int) -> bool:
+    return polytonic >= POLYTONIC_PER_WORD * len(words)
+
+
+def reads_as_ancient_greek(text: str) -> bool:
+    """Whether a Greek text is Ancient Greek: polytonic, with the particles of the ancient
+    language and none of the modern ones."""
+    words, polytonic = greek_words(text)
+    if len(words) < 12 or not is_polytonic(words, polytonic):
+        return False
+    ancient = sum(word in ANCIENT_GREEK_WORDS for word in words)
+    return ancient >= ANCIENT_GREEK_SHARE * len(words) and modern_greek_share(words) <= MODERN_GREEK_SHARE
+
+
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "la": "Latin",
-    "el": "Greek",
+    "el": "Greek", "grc": "Ancient Greek",
     "ru": "Russian", "ja": "Japanese", "ko": "Korean", "zh": "Chinese",
     "zh-Hans": "Chinese (simplified script)", "zh-Hant": "Chinese (traditional script)",
 }
@@ -128,7 +169,7 @@ SCRIPT_PATTERNS = {
     "han": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003ffff\uf900-\ufaff\u3007]"),
     "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
     "cyrillic": re.compile("[\u0400-\u04ff]"),
-    "greek": re.compile("[\u0370-\u03ff]"),
+    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
     "arabic": re.compile("[\u0600-\u06ff]"),
     "hebrew": re.compile("[\u0590-\u05ff]"),
 }
@@ -189,6 +230,8 @@ def _alphabet_language(sample: str, script: str, seed: int) -> tuple[str | None,
     tag, probability = _langdetect(sample, allowed, seed)
     if script == "latin" and reads_as_latin(sample):
         tag = "la"
+    elif script == "greek" and tag == "el" and reads_as_ancient_greek(sample):
+        tag = "grc"
     return tag, probability
 
 
@@ -214,6 +257,7 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     document_script = chinese_script(*script_evidence(chinese_text))
     chinese_default = f"zh-{document_script}" if document_script in ("Hans", "Hant") else "zh"
     labels = [chinese_default if tag == "zh" else tag for tag in labels]
+    _modern_greek_unless_the_whole_is_ancient(texts, labels)
     _judge_scripts_without_evidence(texts, labels, scripts, config)
     _fill_from_context(labels, scripts)
     fallback = "und"
@@ -225,6 +269,22 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
         sizes[block.lang] += sum(map(len, doc.text[block.start:block.end].split()))  # non-space characters
     doc.lang = sizes.most_common(1)[0][0] if sizes else fallback
     doc.languages = usage_percentages(sizes)
+
+
+def _modern_greek_unless_the_whole_is_ancient(texts: list[str], labels: list[str | None]) -> None:
+    """Paragraphs read as Ancient Greek stay so only when the document's polytonic Greek as a
+    whole has none of the modern words: the learned Modern Greek of the 19th century
+    (Katharevousa) writes whole paragraphs in the ancient manner, but not a whole text."""
+    if "grc" not in labels:
+        return
+    words: list[str] = []
+    for text, tag in zip(texts, labels):
+        if tag in ("el", "grc"):
+            block_words, polytonic = greek_words(text)
+            if is_polytonic(block_words, polytonic):
+                words += block_words
+    if modern_greek_share(words) > MODERN_GREEK_SHARE:
+        labels[:] = ["el" if tag == "grc" else tag for tag in labels]
 
 
 def _accept_short_blocks(judgements: list[Judgement], labels: list[str | None], config: PipelineConfig) -> None:
