@@ -184,3 +184,14 @@ def test_a_loop_whose_copies_stand_on_lines_of_their_own_is_flagged(config, line
     doc = build_document(text.encode(), "loop.txt", config)
     flagged = [doc.text[e.start:e.end] for e in doc.edits if e.kind == "garbled"]
     assert any(span.count(loop) == 4 for span in flagged), flagged
+
+
+def test_fraktur_double_hyphens_as_printed_or_as_ocr_writes_them_join_broken_words(config):
+    text = ("Die Abgeordneten der nördlichen Provinzen stritten lange über die Verhand=\n"
+            "lungen, welche die Kaufleute der Küste seit Jahren gegen den Reichs⸗\n"
+            "tag geführt hatten, und über die Rechnung a = b, die niemand verstand.\n")
+    doc = build_document(text.encode(), "fraktur.txt", config)
+    joined = sorted(e.original for e in doc.edits if e.kind == "hyphenation")
+    assert joined == ["=", "⸗"]
+    assert all(e.replacement == "" for e in doc.edits if e.kind == "hyphenation")
+    assert "a = b" in doc.text  # an equals sign between words is no hyphen

@@ -77,7 +77,7 @@ def test_every_editorial_declaration_says_what_the_body_does():
             ("hyphenated.txt", HYPHENATED)]:
         tree = _edition(text, name)
         choices = list(tree.iter(f"{TEI}choice"))
-        joined = sum(1 for c in choices if c.find(f"{TEI}orig") is not None and c.findtext(f"{TEI}orig") in "-¬⸗\u00ad"
+        joined = sum(1 for c in choices if c.find(f"{TEI}orig") is not None and c.findtext(f"{TEI}orig") in "-¬⸗=\u00ad"
                      and not (c.findtext(f"{TEI}reg") or ""))
         hyphenation = _declared(tree, "hyphenation")
         if joined:
