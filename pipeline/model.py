@@ -80,8 +80,9 @@ class Block:
 @dataclass(slots=True, kw_only=True)
 class LineZone:
     """Where one line of the text stands on its page image: ``[start, end)`` of the text,
-    its box (``ulx, uly, lrx, lry`` in image pixels), and the engine's confidence (0-1) in
-    each word it rated, as ``(start, end, confidence)`` spans of the text."""
+    its box (``ulx, uly, lrx, lry`` in the surface's unit, image pixels unless it says
+    otherwise), and the engine's confidence (0-1) in each word it rated, as
+    ``(start, end, confidence)`` spans of the text."""
 
     start: int
     end: int
@@ -100,6 +101,9 @@ class Surface:
     image_page: int | None = None  # the page inside a multi-page image file or a PDF (1-based)
     width: int | None = None  # of the image, in pixels
     height: int | None = None
+    # What width, height and the line boxes are measured in: pixels, or (no image told how many
+    # pixels) the OCR file's own unit, tenths of a millimetre (mm10) or 1/1200 inch (inch1200).
+    unit: str = "pixel"
     display_image: str | None = None  # a copy browsers can show, relative to the edition (the preview's)
     text_from: str = ""  # the file the page's text was read from
     engine: str = ""  # what recognised the text ("ABBYY FineReader Engine 11", "Tesseract 5.5.0 (deu)", …)

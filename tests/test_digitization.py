@@ -117,14 +117,17 @@ def test_boxes_measured_from_the_foot_of_the_page_are_turned_the_right_way_up(tm
         assert tops[0] < 600 and tops == sorted(tops)
 
 
-def _alto(pages: list[list[tuple[str, tuple[int, int, int, int]]]], namespace: str) -> bytes:
+def _alto(pages: list[list[tuple[str, tuple[int, int, int, int]]]], namespace: str, unit: str | None = None,
+          size: tuple[int, int] = (2000, 3000)) -> bytes:
     root = etree.Element(f"{{{namespace}}}alto", nsmap={None: namespace})
     description = etree.SubElement(root, f"{{{namespace}}}Description")
+    if unit:
+        etree.SubElement(description, f"{{{namespace}}}MeasurementUnit").text = unit
     etree.SubElement(etree.SubElement(description, f"{{{namespace}}}sourceImageInformation"),
                      f"{{{namespace}}}fileName").text = "scan.png"
     layout = etree.SubElement(root, f"{{{namespace}}}Layout")
     for lines in pages:
-        page = etree.SubElement(layout, f"{{{namespace}}}Page", WIDTH="2000", HEIGHT="3000")
+        page = etree.SubElement(layout, f"{{{namespace}}}Page", WIDTH=str(size[0]), HEIGHT=str(size[1]))
         block = etree.SubElement(etree.SubElement(page, f"{{{namespace}}}PrintSpace"), f"{{{namespace}}}TextBlock")
         for text, (x, y, w, h) in lines:
             line = etree.SubElement(block, f"{{{namespace}}}TextLine", HPOS=str(x), VPOS=str(y), WIDTH=str(w),
@@ -160,6 +163,53 @@ def test_alto_written_from_known_text_gives_that_text_its_boxes_and_its_page_num
     # the sentence cut by the page turn stays one paragraph with the pb inside it
     paragraph = next(p for p in tree.iter(tei("p")) if "Hamburg" in "".join(p.itertext()))
     assert "Leipzig" in "".join(paragraph.itertext()) and paragraph.find("t:pb", NS) is not None
+
+
+ALTO_V3 = "http://www.loc.gov/standards/alto/ns-v3#"
+A4_MM10 = (2100, 2970)  # an A4 page in ALTO's tenths of a millimetre
+A4_LINES = [("Inventory of the chapter library, taken in the year 1623.", (200, 300, 1600, 50)),
+            ("Item, a psalter bound in red leather with silver clasps.", (200, 380, 1500, 50))]
+
+
+def _zones(tree) -> list[tuple[int, int, int, int]]:
+    return [tuple(int(z.get(a)) for a in ("ulx", "uly", "lrx", "lry")) for z in tree.iter(tei("zone"))]
+
+
+def test_alto_measured_in_tenths_of_a_millimetre_is_placed_on_the_image_in_its_pixels(tmp_path):
+    from PIL import Image
+
+    dpi = 150
+    book = tmp_path / "inventory"
+    book.mkdir()
+    (book / "scan.alto.xml").write_bytes(_alto([A4_LINES], ALTO_V3, "mm10", A4_MM10))
+    pixels = tuple(round(mm10 / 254 * dpi) for mm10 in A4_MM10)  # 1240 x 1754
+    Image.new("L", pixels, 255).save(book / "scan.png")
+    _run([book], tmp_path / "out")
+    tree = etree.parse(str(tmp_path / "out" / "inventory.tei.xml"))
+    surface = tree.find(".//t:surface", NS)
+    assert (surface.get("lrx"), surface.get("lry")) == tuple(map(str, pixels))
+    assert tree.find(".//t:graphic", NS).get("width") == f"{pixels[0]}px"
+    for zone, (_, (x, y, w, h)) in zip(_zones(tree), A4_LINES):
+        physical = [round(v / 254 * dpi) for v in (x, y, x + w, y + h)]  # where the line stands on the scan
+        assert all(abs(a - b) <= 1 for a, b in zip(zone, physical)), (zone, physical)
+
+
+def test_alto_in_tenths_of_a_millimetre_without_its_image_keeps_its_measures_and_says_so():
+    tree = parse(build_edition(_alto([A4_LINES], ALTO_V3, "mm10", A4_MM10), "inventory.alto.xml", CONFIG).xml)
+    surface = tree.find(".//t:surface", NS)
+    assert (surface.get("lrx"), surface.get("lry")) == ("2100", "2970")  # zones stay in the surface's measure
+    assert _zones(tree)[0] == (200, 300, 1800, 350)
+    graphic = tree.find(".//t:graphic", NS)
+    assert (graphic.get("width"), graphic.get("height")) == ("210mm", "297mm")  # not pixels
+
+
+def test_alto_in_a_unit_it_does_not_define_keeps_its_text_and_leaves_the_image_size_unsaid():
+    edition = build_edition(_alto([A4_LINES], ALTO_V3, "furlong", A4_MM10), "odd.alto.xml", CONFIG)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    assert "psalter" in "".join(tree.find(".//t:body", NS).itertext())
+    assert tree.find(".//t:surface", NS).get("lrx") == "2100" and _zones(tree)[0] == (200, 300, 1800, 350)
+    assert tree.find(".//t:graphic", NS).get("width") is None
 
 
 def _page_xml(namespace: str, regions: list[tuple[str, list[tuple[str, str]]]], order: list[str]) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.edits import add_edits
+from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Document, Edit
 from pipeline.stages.structure import word_counts
@@ -18,9 +19,7 @@ from pipeline.stages.structure import word_counts
 # Letters of the alphabets that hyphenate at line ends: Latin (long s and ꝛ included), Greek,
 # Cyrillic, with combining marks (the superscript e of aͤ).
 LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
-# The hyphen as printed or OCR'd: -, the hyphen sign, ¬ and ⸗ (Fraktur) and = (how OCR engines
-# and transcribers often write ⸗, which few fonts have), a soft hyphen.
-HYPHEN_CHARACTERS = "-\u2010¬⸗=\u00ad"
+HYPHEN_CHARACTERS = LINE_END_HYPHENS
 # The letters before it taken whole (possessive: a hyphen is no letter, giving some back cannot help)
 LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
 # Whether there is any: the hyphen looked for first, the letter before it checked after

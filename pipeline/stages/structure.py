@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document
 
@@ -190,9 +191,9 @@ def opens_sentence(doc: Document, position: int) -> bool:
 
 
 def ends_broken_word(text: str) -> bool:
-    """The text stops on a word broken by a hyphen ("Flüs-"): it goes on in what follows."""
+    """The text stops on a word broken by a hyphen ("Flüs-", "Reichs⸗"): it goes on in what follows."""
     text = text.rstrip(SPACE)
-    return text[-1:] == "-" and text[-2:-1].isalpha()
+    return len(text) > 1 and text[-1] in LINE_END_HYPHENS and text[-2].isalpha()
 
 
 def begins_sentence_after(doc: Document, text_before: str, position: int) -> bool:

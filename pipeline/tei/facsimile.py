@@ -33,6 +33,17 @@ def graphic_url(surface: Surface, base: str) -> str | None:
     return quote(path) + (f"#page={surface.image_page}" if surface.image_page else "")
 
 
+# The units OCR files measure in (ALTO's MeasurementUnit), as (CSS unit, units in one of them).
+# A unit not among them leaves the graphic's size unsaid: the surface still has its measures.
+MEASURES = {"pixel": ("px", 1), "mm10": ("mm", 10), "inch1200": ("in", 1200)}
+
+
+def _measure(value: int, unit: str) -> str:
+    """A length as TEI's graphic/@width wants it (a CSS measure)."""
+    css, per = MEASURES[unit]
+    return f"{value / per:g}{css}"
+
+
 def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
     facsimile = etree.SubElement(parent, tei("facsimile"))
     for page, surface in enumerate(doc.facsimile, start=1):
@@ -42,8 +53,9 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
         element = etree.SubElement(facsimile, tei("surface"), attrs)
         if (url := graphic_url(surface, base)) is not None:
             graphic = {"url": url}
-            if surface.width and surface.height:
-                graphic.update(width=f"{surface.width}px", height=f"{surface.height}px")
+            if surface.width and surface.height and surface.unit in MEASURES:
+                graphic.update(width=_measure(surface.width, surface.unit),
+                               height=_measure(surface.height, surface.unit))
             etree.SubElement(element, tei("graphic"), graphic)
         if surface.display_image:  # a PNG copy beside the edition, for browsers
             etree.SubElement(element, tei("graphic"), {"url": quote(surface.display_image), "n": "display",

@@ -20,7 +20,7 @@ from pipeline import PIPELINE_NAME, __version__
 from pipeline.config import PipelineConfig
 from pipeline.tei.history import PreviousEdition
 from pipeline.stages.language import LANGUAGE_NAMES
-from pipeline.stages.hyphenation import HYPHEN_CHARACTERS
+from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.stages.markers import EXPORT_SYNTAX, LAYOUT_WHITESPACE
 from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
@@ -235,7 +235,7 @@ def _mark_word_breaks(element: etree._Element) -> None:
             before = previous.tail
         elif previous is not None:
             orig = previous.findtext(tei("orig")) if local_name(previous) == "choice" else None
-            hyphen = bool(orig) and len(orig) == 1 and orig in HYPHEN_CHARACTERS
+            hyphen = bool(orig) and len(orig) == 1 and orig in LINE_END_HYPHENS
             before = "-" if hyphen else ""
         else:
             before = child.getparent().text or ""

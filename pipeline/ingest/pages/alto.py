@@ -1,5 +1,6 @@
 """ALTO (v2 to v4, any namespace): Page, TextBlock, TextLine and String elements with their
-positions (HPOS, VPOS, WIDTH, HEIGHT) and word confidence (WC)."""
+positions (HPOS, VPOS, WIDTH, HEIGHT, in the file's MeasurementUnit: pixel, mm10 or inch1200)
+and word confidence (WC)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,12 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
     image = next((el.text.strip() for el in root.iter() if local(el.tag) == "fileName" and el.text), None)
     engine = " ".join(el.text.strip() for el in root.iter()
                       if local(el.tag) in ("softwareName", "softwareVersion") and el.text)
+    unit = next(((el.text or "").strip().lower() for el in root.iter() if local(el.tag) == "MeasurementUnit"),
+                "pixel")
     pages = []
     for element in _children(root, "Page"):
         page = OcrPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"), image=image,
-                       engine=engine)
+                       engine=engine, unit=unit)
         for block in _children(element, "TextBlock"):
             paragraph = [line for line in map(_line, _children(block, "TextLine")) if line.words]
             if paragraph:

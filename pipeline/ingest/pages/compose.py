@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.errors import EmptyDocument
+from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
 from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface
 
@@ -63,7 +64,8 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     for source in pages:
         if position:
             add("\n\n")
-        surface = _surface(source, position)
+        scale = _scale_to_image(source)
+        surface = _surface(source, position, scale)
         flip = _flip_height(source, book_height)
         for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
@@ -71,7 +73,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
             for n, line in enumerate(paragraph):
                 if n:
                     add("\n")
-                surface.lines.append(_zone(line, add, flip))
+                surface.lines.append(_zone(line, add, flip, scale))
         surface.end = position
         surfaces.append(surface)
     text = "".join(parts)
@@ -115,22 +117,43 @@ def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
 def _word_goes_on(before: OcrLine, after: OcrLine) -> bool:
     """A line that ends in a hyphen after a letter, and the next begins in lower case."""
     end, start = before.text.rstrip(), after.text.lstrip()
-    return len(end) > 1 and end[-1] in "-¬⸗\u2010" and end[-2].isalpha() and start[:1].islower()
+    return len(end) > 1 and end[-1] in LINE_END_HYPHENS and end[-2].isalpha() and start[:1].islower()
 
 
-def _surface(source: PageSource, start: int) -> Surface:
-    width, height = source.image_size or (source.page.width, source.page.height)
+SAME_SHAPE = 0.02  # page and image whose width-to-height ratios differ by less are one page's
+
+
+def _scale_to_image(source: PageSource) -> tuple[float, float] | None:
+    """Factors from the OCR file's measures to its image's pixels, where they differ: ALTO may
+    measure in tenths of a millimetre or 1/1200 inch, and an engine may have read a copy of the
+    image at another resolution. None where they agree, or where the page and the image are not
+    the same shape (then nothing says how one maps onto the other)."""
+    page = source.page
+    if not (source.image_size and page.width and page.height):
+        return None
+    x, y = source.image_size[0] / page.width, source.image_size[1] / page.height
+    if (x, y) == (1.0, 1.0) or abs(x / y - 1) > SAME_SHAPE:
+        return None
+    return x, y
+
+
+def _surface(source: PageSource, start: int, scale: tuple[float, float] | None) -> Surface:
+    page = source.page
+    if page.unit != "pixel" and scale is None:  # no image told the pixels: the file's own unit
+        return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=page.width,
+                       height=page.height, unit=page.unit, text_from=source.text_from, engine=page.engine)
+    width, height = source.image_size or (page.width, page.height)
     return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
-                   height=height, text_from=source.text_from, engine=source.page.engine)
+                   height=height, text_from=source.text_from, engine=page.engine)
 
 
 def _flip_height(source: PageSource, book_height: int | None) -> int | None:
-    """The height to measure boxes from when the engine measured them from the page's foot:
-    the image's, the page's, or (neither known) the book's estimate."""
+    """The height to measure boxes from when the engine measured them from the page's foot, in
+    the file's own measure: the page's, the image's, or (neither known) the book's estimate."""
     if not source.page.bottom_origin:
         return None
-    if source.image_size or source.page.height:
-        return (source.image_size or (0, source.page.height))[1]
+    if source.page.height or source.image_size:
+        return source.page.height or source.image_size[1]
     return book_height
 
 
@@ -146,8 +169,9 @@ def _book_height(pages: list[PageSource]) -> int | None:
     return max(extents) if extents else None
 
 
-def _zone(line: OcrLine, add, flip: int | None) -> LineZone:
-    """Writes the line's words and returns where they went, with the line's box."""
+def _zone(line: OcrLine, add, flip: int | None, scale: tuple[float, float] | None) -> LineZone:
+    """Writes the line's words and returns where they went, with the line's box (in the
+    image's pixels where the scale to them is known)."""
     words = []
     start = add("")
     for index, word in enumerate(line.words):
@@ -159,6 +183,8 @@ def _zone(line: OcrLine, add, flip: int | None) -> LineZone:
     box: Box = line.box or (0, 0, 0, 0)
     if flip is not None and line.box:
         box = (box[0], flip - box[3], box[2], flip - box[1])
+    if scale is not None:
+        box = (round(box[0] * scale[0]), round(box[1] * scale[1]), round(box[2] * scale[0]), round(box[3] * scale[1]))
     return LineZone(start=start, end=add(""), box=box, words=words, role=line.role)
 
 

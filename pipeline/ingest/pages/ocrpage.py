@@ -34,6 +34,7 @@ class OcrPage:
     image: str | None = None  # the image the engine says it read, as written in the file
     engine: str = ""
     bottom_origin: bool = False  # boxes measured from the foot of the page (OCRopus 0.4)
+    unit: str = "pixel"  # what the boxes and the page's size are measured in (ALTO: also mm10, inch1200)
 
     @property
     def lines(self) -> list[OcrLine]:
