@@ -19,9 +19,21 @@ FOOTNOTE_BODY = re.compile(r"\[(?P<n>\d+):\s.*?\](?=\s*(?:\[\d+:|$|\n))", re.S)
 OTHER_ALPHABET_RUN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff]+")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 HOMOGLYPH_CONTEXT = 20  # characters on each side that must be Latin for the letter to be suspect
-STRAY_BACKSLASH = re.compile(r"(?<![\w\\])\\(?=[A-Za-z])")
+# A backslash not after a letter or another backslash, before a letter. The pattern starts with
+# the backslash (what stands before it is looked at behind it), so the regex engine skips from
+# backslash to backslash instead of trying a lookbehind at every position.
+STRAY_BACKSLASH = re.compile(r"\\(?<![\w\\]\\)(?=[A-Za-z])")
 # Between two words: any run of spaces with a no-break space in it, or two spaces or more.
-LAYOUT_SPACE = re.compile(r"(?<=\S)(?:[ \u00a0]*\u00a0[ \u00a0]*| {2,})(?=\S)")
+LAYOUT_SPACE_RUN = re.compile("[ \u00a0]{2,}|\u00a0")
+
+
+def _layout_spaces(text: str):
+    """The runs of layout whitespace between two words (runs found first, their neighbours
+    looked at after: a lookbehind at every position was this stage's slowest pass)."""
+    for run in LAYOUT_SPACE_RUN.finditer(text):
+        start, end = run.span()
+        if start and end < len(text) and not text[start - 1].isspace() and not text[end].isspace():
+            yield run
 
 
 def _homoglyphs(text: str):
@@ -71,5 +83,5 @@ def mark_inline(doc: Document) -> None:
     # Layout whitespace last: it must not split the marks above.
     spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
                    stage="markers", reason=LAYOUT_WHITESPACE)
-              for m in LAYOUT_SPACE.finditer(text)]
+              for m in _layout_spaces(text)]
     add_edits(doc, spaces)
