@@ -16,13 +16,15 @@ from pipeline.model import Document, Edit
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef"
 CJK = f"[{HAN}{CJK_PUNCTUATION}]"
-SPACES_BETWEEN = re.compile(rf"(?<={CJK}) +(?={CJK})")
+# Each pattern starts with the character it is about and looks behind it after: the regex
+# engine then skips to those characters instead of trying a lookbehind at every position.
+SPACES_BETWEEN = re.compile(rf" (?<={CJK} ) *(?={CJK})")
 NEIGHBOURS = re.compile(rf"{CJK}(?={CJK})")
 SPACED_SHARE = 0.5  # of a line's neighbouring Chinese characters, spaced: the engine's spacing
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。"}
 # ASCII punctuation after a Chinese character, before Chinese, a space or the line's end
-ASCII_AFTER_HAN = re.compile(rf"(?<=[{HAN}])[,;:!?().](?=[ \t]*(?:{CJK}|$))", re.MULTILINE)
-ASCII_BEFORE_HAN = re.compile(rf"(?<![\w.])\((?=[{HAN}])")
+ASCII_AFTER_HAN = re.compile(rf"[,;:!?().](?<=[{HAN}].)(?=[ \t]*(?:{CJK}|$))", re.MULTILINE)
+ASCII_BEFORE_HAN = re.compile(rf"\((?<![\w.]\()(?=[{HAN}])")
 SPACE_REASON = "space between Chinese characters (an OCR engine's word separator; Chinese has none)"
 PUNCTUATION_REASON = "ASCII punctuation inside Chinese text regularized to its full-width form"
 

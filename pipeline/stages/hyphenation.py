@@ -23,7 +23,7 @@ HYPHEN_CHARACTERS = LINE_END_HYPHENS
 # The letters before it taken whole (possessive: a hyphen is no letter, giving some back cannot help)
 LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
 # Whether there is any: the hyphen looked for first, the letter before it checked after
-ANY_LINE_END_HYPHEN = re.compile(rf"(?<=[{LETTER}])[{re.escape(HYPHEN_CHARACTERS)}][ \t]*\n")
+ANY_LINE_END_HYPHEN = re.compile(rf"[{re.escape(HYPHEN_CHARACTERS)}](?<=[{LETTER}].)[ \t]*\n")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
 INVISIBLE = "\ufeff\u200b\u2060"
 
