@@ -66,6 +66,8 @@ def _find_contents(doc: Document) -> tuple[int | None, int] | None:
     for index, block in enumerate(doc.blocks):
         if block.kind != "p" or block.part != "body":
             continue
+        if doc.text.count("\n", block.start, block.end) + 1 < TOC_MIN_ENTRIES:
+            continue  # too few lines to hold the entries
         lines = [line for line in doc.text[block.start:block.end].split("\n") if line.strip(SPACE)]
         entries = [line for line in lines if TOC_ENTRY.match(line.strip(SPACE))]
         if len(entries) >= TOC_MIN_ENTRIES and len(entries) >= 0.8 * len(lines):

@@ -52,6 +52,7 @@ RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
 # An editorial omission on a line of its own ("[…]") stands between paragraphs.
 OMISSION = r"\[(?:…|\.\.\.|\. \. \.)\]"
 OMISSION_LINE = re.compile(f"^{OMISSION}$")
+STANDALONE_FIRST = "<-_=*["  # how a rule or an omission line begins: the patterns are tried only then
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
@@ -73,6 +74,12 @@ def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16, lower: bool =
 def split_lines(text: str) -> list[Line]:
     """Lines of the text; a form feed is a line of its own wherever it stands."""
     lines, start = [], 0
+    if PAGE_SEPARATOR not in text:  # most texts: one line per newline, nothing to look into
+        for raw in text.split("\n"):
+            end = start + len(raw)
+            lines.append(Line(start, end, raw))
+            start = end + 1
+        return lines
     for raw in text.split("\n"):
         position = start
         for index, piece in enumerate(raw.split(PAGE_SEPARATOR)):
@@ -127,12 +134,13 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list
     groups: list[list[Line]] = []
     current: list[Line] = []
     for line in lines:
-        standalone = RULE_LINE.match(line.text.strip(SPACE)) or OMISSION_LINE.match(line.text.strip(SPACE))
-        if line.blank or line.text == PAGE_SEPARATOR or standalone:
+        stripped = line.text.strip(SPACE)
+        standalone = stripped[:1] in STANDALONE_FIRST and (RULE_LINE.match(stripped) or OMISSION_LINE.match(stripped))
+        if not stripped or line.text == PAGE_SEPARATOR or standalone:
             if current:
                 groups.append(current)
             current = []
-            if not line.blank:  # a page separator or a horizontal rule stands alone
+            if stripped:  # a page separator or a horizontal rule stands alone
                 groups.append([line])
         elif current and (line.start in breaks or _starts_paragraph(current[-1], line, full)):
             groups.append(current)
