@@ -16,7 +16,7 @@ from pipeline.process import build_edition
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
-from pipeline.tei import tei
+from pipeline.tei import XML_ID, tei
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.ingest.pages.compose import SourceFile
 from tests.conftest import ROOT, parse
@@ -420,3 +420,42 @@ def test_page_images_of_a_full_last_line_before_a_sentence_opening_word_end_the_
 
     assert block_of("bells of the parish church") != block_of("The ropes of the tower")
     assert block_of("bells of the great") == block_of("Westminster masons")
+
+
+PAGE_2019 = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+
+
+def _typed_page_xml(regions: list[tuple[str | None, str, str]]) -> bytes:
+    """One page of PAGE XML: regions of (type, text, polygon), one line each, in reading order."""
+    root = etree.Element(f"{{{PAGE_2019}}}PcGts", nsmap={None: PAGE_2019})
+    etree.SubElement(etree.SubElement(root, f"{{{PAGE_2019}}}Metadata"), f"{{{PAGE_2019}}}Creator").text = "tester"
+    page = etree.SubElement(root, f"{{{PAGE_2019}}}Page", imageFilename="page.jpg", imageWidth="1500",
+                            imageHeight="2200")
+    for n, (kind, text, points) in enumerate(regions):
+        region = etree.SubElement(page, f"{{{PAGE_2019}}}TextRegion", id=f"r{n}", **({"type": kind} if kind else {}))
+        line = etree.SubElement(region, f"{{{PAGE_2019}}}TextLine")
+        etree.SubElement(line, f"{{{PAGE_2019}}}Coords", points=points)
+        etree.SubElement(etree.SubElement(line, f"{{{PAGE_2019}}}TextEquiv"), f"{{{PAGE_2019}}}Unicode").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_page_xml_header_regions_are_running_heads_even_on_two_pages(tmp_path):
+    """Two pages are too few for a running head to prove itself by repeating: the file's word
+    (a region of type header) is the evidence."""
+    book = tmp_path / "chronicle"
+    book.mkdir()
+    pages = [("Chronicle of the Abbey", "12", "The brothers gathered in the chapter house on the feast of"),
+             ("Chronicle of the Abbey", "13", "Saint Gall and elected a new abbot from among themselves.")]
+    for n, (head, number, text) in enumerate(pages):
+        (book / f"p{n + 1}.xml").write_bytes(_typed_page_xml([
+            ("header", head, "400,100 1100,100 1100,150 400,150"),
+            ("page-number", number, "1300,100 1380,100 1380,150 1300,150"),
+            ("paragraph", text, "100,300 1400,300 1400,360 100,360")]))
+    _run([book], tmp_path / "out")
+    tree = etree.parse(str(tmp_path / "out" / "chronicle.tei.xml"))
+    heads = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "header"]
+    assert ["".join(fw.itertext()) for fw in heads] == ["Chronicle of the Abbey"] * 2
+    reasons = {interp.get(XML_ID): interp.text for interp in tree.iter(tei("interp"))}
+    assert all("marks the line as the page's header" in reasons[fw.get("ana").split()[-1][1:]] for fw in heads)
+    paragraph = next(p for p in tree.iter(tei("p")) if "feast" in "".join(p.itertext()))
+    assert "elected" in "".join(paragraph.itertext())  # the sentence runs on over the page turn

@@ -19,7 +19,7 @@ class OcrWord:
 class OcrLine:
     words: list[OcrWord]
     box: Box | None = None
-    role: str | None = None  # what the file says the line is: "page-number", "signature", "catchword"
+    role: str | None = None  # what the file says the line is: "page-number", "running-head", "signature", "catchword"
 
     @property
     def text(self) -> str:

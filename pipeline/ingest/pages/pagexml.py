@@ -14,7 +14,8 @@ from pipeline.safe_xml import parse_xml
 
 
 # Region types (and Transkribus's custom="structure {type:…;}") that name page furniture
-ROLES = {"page-number": "page-number", "signature-mark": "signature", "catch-word": "catchword"}
+ROLES = {"page-number": "page-number", "signature-mark": "signature", "catch-word": "catchword",
+         "header": "running-head"}
 CUSTOM_TYPE = re.compile(r"structure\s*\{[^}]*type:\s*([\w-]+)")
 
 

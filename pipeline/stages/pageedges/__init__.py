@@ -44,6 +44,7 @@ REASONS = {
                               "in the right half of the page image, where signature marks are printed"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
+    "running-head-named": "running head: the OCR file marks the line as the page's header",
     "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
                                  "repeats at the top of its pages"),
 }
@@ -90,7 +91,7 @@ def find_page_edges(doc: Document) -> None:
             line = heads[index]
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
-                              reason=REASONS["running-head"]))
+                              reason=REASONS["running-head-named" if line.named else "running-head"]))
     feet: dict[int, tuple[Line, str, str]] = {}  # page index -> (line, kind, which reason)
     for index, page in enumerate(pages):
         if foot := signature_at_foot(page, pages[index + 1] if index + 1 < len(pages) else None):

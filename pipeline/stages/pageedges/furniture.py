@@ -81,9 +81,14 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
 
 
 def running_heads(pages: list[Page]) -> dict[int, Line]:
-    """The first line of a page (after its number) that repeats on the tops of many pages."""
+    """The first line of a page (after its number) that repeats on the tops of many pages, or
+    that the OCR file itself calls the page's header (a PAGE region of type header)."""
     tops: list[tuple[int, Line, str]] = []
+    named: dict[int, Line] = {}
     for index, page in enumerate(pages):
+        if head := next((line for line in page.lines if line.named == "running-head"), None):
+            named[index] = head
+            continue
         line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
         if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
             tops.append((index, line, key))
@@ -95,4 +100,4 @@ def running_heads(pages: list[Page]) -> dict[int, Line]:
         # The first page's line is the heading or title the later pages repeat as their head.
         if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
             heads[index] = line
-    return heads
+    return heads | named

@@ -60,7 +60,7 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     zones = {zone.start: zone.box for zone in surface.lines}
     roles = {zone.start: zone.role for zone in surface.lines if zone.role}
     if roles:  # the OCR file names the page's furniture (PAGE region types): its word is final
-        named_top = [line for line in page.lines if roles.get(line.start) == "page-number"]
+        named_top = [line for line in page.lines if roles.get(line.start) in ("page-number", "running-head")]
         named_foot = [line for line in page.lines if roles.get(line.start) in ("signature", "catchword")]
         for line in named_top + named_foot:
             line.named = roles[line.start]
