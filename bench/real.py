@@ -17,6 +17,10 @@ ground truth:
   case: the main text going on after a footnote that ends the page) is one block across it;
 - dehyphenation: a line-end hyphen between letters followed by a lower-case line (German:
   a soft hyphen) is joined; one followed by a capital is kept;
+- noise lines: lines of the OCR the ground truth has nothing like (best similarity to any of
+  its page's lines < 0.5: printed rules read as dashes, specks, an unreadable line), page
+  numbers and signature marks aside, that the pipeline marks (page furniture, layout, garbled);
+  false marks are layout or garbled marks on lines the ground truth has (similarity >= 0.8);
 - changes: characters the pipeline corrected or regularized (hyphens aside), which the
   ground truth, a transcription of the printed page, never asks for.
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +73,20 @@ def _lines(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
 
 def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(a="".join(a.split()), b="".join(b.split()), autojunk=False).ratio()
+
+
+NOISE, TEXT = 0.5, 0.8  # best similarity to the page's ground truth: below, noise; at or above, text
+
+
+@functools.lru_cache(maxsize=None)
+def _best_similarity(stem: str, key: str) -> float:
+    """How like the OCR line (without spaces) the closest line of the page's ground truth is."""
+    best = 0.0
+    for line in (CORPUS / "gt" / f"{stem}.gt.txt").read_text(encoding="utf-8").split("\n"):
+        matcher = difflib.SequenceMatcher(a=key, b="".join(line.split()), autojunk=False)
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
 
 
 def compose(engine: str, joiner: bytes, pages: int) -> tuple[bytes, list[Page]]:
@@ -180,6 +199,27 @@ def score(engine: str, joiner_name: str, pages_wanted: int) -> dict[str, tuple[i
     result["dehyphenation"] = (len(joined_at & truth_join), len(joined_at & truth_keep), len(truth_join - joined_at))
     def visible(text: str | None) -> str:
         return "".join((text or "").split()).translate(INVISIBLE)
+
+    truth_furniture = [s for p in pages for s in (p.number_line, p.signature_line) if s]
+    noise, text_lines = [], []
+    for page in pages:
+        for start, end, line in _lines(doc.text[page.start:page.end], page.start):
+            key = "".join(line.split()).translate(INVISIBLE)
+            if not key or any(start < s[1] and s[0] < end for s in truth_furniture):
+                continue
+            similarity = _best_similarity(page.stem, key)
+            if similarity < NOISE:
+                noise.append((start, end))
+            elif similarity >= TEXT:
+                text_lines.append((start, end))
+    marks = [e for e in doc.edits if e.end > e.start and (e.kind in FURNITURE_KINDS or e.kind in ("layout", "garbled"))]
+    false_marks = [e for e in marks if e.kind in ("layout", "garbled")]
+
+    def marked(span, edits) -> bool:
+        return any(e.start < span[1] and span[0] < e.end for e in edits)
+
+    found = sum(marked(span, marks) for span in noise)
+    result["noise lines"] = (found, sum(marked(span, false_marks) for span in text_lines), len(noise) - found)
 
     changes = [e for e in doc.edits if e.kind in ("correction", "regularization", "illegal-character")
                and visible(e.original) != visible(e.replacement)]

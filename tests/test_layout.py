@@ -195,3 +195,12 @@ def test_fraktur_double_hyphens_as_printed_or_as_ocr_writes_them_join_broken_wor
     assert joined == ["=", "⸗"]
     assert all(e.replacement == "" for e in doc.edits if e.kind == "hyphenation")
     assert "a = b" in doc.text  # an equals sign between words is no hyphen
+
+
+def test_leaders_dash_rules_and_ellipses_are_not_repetition_loops(config):
+    text = ("Contents of the volume, with the pages on which each piece begins ..................... 3\n"
+            "The harvest of the northern provinces and the price of grain - - - - - - - - - - - 17\n"
+            "He waited, and waited, and said nothing—————————and then he left the room.\n"
+            "他沉默了很久……………………然後離開了房間，沒有再說一句話。\n")
+    doc = build_document(text.encode(), "leaders.txt", config)
+    assert [doc.text[e.start:e.end] for e in doc.edits if e.kind == "garbled"] == []

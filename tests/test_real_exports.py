@@ -339,3 +339,17 @@ def test_a_word_the_document_also_capitalizes_inside_sentences_proves_nothing():
                          extra="the delegates of the Inland provinces and the inland farmers of the inland towns")
     assert together(full + " of", "Inland farmers asked again")
     assert together(full + " mer-", "Coast had long opposed")
+
+
+def test_specks_of_a_rule_under_the_page_number_are_page_layout_and_the_paragraph_runs_on():
+    """The OCR read a rule (or dirt) under the page number as dashes: it belongs to the page
+    turn, so the paragraph cut by the turn still runs on past it."""
+    pages = _pages(8, seed=5, first=21)
+    pages[3] = pages[3].replace("\n", "\n—-·\n", 1)  # under page 24's number
+    doc = build_document("\n\n".join(pages).encode(), "specks.txt", CONFIG)
+    layout = [e for e in doc.edits if e.kind == "layout"]
+    assert [doc.text[e.start:e.end] for e in layout] == ["—-·"]
+    last_before, first_after = pages[2].split("\n")[-1], pages[3].split("\n")[2]
+    block = next(b for b in doc.blocks if b.start <= layout[0].start < b.end)
+    assert block.kind == "p" and last_before in doc.text[block.start:block.end] \
+        and first_after in doc.text[block.start:block.end]  # the paragraph runs on over the turn

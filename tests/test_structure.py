@@ -179,3 +179,29 @@ def test_words_are_counted_whole_across_the_stretches_they_are_counted_in():
         whole = Counter(map(str.lower, pattern.findall(text)))
         assert word_counts(text, pattern, chunk=7) == whole  # stretches far shorter than a line
         assert word_counts(text, pattern) == whole
+
+
+ARTICLE = ("The council met again in the spring and heard the merchants of the coast, who asked for lower\n"
+           "tolls on the river and for a new road to the market town, which the council granted them.\n")
+NEXT_ARTICLE = ("{title}\n\n"
+                "Rain came late this year, and the farmers of the northern provinces brought in less grain\n"
+                "than in any year since the great flood, so that the price of bread rose in every town.\n")
+
+
+def test_printed_rules_as_ocr_reads_them_are_layout_between_articles_not_text():
+    rules = ["--—-.. . —- —-----q-—-·", "——·", "———————————————————", "_______________ "]
+    titles = ["The Harvest in the North", "Letters from Vienna", "A New Road to the Coast", "The Theatre"]
+    text = "".join(f"{ARTICLE}\n{rule}\n\n{NEXT_ARTICLE.format(title=title)}\n" for rule, title in zip(rules, titles))
+    _, tree = _edition(text)
+    layout = [_text(fw).strip() for fw in tree.iter("{*}fw") if fw.get("type") == "layout"]
+    assert layout == [rule.strip() for rule in rules]
+    assert not any(rule.strip() in _text(p) for p in tree.iter("{*}p") for rule in rules)
+    assert [_text(h) for h in tree.iter("{*}head")] == titles
+
+
+def test_a_rule_that_ends_a_paragraph_block_is_split_from_it_and_a_page_number_between_dashes_is_none():
+    text = f"{ARTICLE}_____________________________ \n\n{NEXT_ARTICLE.format(title='Letters')}\n— 3 —\n\n{ARTICLE}"
+    doc = build_document(text.encode(), "rule.txt", CONFIG)
+    layout = [doc.text[e.start:e.end].strip() for e in doc.edits if e.kind == "layout"]
+    assert layout == ["_____________________________"]
+    assert not any(e.kind == "layout" and "3" in doc.text[e.start:e.end] for e in doc.edits)

@@ -180,8 +180,10 @@ def _pattern_spans(doc: Document, block, is_chinese: bool,
     clauses, when the block repeats one of its own long clauses (else it holds no noisy loop)."""
     text, offset = doc.text[block.start:block.end], block.start
     loop = "repetition loop: the same stretch four times or more, back to back"
+    # A loop repeats words: a unit without a letter or digit is a leader of dots, a dash rule
+    # or an ellipsis ("........", "--------", "……"), which printers set so.
     found = [(offset + m.start(), offset + m.end(), loop)
-             for m in BACK_TO_BACK.finditer(text)]
+             for m in BACK_TO_BACK.finditer(text) if any(ch.isalnum() for ch in m.group("unit"))]
     for match in SELF_COORDINATION.finditer(text):
         for start, end in _clauses(text, offset):
             if start <= offset + match.start() < end:

@@ -23,6 +23,7 @@ from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
 from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
+from pipeline.stages.structure import RULE_REASON, is_rule_line
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -130,6 +131,10 @@ def _classify(doc: Document) -> dict[int, str]:
                 if later in standalone_ones and _at_page_turn(doc, later, kinds):
                     kinds[later] = "running-head"
     _heads_inside_cuts(doc, standalone, kinds)
+    for i, block in enumerate(blocks):  # a rule or specks beside the furniture: part of the page turn
+        if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and block.kind in ("p", "head") \
+                and "\n" not in text[block.start:block.end].strip(SPACE) and is_rule_line(text[block.start:block.end]):
+            kinds[i] = "layout"
     return kinds
 
 
@@ -376,6 +381,7 @@ def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -
         "running-head": "running head: a short line the document repeats where its pages turn",
         "page-number": "page number: a numeral alone on its line at a page boundary",
         "catalogue-number": "catalogue number stamped on the page (shape: capital, digits, separators)",
+        "layout": RULE_REASON,
     }
     seen_heads: set[str] = set()
     for i in cluster:

@@ -19,7 +19,7 @@ from collections import Counter
 
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.structure import RULE_LINE, SPACE, word_counts
+from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_line, word_counts
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -66,8 +66,19 @@ def detect_sections(doc: Document) -> None:
             edits += _restored_first_letter(doc, block, words)
     _boilerplate(doc)
     _bilingual(doc, edits)
+    _rules(doc)
     _title_clusters(doc, [b for b in doc.blocks if b.part == "body"])  # page furniture between breaks a cluster
     add_edits(doc, edits)
+
+
+def _rules(doc: Document) -> None:
+    """A rule standing alone between pieces is layout, not a paragraph or a heading."""
+    for block in doc.blocks:
+        text = _text(doc, block)
+        if block.part == "body" and block.kind in ("p", "head") and "\n" not in text.strip(SPACE) \
+                and is_rule_line(text):
+            _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout", original=text,
+                                             stage="sections", reason=RULE_REASON))
 
 
 LATIN_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*$")

@@ -53,6 +53,24 @@ RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
 OMISSION = r"\[(?:…|\.\.\.|\. \. \.)\]"
 OMISSION_LINE = re.compile(f"^{OMISSION}$")
 STANDALONE_FIRST = "<-_=*["  # how a rule or an omission line begins: the patterns are tried only then
+# A printed rule as OCR reads it: dashes and specks, hardly a letter ("--—-.. . —- —-----q-—-·", "——·")
+RULE_MARKS = "-‐‑‒–—―_=*~·"
+RULE_LETTERS = 0.25  # at most this share of a rule's marks read as letters or digits
+
+
+RULE_REASON = ("a printed rule on a line of its own (dashes; OCR reads one as dashes and specks): layout "
+               "between pieces, not text")
+
+
+def is_rule_line(text: str) -> bool:
+    """A horizontal rule on a line of its own: HTML's <hr/>, three dashes, underscores, equals
+    signs or stars, or a printed rule as OCR reads it (at least half its marks dashes, at most
+    a quarter letters or digits: a page number between dashes, "— 3 —", is none)."""
+    if RULE_LINE.match(text.strip(SPACE)):
+        return True
+    marks = "".join(text.split())
+    dashes = sum(ch in RULE_MARKS for ch in marks)
+    return dashes >= max(1, len(marks) / 2) and sum(ch.isalnum() for ch in marks) <= RULE_LETTERS * len(marks)
 PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
@@ -135,7 +153,8 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list
     current: list[Line] = []
     for line in lines:
         stripped = line.text.strip(SPACE)
-        standalone = stripped[:1] in STANDALONE_FIRST and (RULE_LINE.match(stripped) or OMISSION_LINE.match(stripped))
+        standalone = (stripped[:1] in STANDALONE_FIRST and OMISSION_LINE.match(stripped)) or (
+            stripped[:1] and not stripped[0].isalnum() and is_rule_line(stripped))
         if not stripped or line.text == PAGE_SEPARATOR or standalone:
             if current:
                 groups.append(current)

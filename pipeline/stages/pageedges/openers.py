@@ -8,7 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from pipeline.stages.pageedges.lines import Line, title_shaped
-from pipeline.stages.structure import ends_text, typical_line_length
+from pipeline.stages.structure import RULE_LETTERS, RULE_MARKS, ends_text, typical_line_length
 
 if TYPE_CHECKING:
     from pipeline.stages.pageedges.numbering import PageNumber
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 # What closes an article: who signed it, as initials and abbreviations in any alphabet
 # ("J. Kuranda.", "Med. Dr. D.e.t.", "Sch.", "Dr. B. B."), or a rule the OCR read as marks.
 SIGNATURE_LINE = re.compile(r"^(?=[^\W\d_])(?:[^\W\d_]{1,4}\.\s?)+(?:[^\W\d_]+\.?)?$")
-RULE_LETTERS = 0.25  # a rule: at most this share of its marks read as letters
-RULES = "-‐‑‒–—―_=*~·"
 
 
 def unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
@@ -61,7 +59,7 @@ def _closes_article(lines: list[Line], index: int) -> bool:
     marks = "".join(line.text.split())
     if len(marks) >= 3 and sum(ch.isalpha() for ch in marks) <= RULE_LETTERS * len(marks):
         return True
-    if not any(ch.isalnum() for ch in marks) and any(ch in RULES for ch in marks):
+    if not any(ch.isalnum() for ch in marks) and any(ch in RULE_MARKS for ch in marks):
         return True  # a dash standing alone
     return line.text[:1].isupper() and SIGNATURE_LINE.match(line.text) is not None \
         and index > 0 and ends_text(lines[index - 1].text)
