@@ -459,3 +459,15 @@ def test_page_xml_header_regions_are_running_heads_even_on_two_pages(tmp_path):
     assert all("marks the line as the page's header" in reasons[fw.get("ana").split()[-1][1:]] for fw in heads)
     paragraph = next(p for p in tree.iter(tei("p")) if "feast" in "".join(p.itertext()))
     assert "elected" in "".join(paragraph.itertext())  # the sentence runs on over the page turn
+
+
+def test_a_rule_between_two_articles_of_a_digitized_page_is_layout_linked_to_its_line():
+    lines = [("the shipment of books reached Hamburg and was sent on to Leipzig.", (200, 300, 1600, 50)),
+             ("—-—·——-—", (700, 380, 600, 20)),
+             ("News from Vienna", (800, 440, 400, 50)),
+             ("The theatre opened its season with a comedy that pleased nobody.", (200, 520, 1600, 50))]
+    edition = build_edition(_alto([lines], ALTO_V3), "news.alto.xml", CONFIG)
+    assert edition.errors == []  # valid: the fw carries its own link, no lb stands between divisions
+    tree = parse(edition.xml)
+    rule = next(fw for fw in tree.iter(tei("fw")) if fw.get("type") == "layout")
+    assert "".join(rule.itertext()) == "—-—·——-—" and rule.get("facs") == "#facs-p1-l2"

@@ -104,8 +104,9 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
-    if edit.kind not in FW_TYPES and edit.end > edit.start and (zone := facsimile.line_zone(edit.start)):
-        _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first
+    if edit.kind not in FW_TYPES and edit.kind != "layout" and edit.end > edit.start \
+            and (zone := facsimile.line_zone(edit.start)):
+        _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first (an fw points itself)
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
         choice = _sub(parent, "choice", ana=ana)
@@ -131,8 +132,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
                        ana=ana)
         _Text.append(flagged, edit.original, edit.start)
     elif edit.kind == "layout":
-        fw = _sub(parent, "fw", type=edit.attrs.get("type", "layout"), ana=ana)
-        _Text.append(fw, edit.original)
+        fw = _sub(parent, "fw", type=edit.attrs.get("type", "layout"), ana=ana, facs=facsimile.line_zone(edit.start))
+        _Text.append(fw, edit.original, edit.start)
     elif edit.kind == "truncation":
         _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "garbled":
