@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from dataclasses import dataclass
 import unicodedata
 from collections import Counter
@@ -122,9 +123,14 @@ def letter_script(ch: str) -> str | None:
 
 
 @functools.cache
-def _detector_factory() -> DetectorFactory:
+def _detector_factory(languages: frozenset[str]) -> DetectorFactory:
+    """langdetect with the profiles of ``languages`` only (those of one script), in a fixed
+    order: it weighs every loaded language at each step, and the others could never win.
+    (load_profile reads the folder in the file system's order, which differs between machines.)"""
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    folder = Path(PROFILES_DIRECTORY)
+    factory.load_json_profile([(folder / lang).read_text(encoding="utf-8") for lang in sorted(languages)
+                               if (folder / lang).is_file()])
     return factory
 
 
@@ -148,7 +154,7 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | No
     Lower-cased first: langdetect's profiles are lower-case, and all-capitals headings
     ("CONFIDENTIAL") otherwise come out as German or Dutch.
     """
-    factory = _detector_factory()
+    factory = _detector_factory(allowed)
     factory.set_seed(seed)
     detector = factory.create()
     detector.n_trial = LANGDETECT_TRIALS
