@@ -618,9 +618,12 @@ def _hyphenation_statement(joined: int) -> str:
             "hyphens the document also writes inside a line (real hyphens) stand as they are.")
 
 
+STRUCTURAL_TAGS = frozenset(tei(name) for name in STRUCTURAL)
+
+
 def indent(element: etree._Element, depth: int = 0) -> None:
     """Indent structural elements only: whitespace inside text-bearing elements is content."""
-    if etree.QName(element).localname not in STRUCTURAL or not len(element):
+    if element.tag not in STRUCTURAL_TAGS or not len(element):
         return
     pad = "\n" + "  " * (depth + 1)
     if not (element.text or "").strip():
