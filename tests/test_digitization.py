@@ -471,3 +471,22 @@ def test_a_rule_between_two_articles_of_a_digitized_page_is_layout_linked_to_its
     tree = parse(edition.xml)
     rule = next(fw for fw in tree.iter(tei("fw")) if fw.get("type") == "layout")
     assert "".join(rule.itertext()) == "—-—·——-—" and rule.get("facs") == "#facs-p1-l2"
+
+
+def test_display_copies_made_on_two_threads_are_those_made_on_one(tmp_path):
+    from io import BytesIO
+
+    from PIL import Image
+
+    files = []
+    for n, shade in enumerate((40, 120, 200), start=1):  # each page its own grey, to tell them apart
+        picture = BytesIO()
+        Image.new("L", (1500, 2200), shade).save(picture, format="TIFF")
+        files.append(SourceFile(f"p{n}.tif", picture.getvalue()))
+        files.append(SourceFile(f"p{n}.xml", _typed_page_xml([(None, f"Text of page {n}, read by hand.",
+                                                                 "100,300 1400,300 1400,360 100,360")])))
+    one = build_edition(files, "book", PipelineConfig(ocr_threads=1))
+    two = build_edition(files, "book", PipelineConfig(ocr_threads=2))
+    assert one.page_images == two.page_images and one.xml == two.xml and len(one.page_images) == 3
+    shades = [Image.open(BytesIO(png)).getpixel((10, 10)) for _, png in sorted(two.page_images.items())]
+    assert shades == [40, 120, 200]  # each copy stands for its own page

@@ -4,23 +4,28 @@ image (``<graphic n="display">``); the run writes them beside the edition."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from pipeline.ingest.pages import images, pdf
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.formats import is_pdf
-from pipeline.model import Document
+from pipeline.model import Document, Surface
 
 DISPLAY_DPI = 72  # PDF pages rendered for display: about DISPLAY_WIDTH wide for A4
 
 
-def display_images(doc: Document, files: list[SourceFile], folder: str) -> dict[str, bytes]:
+def display_images(doc: Document, files: list[SourceFile], folder: str, threads: int = 1) -> dict[str, bytes]:
     """{path under the edition's folder: PNG} for each page that needs one; the surfaces are
-    given their ``display_image``. ``folder``: where the copies go (``<edition>.pages``)."""
+    given their ``display_image``. ``folder``: where the copies go (``<edition>.pages``).
+    Image pages are decoded, scaled and encoded on ``threads`` threads (Pillow lets go of the
+    interpreter while it works); a PDF's pages are rendered in order, the PDF opened once."""
     data = {file.name: file.data for file in files}
-    rendered: dict[str, object] = {}  # a PDF's pages, rendered in order, the PDF opened once
-    made: dict[str, bytes] = {}
-    for number, surface in enumerate(doc.facsimile, start=1):
-        if surface.image is None or surface.image not in data or images.shown_by_browsers(surface.image):
-            continue
+    wanted = [(number, surface) for number, surface in enumerate(doc.facsimile, start=1)
+              if surface.image is not None and surface.image in data and not images.shown_by_browsers(surface.image)]
+    rendered: dict[str, object] = {}
+
+    def copy(job: tuple[int, Surface]) -> bytes | None:
+        _, surface = job
         page = (surface.image_page or 1) - 1
         try:
             if is_pdf(data[surface.image]):
@@ -29,10 +34,17 @@ def display_images(doc: Document, files: list[SourceFile], folder: str) -> dict[
                 picture = next(picture for index, picture in pages if index == page)
             else:
                 picture = images.frame(data[surface.image], page)
-            png = images.display_copy(picture)
+            return images.display_copy(picture)
         except (OSError, ValueError, SyntaxError, StopIteration):
-            continue  # no copy: the preview shows the text alone for this page
-        name = f"{folder}/{number:04d}.png"
-        made[name] = png
-        surface.display_image = name
+            return None  # no copy: the preview shows the text alone for this page
+
+    on_threads = threads > 1 and not any(is_pdf(data[surface.image]) for _, surface in wanted)
+    with ThreadPoolExecutor(threads if on_threads else 1) as pool:
+        copies = list(pool.map(copy, wanted))
+    made: dict[str, bytes] = {}
+    for (number, surface), png in zip(wanted, copies):
+        if png is not None:
+            name = f"{folder}/{number:04d}.png"
+            made[name] = png
+            surface.display_image = name
     return made
