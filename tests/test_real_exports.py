@@ -353,3 +353,27 @@ def test_specks_of_a_rule_under_the_page_number_are_page_layout_and_the_paragrap
     block = next(b for b in doc.blocks if b.start <= layout[0].start < b.end)
     assert block.kind == "p" and last_before in doc.text[block.start:block.end] \
         and first_after in doc.text[block.start:block.end]  # the paragraph runs on over the turn
+
+
+LATIN_WORDS = ("et in est non ad cum quod ut sed qui quae urbs populus senatus consul bellum pax lex rex "
+               "terra aqua caelum deus homo tempus annus dies nox verbum liber templum forum via porta").split()
+
+
+def test_early_modern_signatures_with_roman_leaf_numbers_are_furniture():
+    """A quarto in Latin: gatherings of four leaves, signed on the rectos of the first half
+    (the first leaf by its letter alone, which says too little to be told from a word), the
+    leaf number in lower-case roman numerals ("B iij"), the page number on top."""
+    rng = random.Random(11)
+    pages, signed = [], []
+    for page in range(1, 17):
+        lines = [" ".join(rng.choice(LATIN_WORDS) for _ in range(rng.randint(9, 12))) for _ in range(30)]
+        leaf = (page + 1) // 2
+        gathering, within = "ABCD"[(leaf - 1) // 4], (leaf - 1) % 4 + 1
+        if page % 2 and within in (2, 3):
+            signature = f"{gathering} {'i' * (within - 1)}j"
+            lines.append(signature)
+            signed.append(signature)
+        pages.append(f"{page}\n" + "\n".join(lines))
+    doc = build_document("\n\n".join(pages).encode(), "quarto.txt", CONFIG)
+    assert _furniture(doc, "signature") == signed == ["A ij", "A iij", "B ij", "B iij"]
+    assert _furniture(doc, "page-number") == [str(n) for n in range(1, 17)]

@@ -4,6 +4,7 @@ foot, running heads at the top."""
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 
 from pipeline.stages.layout import similar_keys, text_key
@@ -13,6 +14,12 @@ from pipeline.stages.pageedges.numbering import Page
 # A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
 # °, †, or a lone V or x after a space).
 SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†]|\s[VvXx])?$|^\S{1,2}\s?[*»«†]$")
+# Early modern printing: the gathering's letter (A, Aa, AA, a, )(, *) and the leaf's number, in
+# digits or lower-case roman numerals with a final j ("B iij", "Aa 3", ")( 2", "c v"). A
+# lower-case letter needs the space or a digit: "vi", "ii" are words.
+GATHERING = "|".join([r"[A-Z]{1,3}", r"\)\(", r"\*{1,2}"] + [c + c.lower() for c in string.ascii_uppercase])
+LEAF = r"[1-9]|i{1,3}j|i{1,4}|iv|vi{0,3}j?"
+EARLY_SIGNATURE = re.compile(rf"^(?:(?:{GATHERING})\s?(?:{LEAF})|[a-z](?:\s(?:{LEAF})|[1-9]))\.?$")
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
 SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 
@@ -33,6 +40,8 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
     if before.text.endswith("-"):
         return None  # the word goes on in this line: it is text
     if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch in "*»«†" for ch in last.text):
+        return last, "signature"
+    if len(last.text) <= 8 and EARLY_SIGNATURE.match(last.text):
         return last, "signature"
     if following is not None and len(last.text.split()) == 1 and last.text.isalpha():
         first_body = next((line for line in following.lines
