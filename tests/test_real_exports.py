@@ -377,3 +377,28 @@ def test_early_modern_signatures_with_roman_leaf_numbers_are_furniture():
     doc = build_document("\n\n".join(pages).encode(), "quarto.txt", CONFIG)
     assert _furniture(doc, "signature") == signed == ["A ij", "A iij", "B ij", "B iij"]
     assert _furniture(doc, "page-number") == [str(n) for n in range(1, 17)]
+
+
+def test_verse_lines_as_long_as_the_printed_lines_are_no_headings_and_a_title_still_is():
+    """Tesseract exports a poem's lines with blank lines between them: each stands alone, and
+    has no full stop; as long as the prose lines, none of them is a heading."""
+    rng = random.Random(7)
+    prose = "\n".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 12))) for _ in range(24)) + "."
+    verse = ["When evening falls upon the quiet harbour and the fishing boats come home",
+             "The old men gather by the wall to talk of storms and of the summers gone",
+             "And all the children of the town run down the narrow lanes to meet them"]
+    text = "\n\n".join([prose, "The Harbour at Evening", *verse, prose]) + "\n"
+    doc = build_document(text.encode(), "poem.txt", CONFIG)
+    heads = [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "head"]
+    assert heads == ["The Harbour at Evening"]
+
+
+def test_a_short_line_standing_apart_at_a_page_foot_whose_sentence_runs_on_is_a_paragraph():
+    pages = _pages(6, seed=8, first=31)
+    lines = pages[2].split("\n")
+    lines[-1] = "\nand the merchants of the"  # the OCR set the page's last line apart
+    pages[2] = "\n".join(lines)
+    pages[3] = pages[3].replace("\n", "\ncoast asked for a hearing and ", 1)
+    doc = build_document("\n\n".join(pages).encode(), "foot.txt", CONFIG)
+    block = next(b for b in doc.blocks if b.start <= doc.text.index("merchants of the") < b.end)
+    assert block.kind == "p" and "coast asked for a hearing" in doc.text[block.start:block.end]

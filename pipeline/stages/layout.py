@@ -23,7 +23,7 @@ from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
 from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
-from pipeline.stages.structure import RULE_REASON, is_rule_line
+from pipeline.stages.structure import FULL_LINE, RULE_REASON, is_rule_line
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -452,7 +452,6 @@ def _indents_paragraphs(doc: Document) -> bool:
     return stats.paragraphs >= 3 and stats.indented >= 0.6 * stats.paragraphs
 
 
-FULL_LINE = 0.75  # of the document's full line length: a line that reaches the right margin
 
 
 def _fills_last_line(doc: Document, block: Block) -> bool:
@@ -483,7 +482,8 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
         previous = result[-1] if result else None
         turn = known_turn(doc, previous, block) if previous else None
         if previous and (turn or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous)):
-            result[-1] = replace(previous, end=block.end)
+            # A "heading" whose sentence runs on into the next block was a paragraph's line.
+            result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
             if "page starts" in doc.scratch.document:

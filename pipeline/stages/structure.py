@@ -111,6 +111,18 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+FULL_LINE = 0.75  # of the document's full line length: a line that reaches the right margin
+PRINTED_LINES = 30  # a full line this long: the text keeps the printed lines (not one line a paragraph)
+
+
+def keeps_printed_lines(lines: list[Line]) -> bool:
+    """Whether the text keeps the lines of the printed page (a paragraph over several lines), not
+    one line a paragraph: most of its lines of text are followed by another."""
+    texts = [bool(line.text.strip(SPACE)) for line in lines]
+    running_on = sum(1 for here, following in zip(texts, texts[1:]) if here and following)
+    return sum(texts) >= 10 and running_on >= 0.5 * sum(texts)
+
+
 def typical_line_length(lines: list[Line]) -> int:
     """The median length of the text's lines: how long a full printed line is."""
     lengths = sorted(len(line.text.strip(SPACE)) for line in lines if line.text.strip(SPACE))
@@ -143,12 +155,12 @@ def split_at(lines: list[Line], positions: set[int]) -> list[Line]:
     return result
 
 
-def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list[list[Line]]:
+def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: int | None = None) -> list[list[Line]]:
     """Runs of non-blank lines. Inside a run a new group starts at an indented line after
     an unindented, short or finished one, and after a line that finishes a sentence well
     short of the full line length (one line per printed line: the paragraph's last line).
     A form feed is a group of its own."""
-    full = typical_line_length(lines)
+    full = typical_line_length(lines) if full is None else full
     groups: list[list[Line]] = []
     current: list[Line] = []
     for line in lines:
@@ -174,11 +186,11 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list
 def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
     if line.text.strip(SPACE).startswith(BULLETS_WITH_SPACE):
         return True  # every bulleted line is an item of its own
-    short = _is_short(previous) or (full >= 30 and len(previous.text.strip(SPACE)) < 0.3 * full)
+    short = _is_short(previous) or (full >= PRINTED_LINES and len(previous.text.strip(SPACE)) < 0.3 * full)
     if line.indented and (not previous.indented or short or ends_sentence(previous.text)):
         return True
     length = len(previous.text.strip(SPACE))
-    return full >= 30 and ends_sentence(previous.text) and length < 0.75 * full
+    return full >= PRINTED_LINES and ends_sentence(previous.text) and length < FULL_LINE * full
 
 
 def ends_sentence(text: str) -> bool:
@@ -282,7 +294,9 @@ def segment(doc: Document) -> None:
     # groups break around it (stages/pageedges.py says where).
     breaks = frozenset(p for turn in doc.scratch.document.get("paragraph ends at page turns", ()) for p in turn)
     lines = split_at(split_lines(doc.text), breaks)
-    groups = line_groups(lines, breaks)
+    full = typical_line_length(lines)
+    printed = full >= PRINTED_LINES and keeps_printed_lines(lines)
+    groups = line_groups(lines, breaks, full)
     blocks: list[Block] = []
     groups = _take_metadata(doc, groups, blocks)
     for index, group in enumerate(groups):
@@ -291,8 +305,11 @@ def segment(doc: Document) -> None:
             continue
         text = doc.text[start:end]
         is_last = index == len(groups) - 1
-        # An editorial omission ("[…]") standing alone is part of the flow, never a heading.
-        kind = "head" if is_heading_shaped(text) and not is_last and not OMISSION_LINE.match(text) else "p"
+        # An editorial omission ("[…]") standing alone is part of the flow, never a heading; so is
+        # a line as long as the printed lines (a verse, a paragraph's line): headings are set short.
+        full_width = printed and len(text) >= FULL_LINE * full
+        kind = "head" if is_heading_shaped(text) and not is_last and not full_width \
+            and not OMISSION_LINE.match(text) else "p"
         blocks.append(Block(start=start, end=end, kind=kind))
     doc.blocks = blocks
     if doc.metadata.title is None:  # a page's number or running head above it is no title
