@@ -452,8 +452,6 @@ def _indents_paragraphs(doc: Document) -> bool:
     return stats.paragraphs >= 3 and stats.indented >= 0.6 * stats.paragraphs
 
 
-
-
 def _fills_last_line(doc: Document, block: Block) -> bool:
     lines = doc.text[block.start:block.end].split("\n")
     return len(lines) > 1 and len(lines[-1].strip(SPACE)) >= FULL_LINE * _full_line_length(doc)
