@@ -205,3 +205,9 @@ def test_a_rule_that_ends_a_paragraph_block_is_split_from_it_and_a_page_number_b
     layout = [doc.text[e.start:e.end].strip() for e in doc.edits if e.kind == "layout"]
     assert layout == ["_____________________________"]
     assert not any(e.kind == "layout" and "3" in doc.text[e.start:e.end] for e in doc.edits)
+
+
+def test_a_line_mostly_of_marks_is_no_heading_and_a_title_is():
+    text = f"{ARTICLE}\n»D.«—-«t)\n\n{ARTICLE}\nThe Harvest of 1841\n\n{ARTICLE}"
+    doc = build_document(text.encode(), "marks.txt", CONFIG)
+    assert [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "head"] == ["The Harvest of 1841"]

@@ -115,6 +115,12 @@ FULL_LINE = 0.75  # of the document's full line length: a line that reaches the 
 PRINTED_LINES = 30  # a full line this long: the text keeps the printed lines (not one line a paragraph)
 
 
+def mostly_words(text: str) -> bool:
+    """At least half the line's marks are letters or digits."""
+    marks = "".join(text.split())
+    return sum(ch.isalnum() for ch in marks) >= len(marks) / 2
+
+
 def keeps_printed_lines(lines: list[Line]) -> bool:
     """Whether the text keeps the lines of the printed page (a paragraph over several lines), not
     one line a paragraph: most of its lines of text are followed by another."""
@@ -306,9 +312,10 @@ def segment(doc: Document) -> None:
         text = doc.text[start:end]
         is_last = index == len(groups) - 1
         # An editorial omission ("[…]") standing alone is part of the flow, never a heading; so is
-        # a line as long as the printed lines (a verse, a paragraph's line): headings are set short.
+        # a line as long as the printed lines (a verse, a paragraph's line): headings are set short;
+        # and a heading is words: a line mostly of marks is specks or a rule the OCR read.
         full_width = printed and len(text) >= FULL_LINE * full
-        kind = "head" if is_heading_shaped(text) and not is_last and not full_width \
+        kind = "head" if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
             and not OMISSION_LINE.match(text) else "p"
         blocks.append(Block(start=start, end=end, kind=kind))
     doc.blocks = blocks
