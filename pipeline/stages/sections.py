@@ -74,9 +74,13 @@ def detect_sections(doc: Document) -> None:
 def _rules(doc: Document) -> None:
     """A rule standing alone between pieces is layout, not a paragraph or a heading."""
     for block in doc.blocks:
+        # a line of its own (a block's span has no blank around it) that begins with a mark
+        if block.part != "body" or block.kind not in ("p", "head") or block.end <= block.start \
+                or doc.text[block.start].isalnum() \
+                or doc.text.find("\n", block.start, block.end) >= 0:
+            continue
         text = _text(doc, block)
-        if block.part == "body" and block.kind in ("p", "head") and "\n" not in text.strip(SPACE) \
-                and is_rule_line(text):
+        if is_rule_line(text):
             _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout", original=text,
                                              stage="sections", reason=RULE_REASON))
 
