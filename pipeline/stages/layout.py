@@ -23,7 +23,7 @@ from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
 from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
-from pipeline.stages.structure import FULL_LINE, RULE_REASON, is_rule_line
+from pipeline.stages.structure import FULL_LINE, RULE_REASON, is_rule_block
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -133,7 +133,7 @@ def _classify(doc: Document) -> dict[int, str]:
     _heads_inside_cuts(doc, standalone, kinds)
     for i, block in enumerate(blocks):  # a rule or specks beside the furniture: part of the page turn
         if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and block.kind in ("p", "head") \
-                and "\n" not in text[block.start:block.end].strip(SPACE) and is_rule_line(text[block.start:block.end]):
+                and is_rule_block(text, block.start, block.end):
             kinds[i] = "layout"
     return kinds
 

@@ -19,7 +19,7 @@ from collections import Counter
 
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_line, word_counts
+from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -74,15 +74,9 @@ def detect_sections(doc: Document) -> None:
 def _rules(doc: Document) -> None:
     """A rule standing alone between pieces is layout, not a paragraph or a heading."""
     for block in doc.blocks:
-        # a line of its own (a block's span has no blank around it) that begins with a mark
-        if block.part != "body" or block.kind not in ("p", "head") or block.end <= block.start \
-                or doc.text[block.start].isalnum() \
-                or doc.text.find("\n", block.start, block.end) >= 0:
-            continue
-        text = _text(doc, block)
-        if is_rule_line(text):
-            _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout", original=text,
-                                             stage="sections", reason=RULE_REASON))
+        if block.part == "body" and block.kind in ("p", "head") and is_rule_block(doc.text, block.start, block.end):
+            _keep_as_layout(doc, block, Edit(start=block.start, end=block.end, kind="layout",
+                                             original=_text(doc, block), stage="sections", reason=RULE_REASON))
 
 
 LATIN_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*$")

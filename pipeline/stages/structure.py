@@ -115,6 +115,13 @@ FULL_LINE = 0.75  # of the document's full line length: a line that reaches the 
 PRINTED_LINES = 30  # a full line this long: the text keeps the printed lines (not one line a paragraph)
 
 
+def is_rule_block(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a block: no blank around it) is a rule on a line of its own.
+    The cheap tests first: a rule begins with a mark and holds no line break."""
+    return end > start and not text[start].isalnum() and text.find("\n", start, end) < 0 \
+        and is_rule_line(text[start:end])
+
+
 def mostly_words(text: str) -> bool:
     """At least half the line's marks are letters or digits."""
     marks = "".join(text.split())
