@@ -89,13 +89,13 @@ LEGACY_ENCODINGS: dict[str, list[str]] = {
     "fr": ["cp1252", "latin-1"],
     "de": ["cp1252", "latin-1"],
     "es": ["cp1252", "latin-1"],
-    "ru": [],
+    "ru": ["cp1251", "koi8-r"],
     "ja": ["shift_jis"],
     "ko": ["euc-kr"],
     "zh-Hans": ["gb2312", "gbk", "gb18030"],
     "zh-Hant": ["big5", "big5hkscs", "gb18030"],
     "la": ["cp1252", "latin-1"],
     "grc": [],  # no supported single-byte code page carries Greek
-    "el": [],
+    "el": ["cp1253", "iso8859-7"],
 }
 UNICODE_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-16"]

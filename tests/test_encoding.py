@@ -23,6 +23,9 @@ TEXTS = {
     "en": "The “new look” since Stalin’s death — a reaffirmation… of principles.",
     "fr": "Le garçon a mangé une crème brûlée près de la fenêtre, à Genève.",
     "de": "Die Außenpolitik der Sowjetunion wurde für Jahrzehnte geprägt.",
+    "el": "Η Βουλή ψήφισε χθες τον νέο νόμο για την παιδεία, ύστερα από πολύωρη συζήτηση.",
+    "ru": "Посол сообщил в Москву, что переговоры о торговом договоре затянутся до весны.",
+    "bg": "Министърът на външните работи заяви, че преговорите ще продължат през есента.",
 }
 ENCODINGS = {
     "zh-Hant": ["utf-8", "big5", "big5hkscs", "gb18030", "utf-16-le", "utf-16-be"],
@@ -32,6 +35,9 @@ ENCODINGS = {
     "en": ["utf-8", "cp1252", "gb18030", "utf-16-le"],
     "fr": ["utf-8", "cp1252", "latin-1", "utf-16-be"],
     "de": ["utf-8", "cp1252", "latin-1"],
+    "el": ["utf-8", "cp1253", "iso8859-7", "utf-16-le"],  # Greek and Cyrillic code pages read alike
+    "ru": ["utf-8", "cp1251", "koi8-r", "utf-16-be"],  # as letters: told apart by letters out of place
+    "bg": ["cp1251"],
 }
 CASES = [(lang, enc) for lang, encs in ENCODINGS.items() for enc in encs]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
-from pipeline.ingest.plausibility import plausibility
+from pipeline.ingest.plausibility import code_page_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -33,7 +33,13 @@ _BOMS = [
 CANDIDATES: list[tuple[str, tuple[str, ...]]] = [
     ("utf-8", ()), ("gb18030", ("gb2312", "gbk")), ("big5hkscs", ("big5",)), ("cp932", ("shift_jis",)),
     ("cp949", ("euc-kr",)), ("cp1252", ()), ("latin-1", ()), ("utf-16-le", ()), ("utf-16-be", ()),
+    ("cp1253", ("iso8859-7",)), ("cp1251", ()), ("koi8-r", ()),
 ]
+# Greek and Cyrillic code pages: a text in one of them reads as letters in all of them (and
+# as accented Latin in cp1252); plausibility tells them apart by letters out of place.
+# Valid multi-byte UTF-8 wins whatever they score: they are not tried against it.
+ALPHABET_CODE_PAGES = ("cp1253", "cp1251", "koi8-r")
+SINGLE_BYTE = ("cp1252", "latin-1") + ALPHABET_CODE_PAGES
 SAMPLE_BYTES = 32 * 1024
 # A doubtful decoding: its plausibility is low, or the runner-up is nearly as plausible.
 DOUBTFUL_SCORE = 0.5
@@ -113,6 +119,8 @@ def _candidate(sample: bytes, decoder: str, labels: tuple[str, ...]) -> Candidat
         return None
     label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
     score = plausibility(text) * (1 - min(1.0, 20 * invalid / max(1, len(text))))
+    if decoder in SINGLE_BYTE:
+        score = max(0.0, score - code_page_penalty(text))
     return Candidate(label, decoder, score, invalid, text)
 
 
@@ -123,10 +131,20 @@ def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
         return False
 
 
+def _valid_utf8(sample: bytes) -> bool:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def rank_candidates(data: bytes) -> list[Candidate]:
     """Every supported encoding that decodes the sample, most plausible first."""
     sample = _sample(data)
-    candidates = [(d, labels) for d, labels in CANDIDATES if not (d.startswith("utf-16") and len(data) % 2)]
+    utf8 = not sample.isascii() and _valid_utf8(sample)
+    candidates = [(d, labels) for d, labels in CANDIDATES if not (d.startswith("utf-16") and len(data) % 2)
+                  and not (utf8 and d in ALPHABET_CODE_PAGES)]
     if len(sample) % 2:  # an odd sample of an even file: cut inside a code unit for UTF-16 only
         sample16 = sample[:-1]
     else:
