@@ -402,3 +402,19 @@ def test_a_short_line_standing_apart_at_a_page_foot_whose_sentence_runs_on_is_a_
     doc = build_document("\n\n".join(pages).encode(), "foot.txt", CONFIG)
     block = next(b for b in doc.blocks if b.start <= doc.text.index("merchants of the") < b.end)
     assert block.kind == "p" and "coast asked for a hearing" in doc.text[block.start:block.end]
+
+
+GREEK_WORDS = ("η βουλή συνήλθε πάλιν την άνοιξιν και οι αντιπρόσωποι των βορείων επαρχιών συνεζήτησαν επί μακρόν "
+               "περί των δασμών του σίτου της ξυλείας και του άλατος").split()
+
+
+def test_greek_numerals_number_the_front_matter_of_a_greek_book():
+    rng = random.Random(13)
+    numerals = ["αʹ", "βʹ", "γʹ", "δʹ", "εʹ", "στʹ"]
+    pages = []
+    for numeral in numerals:
+        lines = [" ".join(rng.choice(GREEK_WORDS) for _ in range(rng.randint(9, 12))) for _ in range(25)]
+        pages.append(f"{numeral}\n\n" + "\n".join(lines) + ".")
+    doc = build_document("\n\n".join(pages).encode(), "prolegomena.txt", CONFIG)
+    assert _furniture(doc, "page-number") == numerals
+    assert [e.attrs.get("n") for e in doc.edits if e.kind == "page-break" and e.attrs.get("n")] == ["1", "2", "3", "4", "5", "6"]

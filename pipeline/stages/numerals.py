@@ -1,4 +1,4 @@
-"""Page numbers as printed: Arabic, Chinese (一二 or 十二 style) and Roman numerals."""
+"""Page numbers as printed: Arabic, Chinese (一二 or 十二 style), Roman and Greek numerals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ import re
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-NUMERAL = re.compile(r"\d{1,4}|[〇零一二三四五六七八九十百千]{1,7}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7}")
+# Greek numerals: letters with a keraia (ʹ, or what fonts and OCR put for it), hundreds, tens,
+# units in that order ("ιβʹ" 12, "ρκγʹ" 123; "στ" for the obsolete stigma, 6): the front
+# matter of Greek books is paged so, as Latin books use Roman numerals.
+GREEK_VALUES = {"α": 1, "β": 2, "γ": 3, "δ": 4, "ε": 5, "ϛ": 6, "ζ": 7, "η": 8, "θ": 9,
+                "ι": 10, "κ": 20, "λ": 30, "μ": 40, "ν": 50, "ξ": 60, "ο": 70, "π": 80, "ϟ": 90, "ϙ": 90,
+                "ρ": 100, "σ": 200, "τ": 300, "υ": 400, "φ": 500, "χ": 600, "ψ": 700, "ω": 800, "ϡ": 900}
+KERAIA = "ʹ΄'’"
+GREEK_NUMERAL = f"[{''.join(GREEK_VALUES)}]{{1,4}}[{KERAIA}]"
+NUMERAL = re.compile(r"\d{1,4}|[〇零一二三四五六七八九十百千]{1,7}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7}|" + GREEK_NUMERAL)
 
 
 def chinese_to_int(text: str) -> int | None:
@@ -34,7 +42,19 @@ def roman_to_int(text: str) -> int | None:
     return total if total > 0 else None
 
 
+def greek_to_int(text: str) -> int | None:
+    """ιβʹ → 12: hundreds, tens and units, each at most once and in that order."""
+    letters = text.rstrip(KERAIA).replace("στ", "ϛ")
+    values = [GREEK_VALUES.get(ch) for ch in letters]
+    if not values or None in values or values != sorted(values, reverse=True) \
+            or len({len(str(v)) for v in values}) != len(values):
+        return None
+    return sum(values)
+
+
 def numeral_value(text: str) -> int | None:
+    if text[-1:] in KERAIA and text[:-1]:
+        return greek_to_int(text)
     if text.isascii() and text.isdecimal():
         return int(text)
     if text.isdecimal():
