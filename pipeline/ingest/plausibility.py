@@ -165,27 +165,23 @@ OUT_OF_PLACE = ("lU", "fl", "fU", "al", "aU", "af", "la", "Ua", "fa")
 
 def code_page_penalty(text: str) -> float:
     """What to take off the plausibility of a single-byte reading with Greek or Cyrillic letters
-    (0 without them): its letters out of place, and a majority of capitals (running text is
-    written mostly in small letters; Cyrillic read with the other Cyrillic code page turns most
-    of them into capitals). Only for single-byte readings: a real text may hold a Cyrillic
-    homoglyph inside a Latin word ("Stаlin"), which a wrong single-byte reading does everywhere."""
+    (0 without them), for its letters out of place and for a majority of capitals.
+
+    Out of place: a capital after a small letter inside a word, a word going on after a final
+    sigma, a word mixing them with ASCII letters. Writing hardly does any of it; a single-byte
+    text read with another code page does in every other word: Greek read as Cyrillic cp1251
+    turns accented vowels into capitals ("еллзнйкЮ"), Russian KOI8-R and cp1251 swap the cases
+    (and running text is written mostly in small letters), Russian read as Greek puts ς inside
+    words ("θνξρςπΰννϋυ"), French read as Greek puts Greek letters in its words ("ministθre").
+    Only for single-byte readings: a real text may hold a Cyrillic homoglyph inside a Latin word
+    ("Stаlin"), which a wrong single-byte reading does everywhere."""
     marks = text.translate(_CASES)
     capitals = marks.count("U")
     letters = capitals + marks.count("l") + marks.count("f")
     if not letters:
         return 0.0
-    return 2 * letters_out_of_place(text) / letters + 0.2 * max(0.0, capitals / letters - 0.5)
-
-
-def letters_out_of_place(text: str) -> int:
-    """How often, among Greek and Cyrillic letters, a capital follows a small letter inside a
-    word, a word goes on after a final sigma, or a word mixes them with ASCII letters. Writing
-    hardly does any of it; a single-byte text read with another code page does in every other
-    word: Greek read as Cyrillic cp1251 turns accented vowels into capitals ("еллзнйкЮ"),
-    Russian KOI8-R and cp1251 swap the cases, Russian read as Greek puts ς inside words
-    ("θνξρςπΰννϋυ"), French read as Greek puts Greek letters in its words ("ministθre")."""
-    marks = text.translate(_CASES)
-    return sum(marks.count(pair) for pair in OUT_OF_PLACE)
+    out_of_place = sum(marks.count(pair) for pair in OUT_OF_PLACE)
+    return 2 * out_of_place / letters + 0.2 * max(0.0, capitals / letters - 0.5)
 
 
 def plausibility(text: str) -> float:
