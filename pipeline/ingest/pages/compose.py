@@ -140,11 +140,11 @@ def _scale_to_image(source: PageSource) -> tuple[float, float] | None:
 def _surface(source: PageSource, start: int, scale: tuple[float, float] | None) -> Surface:
     page = source.page
     if page.unit != "pixel" and scale is None:  # no image told the pixels: the file's own unit
-        return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=page.width,
-                       height=page.height, unit=page.unit, text_from=source.text_from, engine=page.engine)
-    width, height = source.image_size or (page.width, page.height)
+        (width, height), unit = (page.width, page.height), page.unit
+    else:
+        (width, height), unit = source.image_size or (page.width, page.height), "pixel"
     return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
-                   height=height, text_from=source.text_from, engine=page.engine)
+                   height=height, unit=unit, text_from=source.text_from, engine=page.engine)
 
 
 def _flip_height(source: PageSource, book_height: int | None) -> int | None:
