@@ -174,10 +174,10 @@ class _LoopFinder:
         return found
 
 
-def _pattern_spans(doc: Document, block, is_chinese: bool,
-                   clauses: list[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
-    """Loops, self-coordination, symbol soup and noise in one block; ``clauses``: the block's
-    clauses, when the block repeats one of its own long clauses (else it holds no noisy loop)."""
+def _pattern_spans(doc: Document, block, is_chinese: bool, clauses: list[tuple[int, int]],
+                   repeats_inside: bool) -> list[tuple[int, int, str]]:
+    """Loops, self-coordination, symbol soup and noise in one block, given its clauses and
+    whether it repeats one of its own long clauses (else it holds no noisy loop)."""
     text, offset = doc.text[block.start:block.end], block.start
     loop = "repetition loop: the same stretch four times or more, back to back"
     # A loop repeats words: a unit without a letter or digit is a leader of dots, a dash rule
@@ -185,7 +185,7 @@ def _pattern_spans(doc: Document, block, is_chinese: bool,
     found = [(offset + m.start(), offset + m.end(), loop)
              for m in BACK_TO_BACK.finditer(text) if any(ch.isalnum() for ch in m.group("unit"))]
     for match in SELF_COORDINATION.finditer(text):
-        for start, end in _clauses(text, offset):
+        for start, end in clauses:
             if start <= offset + match.start() < end:
                 found.append((start, end, "a word coordinated with itself"))
     for run in SYMBOL_RUN.finditer(text):
@@ -197,7 +197,7 @@ def _pattern_spans(doc: Document, block, is_chinese: bool,
                 found.append((offset + run.start(), offset + run.end(), "Latin letters that form no words"))
         found += [(offset + start, offset + end, "characters running Chinese hardly ever uses (radicals, strokes, "
                    "bopomofo, Suzhou numerals, box drawing), several in a row") for start, end in _rare_runs(text)]
-    if clauses:
+    if repeats_inside:
         relative = [(start - offset, end - offset) for start, end in clauses]
         found += [(offset + start, offset + end, "repetition loop: a clause repeated back to back, with a stray "
                    "character changed in some copies") for start, end in _noisy_loops(text, relative)]
@@ -306,8 +306,7 @@ def flag_garbled(doc: Document) -> None:
     for index, block in enumerate(blocks):
         clauses, recurs, repeats_inside = sketch.block_clauses(index)
         loops.add(clauses, recurs)
-        spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"),
-                                clauses if repeats_inside else None)
+        spans += _pattern_spans(doc, block, (block.lang or doc.lang or "").startswith("zh"), clauses, repeats_inside)
     spans += loops.spans()
     edits = []
     for start, end, reason in _merge(spans):
