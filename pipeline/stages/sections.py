@@ -19,7 +19,7 @@ from collections import Counter
 
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts
+from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts_once
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -51,7 +51,6 @@ def detect_sections(doc: Document) -> None:
     _classification(doc, body)
     _salutation(doc, body)
     _duplicate_title(doc, body)
-    words: list[Counter] = []  # the document's words, counted the first time a heading needs them
     for block in body:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):
@@ -63,7 +62,7 @@ def detect_sections(doc: Document) -> None:
                               original=bullet.group(), replacement="", stage="sections", confidence=1.0,
                               reason=BULLET_MARKUP))
         if block.kind == "head":
-            edits += _restored_first_letter(doc, block, words)
+            edits += _restored_first_letter(doc, block)
     _boilerplate(doc)
     _bilingual(doc, edits)
     _rules(doc)
@@ -135,17 +134,14 @@ def _duplicate_title(doc: Document, body: list[Block]) -> None:
                                            reason="the title printed a second time: one title, the repeat kept"))
 
 
-def _restored_first_letter(doc: Document, block: Block, counted: list[Counter]) -> list[Edit]:
-    """``counted``: empty, or the document's word counts (filled here when first needed)."""
+def _restored_first_letter(doc: Document, block: Block) -> list[Edit]:
     text = _text(doc, block)
     match = WORD.match(text)
     if not match or not match.group()[0].islower():
         return []
     if len(text.split()) > 6 or text[match.end():match.end() + 1] not in ("", " "):
         return []  # a heading is short, and its first word a word: "it)" opens a footnote
-    if not counted:
-        counted.append(word_counts(doc.text, WORD))
-    words = counted[0]
+    words = word_counts_once(doc.scratch.stage, doc.text, WORD)  # counted the first time a heading needs them
     lost = match.group()
     for letter in string.ascii_lowercase:
         if words[letter + lost.lower()] and not words[lost.lower()] > words[letter + lost.lower()]:

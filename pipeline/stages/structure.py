@@ -52,12 +52,10 @@ RULE_LINE = re.compile(r"^(?:<hr\s*/?>|[-_=*]{3,})$", re.I)
 # An editorial omission on a line of its own ("[…]") stands between paragraphs.
 OMISSION = r"\[(?:…|\.\.\.|\. \. \.)\]"
 OMISSION_LINE = re.compile(f"^{OMISSION}$")
-STANDALONE_FIRST = "<-_=*["  # how a rule or an omission line begins: the patterns are tried only then
+PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 # A printed rule as OCR reads it: dashes and specks, hardly a letter ("--—-.. . —- —-----q-—-·", "——·")
 RULE_MARKS = "-‐‑‒–—―_=*~·"
 RULE_LETTERS = 0.25  # at most this share of a rule's marks read as letters or digits
-
-
 RULE_REASON = ("a printed rule on a line of its own (dashes; OCR reads one as dashes and specks): layout "
                "between pieces, not text")
 
@@ -65,13 +63,16 @@ RULE_REASON = ("a printed rule on a line of its own (dashes; OCR reads one as da
 def is_rule_line(text: str) -> bool:
     """A horizontal rule on a line of its own: HTML's <hr/>, three dashes, underscores, equals
     signs or stars, or a printed rule as OCR reads it (at least half its marks dashes, at most
-    a quarter letters or digits: a page number between dashes, "— 3 —", is none)."""
-    if RULE_LINE.match(text.strip(SPACE)):
+    a quarter letters or digits: a page number between dashes, "— 3 —", is none). It begins
+    with a mark: most lines are done with at their first character."""
+    stripped = text.strip(SPACE)
+    if not stripped or stripped[0].isalnum():
+        return False
+    if RULE_LINE.match(stripped):
         return True
     marks = "".join(text.split())
     dashes = sum(ch in RULE_MARKS for ch in marks)
     return dashes >= max(1, len(marks) / 2) and sum(ch.isalnum() for ch in marks) <= RULE_LETTERS * len(marks)
-PAGE_SEPARATOR = "\f"  # form feed: how OCR exports separate pages; a line of its own here
 
 
 def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16, lower: bool = True) -> Counter[str]:
@@ -87,6 +88,15 @@ def word_counts(text: str, word: re.Pattern, chunk: int = 1 << 16, lower: bool =
         counts.update(map(str.lower, found) if lower else found)
         start = end
     return counts
+
+
+def word_counts_once(cache: dict, text: str, word: re.Pattern, lower: bool = True) -> Counter[str]:
+    """``word_counts``, counted the first time a rule asks and kept in ``cache`` (a document's
+    scratch: ``document`` for the whole run, ``stage`` for one stage)."""
+    key = f"word counts {word.pattern} {lower}"
+    if key not in cache:
+        cache[key] = word_counts(text, word, lower=lower)
+    return cache[key]
 
 
 def split_lines(text: str) -> list[Line]:
@@ -117,7 +127,7 @@ PRINTED_LINES = 30  # a full line this long: the text keeps the printed lines (n
 
 def is_rule_block(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (a block: no blank around it) is a rule on a line of its own.
-    The cheap tests first: a rule begins with a mark and holds no line break."""
+    The cheap tests before the block is copied: a rule begins with a mark and holds no line break."""
     return end > start and not text[start].isalnum() and text.find("\n", start, end) < 0 \
         and is_rule_line(text[start:end])
 
@@ -178,8 +188,7 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
     current: list[Line] = []
     for line in lines:
         stripped = line.text.strip(SPACE)
-        standalone = (stripped[:1] in STANDALONE_FIRST and OMISSION_LINE.match(stripped)) or (
-            stripped[:1] and not stripped[0].isalnum() and is_rule_line(stripped))
+        standalone = (stripped[:1] == "[" and OMISSION_LINE.match(stripped)) or is_rule_line(stripped)
         if not stripped or line.text == PAGE_SEPARATOR or standalone:
             if current:
                 groups.append(current)
@@ -235,9 +244,7 @@ def opens_sentence(doc: Document, position: int) -> bool:
     word = match.group()
     if not (word[:1].isupper() and word[1:].islower()):
         return False
-    if "words inside sentences" not in doc.scratch.document:  # counted the first time a turn asks
-        doc.scratch.document["words inside sentences"] = word_counts(doc.text, MID_SENTENCE_WORD, lower=False)
-    counts = doc.scratch.document["words inside sentences"]
+    counts = word_counts_once(doc.scratch.document, doc.text, MID_SENTENCE_WORD, lower=False)
     lower = counts[word.lower()]
     return lower >= SENTENCE_OPENER_MIN and counts[word] <= SENTENCE_OPENER_SHARE * lower
 
