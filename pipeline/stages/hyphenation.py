@@ -19,11 +19,10 @@ from pipeline.stages.structure import word_counts
 # Letters of the alphabets that hyphenate at line ends: Latin (long s and ꝛ included), Greek,
 # Cyrillic, with combining marks (the superscript e of aͤ).
 LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
-HYPHEN_CHARACTERS = LINE_END_HYPHENS
 # The letters before it taken whole (possessive: a hyphen is no letter, giving some back cannot help)
-LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(HYPHEN_CHARACTERS)}])[ \t]*\n")
+LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(LINE_END_HYPHENS)}])[ \t]*\n")
 # Whether there is any: the hyphen looked for first, the letter before it checked after
-ANY_LINE_END_HYPHEN = re.compile(rf"[{re.escape(HYPHEN_CHARACTERS)}](?<=[{LETTER}].)[ \t]*\n")
+ANY_LINE_END_HYPHEN = re.compile(rf"[{re.escape(LINE_END_HYPHENS)}](?<=[{LETTER}].)[ \t]*\n")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
 INVISIBLE = "\ufeff\u200b\u2060"
 

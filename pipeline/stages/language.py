@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
-from dataclasses import dataclass
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY

@@ -104,8 +104,7 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
 
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
-    if edit.kind not in FW_TYPES and edit.kind != "layout" and edit.end > edit.start \
-            and (zone := facsimile.line_zone(edit.start)):
+    if BY_NAME[edit.kind].element != "fw" and edit.end > edit.start and (zone := facsimile.line_zone(edit.start)):
         _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first (an fw points itself)
     if edit.kind in READING_KINDS:
         source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
