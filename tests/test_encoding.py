@@ -179,3 +179,23 @@ def test_chinese_in_utf16_without_a_byte_order_mark_is_not_binary():
             decoded, guess = decode(data, "zh.txt")
             assert decoded == text[:size] and guess.encoding == codec
     assert looks_binary(bytes(range(256)) * 8) is not None  # binary stays binary
+
+
+@pytest.mark.parametrize("lang,encoding", CASES)
+def test_the_lazy_ranking_is_the_ranking_of_every_reading_scored_in_full(lang, encoding):
+    """Readings are scored in full only when their bound could put them next: the order must be
+    the one every reading scored in full gives (ties in the order of the candidate list)."""
+    from pipeline.ingest import encoding as decoding
+    from pipeline.ingest.plausibility import code_page_penalty, plausibility
+
+    data = (TEXTS[lang] + " " + TEXTS["en"]).encode(encoding, errors="replace") * 3
+    ranked = list(decoding.ranked_candidates(data))
+    order = [decoder for decoder, _ in decoding.CANDIDATES]
+    full = []
+    for candidate in ranked:
+        score = plausibility(candidate.text) * (1 - min(1.0, 20 * candidate.invalid / max(1, len(candidate.text))))
+        if candidate.decoder in decoding.SINGLE_BYTE:
+            score = max(0.0, score - code_page_penalty(candidate.text))
+        assert score == candidate.score
+        full.append((-round(score, 3), order.index(candidate.decoder), candidate.decoder))
+    assert len(ranked) >= 2 and [c.decoder for c in ranked] == [decoder for *_, decoder in sorted(full)]

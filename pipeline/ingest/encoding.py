@@ -11,11 +11,14 @@ so that ingest records them as edits instead of failing the document.
 from __future__ import annotations
 
 import codecs
+import heapq
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
-from pipeline.ingest.plausibility import code_page_penalty, plausibility
+from pipeline.ingest.plausibility import Plausibility, code_page_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -112,16 +115,30 @@ def _sample(data: bytes) -> bytes:
     return data[: cut + 1] if cut > SAMPLE_BYTES // 2 else data[:SAMPLE_BYTES]
 
 
-def _candidate(sample: bytes, decoder: str, labels: tuple[str, ...]) -> Candidate | None:
+class _Reading:
+    """One encoding's reading of the sample, scored in two steps (see ``Plausibility``): a bound
+    first, the score only when the ranking needs it."""
+
+    def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int):
+        self.decoder, self.text, self.invalid, self.rank = decoder, text, invalid, rank
+        self.label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
+        self.plausibility = Plausibility(text)
+        self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
+        self.bound_key = (-round(self.plausibility.bound() * self.damage, 3), rank)
+
+    def candidate(self) -> Candidate:
+        score = self.plausibility.score() * self.damage
+        if self.decoder in SINGLE_BYTE:
+            score = max(0.0, score - code_page_penalty(self.text))
+        return Candidate(self.label, self.decoder, score, self.invalid, self.text)
+
+
+def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int) -> _Reading | None:
     text = sample.decode(decoder, errors="replace")
     invalid = text.count("\ufffd") - sample.decode(decoder, errors="ignore").count("\ufffd")
     if invalid > max(2, len(sample) // 200):  # more than a few damaged bytes: not this encoding
         return None
-    label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
-    score = plausibility(text) * (1 - min(1.0, 20 * invalid / max(1, len(text))))
-    if decoder in SINGLE_BYTE:
-        score = max(0.0, score - code_page_penalty(text))
-    return Candidate(label, decoder, score, invalid, text)
+    return _Reading(sample, decoder, labels, text, invalid, rank)
 
 
 def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
@@ -139,20 +156,30 @@ def _valid_utf8(sample: bytes) -> bool:
     return True
 
 
-def rank_candidates(data: bytes) -> list[Candidate]:
-    """Every supported encoding that decodes the sample, most plausible first."""
+def ranked_candidates(data: bytes) -> Iterator[Candidate]:
+    """Every supported encoding that decodes the sample, most plausible first (ties in the order
+    of CANDIDATES). Lazily: a reading is scored in full only once its bound could put it next."""
     sample = _sample(data)
     utf8 = not sample.isascii() and _valid_utf8(sample)
-    candidates = [(d, labels) for d, labels in CANDIDATES if not (d.startswith("utf-16") and len(data) % 2)
-                  and not (utf8 and d in ALPHABET_CODE_PAGES)]
-    if len(sample) % 2:  # an odd sample of an even file: cut inside a code unit for UTF-16 only
-        sample16 = sample[:-1]
-    else:
-        sample16 = sample
-    found = [c for decoder, labels in candidates
-             if (c := _candidate(sample16 if decoder.startswith("utf-16") else sample, decoder, labels))]
-    order = {decoder: i for i, (decoder, _) in enumerate(CANDIDATES)}
-    return sorted(found, key=lambda c: (-round(c.score, 3), order[c.decoder]))
+    sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
+    pending = sorted((r for rank, (decoder, labels) in enumerate(CANDIDATES)
+                      if not (decoder.startswith("utf-16") and len(data) % 2) and not (utf8 and decoder in ALPHABET_CODE_PAGES)
+                      and (r := _reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank))),
+                     key=lambda r: r.bound_key)
+    scored: list[tuple[tuple[float, int], Candidate]] = []  # a heap, by the ranking's key
+    while pending or scored:
+        # A reading's score is at most its bound, so the best scored one comes next once no
+        # pending bound can beat it.
+        while pending and (not scored or scored[0][0] > pending[0].bound_key):
+            reading = pending.pop(0)
+            candidate = reading.candidate()
+            heapq.heappush(scored, ((-round(candidate.score, 3), reading.rank), candidate))
+        yield heapq.heappop(scored)[1]
+
+
+def rank_candidates(data: bytes) -> list[Candidate]:
+    """Every supported encoding that decodes the sample, most plausible first."""
+    return list(ranked_candidates(data))
 
 
 def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
@@ -163,20 +190,21 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
                 encoding=encoding, confidence=1.0, bom=True)
     if data.isascii() and b"\x00" not in data:  # NULs: ASCII text in UTF-16
         return data.decode("ascii"), EncodingGuess(encoding="utf-8", confidence=1.0)
-    ranked = rank_candidates(data)
-    if not ranked:
+    # Three looks at the ranking, each from its start; tee scores each reading once.
+    first, for_utf8, for_runner_up = itertools.tee(ranked_candidates(data), 3)
+    best = next(first, None)
+    if best is None:
         raise DocumentError(file_name, "cannot be decoded in any supported encoding",
                             "convert it to UTF-8, or report its encoding so it can be added")
-    best = ranked[0]
-    multibyte = not _sample(data).isascii()
-    utf8 = next((c for c in ranked if c.decoder == "utf-8" and c.invalid == 0 and multibyte
-                 and "\x00" not in c.text), None)  # NULs in "UTF-8": UTF-16 without a mark
-    if utf8 is not None:
+    sample = _sample(data)
+    if not sample.isascii() and _valid_utf8(sample) and b"\x00" not in sample:  # NULs: UTF-16 without a mark
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's.
-        best = utf8
+        best = utf8 = next(c for c in for_utf8 if c.decoder == "utf-8")
+    else:
+        utf8 = None
     # The runner-up is the best reading that differs: cp1252 and Latin-1 often read alike.
-    runner_up = next((c for c in ranked if c.text != best.text), None)
+    runner_up = next((c for c in for_runner_up if c.text != best.text), None)
     margin = best.score - runner_up.score if runner_up else best.score
     confidence = round(max(0.0, min(1.0, best.score * (0.5 + 5 * margin))), 2)
     if best is utf8:

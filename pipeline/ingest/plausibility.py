@@ -192,6 +192,31 @@ def plausibility(text: str) -> float:
     them, a wrong decoding mixes common and rare characters of all of them. ftfy's count
     of mojibake-looking sequences is subtracted.
     """
+    return Plausibility(text).score()
+
+
+class Plausibility:
+    """plausibility() in two steps: everything but ftfy's badness first, which gives a bound
+    (badness only lowers the score), then the score. The decoder ranks its candidates by their
+    bounds and counts badness (the costliest step on a wrong decoding, whose mojibake-looking
+    characters are everywhere) only for those that can still be best or runner-up."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.total, self.before_badness, self.latin_factor = _before_badness(text)
+
+    def bound(self) -> float:
+        """The score if ftfy found no mojibake-looking sequence: never below score()."""
+        return max(0.0, self.before_badness * self.latin_factor)
+
+    def score(self) -> float:
+        if self.total == 0 or self.before_badness <= 0:
+            return self.bound()  # nothing non-ASCII, or nothing badness could lower further
+        return max(0.0, (self.before_badness - badness(self.text) / self.total) * self.latin_factor)
+
+
+def _before_badness(text: str) -> tuple[int, float, float]:
+    """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
     counts = Counter(text)
     neutral_sum = 0.0
     cjk: dict[str, int] = {}
@@ -214,7 +239,7 @@ def plausibility(text: str) -> float:
                 families[family] += n
     control_penalty = 5 * controls / max(1, len(text))  # a few stray controls: salvageable text
     if total == 0:
-        return max(0.0, 1.0 - control_penalty)
+        return 0, 1.0 - control_penalty, 1.0
     cjk_best = 0.0
     if cjk:
         # Chinese and Japanese do not put spaces between words; Korean does. Korean read as
@@ -233,13 +258,11 @@ def plausibility(text: str) -> float:
     if lettered:
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
     score -= control_penalty
-    if score <= 0:
-        return 0.0  # ftfy's badness could only lower it further
-    score -= badness(text) / total
+    factor = 1.0
     if families and families.most_common(1)[0][0] == "latin":
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
         density = families["latin"] / (families["latin"] + ascii_letters)
         if density > 0.25:
-            score *= 0.25 / density
-    return max(0.0, score)
+            factor = 0.25 / density
+    return total, score, factor
