@@ -215,22 +215,52 @@ class Plausibility:
         return max(0.0, (self.before_badness - badness(self.text) / self.total) * self.latin_factor)
 
 
+# What a character counts for in plausibility() (its kind, score, script family and, for a
+# CJK one, its score in each writing system), as one symbol: characters that count alike are
+# summed together, and only the few symbols are looked at in Python. Scores are multiples of
+# 1/20, kept as whole twentieths: sums are exact, whatever their order.
+_PARTS: list[tuple[str, int, str | None, tuple[int, ...]]] = []
+_SYMBOL_OF_PART: dict[tuple, str] = {}
+TWENTIETHS = 20
+
+
+def _twentieths(score: float) -> int:
+    return round(score * TWENTIETHS)
+
+
+def _part_symbol(ch: str) -> str:
+    kind, score, family = _character_kind(ch)
+    cjk_scores = tuple(map(_twentieths, _cjk_scores(ch))) if kind == "cjk" else ()
+    part = (kind, _twentieths(score), family, cjk_scores)
+    if part not in _SYMBOL_OF_PART:
+        _SYMBOL_OF_PART[part] = chr(len(_PARTS))
+        _PARTS.append(part)
+    return _SYMBOL_OF_PART[part]
+
+
+_PART_SYMBOLS = CharacterMap(_part_symbol)
+
+
 def _before_badness(text: str) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
     counts = Counter(text)
-    neutral_sum = 0.0
-    cjk: dict[str, int] = {}
+    per_part: dict[str, int] = {}  # in order of first appearance: a tie between script families goes to the first met
+    for symbol, n in zip("".join(counts).translate(_PART_SYMBOLS), counts.values()):
+        per_part[symbol] = per_part.get(symbol, 0) + n
+    neutral_sum = 0  # in twentieths, as the totals in each writing system
+    cjk_totals = [0] * len(WRITING_SYSTEMS)
     families: Counter[str] = Counter()
     total = ascii_letters = controls = 0
-    for ch, n in counts.items():
-        kind, score, family = _character_kind(ch)
+    for symbol, n in per_part.items():
+        kind, score, family, cjk_scores = _PARTS[ord(symbol)]
         if kind == "control":
             controls += n
         elif kind == "letter":
             ascii_letters += n
         elif kind == "cjk":
             total += n
-            cjk[ch] = n
+            for index, system_score in enumerate(cjk_scores):
+                cjk_totals[index] += system_score * n
             families["cjk"] += n
         elif kind == "neutral":
             total += n
@@ -240,20 +270,16 @@ def _before_badness(text: str) -> tuple[int, float, float]:
     control_penalty = 5 * controls / max(1, len(text))  # a few stray controls: salvageable text
     if total == 0:
         return 0, 1.0 - control_penalty, 1.0
-    cjk_best = 0.0
-    if cjk:
+    cjk_best = 0
+    if families["cjk"]:
         # Chinese and Japanese do not put spaces between words; Korean does. Korean read as
         # GBK gives common hanzi too, but separated by spaces.
-        spaced = len(_SPACED_HAN.findall(text))
-        totals = [0.0] * len(WRITING_SYSTEMS)
-        for ch, n in cjk.items():
-            for index, score in enumerate(_cjk_scores(ch)):
-                totals[index] += score * n
-        cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, totals))
+        spaced = TWENTIETHS * len(_SPACED_HAN.findall(text))
+        cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, cjk_totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
-        cjk_best -= 2 * _lone_cjk_touching_latin(text)
-    score = (neutral_sum + cjk_best) / total
+        cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text)
+    score = (neutral_sum + cjk_best) / (TWENTIETHS * total)
     lettered = sum(families.values())
     if lettered:
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture

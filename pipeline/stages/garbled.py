@@ -23,6 +23,7 @@ import functools
 import re
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 from itertools import chain
 
@@ -38,8 +39,23 @@ CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # separators apart, so each copy's first two characters stand within 44 characters of the
 # last copy's: the lookahead tests that first (across line breaks, which may separate the
 # copies), in one cheap scan, before the unit lengths are tried.
-BACK_TO_BACK = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))(?=(\S.)(?s:.{0,42}?)\1(?s:.{0,42}?)\1(?s:.{0,42}?)\1)"
+UNIT_SEPARATORS = r"\s，,、；;。.：:"
+LOOP_AHEAD = r"(?=(\S.)(?s:.{0,42}?)\1(?s:.{0,42}?)\1(?s:.{0,42}?)\1)"
+BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){LOOP_AHEAD}"
                           r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}")
+# Where BACK_TO_BACK may start after the block's start: the separator first, because the regex
+# engine skips to a pattern's first character class in C, where a lookbehind is tried at every
+# position (0.85 → 0.63 s over the benchmark corpus).
+LOOP_START = re.compile(f"[{UNIT_SEPARATORS}]{LOOP_AHEAD}")
+
+
+def _back_to_back(text: str) -> Iterator[re.Match[str]]:
+    """BACK_TO_BACK.finditer(text): its matches, looked for only where LOOP_START finds a start."""
+    end = 0
+    for start in chain((0,), (separator.end() for separator in LOOP_START.finditer(text))):
+        if start >= end and (match := BACK_TO_BACK.match(text, start)):
+            end = match.end()
+            yield match
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
 SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
@@ -148,15 +164,17 @@ class _LoopFinder:
         """A block's clauses and whether each recurs three times in the document."""
         if not any(recurs):
             return
-        candidates, rejected = self.candidates, self.rejected
-        for i in range(len(clauses)):
-            for n in (1, 2, 3):
-                if i + n > len(clauses) or not recurs[i + n - 1]:
+        text, candidates, rejected = self.text, self.candidates, self.rejected
+        count = len(clauses)
+        for i, (start, _) in enumerate(clauses):
+            for j in range(i, min(i + 3, count)):  # sequences of 1 to 3 clauses, each recurring
+                if not recurs[j]:
                     break
-                start, end = clauses[i][0], clauses[i + n - 1][1]
-                key = self.text[start:end].strip(CLAUSE_STRIP)
-                if key in candidates:
-                    candidates[key].append((start, end))
+                end = clauses[j][1]
+                key = text[start:end].strip(CLAUSE_STRIP)
+                places = candidates.get(key)
+                if places is not None:
+                    places.append((start, end))
                 elif key not in rejected and MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
                     # Only spans that may repeat themselves are kept: a dictionary of every
                     # clause of a 50 MB book would not fit.
@@ -183,7 +201,7 @@ def _pattern_spans(doc: Document, block, is_chinese: bool, clauses: list[tuple[i
     # A loop repeats words: a unit without a letter or digit is a leader of dots, a dash rule
     # or an ellipsis ("........", "--------", "……"), which printers set so.
     found = [(offset + m.start(), offset + m.end(), loop)
-             for m in BACK_TO_BACK.finditer(text) if any(ch.isalnum() for ch in m.group("unit"))]
+             for m in _back_to_back(text) if any(ch.isalnum() for ch in m.group("unit"))]
     for match in SELF_COORDINATION.finditer(text):
         for start, end in clauses:
             if start <= offset + match.start() < end:
