@@ -13,7 +13,8 @@ def tei(tag: str) -> str:
 
 
 def local_name(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def last_child(element: etree._Element) -> etree._Element | None:
