@@ -11,9 +11,11 @@ so that ingest records them as edits instead of failing the document.
 from __future__ import annotations
 
 import codecs
+import functools
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
@@ -119,10 +121,11 @@ class _Reading:
     """One encoding's reading of the sample, scored in two steps (see ``Plausibility``): a bound
     first, the score only when the ranking needs it."""
 
-    def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int):
+    def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int,
+                 counts: Counter[str] | None):
         self.decoder, self.text, self.invalid, self.rank = decoder, text, invalid, rank
         self.label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
-        self.plausibility = Plausibility(text)
+        self.plausibility = Plausibility(text, counts)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
         self.bound_key = (-round(self.plausibility.bound() * self.damage, 3), rank)
 
@@ -133,12 +136,24 @@ class _Reading:
         return Candidate(self.label, self.decoder, score, self.invalid, self.text)
 
 
-def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int) -> _Reading | None:
+def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int,
+             byte_counts: Callable[[], Counter[int]]) -> _Reading | None:
     text = sample.decode(decoder, errors="replace")
     invalid = text.count("\ufffd") - sample.decode(decoder, errors="ignore").count("\ufffd")
     if invalid > max(2, len(sample) // 200):  # more than a few damaged bytes: not this encoding
         return None
-    return _Reading(sample, decoder, labels, text, invalid, rank)
+    counts = None
+    if decoder in SINGLE_BYTE:  # each byte is one character: count the bytes once for every code page
+        counts, characters = Counter(), _code_page(decoder)
+        for byte, n in byte_counts().items():
+            counts[characters[byte]] += n
+    return _Reading(sample, decoder, labels, text, invalid, rank, counts)
+
+
+@functools.cache
+def _code_page(decoder: str) -> str:
+    """The character each byte stands for in a single-byte code page (U+FFFD where it has none)."""
+    return bytes(range(256)).decode(decoder, errors="replace")
 
 
 def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
@@ -162,9 +177,11 @@ def ranked_candidates(data: bytes) -> Iterator[Candidate]:
     sample = _sample(data)
     utf8 = not sample.isascii() and _valid_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
+    byte_counts = functools.cache(lambda: Counter(sample))
     pending = sorted((r for rank, (decoder, labels) in enumerate(CANDIDATES)
                       if not (decoder.startswith("utf-16") and len(data) % 2) and not (utf8 and decoder in ALPHABET_CODE_PAGES)
-                      and (r := _reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank))),
+                      and (r := _reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank,
+                                         byte_counts))),
                      key=lambda r: r.bound_key)
     scored: list[tuple[tuple[float, int], Candidate]] = []  # a heap, by the ranking's key
     while pending or scored:

@@ -201,9 +201,10 @@ class Plausibility:
     bounds and counts badness (the costliest step on a wrong decoding, whose mojibake-looking
     characters are everywhere) only for those that can still be best or runner-up."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, counts: Counter[str] | None = None):
+        """``counts``: the text's characters counted, if the caller has them (in order of first appearance)."""
         self.text = text
-        self.total, self.before_badness, self.latin_factor = _before_badness(text)
+        self.total, self.before_badness, self.latin_factor = _before_badness(text, counts or Counter(text))
 
     def bound(self) -> float:
         """The score if ftfy found no mojibake-looking sequence: never below score()."""
@@ -241,9 +242,8 @@ def _part_symbol(ch: str) -> str:
 _PART_SYMBOLS = CharacterMap(_part_symbol)
 
 
-def _before_badness(text: str) -> tuple[int, float, float]:
+def _before_badness(text: str, counts: Counter[str]) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
-    counts = Counter(text)
     per_part: dict[str, int] = {}  # in order of first appearance: a tie between script families goes to the first met
     for symbol, n in zip("".join(counts).translate(_PART_SYMBOLS), counts.values()):
         per_part[symbol] = per_part.get(symbol, 0) + n
