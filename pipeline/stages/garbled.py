@@ -25,14 +25,13 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from difflib import SequenceMatcher
-from itertools import chain
+from itertools import accumulate, chain
 
 from pipeline.edits import add_edits
 from pipeline.ingest.plausibility import common_han
 from pipeline.model import Document, Edit
 from pipeline.stages.script import opencc_table
 
-CLAUSE_END = re.compile(r"[，。；：、！？,;:!?]|\.(?=\s)")
 # A unit repeated four times or more back to back. Units start where a clause or word starts
 # (after punctuation or a space, or at the start of the block): a loop repeats a phrase, and
 # trying every position would make this the slowest stage. Copies stand at most four
@@ -69,15 +68,18 @@ MAX_LOOP_SPAN = 160  # a loop repeats a phrase; longer clause sequences are pros
 DOCUMENT_REPEATS = 3
 
 
-def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
-    """Each clause of ``text`` with the punctuation that ends it, as (start, end) + offset."""
-    if not text:
-        return []
-    ends = [match.end() + offset for match in CLAUSE_END.finditer(text)]
-    starts = [offset] + ends
-    if not ends or ends[-1] < offset + len(text):
-        ends.append(offset + len(text))
-    return list(zip(starts, ends))
+# A clause with the punctuation that ends it (a clause mark, or a full stop before a space),
+# or the rest of the text; found as strings, in one scan.
+CLAUSE_MARKS = "，。；：、！？,;:!?"
+CLAUSE = re.compile(f"[^{CLAUSE_MARKS}.]*(?:\\.(?!\\s)[^{CLAUSE_MARKS}.]*)*(?:[{CLAUSE_MARKS}]|\\.(?=\\s)|\\Z)")
+
+
+def _clause_texts(text: str) -> list[str]:
+    """Each clause of ``text`` with the punctuation that ends it."""
+    clauses = CLAUSE.findall(text)
+    if clauses and not clauses[-1]:
+        clauses.pop()  # the empty match at the end of a text that ends with a clause mark
+    return clauses
 
 
 LOOP_DENSITY = 0.3  # share of a span's letters taken by its most repeated unit
@@ -127,12 +129,13 @@ class _ClauseSketch:
         counts = self.counts
         for block in blocks:
             self.first.append(len(self.slots))
-            clauses = _clauses(doc.text[block.start:block.end], block.start)
+            clauses = _clause_texts(doc.text[block.start:block.end])
+            bounds = list(accumulate(map(len, clauses), initial=block.start))
             # hash() differs between processes, so collisions do too; they only let more
             # sequences through to the exact count, so the result is the same everywhere.
-            keys = [doc.text[start:end].strip(CLAUSE_STRIP) for start, end in clauses]
+            keys = [clause.strip(CLAUSE_STRIP) for clause in clauses]
             slots = [hash(key) & (SKETCH_SIZE - 1) if key else -1 for key in keys]
-            self.bounds.extend(chain.from_iterable(clauses))
+            self.bounds.extend(chain.from_iterable(zip(bounds, bounds[1:])))
             self.slots.extend(slots)
             self.long.extend(len(key) >= NOISY_CLAUSE for key in keys)
             for slot in slots:
@@ -171,6 +174,8 @@ class _LoopFinder:
                 if not recurs[j]:
                     break
                 end = clauses[j][1]
+                if end - start < MIN_LOOP_CLAUSE:
+                    continue  # too short to be a candidate, stripped or not
                 key = text[start:end].strip(CLAUSE_STRIP)
                 places = candidates.get(key)
                 if places is not None:
