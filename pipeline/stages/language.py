@@ -142,6 +142,7 @@ class Judgement:
     probability: float  # 1.0 for CJK (decided by script), langdetect's otherwise
     letters: int
     script: str | None
+    chinese_evidence: tuple[int, int] = (0, 0)  # simplified-only and traditional-only characters, if Chinese
 
 
 LANGDETECT_SAMPLE = 1000  # characters of a block given to langdetect: enough, and its cost grows with length
@@ -190,18 +191,26 @@ LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in S
 _NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
 
 
-def script_counts(text: str) -> Counter[str]:
-    """Letters per script family, counted by compiled patterns (one pass each, in C). Most
-    blocks are Latin or Chinese: one scan says whether the other scripts need counting, and
-    an ASCII block's letters are counted by deleting the rest of its bytes."""
-    ascii_only = text.isascii()
-    if ascii_only:
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script family (families without letters left out, the rest in the order of
+    SCRIPT_PATTERNS), counted by compiled patterns (one pass each, in C). Most blocks are Latin
+    or Chinese: one scan says whether the other scripts need counting, and an ASCII block's
+    letters are counted by deleting the rest of its bytes."""
+    if text.isascii():
         letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
-        return Counter({"latin": letters}) if letters else Counter()
+        return {"latin": letters} if letters else {}
     others = LESS_COMMON_SCRIPTS.search(text) is not None
-    counts = Counter({name: sum(map(len, pattern.findall(text))) if name in ("latin", "han") or others else 0
-                      for name, pattern in SCRIPT_RUNS.items()})
-    return +counts  # drop the zeros
+    counts = {}
+    for name, pattern in SCRIPT_RUNS.items():
+        if name in ("latin", "han") or others:
+            if letters := sum(map(len, pattern.findall(text))):
+                counts[name] = letters
+    return counts
+
+
+def dominant_script(counts: dict[str, int]) -> str:
+    """The script with the most letters (the first of them on a tie)."""
+    return max(counts, key=counts.__getitem__)
 
 
 def judge(text: str, config: PipelineConfig) -> Judgement:
@@ -211,14 +220,15 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
     letters = sum(scripts.values())
     if letters == 0:
         return Judgement(None, 0.0, 0, None)
-    dominant = scripts.most_common(1)[0][0]
-    if scripts["kana"] >= 0.1 * letters:
+    dominant = dominant_script(scripts)
+    if scripts.get("kana", 0) >= 0.1 * letters:
         return Judgement("ja", 1.0, letters, "han")
     if dominant == "hangul":
         return Judgement("ko", 1.0, letters, dominant)
     if dominant == "han":
-        script = chinese_script(*script_evidence(text))
-        return Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0, letters, dominant)
+        evidence = script_evidence(text)
+        script = chinese_script(*evidence)
+        return Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0, letters, dominant, evidence)
     if letters < config.min_letters_for_language:
         return Judgement(None, 0.0, letters, dominant)
     # Only the sample is read: cached by it, so the cache never holds a whole long block.
@@ -259,8 +269,9 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
                   for block, j in zip(doc.blocks, judgements)]
     _accept_short_blocks(candidates, labels, config)
 
-    chinese_text = "".join(text for text, tag in zip(texts, labels) if tag and tag.startswith("zh"))
-    document_script = chinese_script(*script_evidence(chinese_text))
+    # A Chinese label is the block's own judgement, so its evidence is counted: summed, not counted again.
+    chinese = [j.chinese_evidence for j, tag in zip(judgements, labels) if tag and tag.startswith("zh")]
+    document_script = chinese_script(sum(s for s, _ in chinese), sum(t for _, t in chinese))
     chinese_default = f"zh-{document_script}" if document_script in ("Hans", "Hant") else "zh"
     labels = [chinese_default if tag == "zh" else tag for tag in labels]
     _modern_greek_unless_the_whole_is_ancient(texts, labels)

@@ -198,10 +198,10 @@ PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def _half_script(doc: Document, blocks: list[Block]) -> str | None:
-    from pipeline.stages.language import script_counts
+    from pipeline.stages.language import dominant_script, script_counts
 
     counts = script_counts("".join(_text(doc, b) for b in blocks))
-    return counts.most_common(1)[0][0] if counts else None
+    return dominant_script(counts) if counts else None
 
 
 def _bilingual(doc: Document, edits: list[Edit]) -> None:
