@@ -550,7 +550,8 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
     _sub(_sub(decl, "interpretation"), "p",
          "Languages per block from script (OpenCC tables for Chinese script) and seeded langdetect.")
 
-    kinds = [kind for kind in BY_NAME if any(edit.kind == kind for edit in doc.edits)]
+    present = {edit.kind for edit in doc.edits}
+    kinds = [kind for kind in BY_NAME if kind in present]
     if kinds:  # the closed set of categories; each edit's own reason is in standOff
         taxonomy = _sub(_sub(encoding_desc, "classDecl"), "taxonomy", **{XML_ID: "interventions"})
         for kind in kinds:
