@@ -178,11 +178,11 @@ def ranked_candidates(data: bytes) -> Iterator[Candidate]:
     utf8 = not sample.isascii() and _valid_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
     byte_counts = functools.cache(lambda: Counter(sample))
-    pending = sorted((r for rank, (decoder, labels) in enumerate(CANDIDATES)
-                      if not (decoder.startswith("utf-16") and len(data) % 2) and not (utf8 and decoder in ALPHABET_CODE_PAGES)
-                      and (r := _reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank,
-                                         byte_counts))),
-                     key=lambda r: r.bound_key)
+    tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
+             if not (decoder.startswith("utf-16") and len(data) % 2) and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
+    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, byte_counts)
+                for rank, decoder, labels in tried]
+    pending = sorted((reading for reading in readings if reading), key=lambda reading: reading.bound_key)
     scored: list[tuple[tuple[float, int], Candidate]] = []  # a heap, by the ranking's key
     while pending or scored:
         # A reading's score is at most its bound, so the best scored one comes next once no

@@ -50,8 +50,8 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return element
 
 
-_QUALIFIED = {tag: tei(tag) for tag in STRUCTURAL | {"lb", "pb", "fw", "p", "head", "choice", "orig", "reg", "sic", "corr",
-                                                    "unclear", "gap", "desc", "note", "ref", "g", "item"}}
+_QUALIFIED = {tag: tei(tag) for tag in STRUCTURAL | {"lb", "pb", "fw", "p", "head", "choice", "orig", "reg", "sic",
+                                                    "corr", "unclear", "gap", "desc", "note", "ref", "g", "item"}}
 
 
 def _certainty(confidence: float) -> str:
