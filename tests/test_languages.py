@@ -101,3 +101,43 @@ def test_katharevousa_is_modern_greek_even_where_a_paragraph_reads_the_ancient_w
     assert reads_as_ancient_greek(KATHAREVOUSA[0])  # alone, the paragraph would pass for ancient
     doc = build_document("\n\n".join(KATHAREVOUSA).encode("utf-8"), "efimeris.txt", CONFIG)
     assert [b.lang for b in doc.blocks] == ["el", "el"]
+
+
+def test_the_fast_detector_gives_langdetects_own_ngrams_and_probabilities():
+    """FastDetector follows langdetect's n-gram buffer inline: on the seeds, on text in many
+    scripts and cases (words of capitals are skipped), and on random characters, its n-grams and
+    its probabilities are langdetect's own."""
+    import random
+    from pathlib import Path
+
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    from pipeline.stages.fastdetect import FastDetectorFactory
+    from tests.conftest import SEEDS
+
+    profiles = [path.read_text(encoding="utf-8") for path in sorted(Path(PROFILES_DIRECTORY).iterdir())]
+    theirs, ours = DetectorFactory(), FastDetectorFactory()
+    theirs.load_json_profile(profiles)
+    ours.load_json_profile(profiles)
+    rng = random.Random(11)
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
+    alphabet = ("ABCDEFGHIJKLMabcdefghijklm ÀÉÎÕÜàéîõüßœ ΑΒΓΔαβγδ АБВГабвг אבג عربيی ａｂｃ ぁあアカ ㄅㄆ 가나다 "
+                "ẠẤẦạấầ șțŞ 蘇聯外交 \u2019\u201c\u00a0\t\n.,;:!?0123456789 http://x.org a@b.cd")
+    samples = [text[start:start + size] for text in texts for _ in range(15)
+               for start, size in [(rng.randrange(max(1, len(text) - 600)), rng.choice((30, 300, 600)))]]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 200))) for _ in range(400)]
+    samples += [sample.upper() for sample in samples[:60]]
+
+    def detect(factory, text):
+        factory.set_seed(0)
+        detector = factory.create()
+        detector.n_trial = 3
+        detector.append(text)
+        try:
+            return [(found.lang, found.prob) for found in detector.get_probabilities()], detector._extract_ngrams()
+        except Exception as error:  # "no features in text": the same error from both
+            return repr(error), None
+
+    assert len(samples) > 500
+    assert [detect(ours, text) for text in samples] == [detect(theirs, text) for text in samples]

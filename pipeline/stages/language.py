@@ -15,13 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import edits_per_block, reading_text
 from pipeline.model import Document, LanguageShare
+from pipeline.stages.fastdetect import FastDetectorFactory
 from pipeline.stages.script import chinese_script, script_evidence
 from pipeline.stages.structure import LETTERS_WORD
 
@@ -123,11 +123,11 @@ def letter_script(ch: str) -> str | None:
 
 
 @functools.cache
-def _detector_factory(languages: frozenset[str]) -> DetectorFactory:
+def _detector_factory(languages: frozenset[str]) -> FastDetectorFactory:
     """langdetect with the profiles of ``languages`` only (those of one script), in a fixed
     order: it weighs every loaded language at each step, and the others could never win.
     (load_profile reads the folder in the file system's order, which differs between machines.)"""
-    factory = DetectorFactory()
+    factory = FastDetectorFactory()
     folder = Path(PROFILES_DIRECTORY)
     factory.load_json_profile([(folder / lang).read_text(encoding="utf-8") for lang in sorted(languages)
                                if (folder / lang).is_file()])
