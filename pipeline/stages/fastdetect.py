@@ -24,22 +24,18 @@ class FastDetector(Detector):
         profiles know, none inside a word of capitals, none that is a lone space."""
         known = self.word_lang_prob_map
         result = []
-        grams, capital_word = " ", False
+        grams = " "
         for ch in self.text.translate(_NORMALIZED):
             last = grams[-1]
             if last == " ":  # a word begins: the buffer starts again from the space
-                grams, capital_word = " ", False
+                grams = " "
                 if ch == " ":
                     continue
             elif len(grams) >= NGram.N_GRAM:
                 grams = grams[1:]
             grams += ch
-            if ch.isupper():
-                capital_word = last.isupper()  # a capital after a capital: a word of capitals
-            else:
-                capital_word = False
-            if capital_word:
-                continue
+            if ch.isupper() and last.isupper():
+                continue  # a capital after a capital: inside a word of capitals, which langdetect skips
             if ch != " " and ch in known:
                 result.append(ch)
             if len(grams) >= 2:
