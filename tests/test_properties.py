@@ -40,3 +40,34 @@ def test_any_text_gives_a_valid_edition_that_rebuilds_it_or_a_clean_error(text):
     assert without_whitespace(rebuilt) == without_whitespace(edition.document.text)
     if "\x00" not in text:  # with NULs, a few bytes can be UTF-16 just as well
         assert edition.document.text == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+LOOPY = st.lists(st.sampled_from(["ab", "ab", "蘇聯", "與", "，", ", ", " ", "\n", "。", ".", "x", "the ", "---"]),
+                 max_size=30).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(LOOPY)
+def test_back_to_back_loops_looked_for_from_separators_are_the_patterns_own_matches(text):
+    """The garbled stage tries its loop pattern only where a separator precedes a possible loop
+    (a speed-up): the matches must be those of the pattern run over the whole text."""
+    from pipeline.stages.garbled import BACK_TO_BACK, _back_to_back
+
+    assert [m.span() for m in _back_to_back(text)] == [m.span() for m in BACK_TO_BACK.finditer(text)]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from(["ab", "，", "。", ".", ". ", ".x", "!", "?", ";", "\n", " ", "蘇"]), max_size=25).map("".join))
+def test_clauses_end_where_a_clause_mark_or_a_full_stop_before_a_space_ends_them(text):
+    import re
+
+    from pipeline.stages.garbled import _clause_texts
+
+    clauses = _clause_texts(text)
+    ends = [m.end() for m in re.finditer(r"[，。；：、！？,;:!?]|\.(?=\s)", text)]
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    assert "".join(clauses) == text
+    assert [sum(map(len, clauses[:i + 1])) for i in range(len(clauses))] == (ends if text else [])
