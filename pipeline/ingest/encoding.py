@@ -194,11 +194,6 @@ def ranked_candidates(data: bytes) -> Iterator[Candidate]:
         yield heapq.heappop(scored)[1]
 
 
-def rank_candidates(data: bytes) -> list[Candidate]:
-    """Every supported encoding that decodes the sample, most plausible first."""
-    return list(ranked_candidates(data))
-
-
 def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
     """Decode ``data``; raise :class:`DocumentError` when no supported encoding fits."""
     for bom, encoding in _BOMS:
