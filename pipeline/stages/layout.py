@@ -101,7 +101,7 @@ def _classify(doc: Document) -> dict[int, str]:
     heads = sorted({i for i in standalone if i not in kinds}
                    | {i for i, b in enumerate(blocks) if b.kind == "head" and i not in kinds})
     groups: list[list[int]] = []  # occurrences of the same line, fuzzily
-    keys: list[str] = []
+    similar_to_group: list[SimilarTo] = []  # each group's first line, to compare the others with
     exact: dict[str, int] = {}  # key → its group, for the repeats that are not OCR variants
     for i in heads:
         key = text_key(text[blocks[i].start:blocks[i].end])
@@ -109,10 +109,10 @@ def _classify(doc: Document) -> dict[int, str]:
             continue
         group = exact.get(key)
         if group is None:
-            group = next((g for g, other in enumerate(keys) if similar_keys(key, other)), None)
+            group = next((g for g, similar in enumerate(similar_to_group) if similar(key)), None)
         if group is None:
-            group = len(keys)
-            keys.append(key)
+            group = len(groups)
+            similar_to_group.append(SimilarTo(key))
             groups.append([])
         exact.setdefault(key, group)
         groups[group].append(i)
@@ -194,13 +194,23 @@ def break_between(doc: Document, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] <= end
 
 
-def similar_keys(key: str, other: str, threshold: float = SIMILAR_HEADS) -> bool:
-    """The same line read twice by OCR. difflib's cheap upper bounds first, as it advises."""
-    if min(len(key), len(other)) < 6:
-        return key == other
-    matcher = difflib.SequenceMatcher(a=key, b=other)
-    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-            and matcher.ratio() >= threshold)
+class SimilarTo:
+    """Whether a key is ``other`` read again by OCR (difflib's ratio at least ``threshold``).
+    Made once for many keys: difflib learns the second sequence once and keeps it (its own
+    advice for comparing one sequence with many)."""
+
+    def __init__(self, other: str, threshold: float = SIMILAR_HEADS):
+        self.other, self.threshold = other, threshold
+        self.matcher = difflib.SequenceMatcher(b=other)
+
+    def __call__(self, key: str) -> bool:
+        if min(len(key), len(self.other)) < 6:
+            return key == self.other
+        matcher, threshold = self.matcher, self.threshold
+        matcher.set_seq1(key)
+        # difflib's cheap upper bounds first, as it advises
+        return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+                and matcher.ratio() >= threshold)
 
 
 def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:

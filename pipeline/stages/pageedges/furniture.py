@@ -7,7 +7,7 @@ import re
 import string
 from collections import Counter
 
-from pipeline.stages.layout import similar_keys, text_key
+from pipeline.stages.layout import SimilarTo, text_key
 from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line
 from pipeline.stages.pageedges.numbering import Page
 
@@ -102,8 +102,11 @@ def running_heads(pages: list[Page]) -> dict[int, Line]:
         if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
             tops.append((index, line, key))
     counts = Counter(key for _, _, key in tops)
-    alike = {key: sum(n for other, n in counts.items() if similar_keys(key, other, SIMILAR_HEADS))
-             for key in counts}
+    alike = dict.fromkeys(counts, 0)  # pages whose top line is this one or an OCR variant of it
+    for other, n in counts.items():
+        similar = SimilarTo(other, SIMILAR_HEADS)
+        for key in counts:
+            alike[key] += n if similar(key) else 0
     heads: dict[int, Line] = {}
     for index, line, key in tops:
         # The first page's line is the heading or title the later pages repeat as their head.
