@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from itertools import accumulate
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import PipelineConfig
@@ -71,3 +72,22 @@ def test_clauses_end_where_a_clause_mark_or_a_full_stop_before_a_space_ends_them
         ends.append(len(text))
     assert "".join(clauses) == text
     assert [sum(map(len, clauses[:i + 1])) for i in range(len(clauses))] == (ends if text else [])
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from(["蘇聯", "蘇", "聯", "與", "和", "及", "，", "。", " ", "a", "外交部"]), max_size=25).map("".join))
+@example("他說外交部長與外交部長，又說蘇聯和蘇聯。")  # a word of four characters, and one of two
+@example("外交部與外交部與外交部")
+def test_self_coordinations_looked_for_from_conjunctions_flag_the_patterns_clauses(text):
+    """Each match of the pattern starts at a position found from a conjunction, and each position
+    found lies in a clause where the pattern itself matches (the stage flags clauses)."""
+    from pipeline.stages.garbled import SELF_COORDINATION, _clause_texts, _self_coordinations
+
+    def clause_of(position: int) -> int:
+        return next(i for i, end in enumerate(accumulate(map(len, _clause_texts(text)))) if position < end)
+
+    found = _self_coordinations(text)
+    own = [match.start() for match in SELF_COORDINATION.finditer(text)]
+    assert set(own) <= set(found)
+    assert {clause_of(position) for position in found} == {clause_of(position) for position in own}

@@ -56,6 +56,7 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
             end = match.end()
             yield match
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
+CONJUNCTION = re.compile("[與与和及同跟]")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
 SYMBOL_RUN = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
 PUNCTUATION_RUNS = frozenset("…—–-.·\"'“”‘’()[]（）「」『』《》〈〉,;:!?")
@@ -207,9 +208,9 @@ def _pattern_spans(doc: Document, block, is_chinese: bool, clauses: list[tuple[i
     # or an ellipsis ("........", "--------", "……"), which printers set so.
     found = [(offset + m.start(), offset + m.end(), loop)
              for m in _back_to_back(text) if any(ch.isalnum() for ch in m.group("unit"))]
-    for match in SELF_COORDINATION.finditer(text):
+    for position in _self_coordinations(text):
         for start, end in clauses:
-            if start <= offset + match.start() < end:
+            if start <= offset + position < end:
                 found.append((start, end, "a word coordinated with itself"))
     for run in SYMBOL_RUN.finditer(text):
         if len(set(run.group()) - PUNCTUATION_RUNS) >= 3:
@@ -225,6 +226,14 @@ def _pattern_spans(doc: Document, block, is_chinese: bool, clauses: list[tuple[i
         found += [(offset + start, offset + end, "repetition loop: a clause repeated back to back, with a stray "
                    "character changed in some copies") for start, end in _noisy_loops(text, relative)]
     return found
+
+
+def _self_coordinations(text: str) -> list[int]:
+    """Where SELF_COORDINATION matches, looked for from its conjunctions (rare) instead of at
+    every Han character. Overlapping matches are found too; a match holds no clause mark, so
+    they flag the same clauses as the pattern's own matches."""
+    return [conjunction.start() - length for conjunction in CONJUNCTION.finditer(text) for length in (2, 3, 4)
+            if conjunction.start() >= length and SELF_COORDINATION.match(text, conjunction.start() - length)]
 
 
 RARE_RUN = 3  # rare characters in a row (a name or a classical word has one or two)
