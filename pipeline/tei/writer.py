@@ -40,18 +40,12 @@ STRUCTURAL = {
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    if None in attrs.values():
-        attrs = {k: v for k, v in attrs.items() if v is not None}
-    element = etree.SubElement(parent, _QUALIFIED.get(tag) or tei(tag), attrs)
+    element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
     if text is not None:
         # Header values derived from the source (a title line with a stray control character)
         # drop what XML cannot carry; the body keeps it, recorded, as <g>.
         element.text = XML_ILLEGAL.sub("", text)
     return element
-
-
-_QUALIFIED = {tag: tei(tag) for tag in STRUCTURAL | {"lb", "pb", "fw", "p", "head", "choice", "orig", "reg", "sic",
-                                                    "corr", "unclear", "gap", "desc", "note", "ref", "g", "item"}}
 
 
 def _certainty(confidence: float) -> str:
