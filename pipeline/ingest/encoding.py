@@ -163,7 +163,10 @@ def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
         return False
 
 
-def _valid_utf8(sample: bytes) -> bool:
+def _multibyte_utf8(sample: bytes) -> bool:
+    """Valid UTF-8 with characters beyond ASCII: hardly ever an accident."""
+    if sample.isascii():
+        return False
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError:
@@ -175,7 +178,7 @@ def ranked_candidates(data: bytes) -> Iterator[Candidate]:
     """Every supported encoding that decodes the sample, most plausible first (ties in the order
     of CANDIDATES). Lazily: a reading is scored in full only once its bound could put it next."""
     sample = _sample(data)
-    utf8 = not sample.isascii() and _valid_utf8(sample)
+    utf8 = _multibyte_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
     byte_counts = functools.cache(lambda: Counter(sample))
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
@@ -209,7 +212,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
         raise DocumentError(file_name, "cannot be decoded in any supported encoding",
                             "convert it to UTF-8, or report its encoding so it can be added")
     sample = _sample(data)
-    if not sample.isascii() and _valid_utf8(sample) and b"\x00" not in sample:  # NULs: UTF-16 without a mark
+    if _multibyte_utf8(sample) and b"\x00" not in sample:  # NULs: UTF-16 without a mark
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's.
         best = utf8 = next(c for c in for_utf8 if c.decoder == "utf-8")

@@ -55,6 +55,8 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
         if start >= end and (match := BACK_TO_BACK.match(text, start)):
             end = match.end()
             yield match
+
+
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
 CONJUNCTION = re.compile("[與与和及同跟]")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
