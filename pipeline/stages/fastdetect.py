@@ -5,8 +5,8 @@ the text's characters in Python: ``append`` (collapsing spaces), ``cleaning_text
 Latin and other letters) and ``_extract_ngrams`` (a method call and a Unicode block lookup per
 character). Here spaces are collapsed and letters counted by regular expressions, the
 characters normalized by one ``str.translate`` (langdetect's own ``NGram.normalize``,
-remembered per character) and the n-gram buffer followed inline. ``tests/test_languages.py``
-checks the n-grams and the probabilities against langdetect's own.
+remembered per character) and each character's n-grams read off aligned copies of the text.
+``tests/test_languages.py`` checks the n-grams and the probabilities against langdetect's own.
 """
 
 from __future__ import annotations
@@ -43,28 +43,25 @@ class FastDetector(Detector):
 
     def _extract_ngrams(self) -> list[str]:
         """As Detector._extract_ngrams: the 1-, 2- and 3-grams of the normalized text that the
-        profiles know, none inside a word of capitals, none that is a lone space."""
+        profiles know, none inside a word of capitals, none that is a lone space.
+
+        langdetect's buffer restarts at every space and holds the last three characters, so
+        once runs of spaces are one (a second space adds nothing) each character's n-grams are
+        the character, it with the one before, and the three ending with it unless the one
+        before is a space: read off three aligned copies of the text."""
         known = self.word_lang_prob_map
+        text = " " + _SPACE_RUN.sub(" ", self.text.translate(_NORMALIZED)).lstrip(" ")
         result = []
-        grams = " "
-        for ch in self.text.translate(_NORMALIZED):
-            last = grams[-1]
-            if last == " ":  # a word begins: the buffer starts again from the space
-                grams = " "
-                if ch == " ":
-                    continue
-            elif len(grams) >= NGram.N_GRAM:
-                grams = grams[1:]
-            grams += ch
-            if ch.isupper() and last.isupper():
+        for before_previous, previous, ch in zip(" " + text, text, text[1:]):
+            if ch.isupper() and previous.isupper():
                 continue  # a capital after a capital: inside a word of capitals, which langdetect skips
             if ch != " " and ch in known:
                 result.append(ch)
-            if len(grams) >= 2:
-                if grams[-2:] in known:
-                    result.append(grams[-2:])
-                if len(grams) >= 3 and grams in known:
-                    result.append(grams)
+            pair = previous + ch
+            if pair in known:
+                result.append(pair)
+            if previous != " " and before_previous + pair in known:
+                result.append(before_previous + pair)
         return result
 
 
