@@ -91,3 +91,15 @@ def test_self_coordinations_looked_for_from_conjunctions_flag_the_patterns_claus
     own = [match.start() for match in SELF_COORDINATION.finditer(text)]
     assert set(own) <= set(found)
     assert {clause_of(position) for position in found} == {clause_of(position) for position in own}
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from([" ", "\u00a0", "a", "\n", "\t"]), max_size=20).map("".join))
+def test_layout_space_runs_are_two_spaces_or_more_or_a_no_break_space(text):
+    import re
+
+    from pipeline.stages.markers import LAYOUT_SPACE_RUN
+
+    definition = re.compile("[ \u00a0]{2,}|\u00a0")
+    assert [m.span() for m in LAYOUT_SPACE_RUN.finditer(text)] == [m.span() for m in definition.finditer(text)]

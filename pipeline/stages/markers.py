@@ -23,8 +23,10 @@ HOMOGLYPH_CONTEXT = 20  # characters on each side that must be Latin for the let
 # the backslash (what stands before it is looked at behind it), so the regex engine skips from
 # backslash to backslash instead of trying a lookbehind at every position.
 STRAY_BACKSLASH = re.compile(r"\\(?<![\w\\]\\)(?=[A-Za-z])")
-# Between two words: any run of spaces with a no-break space in it, or two spaces or more.
-LAYOUT_SPACE_RUN = re.compile("[ \u00a0]{2,}|\u00a0")
+# Between two words: a run of two spaces or more (no-break ones included), or a no-break space.
+# Written to begin with one character class, which the regex engine skips to in C; the plain
+# alternation "[ \u00a0]{2,}|\u00a0" is tried at every position (0.14 → 0.08 s, benchmark corpus).
+LAYOUT_SPACE_RUN = re.compile("[ \u00a0](?:[ \u00a0]+|(?<=\u00a0))")
 
 
 def _layout_spaces(text: str):
