@@ -103,3 +103,20 @@ def test_layout_space_runs_are_two_spaces_or_more_or_a_no_break_space(text):
 
     definition = re.compile("[ \u00a0]{2,}|\u00a0")
     assert [m.span() for m in LAYOUT_SPACE_RUN.finditer(text)] == [m.span() for m in definition.finditer(text)]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from([" ", ", ", ",", "ab", "Ä", "7", "_", "\n", "蘇", "聯"]), max_size=20).map("".join))
+def test_patterns_found_from_a_space_match_what_their_lookbehind_definitions_match(text):
+    """Two patterns start at a space and look behind it (the regex engine skips to a literal
+    first character): their findings must be those of the patterns as first written."""
+    import re
+
+    from pipeline.ingest.plausibility import _SPACED_HAN
+    from pipeline.stages.structure import MID_SENTENCE_WORD
+
+    mid_sentence_word = re.compile(r"(?<=[^\W\d_] )[^\W\d_]+|(?<=[^\W\d_], )[^\W\d_]+")
+    spaced_han = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+    assert MID_SENTENCE_WORD.findall(text) == mid_sentence_word.findall(text)
+    assert [m.span() for m in _SPACED_HAN.finditer(text)] == [m.span() for m in spaced_han.finditer(text)]

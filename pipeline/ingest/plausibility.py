@@ -115,7 +115,7 @@ def _cjk_score(ch: str, system: str) -> float:
     return 1.0 if ch in first else 0.5 if ch in known else 0.1
 
 
-_SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_SPACED_HAN = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")  # a space between hanzi, found from the space
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 # A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side. The
 # pattern starts with the character (its neighbours are looked at behind it): the regex engine

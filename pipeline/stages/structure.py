@@ -227,8 +227,10 @@ CLOSING_RULE = re.compile(r"(?:[.!?:]\W*[-—–_]+|[-—–_]{3,}|[-—–_]\s*
 
 
 LETTERS_WORD = re.compile(r"[^\W\d_]+")
-# A word inside a sentence: after a word and a space, or a word, a comma and a space.
-MID_SENTENCE_WORD = re.compile(r"(?<=[^\W\d_] )[^\W\d_]+|(?<=[^\W\d_], )[^\W\d_]+")
+# A word inside a sentence: after a word and a space, or a word, a comma and a space. The
+# pattern starts at the space (what stands before it is looked at behind it) and captures the
+# word: the regex engine skips from space to space instead of trying lookbehinds everywhere.
+MID_SENTENCE_WORD = re.compile(r" (?:(?<=[^\W\d_] )|(?<=[^\W\d_], ))([^\W\d_]+)")
 SENTENCE_OPENER_MIN = 3  # times the document writes the word in lower case inside sentences
 SENTENCE_OPENER_SHARE = 0.02  # at most this share of them capitalized there (titles cited, OCR noise)
 
