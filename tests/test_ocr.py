@@ -212,3 +212,32 @@ def test_page_images_read_by_two_threads_give_the_same_edition():
     one = build_edition(files, "minutes", ENGLISH)
     two = build_edition(files, "minutes", ENGLISH.model_copy(update={"ocr_threads": 2}))
     assert one.errors == [] and one.xml == two.xml and one.preview == two.preview
+
+
+GERMAN = [
+    ["Die Regierung hat beschlossen, daß künftig alle Schüler", "der höheren Lehranstalten während der Ferien größere",
+     "Übungen in der Mathematik abzulegen haben. Über die", "Mißstände, welche hieraus für die Gesundheit der Jugend",
+     "und für die Ruhe der Familien während des Sommers"],
+    ["entstehen möchten, äußerte sich der Ausschuß in seiner", "jüngsten Sitzung mit gewohnter Schärfe und Gründlichkeit.",
+     "Die Väter der Schüler wünschen, daß die Prüfungen später", "stattfinden, während die Lehrer früher beginnen möchten."],
+]
+
+
+def test_a_page_in_a_script_many_languages_write_is_read_with_its_languages_model(tmp_path):
+    """OSD says Latin script, not which language: the page's text, read first with the script's
+    models, says German, and deu reads the umlauts and ß that eng loses. The document's later
+    pages use the choice; read by two threads, the edition is the same."""
+    if "deu" not in ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-deu is not installed (scripts/install-system-packages.sh installs it as root)")
+    from pipeline.ingest.pages.compose import SourceFile
+
+    files = [SourceFile(f"p{n}.png", _png(_render(lines, size=40, width=1500))) for n, lines in enumerate(GERMAN, 1)]
+    one = build_edition(files, "beschluss", PipelineConfig())
+    two = build_edition(files, "beschluss", PipelineConfig(ocr_threads=2))
+    assert one.errors == [] and one.xml == two.xml
+    text = one.document.text
+    assert _similarity(text, " ".join(line for page in GERMAN for line in page)) > 0.98
+    for word in ("daß", "Übungen", "Mißstände", "äußerte", "Gründlichkeit"):
+        assert word in text
+    note = parse(one.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "read again with deu" in note and "deu chosen from an earlier page" in note
