@@ -13,10 +13,12 @@ from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.ingest import reader_for
 from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages import ocr
 from pipeline.ingest.pages.display import display_images
 from pipeline.ingest.pages.reader import read_pages
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
+from pipeline.stages.language import judge
 from pipeline.tei.history import PreviousEdition
 from pipeline.tei.preview import render_preview
 from pipeline.tei.reading_edition import build_reading_edition
@@ -49,6 +51,14 @@ def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
         raise DocumentError(file_name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
                             "raise max_document_bytes in the configuration to process it")
 
+
+def _page_language(text: str) -> tuple[str | None, int]:
+    """A page's language for OCR to choose its model by: the language stage's judgement."""
+    judgement = judge(text, PipelineConfig())
+    return judgement.tag, judgement.letters
+
+
+ocr.judge_languages_with(_page_language)
 
 Source = bytes | list[SourceFile]  # one file's bytes, or the page files of a book folder in order
 

@@ -179,14 +179,22 @@ class Recogniser:
         return hocr.parse(f"<html><body>{page_hocr}</body></html>".encode(), self.file_name)[0]
 
 
-def _language_of(page: OcrPage) -> tuple[str | None, int]:
-    """The language of a page's text (the pipeline's own judgement, as for any block) and how
-    many letters it has."""
-    from pipeline.config import PipelineConfig
-    from pipeline.stages.language import judge
+# The language of a text and its letters: the language stage's judgement, handed over by
+# pipeline.process, which joins the phases (ingest does not import the stages). Without it
+# the script's models read every page.
+LanguageOf = Callable[[str], tuple[str | None, int]]
+_judge_language: LanguageOf | None = None
 
-    judgement = judge("\n".join(line.text for line in page.lines), PipelineConfig())
-    return judgement.tag, judgement.letters
+
+def judge_languages_with(language_of: LanguageOf) -> None:
+    global _judge_language
+    _judge_language = language_of
+
+
+def _language_of(page: OcrPage) -> tuple[str | None, int]:
+    if _judge_language is None:
+        return None, 0
+    return _judge_language("\n".join(line.text for line in page.lines))
 
 
 class LanguageChoices:
