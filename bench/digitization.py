@@ -19,7 +19,10 @@ scored page by page against the line-accurate ground truth:
 - joins: a paragraph that goes on over the page turn (the ground truth's last body line
   ends without . ! ? :, or the next page's first body line begins in lower case: the main
   text going on after a footnote that ends the page) is one block across it;
-- dehyphenation: line-end hyphens before a lower-case line joined, before a capital kept;
+- dehyphenation: line-end hyphens before a lower-case line joined, before a capital kept
+  (the word going on after the notes at the page's foot where the edition found them);
+- notes at the foot: pages whose notes the edition sets apart, right when the note begins at
+  the line the ground truth opens a note with (bench.real's measure);
 - seconds per page (the whole build: reading, OCR where there are images, stages, TEI,
   validation) and, for the images, Tesseract's own time on the same page (the `tesseract`
   command, same models) to give the pipeline's overhead beyond the engine.
@@ -41,6 +44,7 @@ from lxml import etree
 from rapidfuzz.distance import Levenshtein
 
 from bench.machine import describe
+from bench.real import notes_score
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.reader import natural_key
@@ -192,9 +196,17 @@ def score(label: str, files: list[SourceFile], stems: list[str], config: Pipelin
     # dehyphenation: a line-end hyphen between letters, the next line lower-case (join) or a capital (keep)
     joined_at = {e.start for e in doc.edits if e.kind == "hyphenation"}
     should, keep = set(), set()
+    # the word goes on after the notes at the page's foot, where the edition found them
+    notes = {e.start: e.end for e in doc.edits if e.kind == "footnote" and "id" in e.attrs}
     for match in re.finditer(r"(?<=[^\W\d_])[-¬⸗][ \t]*\n(?:\n|[^\n]{1,8}\n)*?[ \t]*(?=[^\W\d_])", doc.text):
-        (should if doc.text[match.end()].islower() else keep).add(match.start())
+        following = match.end()
+        if following in notes:
+            after = re.compile(r"\s*(?:[^\n]{1,8}\n\s*)*?(?=[^\W\d_])").match(doc.text, notes[following])
+            following = after.end() if after else following
+        (should if doc.text[following].islower() else keep).add(match.start())
     result["dehyphenation P/R"] = (len(joined_at & should), len(joined_at & keep), len(should - joined_at))
+    result["notes P/R"] = notes_score(doc, [(surface.start, surface.end, truth.body)
+                                            for surface, truth in zip(doc.facsimile, truths)])
     # low-confidence flags: a flagged word is rightly doubted when the ground truth's page has no
     # such word; every word of the engine's that is not there is one it should have doubted
     truth_words = [{w.strip(PUNCTUATION) for w in " ".join(t.body).split()} for t in truths]
@@ -254,12 +266,13 @@ def main() -> None:
         engine = tesseract_seconds(images, IMAGE_MODELS)
         rows.append((f"page images, Tesseract 5 `{IMAGE_MODELS}`", result, engine / len(images) if engine else None))
     header = ("| input | pages | CER (edition) | CER (engine's text) | page numbers + signatures P/R (tp/fp/fn) "
-              "| joins P/R | dehyphenation P/R | s/page | tesseract s/page | low-confidence flags P/R (wrong words) "
-              "| letterforms regularized | valid |")
-    lines = [header, "|" + "---|" * 12]
+              "| joins P/R | dehyphenation P/R | notes at the foot P/R | s/page | tesseract s/page "
+              "| low-confidence flags P/R (wrong words) | letterforms regularized | valid |")
+    lines = [header, "|" + "---|" * 13]
     for label, r, engine in rows:
         lines.append(f"| {label} | {r['pages']} | {r['CER']:.2%} | {r['engine CER']:.2%} | "
                      f"{ratio(*r['furniture P/R'])} | {ratio(*r['joins P/R'])} | {ratio(*r['dehyphenation P/R'])} | "
+                     f"{ratio(*r['notes P/R'])} | "
                      f"{r['seconds per page']:.2f} | {f'{engine:.2f}' if engine else '—'} | "
                      f"{ratio(*r['low-confidence P/R'])} | {r['letterforms regularized']} | {r['valid']} |")
     table = "\n".join(lines)

@@ -21,6 +21,8 @@ ground truth:
   its page's lines < 0.5: printed rules read as dashes, specks, an unreadable line), page
   numbers and signature marks aside, that the pipeline marks (page furniture, layout, garbled);
   false marks are layout or garbled marks on lines the ground truth has (similarity >= 0.8);
+- notes at the foot: pages whose notes the pipeline sets apart, right when the note begins at
+  the line the ground truth opens a note with (its mark "*)" transcribed), page by page;
 - changes: characters the pipeline corrected or regularized (hyphens aside), which the
   ground truth, a transcription of the printed page, never asks for.
 """
@@ -136,6 +138,27 @@ def locate(text: str, engine: str, joiner: bytes, pages: list[Page]) -> None:
             page.continues = True
 
 
+GT_NOTE = re.compile(r"^\*+\)\s*")  # the ground truth transcribes a note's mark as printed: "*)"
+
+
+def notes_score(doc, pages: list[tuple[int, int, list[str]]]) -> tuple[int, int, int]:
+    """Notes at the pages' feet, page by page: ``pages`` are each page's span of the text and its
+    ground-truth lines. A note found is right when it begins at the line the ground truth opens
+    a note with (read alike, its mark aside)."""
+    notes = [e for e in doc.edits if e.kind == "footnote" and "id" in e.attrs]
+    tp = fp = fn = 0
+    for start, end, gt_lines in pages:
+        truth = next((GT_NOTE.sub("", line) for line in gt_lines if GT_NOTE.match(line)), None)
+        found = [e for e in notes if start <= e.start < end]
+        right = truth is not None and any(
+            _similar(GT_NOTE.sub("", doc.text[e.start:e.end].split("\n")[0]), truth) >= 0.6
+            for e in found)
+        tp += right
+        fn += truth is not None and not right
+        fp += len(found) - right
+    return tp, fp, fn
+
+
 def ratio(tp: int, fp: int, fn: int) -> tuple[float, float]:
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
 
@@ -197,6 +220,7 @@ def score(engine: str, joiner_name: str, pages_wanted: int) -> dict[str, tuple[i
         # a short line in between (a page number, a signature) is skipped by the reader too
         (truth_join if following.group(1).islower() else truth_keep).add(match.start())
     result["dehyphenation"] = (len(joined_at & truth_join), len(joined_at & truth_keep), len(truth_join - joined_at))
+    result["notes at the foot"] = notes_score(doc, [(page.start, page.end, page.gt_lines) for page in pages])
     def visible(text: str | None) -> str:
         return "".join((text or "").split()).translate(INVISIBLE)
 

@@ -24,7 +24,8 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     Earlier stages win: a later stage must not re-interpret characters another stage
     already explained, because the edition can carry only one reading per character.
     Milestones (zero-length edits such as page breaks) overlap nothing; an edit may lie
-    wholly inside a container (a footnote) but not across its edge.
+    wholly inside a container (a footnote) but not across its edge, and containers nest (a
+    doubted word inside a note).
     """
     spans = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in CONTAINER_KINDS)
     starts = [start for start, _ in spans]
@@ -41,7 +42,8 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
         if edit.end > edit.start:
             if edit.kind in CONTAINER_KINDS:
                 first = bisect.bisect_left(starts, edit.start)
-                crossing = any(_overlaps(span, c) for c in containers) or any(
+                crossing = any(_overlaps(span, c) and not _inside(span, c) and not _inside(c, span)
+                               for c in containers) or any(
                     not _inside(s, span) for s in spans[max(0, first - 1):] if s[0] < edit.end and _overlaps(s, span))
                 if crossing:
                     refused.append(edit)

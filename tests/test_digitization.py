@@ -16,7 +16,7 @@ from pipeline.process import build_edition
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
-from pipeline.tei import XML_ID, tei
+from pipeline.tei import XML_ID, local_name, tei
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.ingest.pages.compose import SourceFile
 from tests.conftest import ROOT, parse
@@ -490,3 +490,51 @@ def test_display_copies_made_on_two_threads_are_those_made_on_one(tmp_path):
     assert one.page_images == two.page_images and one.xml == two.xml and len(one.page_images) == 3
     shades = [Image.open(BytesIO(png)).getpixel((10, 10)) for _, png in sorted(two.page_images.items())]
     assert shades == [40, 120, 200]  # each copy stands for its own page
+
+
+def test_a_footnote_closing_a_real_page_is_a_note_inside_the_paragraph_that_goes_on():
+    """Die Grenzboten, page 5: the paragraph breaks off ("… gebracht, aber"), a footnote set in
+    smaller type under a wide gap fills the page's foot (ABBYY lost its mark "*)"), and the
+    paragraph goes on at the top of page 6 ("er hat auch …"). The note stays where it is
+    printed, inside the paragraph, and the paragraph is one."""
+    files = [SourceFile(f"{stem}.abbyy.xml", (CORPUS / "abbyy-xml" / f"{stem}.abbyy.xml").read_bytes())
+             for stem in ("179396", "179397")]
+    edition = build_edition(files, "Grenzboten 1841", CONFIG)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    notes = [note for note in tree.iter(tei("note")) if note.get("place") == "foot"]
+    assert len(notes) == 1
+    note_text = "".join(notes[0].itertext())
+    assert note_text.startswith("Um Ein Beispiel") and "Das gute alte Recht." in note_text
+    paragraph = notes[0].getparent()
+    assert local_name(paragraph) == "p"
+    text = "".join(paragraph.itertext())
+    before, after = text.split(note_text)
+    assert before.rstrip().endswith("gebracht, aber") and "er hat auch all das Große" in after
+    # the main text's last line, not the note's, decided the turn; the source rebuilds
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
+def _page_with_notes(note_height: int, gap: int, note_lines: list[str]) -> bytes:
+    body = "the council met again in the spring and argued at length about the"
+    lines = [(body, (100, 100 + 60 * n, 1400, 150 + 60 * n)) for n in range(10)]
+    top = 100 + 60 * 9 + 50 + gap
+    lines += [(line, (100, top + (note_height + 10) * n, 1400, top + (note_height + 10) * n + note_height))
+              for n, line in enumerate(note_lines)]
+    return _hocr_page(lines)
+
+
+def test_notes_on_a_page_image_are_told_by_their_gap_and_smaller_type_even_without_their_mark():
+    notes = ["The treasurer's accounts for that year are lost, and the minutes of the",
+             "following spring say no more of the matter than that it was settled."]
+    following = _hocr_page([("tariffs on grain and timber, which the merchants opposed.", (100, 100, 1400, 150))])
+    for note_height, gap, found in ((38, 140, True), (50, 140, False), (38, 10, False)):
+        files = [SourceFile("p1.hocr", _page_with_notes(note_height, gap, notes)), SourceFile("p2.hocr", following)]
+        edition = build_edition(files, "minutes", CONFIG)
+        assert edition.errors == []
+        placed = [note for note in parse(edition.xml).iter(tei("note")) if note.get("place") == "foot"]
+        assert bool(placed) == found, (note_height, gap)
+        if found:  # smaller type under a wide gap: a note, inside the paragraph that goes on over the turn
+            paragraph = placed[0].getparent()
+            assert "tariffs on grain" in "".join(paragraph.itertext())
+            assert "".join(placed[0].itertext()).startswith("The treasurer's accounts")

@@ -86,8 +86,10 @@ def test_a_digitized_page_shows_its_image_and_outlines_the_hovered_line(tmp_path
     corpus = ROOT / "tests" / "data" / "grenzboten-1841"
     book = tmp_path / "book"
     book.mkdir()
+    imaged = {path.stem for path in (corpus / "tif").iterdir()}  # the pages that have their images
     for path in sorted((corpus / "abbyy-xml").iterdir()) + sorted((corpus / "tif").iterdir()):
-        files.copy(path, book)
+        if path.name.split(".")[0] in imaged:
+            files.copy(path, book)
     source = discover_sources([book])[0][0]
     out = tmp_path / "out"
     assert process_file(source.path, out, PipelineConfig(), "book", "book", source.pages).status == "ok"

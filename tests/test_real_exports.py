@@ -418,3 +418,42 @@ def test_greek_numerals_number_the_front_matter_of_a_greek_book():
     doc = build_document("\n\n".join(pages).encode(), "prolegomena.txt", CONFIG)
     assert _furniture(doc, "page-number") == numerals
     assert [e.attrs.get("n") for e in doc.edits if e.kind == "page-break" and e.attrs.get("n")] == ["1", "2", "3", "4", "5", "6"]
+
+
+def _pages_with_a_note(note_first: str, anchor: str = "", blank: str = "\n") -> str:
+    """Four pages whose paragraphs run on; page 2 closes with a note under its text."""
+    pages = _pages(4, seed=8, first=11)
+    lines = pages[1].split("\n")
+    lines[8] += anchor
+    note = [note_first, "the merchants of the coast, and the farmers inland asked for protection."]
+    pages[1] = "\n".join(lines) + "\n" + blank + "\n".join(note)
+    return "\n\f\n".join(pages)
+
+
+def _foot_notes(xml: bytes) -> list:
+    return [note for note in parse(xml).iter("{*}note") if note.get("place") == "foot"]
+
+
+@pytest.mark.parametrize("mark", ["*)", "†", "¹"])
+def test_a_note_at_a_page_foot_of_a_text_export_stays_inside_the_paragraph_that_goes_on(mark):
+    source = _pages_with_a_note(f"{mark} The accounts of that year were lost, as the letters of", blank="")
+    edition = build_edition(source.encode(), "council.txt", CONFIG)
+    assert edition.errors == []
+    notes = _foot_notes(edition.xml)
+    assert len(notes) == 1 and notes[0].get("n") == mark
+    assert "".join(notes[0].itertext()).startswith(f"{mark} The accounts of that year")
+    paragraph = notes[0].getparent()
+    assert etree.QName(paragraph).localname == "p"
+    # the page's main text goes on over the note and the turn, up to page 3's text
+    page_three_start = " ".join(source.split("\f")[2].split("\n")[2].split()[:4])
+    assert page_three_start in " ".join("".join(paragraph.itertext()).split())
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(edition.document.text)
+
+
+def test_a_numbered_line_at_a_page_foot_is_a_note_only_with_its_anchor_in_the_text_above():
+    without = build_edition(_pages_with_a_note("1) The accounts of that year were lost, as the").encode(),
+                            "council.txt", CONFIG)
+    assert _foot_notes(without.xml) == []  # a list's first item, as likely
+    anchored = build_edition(_pages_with_a_note("1) The accounts of that year were lost, as the", anchor="1)").encode(),
+                             "council.txt", CONFIG)
+    assert [note.get("n") for note in _foot_notes(anchored.xml)] == ["1)"]

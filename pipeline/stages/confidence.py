@@ -11,7 +11,7 @@ import bisect
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits
-from pipeline.kinds import READING_KINDS
+from pipeline.kinds import CONTAINER_KINDS, READING_KINDS
 from pipeline.model import Document, Edit
 
 REASON = "a word the OCR engine rated below the confidence threshold (low_confidence in the configuration)"
@@ -19,7 +19,9 @@ HELD = READING_KINDS | {"flag"}  # what a doubted word may hold: readings of its
 
 
 def flag_low_confidence(doc: Document, config: PipelineConfig) -> None:
-    others = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in HELD)
+    # a note at the page's foot holds its doubted words: it is no other reading of them
+    others = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in HELD
+                    and e.kind not in CONTAINER_KINDS)
     starts = [start for start, _ in others]
 
     def among_others(start: int, end: int) -> bool:

@@ -334,7 +334,7 @@ def _is_latin_noise(run: str) -> bool:
 
 
 def flag_garbled(doc: Document) -> None:
-    blocks = [b for b in doc.blocks if b.kind in ("p", "head")]
+    blocks = [b for b in doc.blocks if b.kind in ("p", "head", "note")]
     sketch, loops = _ClauseSketch(doc, blocks), _LoopFinder(doc.text)
     spans = []
     for index, block in enumerate(blocks):

@@ -47,10 +47,12 @@ def join_hyphenation(doc: Document) -> None:
     if ANY_LINE_END_HYPHEN.search(doc.text) is None:
         return  # most Chinese texts: no word count needed
     words = word_counts(doc.text, WORD)
-    furniture = {e.start: e.end for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
+    # a word broken over a page turn goes on after the page's furniture, and after its notes
+    furniture = {e.start: e.end for e in doc.edits
+                 if (e.kind in PAGE_FURNITURE or e.kind == "footnote") and e.end > e.start}
     edits = []
     for block in doc.blocks:
-        if block.kind not in ("p", "head"):
+        if block.kind not in ("p", "head", "note"):
             continue
         # Within the block (the match cannot reach before its start), its last line aside:
         # a hyphen there has no next word in the block.

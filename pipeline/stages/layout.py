@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -135,10 +136,13 @@ def _classify(doc: Document) -> dict[int, str]:
         if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and block.kind in ("p", "head") \
                 and is_rule_block(text, block.start, block.end):
             kinds[i] = "layout"
+    # the notes at a page's foot: part of the page turn like its furniture, though text
+    kinds |= {i: NOTE for i, block in enumerate(blocks) if block.kind == "note"}
     return kinds
 
 
 FOUND = "furniture found"
+NOTE = "notes at the page's foot"
 FOOT_LINES = 2  # a signature mark and a catchword, or a catalogue stamp
 
 
@@ -318,8 +322,9 @@ def detect_pages(doc: Document) -> None:
         while i < len(blocks) and i in kinds:
             cluster.append(i)
             i += 1
-        edits += _furniture_edits(doc, cluster, kinds)
-        start, end = blocks[cluster[0]].start, blocks[cluster[-1]].end
+        furniture = [index for index in cluster if kinds[index] != NOTE]
+        if furniture:
+            edits += _furniture_edits(doc, furniture, kinds)
         previous = result[-1] if result else None
         following = blocks[i] if i < len(blocks) else None
         turn = known_turn(doc, previous, following) if previous and following else None
@@ -327,10 +332,17 @@ def detect_pages(doc: Document) -> None:
             turn = _continues(doc, _as_paragraph_if_cut(doc, previous), following)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
                 and previous.part == following.part == "body":
-            result[-1] = replace(previous, end=following.end, kind="p")
+            result[-1] = replace(previous, end=following.end, kind="p")  # the notes inside it, where printed
             i += 1
         else:
-            result.append(Block(start=start, end=end, kind="milestone", part=blocks[cluster[0]].part))
+            # the notes stay blocks of their own, the furniture between them milestones
+            for is_note, run in itertools.groupby(cluster, key=lambda index: kinds[index] == NOTE):
+                run = list(run)
+                if is_note:
+                    result += [blocks[index] for index in run]
+                else:
+                    result.append(Block(start=blocks[run[0]].start, end=blocks[run[-1]].end, kind="milestone",
+                                        part=blocks[run[0]].part))
     doc.blocks = _join_cut_paragraphs(doc, result, edits)
     add_edits(doc, edits)
     add_edits(doc, _remaining_page_separators(doc))
@@ -488,8 +500,9 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
-        turn = known_turn(doc, previous, block) if previous else None
-        if previous and (turn or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous)):
+        turn = known_turn(doc, previous, block) if previous and "note" not in (previous.kind, block.kind) else None
+        if previous and "note" not in (previous.kind, block.kind) \
+                and (turn or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous)):
             # A "heading" whose sentence runs on into the next block was a paragraph's line.
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):

@@ -7,6 +7,7 @@ final punctuation), never from the words of a particular document.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -321,9 +322,13 @@ def segment(doc: Document) -> None:
     groups = line_groups(lines, breaks, full)
     blocks: list[Block] = []
     groups = _take_metadata(doc, groups, blocks)
+    groups, in_notes = _notes_apart(groups, doc.scratch.document.get("footnotes", []))
     for index, group in enumerate(groups):
         start, end = trimmed_span(doc.text, group[0].start, group[-1].end)
         if start == end:
+            continue
+        if index in in_notes:
+            blocks.append(Block(start=start, end=end, kind="note"))
             continue
         text = doc.text[start:end]
         is_last = index == len(groups) - 1
@@ -340,6 +345,29 @@ def segment(doc: Document) -> None:
         first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
+
+
+def _notes_apart(groups: list[list[Line]], notes: list[tuple[int, int]]) -> tuple[list[list[Line]], set[int]]:
+    """The groups with the notes at the pages' feet (``notes``: their spans, in order) apart:
+    each note one group, whatever blank lines or verse it holds, and which groups they are."""
+    if not notes:
+        return groups, set()
+    starts = [start for start, _ in notes]
+
+    def note_of(line: Line) -> int | None:
+        index = bisect.bisect_right(starts, line.start) - 1
+        return index if index >= 0 and line.start < notes[index][1] else None
+
+    result: list[list[Line]] = []
+    keys: list[int | None] = []
+    for group in groups:
+        for key, run in itertools.groupby(group, key=note_of):
+            if key is not None and keys and keys[-1] == key:
+                result[-1].extend(run)
+            else:
+                result.append(list(run))
+                keys.append(key)
+    return result, {index for index, key in enumerate(keys) if key is not None}
 
 
 def _take_metadata(doc: Document, groups: list[list[Line]], blocks: list[Block]) -> list[list[Line]]:

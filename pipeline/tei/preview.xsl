@@ -182,7 +182,8 @@
   </xsl:template>
   <xsl:template match="tei:gap"><span class="gap" title="{@reason}">[…]</span></xsl:template>
   <xsl:template match="tei:note">
-    <span class="note" id="{@xml:id}"><sup><xsl:value-of select="@n"/></sup><xsl:text> </xsl:text><xsl:apply-templates/></span>
+    <!-- a word processor's note gets its number; a printed note's mark is in its own text -->
+    <span class="note" id="{@xml:id}"><xsl:if test="@target"><sup><xsl:value-of select="@n"/></sup><xsl:text> </xsl:text></xsl:if><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:ref[@type='noteAnchor']">
     <sup><a href="#{substring(@target, 2)}" title="{.}"><xsl:value-of select="substring-after(substring-before(., ']'), ':')"/></a></sup>

@@ -222,8 +222,12 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
         return
     if edit.kind != "footnote":
         raise ValueError(f"no container rendering for {edit.kind!r}")
-    note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",
-                ana=analysis(edit), **{XML_ID: f"fn{edit.attrs['n']}"})
+    if "id" in edit.attrs:  # a printed note at a page's foot, where it stands (its mark is its text's)
+        note = _sub(parent, "note", place="foot", n=edit.attrs.get("n"), ana=analysis(edit),
+                    **{XML_ID: f"fn{edit.attrs['id']}"})
+    else:  # a word processor's note, tied to its numbered reference
+        note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",
+                    ana=analysis(edit), **{XML_ID: f"fn{edit.attrs['n']}"})
     _render_span(note, doc, edit.start, edit.end, inner)
 
 
@@ -394,6 +398,9 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
             container = body if block.attrs.get("between") else builders[key].container_for(block)
             if block.kind == "milestone" and all(e.kind in MILESTONE_KINDS for e in edits):
                 _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
+                continue
+            if block.kind == "note":  # notes at a page's foot between paragraphs: the note straight into the div
+                _render_block_content(container, doc, block, edits)
                 continue
             element = _body_element(container, block)
         element.set(XML_ID, f"b{index}")

@@ -28,6 +28,7 @@ from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
 from pipeline.stages.pageedges.lines import Line, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.notes import PRINTED_MARK, page_notes
 from pipeline.stages.pageedges.numbering import (inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
 from pipeline.stages.pageedges.turns import page_start, page_turns
@@ -101,7 +102,15 @@ def find_page_edges(doc: Document) -> None:
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
                           confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
                           reason=REASONS[why]))
+    furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    notes = page_notes(doc, pages, furniture)
+    for number, note in enumerate(notes, start=1):
+        attrs = {"id": f"p{number}"} | ({"n": note.mark} if PRINTED_MARK.fullmatch(note.mark) else {})
+        edits.append(Edit(start=note.start, end=note.end, kind="footnote", original=doc.text[note.start:note.end],
+                          stage="page-edges", confidence=0.8, attrs=attrs,
+                          reason=f"notes at the foot of the page, set apart by {note.evidence}"))
     add_edits(doc, edits)
+    doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
     turns = page_turns(doc, pages, edits)
     # sorted (page break, goes on, final) triples; a page break stands at one place only

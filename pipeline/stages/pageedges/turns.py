@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from pipeline.model import Document, Edit
@@ -21,7 +22,13 @@ class PageTurn:
 def page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[PageTurn]:
     """Each page turn, and whether the paragraph goes on over it: it ends when the page's
     last line of text ends a sentence and the next page's text begins with a capital."""
-    furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    furniture = {(e.start, e.end) for e in edits if e.kind not in ("page-break", "footnote")}
+    # the notes at a page's foot are no main text: its last line stands above them
+    notes = sorted((e.start, e.end) for e in edits if e.kind == "footnote")
+    if notes:
+        starts = [start for start, _ in notes]
+        furniture |= {(line.start, line.end) for page in pages for line in page.lines
+                      if (i := bisect.bisect_right(starts, line.start) - 1) >= 0 and line.start < notes[i][1]}
     boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
     turns = []
     for page, following in zip(pages, pages[1:]):

@@ -1,0 +1,127 @@
+"""Footnotes at the foot of a page: where the main text of a page ends and its notes begin.
+
+Printers set a page's notes under its text, each opening with the mark its anchor carries in
+the text ("*)", "1)", "(2)", "¹", "†"). OCR reads those marks badly ("*)" as "it)", "V)", "M")",
+or not at all), so the mark's shape is evidence, not its characters. The evidence is the page's
+own:
+
+- position: the notes run from their first line to the end of the page's text (only page
+  furniture comes after them), under some lines of main text, and take at most half the page;
+- a mark: the first line opens with a note mark, or with a short token closing a parenthesis
+  (what OCR makes of "*)");
+- apartness: on a page image, a gap above the first line much wider than the gaps between
+  the page's lines and smaller type (notes are set in a smaller size); in a text export, a
+  blank line above it. A numbered mark ("1)", "(1)") could open a list item: it needs its
+  anchor, the same mark after a word in the text above.
+
+The main text of the page ends above the notes: a paragraph goes on over the page turn from
+its last line, not from the notes' (``turns``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from pipeline.model import Document
+from pipeline.stages.pageedges.lines import Line
+from pipeline.stages.pageedges.numbering import Page
+from pipeline.stages.structure import is_rule_line
+
+# A note's opening mark: stars or a dagger, with or without a parenthesis; a number in
+# parentheses or before one; superscript digits; or what OCR makes of them, a short token
+# closing a parenthesis ("it)", "M")", ")").
+NUMBERED_MARK = r"\(?\d{1,2}\)|\(\d{1,2}\)"
+NOTE_MARK = re.compile(rf"^(?P<mark>\(?\*{{1,3}}\)?|[†‡]\)?|{NUMBERED_MARK}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,2}}|\S{{0,3}}\))\s+\S")
+SIGN_MARK = re.compile(r"\(?\*{1,3}\)|[†‡]\)?|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}")  # a note's mark as printed, not a number
+PRINTED_MARK = re.compile(f"{SIGN_MARK.pattern}|{NUMBERED_MARK}")  # as printed, not as OCR garbles it
+MIN_TEXT_LINES = 4  # lines of main text above the notes
+MAX_NOTE_SHARE = 0.5  # of the page's lines of text
+GAP_RATIO = 2.5  # the gap above the notes, to the page's median gap between lines
+SMALLER_TYPE = 0.92  # the notes' median line height, to the main text's
+
+
+@dataclass(frozen=True)
+class PageNotes:
+    start: int  # where the first note begins (its mark)
+    end: int  # where the last note ends
+    mark: str  # the first note's mark as read
+    lines: tuple[Line, ...]
+    evidence: str  # what set the notes apart
+
+
+def page_notes(doc: Document, pages: list[Page], furniture: set[tuple[int, int]]) -> list[PageNotes]:
+    """The notes at the foot of each page, where the page's own evidence shows them."""
+    boxes = {zone.start: zone.box for surface in doc.facsimile for zone in surface.lines} if doc.facsimile else None
+    found = []
+    for page in pages:
+        lines = [line for line in page.lines if (line.start, line.end) not in furniture]
+        if notes := _notes_of(lines, boxes):
+            found.append(notes)
+    return found
+
+
+def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | None) -> PageNotes | None:
+    while lines and is_rule_line(lines[-1].text):
+        lines = lines[:-1]  # a rule under the notes closes the page's text; it is layout, not a note
+    first_allowed = max(MIN_TEXT_LINES, int(len(lines) * (1 - MAX_NOTE_SHARE)))
+    on_image = boxes is not None and all(line.start in boxes for line in lines)
+    for index in range(first_allowed, len(lines)):
+        body, notes = lines[:index], lines[index:]
+        match = NOTE_MARK.match(notes[0].text)
+        mark = match.group("mark") if match else ""
+        if on_image:
+            # the page image sets the notes apart: their mark, which OCR often loses, is not
+            # needed where the first line is prose (a dateline, a signature or a heading under
+            # a gap is not a note)
+            evidence = _set_apart_on_image(body, notes, boxes, marked=match is not None) \
+                if match or _prose_line(body, notes[0], boxes) else None
+        elif match is None:
+            continue
+        elif notes[0].blank_before:
+            evidence = "a blank line above it"
+        elif SIGN_MARK.fullmatch(mark):
+            evidence = "its mark (prose lines do not open with a star or a dagger)"
+        else:
+            evidence = None
+        if evidence and re.fullmatch(NUMBERED_MARK, mark) and not _anchored(body, mark):
+            evidence = None  # a numbered line with no anchor above: a list's item, as likely
+        if evidence:
+            return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence)
+    return None
+
+
+def _set_apart_on_image(body: list[Line], notes: list[Line], boxes: dict[int, tuple[int, int, int, int]],
+                       marked: bool) -> str | None:
+    """Why the page image shows ``notes`` apart from the main text, or None: a wide gap above
+    them and smaller type; where their first line opens with a mark, either one."""
+    tops = [boxes[line.start][1] for line in body + notes]
+    bottoms = [boxes[line.start][3] for line in body + notes]
+    gaps = [top - bottom for bottom, top in zip(bottoms, tops[1:])]
+    body_heights = [boxes[line.start][3] - boxes[line.start][1] for line in body]
+    note_heights = [boxes[line.start][3] - boxes[line.start][1] for line in notes]
+    wide_gap = gaps[len(body) - 1] > max(GAP_RATIO * median(gaps), median(body_heights) / 2)
+    # the notes' lines, their first included, are set smaller (not a paragraph of main text
+    # above notes whose lines outnumber its own)
+    smaller = max(median(note_heights), note_heights[0]) < SMALLER_TYPE * median(body_heights)
+    if wide_gap and smaller:
+        return "a wide gap above it and smaller type on the page image"
+    if marked and (wide_gap or smaller):
+        return f"its mark, and {'a wide gap above it' if wide_gap else 'smaller type'} on the page image"
+    return None
+
+
+PROSE_LINE = 0.75  # of the main text's median line width
+
+
+def _prose_line(body: list[Line], line: Line, boxes: dict[int, tuple[int, int, int, int]]) -> bool:
+    widths = [boxes[other.start][2] - boxes[other.start][0] for other in body]
+    box = boxes[line.start]
+    return box[2] - box[0] >= PROSE_LINE * median(widths) and sum(ch.isalpha() for ch in line.text) >= 20
+
+
+def _anchored(body: list[Line], mark: str) -> bool:
+    """The mark stands after a word or a punctuation mark in the text above ("Könige1)", "Recht 1)")."""
+    anchor = re.compile(rf"(?<=\S)\s?{re.escape(mark)}")
+    return any(anchor.search(line.text) for line in body)
