@@ -457,3 +457,29 @@ def test_a_numbered_line_at_a_page_foot_is_a_note_only_with_its_anchor_in_the_te
     anchored = build_edition(_pages_with_a_note("1) The accounts of that year were lost, as the", anchor="1)").encode(),
                              "council.txt", CONFIG)
     assert [note.get("n") for note in _foot_notes(anchored.xml)] == ["1)"]
+
+
+def test_a_circled_note_mark_opens_a_note_at_the_foot_of_a_chinese_page():
+    """Chinese books mark notes ①, ②, set against the note's text, with no blank line above."""
+    rng = random.Random(3)
+    clauses = [c + "，" for c in CHINESE.replace("。", "，").split("，") if c]
+
+    def page_lines(count: int) -> list[str]:
+        return ["".join(rng.choice(clauses) for _ in range(3)) for _ in range(count)]
+
+    pages = []
+    for number in (21, 22, 23):
+        lines = page_lines(12)
+        if number == 22:
+            lines[4] += "①"
+            lines += ["①參見當年的會議紀錄，其中關稅一節語焉不詳。"]
+        pages.append(f"{number}\n" + "\n".join(lines))
+    edition = build_edition("\n\f\n".join(pages).encode(), "貿易.txt", CONFIG)
+    assert edition.errors == []
+    notes = _foot_notes(edition.xml)
+    assert [note.get("n") for note in notes] == ["①"]
+    assert "".join(notes[0].itertext()) == "①參見當年的會議紀錄，其中關稅一節語焉不詳。"
+    # the page's text ends mid-sentence (a comma): the paragraph goes on over the note and the turn
+    paragraph = notes[0].getparent()
+    assert etree.QName(paragraph).localname == "p"
+    assert pages[2].split("\n")[1][:6] in "".join(paragraph.itertext())

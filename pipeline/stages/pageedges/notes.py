@@ -29,13 +29,17 @@ from pipeline.stages.pageedges.lines import Line
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.structure import is_rule_line
 
-# A note's opening mark: stars or a dagger, with or without a parenthesis; a number in
-# parentheses or before one; superscript digits; or what OCR makes of them, a short token
-# closing a parenthesis ("it)", "M")", ")").
-NUMBERED_MARK = r"\(?\d{1,2}\)|\(\d{1,2}\)"
-NOTE_MARK = re.compile(rf"^(?P<mark>\(?\*{{1,3}}\)?|[†‡]\)?|{NUMBERED_MARK}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,2}}|\S{{0,3}}\))\s+\S")
-SIGN_MARK = re.compile(r"\(?\*{1,3}\)|[†‡]\)?|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}")  # a note's mark as printed, not a number
-PRINTED_MARK = re.compile(f"{SIGN_MARK.pattern}|{NUMBERED_MARK}")  # as printed, not as OCR garbles it
+# A note's mark as printed: stars or a dagger (with or without a parenthesis), superscript or
+# circled digits (①, as Chinese and Japanese books set them); or a number in parentheses, before
+# one or in brackets, which could as well number a list's items ("1)", "(2)", "[3]", "〔4〕").
+SIGN_MARK = re.compile(r"\(?\*{1,3}\)|[†‡]\)?|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}|[\u2460-\u2473]")
+NUMBERED_MARK = re.compile(r"\(?\d{1,2}\)|\[\d{1,2}\]|〔\d{1,2}〕")
+PRINTED_MARK = re.compile(f"{SIGN_MARK.pattern}|{NUMBERED_MARK.pattern}")
+# A note's first line: a sign (which may touch the text, as Chinese sets it), or a number, a
+# bare star or what OCR makes of a mark (a short token closing a parenthesis: "it)", "M")",
+# ")"), then a space.
+OCR_MARK = r"\*{1,3}|\S{0,3}\)"
+NOTE_MARK = re.compile(rf"^(?:(?P<sign>{SIGN_MARK.pattern})\s*|(?P<mark>{NUMBERED_MARK.pattern}|{OCR_MARK})\s+)\S")
 MIN_TEXT_LINES = 4  # lines of main text above the notes
 MAX_NOTE_SHARE = 0.5  # of the page's lines of text
 GAP_RATIO = 2.5  # the gap above the notes, to the page's median gap between lines
@@ -70,7 +74,7 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
     for index in range(first_allowed, len(lines)):
         body, notes = lines[:index], lines[index:]
         match = NOTE_MARK.match(notes[0].text)
-        mark = match.group("mark") if match else ""
+        mark = (match.group("sign") or match.group("mark")) if match else ""
         if on_image:
             # the page image sets the notes apart: their mark, which OCR often loses, is not
             # needed where the first line is prose (a dateline, a signature or a heading under
@@ -85,7 +89,7 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
             evidence = "its mark (prose lines do not open with a star or a dagger)"
         else:
             evidence = None
-        if evidence and re.fullmatch(NUMBERED_MARK, mark) and not _anchored(body, mark):
+        if evidence and NUMBERED_MARK.fullmatch(mark) and not _anchored(body, mark):
             evidence = None  # a numbered line with no anchor above: a list's item, as likely
         if evidence:
             return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence)
