@@ -538,3 +538,16 @@ def test_notes_on_a_page_image_are_told_by_their_gap_and_smaller_type_even_witho
             paragraph = placed[0].getparent()
             assert "tariffs on grain" in "".join(paragraph.itertext())
             assert "".join(placed[0].itertext()).startswith("The treasurer's accounts")
+
+
+def test_notes_at_the_foot_and_their_anchors_are_valid_tei_all(tei_all):
+    """The ground truth of pages 5–6 and 8–10 as a text export, pages turned by form feeds (its
+    marks "*)" read cleanly): the note in its paragraph and the mark that points to it are TEI."""
+    text = b"\n\f\n".join((CORPUS / "gt" / f"{stem}.gt.txt").read_bytes() for stem in ("179396", "179397") + STEMS)
+    edition = build_edition(text, "grenzboten.txt", CONFIG)
+    tree = parse(edition.xml)
+    note = tree.find(".//t:p/t:note[@place='foot']", NS)
+    anchor = tree.find(".//t:ref[@type='noteAnchor']", NS)
+    assert edition.errors == [] and note is not None and anchor is not None
+    assert anchor.text == "*)" and note.get("target") == "#" + anchor.get(XML_ID)
+    assert tei_all.validate(tree), tei_all.error_log.last_error

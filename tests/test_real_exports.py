@@ -11,6 +11,7 @@ from lxml import etree
 
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
+from pipeline.tei import XML_ID
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
 
@@ -436,11 +437,17 @@ def _foot_notes(xml: bytes) -> list:
 
 @pytest.mark.parametrize("mark", ["*)", "†", "¹"])
 def test_a_note_at_a_page_foot_of_a_text_export_stays_inside_the_paragraph_that_goes_on(mark):
-    source = _pages_with_a_note(f"{mark} The accounts of that year were lost, as the letters of", blank="")
+    source = _pages_with_a_note(f"{mark} The accounts of that year were lost, as the letters of", blank="",
+                                anchor=f" {mark}" if mark == "*)" else mark)
     edition = build_edition(source.encode(), "council.txt", CONFIG)
     assert edition.errors == []
     notes = _foot_notes(edition.xml)
     assert len(notes) == 1 and notes[0].get("n") == mark
+    # the mark in the text points to the note, and the note back to it
+    anchors = [ref for ref in parse(edition.xml).iter("{*}ref") if ref.get("type") == "noteAnchor"]
+    assert [ref.text for ref in anchors] == [mark]
+    assert anchors[0].get("target") == "#" + notes[0].get(XML_ID)
+    assert notes[0].get("target") == "#" + anchors[0].get(XML_ID)
     assert "".join(notes[0].itertext()).startswith(f"{mark} The accounts of that year")
     paragraph = notes[0].getparent()
     assert etree.QName(paragraph).localname == "p"

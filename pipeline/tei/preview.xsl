@@ -182,11 +182,15 @@
   </xsl:template>
   <xsl:template match="tei:gap"><span class="gap" title="{@reason}">[…]</span></xsl:template>
   <xsl:template match="tei:note">
-    <!-- a word processor's note gets its number; a printed note's mark is in its own text -->
-    <span class="note" id="{@xml:id}"><xsl:if test="@target"><sup><xsl:value-of select="@n"/></sup><xsl:text> </xsl:text></xsl:if><xsl:apply-templates/></span>
+    <!-- a word processor's note gets its number; a printed note's mark begins its own text -->
+    <span class="note" id="{@xml:id}"><xsl:if test="@n and not(starts-with(normalize-space(.), @n))"><sup><xsl:value-of select="@n"/></sup><xsl:text> </xsl:text></xsl:if><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:ref[@type='noteAnchor']">
-    <sup><a href="#{substring(@target, 2)}" title="{.}"><xsl:value-of select="substring-after(substring-before(., ']'), ':')"/></a></sup>
+    <!-- a word processor's reference ([footnoteRef:n]) shows its number; a printed mark, itself -->
+    <xsl:choose>
+      <xsl:when test="tei:choice"><sup><a href="#{substring(@target, 2)}" title="{.}"><xsl:value-of select="substring-after(substring-before(., ']'), ':')"/></a></sup></xsl:when>
+      <xsl:otherwise><a href="#{substring(@target, 2)}"><xsl:value-of select="."/></a></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <!-- a line break is a space between words, none inside a word broken at the line's end -->
   <xsl:template match="tei:lb"><xsl:if test="not(@break = 'no')"><xsl:text> </xsl:text></xsl:if></xsl:template>

@@ -120,6 +120,10 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
     elif edit.kind == "omission":
         gap = _sub(parent, "gap", reason="omitted", ana=ana)
         _sub(gap, "desc", edit.original)  # the source's own mark, so that it rebuilds
+    elif edit.kind == "note-anchor" and "id" in edit.attrs:  # a printed note's mark: its own reading
+        ref = _sub(parent, "ref", type="noteAnchor", target=f"#fn{edit.attrs['id']}", ana=ana,
+                   **{XML_ID: f"fnref{edit.attrs['id']}"})
+        _Text.append(ref, edit.original, edit.start)
     elif edit.kind == "note-anchor":
         ref = _sub(parent, "ref", type="noteAnchor", target=f"#fn{edit.attrs['n']}", ana=ana,
                    **{XML_ID: f"fnref{edit.attrs['n']}"})
@@ -223,7 +227,8 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
     if edit.kind != "footnote":
         raise ValueError(f"no container rendering for {edit.kind!r}")
     if "id" in edit.attrs:  # a printed note at a page's foot, where it stands (its mark is its text's)
-        note = _sub(parent, "note", place="foot", n=edit.attrs.get("n"), ana=analysis(edit),
+        target = f"#fnref{edit.attrs['id']}" if edit.attrs.get("anchored") else None
+        note = _sub(parent, "note", place="foot", n=edit.attrs.get("n"), target=target, ana=analysis(edit),
                     **{XML_ID: f"fn{edit.attrs['id']}"})
     else:  # a word processor's note, tied to its numbered reference
         note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",

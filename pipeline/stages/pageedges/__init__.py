@@ -106,6 +106,12 @@ def find_page_edges(doc: Document) -> None:
     notes = page_notes(doc, pages, furniture)
     for number, note in enumerate(notes, start=1):
         attrs = {"id": f"p{number}"} | ({"n": note.mark} if PRINTED_MARK.fullmatch(note.mark) else {})
+        if note.anchor is not None:
+            start, end = note.anchor
+            edits.append(Edit(start=start, end=end, kind="note-anchor", original=doc.text[start:end],
+                              stage="page-edges", confidence=0.8, attrs={"id": attrs["id"]},
+                              reason="the mark of the note at the page's foot, where the text refers to it"))
+            attrs["anchored"] = "yes"
         edits.append(Edit(start=note.start, end=note.end, kind="footnote", original=doc.text[note.start:note.end],
                           stage="page-edges", confidence=0.8, attrs=attrs,
                           reason=f"notes at the foot of the page, set apart by {note.evidence}"))

@@ -53,6 +53,7 @@ class PageNotes:
     mark: str  # the first note's mark as read
     lines: tuple[Line, ...]
     evidence: str  # what set the notes apart
+    anchor: tuple[int, int] | None = None  # the mark in the main text the first note belongs to, when read cleanly
 
 
 def page_notes(doc: Document, pages: list[Page], furniture: set[tuple[int, int]]) -> list[PageNotes]:
@@ -92,7 +93,9 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
         if evidence and NUMBERED_MARK.fullmatch(mark) and not _anchored(body, mark):
             evidence = None  # a numbered line with no anchor above: a list's item, as likely
         if evidence:
-            return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence)
+            anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
+            return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
+                             anchors[0] if len(anchors) == 1 else None)
     return None
 
 
@@ -125,7 +128,13 @@ def _prose_line(body: list[Line], line: Line, boxes: dict[int, tuple[int, int, i
     return box[2] - box[0] >= PROSE_LINE * median(widths) and sum(ch.isalpha() for ch in line.text) >= 20
 
 
+def _anchors(body: list[Line], mark: str) -> list[tuple[int, int]]:
+    """Where the mark stands after a word or a punctuation mark in the text above ("Könige1)",
+    "Recht *)"): the note's anchors, one when it is read cleanly."""
+    anchor = re.compile(rf"(?<=\S)\s?({re.escape(mark)})")
+    return [(line.start + match.start(1), line.start + match.end(1)) for line in body
+            for match in anchor.finditer(line.text)]
+
+
 def _anchored(body: list[Line], mark: str) -> bool:
-    """The mark stands after a word or a punctuation mark in the text above ("Könige1)", "Recht 1)")."""
-    anchor = re.compile(rf"(?<=\S)\s?{re.escape(mark)}")
-    return any(anchor.search(line.text) for line in body)
+    return bool(_anchors(body, mark))
