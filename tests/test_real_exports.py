@@ -65,6 +65,21 @@ def test_pages_concatenated_with_cat_each_behind_a_byte_order_mark():
     assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(doc.text)
 
 
+@pytest.mark.parametrize("joiner", [b"\n\f\n", b"\f", b"\n"])
+def test_page_files_behind_byte_order_marks_joined_by_form_feeds_turn_once_and_leave_no_empty_paragraph(joiner):
+    """Each page file begins with a byte-order mark; joined by form feeds too, a page turn is one
+    pb (the form feed's), and a mark cut off where the turn ends a paragraph is no paragraph."""
+    pages = _pages(9, seed=4, first=7, number=lambda page: None if page == 10 else str(page))
+    pages[2] += "."  # page 9 ends its piece; page 10 opens the next, its number not printed
+    pages[3] = "The Second Report.\n" + pages[3]
+    data = joiner.join(b"\xef\xbb\xbf" + page.encode("utf-8") for page in pages)
+    edition = build_edition(data, "joined.txt", CONFIG)
+    tree = parse(edition.xml)
+    assert [pb.get("n") for pb in tree.iter("{*}pb")] == [str(n) for n in range(8, 16)]
+    assert all("".join(p.itertext()).strip("\ufeff \n") for p in tree.iter("{*}p"))
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
 def test_garbled_page_numbers_keep_their_ocr_form_and_get_the_inferred_number():
     garbled = {5: "s", 8: "B", 11: "Il", 14: "-4", 16: "l6»"}
     pages = _pages(16, seed=2, number=lambda page: garbled.get(page, str(page)))

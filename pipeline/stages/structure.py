@@ -322,6 +322,7 @@ def segment(doc: Document) -> None:
     groups = line_groups(lines, breaks, full)
     blocks: list[Block] = []
     groups = _take_metadata(doc, groups, blocks)
+    groups = _invisible_ones_joined(groups)
     groups, in_notes = _notes_apart(groups, doc.scratch.document.get("footnotes", []))
     for index, group in enumerate(groups):
         start, end = trimmed_span(doc.text, group[0].start, group[-1].end)
@@ -345,6 +346,26 @@ def segment(doc: Document) -> None:
         first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
+
+
+INVISIBLE_CHARACTERS = "\ufeff\u200b\u2060"  # a page file's byte-order mark, zero-width spaces, word joiners
+
+
+def _invisible_ones_joined(groups: list[list[Line]]) -> list[list[Line]]:
+    """A group of nothing but invisible characters (the byte-order mark that began a page file,
+    cut from the page's first line where the page turn ends a paragraph) goes with the group
+    after it: it is no paragraph of its own."""
+    result: list[list[Line]] = []
+    pending: list[Line] = []
+    for group in groups:
+        if not "".join(line.text for line in group).strip(SPACE + INVISIBLE_CHARACTERS):
+            pending += group
+            continue
+        result.append(pending + group)
+        pending = []
+    if pending:
+        result.append(pending)
+    return result
 
 
 def _notes_apart(groups: list[list[Line]], notes: list[tuple[int, int]]) -> tuple[list[list[Line]], set[int]]:

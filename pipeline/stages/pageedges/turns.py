@@ -90,13 +90,16 @@ def _ends_by_layout(boxes: dict[int, tuple], last: Line, first: Line) -> bool:
 
 def page_start(doc: Document, page: Page) -> tuple[int, str]:
     """Where the page break goes, and the source characters it stands for: the form feed
-    that separates the pages (a byte-order mark is regularized on its own, as an invisible
-    character, with the break just before it), or nothing, before the page's first line."""
+    that separates the pages, also where a byte-order mark follows it (page files that each
+    begin with one, joined by form feeds: one break, not two); else a byte-order mark (it is
+    regularized on its own, as an invisible character, with the break just before it); else
+    nothing, before the page's first line."""
     position = page.start - 1
+    mark = None
     while position >= 0 and (doc.text[position] in PAGE_MARKS or doc.text[position].isspace()):
         if doc.text[position] == "\f":
             return position, "\f"
-        if doc.text[position] == "\ufeff":
-            return position, ""
+        if doc.text[position] == "\ufeff" and mark is None:
+            mark = position
         position -= 1
-    return page.start, ""
+    return (mark, "") if mark is not None else (page.start, "")
