@@ -53,9 +53,10 @@ KINDS: tuple[EditKindInfo, ...] = (
     EditKindInfo("omission", "gap",
                  description="an omission the source itself marks"),
     EditKindInfo("note-anchor", "ref",
-                 description="a footnote reference"),
+                 description="a footnote reference: a word processor's, or a printed note's mark in the text"),
     EditKindInfo("footnote", "note", container=True,
-                 description="a footnote, tied to its reference"),
+                 description="a footnote: a word processor's, tied to its reference, or a printed one where it "
+                             "stands at the page's foot"),
     EditKindInfo("flag", "unclear",
                  description="an artefact flagged, not changed"),
     EditKindInfo("low-confidence", "unclear", container=True,

@@ -13,7 +13,8 @@ import re
 
 from pipeline.model import Edit
 
-INVISIBLE = re.compile("[\ufeff\u200b\u2060]|\u00ad(?![ \\t]*\\n)")
+INVISIBLE_CHARACTERS = "\ufeff\u200b\u2060"  # a byte-order mark, a zero-width space, a word joiner
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]|\u00ad(?![ \\t]*\\n)")
 REASONS = {
     "\ufeff": "a byte-order mark inside the text (page files joined into one): invisible, not text",
     "\u200b": "a zero-width space: invisible, not text",

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.hyphens import LINE_END_HYPHENS
+from pipeline.ingest.invisible import INVISIBLE_CHARACTERS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document
 
@@ -346,9 +347,6 @@ def segment(doc: Document) -> None:
         first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
-
-
-INVISIBLE_CHARACTERS = "\ufeff\u200b\u2060"  # a page file's byte-order mark, zero-width spaces, word joiners
 
 
 def _invisible_ones_joined(groups: list[list[Line]]) -> list[list[Line]]:

@@ -11,15 +11,17 @@ exports concatenated with ``cat``) or nothing at all. The evidence is the docume
   digits and OCR's usual confusions (``s`` for 5, ``l`` for 1, ``8`` for 3 …), fits the
   sequence; a garbled one keeps its OCR'd form and the page break gets the inferred ``n``;
 - signature marks (``1 *``, ``B 2``) and catchwords (the next page's first word) at the foot,
-  running heads that repeat at the top of many pages.
+  running heads that repeat at the top of many pages;
+- the notes under a page's main text, which are text, not furniture, but stand in the page
+  turn: the main text's last line above them decides it.
 
 Block-level furniture (lines standing apart, a document without numbers) stays with
 :mod:`pipeline.stages.layout`, which runs after segmentation and leaves these lines alone.
 
 ``lines`` reads the text's lines, ``numbering`` finds the pages and their numbers (``openers``
 the pages whose number is not printed), ``furniture`` the signature marks, catchwords and
-running heads, ``turns`` where each page break goes and whether the paragraph goes on over
-it; this module turns what they found into edits.
+running heads, ``notes`` the notes at the foot, ``turns`` where each page break goes and
+whether the paragraph goes on over it; this module turns what they found into edits.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
 from pipeline.stages.pageedges.lines import Line, mark_number_tokens, page_lines
-from pipeline.stages.pageedges.notes import PRINTED_MARK, page_notes
+from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.numbering import (inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
 from pipeline.stages.pageedges.turns import page_start, page_turns
@@ -104,6 +106,23 @@ def find_page_edges(doc: Document) -> None:
                           reason=REASONS[why]))
     furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
     notes = page_notes(doc, pages, furniture)
+    edits += _note_edits(doc, notes)
+    add_edits(doc, edits)
+    doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
+    doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
+    turns = page_turns(doc, pages, edits)
+    # sorted (page break, goes on, final) triples; a page break stands at one place only
+    doc.scratch.document["page turns"] = sorted(
+        (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
+    doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
+                                                            if not t.continues]
+    doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+
+
+def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:
+    """Each page's notes as a footnote (numbered p1, p2, … through the document), and the mark
+    in the main text that refers to it, where that mark was read cleanly and stands once."""
+    edits = []
     for number, note in enumerate(notes, start=1):
         attrs = {"id": f"p{number}"} | ({"n": note.mark} if PRINTED_MARK.fullmatch(note.mark) else {})
         if note.anchor is not None:
@@ -115,13 +134,4 @@ def find_page_edges(doc: Document) -> None:
         edits.append(Edit(start=note.start, end=note.end, kind="footnote", original=doc.text[note.start:note.end],
                           stage="page-edges", confidence=0.8, attrs=attrs,
                           reason=f"notes at the foot of the page, set apart by {note.evidence}"))
-    add_edits(doc, edits)
-    doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
-    doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
-    turns = page_turns(doc, pages, edits)
-    # sorted (page break, goes on, final) triples; a page break stands at one place only
-    doc.scratch.document["page turns"] = sorted(
-        (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
-    doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
-                                                            if not t.continues]
-    doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+    return edits

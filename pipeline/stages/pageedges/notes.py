@@ -10,9 +10,11 @@ own:
 - a mark: the first line opens with a note mark, or with a short token closing a parenthesis
   (what OCR makes of "*)");
 - apartness: on a page image, a gap above the first line much wider than the gaps between
-  the page's lines and smaller type (notes are set in a smaller size); in a text export, a
-  blank line above it. A numbered mark ("1)", "(1)") could open a list item: it needs its
-  anchor, the same mark after a word in the text above.
+  the page's lines and smaller type (notes are set in a smaller size): either one under a
+  mark, both where OCR lost the mark, and then the first line must be a line of prose (a
+  dateline or a signature under a gap is no note); in a text export, a blank line above it,
+  or a star or a dagger opening the line. A numbered mark ("1)", "(1)") could open a list
+  item: it needs its anchor, the same mark after a word in the text above.
 
 The main text of the page ends above the notes: a paragraph goes on over the page turn from
 its last line, not from the notes' (``turns``).
@@ -51,7 +53,6 @@ class PageNotes:
     start: int  # where the first note begins (its mark)
     end: int  # where the last note ends
     mark: str  # the first note's mark as read
-    lines: tuple[Line, ...]
     evidence: str  # what set the notes apart
     anchor: tuple[int, int] | None = None  # the mark in the main text the first note belongs to, when read cleanly
 
@@ -90,12 +91,12 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
             evidence = "its mark (prose lines do not open with a star or a dagger)"
         else:
             evidence = None
-        if evidence and NUMBERED_MARK.fullmatch(mark) and not _anchored(body, mark):
-            evidence = None  # a numbered line with no anchor above: a list's item, as likely
-        if evidence:
-            anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
-            return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
-                             anchors[0] if len(anchors) == 1 else None)
+        if not evidence:
+            continue
+        anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
+        if NUMBERED_MARK.fullmatch(mark) and not anchors:
+            continue  # a numbered line with no anchor above: a list's item, as likely
+        return PageNotes(notes[0].start, notes[-1].end, mark, evidence, anchors[0] if len(anchors) == 1 else None)
     return None
 
 
@@ -135,6 +136,3 @@ def _anchors(body: list[Line], mark: str) -> list[tuple[int, int]]:
     return [(line.start + match.start(1), line.start + match.end(1)) for line in body
             for match in anchor.finditer(line.text)]
 
-
-def _anchored(body: list[Line], mark: str) -> bool:
-    return bool(_anchors(body, mark))
