@@ -16,6 +16,7 @@ from pipeline.process import build_edition
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
+from pipeline.stages.structure import centred_titles
 from pipeline.tei import XML_ID, local_name, tei
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.ingest.pages.compose import SourceFile
@@ -551,3 +552,26 @@ def test_notes_at_the_foot_and_their_anchors_are_valid_tei_all(tei_all):
     assert edition.errors == [] and note is not None and anchor is not None
     assert anchor.text == "*)" and note.get("target") == "#" + anchor.get(XML_ID)
     assert tei_all.validate(tree), tei_all.error_log.last_error
+
+
+def test_a_title_set_alone_in_the_middle_of_a_page_is_a_heading_though_it_ends_with_a_full_stop():
+    """Nineteenth-century printers end titles with a full stop ("Die Seebäder in Ostende.").
+    On a page image the title stands centred; verse lines share one indent, a dateline and a
+    signature stand to the right: they stay what they are."""
+    body = "the council met again in the spring and argued at length about the"
+    lines = [("The Sea Baths at Ostend.", (520, 100, 980, 150))]
+    lines += [(body, (100, 200 + 60 * n, 1400, 250 + 60 * n)) for n in range(6)]
+    lines += [(verse, (400, 580 + 60 * n, right, 630 + 60 * n)) for n, (verse, right) in
+              enumerate((("Where once by good old wine", 1000), ("The Swabian drank his fill,", 1050),
+                         ("There be the first toast,", 950), ("The good old right.", 900)))]
+    lines += [(body, (100, 840 + 60 * n, 1400, 890 + 60 * n)) for n in range(5)]
+    lines += [("Brussels, the 28th of September 1841.", (560, 1160, 1300, 1210)),
+              ("J. Kuranda.", (1150, 1220, 1400, 1270))]
+    edition = build_edition([SourceFile("p1.hocr", _hocr_page(lines))], "baths", CONFIG)
+    assert edition.errors == []
+    heads = ["".join(head.itertext()) for head in parse(edition.xml).iter(tei("head"))]
+    assert heads == ["The Sea Baths at Ostend."]
+    # verse lines that look centred (equal margins) are not, sharing their indent with the lines around them
+    doc = edition.document
+    centred = [doc.text[start:doc.text.index("\n", start)] for start in sorted(centred_titles(doc))]
+    assert centred == ["The Sea Baths at Ostend."]

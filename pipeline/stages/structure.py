@@ -324,6 +324,7 @@ def segment(doc: Document) -> None:
     blocks: list[Block] = []
     groups = _take_metadata(doc, groups, blocks)
     groups = _invisible_ones_joined(groups)
+    centred = centred_titles(doc)
     groups, in_notes = _notes_apart(groups, doc.scratch.document.get("footnotes", []))
     for index, group in enumerate(groups):
         start, end = trimmed_span(doc.text, group[0].start, group[-1].end)
@@ -340,6 +341,9 @@ def segment(doc: Document) -> None:
         full_width = printed and len(text) >= FULL_LINE * full
         kind = "head" if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
             and not OMISSION_LINE.match(text) else "p"
+        if kind == "p" and start in centred and "\n" not in text and not is_last and mostly_words(text) \
+                and text.endswith("."):
+            kind = "head"  # a title set alone in the middle of the page, its full stop as printers set it
         blocks.append(Block(start=start, end=end, kind=kind))
     doc.blocks = blocks
     if doc.metadata.title is None:  # a page's number or running head above it is no title
@@ -347,6 +351,38 @@ def segment(doc: Document) -> None:
         first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
+
+
+CENTRED = 0.1  # of the text block's width: the least margin on each side, the most they differ
+
+
+SAME_INDENT = 0.02  # of the text block's width: lines that begin this close share an indent
+
+
+def centred_titles(doc: Document) -> set[int]:
+    """Where the lines of page images that stand in the middle of the text block begin: centred,
+    and not in a block of lines sharing one indent (verse, a motto), whose lines are set from
+    one left edge with ragged ends, and some of them look centred."""
+    found: set[int] = set()
+    for surface in doc.facsimile:
+        zones = sorted(surface.lines, key=lambda zone: zone.box[1])
+        if len(zones) < 5:
+            continue
+        lefts, rights = sorted(z.box[0] for z in zones), sorted(z.box[2] for z in zones)
+        left, right = lefts[len(lefts) // 4], rights[3 * len(rights) // 4]
+        width = right - left
+        for index, zone in enumerate(zones):
+            if not _centred(zone.box[0] - left, right - zone.box[2], width):
+                continue
+            neighbours = zones[max(0, index - 1):index] + zones[index + 1:index + 2]
+            if not any(abs(other.box[0] - zone.box[0]) < SAME_INDENT * width for other in neighbours):
+                found.add(zone.start)
+    return found
+
+
+def _centred(before: int, after: int, width: int) -> bool:
+    """Margins on both sides of a line, and about equal."""
+    return before > CENTRED * width and after > CENTRED * width and abs(before - after) < CENTRED * width
 
 
 def _invisible_ones_joined(groups: list[list[Line]]) -> list[list[Line]]:
