@@ -28,7 +28,7 @@ EditKind = Literal[
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
     "omission",  # an editorial omission the source marks: <gap reason="omitted"><desc>[…]</desc></gap>
     "note-anchor",  # a footnote reference: <ref type="noteAnchor">
-    "footnote",  # a footnote's text, where the source has it, tied to its anchor: <note place="foot">
+    "footnote",  # a word processor's note or one printed at a page's foot, where it stands: <note place="foot">
     "flag",  # an artefact flagged, not changed: <unclear reason="…">
     "low-confidence",  # a word the OCR engine doubted: <unclear reason="low-confidence">, may hold regularizations
     "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
@@ -61,6 +61,7 @@ BlockKind = Literal[
     "item",  # a list item (bulleted line)
     "salute",  # the salutation that opens a letter
     "byline",  # the author's name under a title
+    "note",  # notes at a page's foot between paragraphs: the note element itself, straight into the div
 ]
 
 
@@ -75,6 +76,14 @@ class Block:
     level: int = 1  # heading depth: 1 opens a top-level div, 2 a div inside it, …
     part: Literal["front", "body", "back"] = "body"  # back: the host site's boilerplate
     attrs: dict[str, str] = field(default_factory=dict)  # e.g. a contents entry's page number
+
+
+def text_block_margins(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """The left and right edges of the text block that line boxes (``ulx, uly, lrx, lry``) make:
+    the first quartile of their left edges and the third of their right ones, so that indents,
+    short lines and a stray mark in the margin do not move them."""
+    lefts, rights = sorted(box[0] for box in boxes), sorted(box[2] for box in boxes)
+    return lefts[len(lefts) // 4], rights[3 * len(rights) // 4]
 
 
 @dataclass(slots=True, kw_only=True)

@@ -500,9 +500,10 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) 
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
-        turn = known_turn(doc, previous, block) if previous and "note" not in (previous.kind, block.kind) else None
-        if previous and "note" not in (previous.kind, block.kind) \
-                and (turn or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous)):
+        if previous is None or "note" in (previous.kind, block.kind):  # a note at a page's foot joins nothing
+            result.append(block)
+            continue
+        if known_turn(doc, previous, block) or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
             # A "heading" whose sentence runs on into the next block was a paragraph's line.
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):

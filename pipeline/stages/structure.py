@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.invisible import INVISIBLE_CHARACTERS
 from pipeline.kinds import PAGE_FURNITURE
-from pipeline.model import Block, Document
+from pipeline.model import Block, Document, text_block_margins
 
 # "Title: …", "Author: …": a short capitalised key, a colon, a value.
 META_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15})?):[ \t]*(?P<value>\S.*?)\s*$")
@@ -368,8 +368,7 @@ def centred_titles(doc: Document) -> set[int]:
         zones = sorted(surface.lines, key=lambda zone: zone.box[1])
         if len(zones) < 5:
             continue
-        lefts, rights = sorted(z.box[0] for z in zones), sorted(z.box[2] for z in zones)
-        left, right = lefts[len(lefts) // 4], rights[3 * len(rights) // 4]
+        left, right = text_block_margins([zone.box for zone in zones])
         width = right - left
         for index, zone in enumerate(zones):
             if not _centred(zone.box[0] - left, right - zone.box[2], width):

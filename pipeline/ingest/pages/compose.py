@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pipeline.errors import EmptyDocument
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
-from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface
+from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface, text_block_margins
 
 
 @dataclass
@@ -97,8 +97,7 @@ def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
         return page.paragraphs
     heights = sorted(line.box[3] - line.box[1] for line in lines)
     height = max(1, heights[len(heights) // 2])
-    lefts, rights = sorted(line.box[0] for line in lines), sorted(line.box[2] for line in lines)
-    left, right = lefts[len(lefts) // 4], rights[3 * len(rights) // 4]  # the text block's margins
+    left, right = text_block_margins([line.box for line in lines])
     gaps = sorted(b.box[1] - a.box[3] for a, b in zip(lines, lines[1:]) if b.box[1] > a.box[1])
     gap = gaps[len(gaps) // 2] if gaps else height // 2
     merged: list[list[OcrLine]] = []

@@ -110,7 +110,7 @@ def find_page_edges(doc: Document) -> None:
     add_edits(doc, edits)
     doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
-    turns = page_turns(doc, pages, edits)
+    turns = page_turns(doc, pages, edits, notes)
     # sorted (page break, goes on, final) triples; a page break stands at one place only
     doc.scratch.document["page turns"] = sorted(
         (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())

@@ -53,6 +53,7 @@ class PageNotes:
     start: int  # where the first note begins (its mark)
     end: int  # where the last note ends
     mark: str  # the first note's mark as read
+    lines: tuple[Line, ...]  # the notes' lines: no main text, whose last line decides the page turn
     evidence: str  # what set the notes apart
     anchor: tuple[int, int] | None = None  # the mark in the main text the first note belongs to, when read cleanly
 
@@ -96,7 +97,8 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
         anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
         if NUMBERED_MARK.fullmatch(mark) and not anchors:
             continue  # a numbered line with no anchor above: a list's item, as likely
-        return PageNotes(notes[0].start, notes[-1].end, mark, evidence, anchors[0] if len(anchors) == 1 else None)
+        return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
+                         anchors[0] if len(anchors) == 1 else None)
     return None
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
-from pipeline.model import Document, Edit
+from pipeline.model import Document, Edit, text_block_margins
 from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
+from pipeline.stages.pageedges.notes import PageNotes
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
 
@@ -19,16 +19,12 @@ class PageTurn:
     text_start: int  # where the next page's text begins
 
 
-def page_turns(doc: Document, pages: list[Page], edits: list[Edit]) -> list[PageTurn]:
+def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[PageNotes]) -> list[PageTurn]:
     """Each page turn, and whether the paragraph goes on over it: it ends when the page's
     last line of text ends a sentence and the next page's text begins with a capital."""
     furniture = {(e.start, e.end) for e in edits if e.kind not in ("page-break", "footnote")}
     # the notes at a page's foot are no main text: its last line stands above them
-    notes = sorted((e.start, e.end) for e in edits if e.kind == "footnote")
-    if notes:
-        starts = [start for start, _ in notes]
-        furniture |= {(line.start, line.end) for page in pages for line in page.lines
-                      if (i := bisect.bisect_right(starts, line.start) - 1) >= 0 and line.start < notes[i][1]}
+    furniture |= {(line.start, line.end) for note in notes for line in note.lines}
     boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
     turns = []
     for page, following in zip(pages, pages[1:]):
@@ -72,9 +68,8 @@ def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[in
                  if (zone.start, zone.end) not in furniture and zone.box[2] > zone.box[0]]
         if len(lines) < 3:
             continue
-        lefts, rights = sorted(z.box[0] for z in lines), sorted(z.box[2] for z in lines)
         heights = sorted(z.box[3] - z.box[1] for z in lines)
-        margins = (lefts[len(lefts) // 4], rights[3 * len(rights) // 4], heights[len(heights) // 2])
+        margins = (*text_block_margins([zone.box for zone in lines]), heights[len(heights) // 2])
         for zone in lines:
             found[zone.start] = (zone.box, *margins)
     return found
