@@ -35,6 +35,12 @@ SPACED_PUNCTUATION_REASON = ("ASCII punctuation inside Chinese text, with the sp
                              "regularized to its full-width form (which holds its own space)")
 
 
+def without_engine_spaces(text: str) -> str:
+    """The text without the spaces between Chinese characters: a line an OCR engine spaced
+    (``一 三 八 一``, ``上 海 小 報``) compared as it is printed."""
+    return SPACES_BETWEEN.sub("", text)
+
+
 def regularize_cjk_spacing(doc: Document, _config: PipelineConfig) -> None:
     edits = []
     for block in doc.blocks:

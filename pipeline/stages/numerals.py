@@ -34,6 +34,19 @@ def chinese_to_int(text: str) -> int | None:
     return total + (digit or 0)
 
 
+DASH_READ_AS_ONE = "一"  # the dashes around a Chinese page number (— 三八 —), as OCR reads them
+
+
+def chinese_page_numbers(text: str) -> list[int]:
+    """What a Chinese numeral standing as a page number may say: its value, and where it opens
+    and closes with 一, the value between them too (``一三八一``: the page number 38 between
+    dashes OCR read as 一, or 1381; the sequence of the pages decides)."""
+    values = [chinese_to_int(text)]
+    if len(text) >= 3 and text[0] == text[-1] == DASH_READ_AS_ONE:
+        values.append(chinese_to_int(text[1:-1]))
+    return [value for value in values if value]
+
+
 def roman_to_int(text: str) -> int | None:
     values = [ROMAN.get(ch) for ch in text.lower()]
     if not values or None in values:

@@ -29,9 +29,9 @@ from __future__ import annotations
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
-from pipeline.stages.pageedges.lines import Line, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
-from pipeline.stages.pageedges.numbering import (inferred_offset, number_by_offset, pages_by_marks,
+from pipeline.stages.pageedges.numbering import (PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
 from pipeline.stages.pageedges.turns import page_start, page_turns
 
@@ -40,6 +40,8 @@ REASONS = {
                     "page numbers"),
     "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
                             "sequence needs the number given in @n"),
+    "page-number-between-dashes": ("page number between dashes, which the OCR read as the numeral 一: the "
+                                   "line stands where the sequence needs the number given in @n"),
     "signature": "signature mark at the foot of the page (a gathering's number or star)",
     "signature-by-period": ("signature mark as the OCR read it: a short last line where the period of the "
                             "gatherings, from the marks read elsewhere, puts one"),
@@ -89,7 +91,7 @@ def find_page_edges(doc: Document) -> None:
             attrs = {} if page.number.exact else {"n": str(page.number.value)}
             edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,
                               stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
-                              reason=REASONS["page-number" if page.number.exact else "page-number-garbled"]))
+                              reason=REASONS[_number_reason(page.number)]))
         if index in heads:
             line = heads[index]
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
@@ -117,6 +119,12 @@ def find_page_edges(doc: Document) -> None:
     doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
                                                             if not t.continues]
     doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+
+
+def _number_reason(number: PageNumber) -> str:
+    if number.exact:
+        return "page-number"
+    return "page-number-between-dashes" if between_dashes(number.line, number.value) else "page-number-garbled"
 
 
 def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:

@@ -7,11 +7,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.stages.cjkspacing import without_engine_spaces
 from pipeline.stages.layout import OCR_DIGITS, text_key
+from pipeline.stages.numerals import chinese_page_numbers
 from pipeline.stages.structure import SPACE
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
-NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included
+NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included (not those an engine sets
+# between Chinese characters: "一 三 八 一" is "— 三八 —" read)
 NUMBER_MAX_CORE = 4  # its letters and digits
 SECTION_NUMBER = re.compile(r"^[\dIVXLC]{1,4}\.$")
 RUNNING_HEAD_MIN_PAGES = 3
@@ -44,7 +47,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
     (a running head printed beside the number: "24  ON TARIFFS", "THE COUNCIL  25")."""
     beside: list[tuple[Line, str, str]] = []
     for line in lines:
-        if len(line.text) <= NUMBER_MAX_CHARS:
+        if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS:
             line.token = line.text
         elif len(line.text) <= 80:
             for token, rest in _ends(line.text):
@@ -103,15 +106,35 @@ def _add(lines: list[Line], text: str, start: int, end: int, mark: bool) -> bool
     return True
 
 
-def reading(line: Line) -> str | None:
-    """What a short line (or the number beside a running head) says as a number, with OCR's
-    confusions read as digits; None when it cannot be a page number."""
-    if line.token is None or len(line.token) > NUMBER_MAX_CHARS:
-        return None
+def readings(line: Line) -> list[str]:
+    """What a short line (or the number beside a running head) says as a number, in Arabic
+    digits: with OCR's confusions read as digits, or a Chinese numeral's value (with the
+    dashes around it that OCR reads as 一 left out, where it may be that); empty when it
+    cannot be a page number."""
+    if line.token is None or len(without_engine_spaces(line.token)) > NUMBER_MAX_CHARS:
+        return []
     core = line.core
+    if chinese := chinese_page_numbers(core):
+        return [str(value) for value in chinese]
     if not core or len(core) > NUMBER_MAX_CORE:
-        return None
-    return core.translate(OCR_DIGITS)
+        return []
+    return [core.translate(OCR_DIGITS)]
+
+
+def reading(line: Line) -> str | None:
+    """The line's first reading as a number (see :func:`readings`), or None."""
+    found = readings(line)
+    return found[0] if found else None
+
+
+def reads_exactly(line: Line, value: int) -> bool:
+    """The OCR read the number as printed: its digits, or a Chinese numeral with nothing around it."""
+    return line.core == str(value) or chinese_page_numbers(line.core)[:1] == [value]
+
+
+def between_dashes(line: Line, value: int) -> bool:
+    """The line is the Chinese page number ``value`` with the dashes around it read as 一."""
+    return chinese_page_numbers(line.core)[1:] == [value]
 
 
 def _distance(a: str, b: str) -> int:
@@ -128,12 +151,13 @@ def _distance(a: str, b: str) -> int:
 def fits(line: Line, value: int) -> bool:
     """Whether the line can be the page number ``value`` misread by the OCR: one character
     off at most, and a digit in it unless it is a single character."""
-    read = reading(line)
-    if read is None or value < 1:
+    found = readings(line)
+    if not found or value < 1:
         return False
     expected = str(value)
-    if read == expected:
+    if expected in found:
         return True
+    read = found[0]
     if not any(ch.isdigit() for ch in line.core) and len(line.core) > 1:
         return False
     if SECTION_NUMBER.match(line.token or ""):

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import Document, Surface
-from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, reading, title_shaped
+from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, readings, reads_exactly, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
 from pipeline.stages.structure import typical_line_length
 
@@ -23,7 +23,7 @@ class PageNumber:
     @property
     def exact(self) -> bool:
         """The OCR read the number as printed (otherwise @n gives the number it stands for)."""
-        return self.line.core == str(self.value)
+        return reads_exactly(self.line, self.value)
 
 
 @dataclass
@@ -111,9 +111,9 @@ def number_by_offset(pages: list[Page]) -> None:
     votes: Counter[tuple[str, int]] = Counter()
     for index, page in enumerate(pages):
         for edge, line in (("top", page.lines[0]), ("bottom", page.lines[-1])):
-            read = reading(line)
-            if read and read.isdecimal():
-                votes[edge, int(read) - index] += 1
+            for read in readings(line):
+                if read.isdecimal():
+                    votes[edge, int(read) - index] += 1
     if not votes:
         return
     ranked = votes.most_common(2)
@@ -174,8 +174,8 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
 def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
     ones are looked for where the chain says a number must stand."""
-    candidates = [(i, int(read)) for i, line in enumerate(lines)
-                  if (read := reading(line)) and read.isdecimal() and 0 < int(read) < 10000]
+    candidates = [(i, int(read)) for i, line in enumerate(lines) for read in readings(line)
+                  if read.isdecimal() and 0 < int(read) < 10000]
     chain = [candidates[k] for k in _chain(candidates, None)]
     if len(chain) < 3:
         return None
