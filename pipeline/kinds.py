@@ -19,6 +19,7 @@ class EditKindInfo:
     fw_type: str | None = None  # page furniture rendered as <fw type="…">
     furniture: bool = False  # part of the page, not of the text: stands where the page turned
     container: bool = False  # its element may hold other edits (a footnote's flagged letter)
+    beside_line: bool = False  # furniture printed beside a line of text (a margin's number): its line breaks stay
     description: str = ""  # its category in the header's taxonomy; each edit's own reason is kept beside it
 
 
@@ -44,6 +45,8 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="a signature mark at the foot of the page"),
     EditKindInfo("catchword", "fw", fw_type="catch", furniture=True,
                  description="a catchword at the foot of the page"),
+    EditKindInfo("line-number", "fw", fw_type="lineNum", furniture=True, beside_line=True,
+                 description="a line number printed in the margin (every fifth line, say), beside the line it counts"),
     EditKindInfo("page-break", "pb", furniture=True,
                  description="a page boundary"),
     EditKindInfo("garbled", "unclear",
@@ -70,6 +73,7 @@ BY_NAME: dict[str, EditKindInfo] = {kind.name: kind for kind in KINDS}
 # Derived sets, for the places that ask one question of every edit.
 READING_KINDS = frozenset(k.name for k in KINDS if k.source_reading)  # rendered as choice
 PAGE_FURNITURE = frozenset(k.name for k in KINDS if k.furniture)
+PAGE_TURN_FURNITURE = frozenset(k.name for k in KINDS if k.furniture and not k.beside_line)  # where pages turn
 CONTAINER_KINDS = frozenset(k.name for k in KINDS if k.container)
 FW_TYPES = {k.name: k.fw_type for k in KINDS if k.fw_type}
 

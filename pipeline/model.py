@@ -23,6 +23,7 @@ EditKind = Literal[
     "catalogue-number",  # <fw type="catalogue">
     "signature",  # <fw type="sig">: a signature mark at the foot of the page (3*, B 2)
     "catchword",  # <fw type="catch">: the next page's first word, at the foot of this one
+    "line-number",  # <fw type="lineNum">: a line number printed in the margin
     "page-break",  # <pb/> (zero-length)
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here

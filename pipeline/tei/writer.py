@@ -24,7 +24,8 @@ from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.stages.markers import EXPORT_SYNTAX, LAYOUT_WHITESPACE
 from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
-from pipeline.kinds import BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS, category_id
+from pipeline.kinds import (BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, PAGE_TURN_FURNITURE, READING_KINDS,
+                            category_id)
 from pipeline.model import Block, Document, Edit
 from pipeline.tei import facsimile
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
@@ -197,9 +198,9 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
         edit = edits[index]
         index += 1
         between, at = doc.text[position:edit.start], position
-        if edit.kind in PAGE_FURNITURE:
+        if edit.kind in PAGE_TURN_FURNITURE:
             between = between.rstrip()
-        if previous is not None and previous.kind in PAGE_FURNITURE:
+        if previous is not None and previous.kind in PAGE_TURN_FURNITURE:
             at += len(between) - len(between := between.lstrip())
         _Text.append(element, between, at)
         if edit.kind in CONTAINER_KINDS:
@@ -212,7 +213,7 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
             _render_edit(element, edit)
         position, previous = edit.end, edit
     rest = doc.text[position:end]
-    if previous is not None and previous.kind in PAGE_FURNITURE:
+    if previous is not None and previous.kind in PAGE_TURN_FURNITURE:
         position += len(rest) - len(rest := rest.lstrip())
     _Text.append(element, rest, position)
 

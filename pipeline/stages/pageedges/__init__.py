@@ -26,10 +26,13 @@ whether the paragraph goes on over it; this module turns what they found into ed
 
 from __future__ import annotations
 
+import bisect
+
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.margins import LineNumber, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.numbering import (PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
@@ -49,6 +52,10 @@ REASONS = {
                               "in the right half of the page image, where signature marks are printed"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
+    "line-number": ("line number in the margin: one of a run of numbers that grow with the lines they stand "
+                    "beside (every fifth line, say), not with the pages"),
+    "line-number-garbled": ("line number in the margin as the OCR read it: the run of line numbers needs the number "
+                            "given in @n at this line"),
     "running-head-named": "running head: the OCR file marks the line as the page's header",
     "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
                                  "repeats at the top of its pages"),
@@ -57,6 +64,8 @@ REASONS = {
 
 def find_page_edges(doc: Document) -> None:
     lines = page_lines(doc.text)
+    margin = line_numbers(lines)
+    _mark_line_numbers(lines, margin)
     mark_number_tokens(lines)
     pages = pages_by_marks(lines)
     if doc.facsimile:
@@ -69,6 +78,7 @@ def find_page_edges(doc: Document) -> None:
     else:
         pages = pages_by_numbers(lines)
         if pages is None:
+            add_edits(doc, _line_number_edits(doc, margin, []))
             return
         how = "the page's number in the sequence of the document's page numbers"
     edits: list[Edit] = []
@@ -109,6 +119,7 @@ def find_page_edges(doc: Document) -> None:
     furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
     notes = page_notes(doc, pages, furniture)
     edits += _note_edits(doc, notes)
+    edits += _line_number_edits(doc, margin, edits)
     add_edits(doc, edits)
     doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
     doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
@@ -125,6 +136,34 @@ def _number_reason(number: PageNumber) -> str:
     if number.exact:
         return "page-number"
     return "page-number-between-dashes" if between_dashes(number.line, number.value) else "page-number-garbled"
+
+
+def _mark_line_numbers(lines: list[Line], margin: list[LineNumber]) -> None:
+    """The lines holding a line number of the margin, which the page rules then never read as a page's number."""
+    numbers = sorted((number.start, number.alone) for number in margin)
+    for line in lines:
+        index = bisect.bisect_left(numbers, (line.start, False))
+        if index < len(numbers) and numbers[index][0] < line.end:
+            line.line_number = "alone" if numbers[index][1] else "beside"
+
+
+def _line_number_edits(doc: Document, margin: list[LineNumber], edits: list[Edit]) -> list[Edit]:
+    """The margin's line numbers as fw (outside the other furniture and the notes found: a
+    number the page rules took stays theirs)."""
+    taken = sorted((e.start, e.end) for e in edits if e.end > e.start)
+    found = []
+    for number in margin:
+        index = bisect.bisect_right(taken, (number.start, float("inf"))) - 1
+        if index >= 0 and taken[index][1] > number.start:
+            continue
+        if index + 1 < len(taken) and taken[index + 1][0] < number.end:
+            continue
+        found.append(Edit(start=number.start, end=number.end, kind="line-number",
+                          original=doc.text[number.start:number.end], stage="page-edges",
+                          confidence=0.85 if number.exact else 0.7,
+                          attrs={} if number.exact else {"n": str(number.value)},
+                          reason=REASONS["line-number" if number.exact else "line-number-garbled"]))
+    return found
 
 
 def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:

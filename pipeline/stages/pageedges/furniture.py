@@ -7,8 +7,8 @@ import re
 import string
 from collections import Counter
 
-from pipeline.stages.layout import SimilarTo, text_key
-from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line
+from pipeline.stages.layout import SimilarTo
+from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line, head_key
 from pipeline.stages.pageedges.numbering import Page
 
 # A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
@@ -29,12 +29,13 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
     (the next page's first word, printed under the last line)."""
     if page.lines and page.lines[-1].named in ("signature", "catchword"):
         return page.lines[-1], page.lines[-1].named
-    if len(page.lines) < 3:
+    lines = _without_margin_numbers(page)
+    if len(lines) < 3:
         return None
-    last = page.lines[-1]
+    last = lines[-1]
     if page.number is not None and page.number.line is last:
-        last = page.lines[-2]
-    before = page.lines[page.lines.index(last) - 1]
+        last = lines[-2]
+    before = lines[lines.index(last) - 1]
     if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch.isdigit() for ch in last.text):
         return last, "signature"  # digits are never the end of a word broken at the line before
     if before.text.endswith("-"):
@@ -51,6 +52,12 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
     if last.foot_aside and len(last.text) <= 6:
         return last, "signature-by-position"  # however the OCR read it ("es" for "2")
     return None
+
+
+def _without_margin_numbers(page: Page) -> list[Line]:
+    """The page's lines but the margin's line numbers standing alone (a text export may write
+    the margin's column under the text)."""
+    return [line for line in page.lines if line.line_number != "alone"]
 
 
 GATHERING_PERIODS = (32, 24, 16, 12, 8, 4)  # pages a gathering holds: its signature recurs so often
@@ -77,11 +84,12 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
     _, _, period, places = max(fits_found, key=lambda fit: fit[:3])
     more = {}
     for index, page in enumerate(pages):
-        if index in feet or number[index] % period not in places or len(page.lines) < 3:
+        lines = _without_margin_numbers(page)
+        if index in feet or number[index] % period not in places or len(lines) < 3:
             continue
-        last = page.lines[-1]
+        last = lines[-1]
         if page.number is not None and page.number.line is last:
-            last = page.lines[-2]
+            last = lines[-2]
         # short, with a letter or digit, and not the initials that sign an article ("J. F.")
         if len(last.text) <= 6 and 1 <= len(last.core) <= 4 and not last.text.endswith(".") \
                 and not SIGNED.match(last.text):
@@ -99,7 +107,7 @@ def running_heads(pages: list[Page]) -> dict[int, Line]:
             named[index] = head
             continue
         line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
-        if line is not None and len(line.text) <= 80 and (key := text_key(line.text)):
+        if line is not None and len(line.text) <= 80 and (key := head_key(line.text)):
             tops.append((index, line, key))
     counts = Counter(key for _, _, key in tops)
     alike = dict.fromkeys(counts, 0)  # pages whose top line is this one or an OCR variant of it

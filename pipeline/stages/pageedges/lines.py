@@ -32,10 +32,26 @@ class Line:
     foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
     head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
     named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
+    line_number: str | None = None  # holds a line number of the margin, "alone" or "beside" its line: no page number
 
     @property
     def core(self) -> str:
         return "".join(ch for ch in (self.token if self.token is not None else self.text) if ch.isalnum())
+
+
+# A numeral in a running head (the book, chapter or verse it shows), also as OCR reads it:
+# roman digits, their lookalikes (1, l, | for I; Greek Χ, χ, ι, ν for X, i, v; Π, H, n for II)
+# and arabic digits, with the stops and commas set between them.
+HEAD_NUMERAL = re.compile(r"(?<!\w)[IVXLCDMivxlcdmΙΧχιν1l|ΠHn\d]+(?!\w)[.,:;'’·]*")
+HEAD_KEY_MIN = 3  # letters a head must keep once its numerals are set aside
+
+
+def head_key(text: str) -> str:
+    """A running head reduced to the words that stay from page to page: its numbers (page,
+    chapter, verse, book: "LIB. XI. CAP. III.", "XVIII 24 ΓΕΝΕΣΙΣ", "Cap. 6. De Homine. 25")
+    set aside as HeaderFinder and refinedoc do; empty when too little is left to compare."""
+    key = text_key(HEAD_NUMERAL.sub(" ", text))
+    return key if len(key) >= HEAD_KEY_MIN else ""
 
 
 NUMBER_BESIDE_HEAD = re.compile(r"^(?P<first>\S{1,6})\s+(?P<rest>.+?)$|^(?P<head>.+?)\s+(?P<last>\S{1,6})$")
@@ -47,11 +63,13 @@ def mark_number_tokens(lines: list[Line]) -> None:
     (a running head printed beside the number: "24  ON TARIFFS", "THE COUNCIL  25")."""
     beside: list[tuple[Line, str, str]] = []
     for line in lines:
+        if line.line_number:
+            continue
         if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS:
             line.token = line.text
         elif len(line.text) <= 80:
             for token, rest in _ends(line.text):
-                if any(ch.isdigit() for ch in token) and (key := text_key(rest)):
+                if any(ch.isdigit() for ch in token) and (key := head_key(rest)):
                     beside.append((line, token, key))
     keys = Counter(key for _, _, key in beside)
     for line, token, key in beside:

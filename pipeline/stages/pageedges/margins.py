@@ -1,0 +1,212 @@
+"""Line numbers printed in the margin: every fifth (third, tenth …) line of a critical
+edition or a poem, beside the line (OCR glues them to its end or start) or on a line of their
+own (a text export writes the margin's column apart).
+
+They are told from page numbers by their own evidence: a page number grows by one a page, a
+line number grows with the lines it counts. Where the OCR kept a line's text whole, a number
+``v`` beside line ``i`` and one ``w`` beside line ``j`` of the same margin differ as the lines
+do (``w - v == j - i``); numbers on lines of their own grow by their step (5) at about one
+line of text a unit, or all at once where the margin's column was written as a block. Runs of
+such numbers (restarting on every page or running on) are line numbers; where a run says a
+number must stand and the OCR garbled it (``ιο``, ``2o``, ``l5``, ``ao``), the short token
+there is read as that number, if the document does not use it as a word.
+
+A line number is never a page number: the page rules skip the lines found here.
+"""
+
+from __future__ import annotations
+
+import re
+from math import gcd
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.stages.layout import OCR_DIGITS
+from pipeline.stages.pageedges.lines import Line
+
+# OCR's confusions of digits with letters, also with Greek ones (a Greek model reads a Latin
+# margin's 10 as ιο, 20 as πο or 2ο)
+NUMBER_LOOKALIKES = str.maketrans({**{chr(k): v for k, v in OCR_DIGITS.items()},
+                                   "ι": "1", "ί": "1", "Ι": "1", "ο": "0", "Ο": "0", "ό": "0", "σ": "6"})
+EDGE_PUNCTUATION = "·.,;:'’‘`\"»«„“”*()[]{}|-—_~^°"
+MIN_STEP = 3  # printed every 3rd, 4th, 5th, 10th line: a list numbered line by line is no margin
+MAX_GAP_STEPS = 3  # a run goes on over two numbers the OCR lost
+MIN_RUN = 3  # numbers a run needs (garbled ones found where it says included)
+MIN_READ = 2  # ... of which read as numbers
+RARE_WORD = 3  # a token the document uses inside its lines this often at most is no word of its own
+
+
+@dataclass(frozen=True)
+class LineNumber:
+    start: int  # the number's characters in the document's text
+    end: int
+    value: int
+    exact: bool  # the OCR read it as printed (else the value is the one its place in the run gives)
+    alone: bool  # on a line of its own (else glued to a line of text)
+
+
+@dataclass(frozen=True)
+class _Token:
+    line: int  # index among the text's lines
+    start: int
+    end: int
+    text: str
+    alone: bool
+
+
+def _edge_token(line: Line, place: str) -> _Token | None:
+    """The first ("left") or last ("right") word of a line of text, or a whole short line
+    ("alone"), trimmed of the punctuation OCR scatters around a margin's number."""
+    text = line.text
+    if place == "alone":
+        start, end = 0, len(text)
+    else:
+        words = list(re.finditer(r"\S+", text))
+        if len(words) < 2:
+            return None
+        word = words[0] if place == "left" else words[-1]
+        start, end = word.start(), word.end()
+    while start < end and text[start] in EDGE_PUNCTUATION:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCTUATION:
+        end -= 1
+    core = text[start:end]
+    if not 1 <= len(core) <= 4 or " " in core:
+        return None
+    return _Token(-1, line.start + start, line.start + end, core, place == "alone")
+
+
+def _value(token: str, vocabulary: Counter) -> int | None:
+    """The number a token reads as: as printed, or with OCR's lookalikes (ιο) if the document does
+    not use the token as a word."""
+    if token.isascii() and token.isdecimal():
+        return int(token)
+    read = token.translate(NUMBER_LOOKALIKES)
+    return int(read) if read.isascii() and read.isdecimal() and vocabulary[token.lower()] <= RARE_WORD else None
+
+
+def _looks_numeric(token: str) -> bool:
+    """A garbled number: digits or their lookalikes in it (ιο, ao, «s, l5), not a word of letters alone
+    longer than a number."""
+    read = token.translate(NUMBER_LOOKALIKES)
+    return 2 * sum(ch.isdigit() for ch in read) >= len(read) and len(token) <= 3
+
+
+def line_numbers(lines: list[Line]) -> list[LineNumber]:
+    """The margin's line numbers among the text's lines (see the module's docstring)."""
+    # the words the document uses inside its lines (a margin's number stands at their edges)
+    vocabulary = Counter(word.lower() for line in lines for word in re.findall(r"\w+", line.text)[1:-1])
+    found: dict[int, LineNumber] = {}
+    alone_lines = {i for i, line in enumerate(lines) if (t := _edge_token(line, "alone")) is not None
+                   and len(line.text) <= 6 and _looks_numeric(t.text)}
+    # a line's place among the lines of text: numbers on lines of their own are not counted
+    text_index, count = [], 0
+    for i in range(len(lines)):
+        text_index.append(count)
+        count += i not in alone_lines
+    for place in ("right", "left", "alone"):
+        tokens: dict[int, _Token] = {}
+        for i, line in enumerate(lines):
+            if (place == "alone") != (i in alone_lines) or i in found:
+                continue
+            if (token := _edge_token(line, place)) is not None:
+                tokens[i] = _Token(i, token.start, token.end, token.text, token.alone)
+        for run in _runs(tokens, text_index, place == "alone", vocabulary):
+            for number in _fill(run, tokens, text_index, vocabulary, place == "alone"):
+                found[number[0]] = number[1]
+    return sorted(found.values(), key=lambda number: number.start)
+
+
+def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
+          vocabulary: Counter) -> list[list[tuple[int, int]]]:
+    """Runs of (line, value) read as numbers whose values grow with the lines: by a step of at
+    least MIN_STEP, each value a multiple of it; one at least read as printed."""
+    read = [(i, v) for i, token in sorted(tokens.items())
+            if (v := _value(token.text, vocabulary)) is not None and v > 0]
+    runs: list[list[tuple[int, int]]] = []
+    used: set[int] = set()
+    for k, (i, v) in enumerate(read):
+        if i in used:
+            continue
+        run = [(i, v)]
+        for j, w in read[k + 1:]:
+            last_i, last_v = run[-1]
+            if j in used or w <= last_v:
+                continue
+            if not _follows(last_i, last_v, j, w, text_index, alone):
+                if text_index[j] - text_index[last_i] > (MAX_GAP_STEPS + 1) * 10:
+                    break
+                continue
+            run.append((j, w))
+        if len(run) < MIN_READ or not any(tokens[i].text.isdecimal() for i, _ in run):
+            continue
+        step = _step(run)
+        if step is None:
+            continue
+        runs.append(run)
+        used.update(i for i, _ in run)
+    return runs
+
+
+def _follows(i: int, v: int, j: int, w: int, text_index: list[int], alone: bool) -> bool:
+    lines_between = text_index[j] - text_index[i]
+    if w - v > MAX_GAP_STEPS * 10:
+        return False
+    if alone:  # the margin's column written apart (no lines between) or beside its lines
+        return lines_between == 0 or abs(lines_between - (w - v)) <= 1
+    return lines_between == w - v
+
+
+def _step(run: list[tuple[int, int]]) -> int | None:
+    """The run's step: the greatest common divisor of its values, at least MIN_STEP."""
+    step = 0
+    for _, value in run:
+        step = gcd(step, value)
+    differences = {w - v for (_, v), (_, w) in zip(run, run[1:])}
+    if step < MIN_STEP or min(differences) < MIN_STEP:
+        return None
+    return step
+
+
+def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: list[int], vocabulary: Counter,
+          alone: bool) -> list[tuple[int, LineNumber]]:
+    """The run with the garbled numbers where it says one must stand (between its numbers and a
+    step before and after them); kept when it has MIN_RUN numbers in all."""
+    step = _step(run) or 0
+    where = {text_index[i]: i for i in tokens}  # glued tokens: the line of text a value stands on
+    numbers = {i: LineNumber(tokens[i].start, tokens[i].end, v, tokens[i].text == str(v), tokens[i].alone)
+               for i, v in run}
+    if not alone:
+        first_i, first_v = run[0]
+        offset = first_v - text_index[first_i]  # value minus the line of text's place
+
+        def garbled_at(value: int) -> int | None:
+            i = where.get(value - offset)
+            if i is None or i in numbers or not _garbled_number(tokens[i].text, vocabulary):
+                return None
+            numbers[i] = LineNumber(tokens[i].start, tokens[i].end, value, False, False)
+            return i
+
+        for value in range(run[0][1] + step, run[-1][1], step):
+            garbled_at(value)
+        value = run[0][1] - step  # before the first number read and after the last, while they go on
+        while value >= step and garbled_at(value) is not None:
+            value -= step
+        value = run[-1][1] + step
+        while garbled_at(value) is not None:
+            value += step
+    else:  # lines of their own between two numbers read: as many as the numbers missing there
+        for (i, v), (j, w) in zip(run, run[1:]):
+            between = [k for k in tokens if i < k < j]
+            if len(between) == (w - v) // step - 1:
+                numbers |= {k: LineNumber(tokens[k].start, tokens[k].end, v + step * (n + 1), False, True)
+                            for n, k in enumerate(between)}
+    if len(numbers) < MIN_RUN:
+        return []
+    return sorted(numbers.items())
+
+
+def _garbled_number(token: str, vocabulary: Counter) -> bool:
+    """A short token that reads as digits with OCR's confusions and that the document does not
+    otherwise use as a word."""
+    return _looks_numeric(token) and not token.isdecimal() and vocabulary[token.lower()] <= RARE_WORD

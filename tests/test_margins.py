@@ -1,0 +1,124 @@
+"""Scholarly editions as text exports give them: line numbers printed in the margin (every
+fifth line, glued to the line or on lines of their own, garbled by the OCR), running heads
+with book and chapter numbers beside the page's, the bibliographic line at a sheet's foot.
+Pages composed here in the books' patterns, with words of our own."""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.config import PipelineConfig
+from pipeline.process import build_document, build_edition
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+CONFIG = PipelineConfig()
+GREEK = ("καὶ ὁ βασιλεὺς τῶν πόλεων ἐπὶ τὴν θάλασσαν ἀπέστειλε τοὺς στρατηγοὺς μετὰ πολλῶν νεῶν ὅπως τὰ "
+         "χωρία φυλάσσωσι πρὸς τοὺς πολεμίους ἐν τῷ χειμῶνι οἱ δὲ πολῖται τὴν ἀγορὰν ἐπλήρουν λέγοντες "
+         "ὅτι οὐδεὶς αὐτῶν τὸν νόμον ἔλυσεν ἀλλὰ πάντες ἐπείθοντο τοῖς ἄρχουσιν").split()
+LATIN = ("et cum legati ad urbem uenissent senatus eos in curiam uocauit ubi de pace ac bello diu "
+         "disputatum est neque tamen quisquam ausus est sententiam dicere quae regi displiceret "
+         "itaque res in alium diem dilata est dum nuntii ex prouinciis redirent").split()
+GERMAN = ("die Gesellschaft hat in ihrer letzten Versammlung über die Verbesserung der Landstraßen "
+          "beraten und beschlossen dass jeder Bürger nach seinem Vermögen zu den Kosten beitragen "
+          "solle wobei die Armen der Stadt von dieser Last befreit bleiben").split()
+GARBLED_TENS = {10: "ιο", 20: "2o", 15: "l5"}  # as OCR reads a margin's 10, 20, 15
+
+
+def _lines(rng: random.Random, words: list[str], count: int) -> list[str]:
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(8, 11))) for _ in range(count)]
+
+
+def _numbered(number: int) -> str:
+    return GARBLED_TENS.get(number, str(number))
+
+
+def _greek_edition(first_page: int, pages: int, joiner: str, column: bool) -> str:
+    """A Greek critical edition's pages as Tesseract's text export writes them: the running
+    head with the page's number before it (verso) or after it (recto), 28 lines of text with
+    the margin's number every fifth line on a line of its own (beside its line, or the whole
+    margin as one column after the text), a chapter number that changes."""
+    rng = random.Random(first_page)
+    texts = []
+    for index in range(pages):
+        page = first_page + index
+        chapter = "III." if index < 2 else "IV."
+        head = f"{page} LIB. XI. CAP. {chapter}" if page % 2 == 0 else f"LIB. XI. CAP. {chapter} {page}"
+        body = _lines(rng, GREEK, 28)
+        out = [head, ""]
+        if column:
+            out += body + [""] + [_numbered(n) for n in range(5, 29, 5)]
+        else:
+            for number, line in enumerate(body, start=1):
+                out.append(line)
+                if number % 5 == 0:
+                    out += ["", _numbered(number), ""]
+        texts.append("\n".join(out))
+    return joiner.join(texts) + "\n"
+
+
+def _kinds(doc, kind: str) -> list:
+    return [e for e in doc.edits if e.kind == kind]
+
+
+def _check_greek(data: str, first_page: int, pages: int) -> None:
+    doc = build_document(data.encode("utf-8"), "edition.txt", CONFIG)
+    assert [e.attrs.get("n") for e in _kinds(doc, "page-break")] == [str(n) for n in
+                                                                    range(first_page + 1, first_page + pages)]
+    heads = _kinds(doc, "running-head")
+    assert [e.attrs.get("n") for e in heads] == [str(n) for n in range(first_page, first_page + pages)]
+    assert not _kinds(doc, "page-number")  # a line number is never a page number
+    numbers = _kinds(doc, "line-number")
+    assert [e.original for e in numbers] == [_numbered(n) for n in range(5, 29, 5)] * pages
+    assert [e.attrs.get("n") for e in numbers if e.original in GARBLED_TENS.values()] == ["10", "15", "20"] * pages
+
+
+def test_line_numbers_on_lines_of_their_own_are_no_page_numbers():
+    for joiner in ("\f", "\n\n"):  # Tesseract's form feeds, or pages joined by a blank line
+        _check_greek(_greek_edition(12, 4, joiner, column=False), 12, 4)
+
+
+def test_line_numbers_written_as_the_margins_column_are_no_page_numbers():
+    for joiner in ("\f", "\n\n"):
+        _check_greek(_greek_edition(131, 5, joiner, column=True), 131, 5)
+
+
+def _latin_edition(first_page: int, pages: int) -> str:
+    """A Latin edition read line by line: the margin's number glued to the line's start on a
+    verso, to its end on a recto; numbering restarts on each page; the head 'Liber I.' with the
+    page number at its outer end, the verso's head naming the author."""
+    rng = random.Random(first_page)
+    texts = []
+    for index in range(pages):
+        page = first_page + index
+        head = f"{page} Arnulfi de rebus gestis" if page % 2 == 0 else f"Liber {'I' * (1 + index // 3)}. {page}"
+        lines = _lines(rng, LATIN, 27)
+        for number in range(5, 28, 5):
+            printed = _numbered(number)
+            lines[number - 1] = f"{printed} {lines[number - 1]}" if page % 2 == 0 else f"{lines[number - 1]} {printed}"
+        texts.append("\n".join([head] + lines))
+    return "\n".join(texts) + "\n"
+
+
+def test_line_numbers_glued_to_the_lines_are_encoded_and_the_source_rebuilds():
+    data = _latin_edition(40, 6)
+    edition = build_edition(data.encode("utf-8"), "latin.txt", CONFIG)
+    assert not edition.errors
+    doc = edition.document
+    assert [e.attrs.get("n") for e in _kinds(doc, "page-break")] == [str(n) for n in range(41, 46)]
+    assert len(_kinds(doc, "running-head")) == 6
+    numbers = _kinds(doc, "line-number")
+    assert [e.original for e in numbers] == [_numbered(n) for n in range(5, 28, 5)] * 6
+    tree = parse(edition.xml)
+    fws = tree.findall(".//{http://www.tei-c.org/ns/1.0}fw[@type='lineNum']")
+    assert [fw.get("n") for fw in fws[:5]] == [None, "10", "15", "20", None]
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(data)
+
+
+def test_numbers_at_the_start_of_lines_that_grow_one_by_one_are_left_as_text():
+    """A numbered list, or the references of an apparatus, grow by one at each line: no margin."""
+    rng = random.Random(3)
+    lines = [f"{n} {line}" for n, line in enumerate(_lines(rng, LATIN, 12), start=1)]
+    doc = build_document("\n".join(lines).encode("utf-8"), "list.txt", CONFIG)
+    assert not _kinds(doc, "line-number")
+    assert not _kinds(doc, "page-break")
