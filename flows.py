@@ -4,6 +4,7 @@
     python flows.py run --input PATH [PATH ...] --output DIR [--workers N | --dask ADDRESS]
     python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
     python flows.py validate FILE [FILE ...]          # validate editions against schemas/
+    python flows.py evaluate EDITION GROUND_TRUTH ... [--json FILE] [--html FILE]   # CER/WER against ground truth
     python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
 
 Prefect runs in its embedded mode (a temporary local server): nothing to install or start.
@@ -44,7 +45,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact  #
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.runtime import task_run  # noqa: E402
 
+from pipeline import evaluation  # noqa: E402
 from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.evaluation import html as evaluation_html, report as evaluation_report  # noqa: E402
+from pipeline.evaluation.metrics import HYPHENS, NORMALIZATIONS, WHITESPACE, Options  # noqa: E402
 from pipeline.errors import DocumentError  # noqa: E402
 from pipeline.run.incremental import carried_over  # noqa: E402
 from pipeline.run.inputs import MANIFEST_NAME, Source, discover_sources, source_key  # noqa: E402
@@ -321,6 +325,38 @@ def command_validate(files: list[Path]) -> int:
     return status
 
 
+def command_evaluate(edition: Path, truth: list[Path], options: Options, json_file: Path | None,
+                     html_file: Path | None) -> int:
+    """Measure an edition (or an engine's output) against ground truth; the table on the
+    terminal, JSON and HTML where asked. Unreadable ground-truth files are said, one line
+    each, and the others compared; an unreadable edition, or nothing to compare, is an error."""
+    edition_side = evaluation.read_source([edition], diplomatic=options.edition_text == "diplomatic")
+    if not edition_side.pages:
+        for line in edition_side.unreadable or [f"{edition}: no pages of text"]:
+            print(f"ERROR   {printable(line)}", file=sys.stderr)
+        return 1
+    truth_side = evaluation.read_source(truth)
+    for line in truth_side.unreadable:
+        print(f"WARNING {printable(line)} (left out)", file=sys.stderr)
+    if not truth_side.pages:
+        print(f"ERROR   no ground truth could be read from {', '.join(printable(str(p)) for p in truth)}",
+              file=sys.stderr)
+        return 1
+    result = evaluation.evaluate(edition_side.pages, truth_side.pages, options)
+    names = str(edition), ", ".join(str(p) for p in truth)
+    sys.stdout.write(evaluation_report.table(result, *names))
+    try:
+        if json_file:
+            json_file.write_text(evaluation_report.to_json(result, [names[0]], [str(p) for p in truth],
+                                                           truth_side.unreadable), encoding="utf-8")
+        if html_file:
+            html_file.write_text(evaluation_html.to_html(result, *names), encoding="utf-8")
+    except OSError as error:
+        print(f"ERROR   {printable(str(error.filename))}: cannot be written ({error.strerror})", file=sys.stderr)
+        return 1
+    return 0
+
+
 SERVER_URL_FILE = "url"  # under $PREFECT_HOME/server while serve's server runs
 SERVER_LOG_FILE = "server-console.log"
 
@@ -494,6 +530,22 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
     validate.add_argument("files", nargs="+", type=Path)
+    evaluate = commands.add_parser(
+        "evaluate", help="measure an edition (or OCR output) against ground truth: CER, WER, furniture P/R",
+        description="EDITION: an edition, or an engine's own output (text, PAGE, ALTO, hOCR, ABBYY; file or folder). "
+                    "GROUND_TRUTH: <stem>.gt.txt files, PAGE, ALTO or TEI; files or folders.")
+    evaluate.add_argument("edition", type=Path, metavar="EDITION")
+    evaluate.add_argument("truth", nargs="+", type=Path, metavar="GROUND_TRUTH")
+    evaluate.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
+    evaluate.add_argument("--html", type=Path, metavar="FILE", help="write each page's differences as HTML")
+    evaluate.add_argument("--normalization", choices=NORMALIZATIONS, default=Options.normalization,
+                          help="Unicode normalization of both sides (default: %(default)s; NFKC folds long s)")
+    evaluate.add_argument("--whitespace", choices=WHITESPACE, default=Options.whitespace,
+                          help="collapse: any run of whitespace is one space (default); ignore: left out")
+    evaluate.add_argument("--hyphens", choices=HYPHENS, default=Options.hyphens,
+                          help="join: words hyphenated at a line's end are joined on both sides (default)")
+    evaluate.add_argument("--edition-text", choices=("reading", "diplomatic"), default=Options.edition_text,
+                          help="an edition's reading text (corrections, regularizations; default) or the source's")
     serve = commands.add_parser("serve", help="re-process the input on a schedule (a real Prefect server)")
     serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
     serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
@@ -507,12 +559,15 @@ def main(argv: list[str] | None = None) -> int:
         return command_source(args.edition)
     if args.command == "validate":
         return command_validate(args.files)
+    if args.command == "evaluate":
+        options = Options(args.normalization, args.whitespace, args.hyphens, args.edition_text)
+        return command_evaluate(args.edition, args.truth, options, args.json, args.html)
     if args.command == "run":
         return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, args.ocr_languages)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] not in (["source"], ["validate"]):
+    if sys.argv[1:2] not in (["source"], ["validate"], ["evaluate"]):
         start_watchdog()  # a run killed with -9 must not leave its servers and workers behind
     sys.exit(main())

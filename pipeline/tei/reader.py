@@ -19,7 +19,8 @@ LINE_BREAKS = {"lb", "pb"}
 BLOCKS = {"p", "head", "byline", "opener", "fw", "item", "div", "note", "list", "front", "body", "back", "titlePage"}
 
 
-def _characters(root: etree._Element) -> dict[str, str]:
+def edition_characters(root: etree._Element) -> dict[str, str]:
+    """The characters an edition's ``charDecl`` declares (``U+XXXX`` mappings), by ``xml:id``."""
     table = {}
     for char in root.iter(tei("char")):
         mapping = char.find(tei("mapping"))
@@ -32,49 +33,100 @@ class NotOurEdition(ValueError):
     """A TEI file this reader was not written for: its markup may mean what ours does not."""
 
 
+class TextWalker:
+    """A TEI ``<text>`` in document order, told to the hooks below: one reading of each
+    ``choice`` (the source's, ``sic``/``orig``, unless a subclass chooses otherwise),
+    ``<g>`` resolved through ``charDecl``, line and page breaks, the bounds of blocks.
+    The source rebuild is one use; the evaluation's page texts (:mod:`pipeline.evaluation`)
+    another, which takes the editorial readings and keeps page furniture apart."""
+
+    def __init__(self, characters: dict[str, str]):
+        self.characters = characters
+
+    # What to read
+    def reading(self, choice: etree._Element) -> list[etree._Element]:
+        """The children of a ``choice`` whose content is read."""
+        return [child for child in choice if local_name(child) in SOURCE_READINGS]
+
+    def skipped(self, name: str) -> bool:
+        """An element read neither inside nor outside a ``choice``."""
+        return name in EDITORIAL_READINGS
+
+    def character(self, g: etree._Element) -> str:
+        return self.characters.get((g.get("ref") or "").lstrip("#"), "")
+
+    # What is told
+    def text(self, text: str) -> None:
+        raise NotImplementedError
+
+    def line_break(self, element: etree._Element) -> None:  # lb, pb
+        self.text("\n")
+
+    def block(self, element: etree._Element, opening: bool) -> None:
+        self.text("\n")
+
+    def enter(self, element: etree._Element) -> None:
+        """Before an element's content (after ``block``'s opening)."""
+
+    def leave(self, element: etree._Element) -> None:
+        """After an element's content (before ``block``'s closing)."""
+
+    def walk(self, element: etree._Element) -> None:
+        name = local_name(element)
+        if name == "g":
+            self.text(self.character(element))
+        elif name == "gap":  # an omission keeps the source's own mark in desc
+            self.text("".join(element.itertext()))
+        elif name in LINE_BREAKS:
+            self.line_break(element)
+        elif name == "choice":
+            for child in self.reading(element):
+                self.walk_content(child)
+        elif name and not self.skipped(name):
+            block = name in BLOCKS
+            if block:
+                self.block(element, True)
+            self.enter(element)
+            self.walk_content(element)
+            self.leave(element)
+            if block:
+                self.block(element, False)
+
+    def walk_content(self, element: etree._Element) -> None:
+        if element.text:
+            self.text(element.text)
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self.text(child.tail)
+
+
+class _SourceText(TextWalker):
+    def __init__(self, characters: dict[str, str]):
+        super().__init__(characters)
+        self.out: list[str] = []
+        self.text = self.out.append
+
+
 def rebuild_source(tree: etree._ElementTree | etree._Element) -> str:
     """The source text of one of our editions. Any other TEI is refused: its ``abbr/expan``,
     ``app/lem/rdg``, verse lines… are markup our writer never makes, and a rebuild that
     guessed at them would print a wrong text with a straight face."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    application = root.find(f"{tei('teiHeader')}//{tei('application')}")
-    if root.tag != tei("TEI") or application is None or application.get("ident") != PIPELINE_NAME:
+    if not is_our_edition(root):
         raise NotOurEdition(f"not an edition made by {PIPELINE_NAME} (no appInfo/application "
                             f"ident=\"{PIPELINE_NAME}\" in its header): its source cannot be rebuilt")
     text = root.find(tei("text"))
     if text is None:
         raise NotOurEdition("not a TEI edition: no <text> element")
-    characters = _characters(root)
-    out: list[str] = []
+    walker = _SourceText(edition_characters(root))
+    walker.walk_content(text)
+    return "".join(walker.out)
 
-    def walk(element: etree._Element) -> None:
-        name = local_name(element)
-        if name == "g":
-            out.append(characters.get((element.get("ref") or "").lstrip("#"), ""))
-        elif name == "gap":  # an omission keeps the source's own mark in desc
-            out.append("".join(element.itertext()))
-        elif name in LINE_BREAKS:
-            out.append("\n")
-        elif name == "choice":
-            for child in element:
-                if local_name(child) in SOURCE_READINGS:
-                    walk_content(child)
-        elif name and name not in EDITORIAL_READINGS:
-            block = name in BLOCKS
-            if block:
-                out.append("\n")
-            walk_content(element)
-            if block:
-                out.append("\n")
 
-    def walk_content(element: etree._Element) -> None:
-        out.append(element.text or "")
-        for child in element:
-            walk(child)
-            out.append(child.tail or "")
-
-    walk_content(text)
-    return "".join(out)
+def is_our_edition(root: etree._Element) -> bool:
+    application = root.find(f"{tei('teiHeader')}//{tei('application')}")
+    return root.tag == tei("TEI") and application is not None and application.get("ident") == PIPELINE_NAME
 
 
 def rebuild_source_from_file(path) -> str:

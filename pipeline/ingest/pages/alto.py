@@ -10,6 +10,8 @@ from pipeline.errors import DocumentError
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
 from pipeline.safe_xml import parse_xml
 
+TAGS = ("LayoutTag", "StructureTag", "OtherTag")  # ALTO's tags that may say what a block or line is
+
 
 def accepts(head: bytes, _name: str) -> bool:
     return b"<alto" in head or b":alto" in head
@@ -39,18 +41,30 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
                       if local(el.tag) in ("softwareName", "softwareVersion") and el.text)
     unit = next(((el.text or "").strip().lower() for el in root.iter() if local(el.tag) == "MeasurementUnit"),
                 "pixel")
+    tags = {tag.get("ID"): tag.get("LABEL") or tag.get("TYPE") for tag in root.iter()
+            if local(tag.tag) in TAGS and tag.get("ID")}
     pages = []
     for element in _children(root, "Page"):
         page = OcrPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"), image=image,
                        engine=engine, unit=unit)
         for block in _children(element, "TextBlock"):
-            paragraph = [line for line in map(_line, _children(block, "TextLine")) if line.words]
+            block_label = _label(block.get("TAGREFS"), tags)
+            paragraph = []
+            for text_line in _children(block, "TextLine"):
+                line = _line(text_line)
+                if line.words:  # what its or its block's tags call it (for evaluation; editions do not read it)
+                    line.region = _label(text_line.get("TAGREFS"), tags) or block_label
+                    paragraph.append(line)
             if paragraph:
                 page.paragraphs.append(paragraph)
         pages.append(page)
     if not pages:
         raise DocumentError(name, "is ALTO without a Page element")
     return pages
+
+
+def _label(references: str | None, tags: dict[str, str | None]) -> str | None:
+    return next((tags[ref] for ref in (references or "").split() if tags.get(ref)), None)
 
 
 def _line(element: etree._Element) -> OcrLine:

@@ -20,6 +20,7 @@ class OcrLine:
     words: list[OcrWord]
     box: Box | None = None
     role: str | None = None  # what the file says the line is: "page-number", "running-head", "signature", "catchword"
+    region: str | None = None  # its region's type (PAGE) or tag's label (ALTO) as the file writes it, for evaluation
 
     @property
     def text(self) -> str:

@@ -55,9 +55,9 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
                        image=element.get("imageFilename"), engine=engine)
         for region in _regions_in_order(element):
             paragraph = [line for line in map(_line, _find(region, "TextLine")) if line.words]
-            role = ROLES.get(_region_type(region))
+            region_type = _region_type(region)
             for line in paragraph:
-                line.role = role
+                line.role, line.region = ROLES.get(region_type), region_type
             if paragraph:
                 page.paragraphs.append(paragraph)
         pages.append(page)

@@ -1,0 +1,179 @@
+"""Pair an edition's pages with the ground truth's and measure each pair and the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.evaluation.metrics import Measures, Options, distance, characters, measure, normalize
+from pipeline.evaluation.pages import Page
+
+# Furniture found is the ground truth's item when at least this share of its characters
+# agree (whitespace aside): a running head read with a few errors is found, another line is not.
+FURNITURE_LIKENESS = 0.5
+
+
+@dataclass
+class FurnitureResult:
+    """One furniture class on a page (or in total): items paired with the ground truth's,
+    and the error of their text."""
+
+    expected: int = 0  # items in the ground truth
+    found: int = 0  # items in the edition
+    paired: int = 0
+    text: Measures = field(default_factory=Measures)
+
+    @property
+    def precision(self) -> float | None:
+        return self.paired / self.found if self.found else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.paired / self.expected if self.expected else None
+
+    def __add__(self, other: FurnitureResult) -> FurnitureResult:
+        return FurnitureResult(self.expected + other.expected, self.found + other.found,
+                               self.paired + other.paired, self.text + other.text)
+
+
+@dataclass
+class PageResult:
+    truth: str  # the ground truth page's label
+    edition: str  # the edition page's label
+    text: Measures  # everything on the page, furniture where it stands
+    main: Measures | None  # running text only, furniture left out (when the ground truth marks furniture)
+    furniture: dict[str, FurnitureResult]  # by class (when the ground truth marks furniture)
+    truth_text: str  # both full texts as compared (normalized), for showing the differences
+    edition_text: str
+
+
+@dataclass
+class Evaluation:
+    options: Options
+    matched_by: str  # "file name", "order", "whole text" (or "none")
+    pages: list[PageResult] = field(default_factory=list)
+    truth_without_partner: list[str] = field(default_factory=list)
+    edition_without_partner: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> Measures:
+        return sum((page.text for page in self.pages), Measures())
+
+    @property
+    def main(self) -> Measures | None:
+        marked = [page.main for page in self.pages if page.main is not None]
+        return sum(marked, Measures()) if marked else None
+
+    @property
+    def furniture(self) -> dict[str, FurnitureResult]:
+        total: dict[str, FurnitureResult] = {}
+        for page in self.pages:
+            for kind, result in page.furniture.items():
+                total[kind] = total.get(kind, FurnitureResult()) + result
+        return dict(sorted(total.items()))
+
+
+def evaluate(edition_pages: list[Page], truth_pages: list[Page], options: Options | None = None) -> Evaluation:
+    """Measure the edition's pages against the ground truth's (see the package's docstring)."""
+    options = options or Options()
+    pairs, matched_by, notes = match_pages(edition_pages, truth_pages)
+    evaluation = Evaluation(options, matched_by, notes=notes)
+    paired_edition = {id(edition) for edition, _truth in pairs}
+    paired_truth = {id(truth) for _edition, truth in pairs}
+    evaluation.truth_without_partner = [page.label for page in truth_pages if id(page) not in paired_truth]
+    evaluation.edition_without_partner = [page.label for page in edition_pages
+                                          if id(page) not in paired_edition and not page.is_empty()]
+    for edition, truth in pairs:
+        evaluation.pages.append(compare_page(edition, truth, options))
+    return evaluation
+
+
+def compare_page(edition: Page, truth: Page, options: Options) -> PageResult:
+    truth_text, edition_text = normalize(truth.full_text, options), normalize(edition.full_text, options)
+    main, furniture = None, {}
+    if truth.marks_furniture:
+        main = measure(normalize(truth.main_text, options), normalize(edition.main_text, options))
+        furniture = compare_furniture(edition, truth, options)
+    return PageResult(truth.label, edition.label, measure(truth_text, edition_text), main, furniture,
+                      truth_text, edition_text)
+
+
+def compare_furniture(edition: Page, truth: Page, options: Options) -> dict[str, FurnitureResult]:
+    expected, found = truth.furniture(), edition.furniture()
+    results = {}
+    for kind in sorted(set(expected) | set(found)):
+        wanted, offered = expected.get(kind, []), found.get(kind, [])
+        readings = [[item] + ([edition.number] if kind == "page-number" and edition.number else [])
+                    for item in offered]
+        joined = measure(normalize("\n".join(wanted), options), normalize("\n".join(offered), options))
+        results[kind] = FurnitureResult(len(wanted), len(offered), _pair(wanted, readings, options), joined)
+    return results
+
+
+def _pair(wanted: list[str], readings: list[list[str]], options: Options) -> int:
+    """How many of the ground truth's items are paired with one of the edition's, best
+    likeness first, each used once."""
+    candidates = []
+    for i, item in enumerate(wanted):
+        for j, alternatives in enumerate(readings):
+            likeness = max(_likeness(item, reading, options) for reading in alternatives)
+            if likeness >= FURNITURE_LIKENESS:
+                candidates.append((-likeness, i, j))
+    used_truth, used_edition = set(), set()
+    for _, i, j in sorted(candidates):
+        if i not in used_truth and j not in used_edition:
+            used_truth.add(i)
+            used_edition.add(j)
+    return len(used_truth)
+
+
+def _likeness(truth: str, other: str, options: Options) -> float:
+    a = characters("".join(normalize(truth, options).split()))
+    b = characters("".join(normalize(other, options).split()))
+    if not a and not b:
+        return 1.0
+    return 1 - distance(a, b) / max(len(a), len(b))
+
+
+def match_pages(edition: list[Page], truth: list[Page]) -> tuple[list[tuple[Page, Page]], str, list[str]]:
+    """Pairs of (edition page, ground-truth page): by the files' names where they share
+    any, else in order; when one side is one text without pages, it is compared with the
+    other's pages joined."""
+    notes = []
+    by_key: dict[str, Page] = {}
+    for page in edition:
+        for key in page.keys:
+            by_key.setdefault(key, page)
+    pairs, used = [], set()
+    for page in truth:
+        partner = next((by_key[key] for key in page.keys if key in by_key and id(by_key[key]) not in used), None)
+        if partner is not None:
+            used.add(id(partner))
+            pairs.append((partner, page))
+    if pairs:
+        return pairs, "file name", notes
+    edition = [page for page in edition if not page.is_empty()]
+    if not edition or not truth:
+        return [], "none", notes
+    if len(edition) == 1 and len(truth) > 1:
+        notes.append(f"the edition is one page (or has no page breaks): compared with the {len(truth)} "
+                     "ground-truth pages joined")
+        return [(edition[0], _joined(truth))], "whole text", notes
+    if len(truth) == 1 and len(edition) > 1 and not truth[0].keys:
+        notes.append(f"the ground truth has no page breaks: compared with the edition's {len(edition)} pages joined")
+        return [(_joined(edition), truth[0])], "whole text", notes
+    if len(edition) != len(truth):
+        notes.append(f"pages paired in order, though the edition has {len(edition)} and the ground truth "
+                     f"{len(truth)}: no file names in common to pair them by (an edition names its pages' "
+                     "files where it links their images)")
+    return list(zip(edition, truth)), "order", notes
+
+
+def _joined(pages: list[Page]) -> Page:
+    whole = Page(f"{pages[0].label} … {pages[-1].label}" if len(pages) > 1 else pages[0].label,
+                 marks_furniture=all(page.marks_furniture for page in pages))
+    for page in pages:
+        for segment in page.segments:
+            whole.start(segment.furniture)
+            whole.add(segment.text, segment.furniture)
+    return whole
