@@ -68,3 +68,30 @@ def test_ascii_punctuation_the_engine_spaced_between_chinese_characters_becomes_
     # each mark with its spaces is one regularization, the source's characters kept in <orig>
     spaced = [c for c in tree.iter(tei("choice")) if c.findtext("t:orig", namespaces=NS) == " , "]
     assert spaced and all(c.findtext("t:reg", namespaces=NS) == "，" for c in spaced)
+
+
+NEWS_SIMPLIFIED = ["　　教育界消息：本市各中学定于下月一日同时开", "学，各校新生报名者异常踊跃，其中以女生为尤多",
+                   "，足见风气之渐开也。读者投书，谓近日电车拥挤", "不堪，乘客上下，每有争先恐后之事，甚或因此受伤",
+                   "者，请公司当局酌增车辆，以便行旅。本报特约通讯", "员自北平来电，谓该地天气骤寒，已降初雪，街头贫",
+                   "民衣食无着，各慈善团体正筹办冬赈，募集棉衣米粮", "，分发灾黎。"]
+
+
+@pytest.mark.parametrize("lines, model", [(NEWS, "chi_tra"), (NEWS_SIMPLIFIED, "chi_sim")])
+def test_without_languages_a_chinese_page_is_read_with_the_model_of_its_script(lines, model):
+    """Read with chi_tra and chi_sim together, a simplified page comes out in a mixture of the
+    two scripts; each model alone reads it in its own script, and the engine is surer of the
+    model of the page's script: that reading is kept, for this page and the next."""
+    if "chi_sim" not in ocr.installed_models() or "osd" not in ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-chi-sim and tesseract-ocr-osd are needed")
+    from pipeline.ingest.pages.compose import SourceFile
+
+    half = len(lines) // 2
+    files = [SourceFile(f"p{n}.png", _png(_render(part, font=CJK_FONT, size=44, width=1300)))
+             for n, part in enumerate([lines, lines[half:]], start=1)]
+    edition = build_edition(files, "news", PipelineConfig())
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    note = tree.find(".//t:note[@type='digitization']", NS).text
+    assert f"{model} kept" in note and f"{model} chosen from an earlier page" in note, note
+    drawn = "".join(lines + lines[half:]).replace("　", "")
+    assert _cer(reading_text(tree), drawn) < 0.08  # both models together: 13-17 % on simplified pages
