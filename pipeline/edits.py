@@ -7,7 +7,7 @@ import bisect
 from pipeline.model import Block, Document, Edit
 
 
-from pipeline.kinds import CONTAINER_KINDS, READING_KINDS
+from pipeline.kinds import BY_NAME, CONTAINER_KINDS, READING_KINDS
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -62,10 +62,11 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     return refused
 
 
-def edit_order(edit: Edit) -> tuple[int, bool, int, str]:
-    """Document order: a milestone (page break) before what starts where it stands, and a
-    container before the edits it holds."""
-    return edit.start, edit.end > edit.start, -edit.end, edit.kind
+def edit_order(edit: Edit) -> tuple[int, bool, int, bool, str]:
+    """Document order: a milestone (page break) before what starts where it stands, a
+    container before the edits it holds, and a note before a flag on the same characters
+    (a note holds its doubted words)."""
+    return edit.start, edit.end > edit.start, -edit.end, BY_NAME[edit.kind].element != "note", edit.kind
 
 
 def block_index_of(blocks: list[Block], starts: list[int], edit: Edit) -> int | None:

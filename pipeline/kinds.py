@@ -60,6 +60,9 @@ KINDS: tuple[EditKindInfo, ...] = (
     EditKindInfo("footnote", "note", container=True,
                  description="a footnote: a word processor's, tied to its reference, or a printed one where it "
                              "stands at the page's foot"),
+    EditKindInfo("margin-note", "note", container=True,
+                 description=("printed in the page's margin (a siglum, a marginal note, a verse or line number), "
+                              "out of the running text")),
     EditKindInfo("flag", "unclear",
                  description="an artefact flagged, not changed"),
     EditKindInfo("low-confidence", "unclear", container=True,

@@ -30,6 +30,7 @@ EditKind = Literal[
     "omission",  # an editorial omission the source marks: <gap reason="omitted"><desc>[…]</desc></gap>
     "note-anchor",  # a footnote reference: <ref type="noteAnchor">
     "footnote",  # a word processor's note or one printed at a page's foot, where it stands: <note place="foot">
+    "margin-note",  # printed in the page's margin, beside its line: <note place="margin">
     "flag",  # an artefact flagged, not changed: <unclear reason="…">
     "low-confidence",  # a word the OCR engine doubted: <unclear reason="low-confidence">, may hold regularizations
     "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
@@ -118,6 +119,9 @@ class Surface:
     text_from: str = ""  # the file the page's text was read from
     engine: str = ""  # what recognised the text ("ABBYY FineReader Engine 11", "Tesseract 5.5.0 (deu)", …)
     lines: list[LineZone] = field(default_factory=list)
+    # what the page prints in its margins (sigla, notes, numbers), each written at the start of
+    # the line it stands beside, inside that line's span, with a box of its own
+    margins: list[LineZone] = field(default_factory=list)
 
 
 class EncodingGuess(BaseModel):

@@ -26,6 +26,7 @@ from pipeline.stages.hyphenation import join_hyphenation
 from pipeline.stages.language import label_languages
 from pipeline.stages.layout import detect_pages, mark_truncation
 from pipeline.stages.letterforms import regularize_letterforms
+from pipeline.stages.marginalia import mark_marginalia
 from pipeline.stages.markers import mark_inline
 from pipeline.stages.pageedges import find_page_edges
 from pipeline.model import Document
@@ -67,7 +68,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("page-edges", _doc_only(find_page_edges),
           "page breaks, page numbers, signatures, catchwords, running heads at the edges of pages",
           ("invisible-characters",)),
-    Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields", ("page-edges",)),
+    Stage("marginalia", _doc_only(mark_marginalia), "what the page images print in their margins, as notes",
+          ("page-edges",)),
+    Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields",
+          ("page-edges", "marginalia")),
     Stage("split-headings", _doc_only(join_split_headings), "headings broken over two lines joined", ("segment",)),
     Stage("pages", _doc_only(detect_pages), "page breaks, running heads, page and catalogue numbers, joins",
           ("split-headings",)),

@@ -49,7 +49,7 @@ def join_hyphenation(doc: Document) -> None:
     words = word_counts(doc.text, WORD)
     # a word broken over a page turn goes on after the page's furniture, and after its notes
     furniture = {e.start: e.end for e in doc.edits
-                 if (e.kind in PAGE_FURNITURE or e.kind == "footnote") and e.end > e.start}
+                 if (e.kind in PAGE_FURNITURE or e.kind in ("footnote", "margin-note")) and e.end > e.start}
     edits = []
     for block in doc.blocks:
         if block.kind not in ("p", "head", "note"):

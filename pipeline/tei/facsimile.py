@@ -23,6 +23,10 @@ def zone_id(page: int, line: int) -> str:
     return f"facs-p{page}-l{line}"
 
 
+def margin_zone_id(page: int, piece: int) -> str:
+    return f"facs-p{page}-m{piece}"
+
+
 def graphic_url(surface: Surface, base: str) -> str | None:
     """The image's URL relative to the edition: ``base`` (where the source's folder is, seen
     from the edition's folder) and the image's own path; a page of a PDF or multi-page TIFF
@@ -64,6 +68,11 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
             ulx, uly, lrx, lry = zone.box
             etree.SubElement(element, tei("zone"), {XML_ID: zone_id(page, line), "type": "line", "ulx": str(ulx),
                                                     "uly": str(uly), "lrx": str(lrx), "lry": str(lry)})
+        for index, zone in enumerate(surface.margins, start=1):
+            ulx, uly, lrx, lry = zone.box
+            etree.SubElement(element, tei("zone"), {XML_ID: margin_zone_id(page, index), "type": "margin",
+                                                    "ulx": str(ulx), "uly": str(uly), "lrx": str(lrx),
+                                                    "lry": str(lry)})
 
 
 class FacsimileLinks:
@@ -73,6 +82,8 @@ class FacsimileLinks:
         self.page_starts = [surface.start for surface in doc.facsimile]
         self.zones = {zone.start: zone_id(page, line) for page, surface in enumerate(doc.facsimile, start=1)
                       for line, zone in enumerate(surface.lines, start=1) if zone.end > zone.start}
+        self.margins = {zone.start: margin_zone_id(page, index) for page, surface in enumerate(doc.facsimile, start=1)
+                        for index, zone in enumerate(surface.margins, start=1)}
         self.linked: set[int] = set()
 
     def surface_at(self, position: int) -> str | None:
@@ -95,6 +106,13 @@ def line_zone(position: int | None) -> str | None:
     first time it is asked (None for a document without pages, or inside a line)."""
     links = current.get()
     return links.line_at(position) if links is not None and position is not None else None
+
+
+def margin_zone(position: int) -> str | None:
+    """In the edition being written: the zone of what the page prints in its margin at ``position``."""
+    links = current.get()
+    zone = links.margins.get(position) if links is not None else None
+    return f"#{zone}" if zone else None
 
 
 def page_surface(position: int) -> str | None:

@@ -225,6 +225,12 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
         unclear = _sub(parent, "unclear", reason="low-confidence", cert=_certainty(edit.confidence), ana=analysis(edit))
         _render_span(unclear, doc, edit.start, edit.end, inner)
         return
+    if edit.kind == "margin-note":  # the note points to its own zone, its line's lb (first) to the line's
+        if zone := facsimile.line_zone(edit.start):
+            _sub(parent, "lb", facs=zone)
+        note = _sub(parent, "note", place="margin", ana=analysis(edit), facs=facsimile.margin_zone(edit.start))
+        _render_span(note, doc, edit.start, edit.end, inner)
+        return
     if edit.kind != "footnote":
         raise ValueError(f"no container rendering for {edit.kind!r}")
     if "id" in edit.attrs:  # a printed note at a page's foot, where it stands (its mark is its text's)

@@ -51,13 +51,18 @@ def _line(element: etree._Element) -> OcrLine:
     words: list[OcrWord] = []
     text: list[str] = []
     doubts: list[bool] = []
+    boxes: list[tuple[int, int, int, int]] = []
 
     def close() -> None:
         if text:
             doubted = sum(doubts)
-            words.append(OcrWord("".join(text), SUSPICIOUS if doubted >= 2 else DOUBTFUL if doubted else TRUSTED))
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                   max(b[3] for b in boxes)) if boxes else None
+            words.append(OcrWord("".join(text), SUSPICIOUS if doubted >= 2 else DOUBTFUL if doubted else TRUSTED,
+                                 box))
             text.clear()
             doubts.clear()
+            boxes.clear()
 
     characters = [el for el in element.iter() if local(el.tag) == "charParams"]
     if not characters:  # an export without character details: the formatting elements' text
@@ -69,6 +74,8 @@ def _line(element: etree._Element) -> OcrLine:
             continue
         text.append(value)
         doubts.append(character.get("suspicious") in ("1", "true"))
+        if (box := _line_box(character)) is not None:
+            boxes.append(box)
     close()
     return OcrLine(words, _line_box(element))
 

@@ -72,7 +72,7 @@ def _line(element: etree._Element) -> OcrLine:
     for string in element:
         if local(string.tag) == "String" and (content := (string.get("CONTENT") or "").strip()):
             confidence = string.get("WC")
-            words.append(OcrWord(content, float(confidence) if confidence else None))
+            words.append(OcrWord(content, float(confidence) if confidence else None, _box(string)))
         elif local(string.tag) == "HYP" and words:  # the hyphen printed at the line's end
             words[-1].text += string.get("CONTENT") or "-"
     return OcrLine(words, _box(element))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pipeline.errors import EmptyDocument
 from pipeline.hyphens import LINE_END_HYPHENS
+from pipeline.ingest.pages.asides import set_asides_apart
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
 from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface, text_block_margins
 
@@ -67,13 +68,21 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
         scale = _scale_to_image(source)
         surface = _surface(source, position, scale)
         flip = _flip_height(source, book_height)
+        set_asides_apart(source.page)
         for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
                 add("\n\n")
             for n, line in enumerate(paragraph):
                 if n:
                     add("\n")
-                surface.lines.append(_zone(line, add, flip, scale))
+                start, asides = add(""), []
+                for aside in line.asides:  # the margin's words first, then the line's own
+                    asides.append(_zone(aside, add, flip, scale))
+                    add(" ")
+                zone = _zone(line, add, flip, scale)
+                zone.start, zone.words = start, [span for aside in asides for span in aside.words] + zone.words
+                surface.lines.append(zone)
+                surface.margins += asides
         surface.end = position
         surfaces.append(surface)
     text = "".join(parts)

@@ -103,7 +103,7 @@ def _line(element: etree._Element) -> OcrLine:
             text = "".join(node.itertext()).strip()
             if text:
                 confidence = properties(node).get("x_wconf")
-                words.append(OcrWord(text, float(confidence) / 100 if confidence else None))
+                words.append(OcrWord(text, float(confidence) / 100 if confidence else None, _box(properties(node))))
     if not words:
         words = words_of("".join(element.itertext()))
     return OcrLine(words, _box(properties(element)))

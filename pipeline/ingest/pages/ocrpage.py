@@ -13,6 +13,7 @@ Box = tuple[int, int, int, int]  # ulx, uly, lrx, lry
 class OcrWord:
     text: str
     confidence: float | None = None  # 0-1, as the engine rated it
+    box: Box | None = None  # where the word stands, where the file says (margins and columns need it)
 
 
 @dataclass
@@ -21,6 +22,8 @@ class OcrLine:
     box: Box | None = None
     role: str | None = None  # what the file says the line is: "page-number", "running-head", "signature", "catchword"
     region: str | None = None  # its region's type (PAGE) or tag's label (ALTO) as the file writes it, for evaluation
+    # what the page prints in its margins beside this line (sigla, notes, numbers: see asides)
+    asides: list[OcrLine] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -95,7 +95,7 @@ def _line(element: etree._Element) -> OcrLine:
     for word in _find(element, "Word"):
         word_text, word_confidence = _text(word)
         if word_text.strip():
-            words.append(OcrWord(word_text.strip(), word_confidence))
+            words.append(OcrWord(word_text.strip(), word_confidence, _box(word)))
     if text.strip() and " ".join(w.text for w in words) != " ".join(text.split()):
         words = words_of(text, confidence)  # the line's own reading wins over its words'
     return OcrLine(words, _box(element))

@@ -1,0 +1,65 @@
+"""What a scholarly page prints beside its text (real pages of Swete 1901 and Arnobius 1875,
+Tesseract hOCR): sigla, verse numbers, folio references in the margins become notes in the
+margin, out of the running text; the critical apparatus under the text is a note of its own,
+never inside a paragraph of the main text; the source still rebuilds from the edition."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.process import build_edition
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+
+
+def _edition(folder: str, stems: list[str]):
+    files = [SourceFile(f"{stem}.hocr", (DATA / folder / "tess-hocr" / f"{stem}.hocr").read_bytes()) for stem in stems]
+    edition = build_edition(files, folder, PipelineConfig())
+    assert edition.errors == []
+    return edition, etree.fromstring(edition.xml)
+
+
+def _own_text(element) -> str:
+    """The element's text without what its notes hold."""
+    return "".join(t for t in element.xpath(".//text()[not(ancestor::t:note)]", namespaces=NS))
+
+
+def _margin_notes(tree) -> list[str]:
+    return ["".join(note.itertext()) for note in tree.iterfind(".//t:body//t:note[@place='margin']", NS)]
+
+
+def test_verse_numbers_and_sigla_in_swetes_margins_are_notes_out_of_the_text():
+    edition, tree = _edition("swete-1901", ["0055", "0056"])
+    notes = _margin_notes(tree)
+    # page 23 (0055) numbers verses 20-24 of chapter 14 and 1-15 of chapter 15 in its left margin
+    assert {"20", "21", "22", "23", "24", "2", "3", "4", "5", "10", "15"} <= set(notes)
+    assert "XV 1" in notes  # the chapter's number beside its first verse
+    assert "Ψ Α" in notes  # the siglum "¶ A" in the right margin, as Tesseract read it
+    text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+    assert "ἀπὸ πάντων" in text and "21 ἀπὸ πάντων" not in text
+    assert "XV" not in text.split("Μετὰ δὲ τὰ ῥήματα")[0][-12:]
+    # each note points to its own zone of the page image, beside the page's lines, not across them
+    for surface in tree.iterfind(".//t:surface", NS):
+        lines = surface.findall("t:zone[@type='line']", NS)
+        left = sorted(int(zone.get("ulx")) for zone in lines)[len(lines) // 2]
+        right = sorted(int(zone.get("lrx")) for zone in lines)[len(lines) // 2]
+        for zone in surface.findall("t:zone[@type='margin']", NS):
+            assert int(zone.get("lrx")) < left or int(zone.get("ulx")) > right
+    margin_zones = {zone.get("{http://www.w3.org/XML/1998/namespace}id")
+                    for zone in tree.iterfind(".//t:zone[@type='margin']", NS)}
+    assert {note.get("facs").lstrip("#") for note in tree.iterfind(".//t:note[@place='margin']", NS)} == margin_zones
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
+def test_arnobius_folio_references_in_the_margin_are_notes():
+    edition, tree = _edition("arnobius-1875", ["010"])
+    notes = _margin_notes(tree)
+    assert "f. 5b" in notes
+    text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+    assert "natura est" in text and "5b natura" not in text
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
