@@ -63,3 +63,14 @@ def test_arnobius_folio_references_in_the_margin_are_notes():
     text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
     assert "natura est" in text and "5b natura" not in text
     assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
+def test_the_critical_apparatus_under_the_text_is_a_note_of_its_own_never_inside_a_paragraph():
+    # Arnobius prints its apparatus under the text of every page, keyed to the line numbers
+    _, tree = _edition("arnobius-1875", ["010", "011", "012"])
+    apparatus = tree.findall(".//t:body//t:note[@place='foot'][@type='apparatus']", NS)
+    assert len(apparatus) == 3
+    for note in apparatus:
+        assert not note.xpath("ancestor::t:p", namespaces=NS)
+    text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+    assert "rationem P" in "".join(apparatus[0].itertext()) and "rationem P" not in text

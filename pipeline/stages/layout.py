@@ -310,6 +310,7 @@ def detect_pages(doc: Document) -> None:
     halves of paragraphs cut by a page boundary into one block."""
     kinds = _classify(doc)
     blocks = doc.blocks
+    apparatus = sorted(e.start for e in doc.edits if e.kind == "footnote" and e.attrs.get("type") == "apparatus")
     edits: list[Edit] = []
     result: list[Block] = []
     i = 0
@@ -330,8 +331,10 @@ def detect_pages(doc: Document) -> None:
         turn = known_turn(doc, previous, following) if previous and following else None
         if turn is None and previous and following:
             turn = _continues(doc, _as_paragraph_if_cut(doc, previous), following)
+        # a critical apparatus is never held in a paragraph of the main text, which breaks around it
+        holds_apparatus = any(_holds(apparatus, blocks[index]) for index in cluster if kinds[index] == NOTE)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
-                and previous.part == following.part == "body":
+                and previous.part == following.part == "body" and not holds_apparatus:
             result[-1] = replace(previous, end=following.end, kind="p")  # the notes inside it, where printed
             i += 1
         else:
@@ -346,6 +349,12 @@ def detect_pages(doc: Document) -> None:
     doc.blocks = _join_cut_paragraphs(doc, result, edits)
     add_edits(doc, edits)
     add_edits(doc, _remaining_page_separators(doc))
+
+
+def _holds(starts: list[int], block: Block) -> bool:
+    """Whether one of the sorted positions ``starts`` lies in the block."""
+    index = bisect.bisect_left(starts, block.start)
+    return index < len(starts) and starts[index] < block.end
 
 
 def _remaining_page_separators(doc: Document) -> list[Edit]:

@@ -235,7 +235,8 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
         raise ValueError(f"no container rendering for {edit.kind!r}")
     if "id" in edit.attrs:  # a printed note at a page's foot, where it stands (its mark is its text's)
         target = f"#fnref{edit.attrs['id']}" if edit.attrs.get("anchored") else None
-        note = _sub(parent, "note", place="foot", n=edit.attrs.get("n"), target=target, ana=analysis(edit),
+        note = _sub(parent, "note", place="foot", type=edit.attrs.get("type"), n=edit.attrs.get("n"), target=target,
+                    ana=analysis(edit),
                     **{XML_ID: f"fn{edit.attrs['id']}"})
     else:  # a word processor's note, tied to its numbered reference
         note = _sub(parent, "note", place="foot", n=edit.attrs["n"], target=f"#fnref{edit.attrs['n']}",

@@ -171,7 +171,8 @@ def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:
     in the main text that refers to it, where that mark was read cleanly and stands once."""
     edits = []
     for number, note in enumerate(notes, start=1):
-        attrs = {"id": f"p{number}"} | ({"n": note.mark} if PRINTED_MARK.fullmatch(note.mark) else {})
+        attrs = {"id": f"p{number}"} | ({"n": note.mark} if PRINTED_MARK.fullmatch(note.mark) else {}) \
+            | ({"type": "apparatus"} if note.apparatus else {})
         if note.anchor is not None:
             start, end = note.anchor
             edits.append(Edit(start=start, end=end, kind="note-anchor", original=doc.text[start:end],
@@ -180,5 +181,6 @@ def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:
             attrs["anchored"] = "yes"
         edits.append(Edit(start=note.start, end=note.end, kind="footnote", original=doc.text[note.start:note.end],
                           stage="page-edges", confidence=0.8, attrs=attrs,
-                          reason=f"notes at the foot of the page, set apart by {note.evidence}"))
+                          reason=f"{'critical apparatus' if note.apparatus else 'notes'} at the foot of the page, "
+                                 f"set apart by {note.evidence}"))
     return edits

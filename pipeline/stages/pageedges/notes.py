@@ -18,12 +18,16 @@ own:
 
 The main text of the page ends above the notes: a paragraph goes on over the page turn from
 its last line, not from the notes' (``turns``).
+
+A critical edition prints its apparatus under the text of (nearly) every page, its entries
+keyed to the lines or verses by number, with no note mark: notes found on at least two pages
+in five (three pages at least) whose first line opens with no mark are the apparatus.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from pipeline.model import Document
@@ -45,6 +49,8 @@ NOTE_MARK = re.compile(rf"^(?:(?P<sign>{SIGN_MARK.pattern})\s*|(?P<mark>{NUMBERE
 MIN_TEXT_LINES = 4  # lines of main text above the notes
 MAX_NOTE_SHARE = 0.5  # of the page's lines of text
 GAP_RATIO = 2.5  # the gap above the notes, to the page's median gap between lines
+APPARATUS_SHARE = 0.4  # of the pages: notes under the text this often, unmarked, are an apparatus
+APPARATUS_PAGES = 3
 SMALLER_TYPE = 0.92  # the notes' median line height, to the main text's
 
 
@@ -56,6 +62,7 @@ class PageNotes:
     lines: tuple[Line, ...]  # the notes' lines: no main text, whose last line decides the page turn
     evidence: str  # what set the notes apart
     anchor: tuple[int, int] | None = None  # the mark in the main text the first note belongs to, when read cleanly
+    apparatus: bool = False  # a critical apparatus (unmarked, under the text of most pages), no footnote
 
 
 def page_notes(doc: Document, pages: list[Page], furniture: set[tuple[int, int]]) -> list[PageNotes]:
@@ -66,6 +73,8 @@ def page_notes(doc: Document, pages: list[Page], furniture: set[tuple[int, int]]
         lines = [line for line in page.lines if (line.start, line.end) not in furniture]
         if notes := _notes_of(lines, boxes):
             found.append(notes)
+    if len(found) >= max(APPARATUS_PAGES, APPARATUS_SHARE * len(pages)):
+        found = [replace(notes, apparatus=not notes.mark) for notes in found]
     return found
 
 
