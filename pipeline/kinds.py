@@ -69,6 +69,9 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="a word the OCR engine doubted, kept as read (its letterforms regularized inside it)"),
     EditKindInfo("layout", "fw",
                  description="characters that are layout, not text"),
+    EditKindInfo("paragraph-join", "lb",
+                 description=("two paragraphs of the source read as one: a sentence goes on over a blank line "
+                              "where the text shows no page")),
 )
 
 BY_NAME: dict[str, EditKindInfo] = {kind.name: kind for kind in KINDS}

@@ -35,6 +35,7 @@ EditKind = Literal[
     "low-confidence",  # a word the OCR engine doubted: <unclear reason="low-confidence">, may hold regularizations
     "hyphenation",  # an end-of-line hyphen removed: <choice><orig>-</orig><reg/></choice><lb break="no"/>
     "layout",  # source characters that are layout, not text (kept in the edition as such)
+    "paragraph-join",  # a blank line inside a sentence, read as one paragraph: <lb ana="…"/>
 ]
 
 

@@ -6,6 +6,11 @@ A scan without page markers still shows its pages: where a page ends, the OCR em
 page's furniture (running heads, a page number, a library stamp) as short lines of their
 own, often in the middle of a sentence; where the furniture was dropped, only the cut is
 left: a paragraph that stops mid-sentence and goes on after a blank line.
+
+A text that shows no pages at all (no form feed, page file or image, page-number sequence,
+running head, no furniture inside a sentence) gets no page break: a blank line is not a
+page. A sentence that goes on in lower case over a blank line is one paragraph there, the
+join recorded; anything weaker leaves the two paragraphs as the text has them.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ import difflib
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.edits import add_edits, edits_per_block
 from pipeline.charmap import CharacterMap
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
+from pipeline.stages.language import dominant_script, script_counts
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
 from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
@@ -305,10 +312,60 @@ def _at_page_turn(doc: Document, index: int, kinds: dict[int, str]) -> bool:
     return previous.kind == "p" and not ends_sentence(text) and text[-1:].isalnum()
 
 
+def shows_pages(doc: Document, kinds: dict[int, str]) -> bool:
+    """Whether the text shows that it has pages: page files or images, form feeds, pages
+    found at their edges, a running head it repeats, page numbers that grow."""
+    if doc.facsimile or doc.scratch.document.get("page starts") or PAGE_SEPARATOR in doc.text:
+        return True
+    found = Counter(kinds.values())
+    if found["running-head"] or found[FOUND]:
+        return True
+    numbers = [page_value(doc.text[doc.blocks[i].start:doc.blocks[i].end])
+               for i in sorted(kinds) if kinds[i] == "page-number"]
+    numbers = [n for n in numbers if n is not None]
+    return len(numbers) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+def _clusters(kinds: dict[int, str]) -> list[list[int]]:
+    """Runs of consecutive furniture blocks."""
+    runs: list[list[int]] = []
+    for i in sorted(kinds):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _sentence_runs_over(doc: Document, cluster: list[int]) -> bool:
+    """The paragraph before the cluster stops mid-sentence and goes on after it."""
+    before, after = cluster[0] - 1, cluster[-1] + 1
+    if before < 0 or after >= len(doc.blocks):
+        return False
+    previous, following = doc.blocks[before], doc.blocks[after]
+    return bool(known_turn(doc, previous, following)
+                or _continues(doc, _as_paragraph_if_cut(doc, previous), following))
+
+
+def _numbers_without_pages(doc: Document, kinds: dict[int, str]) -> None:
+    """In a text that shows no pages, a numeral alone on its line is a page number only where
+    a sentence runs over it (the number of the page it turns to); elsewhere it is the text's
+    own (a year, a section's number, a figure)."""
+    for cluster in _clusters(kinds):
+        if any(kinds[i] == "page-number" for i in cluster) and not _sentence_runs_over(doc, cluster):
+            for i in cluster:
+                if kinds[i] == "page-number":
+                    del kinds[i]
+
+
 def detect_pages(doc: Document) -> None:
     """Turn page furniture into ``fw`` edits, page boundaries into ``pb`` edits, and join the
-    halves of paragraphs cut by a page boundary into one block."""
+    halves of paragraphs cut by a page boundary into one block. A text that shows no pages
+    gets no page break: a paragraph it split is joined (on strong evidence), not paged."""
     kinds = _classify(doc)
+    paged = shows_pages(doc, kinds)
+    if not paged:
+        _numbers_without_pages(doc, kinds)
     blocks = doc.blocks
     apparatus = sorted(e.start for e in doc.edits if e.kind == "footnote" and e.attrs.get("type") == "apparatus")
     edits: list[Edit] = []
@@ -323,14 +380,15 @@ def detect_pages(doc: Document) -> None:
         while i < len(blocks) and i in kinds:
             cluster.append(i)
             i += 1
-        furniture = [index for index in cluster if kinds[index] != NOTE]
-        if furniture:
-            edits += _furniture_edits(doc, furniture, kinds)
         previous = result[-1] if result else None
         following = blocks[i] if i < len(blocks) else None
         turn = known_turn(doc, previous, following) if previous and following else None
         if turn is None and previous and following:
             turn = _continues(doc, _as_paragraph_if_cut(doc, previous), following)
+        furniture = [index for index in cluster if kinds[index] != NOTE]
+        if furniture:
+            # without pages elsewhere, only a sentence running over the furniture says a page turns here
+            edits += _furniture_edits(doc, furniture, kinds, page_turns=paged or bool(turn))
         # a critical apparatus is never held in a paragraph of the main text, which breaks around it
         holds_apparatus = any(_holds(apparatus, blocks[index]) for index in cluster if kinds[index] == NOTE)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
@@ -346,7 +404,7 @@ def detect_pages(doc: Document) -> None:
                 else:
                     result.append(Block(start=blocks[run[0]].start, end=blocks[run[-1]].end, kind="milestone",
                                         part=blocks[run[0]].part))
-    doc.blocks = _join_cut_paragraphs(doc, result, edits)
+    doc.blocks = _join_cut_paragraphs(doc, result, edits, paged)
     add_edits(doc, edits)
     add_edits(doc, _remaining_page_separators(doc))
 
@@ -388,7 +446,9 @@ def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
     return block
 
 
-def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -> list[Edit]:
+def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str], page_turns: bool) -> list[Edit]:
+    """The furniture's fw edits, and a page break where ``page_turns`` (a stamp alone in a text
+    without pages is the stamp, not a page)."""
     blocks, text = doc.blocks, doc.text
     known = break_between(doc, blocks[cluster[0]].start - 2, blocks[cluster[-1]].end)
     cluster = [i for i in cluster if kinds[i] != FOUND]
@@ -403,7 +463,7 @@ def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str]) -
                               stage="layout", attrs=attrs if i == separators[0] else {},
                               reason="page boundary: a form feed, the export's page separator"))
         cluster = [i for i in cluster if i not in separators]
-    elif cluster:
+    elif cluster and page_turns:
         start = blocks[cluster[0]].start
         edits.append(Edit(start=start, end=start, kind="page-break", original="", stage="layout", attrs=attrs,
                           reason="page boundary: page furniture (running heads, page number, catalogue number) "
@@ -442,6 +502,8 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
     if LIST_ITEM.match(doc.text[previous.start:previous.end]) \
             or LIST_ITEM.match(doc.text[following.start:following.end]):
         return False
+    if not _same_script(doc.text[previous.start:previous.end], doc.text[following.start:following.end]):
+        return False
     if not ends_text(doc.text[previous.start:previous.end]):
         # unless the OCR garbled the full stop ("benutzen«"): a last line well short of the
         # document's full lines, or a word capitalized as only a sentence's first is, then a
@@ -464,6 +526,22 @@ class ParagraphStatistics:
     paragraphs: int
     ending_sentence: int  # paragraphs that end with sentence punctuation
     indented: int  # paragraphs whose first line is indented
+    ending_with_comma: Counter[str]  # paragraphs that end with each comma (，、,)
+    prose: int  # paragraphs that hold a sentence's end somewhere: no address, closing line or caption
+    prose_ending_sentence: int
+
+    def ends_paragraphs(self, comma: str) -> bool:
+        """The text ends its paragraphs with this comma, as papers that punctuate with 、 alone
+        do: there a paragraph ending in it is finished."""
+        count = self.ending_with_comma[comma]
+        return count >= PARAGRAPH_COMMA_MIN and count >= PARAGRAPH_COMMA_SHARE * self.paragraphs
+
+
+COMMAS = ("，", "、", ",")
+SENTENCE_MARK = re.compile(r"[.!?。！？…][\"”’」』)）]*(?=\s|$)")
+ADDRESS_CHARS = 60  # a line ending in a comma, shorter than this: an address ("Lieber Freund,"), not a clause
+PARAGRAPH_COMMA_MIN = 3
+PARAGRAPH_COMMA_SHARE = 0.1  # page turns after a comma are a few of a book's paragraph ends (5 % in a Chinese book)
 
 
 def paragraph_statistics(doc: Document) -> ParagraphStatistics:
@@ -472,9 +550,12 @@ def paragraph_statistics(doc: Document) -> ParagraphStatistics:
     key = ("paragraph statistics", id(doc.blocks), len(doc.blocks))
     if key not in doc.scratch.stage:
         paragraphs = [b for b in doc.blocks if b.kind == "p"]
+        last = Counter(doc.text[b.start:b.end].rstrip(SPACE)[-1:] for b in paragraphs)
+        ending = [ends_sentence(doc.text[b.start:b.end]) for b in paragraphs]
+        prose = [ends for b, ends in zip(paragraphs, ending) if SENTENCE_MARK.search(doc.text, b.start, b.end)]
         doc.scratch.stage[key] = ParagraphStatistics(
-            len(paragraphs), sum(ends_sentence(doc.text[b.start:b.end]) for b in paragraphs),
-            sum(_indented(doc, b) for b in paragraphs))
+            len(paragraphs), sum(ending), sum(_indented(doc, b) for b in paragraphs),
+            Counter({comma: last[comma] for comma in COMMAS}), len(prose), sum(prose))
     return doc.scratch.stage[key]
 
 
@@ -504,27 +585,74 @@ def _full_line_length(doc: Document) -> int:
     return doc.scratch.document["full line length"]
 
 
-def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit]) -> list[Block]:
-    """Cuts with no furniture left: the blank line inside a sentence is the page boundary."""
+def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], paged: bool) -> list[Block]:
+    """Cuts with no furniture left. In a text that shows its pages, the blank line inside a
+    sentence is a page boundary; in one that does not, it is a paragraph the text split,
+    joined only where the sentence plainly goes on (in lower case), the join recorded."""
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
         if previous is None or "note" in (previous.kind, block.kind):  # a note at a page's foot joins nothing
             result.append(block)
             continue
-        if known_turn(doc, previous, block) or _continues(doc, previous, block) and _is_mid_sentence_cut(doc, previous):
+        if known_turn(doc, previous, block) or paged and _continues(doc, previous, block) \
+                and _is_mid_sentence_cut(doc, previous):
             # A "heading" whose sentence runs on into the next block was a paragraph's line.
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
-            if "page starts" in doc.scratch.document:
-                continue  # the pages are known: a paragraph the OCR split inside a page, joined
+            if doc.scratch.document.get("page starts"):
+                edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
+                                             "it stops mid-sentence and goes on after a blank line"))
+                continue  # the pages are known, and none turns here
             edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                               reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
                               confidence=0.8))
+        elif not paged and _sentence_goes_on(doc, previous, block):
+            result[-1] = replace(previous, end=block.end)
+            edits.append(_paragraph_join(doc, previous, block, "one paragraph: a sentence stops on a word and goes "
+                                         "on in lower case after a blank line, in a text that shows no pages"))
         else:
             result.append(block)
     return result
+
+
+def _paragraph_join(doc: Document, previous: Block, following: Block, reason: str) -> Edit:
+    """The blank line between two blocks read as one paragraph's line break."""
+    return Edit(start=previous.end, end=following.start, kind="paragraph-join",
+                original=doc.text[previous.end:following.start], stage="layout", reason=reason, confidence=0.8)
+
+
+
+
+def _sentence_goes_on(doc: Document, previous: Block, following: Block) -> bool:
+    """In a text without pages: the paragraph stops on a word or a comma, not a sentence's end,
+    and the next one goes on in lower case, in the same script; in a script without case, the
+    paragraph stops on a full-width comma (，) where the text does not end its paragraphs so.
+    Most of the text's paragraphs that hold sentences end with one (in verse or lists a
+    missing full stop proves nothing; a letter's address and closing lines do not count). A
+    one-line address ending in a comma, which German letters follow in lower case, is no
+    clause; a paragraph ending in 、, a list's comma now and a full stop in papers of the
+    1930s, proves nothing."""
+    if not (previous.kind == following.kind == "p" and previous.part == following.part == "body"):
+        return False
+    before = doc.text[previous.start:previous.end].rstrip(SPACE)
+    after = doc.text[following.start:following.end].lstrip(SPACE)
+    if ends_text(before) or LIST_ITEM.match(before) or LIST_ITEM.match(after):
+        return False
+    if before.endswith(",") and "\n" not in before and len(before) < ADDRESS_CHARS:
+        return False
+    stats = paragraph_statistics(doc)
+    goes_on = after[:1].islower() or (before.endswith("，") and not stats.ends_paragraphs("，"))
+    return (goes_on and len(before) >= CUT_MIN_CHARS and _same_script(before, after)
+            and stats.prose_ending_sentence >= SENTENCE_ENDING_SHARE * stats.prose)
+
+
+def _same_script(before: str, after: str) -> bool:
+    """Two blocks written mostly in one script: paragraphs in two scripts are two texts (an
+    article beside its translation), never one paragraph cut in two."""
+    scripts = script_counts(before), script_counts(after)
+    return not all(scripts) or dominant_script(scripts[0]) == dominant_script(scripts[1])
 
 
 def _furniture_index(doc: Document) -> tuple[list[tuple[int, int]], list[int], list[int]]:
@@ -561,7 +689,8 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     stats = paragraph_statistics(doc)
     text = doc.text[block.start:block.end].rstrip(SPACE)
     broken_word = ends_broken_word(text)
-    open_clause = text[-1:] in ("，", "、", ",")  # a comma: the sentence goes on
+    # a comma: the sentence goes on, unless the text ends its paragraphs with it
+    open_clause = text[-1:] in COMMAS and not stats.ends_paragraphs(text[-1:])
     return (stats.paragraphs > 0 and stats.ending_sentence >= SENTENCE_ENDING_SHARE * stats.paragraphs
             and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word or open_clause))
 

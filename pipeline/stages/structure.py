@@ -142,10 +142,16 @@ def mostly_words(text: str) -> bool:
 
 def keeps_printed_lines(lines: list[Line]) -> bool:
     """Whether the text keeps the lines of the printed page (a paragraph over several lines), not
-    one line a paragraph: most of its lines of text are followed by another."""
-    texts = [bool(line.text.strip(SPACE)) for line in lines]
-    running_on = sum(1 for here, following in zip(texts, texts[1:]) if here and following)
-    return sum(texts) >= 10 and running_on >= 0.5 * sum(texts)
+    one line a paragraph: most of its lines of text are followed by another, and most of those
+    are about as long as the printed line (paragraphs of a line each, a short line between
+    them, are lines of every length)."""
+    lengths = [len(line.text.strip(SPACE)) for line in lines]
+    running_on = sorted(here for here, following in zip(lengths, lengths[1:]) if here and following)
+    texts = sum(1 for length in lengths if length)
+    if texts < 10 or len(running_on) < 0.5 * texts:
+        return False
+    printed = running_on[len(running_on) // 2]
+    return sum(0.5 * printed <= length <= 1.5 * printed for length in running_on) >= 0.5 * len(running_on)
 
 
 def typical_line_length(lines: list[Line]) -> int:
@@ -271,6 +277,17 @@ def ends_text(text: str) -> bool:
     return ends_sentence(text) or bool(CLOSING_RULE.search(text.rstrip()))
 
 
+def runs_on_into(text: str, following: str) -> bool:
+    """A line written as a sentence (in lower case, not capitals) that stops on a word and
+    whose next block goes on in lower case: one sentence the text split with a blank line,
+    not a heading above a paragraph. A next block that is itself one short line (a byline
+    "von Goethe", "by the author") does not go on the sentence; a running head in capitals
+    stands above the continuation of the page before."""
+    following = following.lstrip(SPACE)
+    return (not ends_sentence(text) and any(ch.islower() for ch in text) and following[:1].islower()
+            and not is_heading_shaped(following))
+
+
 def _is_short(line: Line) -> bool:
     return is_heading_shaped(line.text.strip(SPACE))
 
@@ -326,6 +343,7 @@ def segment(doc: Document) -> None:
     groups = _invisible_ones_joined(groups)
     centred = centred_titles(doc)
     groups, in_notes = _notes_apart(groups, doc.scratch.document.get("footnotes", []))
+    repeated = Counter(doc.text[group[0].start:group[0].end].strip(SPACE) for group in groups if len(group) == 1)
     for index, group in enumerate(groups):
         start, end = trimmed_span(doc.text, group[0].start, group[-1].end)
         if start == end:
@@ -339,8 +357,11 @@ def segment(doc: Document) -> None:
         # a line as long as the printed lines (a verse, a paragraph's line): headings are set short;
         # and a heading is words: a line mostly of marks is specks or a rule the OCR read.
         full_width = printed and len(text) >= FULL_LINE * full
+        following = doc.text[groups[index + 1][0].start:groups[index + 1][-1].end] if not is_last else ""
+        # (a line the text repeats is a running head, above the continuation of the page before)
+        runs_on = runs_on_into(text, following) and repeated[text] < 2
         kind = "head" if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
-            and not OMISSION_LINE.match(text) else "p"
+            and not OMISSION_LINE.match(text) and not runs_on else "p"
         if kind == "p" and start in centred and "\n" not in text and not is_last and mostly_words(text) \
                 and text.endswith("."):
             kind = "head"  # a title set alone in the middle of the page, its full stop as printers set it

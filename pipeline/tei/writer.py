@@ -138,6 +138,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
     elif edit.kind == "layout":
         fw = _sub(parent, "fw", type=edit.attrs.get("type", "layout"), ana=ana, facs=facsimile.line_zone(edit.start))
         _Text.append(fw, edit.original, edit.start)
+    elif edit.kind == "paragraph-join":  # the blank line is one line break of the paragraph
+        _sub(parent, "lb", ana=ana)
     elif edit.kind == "truncation":
         _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "garbled":
