@@ -122,3 +122,22 @@ def test_numbers_at_the_start_of_lines_that_grow_one_by_one_are_left_as_text():
     doc = build_document("\n".join(lines).encode("utf-8"), "list.txt", CONFIG)
     assert not _kinds(doc, "line-number")
     assert not _kinds(doc, "page-break")
+
+
+def test_the_bibliographic_line_at_a_sheets_foot_is_a_signature_line():
+    """A journal prints its short title, volume and issue at the foot of a sheet's first page,
+    with the sheet's signature beside it or under it: furniture, not the article's prose."""
+    rng = random.Random(7)
+    feet = {403: ["Hamb. Wochenbl. II. B. 3. St.", "C c"], 419: ["Hamb. Wochenbl. II. B. 3. St. D d"]}
+    pages = []
+    for page in range(401, 421):
+        lines = [str(page)] + _lines(rng, GERMAN, 24)
+        lines[-1] += "."
+        pages.append("\n".join(lines + feet.get(page, [])))
+    data = "\f".join(pages) + "\n"
+    doc = build_document(data.encode("utf-8"), "journal.txt", CONFIG)
+    assert [e.original for e in _kinds(doc, "signature")] == ["Hamb. Wochenbl. II. B. 3. St.", "C c",
+                                                              "Hamb. Wochenbl. II. B. 3. St. D d"]
+    assert [e.attrs.get("n") for e in _kinds(doc, "page-break")] == [str(n) for n in range(402, 421)]
+    prose = [line for line in data.splitlines() if line.endswith(".") and len(line) > 40]
+    assert not any(e.original in prose for e in _kinds(doc, "signature"))

@@ -30,7 +30,8 @@ import bisect
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
-from pipeline.stages.pageedges.furniture import running_heads, signature_at_foot, signatures_by_period
+from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
+                                                 signatures_by_period)
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
 from pipeline.stages.pageedges.margins import LineNumber, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
@@ -50,6 +51,8 @@ REASONS = {
                             "gatherings, from the marks read elsewhere, puts one"),
     "signature-by-position": ("signature mark as the OCR read it: a short line standing alone under the text, "
                               "in the right half of the page image, where signature marks are printed"),
+    "signature-line": ("signature line: the short title, volume and sheet a journal or book prints at the foot "
+                       "of a sheet's first page, abbreviations and numerals under the text"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "running-head": "running head: a line the document repeats at the top of its pages",
     "line-number": ("line number in the margin: one of a run of numbers that grow with the lines they stand "
@@ -112,7 +115,11 @@ def find_page_edges(doc: Document) -> None:
         if foot := signature_at_foot(page, pages[index + 1] if index + 1 < len(pages) else None):
             feet[index] = (foot[0], "signature" if foot[1] == "signature-by-position" else foot[1], foot[1])
     feet.update(signatures_by_period(pages, feet, offset))
-    for line, kind, why in feet.values():
+    found_at_feet = list(feet.values())
+    for index, page in enumerate(pages):
+        if (line := signature_lines(page, feet[index][0] if index in feet else None)) is not None:
+            found_at_feet.append((line, "signature", "signature-line"))
+    for line, kind, why in found_at_feet:
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
                           confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
                           reason=REASONS[why]))

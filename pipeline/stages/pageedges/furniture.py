@@ -20,6 +20,7 @@ SIGNATURE = re.compile(r"^(?:[A-Z]{1,2}\s?)?[\dIlOoSsZgB]{1,2}(?:\s?[*»«'°†
 GATHERING = "|".join([r"[A-Z]{1,3}", r"\)\(", r"\*{1,2}"] + [c + c.lower() for c in string.ascii_uppercase])
 LEAF = r"[1-9]|i{1,3}j|i{1,4}|iv|vi{0,3}j?"
 EARLY_SIGNATURE = re.compile(rf"^(?:(?:{GATHERING})\s?(?:{LEAF})|[a-z](?:\s(?:{LEAF})|[1-9]))\.?$")
+DOUBLED_LETTER = re.compile("^(?:" + "|".join(rf"{c}\s{c.lower()}" for c in string.ascii_uppercase) + ")$")  # "H h"
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
 SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 
@@ -42,7 +43,7 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
         return None  # the word goes on in this line: it is text
     if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch in "*»«†" for ch in last.text):
         return last, "signature"
-    if len(last.text) <= 8 and EARLY_SIGNATURE.match(last.text):
+    if len(last.text) <= 8 and (EARLY_SIGNATURE.match(last.text) or DOUBLED_LETTER.match(last.text)):
         return last, "signature"
     if following is not None and len(last.text.split()) == 1 and last.text.isalpha():
         first_body = next((line for line in following.lines
@@ -58,6 +59,46 @@ def _without_margin_numbers(page: Page) -> list[Line]:
     """The page's lines but the margin's line numbers standing alone (a text export may write
     the margin's column under the text)."""
     return [line for line in page.lines if line.line_number != "alone"]
+
+
+# The bibliographic line at a sheet's foot ("Berl. Monatsschr. IV. B. 6. St.", "SEPT. 33 C"):
+# abbreviations and numerals only, and perhaps the sheet's signature after them ("H h", "B 2").
+ABBREVIATION = re.compile(r"^[^\W\d_]{2,}\.$")
+NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,6}|[ivxlcdm]{1,6})[.,]?$")
+SHEET_MARK = re.compile(r"^(?:[A-Z]{1,2}|[a-z]|[A-Z][a-z]|\d{1,2}\*?)$")
+
+
+def bibliographic_line(text: str) -> bool:
+    """Whether a line reads as a journal's or book's short title with volume and sheet: every
+    word an abbreviation, a numeral or a sheet's mark, at least one abbreviation of letters and
+    one numeral, and more than a signature's few characters."""
+    words = text.split()
+    if not 3 <= len(words) <= 10 or len(text) > 60:
+        return False
+    marks = 0  # the sheet's signature stands last ("H h", "C")
+    while marks < 2 and len(words) - marks > 2 and SHEET_MARK.match(words[-1 - marks]) \
+            and not NUMERAL.match(words[-1 - marks]):
+        marks += 1
+    words = words[:len(words) - marks]
+    abbreviations = sum(bool(ABBREVIATION.match(word)) for word in words)
+    numerals = sum(bool(NUMERAL.match(word)) for word in words)
+    return (abbreviations >= 1 and numerals >= 1 and abbreviations + numerals == len(words)
+            and abbreviations + numerals >= 2 and any(ABBREVIATION.match(word) and len(word) >= 4 for word in words))
+
+
+def signature_lines(page: Page, foot: Line | None) -> Line | None:
+    """The bibliographic line at the page's foot: its last line of text (above a signature
+    mark found there), short and made of abbreviations and numerals."""
+    lines = [line for line in _without_margin_numbers(page)
+             if line is not foot and (page.number is None or line is not page.number.line)]
+    if len(lines) < 4:
+        return None
+    last = lines[-1]
+    if foot is not None and last.start > foot.start:
+        return None
+    if lines[-2].text.endswith("-"):
+        return None  # the word goes on in this line: it is text
+    return last if bibliographic_line(last.text) else None
 
 
 GATHERING_PERIODS = (32, 24, 16, 12, 8, 4)  # pages a gathering holds: its signature recurs so often

@@ -141,8 +141,11 @@ def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
         if len(run) < MIN_READ or not any(tokens[i].text.isdecimal() for i, _ in run):
             continue
         step = _step(run)
-        if step is None:
-            continue
+        gaps = any(w - v != step for (_, v), (_, w) in zip(run, run[1:])) if step else True
+        if step is None or (alone and gaps):
+            continue  # lines of their own carry no text to count: their numbers must go step by step
+        if step % 5 and (gaps or len(run) < 4):
+            continue  # every 3rd or 4th line is rare: verse numbers may chance on it, four in a row do not
         runs.append(run)
         used.update(i for i, _ in run)
     return runs
