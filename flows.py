@@ -63,6 +63,7 @@ from pipeline.run.watchdog import start_watchdog  # noqa: E402
 
 DEFAULT_INPUT = ROOT / "seeds"
 DEFAULT_OUTPUT = ROOT / "output"
+FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under the output folder
 
 
 BATCH_DOCUMENTS = 32  # documents per task at most: a task costs tens of milliseconds to orchestrate
@@ -228,6 +229,8 @@ class _Run:
                 print(f"[{done}/{len(sources)}]", file=sys.stderr, end="\r")
             report = unchanged.get(source.key) or _batch_report(source, *futures[source.key])
             print(report.console_line())
+            for line in report.problem_lines():
+                print(line)
             reports.append(report)
             if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
                 self.record(reports + [unchanged[s.key] for s in sources[done:] if s.key in unchanged])
@@ -267,7 +270,8 @@ def task_runner_for(dask_address: str | None, workers: int):
 
 
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
-                follow_links: bool = False, ocr_languages: str | None = None) -> int:
+                follow_links: bool = False, ocr_languages: str | None = None, file_group: str | None = None,
+                fetch: bool = False) -> int:
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if len(missing) == len(inputs):
         for path in missing:
@@ -283,7 +287,8 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     try:
         with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
             # --workers N: N documents at once, and a document's page images read by N threads
-            config = PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers))
+            config = PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers), file_group=file_group,
+                                    fetch=fetch, fetch_cache=str(output_dir / FETCH_CACHE) if fetch else None)
             reports = flow_run(inputs, output_dir, config, follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
@@ -526,6 +531,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="read symbolic links that lead out of the input folder (not read by default)")
     run.add_argument("--ocr-languages", metavar="MODELS",
                      help="Tesseract models for page images, e.g. deu+frk (default: each page's script is detected)")
+    run.add_argument("--file-group", metavar="USE",
+                     help="library packages (METS): the file group that gives the pages' text (default: ground "
+                          "truth over OCR, else the group with text on most pages)")
+    run.add_argument("--fetch", action="store_true",
+                     help="library packages: read remote full text (http/https) into OUTPUT/.fetched/")
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
@@ -563,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
         options = Options(args.normalization, args.whitespace, args.hyphens, args.edition_text)
         return command_evaluate(args.edition, args.truth, options, args.json, args.html)
     if args.command == "run":
-        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, args.ocr_languages)
+        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, args.ocr_languages,
+                           args.file_group, args.fetch)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 

@@ -40,6 +40,13 @@ class PipelineConfig(BaseModel):
     low_confidence: float = 0.5
     # Historical letterforms (long s, r rotunda, superscript e) regularized to modern ones.
     regularize_letterforms: bool = True
+    # Library packages (METS): the file group whose files give the pages' text (its USE);
+    # None: ground truth over OCR, else the group with text on most pages.
+    file_group: str | None = None
+    # Read the remote full text a METS names (http/https), into a cache (fetch_cache, under
+    # the output folder); without it such pages are reported as having no text.
+    fetch: bool = False
+    fetch_cache: str | None = Field(default=None, exclude=True)
 
     def fingerprint(self) -> str:
         """Hash of the configuration, the pipeline version and the pipeline's own code: part of

@@ -123,6 +123,7 @@ class Surface:
     # what the page prints in its margins (sigla, notes, numbers), each written at the start of
     # the line it stands beside, inside that line's span, with a box of its own
     margins: list[LineZone] = field(default_factory=list)
+    label: str | None = None  # the page's label as a library package names it (METS ORDERLABEL)
 
 
 class EncodingGuess(BaseModel):
@@ -148,6 +149,50 @@ class StatedMetadata(BaseModel):
     date: str | None = None  # ISO 8601 when the source gives one
     page: str | None = None
     fields: dict[str, str] = Field(default_factory=dict)  # every "Key: value" line, as stated
+
+
+class Agent(BaseModel):
+    """A person or body a library record names, with its role (a MARC relator code such as
+    ``aut``, ``edt``, ``fnd``, or the record's own term) and its authority link (GND, VIAF)."""
+
+    name: str
+    role: str = ""
+    ref: str | None = None
+    corporate: bool = False
+
+
+class Division(BaseModel):
+    """A division of the book's logical structure (METS): its type (``chapter``, ``preface``,
+    ``title_page``…), its title (MODS title or LABEL), the page it begins on (an index into
+    the document's pages) and the divisions inside it."""
+
+    type: str
+    head: str | None = None
+    page: int | None = None
+    children: list[Division] = Field(default_factory=list)
+
+
+class LibraryRecord(BaseModel):
+    """What a library package says of the book: its MODS record (never invented, only read)
+    and how the package was read (which file groups gave the text and the images)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    names: list[Agent] = Field(default_factory=list)
+    date: str | None = None  # as the record gives it
+    places: list[str] = Field(default_factory=list)
+    publisher: str | None = None
+    edition: str | None = None
+    extent: list[str] = Field(default_factory=list)
+    series: list[str] = Field(default_factory=list)
+    repository: str | None = None  # the holding institution (its name, else its code)
+    shelfmark: str | None = None
+    identifiers: list[tuple[str, str]] = Field(default_factory=list)  # (type, value): purl, urn, vd18, PPN…
+    languages: list[str] = Field(default_factory=list)  # BCP 47, with the script where the record gives one
+    licences: list[tuple[str, str | None]] = Field(default_factory=list)  # (statement, URL)
+    text_group: str | None = None  # the file group the pages' text was read from
+    image_group: str | None = None  # ... and the one their images are
+    divisions: list[Division] = Field(default_factory=list)
 
 
 class LanguageShare(BaseModel):
@@ -177,8 +222,10 @@ class Document(BaseModel):
     lang: str | None = None
     languages: list[LanguageShare] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # document-level findings for the report
+    problems: list[str] = Field(default_factory=list)  # parts not read (a package's absent page), a line each
     facsimile: list[Surface] = Field(default_factory=list)  # the pages of a digitized source, in order
     provenance: str = ""  # how a digitized source's text was obtained (files, engines, models)
+    library: LibraryRecord | None = None  # a library package's record and structure (METS/MODS)
     # What stages measure once and read again; owned by the runner (see Scratch).
     _scratch: Scratch = PrivateAttr(default_factory=lambda: Scratch())
 

@@ -16,6 +16,7 @@ from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages import ocr
 from pipeline.ingest.pages.display import display_images
 from pipeline.ingest.pages.reader import read_pages
+from pipeline.ingest.mets.package import is_package, read_package
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
 from pipeline.stages.language import judge
@@ -31,6 +32,7 @@ class Edition(BaseModel):
     languages: list[LanguageShare]
     interventions: dict[str, int]  # edits by kind
     notes: list[str]
+    problems: list[str] = Field(default_factory=list)  # parts of the source that could not be read
     document: Document | None = None  # the model itself, unless the caller let it go (keep_document)
     xml: bytes
     errors: list[str]
@@ -72,7 +74,7 @@ def build_document(data: Source, file_name: str, config: PipelineConfig,
     clock = _StageClock(timings)
     if isinstance(data, list):
         check_size(file_name, sum(len(file.data) for file in data), config)
-        doc = read_pages(data, file_name, config)
+        doc = (read_package if is_package(data) else read_pages)(data, file_name, config)
     else:
         check_size(file_name, len(data), config)
         doc = reader_for(data, file_name).read(data, file_name, config)
@@ -112,7 +114,8 @@ def build_edition(data: Source, file_name: str, config: PipelineConfig,
         clock.lap("page images for the preview")
     del data
     tree = build_tei(doc, config, previous, facsimile_base)
-    facts = dict(source=doc.source, languages=doc.languages, interventions=doc.edit_counts(), notes=list(doc.notes))
+    facts = dict(source=doc.source, languages=doc.languages, interventions=doc.edit_counts(), notes=list(doc.notes),
+                 problems=list(doc.problems))
     kept = doc if keep_document else None
     del doc
     clock.lap("TEI")

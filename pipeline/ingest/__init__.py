@@ -16,7 +16,11 @@ from pipeline.ingest.encoding import looks_binary
 from pipeline.ingest.pages.formats import page_kind
 from pipeline.ingest.pages.reader import read_page_file
 from pipeline.ingest.text import read_text
+from pipeline.ingest.xmlkinds import refused_xml
 from pipeline.model import Document
+
+
+SNIFF_BYTES = 65536  # what a reader may look at to decide
 
 
 @dataclass(frozen=True)
@@ -26,12 +30,16 @@ class Reader:
     read: Callable[[bytes, str, PipelineConfig], Document]
 
 
+def _refuse_xml(data: bytes, file_name: str, _config: PipelineConfig) -> Document:
+    raise DocumentError(file_name, refused_xml(data[:SNIFF_BYTES]) or "is XML, not text")
+
+
 READERS: tuple[Reader, ...] = (
     Reader("pages", lambda head, name: page_kind(head, name) is not None, read_page_file),
+    Reader("XML that is not text", lambda head, _name: refused_xml(head) is not None, _refuse_xml),
     Reader("text", lambda head, _name: looks_binary(head) is None, read_text),
 )
 
-SNIFF_BYTES = 65536  # what a reader may look at to decide
 
 
 def reader_for(data: bytes, file_name: str, readers: tuple[Reader, ...] = READERS) -> Reader:

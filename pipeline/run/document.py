@@ -37,6 +37,7 @@ class DocumentReport(BaseModel):
     interventions: dict[str, int] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # findings worth a look: truncated, halves not aligned, …
+    problems: list[str] = Field(default_factory=list)  # parts not read: a library package's absent file, …
     seconds: float = 0.0
     unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
 
@@ -56,6 +57,11 @@ class DocumentReport(BaseModel):
             encoding += f" (DOUBTFUL: confidence {self.encoding_confidence:.2f}, runner-up {self.encoding_runner_up})"
         line = f"{self.status.upper():7} {name}: {encoding}, {langs}; {edits}; {validity}"
         return line + (" (unchanged)" if self.unchanged else "")
+
+
+    def problem_lines(self) -> list[str]:
+        """Each part of the source that could not be read, a line each, under the document's."""
+        return [f"        {printable(self.file_name)}: {printable(problem)}" for problem in self.problems]
 
 
 def printable(text: str) -> str:
@@ -159,3 +165,4 @@ def _fill_report(report: DocumentReport, edition: Edition) -> None:
     report.languages = {share.tag: share.percent for share in edition.languages}
     report.interventions = edition.interventions
     report.notes = list(edition.notes)
+    report.problems = list(edition.problems)

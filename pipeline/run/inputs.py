@@ -21,6 +21,7 @@ from pipeline import PIPELINE_NAME
 from pipeline.ingest.pages.formats import IMAGE_SUFFIXES, OCR_SUFFIXES, page_kind
 from pipeline.ingest.pages.images import frame_count
 from pipeline.ingest.pages.reader import natural_key
+from pipeline.run.packages import find_packages, package_of_file
 
 MANIFEST_NAME = "manifest.json"
 
@@ -104,12 +105,14 @@ def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
         path = Path(path)
         if path.is_dir():
             found, trouble = _walk(path, excluded, follow_links)
-            found = _books(found, path)
+            found = _books(found, path)  # library packages (METS) first: their files are theirs
             if not found and not trouble:
                 trouble.append(InputProblem(path, "folder has no files to process"))
             sources.extend(found)
             problems.extend(trouble)
-        elif (problem := _problem(path)) is None:
+        elif (problem := _problem(path)) is None and (package := package_of_file(path)):
+            sources.append(Source(package[0], PurePosixPath(path.stem), package[1]))
+        elif problem is None:
             sources.append(Source(path, PurePosixPath(path.name)))
         else:
             problems.append(InputProblem(path, problem))
@@ -165,19 +168,25 @@ def _is_page(path: Path) -> bool:
 
 
 def _books(sources: list[Source], root: Path) -> list[Source]:
-    """The page files of each folder become one source named after the folder."""
+    """Each library package (a folder with a METS file) becomes one source named after its
+    folder; the page files of each other folder, one source named after the folder."""
+    packages, claimed = find_packages([source.path for source in sources])
     pages: dict[Path, list[Source]] = {}
-    others = []
-    for source in sources:
-        if _is_page(source.path):
+    others = [Source(folder, _folder_name(folder, root), names) for folder, _mets, names in packages]
+    package_folders = {folder for folder, _mets, _names in packages}
+    for source in (s for s in sources if s.path not in claimed):
+        if _is_page(source.path) and source.path.parent not in package_folders:
             pages.setdefault(source.path.parent, []).append(source)
         else:
             others.append(source)
     for folder, found in pages.items():
-        relative = folder.relative_to(root).as_posix() if folder != root else ""
         names = tuple(sorted((s.path.name for s in found), key=natural_key))
-        others.append(Source(folder, PurePosixPath(relative or root.resolve().name), names))
+        others.append(Source(folder, _folder_name(folder, root), names))
     return sorted(others, key=lambda source: source.path)
+
+
+def _folder_name(folder: Path, root: Path) -> PurePosixPath:
+    return PurePosixPath(folder.relative_to(root).as_posix() if folder != root else root.resolve().name)
 
 
 def _skipped(folder: Path, excluded: tuple[Path, ...]) -> bool:

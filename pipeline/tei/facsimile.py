@@ -33,6 +33,8 @@ def graphic_url(surface: Surface, base: str) -> str | None:
     adds ``#page=N``, the PDF open parameter."""
     if surface.image is None:
         return None
+    if surface.image.startswith(("http://", "https://")):  # the library's own image, where it keeps it
+        return surface.image
     path = f"{base.rstrip('/')}/{surface.image}" if base and base != "." else surface.image
     return quote(path) + (f"#page={surface.image_page}" if surface.image_page else "")
 

@@ -27,6 +27,7 @@ whether the paragraph goes on over it; this module turns what they found into ed
 from __future__ import annotations
 
 import bisect
+import re
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
@@ -91,9 +92,12 @@ def find_page_edges(doc: Document) -> None:
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
             value = page.number.value if page.number else (index + offset if offset is not None else None)
             start, original = page_start(doc, page)
+            label = doc.facsimile[page.surface].label if page.surface is not None else None
+            if label is not None:
+                _check_label(doc, page, label, value)
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
-                              stage="page-edges", reason=f"page boundary: {how}",
-                              attrs={"n": str(value)} if value else {}))
+                              stage="page-edges", reason=f"page boundary: {how}" + (LABELLED if label else ""),
+                              attrs={"n": label} if label else {"n": str(value)} if value else {}))
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
@@ -171,6 +175,18 @@ def _line_number_edits(doc: Document, margin: list[LineNumber], edits: list[Edit
                           attrs={} if number.exact else {"n": str(number.value)},
                           reason=REASONS["line-number" if number.exact else "line-number-garbled"]))
     return found
+
+
+LABELLED = "; its number (@n) is the page's label in the library's METS (ORDERLABEL)"
+
+
+def _check_label(doc: Document, page, label: str, value: int | None) -> None:
+    """The library's label wins for @n; where the page number read on the page says another
+    number, the report says so (the number read stays in the page's fw)."""
+    numbers = re.findall(r"\d+", label)
+    if page.number is not None and value is not None and len(numbers) == 1 and int(numbers[0]) != value:
+        doc.notes.append(f"page {page.surface + 1}: the METS labels it {label!r}, the page number read on it "
+                         f"is {value}")
 
 
 def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:

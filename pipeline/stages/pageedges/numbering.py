@@ -31,6 +31,7 @@ class Page:
     lines: list[Line]
     number: PageNumber | None = None
     opens_with_title: bool = False  # found by the title it opens with, its number not printed
+    surface: int | None = None  # the digitized source's page it is (an index into the facsimile)
 
     @property
     def start(self) -> int:
@@ -44,7 +45,7 @@ def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
     pages: dict[int, Page] = {}
     for line in lines:
         index = bisect.bisect_right(starts, line.start) - 1
-        pages.setdefault(index, Page([])).lines.append(line)
+        pages.setdefault(index, Page([], surface=index)).lines.append(line)
     for index, page in pages.items():
         _edges_by_position(page, doc.facsimile[index])
     return [pages[index] for index in sorted(pages)]

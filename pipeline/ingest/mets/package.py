@@ -1,0 +1,267 @@
+"""A library package, one document: the pages of the METS's physical structure map in their
+order, each page's text from the chosen file group (ALTO, PAGE or hOCR, through the page
+readers), its image as the facsimile (a local file, or the library's URL, kept as it is),
+the page's ORDERLABEL as its label, the MODS record and the logical structure beside them.
+
+What cannot be read is said page by page and the rest is read: a file the METS names that
+is absent, a reference that leaves the package folder, a remote file not fetched, a page
+with two text files. A page with no text but a local image is recognised.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.ingest.mets import fetch, groups
+from pipeline.ingest.mets.mets import Mets, MetsFile, PhysicalPage, is_mets, parse_mets
+from pipeline.ingest.mets.mods import read_record
+from pipeline.ingest.mets.structure import divisions
+from pipeline.ingest.pages import images, ocr
+from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
+from pipeline.ingest.pages.formats import image_format, ocr_format
+from pipeline.ingest.pages.ocrpage import OcrPage
+from pipeline.model import Document, LibraryRecord
+
+SNIFF_BYTES = 65536
+MAX_PROBLEMS_SAID = 12  # per-page problems listed in the report; the rest counted
+
+
+@dataclass
+class Located:
+    """Where a file the METS names is: in the package (``name``), at a URL, or refused."""
+
+    name: str | None = None
+    url: str | None = None
+    refused: str | None = None
+
+
+def locate(file: MetsFile, available: dict[str, SourceFile]) -> Located:
+    href = file.href
+    if href.lower().startswith(("http://", "https://")):
+        return Located(url=href)
+    if ":" in href.split("/")[0] or href.startswith(("/", "\\")) or PurePosixPath(href).is_absolute():
+        return Located(refused=f"{href} is outside the package folder (an absolute path or another scheme): not read")
+    path = posixpath.normpath(unquote(href).replace("\\", "/"))
+    if path == ".." or path.startswith("../"):
+        return Located(refused=f"{href} leaves the package folder: not read")
+    if path not in available:
+        return Located(refused=f"{href} is named by the METS but absent from the package")
+    return Located(name=path)
+
+
+def is_package(files: list[SourceFile]) -> bool:
+    """The files of a library package: the first is a METS file."""
+    return bool(files) and is_mets(files[0].data[:SNIFF_BYTES])
+
+
+class _Package:
+    def __init__(self, files: list[SourceFile], name: str, config: PipelineConfig):
+        self.name, self.config = name, config
+        self.mets_file = files[0]
+        self.mets: Mets = parse_mets(self.mets_file.data, self.mets_file.name)
+        self.available = {file.name: file for file in files[1:]}
+        self.problems: list[str] = list(self.mets.problems)
+        self.parsed: dict[str, tuple[OcrPage | None, str | None, str]] = {}  # file ID -> (page, problem, format)
+        cache = Path(config.fetch_cache) if config.fetch_cache else None
+        self.cache = cache
+        for other in files[1:]:
+            if is_mets(other.data[:SNIFF_BYTES]):
+                self.problems.append(f"{other.name} is another METS file beside {self.mets_file.name}: not read "
+                                     "(give it as input by itself to read it)")
+
+    def bytes_of(self, file: MetsFile) -> tuple[bytes | None, str | None, str]:
+        """(data, problem, where) of a file the METS names."""
+        where = self.locate(file)
+        if where.refused:
+            return None, where.refused, file.href
+        if where.name is not None:
+            return self.available[where.name].data, None, where.name
+        if not self.config.fetch:
+            return None, f"{file.href} is remote: not fetched (pass --fetch to read it)", file.href
+        try:
+            return fetch.fetch(where.url, self.cache), None, where.url
+        except fetch.FetchError as error:
+            return None, f"{where.url} {error}", where.url
+
+    def locate(self, file: MetsFile) -> Located:
+        return locate(file, self.available)
+
+    def files_in(self, page: PhysicalPage, group: str) -> list[MetsFile]:
+        return [self.mets.files[i] for i in page.file_ids if self.mets.files[i].group == group]
+
+    def text_of(self, page: PhysicalPage, group: str) -> tuple[OcrPage | None, str | None, str]:
+        """(the page as read, problem, which file and format) from ``group``."""
+        found = self.files_in(page, group)
+        if not found:
+            return None, None, ""
+        file = found[0]
+        if file.id not in self.parsed:
+            self.parsed[file.id] = self._parse(file, extra=[f.href for f in found[1:]])
+        return self.parsed[file.id]
+
+    def _parse(self, file: MetsFile, extra: list[str]) -> tuple[OcrPage | None, str | None, str]:
+        data, problem, where = self.bytes_of(file)
+        if data is None:
+            return None, problem, where
+        detected = ocr_format(data[:SNIFF_BYTES], where)
+        if detected is None:
+            return None, f"{where} is not an OCR file the pipeline reads (ALTO, PAGE, hOCR, ABBYY XML)", where
+        label, module = detected
+        try:
+            pages = module.parse(data, where)
+        except DocumentError as error:
+            return None, f"{where}: {error.problem}", where
+        problem = f"{where} and {', '.join(extra)} are text files of one page: {where} read" if extra else None
+        if len(pages) > 1:
+            problem = f"{where} holds {len(pages)} pages where the METS names one: the first read"
+        return pages[0], problem, f"{where} ({label})"
+
+    def image_of(self, page: PhysicalPage, group: str | None) -> tuple[str | None, tuple[int, int] | None,
+                                                                      bytes | None, str | None]:
+        """(the image as the edition names it, its size, its bytes when local, problem)."""
+        found = self.files_in(page, group) if group else []
+        if not found:
+            return None, None, None, None
+        where = self.locate(found[0])
+        if where.url:
+            return where.url, None, None, None
+        if where.refused:
+            return None, None, None, where.refused
+        data = self.available[where.name].data
+        if image_format(data[:SNIFF_BYTES]) is None:
+            return None, None, None, f"{where.name} is not a page image the pipeline reads"
+        return where.name, images.size_of(data), data, None
+
+
+def read_package(files: list[SourceFile], name: str, config: PipelineConfig) -> Document:
+    package = _Package(files, name, config)
+    mets = package.mets
+    if not mets.pages:
+        raise DocumentError(package.mets_file.name, "has no pages: its physical structure map "
+                            "(structMap TYPE=\"PHYSICAL\") is missing or lists no file",
+                            "the order of the book's pages is only known from it")
+    text_group, why = _text_group(package)
+    image_group = _image_group(package)
+    sources: list[PageSource] = []
+    to_recognise: list[tuple[int, bytes, str]] = []
+    for number, page in enumerate(mets.pages, start=1):
+        said = f"page {number}" + (f" ({page.label})" if page.label else "")
+        read, problem, where = package.text_of(page, text_group) if text_group else (None, None, "")
+        image, size, image_data, image_problem = package.image_of(page, image_group)
+        if problem:
+            package.problems.append(f"{said}: {problem}")
+        if image_problem:
+            package.problems.append(f"{said}: {image_problem}")
+        source = PageSource(read or OcrPage(), text_from=where or "no text", image=image, image_size=size)
+        if read is None or not read.lines:
+            if image_data is not None:
+                to_recognise.append((len(sources), image_data, image))
+            elif not problem:
+                package.problems.append(f"{said}: no text" + (f" in file group {text_group}" if text_group else "")
+                                        + (" and its image is remote (not recognised)" if image else
+                                           " and no image to recognise"))
+        sources.append(source)
+    if to_recognise and (why_not := ocr.available()) is not None:
+        package.problems.append(f"{len(to_recognise)} pages without text have an image, but cannot be recognised "
+                                f"here: {why_not}")
+    elif to_recognise:
+        _recognise(sources, to_recognise, name, config, _ocr_models(package, config))
+    try:
+        doc = compose(sources, name, files, "UTF-8", book=True)
+    except EmptyDocument as error:
+        raise EmptyDocument(name, f"{error.problem}: {len(sources)} pages; " + "; ".join(package.problems[:3])) \
+            from error
+    for surface, page in zip(doc.facsimile, mets.pages):
+        surface.label = page.label
+    record = read_record(mets.dmd[ids[0]], mets.dmd.get(mets.physical_dmdid or "")) \
+        if (ids := mets.record_ids()) else None
+    record = record or LibraryRecord()
+    record.text_group, record.image_group = text_group, image_group
+    record.divisions = divisions(mets)
+    doc.library = record
+    said = package.problems[:MAX_PROBLEMS_SAID]
+    if len(package.problems) > MAX_PROBLEMS_SAID:
+        said.append(f"… and {len(package.problems) - MAX_PROBLEMS_SAID} more problems of the package")
+    doc.problems.extend(said)
+    imaged = sum(source.image is not None for source in sources)
+    remote = sum(bool(source.image) and source.image.startswith(("http://", "https://")) for source in sources)
+    doc.provenance = (
+        f"Library package: {len(sources)} pages in the order of the physical structure map of "
+        f"{package.mets_file.name}; text from file group {text_group or '(none)'} ({why}), "
+        f"{'read by ' + engines(sources) if sources else ''}; images from file group {image_group or '(none)'} "
+        f"({imaged} pages, {remote} of them the library's URLs); {len(package.problems)} problems reported.")
+    return doc
+
+
+def _text_group(package: _Package) -> tuple[str | None, str]:
+    candidates = groups.groups_of_kind(package.mets, "text")
+    chosen = package.config.file_group
+    if chosen is not None:
+        if chosen not in package.mets.groups:
+            raise DocumentError(package.mets_file.name, f"has no file group {chosen!r} (--file-group); its groups: "
+                                f"{', '.join(package.mets.groups)}")
+        return chosen, "chosen with --file-group"
+    if len(candidates) == 1:
+        return candidates[0], "the only group of text files"
+    counts = {group: sum(1 for page in package.mets.pages
+                         if (read := package.text_of(page, group)[0]) is not None and read.lines)
+              for group in candidates}
+    group, why = groups.choose_text_group(candidates, counts)
+    if group is None and candidates:
+        return candidates[0], f"{why}; the first group of text files"
+    return group, why
+
+
+def _image_group(package: _Package) -> str | None:
+    candidates = groups.groups_of_kind(package.mets, "image")
+    if not candidates:
+        return None
+
+    def readable(group: str) -> int:
+        located = [package.locate(f) for f in package.mets.files.values() if f.group == group]
+        return sum(1 for where in located if where.name or where.url)
+
+    return min(candidates, key=lambda group: (groups.image_rank(group, readable(group)), candidates.index(group)))
+
+
+# MODS languages (BCP 47, with script) -> Tesseract models, for pages that must be recognised
+OCR_MODELS = {"de": "deu", "la": "lat", "grc": "grc", "el": "ell", "en": "eng", "fr": "fra", "it": "ita",
+              "zh-Hant": "chi_tra", "zh-Hans": "chi_sim", "zh": "chi_tra+chi_sim"}
+SCRIPT_MODELS = {"Latf": "frk", "Grek": "grc", "Hant": "chi_tra", "Hans": "chi_sim"}
+
+
+def _ocr_models(package: _Package, config: PipelineConfig) -> str | None:
+    """The models the MODS record's languages and scripts call for, where installed and the
+    user chose none (``--ocr-languages`` wins); None: each page's script decides."""
+    if config.ocr_languages:
+        return config.ocr_languages
+    ids = package.mets.record_ids()
+    if not ids:
+        return None
+    languages = read_record(package.mets.dmd[ids[0]]).languages
+    wanted: list[str] = []
+    for tag in languages:
+        language, _, script = tag.partition("-")
+        wanted += OCR_MODELS.get(tag, OCR_MODELS.get(language, "")).split("+")
+        wanted += SCRIPT_MODELS.get(script, "").split("+")
+    installed = ocr.installed_models()
+    models = [m for m in dict.fromkeys(wanted) if m and m in installed]
+    return "+".join(models) or None
+
+
+def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], name: str,
+               config: PipelineConfig, models: str | None) -> None:
+    def read(job):
+        index, data, image_name = job
+        picture, dpi = next(images.open_frames(data, image_name))
+        return index, pool.read(picture, dpi), image_name
+
+    with ocr.RecogniserPool(models, name, config.ocr_threads) as pool:
+        for index, page, image_name in pool.map(read, jobs):
+            sources[index].page = page
+            sources[index].text_from = f"{image_name} (OCR)"

@@ -1,0 +1,268 @@
+"""Library packages (METS/MODS) end to end, as a run meets them: one edition per package, the
+pages in the physical map's order, its labels, the library's image URLs, the MODS record in
+the header, and every problem of a bad package said on a line of its own."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import DocumentError
+from pipeline.ingest.pages.reader import natural_key
+from pipeline.process import build_edition
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.run.naming import assign_names
+from pipeline.tei import tei
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import ROOT, parse
+from tests.library_packages import IMAGE_URL, MODS, PAGES, grenzboten_package, mets, page_name
+
+WORKSPACES = ROOT / "tests" / "data" / "ocrd-workspaces"
+
+
+def run(inputs: list[Path], output: Path, config: PipelineConfig | None = None):
+    """What a run does with its inputs (the flow's task, without Prefect): sources and reports."""
+    sources, problems = discover_sources(inputs, exclude=(output,))
+    bases, _withdrawn = assign_names(sources, output, {})
+    reports = [process_file(source.path, output, config or PipelineConfig(), bases[source.key],
+                            source.display_name, source.pages) for source in sources]
+    return sources, problems, reports
+
+
+def texts(tree: etree._ElementTree, path: str) -> list[str]:
+    return [" ".join("".join(el.itertext()).split()) for el in tree.iterfind(path, {"t": tei("")[1:-1]})]
+
+
+@pytest.fixture(scope="module")
+def grenzboten(tmp_path_factory):
+    """The composed package, run once: (its folder, pages, sources, problems, reports, edition)."""
+    folder = tmp_path_factory.mktemp("in") / "grenzboten-1841"
+    folder.mkdir()
+    pages = grenzboten_package(folder)
+    (folder / "README.txt").write_text("Lieferung der SuUB Bremen, 2024.\n", encoding="utf-8")
+    output = folder.parent.parent / "out"
+    sources, problems, reports = run([folder.parent], output)
+    return folder, pages, sources, problems, reports, output
+
+
+def test_a_package_is_one_edition_and_its_metadata_files_none(grenzboten):
+    folder, _pages, sources, problems, reports, output = grenzboten
+    assert problems == []
+    by_name = {r.file_name: r for r in reports}
+    assert set(by_name) == {"grenzboten-1841", "grenzboten-1841/README.txt"}  # the README is a text of its own
+    assert by_name["grenzboten-1841"].status == "ok", by_name["grenzboten-1841"].errors
+    editions = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.tei.xml"))
+    assert editions == ["grenzboten-1841.tei.xml", "grenzboten-1841/README.tei.xml"]
+    package = next(s for s in sources if s.display_name == "grenzboten-1841")
+    assert package.pages[0] == "mets.xml" and len(package.pages) == 1 + len(PAGES)
+
+
+def test_pages_follow_the_physical_map_not_the_file_names(grenzboten):
+    _folder, pages, _sources, _problems, _reports, output = grenzboten
+    names = [page_name(scan) for scan, _ in PAGES]
+    assert sorted(names, key=natural_key) != names  # only the METS can give this order
+    tree = parse((output / "grenzboten-1841.tei.xml").read_bytes())
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == [label for _scan, label in PAGES]
+    urls = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("n") != "display"]
+    assert urls == [IMAGE_URL.format(scan=scan) for scan, _ in PAGES]
+    # the text is the ALTO's, page by page in the METS's order, up to the recorded repairs
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(text for _scan, text in pages))
+
+
+def test_a_page_number_read_against_the_label_is_reported(grenzboten):
+    report = next(r for r in grenzboten[4] if r.file_name == "grenzboten-1841")
+    # the first page's number is printed as "s" (5); the repairs read it as 6; the label says 5
+    assert "page 1: the METS labels it '5', the page number read on it is 6" in report.notes
+
+
+def test_the_header_carries_the_mods_record(grenzboten, tei_all):
+    tree = parse((grenzboten[5] / "grenzboten-1841.tei.xml").read_bytes())
+    assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]
+    header = "t:teiHeader/t:fileDesc/"
+    assert texts(tree, header + "t:titleStmt/t:title") == ["Die Grenzboten", "Blätter für Deutschland und Belgien",
+                                                           ]
+    assert [(a.get("ref"), a.text) for a in tree.iter(tei("editor"))][0] == (
+        "https://d-nb.info/gnd/118726846", "Kuranda, Ignaz")
+    assert tree.find(f".//{tei('titleStmt')}/{tei('author')}").get("ref") == "https://viaf.org/viaf/123456789"
+    assert texts(tree, header + "t:titleStmt/t:respStmt") [0] == "funder (fnd) Deutsche Forschungsgemeinschaft"
+    monogr = header + "t:sourceDesc/t:biblStruct/t:monogr/"
+    assert texts(tree, monogr + "t:imprint/t:pubPlace") == ["Brüssel"]  # not the digitization's Bremen
+    assert texts(tree, monogr + "t:imprint/t:publisher") == ["Verlag der Grenzboten"]
+    assert tree.find(".//" + tei("imprint") + "/" + tei("date")).get("when") == "1841"
+    assert texts(tree, monogr + "t:edition") == ["Erster Jahrgang"]
+    assert texts(tree, monogr + "t:extent") == ["VIII, 600 S."]
+    assert {(i.get("type"), i.text) for i in tree.iterfind(".//" + tei("monogr") + "/" + tei("idno"))} == {
+        ("purl", "https://brema.suub.uni-bremen.de/grenzboten/1841"), ("urn", "urn:nbn:de:gbv:46-grenzboten-1841"),
+        ("zdb", "2079535-0"), ("gbv-ppn", "PPN123456789")}
+    assert tree.find(".//" + tei("textLang")).get("mainLang") == "de-Latf"
+    assert tree.find(".//" + tei("licence")).get("target") == "https://creativecommons.org/publicdomain/mark/1.0/"
+    assert texts(tree, header + "t:sourceDesc/t:msDesc/t:msIdentifier/t:repository") == [
+        "Staats- und Universitätsbibliothek Bremen"]
+    assert texts(tree, header + "t:sourceDesc/t:msDesc/t:msIdentifier/t:idno") == ["Z 1234-1841"]
+    assert "text from file group FULLTEXT" in texts(tree, header + "t:sourceDesc/t:bibl/t:note")[0]
+
+
+def test_the_berlin_workspace_mets_gives_its_record_and_says_what_is_missing(tmp_path):
+    """The Staatsbibliothek's real METS: its PAGE files given text here (the workspace's are
+    stubs), its local images absent, a page (5) with an image only, GT chosen over the OCR
+    groups that name the same files."""
+    folder = tmp_path / "in" / "SBB0000F29300010000"
+    shutil.copytree(WORKSPACES / "SBB0000F29300010000", folder)
+    for n, words in ((1, "Der Herold. Erster Jahrgang."), (2, "Berlin, den 4. Januar 1839.")):
+        page = folder / "OCR-D-GT-PAGE" / f"FILE_000{n}_FULLTEXT.xml"
+        page.write_text(page.read_text().replace(
+            "/>\n</PcGts>", f'><TextRegion id="r1"><TextLine id="l1"><Coords points="100,100 900,100 900,160 100,160"/>'
+            f"<TextEquiv><Unicode>{words}</Unicode></TextEquiv></TextLine></TextRegion></Page>\n</PcGts>"))
+    _sources, problems, reports = run([folder.parent], tmp_path / "out")
+    assert problems == [] and len(reports) == 1
+    report = reports[0]
+    assert report.status == "ok", report.errors
+    tree = parse((tmp_path / "out" / "SBB0000F29300010000.tei.xml").read_bytes())
+    assert texts(tree, ".//t:titleStmt/t:title") == ["Der Herold"]
+    assert tree.find(".//" + tei("imprint") + "/" + tei("date")).get("when") == "1839"
+    assert texts(tree, ".//t:msIdentifier/t:idno") == ["Gq 14350;Beil.3-1839"]
+    assert ("purl", "http://resolver.staatsbibliothek-berlin.de/SBB0000F29300010000") in {
+        (i.get("type"), i.text) for i in tree.iter(tei("idno"))}
+    assert tree.find(".//" + tei("licence")).get("target") == "https://creativecommons.org/licenses/by-nc-sa/4.0/"
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["page 1", "page 2"]
+    assert "text from file group OCR-D-GT-PAGE (ground truth" in texts(tree, ".//t:bibl/t:note")[0]
+    # OCR-D-IMG's files are absent here: the images are the next group's, the library's URLs
+    assert [g.get("url") for g in tree.iter(tei("graphic"))] == [
+        f"https://github.com/OCR-D/assets/raw/master/data/SBB0000F29300010000/data/0000000{n}_DESKEW.tif"
+        for n in (1, 2)]
+    said = "\n".join(report.problems)
+    assert "page 3 (page 5): no text in file group OCR-D-GT-PAGE and no image to recognise" in said
+    assert "mets_one_file.xml is another METS file beside mets.xml: not read" in said
+    assert not (tmp_path / "out" / "mets_one_file.tei.xml").exists()
+
+
+def test_remote_full_text_is_not_fetched_unless_asked(tmp_path):
+    """The Göttingen METS: every image and full text a URL; nothing is downloaded, the
+    library's file:/// paths are refused, and with no text the run says why."""
+    folder = tmp_path / "in" / "gdz-PPN595930174"
+    shutil.copytree(WORKSPACES / "gdz-PPN595930174", folder)
+    _sources, problems, reports = run([folder.parent], tmp_path / "out")
+    assert problems == [] and len(reports) == 1
+    assert reports[0].status == "empty"
+    assert "is remote: not fetched (pass --fetch to read it)" in reports[0].notes[0]
+    assert not (tmp_path / "out" / "gdz-PPN595930174.tei.xml").exists()
+
+
+@pytest.fixture
+def http_folder(tmp_path):
+    """A local web server over a folder: (folder, base URL)."""
+    served = tmp_path / "served"
+    served.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *_args):
+        pass
+
+
+def test_remote_full_text_is_fetched_with_fetch_into_a_cache(tmp_path, http_folder):
+    served, base = http_folder
+    grenzboten_package(served)
+    folder = tmp_path / "in" / "remote"
+    folder.mkdir(parents=True)
+    pages = [(scan, label, f"{base}/{page_name(scan)}") for scan, label in PAGES[:2]]
+    (folder / "mets.xml").write_text(mets(pages), encoding="utf-8")
+    output = tmp_path / "out"
+    cache = output / ".fetched"
+    _s, _p, reports = run([folder.parent], output)
+    assert reports[0].status == "empty" and "pass --fetch" in reports[0].notes[0]
+    _s, _p, reports = run([folder.parent], output, PipelineConfig(fetch=True, fetch_cache=str(cache)))
+    assert reports[0].status == "ok", reports[0].errors + reports[0].notes
+    assert len(list(cache.iterdir())) == 2
+    tree = parse((output / "remote.tei.xml").read_bytes())
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "6"]
+
+
+def test_a_bad_package_says_each_problem_and_keeps_the_rest(tmp_path):
+    folder = tmp_path / "in" / "bad"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    (tmp_path / "secret.xml").write_text("<alto/>")
+    first, second, third, fourth, fifth = PAGES
+    pages = [(first[0], first[1], page_name(first[0])),
+             (second[0], second[1], "FULLTEXT/absent.xml"),  # named, not there
+             (third[0], third[1], "../secret.xml"),  # leaves the package
+             (fourth[0], fourth[1], "/etc/passwd"),
+             (fifth[0], fifth[1], page_name(fifth[0]))]
+    text = mets(pages).replace('<mets:fptr FILEID="IMG_179396"/>', '<mets:fptr FILEID="IMG_179396"/>'
+                                                                     '<mets:fptr FILEID="NO_SUCH_FILE"/>')
+    text = text.replace('ORDER="5"', 'ORDER="1"')  # two pages with ORDER 1
+    (folder / "mets.xml").write_text(text, encoding="utf-8")
+    for scan, _label in (second, third, fourth):  # pages the METS no longer names
+        (folder / page_name(scan)).unlink()
+    broken = tmp_path / "in" / "broken"
+    broken.mkdir()
+    (broken / "mets.xml").write_text('<mets:mets xmlns:mets="http://www.loc.gov/METS/"><mets:fileSec>')
+    _sources, problems, reports = run([tmp_path / "in"], tmp_path / "out")
+    by_name = {r.file_name: r for r in reports}
+    assert problems == [] and set(by_name) == {"bad", "broken"}
+    assert by_name["broken"].status == "failed"
+    assert "mets.xml: is not well-formed XML" in by_name["broken"].errors[0]
+    bad = by_name["bad"]
+    assert bad.status == "ok", bad.errors
+    said = "\n".join(bad.problems)
+    for problem in ("FILEID NO_SUCH_FILE names no file of the fileSec", "have the same ORDER 1",
+                    "FULLTEXT/absent.xml is named by the METS but absent from the package",
+                    "../secret.xml leaves the package folder: not read",
+                    "/etc/passwd is outside the package folder"):
+        assert problem in said
+    tree = parse((tmp_path / "out" / "bad.tei.xml").read_bytes())
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "10"]  # the two pages read, ORDER 1 both
+
+
+def test_a_mets_given_by_itself_is_its_package(tmp_path):
+    folder = tmp_path / "delivery"
+    folder.mkdir()
+    grenzboten_package(folder)
+    _sources, problems, reports = run([folder / "mets.xml"], tmp_path / "out")
+    assert problems == [] and [r.file_name for r in reports] == ["mets"]
+    assert reports[0].status == "ok" and (tmp_path / "out" / "mets.tei.xml").exists()
+
+
+@pytest.mark.parametrize("name, data, said", [
+    ("mets.xml", None, "is a METS file: give its folder"),
+    ("record.xml", MODS.encode(), "is a MODS record"),
+    ("edition.xml", b'<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>',
+     "is a TEI document"),
+    ("dc.xml", b'<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"><title>x</title></oai_dc:dc>',
+     "is Dublin Core metadata"),
+    ("other.xml", b'<?xml version="1.0"?><inventory><item>Seite 1</item></inventory>', "<inventory>"),
+])
+def test_xml_that_is_not_text_is_refused_never_read_as_prose(name, data, said):
+    data = data or (WORKSPACES / "gdz-PPN595930174" / "mets.xml").read_bytes()
+    with pytest.raises(DocumentError) as raised:
+        build_edition(data, name, PipelineConfig())
+    assert said in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_entities_in_a_mets_are_not_expanded(tmp_path):
+    folder = tmp_path / "in" / "entities"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    (tmp_path / "secret.txt").write_text("SECRET")
+    text = (folder / "mets.xml").read_text().replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE mets [<!ENTITY x SYSTEM "file://{tmp_path}/secret.txt">]>')
+    (folder / "mets.xml").write_text(text.replace("<mods:title>Die Grenzboten", "<mods:title>&x;Die Grenzboten"))
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    assert b"SECRET" not in (tmp_path / "out" / "entities.tei.xml").read_bytes()
