@@ -194,6 +194,15 @@ class LibraryRecord(BaseModel):
     image_group: str | None = None  # ... and the one their images are
     divisions: list[Division] = Field(default_factory=list)
 
+    def division_pages(self) -> set[int]:
+        """The pages a division of the logical map begins on."""
+        found, todo = set(), list(self.divisions)
+        while todo:
+            division = todo.pop()
+            found.add(division.page)
+            todo.extend(division.children)
+        return found - {None}
+
 
 class LanguageShare(BaseModel):
     tag: str

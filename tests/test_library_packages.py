@@ -266,3 +266,38 @@ def test_entities_in_a_mets_are_not_expanded(tmp_path):
     _s, _p, reports = run([folder.parent], tmp_path / "out")
     assert reports[0].status == "ok", reports[0].errors
     assert b"SECRET" not in (tmp_path / "out" / "entities.tei.xml").read_bytes()
+
+
+LOGICAL = ('<mets:div ID="LOG_1" TYPE="article" LABEL="Belgien und Frankreich"/>'
+           '<mets:div ID="LOG_2" TYPE="article" DMDID="DMDLOG_2" LABEL="label not used">'
+           '<mets:div ID="LOG_3" TYPE="section" LABEL="Fortsetzung"/></mets:div>')
+LINKS = "".join(f'<mets:smLink xlink:from="{source}" xlink:to="PHYS_{page}"/>'
+                for source, pages in (("LOG_1", (1, 2)), ("LOG_2", (3, 4, 5)), ("LOG_3", (4, 5))) for page in pages)
+TITLED = ('<mets:dmdSec ID="DMDLOG_2"><mets:mdWrap MDTYPE="MODS"><mets:xmlData><mods:mods '
+          'xmlns:mods="http://www.loc.gov/mods/v3"><mods:titleInfo><mods:title>Die Mission der Wallonen</mods:title>'
+          '</mods:titleInfo></mods:mods></mets:xmlData></mets:mdWrap></mets:dmdSec>')
+
+
+def test_the_logical_map_gives_the_divisions_and_their_heads(tmp_path, tei_all):
+    folder = tmp_path / "in" / "articles"
+    folder.mkdir(parents=True)
+    pages = grenzboten_package(folder, LOGICAL, LINKS)
+    mets_file = folder / "mets.xml"
+    mets_file.write_text(mets_file.read_text().replace("<mets:fileSec>", TITLED + "<mets:fileSec>"))
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "articles.tei.xml").read_bytes())
+    assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]
+    body = tree.find(f".//{tei('body')}")
+    articles = [div for div in body if div.tag == tei("div")]
+    assert [div.get("type") for div in articles] == ["article", "article"]
+    assert ["".join(div.find(tei("head")).itertext()) for div in articles] == [
+        "Belgien und Frankreich", "Die Mission der Wallonen"]
+    section = articles[1].find(f"{tei('div')}[@type='section']")
+    assert section is not None and "".join(section.find(tei("head")).itertext()) == "Fortsetzung"
+    # each division begins with its page: the first pb inside it is that page's
+    assert [div.find(f".//{tei('pb')}").get("n") for div in (*articles, section)] == ["5", "8", "9"]
+    # the titles are the library's, not the page's: the source rebuilds without them
+    rebuilt = rebuild_source(tree)
+    assert "Die Mission der Wallonen" not in rebuilt and "Fortsetzung" not in rebuilt
+    assert without_whitespace(rebuilt) == without_whitespace("".join(text for _scan, text in pages))

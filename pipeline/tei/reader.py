@@ -13,7 +13,7 @@ from pipeline import PIPELINE_NAME
 from pipeline.safe_xml import parse_edition
 from pipeline.tei import XML_ID, local_name, tei
 
-EDITORIAL_READINGS = {"corr", "reg"}
+EDITORIAL_READINGS = {"corr", "reg", "supplied"}  # supplied: a division's title from the library's METS
 SOURCE_READINGS = {"sic", "orig"}
 LINE_BREAKS = {"lb", "pb"}
 BLOCKS = {"p", "head", "byline", "opener", "fw", "item", "div", "note", "list", "front", "body", "back", "titlePage"}

@@ -26,8 +26,9 @@ from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
 from pipeline.kinds import (BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, PAGE_TURN_FURNITURE, READING_KINDS,
                             category_id)
-from pipeline.model import Block, Document, Edit
+from pipeline.model import Block, Division, Document, Edit
 from pipeline.tei import facsimile, library
+from pipeline.tei.divisions import SUPPLIED_REASON, division_starts
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
 
@@ -298,17 +299,29 @@ def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:
 
 
 class _BodyBuilder:
-    """Nests blocks into ``div``s by heading level."""
+    """Nests blocks into ``div``s by heading level, under the divisions of a library's logical
+    map where the document has one (a heading found inside nests one level deeper)."""
 
     def __init__(self, body: etree._Element):
         self.stack: list[tuple[int, etree._Element]] = [(0, body)]
+        self.depth = 0  # how deep the library's division now open is
+
+    def open_division(self, depth: int, division: Division) -> None:
+        while self.stack[-1][0] >= depth:
+            self.stack.pop()
+        div = _sub(self.stack[-1][1], "div", type=division.type)
+        if division.head:
+            _sub(_sub(div, "head"), "supplied", division.head, reason=SUPPLIED_REASON)
+        self.stack.append((depth, div))
+        self.depth = depth
 
     def container_for(self, block: Block) -> etree._Element:
         if block.kind == "head" and not block.attrs.get("subtitle"):
-            while self.stack[-1][0] >= block.level:
+            level = self.depth + block.level
+            while self.stack[-1][0] >= level:
                 self.stack.pop()
             div = _sub(self.stack[-1][1], "div")
-            self.stack.append((block.level, div))
+            self.stack.append((level, div))
             return div
         return self.stack[-1][1]
 
@@ -393,8 +406,11 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
     front = _FrontBuilder(text)
     builders = {"body": _BodyBuilder(body)}
     aligned: dict[str, list[etree._Element]] = {}
+    divisions = division_starts(doc)
     for index, block in enumerate(doc.blocks, start=1):
         edits = edits_by_block[index - 1]
+        for depth, division in divisions.get(index - 1, ()):
+            builders["body"].open_division(depth, division)
         if block.part == "front":
             element = front.element_for(block)
             if element is None and all(e.kind in MILESTONE_KINDS for e in edits):

@@ -2,9 +2,11 @@
 type, its title (its MODS record's, else its LABEL) and the page it begins on (the first
 page the structLink ties it to, as an index into the physical order), nested as in the map.
 
-The outermost division that only wraps the book (``monograph``, ``volume``…) is not a
-division of the text: its children are. A division no link ties to a page begins where the
-first of its children does; one with neither is left out (nothing says where it is).
+The outermost division, alone at the top of the map, is the book itself (``monograph``,
+``volume``, ``periodical_volume``…), not a division of its text: its children are (a map
+with that division only leaves the structure the pipeline finds as it is). A division no
+link ties to a page begins where the first of its children does; one with neither is left
+out (nothing says where it is).
 """
 
 from __future__ import annotations
@@ -13,14 +15,12 @@ from pipeline.ingest.mets.mets import LogicalDiv, Mets
 from pipeline.ingest.mets.mods import read_record
 from pipeline.model import Division
 
-WRAPPERS = {"monograph", "volume", "multivolume_work", "multivolumework", "periodical", "newspaper", "issue",
-            "year", "month", "day", "manuscript", "file", "archive", "collection"}
 
 
 def divisions(mets: Mets) -> list[Division]:
     pages = {page.id: index for index, page in enumerate(mets.pages)}
     top = mets.logical
-    while len(top) == 1 and top[0].type.lower() in WRAPPERS:
+    while len(top) == 1:
         top = top[0].children
     return [division for div in top if (division := _division(div, mets, pages)) is not None]
 

@@ -26,6 +26,7 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
     # the notes at a page's foot are no main text: its last line stands above them
     furniture |= {(line.start, line.end) for note in notes for line in note.lines}
     boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
+    divisions = doc.library.division_pages() if doc.library else set()
     turns = []
     for page, following in zip(pages, pages[1:]):
         # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
@@ -48,6 +49,8 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
                     or following.opens_with_title or begins_sentence_after(doc, last.text, first.start)) \
                 and first.text[:1].isupper()
         final = ends and (boxes is not None or following.opens_with_title)
+        if following.surface in divisions:  # the library's logical map begins a division there
+            ends = final = True
         turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
 
