@@ -17,6 +17,7 @@ from pipeline.ingest.pages.formats import page_kind
 from pipeline.ingest.pages.reader import read_page_file
 from pipeline.ingest.text import read_text
 from pipeline.ingest.xmlkinds import refused_xml
+from pipeline.safe_xml import parse_xml
 from pipeline.model import Document
 
 
@@ -30,7 +31,13 @@ class Reader:
     read: Callable[[bytes, str, PipelineConfig], Document]
 
 
-def _refuse_xml(data: bytes, file_name: str, _config: PipelineConfig) -> Document:
+def _refuse_xml(data: bytes, file_name: str, config: PipelineConfig) -> Document:
+    """Well-formed XML is refused for what it is; what only looks like XML (markup with text
+    after it, a fragment) is a text with markup in it, and read as text."""
+    try:
+        parse_xml(data, file_name)
+    except DocumentError:
+        return read_text(data, file_name, config)
     raise DocumentError(file_name, refused_xml(data[:SNIFF_BYTES]) or "is XML, not text")
 
 
