@@ -129,6 +129,23 @@ def reading_pages(tree: etree._ElementTree, count: int) -> list[str]:
     return ["".join(page) for page in pages[1:]]
 
 
+def dehyphenation_score(doc) -> tuple[int, int, int]:
+    """A line-end hyphen between letters joined before a lower-case line (true positive), joined
+    before a capital (false positive), left before a lower-case line (miss); short lines between
+    (a page number, a signature) skipped, and the word going on after the notes at the page's
+    foot where the edition found them."""
+    joined_at = {e.start for e in doc.edits if e.kind == "hyphenation"}
+    should, keep = set(), set()
+    notes = {e.start: e.end for e in doc.edits if e.kind == "footnote" and "id" in e.attrs}
+    for match in re.finditer(r"(?<=[^\W\d_])[-¬⸗][ \t]*\n(?:\n|[^\n]{1,8}\n)*?[ \t\f\ufeff]*(?=[^\W\d_])", doc.text):
+        following = match.end()
+        if following in notes:
+            after = re.compile(r"\s*(?:[^\n]{1,8}\n\s*)*?(?=[^\W\d_])").match(doc.text, notes[following])
+            following = after.end() if after else following
+        (should if doc.text[following].islower() else keep).add(match.start())
+    return len(joined_at & should), len(joined_at & keep), len(should - joined_at)
+
+
 def score(label: str, files: list[SourceFile], stems: list[str], config: PipelineConfig) -> dict:
     started = time.perf_counter()
     edition = build_edition(files, label, config)
@@ -193,18 +210,7 @@ def score(label: str, files: list[SourceFile], stems: list[str], config: Pipelin
             joins[2] += 1
     result["joins P/R"] = tuple(joins)
 
-    # dehyphenation: a line-end hyphen between letters, the next line lower-case (join) or a capital (keep)
-    joined_at = {e.start for e in doc.edits if e.kind == "hyphenation"}
-    should, keep = set(), set()
-    # the word goes on after the notes at the page's foot, where the edition found them
-    notes = {e.start: e.end for e in doc.edits if e.kind == "footnote" and "id" in e.attrs}
-    for match in re.finditer(r"(?<=[^\W\d_])[-¬⸗][ \t]*\n(?:\n|[^\n]{1,8}\n)*?[ \t]*(?=[^\W\d_])", doc.text):
-        following = match.end()
-        if following in notes:
-            after = re.compile(r"\s*(?:[^\n]{1,8}\n\s*)*?(?=[^\W\d_])").match(doc.text, notes[following])
-            following = after.end() if after else following
-        (should if doc.text[following].islower() else keep).add(match.start())
-    result["dehyphenation P/R"] = (len(joined_at & should), len(joined_at & keep), len(should - joined_at))
+    result["dehyphenation P/R"] = dehyphenation_score(doc)
     result["notes P/R"] = notes_score(doc, [(surface.start, surface.end, truth.body)
                                             for surface, truth in zip(doc.facsimile, truths)])
     # low-confidence flags: a flagged word is rightly doubted when the ground truth's page has no
