@@ -50,7 +50,7 @@ from bench.real import SIGNATURE, _similar
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.reader import natural_key
-from pipeline.kinds import CONTAINER_KINDS, PAGE_FURNITURE, READING_KINDS
+from pipeline.kinds import CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
 from pipeline.process import build_edition
 from pipeline.safe_xml import parse_xml
 
@@ -271,9 +271,9 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
             if similarity >= best and (line.start + a, line.start + b) not in taken:
                 best, span = similarity + 1e-9, (line.start + a, line.start + b)
         if span is None and short and item.where in ("top", "bottom"):
-            edge = [line for line in (ordered[:2] if item.where == "top" else ordered[-2:][::-1])
-                    if len(_squeeze(line.text)) <= 8 and (line.start, line.end) not in taken]
-            span = (edge[0].start, edge[0].end) if edge else None
+            edge = ordered[0] if item.where == "top" else ordered[-1]
+            if len(_squeeze(edge.text)) <= 8 and (edge.start, edge.end) not in taken:
+                span = edge.start, edge.end
         if span is not None:
             taken.add(span)
             spans[index] = span
@@ -301,6 +301,7 @@ class Row:
     breaks: int = 0
     numbers_off_edge: int = 0
     numbers_on_line_numbers: int = 0
+    line_numbers: int = 0  # furniture edits the edition writes as fw type="lineNum"
     valid: bool = True
     failures: list[str] = field(default_factory=list)
 
@@ -400,6 +401,7 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
         row.notes[1] += len(found) - right
         row.notes[2] += truth.note_first is not None and not right
     _score_page_numbers(row, doc, pages)
+    row.line_numbers = sum(1 for e in edits if FW_TYPES.get(e.kind) == "lineNum")
     return control
 
 
@@ -510,7 +512,9 @@ def tesseract_text(image: Path, models: str) -> tuple[list[str], float]:
 
 
 def models_of(surface) -> str | None:
-    found = re.search(r"\(([^)]+)\)", surface.engine or "")
+    """The models Tesseract read the page with, as the surface names them: ``Tesseract 5.5.0 (lat:
+    script Latin detected …)`` -> ``lat``."""
+    found = re.search(r"\(([\w+]+)", surface.engine or "")
     return found.group(1) if found else None
 
 
@@ -527,7 +531,11 @@ def image_row(corpus: str, images: list[Path], truths, label: str = IMAGES.label
             if not model:
                 continue
             models.add(model)
-            lines, took = tesseract_text(image, model)
+            try:
+                lines, took = tesseract_text(image, model)
+            except subprocess.CalledProcessError as error:
+                row.failures.append(f"{page.stem}: tesseract -l {model} failed ({error.stderr.decode()[:80]!r})")
+                continue
             engine_seconds += took
             truth = truths.get(page.stem)
             if truth is not None:  # furniture out, as in the edition's own lines
@@ -574,6 +582,13 @@ def control_breaks(corpus: str, pages: list[str]) -> int:
     return sum(1 for e in edition.document.edits if e.kind == "page-break")
 
 
+def failed_row(corpus: str, label: str, pages: int, error: Exception) -> Row:
+    """A row for an input the pipeline refused: the one-line error is the finding."""
+    row = Row(corpus, label, pages, valid=False)
+    row.failures.append(f"FAILED: {error}")
+    return row
+
+
 def run_corpus(corpus: str, images: int) -> tuple[list[Row], int | None]:
     folder = CORPORA / corpus
     truths = corpus_truth(corpus, folder)
@@ -584,9 +599,16 @@ def run_corpus(corpus: str, images: int) -> tuple[list[Row], int | None]:
                 paths = natural((folder / source.folder).glob(f"*{source.suffix}"))
                 judged = [p for p in paths if p.stem in truths]
                 chosen = natural((judged or paths)[:images])
-                rows.append(image_row(corpus, chosen, truths))
+                try:
+                    rows.append(image_row(corpus, chosen, truths))
+                except Exception as error:  # noqa: BLE001 - one input's failure is a finding, not the end
+                    rows.append(failed_row(corpus, IMAGES.label, len(chosen), error))
             continue
-        row, body = (xml_row if source.kind == "xml" else text_row)(corpus, source, folder, truths)
+        try:
+            row, body = (xml_row if source.kind == "xml" else text_row)(corpus, source, folder, truths)
+        except Exception as error:  # noqa: BLE001
+            rows.append(failed_row(corpus, source.label, 0, error))
+            continue
         rows.append(row)
         if control is None and body:
             control = control_breaks(corpus, body)
@@ -599,9 +621,13 @@ def run_workspaces(images: int) -> list[Row]:
     for workspace in sorted((CORPORA / WORKSPACES).iterdir()):
         if not (workspace / "mets.xml").exists():
             continue
-        found = workspace_images(workspace)[: max(1, images // 2)] if images else []
+        found = workspace_images(workspace)[:images]
         if found:
-            rows.append(image_row(f"{WORKSPACES}/{workspace.name}", found, judged_truth(workspace.name, workspace)))
+            name = f"{WORKSPACES}/{workspace.name}"
+            try:
+                rows.append(image_row(name, found, judged_truth(workspace.name, workspace)))
+            except Exception as error:  # noqa: BLE001
+                rows.append(failed_row(name, IMAGES.label, len(found), error))
     return rows
 
 
@@ -617,7 +643,7 @@ def _pr(cells: list[int] | tuple[int, int, int]) -> str:
 def table(rows: list[Row], controls: dict[str, int | None]) -> str:
     header = ("corpus", "input", "pages (with truth)", "CER edition", "CER engine", *(f"{n} P/R" for n in CLASSES),
               "joins P/R", "dehyphenation P/R", "notes P/R", "margin/apparatus lines in text",
-              "pb n implausible", "page numbers amid the page", "line/verse numbers as page numbers",
+              "pb n implausible", "page numbers amid the page", "line/verse numbers as page numbers", "fw lineNum",
               "pb without page evidence", "s/page", "engine s/page", "valid")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
@@ -627,7 +653,7 @@ def table(rows: list[Row], controls: dict[str, int | None]) -> str:
                  f"{row.engine_cer:.2%}" if row.engine_cer is not None else "—",
                  *(_pr(row.furniture[n]) for n in CLASSES), _pr(row.joins), _pr(row.dehyphenation), _pr(row.notes),
                  f"{row.aside_in_text[0]}/{row.aside_in_text[1]}" if row.aside_in_text[1] else "—",
-                 str(row.implausible_n), str(row.numbers_off_edge), str(row.numbers_on_line_numbers),
+                 str(row.implausible_n), str(row.numbers_off_edge), str(row.numbers_on_line_numbers), str(row.line_numbers),
                  str(control) if control is not None else "—", f"{row.seconds:.2f}",
                  f"{row.engine_seconds:.2f}" if row.engine_seconds is not None else "—", str(row.valid))
         lines.append("| " + " | ".join(cells) + " |")
@@ -640,6 +666,8 @@ def main() -> None:
     parser.add_argument("--corpus", action="append", help="only this corpus (repeatable)")
     parser.add_argument("--failures", type=int, default=8, help="failures to print per row")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--label", default="", help="said in the record's heading (e.g. 'before: main at a842a55')")
+    parser.add_argument("--output", type=Path, help="also write the table and the failures to this file")
     args = parser.parse_args()
     names = [*CORPUS_INPUTS, WORKSPACES]
     wanted = [n for n in names if not args.corpus or n in args.corpus]
@@ -651,20 +679,23 @@ def main() -> None:
             continue
         found, controls[corpus] = run_corpus(corpus, args.images)
         rows.extend(found)
+    report = []
     for row in rows:
         if row.failures:
-            print(f"{row.corpus} · {row.label}: {len(row.failures)} failures, e.g.")
-            for failure in row.failures[: args.failures]:
-                print(f"    {failure}")
+            report.append(f"{row.corpus} · {row.label}: {len(row.failures)} failures, e.g.")
+            report.extend(f"    {failure}" for failure in row.failures[: args.failures])
     result = table(rows, controls)
-    print(result)
-    print(f"{time.perf_counter() - started:.0f} s in all")
+    report += [result, f"{time.perf_counter() - started:.0f} s in all"]
+    print("\n".join(report))
+    if args.output:
+        args.output.write_text("\n".join(report) + "\n", encoding="utf-8")
     if not args.no_record:
         with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as log:
-            log.write(f"\n## Every real corpus × input kind ({datetime.date.today()}, python -m bench.corpora"
+            log.write(f"\n## Every real corpus × input kind{f', {args.label}' if args.label else ''} "
+                      f"({datetime.date.today()}, python -m bench.corpora"
                       f"{f' --images {args.images}' if args.images != 2 else ''})\n\n"
                       f"Machine: {describe()}. Page images: the first {args.images} judged (or ground-truth) pages of "
-                      f"each corpus, {max(1, args.images // 2) if args.images else 0} of each METS workspace. "
+                      f"each corpus and METS workspace. "
                       "Cells P/R are precision/recall (true positives/false positives/misses) on the pages with a "
                       "truth (ground truth, or judged by reading: bench/judged/); CER is whitespace-blind, furniture "
                       "out, line-end hyphens joined on both sides; 'CER engine' is the engine's own text (XML, "
