@@ -39,15 +39,14 @@ import re
 import shutil
 import subprocess
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.digitization import _join_hyphens, _join_over_pages, dehyphenation_score, ratio
-from bench.digitization import cer as _cer
 from bench.machine import describe
 from bench.real import SIGNATURE, _similar
 from pipeline.config import PipelineConfig
+from pipeline.evaluation.metrics import Options, character_errors, normalize
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.reader import natural_key
 from pipeline.kinds import CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
@@ -62,6 +61,7 @@ NOT_TEXT = FURNITURE | {"layout"}  # what the reading text leaves out
 CLASSES = {"page numbers": {"pageNum"}, "running heads": {"header"}, "signatures + catchwords": {"sig", "catch"}}
 EDIT_CLASS = {"page-number": "page numbers", "running-head": "running heads", "signature": "signatures + catchwords",
               "catchword": "signatures + catchwords"}
+CER_OPTIONS = Options(normalization="NFKC")  # whitespace collapsed, line-end hyphens joined: evaluate's defaults
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 
 
@@ -210,8 +210,18 @@ def pages_of_export(text: str, raws: list[tuple[str, str]]) -> list[Page]:
 
 
 def reading_text(doc, start: int, end: int) -> str:
-    """The reading text of ``[start, end)``: furniture out, the edited reading of each choice."""
-    parts, position = [], start
+    """The reading text of ``[start, end)``: furniture out, the edited reading of each choice, a
+    word hyphenated at a line's end (or a page's) joined over the line break as the edition's
+    ``lb break="no"`` joins it."""
+    parts, position, joining = [], start, False
+
+    def add(text: str) -> None:
+        nonlocal joining
+        if joining:
+            text = text.lstrip()
+            joining = not text
+        parts.append(text)
+
     for edit in doc.edits:
         if edit.end <= start or edit.kind in CONTAINER_KINDS or (edit.end == edit.start):
             continue
@@ -219,20 +229,23 @@ def reading_text(doc, start: int, end: int) -> str:
             break
         if edit.start < position:
             continue
-        parts.append(doc.text[position:edit.start])
+        add(doc.text[position:edit.start])
         if edit.kind in READING_KINDS:
-            parts.append(edit.replacement or "")
+            add(edit.replacement or "")
+            joining = joining or edit.kind == "hyphenation"
         elif edit.kind not in NOT_TEXT:
-            parts.append(doc.text[edit.start:edit.end])
+            add(doc.text[edit.start:edit.end])
         position = min(edit.end, end)
-    parts.append(doc.text[position:end])
+    add(doc.text[position:end])
     return "".join(parts)
 
 
 def cer(found: str, truth: str) -> tuple[int, int]:
-    """Edits and characters, whitespace-blind, both sides in compatibility form (NFKC): the long s
-    and ligatures the ground truth keeps as printed count as the letters the reading text gives."""
-    return _cer(unicodedata.normalize("NFKC", found), unicodedata.normalize("NFKC", truth))
+    """Errors and characters as `flows.py evaluate` counts them (grapheme clusters, Levenshtein),
+    both sides in compatibility form (NFKC): the long s and ligatures the ground truth keeps as
+    printed count as the letters the reading text gives."""
+    counts = character_errors(normalize(truth, CER_OPTIONS), normalize(found, CER_OPTIONS))
+    return counts.errors, counts.length
 
 
 # --- matching the truth's items to the edition's lines ---
@@ -697,8 +710,9 @@ def main() -> None:
                       f"Machine: {describe()}. Page images: the first {args.images} judged (or ground-truth) pages of "
                       f"each corpus and METS workspace. "
                       "Cells P/R are precision/recall (true positives/false positives/misses) on the pages with a "
-                      "truth (ground truth, or judged by reading: bench/judged/); CER is whitespace-blind, furniture "
-                      "out, line-end hyphens joined on both sides; 'CER engine' is the engine's own text (XML, "
+                      "truth (ground truth, or judged by reading: bench/judged/); "
+                      f"CER is `flows.py evaluate`'s ({CER_OPTIONS.describe()}), "
+                      "furniture out of both sides; 'CER engine' is the engine's own text (XML, "
                       "exports) or `tesseract` out of the box with the same models (images); the last counts are "
                       "over every page.\n\n" + result + "\n")
 
