@@ -343,11 +343,13 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
             continue
         row.truth_pages += 1
         matched = list(zip(truth.items, match_items(truth.items, page)))
-        hit_edits = set()
-        for item, span in matched:
+        on_page = [e for e in furniture if page.start <= e.start < page.end]
+        hit_edits = {id(e) for _item, span in matched if span for e in covered(span, on_page)}
+        parts = _parts_of_items(doc, page, truth.items, [e for e in on_page if id(e) not in hit_edits])
+        hit_edits.update(id(e) for found in parts.values() for e in found)
+        for index, (item, span) in enumerate(matched):
             name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
-            found = covered(span, furniture) if span else []
-            hit_edits.update(id(e) for e in found)
+            found = (covered(span, on_page) if span else []) + parts.get(index, [])
             if name:
                 if found:
                     row.furniture[name][0] += 1
@@ -355,16 +357,14 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
                     row.furniture[name][2] += 1
                     row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} left in the text")
             elif item.kind in ("lineNum", "verseNum") and span:
-                wrong = [e for e in found if e.kind == "page-number"]
-                row.numbers_on_line_numbers += len(wrong)
-                hit_edits.update(id(e) for e in found)
+                row.numbers_on_line_numbers += sum(1 for e in found if e.kind == "page-number")
             elif item.kind in ("margin", "apparatus") and span:
                 row.aside_in_text[1] += 1
                 if not covered(span, notes) and not found:
                     row.aside_in_text[0] += 1
                     row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} in the running text")
-        for edit in furniture:
-            if page.start <= edit.start < page.end and id(edit) not in hit_edits:
+        for edit in on_page:
+            if id(edit) not in hit_edits:
                 name = EDIT_CLASS.get(edit.kind)
                 if name:
                     row.furniture[name][1] += 1
@@ -416,6 +416,25 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
     _score_page_numbers(row, doc, pages)
     row.line_numbers = sum(1 for e in edits if FW_TYPES.get(e.kind) == "lineNum")
     return control
+
+
+def _parts_of_items(doc, page: Page, items: list[Item], edits: list) -> dict[int, list]:
+    """Furniture edits that are a piece of a truth item the engine read as lines of their own (a
+    running head split in two: ``X1 14`` and ``FNEΣIΣ``), at the item's edge of the page."""
+    ordered = sorted(page.lines, key=lambda line: line.y)
+    edges = {"top": ordered[:4], "bottom": ordered[-4:]}
+    parts: dict[int, list] = {}
+    for edit in edits:
+        text = doc.text[edit.start:edit.end]
+        if len(_squeeze(text)) < 2:
+            continue
+        for index, item in enumerate(items):
+            near = edges.get(item.where, ordered)
+            if any(line.start <= edit.start < line.end + 1 for line in near) and \
+                    _window_similarity(item.text, text)[0] >= 0.6:
+                parts.setdefault(index, []).append(edit)
+                break
+    return parts
 
 
 def _score_joins(row: Row, doc, pages: list[Page], truths, last_body, first_body) -> None:
@@ -477,9 +496,9 @@ def _score_page_numbers(row: Row, doc, pages: list[Page]) -> None:
         page = next((p for p in pages if p.start <= edit.start < p.end), None)
         if page is None or len(page.lines) < 6:
             continue
-        ordered = sorted(page.lines, key=lambda line: line.y)
-        edges = ordered[:2] + ordered[-2:]
-        if not any(line.start <= edit.start < line.end + 1 for line in edges):
+        line = next((line for line in page.lines if line.start <= edit.start < line.end + 1), None)
+        top, foot = min(line.y for line in page.lines), max(line.y for line in page.lines)
+        if line is not None and foot > top and 0.1 < (line.y - top) / (foot - top) < 0.9:
             row.numbers_off_edge += 1
             row.failures.append(f"{page.stem}: page number {doc.text[edit.start:edit.end]!r} amid the page")
 
