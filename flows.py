@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -46,7 +47,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.runtime import task_run  # noqa: E402
 
 from pipeline import evaluation  # noqa: E402
-from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.config import ConfigFileError, PipelineConfig, load_config  # noqa: E402
 from pipeline.evaluation import html as evaluation_html, report as evaluation_report  # noqa: E402
 from pipeline.evaluation.metrics import HYPHENS, NORMALIZATIONS, WHITESPACE, Options  # noqa: E402
 from pipeline.errors import DocumentError  # noqa: E402
@@ -271,7 +272,7 @@ def task_runner_for(dask_address: str | None, workers: int):
 
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
                 follow_links: bool = False, ocr_languages: str | None = None, file_group: str | None = None,
-                fetch: bool = False) -> int:
+                fetch: bool = False, config: PipelineConfig | None = None) -> int:
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if len(missing) == len(inputs):
         for path in missing:
@@ -287,8 +288,10 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     try:
         with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
             # --workers N: N documents at once, and a document's page images read by N threads
-            config = PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers), file_group=file_group,
-                                    fetch=fetch, fetch_cache=str(output_dir / FETCH_CACHE) if fetch else None)
+            config = config or PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers),
+                                              file_group=file_group, fetch=fetch)
+            if config.fetch:
+                config = config.model_copy(update={"fetch_cache": str(output_dir / FETCH_CACHE)})
             reports = flow_run(inputs, output_dir, config, follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
@@ -484,11 +487,19 @@ class ServerWatch(threading.Thread):
                 say(f"WARNING the Prefect server logged an error: {printable(line[:300])} (see {self.log})")
 
 
+def trigger_command(url: str) -> str:
+    """A command line that starts the served deployment now, from any shell on this machine."""
+    prefect = Path(sys.executable).parent / "prefect"
+    program = shlex.quote(str(prefect)) if prefect.exists() else f"{shlex.quote(sys.executable)} -m prefect"
+    return f"PREFECT_API_URL={url} {program} deployment run build-editions/nightly"
+
+
 def say(line: str) -> None:
     print(line, flush=True)
 
 
-def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interval: float | None = None) -> int:
+def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interval: float | None = None,
+                  config: PipelineConfig | None = None) -> int:
     """Serve the flow as a deployment that re-processes ``inputs`` on ``cron`` (or every
     ``interval`` seconds); only sources whose content changed are processed."""
     url, server, log = os.environ.get("PREFECT_API_URL"), None, None
@@ -497,13 +508,17 @@ def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interv
         log = server_home() / SERVER_LOG_FILE
     when = f"every {interval:g} s" if interval else f"on cron {cron!r}"
     say(f"Prefect server at {url}; serving deployment build-editions/nightly {when}")
+    say(f"To run it now: {trigger_command(url)}")
     watch = ServerWatch(url, server, log)
     watch.start()
     schedule = {"interval": interval} if interval else {"cron": cron}
     try:
         with temporary_settings({PREFECT_API_URL: url}):
-            build_editions.serve(name="nightly", **schedule, parameters={
-                "inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())})
+            parameters = {"inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())}
+            if config is not None and config != PipelineConfig(ocr_threads=config.ocr_threads):
+                parameters["config"] = config.model_dump(mode="json")
+            # (Prefect's own hint names a `prefect` command that may not be on the PATH: ours above)
+            build_editions.serve(name="nightly", **schedule, parameters=parameters, print_starting_message=False)
     except KeyboardInterrupt:
         pass
     except Exception as error:  # the runner lost its server: say so in one line, not a traceback
@@ -519,12 +534,20 @@ def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interv
     return 0 if server is None or server.returncode in (0, -signal.SIGTERM, -signal.SIGINT, None) else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Scans in any encoding -> validated TEI P5 editions.")
+INPUT_HELP = "files or folders of sources (folders are read recursively; a folder of page files is one book)"
+OUTPUT_HELP = "the folder the editions, previews and manifest.json go to (created if missing)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scan2tei", description="Scans in any encoding -> validated TEI P5 editions.")
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="build editions (default: seeds/ -> output/)")
-    run.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
-    run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    run.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH",
+                     help=INPUT_HELP + " (default: seeds/)")
+    run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                     help=OUTPUT_HELP + " (default: output/)")
+    run.add_argument("--config", type=Path, metavar="FILE",
+                     help="settings in a TOML file, name = value a line (schemas/config.schema.json lists them)")
     run.add_argument("--dask", metavar="ADDRESS", help="run the documents on this Dask scheduler (tcp://host:8786)")
     run.add_argument("--workers", type=int, default=1, metavar="N", help="a local Dask cluster of N worker processes")
     run.add_argument("--follow-links", action="store_true",
@@ -557,14 +580,34 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--edition-text", choices=("reading", "diplomatic"), default=Options.edition_text,
                           help="an edition's reading text (corrections, regularizations; default) or the source's")
     serve = commands.add_parser("serve", help="re-process the input on a schedule (a real Prefect server)")
-    serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH")
-    serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH", help=INPUT_HELP)
+    serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR", help=OUTPUT_HELP)
+    serve.add_argument("--config", type=Path, metavar="FILE", help="settings in a TOML file (as for run)")
     when = serve.add_mutually_exclusive_group()
     when.add_argument("--cron", default="0 2 * * *", help="when to run (default: nightly at 02:00)")
     when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS instead")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def read_config(path: Path | None, **overrides) -> PipelineConfig:
+    """The run's settings: a --config file's, the command line's options over them."""
+    if path is None:
+        return PipelineConfig(**{name: value for name, value in overrides.items() if value is not None})
+    return load_config(path, **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in ("run", "serve"):
+        try:  # --workers N: N documents at once, and a document's page images read by N threads
+            config = read_config(args.config, ocr_languages=getattr(args, "ocr_languages", None),
+                                 ocr_threads=max(1, getattr(args, "workers", 1)),
+                                 file_group=getattr(args, "file_group", None), fetch=getattr(args, "fetch", None) or None)
+        except ConfigFileError as error:
+            print(f"FAILED  {printable(str(error))}", file=sys.stderr)
+            return 2
     if args.command == "serve":
-        return command_serve(args.input, args.output, args.cron, args.interval)
+        return command_serve(args.input, args.output, args.cron, args.interval, config)
     if args.command == "source":
         return command_source(args.edition)
     if args.command == "validate":
@@ -573,12 +616,16 @@ def main(argv: list[str] | None = None) -> int:
         options = Options(args.normalization, args.whitespace, args.hyphens, args.edition_text)
         return command_evaluate(args.edition, args.truth, options, args.json, args.html)
     if args.command == "run":
-        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, args.ocr_languages,
-                           args.file_group, args.fetch)
+        return command_run(args.input, args.output, args.dask, args.workers, args.follow_links, config=config)
     return command_run([DEFAULT_INPUT], DEFAULT_OUTPUT)
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The installed command ``scan2tei`` (and ``python flows.py``)."""
     if sys.argv[1:2] not in (["source"], ["validate"], ["evaluate"]):
         start_watchdog()  # a run killed with -9 must not leave its servers and workers behind
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()

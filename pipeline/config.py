@@ -7,46 +7,71 @@ import hashlib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+import json
+import tomllib
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import __version__
 
 
 class PipelineConfig(BaseModel):
-    max_document_bytes: int = 100 * 1024 * 1024
-    langdetect_seed: int = 0
-    # Language identification (see pipeline/stages/language.py): blocks with at least
-    # long_block_letters letters and this langdetect probability speak for themselves;
-    # blocks from min_letters_for_language letters keep langdetect's answer when it agrees
-    # with their context, or when it reaches switch_language_probability; shorter blocks
-    # take their context's language.
-    long_block_letters: int = 150
-    min_letters_for_language: int = 30
-    min_language_probability: float = 0.9
-    switch_language_probability: float = 0.99
-    # Standard that traditional Chinese is regularized to (OpenCC's Taiwan or Hong Kong
-    # variant tables) and that reading editions convert with; "none" leaves variants alone.
-    script_standard: Literal["tw", "hk", "none"] = "tw"
-    # No HTML preview above this size: a browser cannot show it usefully, and rendering it
-    # would double a big document's memory.
-    preview_max_bytes: int = 10 * 1024 * 1024
-    # Tesseract's models for page images, in its syntax ("deu+frk"); None: each page's script
-    # is detected (OSD) and the installed models for it are used.
-    ocr_languages: str | None = None
-    # Threads that read a document's page images at once (--workers sets it): how fast, never
-    # what an edition says, so it is left out of the fingerprint.
-    ocr_threads: int = Field(default=1, ge=1, exclude=True)
-    # A word the OCR engine rated below this (0-1) is flagged <unclear reason="low-confidence">.
-    low_confidence: float = 0.5
-    # Historical letterforms (long s, r rotunda, superscript e) regularized to modern ones.
-    regularize_letterforms: bool = True
-    # Library packages (METS): the file group whose files give the pages' text (its USE);
-    # None: ground truth over OCR, else the group with text on most pages.
-    file_group: str | None = None
-    # Read the remote full text a METS names (http/https), into a cache (fetch_cache, under
-    # the output folder); without it such pages are reported as having no text.
-    fetch: bool = False
-    fetch_cache: str | None = Field(default=None, exclude=True)
+    """Every setting of a run. Set them in a TOML file (``scan2tei run --config FILE``), one
+    ``name = value`` a line; ``schemas/config.schema.json`` describes them (exported from here)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt setting is an error, not ignored
+
+    max_document_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1,
+        description="A source file larger than this many bytes is reported, not processed.")
+    langdetect_seed: int = Field(
+        default=0, description="Seed of langdetect's sampling: the same seed gives the same languages.")
+    # Language identification (see pipeline/stages/language.py).
+    long_block_letters: int = Field(
+        default=150, ge=1,
+        description="A block of at least this many letters, with langdetect's probability at least "
+                    "min_language_probability, speaks for itself.")
+    min_letters_for_language: int = Field(
+        default=30, ge=1,
+        description="A block of fewer letters takes its neighbours' language; from this many it keeps "
+                    "langdetect's answer when that agrees with its context or reaches switch_language_probability.")
+    min_language_probability: float = Field(
+        default=0.9, ge=0, le=1, description="langdetect's probability a long block needs to speak for itself.")
+    switch_language_probability: float = Field(
+        default=0.99, ge=0, le=1,
+        description="langdetect's probability a shorter block needs to differ from its context's language.")
+    script_standard: Literal["tw", "hk", "none"] = Field(
+        default="tw",
+        description="The standard traditional Chinese variants are regularized to and reading editions convert "
+                    "with (OpenCC's Taiwan or Hong Kong tables); none leaves variants alone.")
+    preview_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=0,
+        description="No HTML preview for an edition larger than this many bytes (a browser cannot show it "
+                    "usefully, and rendering it would double a big document's memory).")
+    ocr_languages: str | None = Field(
+        default=None,
+        description="Tesseract's models for page images, in its syntax (deu+frk); unset: each page's script "
+                    "is detected and the installed models for it are used (--ocr-languages).")
+    ocr_threads: int = Field(
+        default=1, ge=1, exclude=True,  # how fast, never what an edition says: not in the fingerprint
+        description="Threads that read a document's page images at once (--workers sets it).")
+    low_confidence: float = Field(
+        default=0.5, ge=0, le=1,
+        description='A word the OCR engine rated below this (0-1) is flagged <unclear reason="low-confidence">.')
+    regularize_letterforms: bool = Field(
+        default=True,
+        description="Historical letterforms (long s, r rotunda, superscript e) regularized to modern ones.")
+    # Library packages (METS)
+    file_group: str | None = Field(
+        default=None,
+        description="A METS package's file group whose files give the pages' text (its USE); unset: ground "
+                    "truth over OCR, else the group with text on most pages (--file-group).")
+    fetch: bool = Field(
+        default=False,
+        description="Read the remote full text a METS names (http/https) into a cache under the output folder; "
+                    "without it such pages are reported as having no text (--fetch).")
+    fetch_cache: str | None = Field(
+        default=None, exclude=True, description="Where fetched full texts are kept (set by the run: under the output folder).")
 
     def fingerprint(self) -> str:
         """Hash of the configuration, the pipeline version and the pipeline's own code: part of
@@ -75,3 +100,44 @@ def code_digest(package: Path = PACKAGE) -> str:
         digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+SCHEMA_PATH = PACKAGE.parent / "schemas" / "config.schema.json"
+
+
+class ConfigFileError(ValueError):
+    """A configuration file that cannot be used; the message is one line naming file and setting."""
+
+
+def load_config(path: Path, **overrides) -> PipelineConfig:
+    """The settings of a TOML file (``name = value`` lines), ``overrides`` (the command line's
+    options that were given) taking precedence."""
+    try:
+        settings = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigFileError(f"{path}: cannot be read ({error.strerror or error})") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigFileError(f"{path}: not a TOML file ({error})") from error
+    settings.update({name: value for name, value in overrides.items() if value is not None})
+    try:
+        return PipelineConfig(**settings)
+    except ValidationError as error:
+        problems = "; ".join(_problem(e) for e in error.errors())
+        raise ConfigFileError(f"{path}: {problems}") from None
+
+
+def _problem(error: dict) -> str:
+    name = ".".join(map(str, error["loc"]))
+    if error["type"] == "extra_forbidden":
+        return f"{name} is no setting (the settings: {', '.join(PipelineConfig.model_fields)})"
+    return f"{name}: {error['msg']}"
+
+
+def config_schema() -> str:
+    """The JSON Schema of the settings, as schemas/config.schema.json holds it."""
+    return json.dumps(PipelineConfig.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_PATH.write_text(config_schema(), encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH}")

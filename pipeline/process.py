@@ -51,7 +51,7 @@ def pages_folder(master_file_name: str) -> str:
 def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
     if size > config.max_document_bytes:
         raise DocumentError(file_name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
-                            "raise max_document_bytes in the configuration to process it")
+                            "raise max_document_bytes (a setting: scan2tei run --config FILE) to process it")
 
 
 def _page_language(text: str) -> tuple[str | None, int]:

@@ -52,7 +52,8 @@ class DocumentReport(BaseModel):
         langs = " ".join(f"{tag} {pct}%" for tag, pct in self.languages.items())
         edits = ", ".join(f"{n} {kind}" for kind, n in self.interventions.items()) or "no interventions"
         validity = "valid" if self.status == "ok" else "INVALID: " + printable("; ".join(self.errors[:3]))
-        encoding = self.encoding
+        # page images and scanned PDFs have no encoding: their text was recognised
+        encoding = "text by OCR" if self.encoding in (None, "none") else self.encoding
         if self.encoding_doubtful:
             encoding += f" (DOUBTFUL: confidence {self.encoding_confidence:.2f}, runner-up {self.encoding_runner_up})"
         line = f"{self.status.upper():7} {name}: {encoding}, {langs}; {edits}; {validity}"
