@@ -602,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
         try:  # --workers N: N documents at once, and a document's page images read by N threads
             config = read_config(args.config, ocr_languages=getattr(args, "ocr_languages", None),
                                  ocr_threads=max(1, getattr(args, "workers", 1)),
-                                 file_group=getattr(args, "file_group", None), fetch=getattr(args, "fetch", None) or None)
+                                 file_group=getattr(args, "file_group", None),
+                                 fetch=getattr(args, "fetch", None) or None)
         except ConfigFileError as error:
             print(f"FAILED  {printable(str(error))}", file=sys.stderr)
             return 2

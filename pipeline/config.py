@@ -71,7 +71,8 @@ class PipelineConfig(BaseModel):
         description="Read the remote full text a METS names (http/https) into a cache under the output folder; "
                     "without it such pages are reported as having no text (--fetch).")
     fetch_cache: str | None = Field(
-        default=None, exclude=True, description="Where fetched full texts are kept (set by the run: under the output folder).")
+        default=None, exclude=True,
+        description="Where fetched full texts are kept (set by the run: under the output folder).")
 
     def fingerprint(self) -> str:
         """Hash of the configuration, the pipeline version and the pipeline's own code: part of
