@@ -301,3 +301,29 @@ def test_the_logical_map_gives_the_divisions_and_their_heads(tmp_path, tei_all):
     rebuilt = rebuild_source(tree)
     assert "Die Mission der Wallonen" not in rebuilt and "Fortsetzung" not in rebuilt
     assert without_whitespace(rebuilt) == without_whitespace("".join(text for _scan, text in pages))
+
+
+def test_file_group_chooses_the_text_and_is_said(tmp_path):
+    folder = tmp_path / "in" / "chosen"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    _s, _p, reports = run([folder.parent], tmp_path / "out", PipelineConfig(file_group="FULLTEXT"))
+    assert reports[0].status == "ok"
+    tree = parse((tmp_path / "out" / "chosen.tei.xml").read_bytes())
+    assert "text from file group FULLTEXT (chosen with --file-group)" in texts(tree, ".//t:bibl/t:note")[0]
+    _s, _p, reports = run([folder.parent], tmp_path / "other", PipelineConfig(file_group="OCR-D-GT-ALTO"))
+    assert reports[0].status == "failed"
+    assert "has no file group 'OCR-D-GT-ALTO' (--file-group); its groups: MAX, FULLTEXT" in reports[0].errors[0]
+
+
+def test_a_changed_page_file_reprocesses_the_package(tmp_path):
+    from pipeline.run.incremental import source_sha256
+
+    folder = tmp_path / "in" / "digest"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    sources, _problems = discover_sources([folder.parent])
+    before = source_sha256(sources[0].path, sources[0].pages)
+    page = folder / page_name(PAGES[2][0])
+    page.write_bytes(page.read_bytes().replace(b"CONTENT=\"", b"CONTENT=\"x", 1))
+    assert source_sha256(sources[0].path, sources[0].pages) != before

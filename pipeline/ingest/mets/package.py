@@ -189,11 +189,12 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig) -> 
         said.append(f"… and {len(package.problems) - MAX_PROBLEMS_SAID} more problems of the package")
     doc.problems.extend(said)
     imaged = sum(source.image is not None for source in sources)
+    read = [source for source in sources if source.page.lines]
     remote = sum(bool(source.image) and source.image.startswith(("http://", "https://")) for source in sources)
     doc.provenance = (
         f"Library package: {len(sources)} pages in the order of the physical structure map of "
         f"{package.mets_file.name}; text from file group {text_group or '(none)'} ({why}), "
-        f"{'read by ' + engines(sources) if sources else ''}; images from file group {image_group or '(none)'} "
+        f"{'read by ' + engines(read) if read else 'no page read'}; images from file group {image_group or '(none)'} "
         f"({imaged} pages, {remote} of them the library's URLs); {len(package.problems)} problems reported.")
     return doc
 

@@ -1,0 +1,84 @@
+"""Library packages (METS/MODS): seconds per page for a package of ALTO pages beside the same
+pages as a plain folder, and what the OCR-D workspaces give.
+
+    python -m bench.packages [--no-record]
+
+The package: the Grenzboten's 100 ABBYY XML pages (../shared/corpora/grenzboten-1841)
+written out as ALTO v2 under UUID names, a METS/MODS listing them in the book's order; the
+folder: the same ALTO files named by their scan number. Both read through the run's own
+steps (inputs, then one document built and written). The workspaces are read in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import tempfile
+import time
+from pathlib import Path
+
+from bench.machine import describe
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages import abbyy
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.run.naming import assign_names
+from tests.library_packages import alto, mets, page_name
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+WORKSPACES = CORPORA / "ocrd-workspaces"
+
+
+def build(inputs: Path, output: Path) -> tuple[float, list]:
+    started = time.perf_counter()
+    sources, _problems = discover_sources([inputs], exclude=(output,))
+    bases, _ = assign_names(sources, output, {})
+    reports = [process_file(s.path, output, PipelineConfig(), bases[s.key], s.display_name, s.pages)
+               for s in sources]
+    return time.perf_counter() - started, reports
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    scans = sorted((CORPORA / "grenzboten-1841" / "abbyy-xml").glob("*.xml"))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        package, folder = Path(tmp) / "in-package" / "grenzboten", Path(tmp) / "in-folder" / "grenzboten"
+        (package / "FULLTEXT").mkdir(parents=True)
+        folder.mkdir(parents=True)
+        pages = []
+        for path in scans:
+            scan = path.name.split(".")[0]
+            page = abbyy.parse(path.read_bytes(), path.name)[0]
+            (package / page_name(scan)).write_bytes(alto(page, scan))
+            (folder / f"{scan}.alto.xml").write_bytes(alto(page, scan))
+            pages.append((scan, None, page_name(scan)))
+        (package / "mets.xml").write_text(mets(pages), encoding="utf-8")
+        for name, inputs in (("package (METS + UUID-named ALTO)", package.parent),
+                             ("plain folder of the same ALTO", folder.parent)):
+            seconds, reports = build(inputs, Path(tmp) / f"out-{inputs.name}")
+            rows.append((name, len(scans), seconds, reports[0].status))
+        for workspace in sorted(p for p in WORKSPACES.iterdir() if p.is_dir()):
+            seconds, reports = build(workspace, Path(tmp) / f"out-{workspace.name}")
+            for report in reports:
+                rows.append((f"OCR-D workspace {report.file_name} ({len(report.problems)} problems said)", None,
+                             seconds, report.status))
+    lines = [f"## Library packages (METS/MODS) ({datetime.date.today().isoformat()})", "",
+             f"Machine: {describe()}. Command: `python -m bench.packages`. Grenzboten 1841, ABBYY XML written as "
+             "ALTO v2; OCR-D workspaces read in place (their pages without text are recognised where an image is "
+             "local).", "",
+             "| input | pages | seconds | s/page | status |", "|---|---|---|---|---|"]
+    lines += [f"| {name} | {n or ''} | {s:.1f} | {f'{s / n:.3f}' if n else ''} | {status} |"
+              for name, n, s, status in rows]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if not args.no_record:
+        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
+            out.write("\n" + report)
+
+
+if __name__ == "__main__":
+    main()
