@@ -53,3 +53,27 @@ def test_a_polytonic_greek_page_osd_misnames_is_read_with_the_ancient_greek_mode
         errors += Levenshtein.distance(_letters(read), _letters(printed))
         length += len(_letters(printed))
     assert errors / length < 0.08  # read with eng, as OSD's Cyrillic left it: 97 %
+
+
+def test_a_latin_line_on_a_greek_page_is_read_again_with_the_latin_model():
+    """A running head and a foot line in Latin on a page of Greek (as critical editions print
+    them): the Greek model reads them as Greek garbage ("118. ΧΙ. ΟΑΡ ΠΙ|.") and doubts it;
+    read again alone with the Latin model they read as printed, the Greek lines untouched."""
+    if "lat" not in ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-lat is needed")
+    from tests.test_ocr import _png, _render
+
+    lines = ["LIB. XI. CAP. III.",
+             "Καὶ εἶπεν ὁ βασιλεὺς πρὸς τοὺς πρέσβεις τῶν πόλεων",
+             "ὅτι οὐκ ἔστιν αὐτῷ ἐξουσία τοῦ λύειν τὸν νόμον ὃν",
+             "ἔθεντο οἱ πατέρες αὐτῶν ἐν ταῖς ἡμέραις ἐκείναις.",
+             "Ed. Lipsiensis p. 218."]
+    page = _png(_render(lines, size=40, width=1500))
+    edition = build_edition([SourceFile("p1.png", page)], "historia", PipelineConfig(ocr_languages="grc"))
+    assert edition.errors == []
+    read = [line.strip() for line in edition.document.text.splitlines() if line.strip()]
+    assert read[0].replace(" ", "") in ("LIB.XI.CAP.III.", "LIB.XI.CAPIII."), read[0]
+    assert read[-1] == "Ed. Lipsiensis p. 218.", read[-1]
+    assert read[1] == lines[1]
+    note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "2 line(s) the page's models doubted read again with lat" in note, note

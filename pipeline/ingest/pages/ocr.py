@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import DocumentError
 from pipeline.ingest.pages import hocr
-from pipeline.ingest.pages.ocrpage import OcrPage
+from pipeline.ingest.pages.ocrpage import OcrPage, OcrWord
 
 TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                     "/usr/share/tessdata", "/usr/local/share/tessdata")
@@ -67,6 +67,14 @@ ONE_MODEL_EACH = ("Han",)
 POLYTONIC_MODEL = "grc"
 POLYTONIC_MARKS = frozenset("\u0313\u0314\u0342\u0300\u0345")  # psili, dasia, perispomeni, varia, iota (NFD)
 POLYTONIC_SHARE = 0.2  # of the page's Greek words, marked: the page is polytonic
+# A line in another script than the page's (a Latin running head or foot line on a Greek page,
+# a Greek line on a Latin one) comes out of the page's model as garbage in the page's script,
+# and rated low: "118. ΧΙ. ΟΑΡ ΠΙ|." for "LIB. XI. CAP. III." on a rendered Greek page, its
+# words at 0.48-0.92, the Greek lines' at 0.96. A doubted line is recognised again alone with
+# the other script's model, and that reading kept where the engine is clearly surer of it.
+OTHER_SCRIPT_MODELS = {"Greek": ("lat", "eng"), "Latin": ("grc", "ell")}
+LINE_DOUBTED = 0.75  # a line's mean word confidence below which its script is checked
+LINE_SURER_BY = 0.15
 LANGUAGE_MODELS = {
     "en": "eng", "de": "deu", "la": "lat", "fr": "fra", "it": "ita", "es": "spa", "pt": "por", "nl": "nld",
     "da": "dan", "sv": "swe", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "sk": "slk", "hu": "hun",
@@ -228,6 +236,8 @@ class Recogniser:
                                                        f"polytonic")
             else:
                 self.choices.close()  # nothing to choose: the pages may be read in parallel
+        if (other := self._other_script_lines(image, dpi, page, languages)) is not None:
+            how += other
         page.engine = f"Tesseract {self.version} ({languages}: {how})"
         page.width, page.height = image.size
         return page
@@ -265,6 +275,37 @@ class Recogniser:
             self.choices.close()
         return page, model, how
 
+    def _other_script_lines(self, image, dpi: int | None, page: OcrPage, languages: str) -> str | None:
+        """Lines the page's model doubted, read again alone with the other script's model (see
+        OTHER_SCRIPT_MODELS) where the engine is surer of that reading; what was done, for the note."""
+        script = _script_of_models(languages)
+        other = next((m for m in OTHER_SCRIPT_MODELS.get(script or "", ()) if m in self.installed), None)
+        if other is None:
+            return None
+        sure = [line.box[3] - line.box[1] for line in page.lines if line.box and _line_confidence(line) >= 0.9]
+        if not sure:
+            return None
+        height = sorted(sure)[len(sure) // 2]  # of the lines of text the engine read surely
+        api = self._api(other, self.tesserocr.PSM.SINGLE_LINE)
+        again = 0
+        for line in page.lines:
+            confidence = _line_confidence(line)
+            if line.box is None or confidence >= LINE_DOUBTED or line.box[3] - line.box[1] < 0.6 * height \
+                    or sum(ch.isalnum() for ch in line.text) < 3:
+                continue
+            ulx, uly, lrx, lry = line.box
+            pad = (lry - uly) // 3
+            api.SetImage(image.crop((max(0, ulx - pad), max(0, uly - pad), lrx + pad, lry + pad)))
+            if dpi:
+                api.SetSourceResolution(dpi)
+            api.Recognize()
+            words = [OcrWord(text, rating / 100) for text, rating in api.MapWordConfidences() if text.strip()]
+            if words and (mean := sum(w.confidence for w in words) / len(words)) >= confidence + LINE_SURER_BY \
+                    and mean >= LINE_DOUBTED and not (other in OTHER_SCRIPT_MODELS["Latin"] and _capitals(words)):
+                line.words = words
+                again += 1
+        return f"; {again} line(s) the page's models doubted read again with {other}, surer" if again else None
+
     def _recognise(self, image, dpi: int | None, languages: str) -> OcrPage:
         api = self._api(languages)
         api.SetImage(image)
@@ -280,6 +321,27 @@ def _polytonic(page: OcrPage) -> bool:
              if any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in word.text)]
     marked = sum(any(ch in POLYTONIC_MARKS for ch in word) for word in words)
     return len(words) >= 20 and marked >= POLYTONIC_SHARE * len(words)
+
+
+def _script_of_models(languages: str) -> str | None:
+    """Greek or Latin when every model of ``languages`` reads that script, else None."""
+    models = set(languages.split("+"))
+    if models <= set(SCRIPT_MODELS["Greek"]):
+        return "Greek"
+    latin = {model for code, model in LANGUAGE_MODELS.items() if code not in ("ru", "uk", "bg", "sr")}
+    return "Latin" if models <= latin | set(SCRIPT_MODELS["Latin"]) else None
+
+
+def _capitals(words: list[OcrWord]) -> bool:
+    """Mostly capitals: a Latin line in capitals (a title, a head) the Greek model reads as Greek
+    capitals that look the same, and is sure of: no evidence of Greek."""
+    letters = [ch for word in words for ch in word.text if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) > 0.5 * len(letters)
+
+
+def _line_confidence(line) -> float:
+    rated = [word.confidence for word in line.words if word.confidence is not None]
+    return sum(rated) / len(rated) if rated else 1.0
 
 
 def _mean_confidence(page: OcrPage) -> float:
