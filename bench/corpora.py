@@ -39,6 +39,7 @@ import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,16 +253,26 @@ def cer(found: str, truth: str) -> tuple[int, int]:
 # --- matching the truth's items to the edition's lines ---
 
 def _window_similarity(line: str, wanted: str) -> tuple[float, int, int]:
-    """How like ``wanted`` the line or a run of its words is, and that run's span in the line."""
-    best = (_similar(line, wanted), 0, len(line))
+    """How like ``wanted`` the line or a run of its words is (compatibility forms folded: ``²3`` is
+    ``23``), and that run's span in the line; a run inside a much longer line counts for less, so
+    that a number standing alone beats the same digits among the apparatus's words."""
+    folded, wanted = unicodedata.normalize("NFKC", line), unicodedata.normalize("NFKC", wanted)
+    best = (_similar(folded, wanted), 0, len(line))
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
     count = max(1, len(wanted.split()))
+    partial = 0.8 if len(_squeeze(line)) > 2 * len(_squeeze(wanted)) + 2 else 1.0
     for i in range(len(words) - count + 1):
         span = (words[i][0], words[i + count - 1][1])
-        similarity = _similar(line[span[0]:span[1]], wanted)
+        similarity = _similar(unicodedata.normalize("NFKC", line[span[0]:span[1]]), wanted) * partial
         if similarity > best[0]:
             best = (similarity, *span)
     return best
+
+
+def _digits_agree(wanted: str, found: str) -> bool:
+    """A short item's digits are read alike, or the engine read none (a number garbled to letters)."""
+    digits = "".join(c for c in unicodedata.normalize("NFKC", found) if c.isdigit())
+    return not digits or digits == "".join(c for c in unicodedata.normalize("NFKC", wanted) if c.isdigit())
 
 
 def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
@@ -282,6 +293,8 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
         best, span = (0.4 if short else 0.5), None
         for line in near:
             similarity, a, b = _window_similarity(line.text, item.text)
+            if short and not _digits_agree(item.text, line.text[a:b]):
+                continue  # `1.` is not the page number 19, `132` not the signature B 2
             if similarity >= best and (line.start + a, line.start + b) not in taken:
                 best, span = similarity + 1e-9, (line.start + a, line.start + b)
         if span is None and short and item.where in ("top", "bottom"):
