@@ -87,6 +87,9 @@ def _retry_only_io_errors(task, task_run, state) -> bool:
 # Per task run, the documents an earlier attempt finished: a retry redoes only the others
 # (Prefect retries a task in the process that ran it).
 _FINISHED: dict[str, dict[str, DocumentReport]] = {}
+# In a run from the command line, every document finished in this process until the run takes
+# its report: what a Ctrl-C records although its task has not ended (not kept in Dask workers).
+_DONE: dict[str, DocumentReport] | None = None
 
 
 @task(
@@ -113,6 +116,8 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
                 io_errors[source.key] = error
             except Exception as error:  # process_file reports a document's problems; this is a last guard
                 finished[source.key] = failure(source, error)
+            if _DONE is not None and source.key in finished:
+                _DONE[source.key] = finished[source.key]
     if io_errors and task_run.run_count <= TASK_RETRIES:
         raise OSError("; ".join(f"{key}: {error}" for key, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]
@@ -158,12 +163,17 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with output_lock(output_dir):
+    with output_lock(output_dir, waiting=lambda holder: say(
+            f"waiting: {printable(str(output_dir))} is in use by {printable(holder)}; this run starts when it ends")):
         if removed := remove_unfinished(output_dir):
             print(f"removed {removed} unfinished temporary file(s) an interrupted run left in {output_dir}")
-        run = _Run(list(map(Path, inputs)), output_dir, config, started)
-        reports = run.build_all(follow_links)
-        manifest = run.record(reports, final=True)
+        global _CURRENT_RUN
+        run = _CURRENT_RUN = _Run(list(map(Path, inputs)), output_dir, config, started)
+        try:
+            reports = run.build_all(follow_links)
+            manifest = run.record(reports, final=True)
+        finally:
+            _CURRENT_RUN = None
     for name in manifest.withdrawn:
         print(f"WITHDRAWN {printable(name)}: its source is no longer in the input (edition kept)")
     _publish_artifacts(manifest)
@@ -194,6 +204,8 @@ class _Run:
         self.bases: dict[str, str] = {}
         self.withdrawn: dict[str, str] = {}
         self.manifest_problem: str | None = None
+        self.reports: list[DocumentReport] = []  # the documents reported so far
+        self.unchanged: dict[str, DocumentReport] = {}
 
     def record(self, reports: list[DocumentReport], final: bool = False) -> RunManifest:
         """Write the manifest; a full or failing disk is said once, and the run goes on."""
@@ -210,14 +222,14 @@ class _Run:
 
     def build_all(self, follow_links: bool) -> list[DocumentReport]:
         sources, problems = discover_sources(self.inputs, exclude=(self.output_dir,), follow_links=follow_links)
-        reports = [DocumentReport(file_name=str(p.path), source_path=source_key(p.path), status="failed",
-                                  errors=[p.problem]) for p in problems]
+        reports = self.reports = [DocumentReport(file_name=str(p.path), source_path=source_key(p.path),
+                                                 status="failed", errors=[p.problem]) for p in problems]
         for report in reports:
             print(report.console_line())
         previous = read_manifest(self.output_dir)
         known = known_names(previous.documents, previous.editions, self.output_dir) if previous else {}
         self.bases, self.withdrawn = assign_names(sources, self.output_dir, known)
-        unchanged = carried_over(sources, self.bases, self.output_dir, self.config, previous)
+        unchanged = self.unchanged = carried_over(sources, self.bases, self.output_dir, self.config, previous)
         checkpoint = time.perf_counter()
         futures = {}
         work = [(s, self.bases[s.key]) for s in sources if s.key not in unchanged]
@@ -229,6 +241,8 @@ class _Run:
             if len(sources) > 20 and sys.stderr.isatty():
                 print(f"[{done}/{len(sources)}]", file=sys.stderr, end="\r")
             report = unchanged.get(source.key) or _batch_report(source, *futures[source.key])
+            if _DONE is not None:
+                _DONE.pop(source.key, None)
             print(report.console_line())
             for line in report.problem_lines():
                 print(line)
@@ -237,6 +251,38 @@ class _Run:
                 self.record(reports + [unchanged[s.key] for s in sources[done:] if s.key in unchanged])
                 checkpoint = time.perf_counter()
         return reports
+
+
+    def record_interrupted(self) -> int:
+        """Record what an interrupted run did: the documents reported, those a task finished
+        but had not handed back yet, and the unchanged ones; returns how many were written."""
+        done = {report.source_path: report for report in self.reports}
+        for key, report in list((_DONE or {}).items()):
+            done.setdefault(key, report)
+        for key, report in self.unchanged.items():
+            done.setdefault(key, report)
+        reports = list(done.values())
+        self.record(reports)
+        return sum(r.status == "ok" and not r.unchanged for r in reports)
+
+
+# The run under way in this process: what an interrupted run records
+_CURRENT_RUN: _Run | None = None
+
+
+def stop_at_once(signum, frame) -> None:
+    """Ctrl-C on `run`: record what was done, say so in one line and exit 130 at once (no
+    traceback; Prefect's server and any Dask workers are stopped by the watchdog). Editions
+    are written whole or not at all, and a rerun carries over what the manifest lists."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the record
+    written = 0
+    with contextlib.suppress(Exception):
+        run = _CURRENT_RUN
+        written = run.record_interrupted() if run is not None else 0
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    os.write(2, f"interrupted: {written} written, rerun to resume\n".encode())
+    os._exit(130)
 
 
 def _batch_report(source: Source, future, position: int) -> DocumentReport:
@@ -283,6 +329,9 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)
         return 2
+    global _DONE
+    _DONE = {}
+    signal.signal(signal.SIGINT, stop_at_once)
     flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers))
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
     try:

@@ -8,8 +8,12 @@ import errno
 import fcntl
 import os
 import re
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -29,6 +33,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 LOCK_NAME = ".lock"
+LOCK_OWNER = ".lock.owner"  # which process holds the lock: its id and command line, for a run that waits
 LOCK_LINK = "{path} is a symbolic link; remove it (a run's lock file is an ordinary empty file)"
 
 
@@ -71,9 +76,10 @@ def check_output_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def output_lock(output_dir: Path):
+def output_lock(output_dir: Path, waiting: Callable[[str], None] | None = None):
     """An exclusive lock on the output folder for the length of a run (released by the OS if
-    the run dies). The lock file is never followed if it is a link, and never truncated."""
+    the run dies). The lock file is never followed if it is a link, and never truncated.
+    When another run holds it, ``waiting`` is told which process before this one waits."""
     path = output_dir / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -82,10 +88,34 @@ def output_lock(output_dir: Path):
             raise OutputFolderError(LOCK_LINK.format(path=path)) from error
         raise OutputFolderError(f"{path}: cannot open the lock file ({error.strerror})") from error
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting(lock_holder(output_dir))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        owner = output_dir / LOCK_OWNER
+        with contextlib.suppress(OSError):  # only for the message of a run that waits
+            write_atomically(owner, f"{os.getpid()}\n{' '.join(sys.argv)}\n".encode())
         try:
             yield
         finally:
+            with contextlib.suppress(OSError):
+                owner.unlink()
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def lock_holder(output_dir: Path) -> str:
+    """The process that holds the output folder's lock, as a run that waits says it:
+    ``process 1234 (scan2tei run --input …)``, or ``another run`` when it cannot be told."""
+    try:
+        pid_line, command = ((output_dir / LOCK_OWNER).read_text(encoding="utf-8", errors="replace")
+                             .split("\n", 2)[:2])
+        pid = int(pid_line)
+        if not psutil.pid_exists(pid):
+            return "another run"
+    except (OSError, ValueError):
+        return "another run"
+    return f"process {pid} ({command[:200]})" if command else f"process {pid}"

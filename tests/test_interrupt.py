@@ -1,0 +1,91 @@
+"""Ctrl-C on a run, and a second run on a busy output folder, as a user at a terminal meets
+them: real runs on copies of the seeds, the signal sent to the whole process group as a
+terminal sends it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def masters(out) -> list:
+    return [p for p in out.glob("*.tei.xml") if not re.search(r"\.zh-Han[st]\.tei\.xml$", p.name)]
+
+
+def start_run(inbox, out, tmp_path) -> subprocess.Popen:
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    return subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+
+
+def test_ctrl_c_stops_a_run_at_once_keeps_what_was_done_and_a_rerun_resumes(tmp_path):
+    inbox, out = tmp_path / "many", tmp_path / "out"
+    inbox.mkdir()
+    for i in range(40):
+        seed = SEEDS[i % len(SEEDS)]
+        (inbox / f"{i:03d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\nCopy {i}.\n".encode())
+    run = start_run(inbox, out, tmp_path)
+    deadline = time.time() + 240
+    while time.time() < deadline and len(masters(out)) < 3 and run.poll() is None:
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    interrupted = time.time()
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C at the terminal does
+    stdout, stderr = run.communicate(timeout=60)
+    seconds = time.time() - interrupted
+    assert run.returncode == 130, stdout + stderr
+    assert seconds < 2, f"took {seconds:.1f} s to stop"
+    said = stdout + stderr
+    assert "Traceback" not in said and "Crash detected" not in said, said
+    [line] = [line for line in said.splitlines() if "interrupted" in line]
+    assert stderr.strip().splitlines() == [line]  # one line, and nothing else on the error stream
+    written = int(re.fullmatch(r"interrupted: (\d+) written, rerun to resume", line).group(1))
+    assert 2 <= written < 40
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    done = [d for d in manifest["documents"] if d["status"] == "ok"]
+    assert len(done) == written
+    assert all((out / d["edition_path"]).exists() for d in done)  # (an absolute path stays itself)
+
+    rerun = start_run(inbox, out, tmp_path)
+    stdout, stderr = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, stdout + stderr
+    assert stdout.count("(unchanged)") == written  # what the interrupted run did is not done again
+    assert len(masters(out)) == 40
+
+
+def test_a_second_run_says_it_waits_and_for_which_process(tmp_path):
+    from pipeline.run.storage import output_lock
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    for seed in SEEDS[3:5]:
+        (inbox / seed.name).write_bytes(seed.read_bytes())
+    lines: list[str] = []
+    with output_lock(out):  # this test process is the run that holds the folder
+        second = start_run(inbox, out, tmp_path)
+        threading.Thread(target=lambda: lines.extend(second.stdout), daemon=True).start()
+        deadline = time.time() + 240
+        while time.time() < deadline and not any("waiting" in line for line in lines):
+            assert second.poll() is None, "".join(lines) + second.stderr.read()
+            time.sleep(0.2)
+        [waiting] = [line for line in lines if "waiting" in line]
+        assert f"process {os.getpid()}" in waiting and str(out) in waiting
+        assert "pytest" in waiting  # the holder's command line says which run it is
+        time.sleep(1)
+        assert not masters(out)  # it really waits
+    assert second.wait(timeout=300) == 0, "".join(lines) + second.stderr.read()
+    assert len(masters(out)) == 2
