@@ -392,6 +392,8 @@ def command_evaluate(edition: Path, truth: list[Path], options: Options, json_fi
         for line in edition_side.unreadable or [f"{edition}: no pages of text"]:
             print(f"ERROR   {printable(line)}", file=sys.stderr)
         return 1
+    for line in edition_side.unreadable:
+        print(f"WARNING {printable(line)} (left out)", file=sys.stderr)
     truth_side = evaluation.read_source(truth)
     for line in truth_side.unreadable:
         print(f"WARNING {printable(line)} (left out)", file=sys.stderr)

@@ -108,6 +108,32 @@ def test_plain_text_ground_truth_pairs_pages_by_file_name(edition):
     assert page9.edition_text.startswith("9 mälde") and page9.edition_text.endswith("dem ahnt es 2")
 
 
+def test_an_output_folder_is_read_for_its_editions_alone(edition):
+    folder = read_source([edition.parent])  # the edition, its HTML preview, its page images' folder
+    assert folder.formats == ["book.tei.xml: TEI"] and folder.skipped == ["book.html: HTML that is not hOCR (a preview)"]
+    assert [page.full_text for page in folder.pages] == [page.full_text for page in read_source([edition]).pages]
+
+
+def test_the_reading_text_and_the_diplomatic_one(tmp_path):
+    """A page whose engine read long s: the edition regularizes it (orig ſ, reg s); compared with
+    ground truth that writes s, the reading text has no error, the diplomatic one has them."""
+    from pipeline.process import build_edition
+
+    lines = ["Das Geſetz iſt gut und die Geſellſchaft iſt", "zufrieden mit dem Geſetz und ſeinen Folgen."]
+    page = (tmp_path / "1.xml")
+    page.write_text(_page_xml_of("1", [("paragraph", lines)]), encoding="utf-8")
+    built = build_edition(page.read_bytes(), "1.xml", PipelineConfig())
+    assert not built.errors and b"<orig>\xc5\xbf</orig>" in built.xml
+    (tmp_path / "1.tei.xml").write_bytes(built.xml)
+    truth = tmp_path / "1.gt.txt"
+    truth.write_text("\n".join(line.replace("ſ", "s") for line in lines), encoding="utf-8")
+    reading = evaluate(read_source([tmp_path / "1.tei.xml"]).pages, read_source([truth]).pages)
+    diplomatic = evaluate(read_source([tmp_path / "1.tei.xml"], diplomatic=True).pages, read_source([truth]).pages,
+                          Options(edition_text="diplomatic"))
+    assert reading.text.characters.errors == 0
+    assert diplomatic.text.characters.errors == sum(line.count("ſ") for line in lines)  # each long s as printed
+
+
 def test_the_engines_own_output_is_measured_the_same_way(edition):
     truth = read_source([CORPUS / "gt"]).pages
     engine = evaluate(read_source([CORPUS / "abbyy-xml"]).pages, truth)
@@ -119,6 +145,24 @@ def test_the_engines_own_output_is_measured_the_same_way(edition):
         truth_page = f"{stem}.gt.txt"
         assert pages[truth_page].length == edition_pages[truth_page].length
         assert abs(pages[truth_page].errors - edition_pages[truth_page].errors) <= 10
+
+
+def test_a_page_without_its_image_is_paired_in_order_between_named_ones(tmp_path):
+    """Page 9 has no image in the book folder, so its edition page names no file: it stands
+    between pages 8 and 10, paired by name, and so does its ground truth."""
+    book = tmp_path / "book"
+    book.mkdir()
+    names = [f"{stem}.abbyy.xml" for stem in IMAGED] + ["179399.tif", "179401.tif"]
+    for name in names:
+        shutil.copy(CORPUS / ("tif" if name.endswith(".tif") else "abbyy-xml") / name, book)
+    assert process_file(book, tmp_path / "out", PipelineConfig(), "book", "book", tuple(names)).status == "ok"
+    result = evaluate(read_source([tmp_path / "out" / "book.tei.xml"]).pages, read_source([CORPUS / "gt"]).pages)
+    assert [(page.truth, page.edition) for page in result.pages] == [
+        ("179399.gt.txt", "179399 (n=8)"), ("179400.gt.txt", "p. 2 (n=9)"), ("179401.gt.txt", "179401 (n=10)")]
+    assert result.matched_by == "file name, and in order between pages so paired (1)"
+    # before page 8: two ground-truth pages, no edition page: left without a partner
+    assert result.truth_without_partner == ["179396.gt.txt", "179397.gt.txt"]
+    assert result.text.characters.rate < 0.02
 
 
 def test_pages_without_file_names_are_paired_in_order_and_said(tmp_path):
@@ -144,6 +188,10 @@ def _page_xml(stem: str, header: str | None = None) -> str:
         lines.pop()
     regions = [("page-number", [lines[0]])] + ([("header", [header])] if header else [])
     regions += [("paragraph", [line for line in lines[1:-1] if line.strip()]), ("signature-mark", [lines[-1]])]
+    return _page_xml_of(stem, regions)
+
+
+def _page_xml_of(stem: str, regions: list[tuple[str, list[str]]]) -> str:
     body = "".join(
         f'<TextRegion id="r{n}" type="{kind}"><Coords points="0,0 1,0 1,1 0,1"/>'
         + "".join(f'<TextLine id="r{n}l{i}"><Coords points="0,0 1,0 1,1 0,1"/><TextEquiv><Unicode>{escape(text)}'

@@ -137,22 +137,18 @@ def _likeness(truth: str, other: str, options: Options) -> float:
 
 def match_pages(edition: list[Page], truth: list[Page]) -> tuple[list[tuple[Page, Page]], str, list[str]]:
     """Pairs of (edition page, ground-truth page): by the files' names where they share
-    any, else in order; when one side is one text without pages, it is compared with the
+    any, and in order between pages so paired where both sides have as many pages there
+    (an edition names only the files of pages it links to an image); with no name in
+    common, in order; when one side is one text without pages, it is compared with the
     other's pages joined."""
-    notes = []
-    by_key: dict[str, Page] = {}
-    for page in edition:
-        for key in page.keys:
-            by_key.setdefault(key, page)
-    pairs, used = [], set()
-    for page in truth:
-        partner = next((by_key[key] for key in page.keys if key in by_key and id(by_key[key]) not in used), None)
-        if partner is not None:
-            used.add(id(partner))
-            pairs.append((partner, page))
-    if pairs:
-        return pairs, "file name", notes
+    notes: list[str] = []
     edition = [page for page in edition if not page.is_empty()]
+    named = _pairs_by_name(edition, truth)
+    if named:
+        between = _pairs_between(edition, truth, named)
+        pairs = sorted(named + between, key=lambda pair: pair[1])
+        how = "file name" + (f", and in order between pages so paired ({len(between)})" if between else "")
+        return [(edition[e], truth[t]) for e, t in pairs], how, notes
     if not edition or not truth:
         return [], "none", notes
     if len(edition) == 1 and len(truth) > 1:
@@ -167,6 +163,36 @@ def match_pages(edition: list[Page], truth: list[Page]) -> tuple[list[tuple[Page
                      f"{len(truth)}: no file names in common to pair them by (an edition names its pages' "
                      "files where it links their images)")
     return list(zip(edition, truth)), "order", notes
+
+
+def _pairs_by_name(edition: list[Page], truth: list[Page]) -> list[tuple[int, int]]:
+    """(edition index, truth index) of pages whose files share a name; each page once."""
+    by_key: dict[str, int] = {}
+    for index, page in enumerate(edition):
+        for key in page.keys:
+            by_key.setdefault(key, index)
+    pairs, used = [], set()
+    for index, page in enumerate(truth):
+        partner = next((by_key[key] for key in page.keys if key in by_key and by_key[key] not in used), None)
+        if partner is not None:
+            used.add(partner)
+            pairs.append((partner, index))
+    return pairs
+
+
+def _pairs_between(edition: list[Page], truth: list[Page], named: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pages between two pairs (or before the first, after the last) paired in order, where
+    the edition's pages there name no file and both sides have as many."""
+    anchors = sorted(named, key=lambda pair: pair[1])
+    if any(a[0] >= b[0] for a, b in zip(anchors, anchors[1:])):
+        return []  # the two sides' orders disagree: no order to go by
+    bounds = [(-1, -1)] + anchors + [(len(edition), len(truth))]
+    pairs = []
+    for (e0, t0), (e1, t1) in zip(bounds, bounds[1:]):
+        pages, truths = list(range(e0 + 1, e1)), list(range(t0 + 1, t1))
+        if pages and len(pages) == len(truths) and not any(edition[e].keys for e in pages):
+            pairs.extend(zip(pages, truths))
+    return pairs
 
 
 def _joined(pages: list[Page]) -> Page:

@@ -31,6 +31,7 @@ class Source:
     pages: list[Page] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)  # one per file read, e.g. "179399.gt.txt: plain text"
     unreadable: list[str] = field(default_factory=list)  # one line each: file and problem
+    skipped: list[str] = field(default_factory=list)  # files of a folder that hold no text: images, previews
 
 
 def read_source(paths: list[Path], diplomatic: bool = False) -> Source:
@@ -50,6 +51,9 @@ def read_source(paths: list[Path], diplomatic: bool = False) -> Source:
             source.unreadable.append(f"{path}: no such file or folder")
             continue
         for file in files:
+            if path.is_dir() and (reason := _not_text(file)):
+                source.skipped.append(f"{file.name}: {reason}")
+                continue
             try:
                 pages, kind = read_file(file, diplomatic)
             except (UnreadableInput, DocumentError, OSError) as error:
@@ -58,6 +62,23 @@ def read_source(paths: list[Path], diplomatic: bool = False) -> Source:
             source.pages.extend(pages)
             source.formats.append(f"{file.name}: {kind}")
     return source
+
+
+def _not_text(file: Path) -> str | None:
+    """Why a file in a folder is no page of text: a book's images beside its OCR files, an
+    output folder's previews and manifest."""
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None  # said when it is read
+    if is_pdf(head) or image_format(head):
+        return "a page image or PDF"
+    if file.suffix.lower() == ".json":
+        return "JSON (a manifest)"
+    if file.suffix.lower() in (".html", ".htm") and not ocr_format(head, file.name):
+        return "HTML that is not hOCR (a preview)"
+    return None
 
 
 def _one_line(file: Path, error: Exception) -> str:
