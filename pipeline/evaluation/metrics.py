@@ -32,7 +32,8 @@ class Options:
     every report (:meth:`describe`)."""
 
     normalization: str = "NFC"  # Unicode normalization: NFC, NFKC (folds ſ to s, ligatures), none
-    whitespace: str = "collapse"  # runs of whitespace (line breaks too) count as one space; ignore: not at all
+    whitespace: str = "collapse"  # runs of whitespace (line breaks too) count as one space; ignore: not at all;
+    # keep: as they are (dinglehopper's way with plain text, which keeps each line break)
     hyphens: str = "join"  # a word hyphenated at a line's end is joined on both sides before comparing
     edition_text: str = "reading"  # an edition of ours: its reading text (corr, reg) or diplomatic (sic, orig)
 
@@ -58,6 +59,8 @@ def normalize(text: str, options: Options) -> str:
         text = " ".join(text.split())
     elif options.whitespace == "ignore":
         text = "".join(text.split())
+    else:  # kept as it is, save around the page's text: a closing newline is no character of the page
+        text = text.strip()
     return text
 
 
