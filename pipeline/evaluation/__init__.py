@@ -23,7 +23,10 @@ plain text (one file per page, ``<stem>.gt.txt``, or pages parted by form feeds)
 Pages are paired by file name (a ground-truth file's stems against the files an edition's
 pages link to, or the files the other side's pages came from), else in order; where one side
 has no pages at all it is compared with the other's pages joined. ``Evaluation`` says how,
-and lists the pages without a partner.
+and lists the pages without a partner. Our editions name a page's file only where they link
+its image (``surface/graphic``; a ``surface/@source`` would be read too): pages between two
+pages so paired are paired in order where both sides have as many; a caller that knows
+which file each page came from may set ``Page.keys`` itself before calling ``evaluate``.
 
 Measures (:mod:`.metrics`): CER on extended grapheme clusters (as dinglehopper counts them)
 and WER on Unicode words, both by Levenshtein distance; a bag-of-words error (order aside: a
