@@ -120,3 +120,87 @@ def test_a_digitized_page_shows_its_image_and_outlines_the_hovered_line(tmp_path
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run([CHROMIUM, *flags, f"--screenshot={ARTIFACTS / 'preview-facsimile.png'}", page.as_uri()],
                    capture_output=True, timeout=120)
+
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1000,1400", "--virtual-time-budget=5000"]
+
+
+def probe_in_chromium(preview: bytes, script: str, tmp_path, shot: str | None = None) -> str:
+    """Load a preview in headless Chromium, run ``script`` (a function body returning a string)
+    once it is laid out, and return what it returned; ``shot`` saves a screenshot as well."""
+    probe = ("<script>window.addEventListener('load', function () { document.body.setAttribute('data-probe', "
+             f"(function () {{ {script} }})()); }});</script></body>")
+    page = tmp_path / "probe.html"
+    page.write_bytes(preview.replace(b"</body>", probe.encode()))
+    flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    if shot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run([CHROMIUM, *flags, f"--screenshot={ARTIFACTS / shot}", page.as_uri()], capture_output=True,
+                       timeout=120)
+    return html.fromstring(dom).xpath("//body/@data-probe")[0]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_contents_page_numbers_stand_in_their_entrys_row(seed_editions, tmp_path):
+    """The Chinese book's table of contents: each page number on the line of its entry's
+    title, none floating down past the contents into chapter 1."""
+    script = """
+      var nav = document.querySelector('nav.contents').getBoundingClientRect(), out = [];
+      document.querySelectorAll('nav.contents li').forEach(function (li) {
+        var number = li.querySelector(':scope > span[title^="page "]:not(.pb)');  // its page number
+        var text = Array.prototype.find.call(li.childNodes, function (n) { return n.nodeType === 3 && n.data.trim(); });
+        var title = document.createRange();
+        title.selectNodeContents(text);
+        var row = title.getClientRects()[0], box = number.getBoundingClientRect();
+        out.push(Math.abs(box.top + box.height / 2 - (row.top + row.height / 2)) < row.height / 2
+                 && box.bottom <= nav.bottom && box.left > row.right ? 1 : 0);
+      });
+      return out.join('');"""
+    rows = probe_in_chromium(seed_editions["002_492f708f3fafdf19.txt"][1].preview, script, tmp_path,
+                             shot="preview-contents.png")
+    assert len(rows) >= 25 and set(rows) == {"1"}, rows
+
+
+FRAKTUR = ("Die Geſchichte des Landes iſt lang, und ſie beginnt mit dem Waſſer, das aus den Bergen kommt.\n\n"
+           "Der Fluß iſt breit; an ſeinen Ufern ſtehen die Städte, deren Bürger ſich vom Handel nähren.\n")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_letterform_regularizations_are_marked_only_on_hover_or_on_request(seed_editions, tmp_path):
+    from pipeline.config import PipelineConfig
+    from pipeline.process import build_edition
+
+    preview = build_edition(FRAKTUR.encode(), "fraktur.txt", PipelineConfig()).preview
+    page = html.fromstring(preview)
+    letterforms = page.xpath("//span[contains(@class, 'letterform')]")
+    assert len(letterforms) == FRAKTUR.count("ſ") and all("original: ſ" in s.get("title") for s in letterforms)
+    script = """
+      function look(e) { var s = getComputedStyle(e); return s.borderBottomStyle + '/' + s.backgroundColor; }
+      var form = document.querySelector('.letterform'), before = look(form);
+      document.getElementById('show-letterforms').click();
+      return before + '|' + look(form);"""
+    before, after = probe_in_chromium(preview, script, tmp_path, shot="preview-letterforms.png").split("|")
+    assert before == "none/rgba(0, 0, 0, 0)"  # the text reads plainly: no sea of marks
+    assert after.startswith("solid/") and after != before  # every one marked on request
+
+    # other regularizations (a Chinese variant character) stay marked as before
+    script = "var s = getComputedStyle(document.querySelector('span.reg[title*=\"爲\"]')); return s.borderBottomStyle;"
+    assert probe_in_chromium(seed_editions["002_492f708f3fafdf19.txt"][1].preview, script, tmp_path) == "solid"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_page_furniture_looks_like_furniture_not_like_deleted_text(seed_editions, tmp_path):
+    script = """
+      var body = parseFloat(getComputedStyle(document.querySelector('main p')).fontSize), out = [];
+      document.querySelectorAll('main .fw').forEach(function (fw) {
+        var s = getComputedStyle(fw);
+        out.push(s.textDecorationLine + '/' + (parseFloat(s.fontSize) < body) + '/' + s.color.replace(/ /g, ''));
+      });
+      return out.join(' ');"""
+    looks = set(probe_in_chromium(seed_editions["002_492f708f3fafdf19.txt"][1].preview, script, tmp_path).split())
+    assert looks and all(look.startswith("none/true/") for look in looks), looks  # never struck through
+    assert all(look.split("/")[2] != "rgb(0,0,0)" for look in looks)  # grey: print beside the text

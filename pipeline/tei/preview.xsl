@@ -16,7 +16,11 @@
           .corr, .reg { background: #e6f2ff; border-bottom: 2px solid #3a7bd5; }
           .corr { background: #ffe9e0; border-bottom-color: #d5573a; }
           .unclear { background: #fff3b0; border-bottom: 2px dotted #b08a00; }
-          .fw { font-family: sans-serif; font-size: .7rem; color: #777; border: 1px dashed #aaa; padding: 0 .2rem; margin: 0 .2rem; text-decoration: line-through; }
+          /* page furniture (running heads, page numbers, signatures): small grey print in the margin's manner, not a deletion */
+          .fw { font-family: sans-serif; font-size: .7rem; font-variant: small-caps; letter-spacing: .02em; color: #888; background: #f4f4f4; border-radius: .2rem; padding: 0 .3rem; margin: 0 .2rem; }
+          /* historical letterforms (long s → s) are everywhere in a Fraktur book: marked on hover, or all at once on request */
+          .reg.letterform { background: none; border-bottom: none; }
+          .reg.letterform:hover, body:has(#show-letterforms:checked) .reg.letterform { background: #e6f2ff; border-bottom: 1px solid #3a7bd5; }
           .pb { font-family: sans-serif; font-size: .7rem; color: #fff; background: #777; padding: 0 .25rem; margin: 0 .2rem; border-radius: .2rem; }
           .gap { color: #777; }
           .note { display: block; font-size: .85rem; border-left: 3px solid #aaa; padding-left: .5rem; margin: .5rem 0; }
@@ -24,8 +28,8 @@
           .parallel.rows { display: block; }
           .parallel .row { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; align-items: start; }
           header.source dl.metadata { display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin: .3rem 0; }
-          nav.contents li { list-style: none; }
-          nav.contents .page { float: right; color: #666; }
+          nav.contents li { list-style: none; display: flow-root; }  /* each entry holds its own page number */
+          nav.contents .toc-page { float: right; color: #666; margin-left: 1rem; }
           .boilerplate { color: #777; font-size: .85rem; border-top: 1px solid #ccc; margin-top: 2rem; }
           .legend span { margin-right: 1rem; }
           body.facsimile { max-width: 80rem; }
@@ -53,7 +57,8 @@
             <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding' or @type='digitization']"/></div>
           <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
             <span class="unclear">flagged</span><span class="fw">page furniture</span><span class="pb">page</span>
-            (hover for the original)</div>
+            (hover for the original)<xsl:if test="//tei:choice[tei:orig][contains(tei:orig, 'ſ') or contains(tei:orig, 'ꝛ') or contains(tei:orig, 'ﬅ') or contains(tei:orig, 'ﬆ') or contains(tei:orig, '&#x364;')]">
+              <label><input type="checkbox" id="show-letterforms"/> mark every historical letterform regularized (ſ → s)</label></xsl:if></div>
         </header>
         <xsl:apply-templates select="tei:text"/>
         <xsl:if test="tei:facsimile">
@@ -101,7 +106,7 @@
   <xsl:template match="tei:div[@type='contents']/tei:head"><h2><xsl:apply-templates/></h2></xsl:template>
   <xsl:template match="tei:list"><ul><xsl:apply-templates/></ul></xsl:template>
   <xsl:template match="tei:item"><li id="{@xml:id}"><xsl:apply-templates/></li></xsl:template>
-  <xsl:template match="tei:item/tei:ref"><span class="page" title="page {@n}"><xsl:apply-templates/></span></xsl:template>
+  <xsl:template match="tei:item/tei:ref"><span class="toc-page" title="page {@n}"><xsl:apply-templates/></span></xsl:template>
   <xsl:template match="tei:body[tei:div[@type='translation'] and tei:div[@type='original']]">
     <xsl:variable name="translation" select="tei:div[@type='translation']"/>
     <xsl:variable name="original" select="tei:div[@type='original']"/>
@@ -158,8 +163,9 @@
   <xsl:template match="tei:choice[tei:sic]">
     <span class="corr" title="original: {tei:sic} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates select="tei:corr"/></span>
   </xsl:template>
+  <!-- the letterforms of stages/letterforms.py (long s, r rotunda, st ligatures, superscript e) -->
   <xsl:template match="tei:choice[tei:orig]">
-    <span class="reg" title="original: {tei:orig} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates select="tei:reg"/></span>
+    <span class="reg" title="original: {tei:orig} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:if test="contains(tei:orig, 'ſ') or contains(tei:orig, 'ꝛ') or contains(tei:orig, 'ﬅ') or contains(tei:orig, 'ﬆ') or contains(tei:orig, '&#x364;')"><xsl:attribute name="class">reg letterform</xsl:attribute></xsl:if><xsl:apply-templates select="tei:reg"/></span>
   </xsl:template>
   <xsl:template match="tei:unclear">
     <span class="unclear" title="{@reason}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
