@@ -135,7 +135,8 @@ class EncodingGuess(BaseModel):
 
 
 class SourceInfo(BaseModel):
-    file_name: str
+    file_name: str  # a book's: its folder's name
+    folder: bool = False  # a folder of page files (a book), not one file
     size: int
     sha256: str
     encoding: EncodingGuess
@@ -149,6 +150,9 @@ class StatedMetadata(BaseModel):
     date: str | None = None  # ISO 8601 when the source gives one
     page: str | None = None
     fields: dict[str, str] = Field(default_factory=dict)  # every "Key: value" line, as stated
+    # the title the file's own metadata gives (a PDF's document information): the title when
+    # the text shows none
+    file_title: str | None = None
 
 
 class Agent(BaseModel):

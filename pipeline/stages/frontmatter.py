@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from pipeline.model import Block, Document
 from pipeline.stages.numerals import NUMERAL, numeral_value
-from pipeline.stages.structure import SPACE, UNIT, is_heading_shaped
+from pipeline.stages.structure import SPACE, UNIT, is_heading_shaped, is_title_text
 
 TOC_ENTRY = re.compile(rf"^(?P<title>.*?\S)[ \t\u3000]+(?P<page>{NUMERAL.pattern})[ \t\u3000]*$")
 TOC_MIN_ENTRIES = 3
@@ -119,7 +119,7 @@ def _title_page(doc: Document, blocks: list[Block]) -> dict[int, str]:
         if AUTHOR_LINE.match(doc.text[second.start:second.end].strip(SPACE)):
             kinds[content[1]] = "doc-author"
     joined = "".join(line.strip(SPACE) for line in lines)
-    if doc.metadata.title is None:
+    if doc.metadata.title is None and is_title_text(joined):
         doc.metadata.title = joined
     if doc.metadata.author is None and len(content) > 1 and kinds.get(content[1]) == "doc-author":
         match = AUTHOR_LINE.match(doc.text[blocks[content[1]].start:blocks[content[1]].end].strip(SPACE))

@@ -16,6 +16,7 @@ from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.invisible import INVISIBLE_CHARACTERS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, text_block_margins
+from pipeline.stages.numerals import NUMERAL
 
 # "Title: …", "Author: …": a short capitalised key, a colon, a value.
 META_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15})?):[ \t]*(?P<value>\S.*?)\s*$")
@@ -307,6 +308,17 @@ def is_heading_shaped(text: str) -> bool:
     return len(text) <= 120 and len(text.split()) <= 16
 
 
+# A word: two letters in a row, or one ideograph (Chinese writes a title of one: 序, 跋)
+WORD = re.compile(r"[^\W\d_]{2}|[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def is_title_text(text: str) -> bool:
+    """Whether a line can name a document: it holds a word and is no numeral. A page number
+    the OCR misread (``4]``, ``O``, ``xii``) names nothing."""
+    stripped = text.strip(SPACE + "[](){}.,;:-–—|/\\*'\"")
+    return bool(WORD.search(stripped)) and not NUMERAL.fullmatch(stripped)
+
+
 # A heading that is only a unit number ("第一章", "Chapter 4", "PART II"): its title follows.
 UNIT_ONLY = re.compile(
     r"^(第[〇零一二三四五六七八九十百千\d]+[章節节回篇部卷編编講讲]|(?i:chapter|part|book|section)\s+[\divxlcdm]+\.?)$")
@@ -369,7 +381,9 @@ def segment(doc: Document) -> None:
     doc.blocks = blocks
     if doc.metadata.title is None:  # a page's number or running head above it is no title
         furniture = {(e.start, e.end) for e in doc.edits if e.kind in PAGE_FURNITURE and e.end > e.start}
-        first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture), None)
+        # (nor a line without a word: a page number the OCR misread, a speck)
+        first_body = next((b for b in blocks if b.part == "body" and (b.start, b.end) not in furniture
+                           and is_title_text(doc.text[b.start:b.end])), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
 

@@ -89,7 +89,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     if not text.strip():
         raise EmptyDocument(name, "has no recognised text on any page")
     size, sha256 = fingerprint(files, book)
-    return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256,
+    return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256, folder=book,
                                        encoding=EncodingGuess(encoding=encoding, confidence=1.0)),
                     text=text, facsimile=surfaces)
 

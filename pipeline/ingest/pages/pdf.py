@@ -73,3 +73,18 @@ def rendered_pages(data: bytes, name: str, dpi: int = RENDER_DPI):
             yield pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
     finally:
         pdf.close()
+
+
+def document_title(data: bytes, name: str) -> str | None:
+    """The title the PDF's document information gives, when it names something: not empty,
+    not the file's own name, with a word in it."""
+    pdf = _open(data, name)
+    try:
+        title = " ".join((pdf.get_metadata_dict().get("Title") or "").split())
+    finally:
+        pdf.close()
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not title or title in (name, stem) or title.lower() in ("untitled", "title") \
+            or not any(c.isalpha() for c in title):
+        return None
+    return title

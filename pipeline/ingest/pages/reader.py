@@ -118,6 +118,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -
             pages = list(pool.map(read, enumerate(pdf.rendered_pages(file.data, file.name), start=1)))
         how = f"its pages rendered at {pdf.RENDER_DPI} dpi and recognised (no real text layer)"
     doc = compose(pages, name, [file], "none" if layer is None else "UTF-8", book)
+    doc.metadata.file_title = pdf.document_title(file.data, file.name)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
     return doc

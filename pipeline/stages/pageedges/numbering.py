@@ -125,7 +125,7 @@ def number_by_offset(pages: list[Page]) -> None:
     apart = sum(bool(page.lines) and page.lines[0].head_apart for page in pages)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     needed = max(3, 2 * runner_up) if edge == "top" and apart >= len(pages) // 2 else max(2, len(pages) // 5)
-    if count < needed:
+    if count < needed and not _read_cleanly_on_every_page(pages, edge, offset):
         return
     for index, page in enumerate(pages):
         line = page.lines[0] if edge == "top" else page.lines[-1]
@@ -139,6 +139,17 @@ def number_by_offset(pages: list[Page]) -> None:
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
+
+
+def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int) -> bool:
+    """Every page (a short document has too few for the votes above: two pages of a PDF)
+    shows its number in sequence, read exactly as printed, alone at the same edge, and, on
+    a page image, standing apart above the text where the number is at the top."""
+    return len(pages) >= 2 and all(
+        len(page.lines) > 1 and reads_exactly(line := page.lines[0] if edge == "top" else page.lines[-1],
+                                              index + offset)
+        and (edge != "top" or line.head_apart or page.surface is None)
+        for index, page in enumerate(pages))
 
 
 def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:

@@ -1,0 +1,100 @@
+"""Titles from evidence: the document's heading or title lines, a PDF's own metadata, and
+only as the last resort the file's or folder's name, said as such; never a page number the
+OCR misread, never furniture. A short PDF whose page numbers read cleanly is paginated."""
+
+from __future__ import annotations
+
+import shutil
+
+from lxml import etree
+
+from pipeline.config import PipelineConfig
+from pipeline.process import build_edition
+from tests.conftest import ROOT
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+PROSE = ["The history of the province is long, and it begins with the water that comes down",
+         "from the mountains in spring, when the snow melts and the rivers rise over their banks.",
+         "The towns along the river were built by merchants who traded salt and grain and wool,",
+         "and their councils kept the records from which this account is drawn in the main part.",
+         "Of the earliest settlements little is known beyond the names that the charters give us,"]
+
+
+def pdf(pages: list[tuple[str | None, str | None]], title: str | None = None) -> bytes:
+    """A PDF with a text layer: each page (a short line printed apart at its top, a heading),
+    then twelve lines of prose."""
+    from fpdf import FPDF
+
+    document = FPDF(format="A4")
+    if title:
+        document.set_title(title)
+    document.set_font("Helvetica", size=11)
+    for number, (top, heading) in enumerate(pages):
+        document.add_page()
+        if top:
+            document.set_xy(100, 15)
+            document.cell(10, 6, top, align="C")
+        document.set_xy(20, 35)
+        if heading:
+            document.set_font("Helvetica", size=16)
+            document.cell(170, 10, heading, align="C")
+            document.ln(14)
+            document.set_font("Helvetica", size=11)
+        for i in range(12):
+            document.set_x(20)
+            document.cell(170, 6, PROSE[(i + number) % len(PROSE)])
+            document.ln(6)
+    return bytes(document.output())
+
+
+def titles(xml: bytes) -> list[tuple[str | None, str]]:
+    """The header's titles (titleStmt), each with its @type."""
+    title_stmt = etree.fromstring(xml).find(f".//{TEI}titleStmt")
+    return [(title.get("type"), title.text) for title in title_stmt.findall(f"{TEI}title")]
+
+
+def test_a_misread_page_number_is_no_title_and_the_file_name_is_said_to_be_one():
+    for misread in ("4]", "O", "xii"):
+        edition = build_edition(pdf([(misread, None)]), "scan.pdf", PipelineConfig())
+        assert titles(edition.xml) == [("desc", "scan.pdf: the file's name (it shows no title)")], misread
+
+
+def test_the_first_heading_names_the_document_not_the_number_above_it():
+    prose = " ".join(PROSE)
+    for misread in ("4]", "O", "- 12 -"):
+        text = f"{misread}\n\nON THE RIVER TOWNS\n\n{prose}\n\n{prose}\n"
+        edition = build_edition(text.encode(), "export.txt", PipelineConfig())
+        assert titles(edition.xml) == [(None, "ON THE RIVER TOWNS")], misread
+    edition = build_edition(f"4]\n\n{prose}\n".encode(), "export.txt", PipelineConfig())
+    assert titles(edition.xml) == [("desc", "export.txt: the file's name (it shows no title)")]
+
+
+def test_the_pdfs_own_metadata_names_it_when_the_text_does_not():
+    edition = build_edition(pdf([("4]", None)], title="A History of the Province"), "scan.pdf", PipelineConfig())
+    assert titles(edition.xml) == [(None, "A History of the Province")]
+    # metadata that only repeats the file's name says nothing
+    edition = build_edition(pdf([("4]", None)], title="scan"), "scan.pdf", PipelineConfig())
+    assert titles(edition.xml) == [("desc", "scan.pdf: the file's name (it shows no title)")]
+
+
+def test_a_folder_of_pages_without_a_title_is_named_after_its_folder_and_says_so(tmp_path):
+    from pipeline.run.document import process_file
+    from pipeline.run.inputs import discover_sources
+
+    book = tmp_path / "adversus-nationes"  # Arnobius, two pages of hOCR from the middle of the book
+    shutil.copytree(ROOT / "tests" / "data" / "arnobius-1875" / "tess-hocr", book)
+    source = discover_sources([book])[0][0]
+    report = process_file(source.path, tmp_path / "out", PipelineConfig(), "an", "an", source.pages)
+    assert report.status == "ok", report.errors
+    xml = (tmp_path / "out" / "an.tei.xml").read_bytes()
+    assert titles(xml) == [("desc", "adversus-nationes: the folder's name (its pages show no title)")]
+
+
+def test_two_pdf_pages_whose_numbers_read_cleanly_are_numbered():
+    edition = build_edition(pdf([("4", None), ("5", None)]), "two.pdf", PipelineConfig())
+    tree = etree.fromstring(edition.xml)
+    assert [pb.get("n") for pb in tree.iter(f"{TEI}pb")] == ["4", "5"]
+    assert [fw.text for fw in tree.iter(f"{TEI}fw") if fw.get("type") == "pageNum"] == ["4", "5"]
+    # a number that does not continue the other is no evidence: no numbers
+    edition = build_edition(pdf([("4", None), ("9", None)]), "two.pdf", PipelineConfig())
+    assert [pb.get("n") for pb in etree.fromstring(edition.xml).iter(f"{TEI}pb")] == [None, None]
