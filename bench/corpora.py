@@ -297,13 +297,15 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
                 continue  # `1.` is not the page number 19, `132` not the signature B 2
             if similarity >= best and (line.start + a, line.start + b) not in taken:
                 best, span = similarity + 1e-9, (line.start + a, line.start + b)
-        if span is None and short and item.where in ("top", "bottom"):
-            edge = ordered[0] if item.where == "top" else ordered[-1]
-            if len(_squeeze(edge.text)) <= 8 and (edge.start, edge.end) not in taken:
-                span = edge.start, edge.end
         if span is not None:
             taken.add(span)
             spans[index] = span
+    for index, item in enumerate(items):  # when every item that reads alike has its line
+        if spans[index] is None and len(_squeeze(item.text)) <= 4 and item.where in ("top", "bottom"):
+            edge = ordered[0] if item.where == "top" else ordered[-1]
+            if len(_squeeze(edge.text)) <= 8 and not any(a < edge.end and edge.start < b for a, b in taken):
+                spans[index] = edge.start, edge.end
+                taken.add(spans[index])
     return spans
 
 
