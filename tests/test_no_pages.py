@@ -165,3 +165,24 @@ def test_form_feeds_still_give_page_breaks():
             "Die Antwort wurde im Frühjahr erwartet.\n")
     body = edition(text, "pages.txt", "cp1252")
     assert len(list(body.iter(f"{TEI}pb"))) == 1
+
+
+def test_numbered_stanzas_are_no_page_numbers():
+    """Numbers that each follow a finished stanza number the poem's parts, not its pages."""
+    stanzas = ["Der Abend sinkt auf Wald und Feld,\nDie Vögel schweigen in den Zweigen,\nUnd still wird "
+               "alles in der Welt.", "Der Mond steigt auf mit mildem Schein,\nDie Sterne ziehn in stillen "
+               "Reigen,\nUnd schlafen gehn die Kinder ein.", "Am Morgen weckt der Hahn das Haus,\nDie Sonne "
+               "scheint auf alle Wege,\nUnd fröhlich zieht der Knecht hinaus.",
+               "Zur Mittagszeit ruht Mensch und Tier,\nDer Bauer rastet an dem Stege,\nUnd Frieden wohnt "
+               "im Dorfe hier."]
+    text = "Vier Tageszeiten.\n\n" + "\n\n".join(f"{n}.\n{stanza}" for n, stanza in enumerate(stanzas, 1)) + "\n"
+    body = edition(text, "gedicht.txt", "cp1252")
+    assert list(body.iter(f"{TEI}pb")) == [] and list(body.iter(f"{TEI}fw")) == []
+
+
+def test_one_page_file_with_its_number_and_a_rule_on_top_has_no_page_break():
+    text = ("89\n\n——\n\ndie Gesandtschaft, welche im Frühjahr nach Wien gegangen war, kehrte erst im "
+            "Herbst zurück, und\nihr Bericht wurde im Rathe verlesen. Man beschloß, die Sache zu vertagen.\n")
+    body = edition(text, "179480.txt")
+    assert list(body.iter(f"{TEI}pb")) == []
+    assert not any(b.startswith("89") and "Gesandtschaft" in b for b in blocks(body))

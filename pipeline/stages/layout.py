@@ -312,18 +312,29 @@ def _at_page_turn(doc: Document, index: int, kinds: dict[int, str]) -> bool:
     return previous.kind == "p" and not ends_sentence(text) and text[-1:].isalnum()
 
 
+PAGE_NUMBERS_MIN = 3  # numbers that grow: two may be anything (a year and a sum, 99 and a garbled signature "C")
+
+
 def shows_pages(doc: Document, kinds: dict[int, str]) -> bool:
     """Whether the text shows that it has pages: page files or images, form feeds, pages
-    found at their edges, a running head it repeats, page numbers that grow."""
+    found at their edges, a running head it repeats, page numbers that grow, a page number or
+    stamp inside a sentence. Numbers that each stand after a finished sentence number
+    sections or stanzas ("1.", "2."): most page turns fall inside a sentence."""
     if doc.facsimile or doc.scratch.document.get("page starts") or PAGE_SEPARATOR in doc.text:
         return True
     found = Counter(kinds.values())
     if found["running-head"] or found[FOUND]:
         return True
-    numbers = [page_value(doc.text[doc.blocks[i].start:doc.blocks[i].end])
-               for i in sorted(kinds) if kinds[i] == "page-number"]
-    numbers = [n for n in numbers if n is not None]
-    return len(numbers) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:]))
+    blocks, text = doc.blocks, doc.text
+    numbered = [(i, page_value(text[blocks[i].start:blocks[i].end]))
+                for i in sorted(kinds) if kinds[i] == "page-number"]
+    numbered = [(i, n) for i, n in numbered if n is not None]
+    growing = len(numbered) >= PAGE_NUMBERS_MIN and all(a < b for (_, a), (_, b) in zip(numbered, numbered[1:]))
+    if growing and not all(i > 0 and ends_sentence(text[blocks[i - 1].start:blocks[i - 1].end]) for i, _ in numbered):
+        return True
+    # a page number or a stamp between the halves of a sentence: a page turns there
+    return any(_sentence_runs_over(doc, cluster) for cluster in _clusters(kinds)
+               if any(kinds[i] in ("page-number", "catalogue-number") for i in cluster))
 
 
 def _clusters(kinds: dict[int, str]) -> list[list[int]]:
@@ -350,12 +361,15 @@ def _sentence_runs_over(doc: Document, cluster: list[int]) -> bool:
 def _numbers_without_pages(doc: Document, kinds: dict[int, str]) -> None:
     """In a text that shows no pages, a numeral alone on its line is a page number only where
     a sentence runs over it (the number of the page it turns to); elsewhere it is the text's
-    own (a year, a section's number, a figure)."""
+    own (a year, a section's number, a figure), and a rule beside it is the text's too."""
     for cluster in _clusters(kinds):
         if any(kinds[i] == "page-number" for i in cluster) and not _sentence_runs_over(doc, cluster):
             for i in cluster:
                 if kinds[i] == "page-number":
                     del kinds[i]
+            if all(kinds.get(i, "layout") == "layout" for i in cluster):
+                for i in cluster:
+                    kinds.pop(i, None)
 
 
 def detect_pages(doc: Document) -> None:
@@ -644,7 +658,8 @@ def _sentence_goes_on(doc: Document, previous: Block, following: Block) -> bool:
         return False
     stats = paragraph_statistics(doc)
     goes_on = after[:1].islower() or (before.endswith("，") and not stats.ends_paragraphs("，"))
-    return (goes_on and len(before) >= CUT_MIN_CHARS and _same_script(before, after)
+    # (a scrap after it, "ges", "ist-", is what OCR reads of specks at the page's foot)
+    return (goes_on and min(len(before), len(after)) >= CUT_MIN_CHARS and _same_script(before, after)
             and stats.prose_ending_sentence >= SENTENCE_ENDING_SHARE * stats.prose)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pipeline.model import Document, Surface
 from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, readings, reads_exactly, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
-from pipeline.stages.structure import typical_line_length
+from pipeline.stages.structure import ends_sentence, typical_line_length
 
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
@@ -183,6 +183,13 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
     return chain[::-1]
 
 
+def _numbers_open_sections(lines: list[Line], chain: list[tuple[int, int]]) -> bool:
+    """Numbers that each stand after a finished sentence number the text's sections or stanzas
+    ("1.", "2." of a poem), not its pages: most page turns fall inside a sentence, or after
+    the signature mark at a page's foot."""
+    return all(index > 0 and ends_sentence(lines[index - 1].text) for index, _ in chain)
+
+
 def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
     ones are looked for where the chain says a number must stand."""
@@ -194,7 +201,7 @@ def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     steps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
     per_page = sorted(steps)[len(steps) // 2]
     chain = [candidates[k] for k in _chain(candidates, per_page)]
-    if len(chain) < 3:
+    if len(chain) < 3 or _numbers_open_sections(lines, chain):
         return None
     found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
     window = max(2, round(0.2 * per_page))
