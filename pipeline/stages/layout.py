@@ -616,9 +616,12 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
             if doc.scratch.document.get("page starts"):
-                edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
-                                             "it stops mid-sentence and goes on after a blank line"))
-                continue  # the pages are known, and none turns here
+                # the pages are known, and none turns here: a paragraph the OCR split inside a page
+                # (on page images each line keeps its own lb; after furniture no line of text ends)
+                if not doc.facsimile and not _ends_with_furniture(doc, previous):
+                    edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
+                                                 "it stops mid-sentence and goes on after a blank line"))
+                continue
             edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                               reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
                               confidence=0.8))
@@ -629,6 +632,12 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
         else:
             result.append(block)
     return result
+
+
+def _ends_with_furniture(doc: Document, block: Block) -> bool:
+    spans, starts, _ = _furniture_index(doc)
+    index = bisect.bisect_right(starts, block.end) - 1
+    return index >= 0 and spans[index][1] >= block.end - 1 and spans[index][0] >= block.start
 
 
 def _paragraph_join(doc: Document, previous: Block, following: Block, reason: str) -> Edit:

@@ -278,15 +278,18 @@ def ends_text(text: str) -> bool:
     return ends_sentence(text) or bool(CLOSING_RULE.search(text.rstrip()))
 
 
+RUNS_ON_CHARS = 20  # the least of a sentence's continuation
+
+
 def runs_on_into(text: str, following: str) -> bool:
     """A line written as a sentence (in lower case, not capitals) that stops on a word and
     whose next block goes on in lower case: one sentence the text split with a blank line,
     not a heading above a paragraph. A next block that is itself one short line (a byline
-    "von Goethe", "by the author") does not go on the sentence; a running head in capitals
-    stands above the continuation of the page before."""
+    "von Goethe", "by the author") or a word ("gehörig." under a stamp's lines) does not go on
+    the sentence; a running head in capitals stands above the continuation of the page before."""
     following = following.lstrip(SPACE)
     return (not ends_sentence(text) and any(ch.islower() for ch in text) and following[:1].islower()
-            and not is_heading_shaped(following))
+            and len(following) >= RUNS_ON_CHARS and not is_heading_shaped(following))
 
 
 def _is_short(line: Line) -> bool:
