@@ -359,11 +359,13 @@ def _sentence_runs_over(doc: Document, cluster: list[int]) -> bool:
 
 
 def _numbers_without_pages(doc: Document, kinds: dict[int, str]) -> None:
-    """In a text that shows no pages, a numeral alone on its line is a page number only where
+    """In a text that shows no pages, a numeral alone on its line is a page number only at the
+    text's edge (the first or last line of a page's file; a number but no page break) or where
     a sentence runs over it (the number of the page it turns to); elsewhere it is the text's
     own (a year, a section's number, a figure), and a rule beside it is the text's too."""
     for cluster in _clusters(kinds):
-        if any(kinds[i] == "page-number" for i in cluster) and not _sentence_runs_over(doc, cluster):
+        at_edge = cluster[0] == 0 or cluster[-1] == len(doc.blocks) - 1
+        if any(kinds[i] == "page-number" for i in cluster) and not at_edge and not _sentence_runs_over(doc, cluster):
             for i in cluster:
                 if kinds[i] == "page-number":
                     del kinds[i]
