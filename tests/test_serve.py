@@ -60,6 +60,20 @@ def test_a_scheduled_run_fires_by_itself_and_writes_the_editions(tmp_path):
         assert (out / "manifest.json").exists()
         assert not any("WARNING" in line or "ERROR" in line for line in lines), "".join(lines)
 
+        # The way serve says to run it now works as printed, from a shell without the venv on its PATH
+        [trigger] = [line.split(": ", 1)[1].strip() for line in lines if line.startswith("To run it now: ")]
+        shell_env = {k: v for k, v in env.items() if k not in ("PREFECT_API_URL", "VIRTUAL_ENV")}
+        shell_env["PATH"] = "/usr/bin:/bin"
+        result = subprocess.run(trigger, shell=True, env=shell_env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, trigger + "\n" + result.stdout + result.stderr
+        deadline, by_hand = time.time() + 120, []
+        while not by_hand and time.time() < deadline:
+            time.sleep(3)
+            response = httpx.post(f"{url}/flow_runs/filter", json={
+                "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}, timeout=10)
+            by_hand = [run for run in response.json() if run.get("deployment_id") and not run["auto_scheduled"]]
+        assert by_hand, "the run triggered as serve says did not complete:\n" + "".join(lines)
+
         # A run on this machine finds serve's server and uses it (no temporary server of its own)
         run_env = {k: v for k, v in env.items() if k != "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"}
         result = subprocess.run([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output",
