@@ -24,6 +24,16 @@ class PipelineConfig(BaseModel):
     max_document_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1,
         description="A source file larger than this many bytes is reported, not processed.")
+    max_page_pixels: int = Field(
+        default=300_000_000, ge=1,
+        description="A page image larger than this many pixels (measured from its header) is not decoded: the page "
+                    "is reported and left out, the rest of the book read. A 600 dpi page is ~3,500 x 5,000; a poster "
+                    "scanned at 1,200 dpi stays under this.")
+    max_render_pixels: int = Field(
+        default=60_000_000, ge=1,
+        description="A PDF page is rendered for OCR at most this large: at 300 dpi, or at the resolution that keeps "
+                    "it under this (a scan saved at 72 dpi, a page declared 200 inches wide); a page that would need "
+                    "less than 100 dpi is reported, not rendered.")
     langdetect_seed: int = Field(
         default=0, description="Seed of langdetect's sampling: the same seed gives the same languages.")
     # Language identification (see pipeline/stages/language.py).

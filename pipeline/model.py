@@ -235,7 +235,8 @@ class Document(BaseModel):
     lang: str | None = None
     languages: list[LanguageShare] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # document-level findings for the report
-    problems: list[str] = Field(default_factory=list)  # parts not read (a package's absent page), a line each
+    # parts of the input not read or repaired (a package's absent page, a damaged image, a clamped box), a line each
+    problems: list[str] = Field(default_factory=list)
     facsimile: list[Surface] = Field(default_factory=list)  # the pages of a digitized source, in order
     provenance: str = ""  # how a digitized source's text was obtained (files, engines, models)
     library: LibraryRecord | None = None  # a library package's record and structure (METS/MODS)

@@ -110,7 +110,7 @@ def build_edition(data: Source, file_name: str, config: PipelineConfig,
     if doc.facsimile and size <= config.preview_max_bytes * 50:  # page images weigh more than text
         files = data if isinstance(data, list) else [SourceFile(file_name, data)]
         master = master_file_name or f"{Path(file_name).stem}.tei.xml"
-        page_images = display_images(doc, files, pages_folder(master), config.ocr_threads)
+        page_images = display_images(doc, files, pages_folder(master), config.ocr_threads, config.max_page_pixels)
         clock.lap("page images for the preview")
     del data
     tree = build_tei(doc, config, previous, facsimile_base)

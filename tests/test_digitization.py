@@ -289,13 +289,20 @@ def test_an_unchanged_book_is_not_built_again_and_a_changed_page_rebuilds_it(tmp
     assert carried_over(sources, {source.key: source.display_name}, out, CONFIG, manifest) == {}
 
 
-def test_a_damaged_ocr_file_names_itself_and_the_problem(tmp_path):
+def test_a_damaged_ocr_file_names_itself_and_the_problem_and_the_other_pages_are_written(tmp_path):
     book = _book(tmp_path, "abbyy-xml", ".abbyy.xml", images=False)
     (book / f"{STEMS[2]}.abbyy.xml").write_bytes((book / f"{STEMS[2]}.abbyy.xml").read_bytes()[:5000])
     report = _run([book], tmp_path / "out")[book.name]
-    assert report.status == "failed"
-    assert f"{STEMS[2]}.abbyy.xml" in report.errors[0] and "not well-formed XML" in report.errors[0]
-    assert not (tmp_path / "out" / f"{book.name}.tei.xml").exists()
+    assert report.status == "ok"
+    [problem] = report.problems
+    assert problem.startswith(f"{STEMS[2]}.abbyy.xml: is not well-formed XML")
+    edition = parse((tmp_path / "out" / f"{book.name}.tei.xml").read_bytes())
+    assert len(list(edition.iter(tei("surface")))) == 2
+    assert problem in "".join(edition.find(".//t:note[@type='digitization']", NS).itertext())
+    for stem in STEMS[:2]:  # the damaged page alone fails
+        (book / f"{stem}.abbyy.xml").unlink()
+    report = _run([book], tmp_path / "out")[book.name]
+    assert report.status == "failed" and report.errors == [problem]
 
 
 def test_a_doubted_word_keeps_its_long_s_regularized_inside_its_flag():

@@ -163,8 +163,8 @@ def _is_page(path: Path) -> bool:
             head = handle.read(SNIFF_BYTES)
         kind = page_kind(head, path.name)
         return kind == "ocr" or (kind == "image" and frame_count(path) == 1)
-    except OSError:
-        return False  # read again when processed, and reported then
+    except Exception:  # whatever a damaged file raises: read again when processed, and reported then
+        return False
 
 
 def _books(sources: list[Source], root: Path) -> list[Source]:

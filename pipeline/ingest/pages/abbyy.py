@@ -15,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.errors import DocumentError
-from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, Problem, clean_box, local, measure
 from pipeline.safe_xml import parse_xml
 
 SUSPICIOUS = 0.25
@@ -23,8 +23,8 @@ DOUBTFUL = 0.6
 TRUSTED = 0.9
 
 
-def accepts(head: bytes, _name: str) -> bool:
-    return b"abbyy.com/FineReader_xml" in head
+def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    return root[1] == "document" and "abbyy.com/FineReader_xml" in root[0]
 
 
 def parse(data: bytes, name: str) -> list[OcrPage]:
@@ -34,7 +34,8 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
     for element in (el for el in root.iter() if local(el.tag) == "page"):
         page = OcrPage(width=_int(element.get("width")), height=_int(element.get("height")), engine=engine)
         for paragraph in (el for el in element.iter() if local(el.tag) == "par"):
-            lines = [line for line in map(_line, (el for el in paragraph if local(el.tag) == "line")) if line.words]
+            lines = [line for line in (_line(el, page.problems) for el in paragraph if local(el.tag) == "line")
+                     if line.words]
             if lines:
                 page.paragraphs.append(lines)
         pages.append(page)
@@ -44,10 +45,10 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.lstrip("-").isdigit() else None
+    return int(value) if value and value.isdigit() else None
 
 
-def _line(element: etree._Element) -> OcrLine:
+def _line(element: etree._Element, problems: list[Problem]) -> OcrLine:
     words: list[OcrWord] = []
     text: list[str] = []
     doubts: list[bool] = []
@@ -66,7 +67,7 @@ def _line(element: etree._Element) -> OcrLine:
 
     characters = [el for el in element.iter() if local(el.tag) == "charParams"]
     if not characters:  # an export without character details: the formatting elements' text
-        return OcrLine([OcrWord(w) for w in "".join(element.itertext()).split()], _line_box(element))
+        return OcrLine([OcrWord(w) for w in "".join(element.itertext()).split()], _line_box(element, problems))
     for character in characters:
         value = character.text or ""
         if not value.strip():
@@ -74,12 +75,14 @@ def _line(element: etree._Element) -> OcrLine:
             continue
         text.append(value)
         doubts.append(character.get("suspicious") in ("1", "true"))
-        if (box := _line_box(character)) is not None:
+        if (box := _line_box(character, problems)) is not None:
             boxes.append(box)
     close()
-    return OcrLine(words, _line_box(element))
+    return OcrLine(words, _line_box(element, problems))
 
 
-def _line_box(element: etree._Element) -> tuple[int, int, int, int] | None:
-    values = [_int(element.get(k)) for k in ("l", "t", "r", "b")]
-    return tuple(values) if None not in values else None  # type: ignore[return-value]
+def _line_box(element: etree._Element, problems: list[Problem]) -> tuple[int, int, int, int] | None:
+    line = element.sourceline
+    values = [measure(element.get(k), k, line, problems) for k in ("l", "t", "r", "b")]
+    written = " ".join(f"{k}={element.get(k)}" for k in ("l", "t", "r", "b"))
+    return clean_box(values, written, line, problems)

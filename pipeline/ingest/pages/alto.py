@@ -7,27 +7,26 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.errors import DocumentError
-from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, local
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, Problem, clean_box, confidence, local, measure
 from pipeline.safe_xml import parse_xml
 
 TAGS = ("LayoutTag", "StructureTag", "OtherTag")  # ALTO's tags that may say what a block or line is
 
 
-def accepts(head: bytes, _name: str) -> bool:
-    return b"<alto" in head or b":alto" in head
+def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    return root[1] == "alto"
 
 
-def _number(element: etree._Element, name: str) -> int | None:
-    value = element.get(name)
-    try:
-        return round(float(value)) if value is not None else None
-    except ValueError:
+def _number(element: etree._Element, name: str, problems: list[Problem]) -> int | None:
+    return measure(element.get(name), name, element.sourceline, problems)
+
+
+def _box(element: etree._Element, problems: list[Problem]) -> tuple[int, int, int, int] | None:
+    x, y, w, h = (_number(element, n, problems) for n in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+    if None in (x, y, w, h):
         return None
-
-
-def _box(element: etree._Element) -> tuple[int, int, int, int] | None:
-    x, y, w, h = (_number(element, n) for n in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
-    return (x, y, x + w, y + h) if None not in (x, y, w, h) else None  # type: ignore[operator]
+    written = " ".join(f"{n}={element.get(n)}" for n in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+    return clean_box([x, y, x + w, y + h], written, element.sourceline, problems)  # type: ignore[operator]
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -45,13 +44,13 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
             if local(tag.tag) in TAGS and tag.get("ID")}
     pages = []
     for element in _children(root, "Page"):
-        page = OcrPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"), image=image,
-                       engine=engine, unit=unit)
+        page = OcrPage(image=image, engine=engine, unit=unit)
+        page.width, page.height = (_size(element, n, page.problems) for n in ("WIDTH", "HEIGHT"))
         for block in _children(element, "TextBlock"):
             block_label = _label(block.get("TAGREFS"), tags)
             paragraph = []
             for text_line in _children(block, "TextLine"):
-                line = _line(text_line)
+                line = _line(text_line, page.problems)
                 if line.words:  # what its or its block's tags call it (for evaluation; editions do not read it)
                     line.region = _label(text_line.get("TAGREFS"), tags) or block_label
                     paragraph.append(line)
@@ -67,12 +66,21 @@ def _label(references: str | None, tags: dict[str, str | None]) -> str | None:
     return next((tags[ref] for ref in (references or "").split() if tags.get(ref)), None)
 
 
-def _line(element: etree._Element) -> OcrLine:
+def _size(element: etree._Element, name: str, problems: list[Problem]) -> int | None:
+    """The page's width or height: a positive number, else unknown (said)."""
+    size = _number(element, name, problems)
+    if size is not None and size < 0:
+        problems.append((element.sourceline, f"page {name} {element.get(name)!r} is no size; left out"))
+        return None
+    return size
+
+
+def _line(element: etree._Element, problems: list[Problem]) -> OcrLine:
     words = []
     for string in element:
         if local(string.tag) == "String" and (content := (string.get("CONTENT") or "").strip()):
-            confidence = string.get("WC")
-            words.append(OcrWord(content, float(confidence) if confidence else None, _box(string)))
+            words.append(OcrWord(content, confidence(string.get("WC"), 1, string.sourceline, problems),
+                                 _box(string, problems)))
         elif local(string.tag) == "HYP" and words:  # the hyphen printed at the line's end
             words[-1].text += string.get("CONTENT") or "-"
-    return OcrLine(words, _box(element))
+    return OcrLine(words, _box(element, problems))

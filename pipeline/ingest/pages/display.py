@@ -12,13 +12,16 @@ from pipeline.ingest.pages.formats import is_pdf
 from pipeline.model import Document, Surface
 
 DISPLAY_DPI = 72  # PDF pages rendered for display: about DISPLAY_WIDTH wide for A4
+DISPLAY_PIXELS = 4 * images.DISPLAY_WIDTH ** 2  # a PDF page declared huge is rendered smaller still
 
 
-def display_images(doc: Document, files: list[SourceFile], folder: str, threads: int = 1) -> dict[str, bytes]:
+def display_images(doc: Document, files: list[SourceFile], folder: str, threads: int = 1,
+                   max_pixels: int = 300_000_000) -> dict[str, bytes]:
     """{path under the edition's folder: PNG} for each page that needs one; the surfaces are
     given their ``display_image``. ``folder``: where the copies go (``<edition>.pages``).
     Image pages are decoded, scaled and encoded on ``threads`` threads (Pillow lets go of the
-    interpreter while it works); a PDF's pages are rendered in order, the PDF opened once."""
+    interpreter while it works); a PDF's pages are rendered in order, the PDF opened once.
+    An image over ``max_pixels`` (the run's limit) gets no copy: it is never decoded."""
     data = {file.name: file.data for file in files}
     wanted = [(number, surface) for number, surface in enumerate(doc.facsimile, start=1)
               if surface.image is not None and surface.image in data and not images.shown_by_browsers(surface.image)]
@@ -29,13 +32,13 @@ def display_images(doc: Document, files: list[SourceFile], folder: str, threads:
         page = (surface.image_page or 1) - 1
         try:
             if is_pdf(data[surface.image]):
-                pages = rendered.setdefault(surface.image, enumerate(
-                    pdf.rendered_pages(data[surface.image], surface.image, DISPLAY_DPI)))
-                picture = next(picture for index, picture in pages if index == page)
+                pages = rendered.setdefault(surface.image, pdf.rendered_pages(
+                    data[surface.image], surface.image, DISPLAY_DPI, DISPLAY_PIXELS, min_dpi=1))
+                picture = next(r.image for r in pages if r.number == page + 1)
             else:
-                picture = images.frame(data[surface.image], page)
+                picture = images.frame(data[surface.image], page, surface.image, max_pixels)
             return images.display_copy(picture)
-        except (OSError, ValueError, SyntaxError, StopIteration):
+        except Exception:  # damaged, over the limit: the reader said so when it read the page
             return None  # no copy: the preview shows the text alone for this page
 
     on_threads = threads > 1 and not any(is_pdf(data[surface.image]) for _, surface in wanted)

@@ -1,12 +1,18 @@
-"""What a page file is, from its first bytes: which OCR engine's XML, a page image, a PDF."""
+"""What a page file is, from its first bytes: which OCR engine's XML, a page image, a PDF.
+
+An OCR file's format is told by its root element and that element's namespace, never by a
+string somewhere in the file: a PAGE file declaring ``xmlns:alto`` or mentioning ``<alto>``
+in a comment is PAGE, an hOCR word ``Voci:alto`` is a word."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
+from lxml import etree
+
 from pipeline.ingest.pages import abbyy, alto, hocr, pagexml
 
-# (name, module with accepts() and parse()); the XML formats are told apart by their markers
+# (name, module with accepts(root, head) and parse()); told apart by their root elements
 OCR_FORMATS: tuple[tuple[str, ModuleType], ...] = (
     ("ABBYY FineReader XML", abbyy), ("ALTO", alto), ("PAGE XML", pagexml), ("hOCR", hocr),
 )
@@ -20,11 +26,31 @@ IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2", ".j2k", ".jp
 OCR_SUFFIXES = {".hocr", ".xml", ".html", ".htm", ".xhtml"}
 
 
+def root_element(head: bytes) -> tuple[str, str] | None:
+    """(namespace, local name) of the file's first element, read from its first bytes (an
+    HTML file that is not XML still shows its first element before the parser gives up)."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        parser.feed(head)
+    except etree.XMLSyntaxError:
+        pass  # the events before the error still tell the root
+    try:
+        for _event, element in parser.read_events():
+            name = etree.QName(element)
+            return name.namespace or "", name.localname
+    except etree.XMLSyntaxError:
+        pass
+    return None
+
+
 def ocr_format(head: bytes, name: str = "") -> tuple[str, ModuleType] | None:
-    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # a text that mentions "ocr_page" is not hOCR
+    root = root_element(head)
+    if root is None:
+        return None
     for label, module in OCR_FORMATS:
-        if module.accepts(head, name):
+        if module.accepts(root, head):
             return label, module
     return None
 

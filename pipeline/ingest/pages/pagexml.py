@@ -9,7 +9,7 @@ import re
 from lxml import etree
 
 from pipeline.errors import DocumentError
-from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, box_of, local, words_of
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, OcrWord, Problem, box_of, confidence, local, words_of
 from pipeline.safe_xml import parse_xml
 
 
@@ -19,29 +19,29 @@ ROLES = {"page-number": "page-number", "signature-mark": "signature", "catch-wor
 CUSTOM_TYPE = re.compile(r"structure\s*\{[^}]*type:\s*([\w-]+)")
 
 
-def accepts(head: bytes, _name: str) -> bool:
-    return b"PcGts" in head
+def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    return root[1] == "PcGts"
 
 
 def _find(element: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in element if local(child.tag) == name]
 
 
-def _box(element: etree._Element) -> tuple[int, int, int, int] | None:
+def _box(element: etree._Element, problems: list[Problem]) -> tuple[int, int, int, int] | None:
     for coords in _find(element, "Coords"):
         if coords.get("points"):
-            return box_of(coords.get("points"))
+            return box_of(coords.get("points"), coords.sourceline, problems)
         points = [f"{p.get('x')},{p.get('y')}" for p in coords if local(p.tag) == "Point"]  # 2010 schema
-        return box_of(" ".join(points))
+        return box_of(" ".join(points), coords.sourceline, problems)
     return None
 
 
-def _text(element: etree._Element) -> tuple[str, float | None]:
-    """The first TextEquiv's Unicode (the engine's best reading) and its confidence."""
+def _text(element: etree._Element, problems: list[Problem]) -> tuple[str, float | None]:
+    """The first TextEquiv's Unicode (the engine's best reading, all of its text, also what
+    stands after a child element) and its confidence."""
     for equiv in _find(element, "TextEquiv"):
         for unicode in _find(equiv, "Unicode"):
-            confidence = equiv.get("conf")
-            return unicode.text or "", float(confidence) if confidence else None
+            return "".join(unicode.itertext()), confidence(equiv.get("conf"), 1, equiv.sourceline, problems)
     return "", None
 
 
@@ -54,7 +54,8 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
         page = OcrPage(width=_int(element.get("imageWidth")), height=_int(element.get("imageHeight")),
                        image=element.get("imageFilename"), engine=engine)
         for region in _regions_in_order(element):
-            paragraph = [line for line in map(_line, _find(region, "TextLine")) if line.words]
+            paragraph = [line for line in (_line(el, page.problems) for el in _find(region, "TextLine"))
+                         if line.words]
             region_type = _region_type(region)
             for line in paragraph:
                 line.role, line.region = ROLES.get(region_type), region_type
@@ -89,13 +90,13 @@ def _regions_in_order(page: etree._Element) -> list[etree._Element]:
     return regions
 
 
-def _line(element: etree._Element) -> OcrLine:
-    text, confidence = _text(element)
+def _line(element: etree._Element, problems: list[Problem]) -> OcrLine:
+    text, rated = _text(element, problems)
     words = []
     for word in _find(element, "Word"):
-        word_text, word_confidence = _text(word)
+        word_text, word_confidence = _text(word, problems)
         if word_text.strip():
-            words.append(OcrWord(word_text.strip(), word_confidence, _box(word)))
+            words.append(OcrWord(word_text.strip(), word_confidence, _box(word, problems)))
     if text.strip() and " ".join(w.text for w in words) != " ".join(text.split()):
-        words = words_of(text, confidence)  # the line's own reading wins over its words'
-    return OcrLine(words, _box(element))
+        words = words_of(text, rated)  # the line's own reading wins over its words'
+    return OcrLine(words, _box(element, problems))

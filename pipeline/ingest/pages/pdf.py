@@ -4,6 +4,9 @@ the pages are rendered at for OCR, whichever way the text was read."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from pipeline.errors import DocumentError
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, words_of
 
@@ -64,13 +67,47 @@ def _text_page(page) -> OcrPage:
                    height=round(height_pt * scale), engine="the PDF's text layer (PDFium)")
 
 
-def rendered_pages(data: bytes, name: str, dpi: int = RENDER_DPI):
-    """Each page rendered in grey at ``dpi`` as a Pillow image (for OCR, or for display),
-    the PDF opened once for all of them."""
+MIN_RENDER_DPI = 100  # coarser, a page's type is too small to recognise
+
+
+@dataclass
+class Rendering:
+    """One page rendered (``image`` at ``dpi``), or the one-line reason it was not."""
+
+    number: int  # 1-based
+    image: object | None
+    dpi: int
+    problem: str | None = None
+
+
+def render_dpi(size_pt: tuple[float, float], dpi: int, max_pixels: int) -> int:
+    """``dpi``, or the highest resolution that keeps the page within ``max_pixels``: a page
+    declared 200 inches wide, or a scan saved at 72 dpi (Pillow's default), is not rendered
+    at gigapixels."""
+    inches = max(size_pt[0], 1) / 72 * max(size_pt[1], 1) / 72
+    return max(1, min(dpi, int(math.sqrt(max_pixels / inches))))
+
+
+def rendered_pages(data: bytes, name: str, dpi: int, max_pixels: int, min_dpi: int = MIN_RENDER_DPI):
+    """Each page rendered in grey at ``dpi`` (less where the page would exceed ``max_pixels``;
+    a page that would need less than ``min_dpi`` is not rendered, said in its Rendering), the
+    PDF opened once for all of them."""
     pdf = _open(data, name)
     try:
         for index in range(len(pdf)):
-            yield pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
+            page = pdf[index]
+            width, height = page.get_size()
+            scaled = render_dpi((width, height), dpi, max_pixels)
+            if scaled < min_dpi:
+                yield Rendering(index + 1, None, scaled, (
+                    f"a page of {width / 72:,.0f} × {height / 72:,.0f} inches is "
+                    f"{round(width * dpi / 72):,} × {round(height * dpi / 72):,} pixels at {dpi} dpi; within "
+                    f"max_render_pixels ({max_pixels / 1e6:,.0f} megapixels) only {scaled} dpi, too coarse to read; "
+                    "not rendered (raise max_render_pixels to read it)"))
+                continue
+            yield Rendering(index + 1, page.render(scale=scaled / 72, grayscale=True).to_pil(), scaled,
+                            None if scaled == dpi else f"rendered at {scaled} dpi, not {dpi}, to stay within "
+                                                       f"max_render_pixels ({max_pixels / 1e6:,.0f} megapixels)")
     finally:
         pdf.close()
 

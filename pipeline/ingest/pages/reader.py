@@ -13,6 +13,7 @@ from pipeline.errors import DocumentError
 from pipeline.ingest.pages import images, ocr, pdf
 from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
 from pipeline.ingest.pages.formats import ocr_format, page_kind
+from pipeline.ingest.pages.ocrpage import OcrPage, Problem
 from pipeline.model import Document
 
 SNIFF_BYTES = 65536
@@ -34,7 +35,11 @@ def stems(name: str) -> list[str]:
 
 
 def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True) -> Document:
-    """The document of a book's page files (``book``), or of one page file read by itself."""
+    """The document of a book's page files (``book``), or of one page file read by itself.
+
+    A page file that cannot be read (a damaged image, one over the pixel limit, an OCR file
+    that is not well-formed) leaves its page out of a book with a line in the document's
+    ``problems``; only a source none of whose pages could be read fails, with that reason."""
     kinds = {file.name: page_kind(file.data[:SNIFF_BYTES], file.name) for file in files}
     if strangers := sorted(n for n, kind in kinds.items() if kind is None):
         raise DocumentError(name, f"mixes page files with files that are neither page images nor OCR files: "
@@ -43,31 +48,121 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
         if len(files) > 1:
             raise DocumentError(name, "mixes a PDF with other page files", "give each PDF as a document of its own")
         return _read_pdf(files[0], name, config, book)
+    problems: list[DocumentError] = []
     image_files = {file.name: file for file in files if kinds[file.name] == "image"}
     by_stem = {stems(n)[0]: n for n in sorted(image_files, key=natural_key)}
     keyed: list[tuple[tuple, int, PageSource]] = []
     used: set[str] = set()
-    for file in (f for f in files if kinds[f.name] == "ocr"):
-        label, module = ocr_format(file.data[:SNIFF_BYTES], file.name)
-        pages = module.parse(file.data, file.name)
+    unmatched: list[str] = []  # image references that name no file of the book
+    read = [(file, *parsed) for file in files if kinds[file.name] == "ocr"
+            if (parsed := _parse_ocr(file, problems)) is not None]
+    for file, label, pages in one_source_per_page(read, by_stem, problems):
         for index, page in enumerate(pages):
+            problems.extend(DocumentError(file.name, f"{where(index, len(pages))}{problem}")
+                            for problem in by_lines(page.problems))
             image = _image_for(file.name if len(pages) == 1 else None, page.image, by_stem)
             source = PageSource(page, text_from=f"{file.name} ({label})")
             if image is not None:
                 used.add(image)
                 source.image = image
-                source.image_size = images.size_of(image_files[image].data)
-            elif page.image:
-                source.image = page.image  # as the engine names it: the graphic the edition points to
+                source.image_size = images.size_of(image_files[image].data, image)
+            elif page.image and not book and _plain_name(page.image):
+                source.image = page.image  # a file read by itself: the image beside it, as the engine names it
+            elif page.image:  # never linked as written: it may lead anywhere (/home/…, ../../…)
+                unmatched.append(f"{file.name} {where(index, len(pages))}names {_image_named(page.image)}")
             keyed.append((natural_key(image or file.name), index, source))
+    if unmatched:
+        problems.append(DocumentError(name, f"{len(unmatched)} OCR file{'s' * (len(unmatched) > 1)} name an image "
+                                      f"that is not among the {'book' if book else 'source'}'s files "
+                                      f"({'; '.join(unmatched[:3])}{', …' * (len(unmatched) > 3)}); not linked"))
     unread = [image_files[n] for n in image_files if n not in used]
     if unread:
-        keyed.extend(_recognise(unread, name, config))
+        keyed.extend(_recognise(unread, name, config, problems))
+    if not keyed and problems:
+        raise problems[0]  # nothing could be read: the first reason is the document's
     keyed.sort(key=lambda item: (item[0], item[1]))
     pages = [source for _key, _index, source in keyed]
     doc = compose(pages, name, files, "UTF-8" if any(kinds[f.name] == "ocr" for f in files) else "none", book)
     doc.provenance = _provenance(pages, files)
+    _record(doc, [str(problem) for problem in problems])
     return doc
+
+
+def _image_named(reference: str) -> str:
+    """An OCR file's image reference as a report may repeat it: its name, and whether it
+    pointed out of the book (the folders it names are nobody's business)."""
+    path = PurePosixPath(reference.replace("\\", "/"))
+    outside = path.is_absolute() or ".." in path.parts or ":" in reference
+    return repr(path.name) + (" by a path leading out of the folder" if outside else "")
+
+
+def _plain_name(reference: str) -> bool:
+    """A file name alone, which can only mean a file beside the OCR file."""
+    return PurePosixPath(reference).name == reference and "\\" not in reference and ":" not in reference \
+        and reference not in (".", "..")
+
+
+LINES_SAID = 5  # lines named for one problem; the others counted
+
+
+def by_lines(problems: list[Problem]) -> list[str]:
+    """The page's problems, one line for each kind of problem (the same words), with the
+    lines of the file it was met on: ``lines 6, 7, 9, 12, 13 and 38 more: confidence 'high' …``."""
+    lines: dict[str, list[int]] = {}
+    for line, problem in problems:
+        lines.setdefault(problem, []).extend([line] if line else [])
+    said = []
+    for problem, found in lines.items():
+        distinct = list(dict.fromkeys(found))
+        shown = ", ".join(map(str, distinct[:LINES_SAID])) + (f" and {len(distinct) - LINES_SAID} more"
+                                                             if len(distinct) > LINES_SAID else "")
+        times = f" ({len(found)} times)" if len(found) > len(distinct) else ""
+        said.append(f"line{'s' * (len(distinct) > 1)} {shown}{times}: {problem}" if found else problem)
+    return said
+
+
+def where(index: int, count: int) -> str:
+    """"page 3: " inside a file of several pages; nothing for a file of one."""
+    return f"page {index + 1}: " if count > 1 else ""
+
+
+def _parse_ocr(file: SourceFile, problems: list[DocumentError]) -> tuple[str, list[OcrPage]] | None:
+    label, module = ocr_format(file.data[:SNIFF_BYTES], file.name)
+    try:
+        return label, module.parse(file.data, file.name)
+    except DocumentError as error:
+        problems.append(error)
+        return None
+
+
+# Which OCR file gives a page's text when several do (``p1.xml`` and ``p1.hocr``): the
+# formats that describe the page most fully first.
+PREFERRED_FORMATS = ("PAGE XML", "ALTO", "ABBYY FineReader XML", "hOCR")
+
+
+def one_source_per_page(read: list[tuple[SourceFile, str, list[OcrPage]]], by_stem: dict[str, str],
+                        problems: list[DocumentError]) -> list[tuple[SourceFile, str, list[OcrPage]]]:
+    """The OCR files of a book, one per page: of two single-page files for the same page (the
+    same image, or the same name before their suffixes), the one in the format preferred
+    (PREFERRED_FORMATS; then the first by name); the others reported and not read."""
+    pages: dict[str, list[tuple[SourceFile, str, list[OcrPage]]]] = {}
+    kept = []
+    for entry in read:
+        file, _label, found = entry
+        if len(found) != 1:
+            kept.append(entry)
+            continue
+        image = _image_for(file.name, found[0].image, by_stem)
+        pages.setdefault(image or stems(file.name)[-1], []).append(entry)
+    for same in pages.values():
+        same.sort(key=lambda e: (PREFERRED_FORMATS.index(e[1]), natural_key(e[0].name)))
+        chosen, *others = same
+        kept.append(chosen)
+        for file, label, _found in others:
+            problems.append(DocumentError(file.name, f"gives the same page as {chosen[0].name}; its text was taken "
+                                          f"from {chosen[0].name} ({chosen[1]} before {label}), "
+                                          f"{file.name} not read"))
+    return kept
 
 
 def read_page_file(data: bytes, file_name: str, config: PipelineConfig) -> Document:
@@ -76,21 +171,36 @@ def read_page_file(data: bytes, file_name: str, config: PipelineConfig) -> Docum
 
 
 def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str]) -> str | None:
-    candidates = stems(named) if named else []
+    """The book's image an OCR file belongs to, by name only: the name the file gives
+    (whatever folder it says, ``/home/…`` or ``../../``), else the OCR file's own stem."""
+    candidates = stems(PurePosixPath(named.replace("\\", "/")).name) if named else []
     candidates += stems(ocr_file) if ocr_file else []
     return next((by_stem[stem] for stem in candidates if stem in by_stem), None)
 
 
-def _recognise(files: list[SourceFile], name: str, config: PipelineConfig) -> list[tuple[tuple, int, PageSource]]:
-    for file in files:  # every image readable before any model is loaded
-        if images.size_of(file.data) is None:
-            raise DocumentError(file.name, "is an image that cannot be read (damaged, or in a format Pillow lacks)")
+def _recognise(files: list[SourceFile], name: str, config: PipelineConfig,
+               problems: list[DocumentError]) -> list[tuple[tuple, int, PageSource]]:
+    readable = []
+    for file in files:  # every image measured before any model is loaded
+        try:
+            head = images.header(file.data, file.name)
+            if head.damaged:
+                problems.append(DocumentError(file.name, head.damaged))
+            if head.frames == 1:
+                images.check_pixels(head.size, config.max_page_pixels, file.name)
+            readable.append((file, head.frames))
+        except images.ImageProblem as problem:
+            problems.append(problem)
+    if not readable:
+        return []
 
     def pages():  # (file, page index, pages in the file, image, dpi), decoded one at a time
-        for file in files:
-            count = images.frame_count(file.data)
-            for index, (image, dpi) in enumerate(images.open_frames(file.data, file.name)):
-                yield file, index, count, image, dpi
+        for file, count in readable:
+            for frame in images.open_frames(file.data, file.name, config.max_page_pixels):
+                if frame.problem is not None:
+                    problems.append(frame.problem)
+                else:
+                    yield file, frame.index, count, frame.image, frame.dpi
 
     def read(job) -> tuple[tuple, int, PageSource]:
         file, index, count, image, dpi = job
@@ -104,24 +214,45 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig) -> li
 
 def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -> Document:
     layer = pdf.text_layer(file.data, file.name)
+    problems: list[str] = []
     if layer is not None:
         pages = [PageSource(page, text_from=f"{file.name} (text layer)", image=file.name, image_page=n,
                             image_size=(page.width, page.height)) for n, page in enumerate(layer, start=1)]
         how = "its text layer, which holds real text"
     else:
-        def read(job: tuple[int, object]) -> PageSource:
-            n, image = job
-            return PageSource(pool.read(image, pdf.RENDER_DPI), text_from=f"{file.name} (OCR)", image=file.name,
-                              image_page=n, image_size=image.size)
+        dpis: set[int] = set()
+
+        def jobs():
+            for rendering in pdf.rendered_pages(file.data, file.name, pdf.RENDER_DPI, config.max_render_pixels):
+                if rendering.problem:
+                    problems.append(f"{file.name}: page {rendering.number}: {rendering.problem}")
+                if rendering.image is not None:
+                    dpis.add(rendering.dpi)
+                    yield rendering
+
+        def read(rendering: pdf.Rendering) -> PageSource:
+            return PageSource(pool.read(rendering.image, rendering.dpi), text_from=f"{file.name} (OCR)",
+                              image=file.name, image_page=rendering.number, image_size=rendering.image.size)
 
         with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads) as pool:
-            pages = list(pool.map(read, enumerate(pdf.rendered_pages(file.data, file.name), start=1)))
-        how = f"its pages rendered at {pdf.RENDER_DPI} dpi and recognised (no real text layer)"
+            pages = list(pool.map(read, jobs()))
+        if not pages and problems:
+            raise DocumentError(name, problems[0].removeprefix(f"{file.name}: "))
+        rendered_at = " or ".join(f"{dpi} dpi" for dpi in sorted(dpis, reverse=True)) or f"{pdf.RENDER_DPI} dpi"
+        how = f"its pages rendered at {rendered_at} and recognised (no real text layer)"
     doc = compose(pages, name, [file], "none" if layer is None else "UTF-8", book)
     doc.metadata.file_title = pdf.document_title(file.data, file.name)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
+    _record(doc, problems)
     return doc
+
+
+def _record(doc: Document, problems: list[str]) -> None:
+    """What was left out or repaired: in the report, and in the edition's account of its pages."""
+    doc.problems = problems
+    if problems:
+        doc.provenance += f" Left out or repaired: {'; '.join(problems)}."
 
 
 def _provenance(pages: list[PageSource], files: list[SourceFile]) -> str:
