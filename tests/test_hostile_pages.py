@@ -76,7 +76,7 @@ def hocr(lines: list[str] = LINES, image: str | None = None, bbox: str | None = 
     to the first line, ``depth`` nests each page inside that many divs."""
     body = []
     for number in range(1, pages + 1):
-        title = f"bbox 0 0 1000 1400" + (f'; image "{image}"' if image else "")
+        title = "bbox 0 0 1000 1400" + (f'; image "{image}"' if image else "")
         rows = []
         for n, text in enumerate(lines):
             box = bbox if bbox is not None and n == 0 else f"100 {100 + 60 * n} 900 {140 + 60 * n}"
