@@ -9,7 +9,7 @@ import re
 from pathlib import PurePosixPath
 
 from pipeline.config import PipelineConfig
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.ingest.pages import images, ocr, pdf
 from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
 from pipeline.ingest.pages.formats import ocr_format, page_kind
@@ -72,9 +72,10 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
                 unmatched.append(f"{file.name} {where(index, len(pages))}names {_image_named(page.image)}")
             keyed.append((natural_key(image or file.name), index, source))
     if unmatched:
-        problems.append(DocumentError(name, f"{len(unmatched)} OCR file{'s' * (len(unmatched) > 1)} name an image "
-                                      f"that is not among the {'book' if book else 'source'}'s files "
-                                      f"({'; '.join(unmatched[:3])}{', …' * (len(unmatched) > 3)}); not linked"))
+        said = "OCR files name" if len(unmatched) > 1 else "OCR file names"
+        listed = "; ".join(unmatched[:3]) + (", …" if len(unmatched) > 3 else "")
+        problems.append(DocumentError(name, f"{len(unmatched)} {said} an image that is not among the "
+                                            f"{'book' if book else 'source'}'s files ({listed}); not linked"))
     unread = [image_files[n] for n in image_files if n not in used]
     if unread:
         keyed.extend(_recognise(unread, name, config, problems))
@@ -82,9 +83,23 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
         raise problems[0]  # nothing could be read: the first reason is the document's
     keyed.sort(key=lambda item: (item[0], item[1]))
     pages = [source for _key, _index, source in keyed]
-    doc = compose(pages, name, files, "UTF-8" if any(kinds[f.name] == "ocr" for f in files) else "none", book)
+    doc = _compose(pages, name, files, "UTF-8" if any(kinds[f.name] == "ocr" for f in files) else "none", book,
+                   [str(problem) for problem in problems])
     doc.provenance = _provenance(pages, files)
-    _record(doc, [str(problem) for problem in problems])
+    _record(doc, doc.problems)
+    return doc
+
+
+def _compose(pages: list[PageSource], name: str, files: list[SourceFile], encoding: str, book: bool,
+             problems: list[str]) -> Document:
+    """The document of the pages read; a source with no text says what was left out too."""
+    try:
+        doc = compose(pages, name, files, encoding, book)
+    except EmptyDocument as empty:
+        if not problems:
+            raise
+        raise EmptyDocument(name, f"{empty.problem}; left out: {'; '.join(problems)}") from None
+    doc.problems = problems
     return doc
 
 
@@ -240,7 +255,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -
             raise DocumentError(name, problems[0].removeprefix(f"{file.name}: "))
         rendered_at = " or ".join(f"{dpi} dpi" for dpi in sorted(dpis, reverse=True)) or f"{pdf.RENDER_DPI} dpi"
         how = f"its pages rendered at {rendered_at} and recognised (no real text layer)"
-    doc = compose(pages, name, [file], "none" if layer is None else "UTF-8", book)
+    doc = _compose(pages, name, [file], "none" if layer is None else "UTF-8", book, problems)
     doc.metadata.file_title = pdf.document_title(file.data, file.name)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
