@@ -4,7 +4,8 @@ entities, no network, no DTD loading, no huge trees.
 Internal entities (``<!ENTITY eacute "é">`` declared in the file itself) are resolved as XML
 defines them: left unresolved, ``Caf&eacute;`` would read as ``Caf`` and the rest of the text
 be lost without a word. libxml2 bounds their expansion (a billion laughs is refused), and a
-reference to an external one makes the file not well-formed, refused in one line.
+reference to an external one is never followed: it stays unread, as it always was (a file
+that uses internal ones too is refused in one line, lest their text be lost).
 
 Our own editions are the exception to the last rule: a single-line source of 11 MB makes a
 text node above libxml2's default limit, and an edition we wrote must always be readable
@@ -30,10 +31,27 @@ def parse_xml(data: bytes, name: str, huge_tree: bool = False) -> etree._Element
     try:
         root = etree.fromstring(data, safe_parser(huge_tree))
     except etree.XMLSyntaxError as error:
-        external = " (entities declared outside the file, or by a SYSTEM or PUBLIC address, are never read)" \
+        if "not defined" in error.msg and has_doctype(data) and (tree := _external_only(data, huge_tree)):
+            return tree
+        external = " (an external entity, which is never read, beside internal ones)" \
             if "not defined" in error.msg and has_doctype(data) else ""
         raise DocumentError(name, f"is not well-formed XML (line {error.lineno}: {error.msg}){external}") from error
     return etree.ElementTree(root)
+
+
+def _external_only(data: bytes, huge_tree: bool) -> etree._ElementTree | None:
+    """The file with its references to external entities left unread (as before this parser
+    resolved internal ones), when those are all it refers to; None when it also uses internal
+    ones, whose text would be lost: then the file is refused."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge_tree)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    tree = etree.ElementTree(root)
+    dtd = tree.docinfo.internalDTD
+    internal = {entity.name for entity in dtd.iterentities() if entity.system_url is None} if dtd else set()
+    return None if any(node.name in internal for node in root.iter(etree.Entity)) else tree
 
 
 def has_doctype(data: bytes) -> bool:

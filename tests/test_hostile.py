@@ -116,9 +116,8 @@ def test_size_limit_is_a_clear_error_before_reading(tmp_path):
 
 def test_xml_is_parsed_without_entities_network_or_bombs(tmp_path):
     external = b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
-    with pytest.raises(DocumentError) as refused:  # refused in one line, never read
-        parse_xml(external, "external.xml")
-    assert "root:" not in str(refused.value) and "are never read" in str(refused.value)
+    tree = parse_xml(external, "external.xml")
+    assert "root:" not in etree.tostring(tree).decode()
     internal = '<!DOCTYPE r [<!ENTITY eacute "é">]><r>Caf&eacute; au lait</r>'.encode()
     assert parse_xml(internal, "internal.xml").getroot().text == "Café au lait"
     laughs = b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">' + b"".join(

@@ -159,14 +159,21 @@ def test_a_declared_internal_entity_in_page_text_is_read_and_rebuilt(tmp_path):
     assert "Café au lait and bread" in rebuild_source_from_file(edition)
 
 
-def test_an_external_entity_refuses_the_file_in_one_line_and_reads_nothing(tmp_path):
-    doctype = '<!DOCTYPE PcGts [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
-    book = folder(tmp_path / "in", "leak", {"p1.xml": page_xml(["&secret;", LINES[1]], doctype=doctype),
-                                             "p2.xml": page_xml()})
+def test_an_external_entity_is_never_read_and_beside_internal_ones_refuses_the_file(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    external = f'<!ENTITY secret SYSTEM "file://{secret}">'
+    book = folder(tmp_path / "in", "leak", {
+        "p1.xml": page_xml(["Before &secret; after.", LINES[1]], doctype=f"<!DOCTYPE PcGts [{external}]>\n"),
+        "p2.xml": page_xml(["&secret; &eacute;", LINES[1]],
+                           doctype=f'<!DOCTYPE PcGts [{external}<!ENTITY eacute "&#233;">]>\n'),
+        "p3.xml": page_xml()})
     reports, _ = run([book], tmp_path / "out")
     [problem] = reports["leak"].problems
-    assert problem.startswith("p1.xml: is not well-formed XML (line 7: Entity 'secret' not defined")
-    assert "root:" not in Path(reports["leak"].edition_path).read_text()
+    assert problem.startswith("p2.xml: is not well-formed XML (line 7: Entity 'secret' not defined")
+    assert problem.endswith("(an external entity, which is never read, beside internal ones)")
+    edition = Path(reports["leak"].edition_path)
+    assert "SECRET" not in edition.read_text() and "Before &secret; after." in body_text(edition)
 
 
 def test_a_child_element_before_the_text_of_a_page_line_keeps_the_line(tmp_path):

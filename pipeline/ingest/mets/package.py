@@ -170,7 +170,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig) -> 
         package.problems.append(f"{len(to_recognise)} pages without text have an image, but cannot be recognised "
                                 f"here: {why_not}")
     elif to_recognise:
-        _recognise(sources, to_recognise, name, config, _ocr_models(package, config))
+        _recognise(sources, to_recognise, name, config, _ocr_models(package, config), package.problems)
     try:
         doc = compose(sources, name, files, "UTF-8", book=True)
     except EmptyDocument as error:
@@ -257,13 +257,21 @@ def _ocr_models(package: _Package, config: PipelineConfig) -> str | None:
 
 
 def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], name: str,
-               config: PipelineConfig, models: str | None) -> None:
+               config: PipelineConfig, models: str | None, problems: list[str]) -> None:
     def read(job):
         index, data, image_name = job
-        picture, dpi = next(images.open_frames(data, image_name))
-        return index, pool.read(picture, dpi), image_name
+        try:
+            frame = next(images.open_frames(data, image_name, config.max_page_pixels))
+        except images.ImageProblem as problem:  # a damaged header
+            return index, None, str(problem)
+        if frame.problem is not None:  # over max_page_pixels, or damaged data: the page is left without text
+            return index, None, str(frame.problem)
+        return index, pool.read(frame.image, frame.dpi), image_name
 
     with ocr.RecogniserPool(models, name, config.ocr_threads) as pool:
         for index, page, image_name in pool.map(read, jobs):
+            if page is None:
+                problems.append(f"page {index + 1}: {image_name}")
+                continue
             sources[index].page = page
             sources[index].text_from = f"{image_name} (OCR)"
