@@ -39,14 +39,16 @@ from pipeline.config import PipelineConfig
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 inbox, out = Path(sys.argv[1]), Path(sys.argv[2])
-sources, problems = discover_sources([inbox], exclude=(out,))
-for p in problems:
-    print(json.dumps({"name": str(p.path.name), "status": "failed", "errors": [p.problem]}))
-for s in sources:
-    r = process_file(s.path, out, PipelineConfig(), s.display_name.replace("/", "_"), s.display_name, s.pages)
-    print(json.dumps({"name": r.file_name, "status": r.status, "errors": r.errors,
-                      "problems": getattr(r, "problems", []), "notes": r.notes}))
-print("VmHWM", next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")))
+try:
+    sources, problems = discover_sources([inbox], exclude=(out,))
+    for p in problems:
+        print(json.dumps({"name": str(p.path.name), "status": "failed", "errors": [p.problem]}))
+    for s in sources:
+        r = process_file(s.path, out, PipelineConfig(), s.display_name.replace("/", "_"), s.display_name, s.pages)
+        print(json.dumps({"name": r.file_name, "status": r.status, "errors": r.errors,
+                          "problems": getattr(r, "problems", []), "notes": r.notes}))
+finally:  # also when the run dies: what it had taken by then
+    print("VmHWM", next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
 
