@@ -83,6 +83,21 @@ class PipelineConfig(BaseModel):
     fetch_cache: str | None = Field(
         default=None, exclude=True,
         description="Where fetched full texts are kept (set by the run: under the output folder).")
+    # Exports beside the edition (pipeline/export/): what is read where, never what the edition
+    # says, so not in the fingerprint; the run's report records them (pipeline/run/incremental.py).
+    exports: list[Literal["alto", "text"]] = Field(
+        default_factory=list, exclude=True,
+        description="Formats written beside each edition besides its IIIF manifest: alto (one ALTO v4 file per "
+                    "page, OUT/<name>.alto/), text (the reading text, OUT/<name>.txt) (--export).")
+    base_url: str | None = Field(
+        default=None, exclude=True,
+        description="Where the output folder will be published (https://…/): the IIIF manifest's references "
+                    "are resolved against it; unset, they are relative to the manifest (--base-url).")
+    text_furniture: Literal["omit", "append"] = Field(
+        default="omit", exclude=True,
+        description="Plain text: page furniture (running heads, page numbers, …) left out or appended.")
+    text_notes: Literal["omit", "append"] = Field(
+        default="omit", exclude=True, description="Plain text: notes left out or appended after the text.")
 
     def fingerprint(self) -> str:
         """Hash of the configuration, the pipeline version and the pipeline's own code: part of

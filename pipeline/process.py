@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
+from pipeline.export import base_name, export_files
+from pipeline.export.iiif import manifest_name
 from pipeline.ingest import reader_for
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages import ocr
@@ -41,6 +43,7 @@ class Edition(BaseModel):
     reading_lang: str | None = None  # the script of the derived reading edition, if any
     reading_xml: bytes | None = None
     reading_errors: list[str] = Field(default_factory=list)
+    exports: dict[str, bytes] = Field(default_factory=dict)  # IIIF manifest, ALTO, text: by path beside the edition
 
 
 def pages_folder(master_file_name: str) -> str:
@@ -97,12 +100,13 @@ class _StageClock:
 def build_edition(data: Source, file_name: str, config: PipelineConfig,
                   timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
                   keep_document: bool = True, master_file_name: str | None = None,
-                  facsimile_base: str = "") -> Edition:
+                  facsimile_base: str = "", export_folder: str = "") -> Edition:
     """The edition of one source (whose file will be called ``master_file_name``: the reading
     edition points to it). With ``keep_document=False`` the document model is let go
     once its TEI tree is built (and the bytes too, if the caller holds no other reference):
     for a big book they weigh as much as the tree, and the serializations still to come.
-    ``facsimile_base``: the folder of the source's page images, seen from the edition's."""
+    ``facsimile_base``: the folder of the source's page images, seen from the edition's;
+    ``export_folder``: the edition's folder inside the output folder (for a published manifest's URLs)."""
     size = len(data) if isinstance(data, bytes) else sum(len(file.data) for file in data)
     doc = build_document(data, file_name, config, timings)
     clock = _StageClock(timings)
@@ -121,13 +125,18 @@ def build_edition(data: Source, file_name: str, config: PipelineConfig,
     clock.lap("TEI")
     errors = schema_errors(tree)
     clock.lap("validation")
+    master_name = master_file_name or f"{Path(file_name).stem}.tei.xml"
+    with_preview = size <= config.preview_max_bytes
+    exports = export_files(tree, master_name, config, export_folder, with_preview)  # before the reading edition
+    clock.lap("exports")
     # The preview before the serialization: their buffers need not be held at once.
-    preview = render_preview(tree) if size <= config.preview_max_bytes else b""
+    manifest = manifest_name(base_name(master_name))
+    preview = render_preview(tree, manifest if manifest in exports else None) if with_preview else b""
     clock.lap("HTML preview")
     xml = serialize(tree)
     clock.lap("TEI")
-    edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview, page_images=page_images)
-    master_name = master_file_name or f"{Path(file_name).stem}.tei.xml"
+    edition = Edition(**facts, document=kept, xml=xml, errors=errors, preview=preview, page_images=page_images,
+                      exports=exports)
     reading = build_reading_edition(tree, master_name, config)  # the master is serialized: convert in place
     if reading is not None:
         edition.reading_lang, reading_tree = reading

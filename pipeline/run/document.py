@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.export import settings_digest
 from pipeline.ingest.encoding import is_doubtful
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import Edition, build_edition, check_size
@@ -27,6 +28,8 @@ class DocumentReport(BaseModel):
     source_path: str
     edition_path: str | None = None
     reading_edition_path: str | None = None
+    exports: list[str] = Field(default_factory=list)  # IIIF manifest, ALTO pages, plain text: relative to the output folder
+    export_settings: str | None = None  # the settings they were made with (pipeline.export.settings_digest)
     status: str  # "ok", "invalid" (edition not written), "empty" (no text: nothing written) or "failed"
     sha256: str | None = None
     encoding: str | None = None
@@ -117,7 +120,8 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
         images = os.path.relpath(source if pages else source.parent, target.parent)
         edition = build_edition(data, source.name, config, previous=previous,
                                 keep_document=False,  # holding no reference to the bytes either
-                                master_file_name=target.name, facsimile_base=Path(images).as_posix())
+                                master_file_name=target.name, facsimile_base=Path(images).as_posix(),
+                                export_folder=Path(base).parent.as_posix().removeprefix("."))
         del data
     except EmptyDocument as error:
         report.status = "empty"
@@ -153,8 +157,23 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
                 reading = output_dir / edition_file(base, edition.reading_lang)
                 write_atomically(reading, edition.reading_xml)
                 report.reading_edition_path = str(reading)
+            report.exports = write_exports(edition.exports, target.parent, output_dir)
+            report.export_settings = settings_digest(config)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
+
+
+def write_exports(files: dict[str, bytes], folder: Path, output_dir: Path) -> list[str]:
+    """Write the edition's exports beside it, each atomically; an ALTO folder holds exactly
+    this run's pages (a page the edition no longer has is removed). Returns their paths
+    relative to the output folder."""
+    for name in sorted(files):
+        write_atomically(folder / name, files[name])
+    for alto in {name.split("/")[0] for name in files if "/" in name}:
+        for stale in sorted((folder / alto).glob("*.xml")):
+            if f"{alto}/{stale.name}" not in files:
+                stale.unlink(missing_ok=True)
+    return [(folder / name).relative_to(output_dir).as_posix() for name in sorted(files)]
 
 
 def _fill_report(report: DocumentReport, edition: Edition) -> None:

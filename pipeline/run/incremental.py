@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
+from pipeline.export import settings_digest
 from pipeline.ingest.pages.compose import combined_digest
 from pipeline.run.inputs import Source, source_key
 from pipeline.run.manifest import RunManifest
@@ -36,6 +37,12 @@ def source_sha256(path: Path, pages: tuple[str, ...] = ()) -> str | None:
         return None  # unreadable now: the build reports why
 
 
+def exports_in_place(report: DocumentReport, output_dir: Path, config: PipelineConfig) -> bool:
+    """Whether the exports the run asks for are those the report lists, all on disk."""
+    return report.export_settings == settings_digest(config) and all(
+        (output_dir / name).exists() for name in report.exports)
+
+
 def carried_over(sources: list[Source], bases: dict[str, str], output_dir: Path, config: PipelineConfig,
                  previous: RunManifest | None) -> dict[str, DocumentReport]:
     """Reports of the sources that need no work, by source key. ``bases``: this run's names."""
@@ -52,6 +59,8 @@ def carried_over(sources: list[Source], bases: dict[str, str], output_dir: Path,
             continue
         reading = report.reading_edition_path  # beside the master, whatever folder it was given as
         if reading and not (output_dir / Path(base).parent / Path(reading).name).exists():
+            continue
+        if not exports_in_place(report, output_dir, config):
             continue
         if source_sha256(source.path, source.pages) == report.sha256:
             unchanged[source.key] = report.model_copy(update={

@@ -2,7 +2,7 @@
 
 A source's edition goes to ``<output>/<path under its input folder, suffix dropped>.tei.xml``
 (``inbox/1841/p12.txt`` -> ``1841/p12.tei.xml``); beside it the preview ``.html`` and the
-reading editions ``.<script>.tei.xml``. Everything a base name may produce is its *claim*;
+reading editions ``.<script>.tei.xml``, and the exports (``.manifest.json``, ``.alto/``, ``.txt``). Everything a base name may produce is its *claim*;
 two sources never share a file because no base is given out whose claim meets another's
 (``x.zh-Hant.txt`` beside ``x.txt`` would produce ``x.zh-Hant.tei.xml`` twice). When the
 natural base is taken, the next free one of ``base~2``, ``base~3``, … is used.
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from pipeline.export import alto_folder, text_file
+from pipeline.export.iiif import manifest_name
 from pipeline.process import pages_folder as pages_folder_beside
 from pipeline.run.inputs import Source, source_key
 
@@ -38,8 +40,9 @@ def pages_folder(base: str) -> str:
 
 def claim(base: str) -> set[str]:
     """Every file (relative to the output folder) that the edition named ``base`` may write."""
-    return {edition_file(base), preview_file(base), pages_folder(base)} | {edition_file(base, s)
-                                                                          for s in READING_SCRIPTS}
+    exports = {manifest_name(base), alto_folder(base), text_file(base)}
+    return {edition_file(base), preview_file(base), pages_folder(base)} | exports | {edition_file(base, s)
+                                                                                    for s in READING_SCRIPTS}
 
 
 def natural_base(relative: PurePosixPath, is_book: bool = False) -> str:

@@ -5,6 +5,8 @@
                 xmlns:tei="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="tei">
   <xsl:output method="html" encoding="UTF-8" indent="no" doctype-system="about:legacy-compat"/>
 
+  <xsl:param name="manifest" select="''"/><!-- the IIIF manifest beside the edition, if any -->
+
   <xsl:template match="/tei:TEI">
     <html lang="{tei:text/@xml:lang}">
       <head>
@@ -55,6 +57,9 @@
           </xsl:if>
           <div>Source: <xsl:value-of select="tei:teiHeader//tei:idno[@type='filename']"/>;
             <xsl:value-of select="tei:teiHeader//tei:bibl/tei:note[@type='encoding' or @type='digitization']"/></div>
+          <xsl:if test="$manifest != ''">
+            <div>In a IIIF viewer: <a class="iiif-manifest" href="{$manifest}">IIIF manifest</a></div>
+          </xsl:if>
           <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
             <span class="unclear">flagged</span><span class="fw">page furniture</span><span class="pb">page</span>
             (hover for the original)<xsl:if test="//tei:choice[tei:orig][contains(tei:orig, 'ſ') or contains(tei:orig, 'ꝛ') or contains(tei:orig, 'ﬅ') or contains(tei:orig, 'ﬆ') or contains(tei:orig, '&#x364;')]">

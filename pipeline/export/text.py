@@ -1,0 +1,95 @@
+"""The edition's reading text as plain text, for corpus tools: corrections and
+regularizations applied, words broken at a line's end joined, the printed lines kept as
+lines, a blank line between paragraphs (and headings, list items, …). Page furniture and
+notes are left out by default, or appended after the text (``furniture``/``notes``: "omit"
+or "append"), each item a paragraph of its own; a note keeps its mark (``[2]``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from lxml import etree
+
+from pipeline.tei import local_name, tei
+from pipeline.tei.reader import TextWalker, edition_characters
+
+READING = ("corr", "reg", "expan")
+Placement = Literal["omit", "append"]
+SPACES = re.compile(r"[^\S\n]+")
+
+
+class _Reading:
+    """What is being read into one kind of paragraph: the running text, an fw, a note."""
+
+    def __init__(self, kind: str, mark: str = ""):
+        self.kind, self.mark = kind, mark  # a note's mark goes before its first paragraph
+        self.pieces: list[str] = []
+
+
+class _PlainText(TextWalker):
+    def __init__(self, root: etree._Element):
+        super().__init__(edition_characters(root))
+        self.paragraphs: dict[str, list[str]] = {"text": [], "furniture": [], "notes": []}
+        self.reading_into = [_Reading("text")]
+
+    def reading(self, choice: etree._Element) -> list[etree._Element]:
+        children = {local_name(child): child for child in choice}
+        chosen = next((children[name] for name in READING if name in children), None)
+        if chosen is None:
+            chosen = next(iter(choice), None)
+        return [chosen] if chosen is not None else []
+
+    def skipped(self, name: str) -> bool:
+        return name == "rdg"
+
+    def character(self, g: etree._Element) -> str:
+        return "".join(g.itertext()) or super().character(g)
+
+    def text(self, text: str) -> None:
+        self.reading_into[-1].pieces.append(text)
+
+    def line_break(self, element: etree._Element) -> None:
+        if local_name(element) == "lb" and element.get("break") != "no":
+            self.text("\n")
+
+    def block(self, element: etree._Element, opening: bool) -> None:
+        self.flush()
+
+    def enter(self, element: etree._Element) -> None:
+        name = local_name(element)
+        if name in ("fw", "note"):
+            self.flush()
+            mark = f"[{element.get('n')}] " if name == "note" and element.get("n") else ""
+            self.reading_into.append(_Reading("furniture" if name == "fw" else "notes", mark))
+
+    def leave(self, element: etree._Element) -> None:
+        if local_name(element) in ("fw", "note"):
+            self.flush()
+            self.reading_into.pop()
+
+    def flush(self) -> None:
+        current = self.reading_into[-1]
+        lines = (SPACES.sub(" ", line).strip() for line in "".join(current.pieces).split("\n"))
+        current.pieces.clear()
+        if paragraph := "\n".join(line for line in lines if line):
+            self.paragraphs[current.kind].append(current.mark + paragraph)
+            current.mark = ""
+
+
+def plain_text(tree: etree._ElementTree | etree._Element, furniture: Placement = "omit",
+               notes: Placement = "omit") -> str:
+    """The reading text of an edition, paragraphs separated by a blank line."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    walker = _PlainText(root)
+    for text in root.iter(tei("text")):
+        if not any(ancestor.tag == tei("text") for ancestor in text.iterancestors()):
+            walker.walk_content(text)
+            walker.flush()
+    paragraphs = list(walker.paragraphs["text"])
+    if furniture == "append":
+        paragraphs += walker.paragraphs["furniture"]
+    if notes == "append":
+        paragraphs += walker.paragraphs["notes"]
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
