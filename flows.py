@@ -3,6 +3,7 @@
     python flows.py                                   # seeds/ -> output/
     python flows.py run --input PATH [PATH ...] --output DIR [--workers N | --dask ADDRESS]
     python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
+    python flows.py text EDITION.tei.xml              # print an edition's reading text
     python flows.py validate FILE [FILE ...]          # validate editions against schemas/
     python flows.py evaluate EDITION GROUND_TRUTH ... [--json FILE] [--html FILE]   # CER/WER against ground truth
     python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
@@ -51,6 +52,7 @@ from pipeline.config import ConfigFileError, PipelineConfig, load_config  # noqa
 from pipeline.evaluation import html as evaluation_html, report as evaluation_report  # noqa: E402
 from pipeline.evaluation.metrics import HYPHENS, NORMALIZATIONS, WHITESPACE, Options  # noqa: E402
 from pipeline.errors import DocumentError  # noqa: E402
+from pipeline.export.text import PLACEMENTS, text_of_file  # noqa: E402
 from pipeline.run.incremental import carried_over  # noqa: E402
 from pipeline.run.inputs import MANIFEST_NAME, Source, discover_sources, source_key  # noqa: E402
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
@@ -368,6 +370,19 @@ def command_source(edition: Path) -> int:
     return 0
 
 
+def command_text(edition: Path, furniture: str, notes: str) -> int:
+    """Print an edition's reading text (as ``--export text`` writes it)."""
+    try:
+        text = text_of_file(edition, furniture, notes)
+    except (DocumentError, OSError, ValueError) as error:
+        print(f"{printable(str(edition))}: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def command_validate(files: list[Path]) -> int:
     status = 0
     for path in files:
@@ -610,8 +625,18 @@ def build_parser() -> argparse.ArgumentParser:
                           "truth over OCR, else the group with text on most pages)")
     run.add_argument("--fetch", action="store_true",
                      help="library packages: read remote full text (http/https) into OUTPUT/.fetched/")
+    run.add_argument("--export", nargs="+", choices=("alto", "text"), metavar="FORMAT",
+                     help="also write each edition as alto (ALTO v4 pages, OUT/NAME.alto/) and/or text "
+                          "(its reading text, OUT/NAME.txt); a IIIF manifest is written for every edition with "
+                          "page images")
+    run.add_argument("--base-url", metavar="URL",
+                     help="where OUT will be published: the IIIF manifests' links are resolved against it")
+    add_text_options(run)
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
+    text = commands.add_parser("text", help="print an edition's reading text (as --export text writes it)")
+    text.add_argument("edition", type=Path)
+    add_text_options(text)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
     validate.add_argument("files", nargs="+", type=Path)
     evaluate = commands.add_parser(
@@ -640,6 +665,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_text_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--text-furniture", choices=PLACEMENTS,
+                        help="plain text: page furniture left out (default) or appended")
+    parser.add_argument("--text-notes", choices=PLACEMENTS, help="plain text: notes left out (default) or appended")
+
+
 def read_config(path: Path | None, **overrides) -> PipelineConfig:
     """The run's settings: a --config file's, the command line's options over them."""
     if path is None:
@@ -654,7 +685,10 @@ def main(argv: list[str] | None = None) -> int:
             config = read_config(args.config, ocr_languages=getattr(args, "ocr_languages", None),
                                  ocr_threads=max(1, getattr(args, "workers", 1)),
                                  file_group=getattr(args, "file_group", None),
-                                 fetch=getattr(args, "fetch", None) or None)
+                                 fetch=getattr(args, "fetch", None) or None,
+                                 exports=getattr(args, "export", None), base_url=getattr(args, "base_url", None),
+                                 text_furniture=getattr(args, "text_furniture", None),
+                                 text_notes=getattr(args, "text_notes", None))
         except ConfigFileError as error:
             print(f"FAILED  {printable(str(error))}", file=sys.stderr)
             return 2
@@ -662,6 +696,8 @@ def main(argv: list[str] | None = None) -> int:
         return command_serve(args.input, args.output, args.cron, args.interval, config)
     if args.command == "source":
         return command_source(args.edition)
+    if args.command == "text":
+        return command_text(args.edition, args.text_furniture or "omit", args.text_notes or "omit")
     if args.command == "validate":
         return command_validate(args.files)
     if args.command == "evaluate":
@@ -674,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cli() -> None:
     """The installed command ``scan2tei`` (and ``python flows.py``)."""
-    if sys.argv[1:2] not in (["source"], ["validate"], ["evaluate"]):
+    if sys.argv[1:2] not in (["source"], ["text"], ["validate"], ["evaluate"]):
         start_watchdog()  # a run killed with -9 must not leave its servers and workers behind
     sys.exit(main())
 

@@ -9,13 +9,19 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from pathlib import Path
+
 from lxml import etree
+
+from pipeline.safe_xml import parse_edition
 
 from pipeline.tei import local_name, tei
 from pipeline.tei.reader import TextWalker, edition_characters
 
 READING = ("corr", "reg", "expan")
 Placement = Literal["omit", "append"]
+PLACEMENTS = ("omit", "append")
+APART = ("fw", "note")  # read into paragraphs of their own, apart from the running text
 SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -54,17 +60,17 @@ class _PlainText(TextWalker):
             self.text("\n")
 
     def block(self, element: etree._Element, opening: bool) -> None:
-        self.flush()
+        if local_name(element) not in APART:  # a paragraph goes on over a page's furniture and a note
+            self.flush()
 
     def enter(self, element: etree._Element) -> None:
         name = local_name(element)
-        if name in ("fw", "note"):
-            self.flush()
+        if name in APART:
             mark = f"[{element.get('n')}] " if name == "note" and element.get("n") else ""
             self.reading_into.append(_Reading("furniture" if name == "fw" else "notes", mark))
 
     def leave(self, element: etree._Element) -> None:
-        if local_name(element) in ("fw", "note"):
+        if local_name(element) in APART:
             self.flush()
             self.reading_into.pop()
 
@@ -93,3 +99,8 @@ def plain_text(tree: etree._ElementTree | etree._Element, furniture: Placement =
         paragraphs += walker.paragraphs["notes"]
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
+
+
+def text_of_file(path: Path, furniture: Placement = "omit", notes: Placement = "omit") -> str:
+    """The reading text of the edition in ``path`` (parsed without entities or network)."""
+    return plain_text(parse_edition(path.read_bytes(), str(path)), furniture, notes)

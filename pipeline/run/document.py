@@ -28,7 +28,7 @@ class DocumentReport(BaseModel):
     source_path: str
     edition_path: str | None = None
     reading_edition_path: str | None = None
-    exports: list[str] = Field(default_factory=list)  # IIIF manifest, ALTO pages, plain text: relative to the output folder
+    exports: list[str] = Field(default_factory=list)  # manifest, ALTO pages, text: relative to the output folder
     export_settings: str | None = None  # the settings they were made with (pipeline.export.settings_digest)
     status: str  # "ok", "invalid" (edition not written), "empty" (no text: nothing written) or "failed"
     sha256: str | None = None

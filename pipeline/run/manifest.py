@@ -39,6 +39,8 @@ class RunManifest(BaseModel):
     invalid: int = 0
     failed: int = 0
     empty: int = Field(default=0, description="files without text: reported, no edition written")
+    exports: int = Field(default=0, description=(
+        "files beside the editions listed (IIIF manifests, ALTO pages, plain texts; see each document's exports)"))
     seconds: float = 0.0
 
 
@@ -70,6 +72,7 @@ def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentR
         invalid=sum(r.status == "invalid" for r in reports),
         failed=sum(r.status == "failed" for r in reports),
         empty=sum(r.status == "empty" for r in reports),
+        exports=sum(len(r.exports) for r in reports if r.status == "ok"),
         seconds=round(seconds, 3),
     )
 

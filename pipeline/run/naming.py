@@ -2,7 +2,8 @@
 
 A source's edition goes to ``<output>/<path under its input folder, suffix dropped>.tei.xml``
 (``inbox/1841/p12.txt`` -> ``1841/p12.tei.xml``); beside it the preview ``.html`` and the
-reading editions ``.<script>.tei.xml``, and the exports (``.manifest.json``, ``.alto/``, ``.txt``). Everything a base name may produce is its *claim*;
+reading editions ``.<script>.tei.xml``, and the exports (``.manifest.json``, ``.alto/``,
+``.txt``). Everything a base name may produce is its *claim*;
 two sources never share a file because no base is given out whose claim meets another's
 (``x.zh-Hant.txt`` beside ``x.txt`` would produce ``x.zh-Hant.tei.xml`` twice). When the
 natural base is taken, the next free one of ``base~2``, ``base~3``, … is used.
