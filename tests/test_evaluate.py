@@ -109,8 +109,9 @@ def test_plain_text_ground_truth_pairs_pages_by_file_name(edition):
 
 
 def test_an_output_folder_is_read_for_its_editions_alone(edition):
-    folder = read_source([edition.parent])  # the edition, its HTML preview, its page images' folder
-    assert folder.formats == ["book.tei.xml: TEI"] and folder.skipped == ["book.html: HTML that is not hOCR (a preview)"]
+    folder = read_source([edition.parent])  # the edition, its HTML preview and IIIF manifest, its page images' folder
+    assert folder.formats == ["book.tei.xml: TEI"] and folder.skipped == [
+        "book.html: HTML that is not hOCR (a preview)", "book.manifest.json: JSON (a manifest)"]
     assert [page.full_text for page in folder.pages] == [page.full_text for page in read_source([edition]).pages]
 
 
