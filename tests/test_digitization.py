@@ -582,3 +582,32 @@ def test_a_title_set_alone_in_the_middle_of_a_page_is_a_heading_though_it_ends_w
     doc = edition.document
     centred = [doc.text[start:doc.text.index("\n", start)] for start in sorted(centred_titles(doc))]
     assert centred == ["The Sea Baths at Ostend."]
+
+
+def test_a_text_that_breaks_off_on_a_doubted_word_is_valid_with_its_gap_after_the_flag():
+    """The scan breaks off mid-sentence on a word the engine doubted: the truncation's gap
+    follows the flagged word (it is not part of it), and the edition is valid."""
+    def line(text, left, top, doubted=()):
+        words = text.split()
+        spans = " ".join(f"<span class='ocrx_word' title='bbox {left + 110 * n} {top} {left + 100 + 110 * n} {top + 50}; "
+                         f"x_wconf {30 if n in doubted else 92}'>{w}</span>" for n, w in enumerate(words))
+        return f"<span class='ocr_line' title='bbox {left} {top} {left + 110 * len(words)} {top + 50}'>{spans}</span>"
+
+    full = "the wardens of the parish met again in the spring and argued"
+    paragraphs = [(full, "about the bells at length."), (full, "and paid for the new ropes."),
+                  (full, "and so the bell was hung."), (full, "and after that the vestry agreed upon a new")]
+    lines, top = [], 100
+    for first, last in paragraphs:
+        lines += [line(first, 160, top), line(full, 100, top + 60), line(last, 100, top + 120,
+                                                                         doubted=(8,) if last.endswith("new") else ())]
+        top += 200
+    hocr = (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1600 1200'>"
+            f"<p class='ocr_par'>{''.join(lines)}</p></div></body></html>").encode()
+    edition = build_edition(hocr, "page.hocr", PipelineConfig())
+    tree = parse(edition.xml)
+    unclear = [u for u in tree.iter(tei("unclear")) if u.get("reason") == "low-confidence"]
+    assert [u.text for u in unclear] == ["new"]
+    assert tree.find(".//t:unclear//t:gap", NS) is None
+    gap = tree.find(".//t:gap[@reason='truncated']", NS)
+    assert gap is not None and gap.getprevious() is unclear[0]
+    assert edition.errors == []

@@ -209,7 +209,8 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
         _Text.append(element, between, at)
         if edit.kind in CONTAINER_KINDS:
             inner = []
-            while index < len(edits) and edits[index].end <= edit.end and edits[index].start >= edit.start:
+            while index < len(edits) and edits[index].end <= edit.end and edits[index].start >= edit.start \
+                    and not _after_container(edits[index], edit):
                 inner.append(edits[index])
                 index += 1
             _render_container(element, doc, edit, inner)
@@ -220,6 +221,12 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
     if previous is not None and previous.kind in PAGE_TURN_FURNITURE:
         position += len(rest) - len(rest := rest.lstrip())
     _Text.append(element, rest, position)
+
+
+def _after_container(edit: Edit, container: Edit) -> bool:
+    """Where the text breaks off at a doubted word's end, the gap follows the word: it marks
+    the source, not what the engine read."""
+    return edit.kind == "truncation" and edit.start == container.end
 
 
 def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
