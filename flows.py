@@ -1,12 +1,13 @@
-"""Prefect orchestration of the pipeline, and the command line.
+"""Prefect orchestration of the pipeline, and the command line (installed as ``scan2tei``;
+``python flows.py …`` is the same).
 
-    python flows.py                                   # seeds/ -> output/
-    python flows.py run --input PATH [PATH ...] --output DIR [--workers N | --dask ADDRESS]
-    python flows.py source EDITION.tei.xml            # print the source rebuilt from an edition
-    python flows.py text EDITION.tei.xml              # print an edition's reading text
-    python flows.py validate FILE [FILE ...]          # validate editions against schemas/
-    python flows.py evaluate EDITION GROUND_TRUTH ... [--json FILE] [--html FILE]   # CER/WER against ground truth
-    python flows.py serve [--cron "0 2 * * *"]         # re-process on a schedule (starts a local server)
+    scan2tei                                          # seeds/ -> output/
+    scan2tei run --input PATH [PATH ...] --output DIR [--workers N | --dask ADDRESS] [--config FILE]
+    scan2tei source EDITION.tei.xml                   # print the source rebuilt from an edition
+    scan2tei text EDITION.tei.xml                     # print an edition's reading text
+    scan2tei validate FILE [FILE ...]                 # validate editions against schemas/
+    scan2tei evaluate EDITION GROUND_TRUTH ... [--json FILE] [--html FILE]   # CER/WER against ground truth
+    scan2tei serve [--cron "0 2 * * *"]               # re-process on a schedule (starts a local server)
 
 Prefect runs in its embedded mode (a temporary local server): nothing to install or start.
 The library in pipeline/ knows nothing of Prefect; this file wraps it in tasks of a few

@@ -185,3 +185,68 @@ def test_serve_prints_a_way_to_trigger_the_run_that_works_from_the_venv():
     assert words[0] == "PREFECT_API_URL=http://127.0.0.1:4200/api"
     assert Path(words[1]).is_absolute() and Path(words[1]).exists()  # no `prefect` on the PATH needed
     assert words[-3:] == ["deployment", "run", "build-editions/nightly"]
+
+
+DOCS = ROOT / "docs"
+PHASES = ("ingest", "pages", "repairs", "scripts", "structure", "tei", "operations", "digitization")
+
+
+def test_the_readme_is_short_and_links_a_page_for_every_phase():
+    readme = README.read_text(encoding="utf-8")
+    assert 60 <= len(readme.splitlines()) <= 80
+    assert max(map(len, readme.splitlines())) < 300
+    links = re.findall(r"\]\(([^)#]+)", readme)
+    for phase in PHASES:
+        assert f"docs/{phase}.md" in links, phase
+    for link in links:
+        assert (ROOT / link).exists(), f"the README links {link}, which does not exist"
+    for page in DOCS.glob("*.md"):  # and the pages link back and to each other truly
+        for link in re.findall(r"\]\(([^)#:]+)", page.read_text(encoding="utf-8")):
+            assert (page.parent / link).exists(), f"{page.name} links {link}, which does not exist"
+
+
+def test_every_command_in_the_docs_is_one_the_command_line_knows():
+    import flows
+
+    parser = flows.build_parser()
+    for page in DOCS.glob("*.md"):
+        for words in scan2tei_commands(page.read_text(encoding="utf-8")):
+            assert words[0] == ".venv/bin/scan2tei", f"{page.name}: {shlex.join(words)}"
+            try:
+                parser.parse_args(words[1:])
+            except SystemExit:
+                pytest.fail(f"{page.name}: the command does not exist as written: {shlex.join(words)}")
+
+
+def test_the_readmes_python_example_works_as_written(tmp_path):
+    [example] = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.S | re.M)
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid ")
+    edition = (tmp_path / "003.tei.xml").read_bytes()
+    assert edition.startswith(b"<?xml") and b"<TEI" in edition
+    assert "prefect" not in result.stderr.lower()
+
+
+def test_the_readmes_before_and_after_is_what_the_pipeline_makes_of_that_page():
+    """The README's example: Tesseract's text of Die Grenzboten pages 8 and 9 (tests/data),
+    joined by a form feed; each abridged line of the edition it shows is in the edition."""
+    from pipeline.config import PipelineConfig
+    from pipeline.process import build_edition
+
+    readme = README.read_text(encoding="utf-8")
+    [before] = re.findall(r"^```text\n(.*?)^```", readme, flags=re.S | re.M)
+    [after] = re.findall(r"^```xml\n(.*?)^```", readme, flags=re.S | re.M)
+    pages = [(ROOT / "tests" / "data" / "grenzboten-1841" / "tess-txt" / f"{n}.tess.txt").read_text(encoding="utf-8")
+             for n in (179399, 179400)]
+    source = "\f".join(pages)
+    for line in before.replace("␌", "\f").splitlines():
+        assert line in source, line
+    xml = build_edition(source.encode(), "grenzboten.txt", PipelineConfig()).xml.decode()
+    xml = re.sub(r"#reason-[0-9a-f]+", "#reason-…", xml)
+    for part in re.split(r"\s*…\s*", after.replace("\n  ", " ")):
+        assert part in xml, part
+    assert '<pb ana="#kind-page-break #reason-…" n="9" break="no"/><fw type="pageNum"' in xml
