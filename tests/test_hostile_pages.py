@@ -294,3 +294,20 @@ def test_the_same_page_as_hocr_alto_and_png_is_one_page_with_its_text_from_one_s
     assert len(list(tree.iter(tei("surface")))) == 1 and len(list(tree.iter(tei("pb")))) == 1
     text = body_text(Path(report.edition_path))
     assert "Alpha reading" in text and "Beta" not in text
+
+
+def test_a_bad_coordinate_in_a_mets_packages_alto_is_said_and_the_package_read(tmp_path):
+    from tests.library_packages import PAGES, grenzboten_package, page_name
+
+    package = tmp_path / "in" / "grenzboten"
+    package.mkdir(parents=True)
+    grenzboten_package(package)
+    damaged = package / page_name(PAGES[1][0])
+    damaged.write_text(damaged.read_text().replace('HPOS="', 'HPOS="-7', 1).replace('WIDTH="', 'WIDTH="inf', 1))
+    reports, _ = run([tmp_path / "in"], tmp_path / "out")
+    report = reports["grenzboten"]
+    assert report.status == "ok", report.errors
+    [said] = [p for p in report.problems if "negative coordinate" in p]
+    assert said == (f"page 2 (6): {page_name(PAGES[1][0])}: line 2: WIDTH 'inf3340' is not a usable number; "
+                    "left out; line 2: box 'HPOS=-7353 VPOS=319 WIDTH=2624 HEIGHT=90' has a negative coordinate; "
+                    "clamped to 0")

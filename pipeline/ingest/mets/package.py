@@ -25,6 +25,7 @@ from pipeline.ingest.pages import images, ocr
 from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
 from pipeline.ingest.pages.formats import image_format, ocr_format
 from pipeline.ingest.pages.ocrpage import OcrPage
+from pipeline.ingest.pages.reader import by_lines
 from pipeline.model import Document, LibraryRecord
 
 SNIFF_BYTES = 65536
@@ -119,6 +120,9 @@ class _Package:
         problem = f"{where} and {', '.join(extra)} are text files of one page: {where} read" if extra else None
         if len(pages) > 1:
             problem = f"{where} holds {len(pages)} pages where the METS names one: the first read"
+        if pages[0].problems:  # boxes and confidences repaired or left out, by the file's line
+            repaired = f"{where}: {'; '.join(by_lines(pages[0].problems))}"
+            problem = repaired if problem is None else f"{problem}; {repaired}"
         return pages[0], problem, f"{where} ({label})"
 
     def image_of(self, page: PhysicalPage, group: str | None) -> tuple[str | None, tuple[int, int] | None,
