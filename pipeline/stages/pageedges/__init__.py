@@ -90,7 +90,7 @@ def find_page_edges(doc: Document) -> None:
     offset = inferred_offset(pages)
     for index, page in enumerate(pages):
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
-            value = page.number.value if page.number else (index + offset if offset is not None else None)
+            value = page.number.value if page.number else _counted(index, offset)
             start, original = page_start(doc, page)
             label = doc.facsimile[page.surface].label if page.surface is not None else None
             if label is not None:
@@ -109,8 +109,7 @@ def find_page_edges(doc: Document) -> None:
             edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,
                               stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
                               reason=REASONS[_number_reason(page.number)]))
-        if index in heads:
-            line = heads[index]
+        for line in heads.get(index, []):
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
                               reason=REASONS["running-head-named" if line.named else "running-head"]))
@@ -141,6 +140,14 @@ def find_page_edges(doc: Document) -> None:
     doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
                                                             if not t.continues]
     doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+
+
+def _counted(index: int, offset: int | None) -> int | None:
+    """The number an unnumbered page bears in the sequence of the numbered ones; none before
+    page 1 (front matter the count runs back into is unnumbered, or numbered otherwise)."""
+    if offset is None or index + offset < 1:
+        return None
+    return index + offset
 
 
 def _number_reason(number: PageNumber) -> str:

@@ -7,9 +7,10 @@ import re
 import string
 from collections import Counter
 
-from pipeline.stages.layout import SimilarTo
-from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line, head_key
+from pipeline.stages.pageedges.heads import HeadWords, top_lines
+from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key
 from pipeline.stages.pageedges.numbering import Page
+from pipeline.stages.structure import typical_line_length
 
 # A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
 # °, †, or a lone V or x after a space).
@@ -22,7 +23,6 @@ LEAF = r"[1-9]|i{1,3}j|i{1,4}|iv|vi{0,3}j?"
 EARLY_SIGNATURE = re.compile(rf"^(?:(?:{GATHERING})\s?(?:{LEAF})|[a-z](?:\s(?:{LEAF})|[1-9]))\.?$")
 DOUBLED_LETTER = re.compile("^(?:" + "|".join(rf"{c}\s{c.lower()}" for c in string.ascii_uppercase) + ")$")  # "H h"
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
-SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 
 
 def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | None:
@@ -138,27 +138,44 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
     return more
 
 
-def running_heads(pages: list[Page]) -> dict[int, Line]:
-    """The first line of a page (after its number) that repeats on the tops of many pages, or
-    that the OCR file itself calls the page's header (a PAGE region of type header)."""
+def running_heads(pages: list[Page]) -> dict[int, list[Line]]:
+    """The lines at a page's top (besides its number) that are its running head: the first line
+    that repeats on the tops of many pages; the lines made of the words the document prints at
+    its pages' tops (a head that changes with the chapter, garbled by the OCR, perhaps set on
+    two lines); or the lines the OCR file itself calls the page's header (PAGE region type)."""
     tops: list[tuple[int, Line, str]] = []
-    named: dict[int, Line] = {}
+    named: dict[int, list[Line]] = {}
     for index, page in enumerate(pages):
-        if head := next((line for line in page.lines if line.named == "running-head"), None):
+        if head := [line for line in page.lines if line.named == "running-head"]:
             named[index] = head
             continue
         line = next((line for line in page.lines[:2] if page.number is None or line is not page.number.line), None)
         if line is not None and len(line.text) <= 80 and (key := head_key(line.text)):
             tops.append((index, line, key))
-    counts = Counter(key for _, _, key in tops)
-    alike = dict.fromkeys(counts, 0)  # pages whose top line is this one or an OCR variant of it
-    for other, n in counts.items():
-        similar = SimilarTo(other, SIMILAR_HEADS)
-        for key in counts:
-            alike[key] += n if similar(key) else 0
-    heads: dict[int, Line] = {}
+    alike = alike_counts(Counter(key for _, _, key in tops))
+    heads: dict[int, list[Line]] = {}
     for index, line, key in tops:
         # The first page's line is the heading or title the later pages repeat as their head.
         if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
-            heads[index] = line
+            heads[index] = [line]
+    full = typical_line_length([line for page in pages for line in page.lines])
+    words = HeadWords.of_pages([page.lines for page in pages], full)
+    for index, page in enumerate(pages):
+        if index in named or not words:
+            continue
+        top = top_lines(page.lines, full)
+        # the lines above a number that stands under the page's top are its head, split by the OCR
+        number = top.index(page.number.line) if page.number is not None and page.number.line in top else 0
+        found = top[:number] if any(words.reads_as_head(line.text) for line in top[:number]) else []
+        for line in top[len(found):]:
+            if page.number is not None and line is page.number.line:
+                if line.with_head:
+                    break  # the number's line, head and all, is furniture already
+                continue
+            if not words.reads_as_head(line.text):
+                break
+            found.append(line)
+        if found and index > 0:
+            before = heads.get(index, [])
+            heads[index] = before + [line for line in found if line not in before]
     return heads | named

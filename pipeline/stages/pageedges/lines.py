@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.stages.cjkspacing import without_engine_spaces
-from pipeline.stages.layout import OCR_DIGITS, text_key
+from pipeline.stages.layout import OCR_DIGITS, SimilarTo, text_key
 from pipeline.stages.numerals import chinese_page_numbers
 from pipeline.stages.structure import SPACE
 
@@ -54,13 +54,11 @@ def head_key(text: str) -> str:
     return key if len(key) >= HEAD_KEY_MIN else ""
 
 
-NUMBER_BESIDE_HEAD = re.compile(r"^(?P<first>\S{1,6})\s+(?P<rest>.+?)$|^(?P<head>.+?)\s+(?P<last>\S{1,6})$")
-
-
 def mark_number_tokens(lines: list[Line]) -> None:
     """Which part of each line could be a page number: a short line whole, or the number at
-    either end of a line whose other words the document repeats at three or more places
-    (a running head printed beside the number: "24  ON TARIFFS", "THE COUNCIL  25")."""
+    either end of a line whose other words the document repeats at three or more places, as
+    the OCR reads them again (a running head printed beside the number: "24  ON TARIFFS",
+    "THE COUNCIL  25", "Cap. 4. De Homine. 1 5" with the number's digits set apart)."""
     beside: list[tuple[Line, str, str]] = []
     for line in lines:
         if line.line_number:
@@ -69,17 +67,52 @@ def mark_number_tokens(lines: list[Line]) -> None:
             line.token = line.text
         elif len(line.text) <= 80:
             for token, rest in _ends(line.text):
-                if any(ch.isdigit() for ch in token) and (key := head_key(rest)):
+                if _number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))
-    keys = Counter(key for _, _, key in beside)
+    alike = alike_counts(Counter(key for _, key in {(id(line), key) for line, _, key in beside}))  # a line once
     for line, token, key in beside:
-        if keys[key] >= RUNNING_HEAD_MIN_PAGES and line.token is None:
+        if alike[key] >= RUNNING_HEAD_MIN_PAGES and line.token is None:
             line.token, line.with_head = token, True
 
 
+SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
+
+
+def alike_counts(counts: Counter[str]) -> dict[str, int]:
+    """For each key, how many of the counted keys are it or an OCR variant of it."""
+    alike = dict.fromkeys(counts, 0)
+    for other, n in counts.items():
+        similar = SimilarTo(other, SIMILAR_HEADS)
+        for key in counts:
+            alike[key] += n if similar(key) else 0
+    return alike
+
+
+def _number_shaped(token: str) -> bool:
+    """A page number as the OCR may read it: a digit among a few characters that read as digits."""
+    core = "".join(ch for ch in token if ch.isalnum())
+    return 0 < len(core) <= NUMBER_MAX_CORE and any(ch.isdigit() for ch in core) \
+        and core.translate(OCR_DIGITS).isdecimal()
+
+
 def _ends(text: str) -> list[tuple[str, str]]:
+    """The words at either end that may be the number, and the rest of the line: one word, or
+    two first where the OCR set the number's digits apart ("1 5", each a digit or two)."""
     words = text.split()
-    return [(words[0], " ".join(words[1:])), (words[-1], " ".join(words[:-1]))] if len(words) > 1 else []
+    ends = []
+    for count in (2, 1):
+        if len(words) <= count:
+            continue
+        for token, rest in ((words[:count], words[count:]), (words[-count:], words[:-count])):
+            if count == 2 and not all(_digits_apart(word) for word in token):
+                continue
+            ends.append((" ".join(token), " ".join(rest)))
+    return ends
+
+
+def _digits_apart(word: str) -> bool:
+    core = "".join(ch for ch in word if ch.isalnum())
+    return 1 <= len(core) <= 2 and any(ch.isdigit() for ch in core)
 
 
 def page_lines(text: str) -> list[Line]:

@@ -8,10 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import Document, Surface
+from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
 from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, readings, reads_exactly, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
 from pipeline.stages.structure import ends_sentence, typical_line_length
 
+FOOT_LINES = 3  # the number, and under it a signature mark and a margin's last siglum
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
 
@@ -108,11 +110,17 @@ def pages_by_marks(lines: list[Line]) -> list[Page] | None:
 
 def number_by_offset(pages: list[Page]) -> None:
     """Pages known from their marks: the edge (top or bottom) and the offset (printed number
-    minus page index) that most pages agree on; then each page's edge line that fits."""
+    minus page index) that most pages agree on; then each page's edge line that fits (at the
+    top, the number may stand under a running head the OCR set on lines of its own)."""
+    full = typical_line_length([line for page in pages for line in page.lines])
+    heads = HeadWords.of_pages([page.lines for page in pages], full)
+    candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
+                  "bottom": [_foot_candidates(page) for page in pages]}
     votes: Counter[tuple[str, int]] = Counter()
-    for index, page in enumerate(pages):
-        for edge, line in (("top", page.lines[0]), ("bottom", page.lines[-1])):
-            for read in readings(line):
+    for index in range(len(pages)):
+        for edge in ("top", "bottom"):
+            lines = candidates[edge][index]
+            for read in {read for line in lines for read in readings(line)}:
                 if read.isdecimal():
                     votes[edge, int(read) - index] += 1
     if not votes:
@@ -128,14 +136,16 @@ def number_by_offset(pages: list[Page]) -> None:
     if count < needed and not _read_cleanly_on_every_page(pages, edge, offset):
         return
     for index, page in enumerate(pages):
-        line = page.lines[0] if edge == "top" else page.lines[-1]
-        # where the page image shows a short line apart above the text, that is the number the
-        # sequence needs, however the OCR read it ("It", "HH" for 31, 33)
-        apart = edge == "top" and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS
-        if len(page.lines) > 1 and (fits(line, index + offset) or apart):
-            page.number = PageNumber(line, index + offset)
+        if len(page.lines) < 2:
+            continue
+        for line in candidates[edge][index]:
+            # where the page image shows a short line apart above the text, that is the number the
+            # sequence needs, however the OCR read it ("It", "HH" for 31, 33)
+            apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS
+            if fits(line, index + offset) or apart:
+                page.number = PageNumber(line, index + offset)
+                break
     if edge == "top":  # a page without the number its sequence gives it, opening with a title
-        full = typical_line_length([line for page in pages for line in page.lines])
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
@@ -150,6 +160,33 @@ def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int) -> bo
                                               index + offset)
         and (edge != "top" or line.head_apart or page.surface is None)
         for index, page in enumerate(pages))
+
+
+def _foot_candidates(page: Page) -> list[Line]:
+    """The lines at the page's foot that may hold its number: the last, and the short lines
+    just above it (a signature mark, or a margin's siglum, the engine set under the number)."""
+    candidates = page.lines[-1:]
+    if len(page.lines) > FOOT_LINES + 1:
+        for line in page.lines[-FOOT_LINES:-1][::-1]:
+            if line.token is None or line.with_head:
+                break
+            candidates.append(line)
+    return candidates
+
+
+def _top_candidates(page: Page, heads: HeadWords, full: int) -> list[Line]:
+    """The lines at the page's top that may hold its number: the first, and, where the first is
+    a running head alone (no number beside it), the short lines under it (the rest of a head
+    the OCR split, then the number)."""
+    tops = top_lines(page.lines, full) or page.lines[:1]
+    if not heads or tops[0].with_head or not heads.reads_as_head(tops[0].text):
+        return tops[:1]
+    candidates = tops[:1]
+    for line in tops[1:]:
+        if len(line.text) > HEAD_SHARE * full:
+            break
+        candidates.append(line)
+    return candidates
 
 
 def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:

@@ -1,0 +1,107 @@
+"""The page furniture of early modern and scholarly books, as their OCR exports give it.
+
+Books composed here in the patterns of a Latin quarto of the 1660s and a Greek critical
+edition: running heads that change with the chapter and alternate between verso (``12 De
+Civitate. Cap. 3.``) and recto (``Cap. 3. De Civitate. 13``), garbled by the OCR on many
+pages (``T>e Civitatc``, ``1 3`` for 13), sometimes split over lines of their own above the
+number; front matter before the first numbered page; signatures in a gathering's pattern and
+catchwords at the foot. Every word of the text is our own.
+"""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.config import PipelineConfig
+from pipeline.process import build_edition
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+WORDS = ("civitas lex natura homo pax bellum ratio voluntas potestas jus pactum metus gloria "
+         "populus rex senatus judex poena fides amor odium spes opinio fama sermo signum "
+         "causa effectus motus corpus animus sensus imago memoria scientia prudentia "
+         "itaque autem enim vero quoque tamen igitur sed neque nisi quia quod ut cum "
+         "est sunt fuit esse habet habent facit dicitur videtur oritur manet").split()
+
+
+def body_lines(rng: random.Random, count: int) -> list[str]:
+    lines = []
+    for _ in range(count):
+        words = []
+        while sum(len(w) + 1 for w in words) < 58:
+            words.append(rng.choice(WORDS))
+        lines.append(" ".join(words) + ",")
+    return lines
+
+
+def edition(text: str, name: str):
+    built = build_edition(text.encode("utf-8"), name, PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(text.removeprefix("\ufeff"))  # the file's own BOM goes
+    return tree.find(f"{TEI}text/{TEI}body")
+
+
+def running_text(body) -> str:
+    """The paragraphs' text without the furniture inside them."""
+    parts = []
+
+    def walk(element, inside_fw: bool) -> None:
+        inside_fw = inside_fw or element.tag == f"{TEI}fw"
+        if not inside_fw and element.text:
+            parts.append(element.text)
+        for child in element:
+            walk(child, inside_fw)
+            if not inside_fw and child.tail:
+                parts.append(child.tail)
+
+    for paragraph in body.iter(f"{TEI}p", f"{TEI}head"):
+        walk(paragraph, False)
+        parts.append("\n")
+    return " ".join("".join(parts).split())
+
+
+def fw(body, kind: str) -> list[str]:
+    return [" ".join("".join(e.itertext()).split()) for e in body.iter(f"{TEI}fw") if e.get("type") == kind]
+
+
+# The heads as the OCR read them, page by page from printed page 1 (the part's title page, no head).
+HEADS = {
+    2: "2\tDe\tCivitate.\tCap.\t1.", 3: "Cap. 1.\tDe Civitatc.\t3", 4: "4\tBe\tCivitate.\tCap.\tII.",
+    5: "Cap. II.\nDe Clvitatte.\n5",  # the head on two lines of its own, the number under it
+    6: "6\tT>e Civitate.\tCap.\t2.", 7: "Cap. 2.\tDe\tCivitate.\t7", 8: "8\tDe\tCivitatc,\tCap.\t3.",
+    9: "Cap. 3.\tBe Civitate.\t1 y",  # the number garbled beyond reading
+    10: "10\tDe\tCivitate.\tCap.\t3.", 11: "Cap. 3.\tDe Civitate.\t11", 12: "12\tDe Civltate.\tCap.\t4.",
+    13: "Cap. 4.\tDe\tCivitate.\t13", 14: "14\tDe\tCivitate.\tCap.\t4.",
+}
+
+
+def latin_book() -> str:
+    rng = random.Random(1668)
+    pages = [["LIBER SECVNDVS", "DE", "CIVITATE", "Londini, anno MDCLXVIII."],  # front matter
+             ["Ad lectorem.", *body_lines(rng, 8), "Vale."],
+             ["Index capitum.", "Cap. I. De causis civitatis.", "Cap. II. De jure regum.", "Cap. III. De legibus."],
+             ["PARS SECVNDA", "DE CIVITATE.", "CAPVT I.", *body_lines(rng, 20)]]  # printed page 1, no number
+    for number in range(2, 15):
+        pages.append(HEADS[number].split("\n") + body_lines(rng, 28))
+    return "".join("\ufeff" + "\r\n".join(lines) for lines in pages)
+
+
+def test_heads_that_alternate_and_garble_are_found_on_every_page():
+    body = edition(latin_book(), "liber.txt")
+    heads = fw(body, "header")
+    text = running_text(body)
+    for garbled in ("Civitatc", "Clvitatte", "Civltate", "T>e"):
+        assert garbled not in text
+    assert len([h for h in heads if "Cap" in h]) == 13  # every numbered page's head, the split one too
+    assert "De Clvitatte." in heads and "Cap. II." in heads
+    assert "5" in fw(body, "pageNum")  # the number under the split head
+
+
+def test_no_page_number_is_counted_back_into_the_front_matter():
+    body = edition(latin_book(), "liber.txt")
+    numbers = [pb.get("n") for pb in body.iter(f"{TEI}pb")]  # the text's first page has no pb
+    # the part's title page is page 1 (the sequence counts back to it); before it, nothing is
+    # counted; page 9's number, garbled, is the sequence's
+    assert numbers == [None, None] + [str(n) for n in range(1, 15)]
