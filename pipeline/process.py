@@ -15,13 +15,12 @@ from pipeline.export import base_name, export_files
 from pipeline.export.iiif import manifest_name
 from pipeline.ingest import reader_for
 from pipeline.ingest.pages.compose import SourceFile
-from pipeline.ingest.pages import ocr
 from pipeline.ingest.pages.display import display_images
 from pipeline.ingest.pages.reader import read_pages
 from pipeline.ingest.mets.package import is_package, read_package
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
-from pipeline.stages.language import judge
+from pipeline.stages.language import page_language
 from pipeline.tei.history import PreviousEdition
 from pipeline.tei.preview import render_preview
 from pipeline.tei.reading_edition import build_reading_edition
@@ -57,14 +56,6 @@ def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
                             "raise max_document_bytes (a setting: scan2tei run --config FILE) to process it")
 
 
-def _page_language(text: str) -> tuple[str | None, int]:
-    """A page's language for OCR to choose its model by: the language stage's judgement."""
-    judgement = judge(text, PipelineConfig())
-    return judgement.tag, judgement.letters
-
-
-ocr.judge_languages_with(_page_language)
-
 Source = bytes | list[SourceFile]  # one file's bytes, or the page files of a book folder in order
 
 
@@ -75,12 +66,13 @@ def build_document(data: Source, file_name: str, config: PipelineConfig,
     ``data``: a file's bytes, or a book's page files (``file_name`` is then the book's name).
     ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
     clock = _StageClock(timings)
+    language_of = page_language(config)  # pages OCR reads choose their models by it
     if isinstance(data, list):
         check_size(file_name, sum(len(file.data) for file in data), config)
-        doc = (read_package if is_package(data) else read_pages)(data, file_name, config)
+        doc = (read_package if is_package(data) else read_pages)(data, file_name, config, language_of=language_of)
     else:
         check_size(file_name, len(data), config)
-        doc = reader_for(data, file_name).read(data, file_name, config)
+        doc = reader_for(data, file_name).read(data, file_name, config, language_of)
     clock.lap("read")
     return run_stages(doc, config, stages, timings)
 

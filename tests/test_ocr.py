@@ -241,3 +241,51 @@ def test_a_page_in_a_script_many_languages_write_is_read_with_its_languages_mode
         assert word in text
     note = parse(one.xml).find(".//t:note[@type='digitization']", NS).text
     assert "read again with deu" in note and "deu chosen from an earlier page" in note
+
+
+def test_pages_read_without_the_pipelines_process_module_choose_their_model_by_language(tmp_path):
+    """The library read as a user may call it, the page reader alone (pipeline.process never
+    imported, which used to hand OCR its judge of languages when imported): given the language
+    stage's judge, a German page in Latin script is read again with deu; given none, the
+    edition's account says so instead of silently keeping the script's models."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    if "deu" not in ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-deu is not installed (scripts/install-system-packages.sh installs it as root)")
+    (tmp_path / "p1.png").write_bytes(_png(_render(GERMAN[0], size=40, width=1500)))
+    script = f"""
+import sys
+from pathlib import Path
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages.reader import read_pages
+from pipeline.stages.language import page_language
+files = [SourceFile("p1.png", Path({str(tmp_path / "p1.png")!r}).read_bytes())]
+config = PipelineConfig()
+print(read_pages(files, "beschluss", config, language_of=page_language(config)).provenance)
+print(read_pages(files, "beschluss", config).provenance)
+print("pipeline.process" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    judged, unjudged, process_imported = result.stdout.splitlines()
+    assert process_imported == "False"
+    assert "is in de: read again with deu" in judged
+    assert "no judge of languages given" in unjudged and "deu" not in unjudged
+
+
+def test_the_runs_configuration_reaches_the_judge_of_a_pages_language():
+    """A run that asks for more letters before a language is named than the page has: the judge
+    OCR asks is the run's (it used to be the default configuration's), so no language is named
+    and the script's models are kept."""
+    if "deu" not in ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-deu is not installed (scripts/install-system-packages.sh installs it as root)")
+    from pipeline.ingest.pages.compose import SourceFile
+
+    files = [SourceFile("p1.png", _png(_render(GERMAN[0], size=40, width=1500)))]
+    edition = build_edition(files, "beschluss", PipelineConfig(min_letters_for_language=100_000))
+    note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "script Latin" in note and "deu" not in note

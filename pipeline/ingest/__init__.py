@@ -14,6 +14,7 @@ from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.ingest.encoding import looks_binary
 from pipeline.ingest.pages.formats import page_kind
+from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.ingest.pages.reader import read_page_file
 from pipeline.ingest.text import read_text
 from pipeline.ingest.xmlkinds import refused_xml
@@ -28,10 +29,16 @@ SNIFF_BYTES = 65536  # what a reader may look at to decide
 class Reader:
     name: str
     accepts: Callable[[bytes, str], bool]  # (the file's first bytes, its name) -> can read it
-    read: Callable[[bytes, str, PipelineConfig], Document]
+    # (the file's bytes, its name, the run's configuration, the judge of a page's language OCR
+    # chooses its models by) -> the document
+    read: Callable[[bytes, str, PipelineConfig, LanguageOf | None], Document]
 
 
-def _refuse_xml(data: bytes, file_name: str, config: PipelineConfig) -> Document:
+def _read_text(data: bytes, file_name: str, config: PipelineConfig, _language_of: LanguageOf | None) -> Document:
+    return read_text(data, file_name, config)
+
+
+def _refuse_xml(data: bytes, file_name: str, config: PipelineConfig, _language_of: LanguageOf | None) -> Document:
     """Well-formed XML is refused for what it is; what only looks like XML (markup with text
     after it, a fragment) is a text with markup in it, and read as text."""
     try:
@@ -44,7 +51,7 @@ def _refuse_xml(data: bytes, file_name: str, config: PipelineConfig) -> Document
 READERS: tuple[Reader, ...] = (
     Reader("pages", lambda head, name: page_kind(head, name) is not None, read_page_file),
     Reader("XML that is not text", lambda head, _name: refused_xml(head) is not None, _refuse_xml),
-    Reader("text", lambda head, _name: looks_binary(head) is None, read_text),
+    Reader("text", lambda head, _name: looks_binary(head) is None, _read_text),
 )
 
 

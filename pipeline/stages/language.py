@@ -20,6 +20,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import edits_per_block, reading_text
+from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.model import Document, LanguageShare
 from pipeline.stages.fastdetect import FastDetectorFactory
 from pipeline.stages.script import chinese_script, script_evidence
@@ -211,6 +212,15 @@ def script_counts(text: str) -> dict[str, int]:
 def dominant_script(counts: dict[str, int]) -> str:
     """The script with the most letters (the first of them on a tie)."""
     return max(counts, key=counts.__getitem__)
+
+
+def page_language(config: PipelineConfig) -> LanguageOf:
+    """The judge OCR chooses a page's model by: a page's text -> its language and letters, as
+    :func:`judge` finds them with the run's configuration."""
+    def language_of(text: str) -> tuple[str | None, int]:
+        judgement = judge(text, config)
+        return judgement.tag, judgement.letters
+    return language_of
 
 
 def judge(text: str, config: PipelineConfig) -> Judgement:

@@ -142,7 +142,10 @@ class _Package:
         return where.name, images.size_of(data), data, None
 
 
-def read_package(files: list[SourceFile], name: str, config: PipelineConfig) -> Document:
+def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
+                 language_of: ocr.LanguageOf | None = None) -> Document:
+    """The document of a METS package's files; ``language_of`` as for
+    :func:`pipeline.ingest.pages.reader.read_pages`."""
     package = _Package(files, name, config)
     mets = package.mets
     if not mets.pages:
@@ -174,7 +177,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig) -> 
         package.problems.append(f"{len(to_recognise)} pages without text have an image, but cannot be recognised "
                                 f"here: {why_not}")
     elif to_recognise:
-        _recognise(sources, to_recognise, name, config, _ocr_models(package, config), package.problems)
+        _recognise(sources, to_recognise, name, config, _ocr_models(package, config), package.problems, language_of)
     try:
         doc = compose(sources, name, files, "UTF-8", book=True)
     except EmptyDocument as error:
@@ -261,7 +264,8 @@ def _ocr_models(package: _Package, config: PipelineConfig) -> str | None:
 
 
 def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], name: str,
-               config: PipelineConfig, models: str | None, problems: list[str]) -> None:
+               config: PipelineConfig, models: str | None, problems: list[str],
+               language_of: ocr.LanguageOf | None) -> None:
     def read(job):
         index, data, image_name = job
         try:
@@ -272,7 +276,7 @@ def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], na
             return index, None, str(frame.problem)
         return index, pool.read(frame.image, frame.dpi), image_name
 
-    with ocr.RecogniserPool(models, name, config.ocr_threads) as pool:
+    with ocr.RecogniserPool(models, name, config.ocr_threads, language_of) as pool:
         for index, page, image_name in pool.map(read, jobs):
             if page is None:
                 problems.append(f"page {index + 1}: {image_name}")

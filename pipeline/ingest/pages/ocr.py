@@ -87,6 +87,10 @@ LETTERS_TO_CHOOSE = 200
 PAGES_TO_CHOOSE = 3
 INSTALL_ADVICE = ("install OCR: pip install -e '.[ocr]' and Debian's models, e.g. "
                   "apt-get install tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-frk (see the README)")
+# The judge of a text's language: its text -> its language (a BCP 47 tag, or None) and its letters.
+# The language stage's (:func:`pipeline.stages.language.page_language`), handed in by whoever
+# reads pages (ingest does not import the stages). Without one, the script's models read every page.
+LanguageOf = Callable[[str], tuple[str | None, int]]
 
 
 def tessdata() -> str | None:
@@ -117,7 +121,8 @@ def available() -> str | None:
 class Recogniser:
     """One per document: Tesseract's models are loaded once for all its pages."""
 
-    def __init__(self, languages: str | None, file_name: str, choices: LanguageChoices | None = None):
+    def __init__(self, languages: str | None, file_name: str, choices: LanguageChoices | None = None,
+                 language_of: LanguageOf | None = None):
         if (why := available()) is not None:
             raise DocumentError(file_name, f"holds page images, and OCR cannot run: {why}", INSTALL_ADVICE)
         import tesserocr
@@ -126,6 +131,7 @@ class Recogniser:
         self.file_name = file_name
         self.languages = languages
         self.choices = choices if choices is not None else LanguageChoices()
+        self.language_of = language_of
         self.folder = tessdata()
         self.installed = installed_models()
         self.apis: dict[str, object] = {}
@@ -245,7 +251,10 @@ class Recogniser:
     def _in_its_language(self, image, dpi: int | None, page: OcrPage, languages: str, how: str,
                          script: str) -> tuple[OcrPage, str, str]:
         """A page in a script many languages write, read again with its language's model."""
-        language, letters = _language_of(page)
+        if self.language_of is None:
+            self.choices.close()
+            return page, languages, how + f"; no judge of languages given: {languages} kept"
+        language, letters = self.language_of("\n".join(line.text for line in page.lines))
         model = LANGUAGE_MODELS.get(language or "")
         if model in self.installed and model != languages:
             how += f"; the page read with {languages} is in {language}: read again with {model}"
@@ -349,24 +358,6 @@ def _mean_confidence(page: OcrPage) -> float:
     return sum(rated) / len(rated) if rated else 0.0
 
 
-# The language of a text and its letters: the language stage's judgement, handed over by
-# pipeline.process, which joins the phases (ingest does not import the stages). Without it
-# the script's models read every page.
-LanguageOf = Callable[[str], tuple[str | None, int]]
-_judge_language: LanguageOf | None = None
-
-
-def judge_languages_with(language_of: LanguageOf) -> None:
-    global _judge_language
-    _judge_language = language_of
-
-
-def _language_of(page: OcrPage) -> tuple[str | None, int]:
-    if _judge_language is None:
-        return None, 0
-    return _judge_language("\n".join(line.text for line in page.lines))
-
-
 class LanguageChoices:
     """The models chosen for the pages of a script from the language of a page's text, shared by
     a document's recognisers. Open while the pages are read one at a time in document order."""
@@ -396,8 +387,9 @@ class RecogniserPool:
     between threads): Tesseract lets go of Python's lock while it reads, so two threads read
     1.94x the pages of one on two cores (four Grenzboten pages, measured here)."""
 
-    def __init__(self, languages: str | None, file_name: str, threads: int = 1):
+    def __init__(self, languages: str | None, file_name: str, threads: int = 1, language_of: LanguageOf | None = None):
         self.languages, self.file_name, self.threads = languages, file_name, max(1, threads)
+        self.language_of = language_of
         self.choices = LanguageChoices()
         if languages:
             self.choices.close()  # the models are given: nothing to choose
@@ -409,7 +401,8 @@ class RecogniserPool:
     def _recogniser(self) -> Recogniser:
         recogniser = getattr(self.local, "recogniser", None)
         if recogniser is None:
-            recogniser = self.local.recogniser = Recogniser(self.languages, self.file_name, self.choices)
+            recogniser = self.local.recogniser = Recogniser(self.languages, self.file_name, self.choices,
+                                                                       self.language_of)
             with self.lock:
                 self.recognisers.append(recogniser)
         return recogniser

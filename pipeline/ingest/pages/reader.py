@@ -34,8 +34,11 @@ def stems(name: str) -> list[str]:
     return found or [path.name]
 
 
-def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True) -> Document:
+def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True,
+               language_of: ocr.LanguageOf | None = None) -> Document:
     """The document of a book's page files (``book``), or of one page file read by itself.
+    ``language_of`` judges the language of a page OCR read, to choose its model by (see
+    :data:`ocr.LanguageOf`; the pipeline gives :func:`pipeline.stages.language.page_language`).
 
     A page file that cannot be read (a damaged image, one over the pixel limit, an OCR file
     that is not well-formed) leaves its page out of a book with a line in the document's
@@ -47,7 +50,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
     if any(kind == "pdf" for kind in kinds.values()):
         if len(files) > 1:
             raise DocumentError(name, "mixes a PDF with other page files", "give each PDF as a document of its own")
-        return _read_pdf(files[0], name, config, book)
+        return _read_pdf(files[0], name, config, book, language_of)
     problems: list[DocumentError] = []
     image_files = {file.name: file for file in files if kinds[file.name] == "image"}
     by_stem = {stems(n)[0]: n for n in sorted(image_files, key=natural_key)}
@@ -78,7 +81,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
                                             f"{'book' if book else 'source'}'s files ({listed}); not linked"))
     unread = [image_files[n] for n in image_files if n not in used]
     if unread:
-        keyed.extend(_recognise(unread, name, config, problems))
+        keyed.extend(_recognise(unread, name, config, problems, language_of))
     if not keyed and problems:
         raise problems[0]  # nothing could be read: the first reason is the document's
     keyed.sort(key=lambda item: (item[0], item[1]))
@@ -180,9 +183,10 @@ def one_source_per_page(read: list[tuple[SourceFile, str, list[OcrPage]]], by_st
     return kept
 
 
-def read_page_file(data: bytes, file_name: str, config: PipelineConfig) -> Document:
+def read_page_file(data: bytes, file_name: str, config: PipelineConfig,
+                   language_of: ocr.LanguageOf | None = None) -> Document:
     """One file by itself: an OCR file, a page image (multi-page TIFF included) or a PDF."""
-    return read_pages([SourceFile(file_name, data)], file_name, config, book=False)
+    return read_pages([SourceFile(file_name, data)], file_name, config, book=False, language_of=language_of)
 
 
 def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str]) -> str | None:
@@ -193,8 +197,8 @@ def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str])
     return next((by_stem[stem] for stem in candidates if stem in by_stem), None)
 
 
-def _recognise(files: list[SourceFile], name: str, config: PipelineConfig,
-               problems: list[DocumentError]) -> list[tuple[tuple, int, PageSource]]:
+def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, problems: list[DocumentError],
+               language_of: ocr.LanguageOf | None) -> list[tuple[tuple, int, PageSource]]:
     readable = []
     for file in files:  # every image measured before any model is loaded
         try:
@@ -223,11 +227,12 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig,
                             image_page=index + 1 if count > 1 else None, image_size=image.size)
         return natural_key(file.name), index, source
 
-    with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads) as pool:
+    with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of) as pool:
         return list(pool.map(read, pages()))
 
 
-def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -> Document:
+def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
+              language_of: ocr.LanguageOf | None) -> Document:
     layer = pdf.text_layer(file.data, file.name)
     problems: list[str] = []
     if layer is not None:
@@ -249,7 +254,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool) -
             return PageSource(pool.read(rendering.image, rendering.dpi), text_from=f"{file.name} (OCR)",
                               image=file.name, image_page=rendering.number, image_size=rendering.image.size)
 
-        with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads) as pool:
+        with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of) as pool:
             pages = list(pool.map(read, jobs()))
         if not pages and problems:
             raise DocumentError(name, problems[0].removeprefix(f"{file.name}: "))
