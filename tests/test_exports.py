@@ -51,7 +51,7 @@ def _build(folder: Path, out: Path, name: str, **settings):
 def book_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("exports")
     out = tmp / "out"
-    return out, _build(_book(tmp), out, "book", exports=["text"])
+    return out, _build(_book(tmp), out, "book", exports=["text", "alto"])
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def package_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("package")
     grenzboten_package(tmp / "grenzboten")
     out = tmp / "out"
-    return out, _build(tmp / "grenzboten", out, "grenzboten", exports=["text"],
+    return out, _build(tmp / "grenzboten", out, "grenzboten", exports=["text", "alto"],
                        text_notes="append")
 
 
@@ -189,3 +189,31 @@ def test_plain_text_is_the_reading_text(book_run, package_run):
         blocks = [p for p in edition.find(tei("text")).iter(tei("p"), tei("head")) if "".join(p.itertext()).strip()]
         assert len(paragraphs) == len(blocks)
         assert "Aufmerksamkeit" in text or name == "grenzboten"  # a word broken at a line's end, joined
+
+
+def test_alto_pages_are_valid_and_read_back_to_the_reading_text(book_run, package_run):
+    from pipeline.evaluation import read_source
+    from pipeline.export.alto import schema
+
+    for out, report, name in ((*book_run, "book"), (*package_run, "grenzboten")):
+        files = sorted((out / f"{name}.alto").iterdir())
+        assert [f"{name}.alto/{f.name}" for f in files] == [e for e in report.exports if ".alto/" in e]
+        edition_pages = tei_pages(etree.parse(str(out / f"{name}.tei.xml")).getroot())
+        assert len(files) == len(edition_pages) == (3 if name == "book" else 5)
+        for file, page in zip(files, edition_pages):
+            schema().assertValid(etree.parse(str(file)))  # ALTO 4.2, schemas/alto/
+            again = read_source([file]).pages  # through the project's own ALTO reader
+            assert len(again) == 1
+            assert normalize(again[0].full_text, COMPARED) == normalize(page.full_text, COMPARED)
+            assert again[0].furniture().get("page-number", []) == page.furniture().get("page-number", [])
+    manifest = json.loads((out / "grenzboten.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["items"][0]["seeAlso"][0]["id"] == "grenzboten.alto/0001.xml"
+
+
+def test_an_alto_file_that_breaks_the_schema_is_caught():
+    from pipeline.export.alto import schema_errors
+
+    broken = (b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page ID="p" PHYSICAL_IMG_NR="1">'
+              b'<PrintSpace><TextBlock ID="b"><TextLine><String/></TextLine></TextBlock></PrintSpace></Page>'
+              b"</Layout></alto>")
+    assert any("CONTENT" in error for error in schema_errors(broken))

@@ -161,7 +161,10 @@ class _LineWalker(TextWalker):
         # them, that text goes on where it was.
         own_lines = local_name(element) in BLOCKS or bool(element.get("facs"))
         self.saved.append((own_lines, self.line))
-        if own_lines:
+        if own_lines and self.line is not None and not element.get("facs") and not self.line.text:
+            if own is not None:  # the line just begun is this note's first: it takes the note's class
+                self.line.furniture = own
+        elif own_lines:
             self.line = None
         if element.get("facs"):
             self._start(element.get("facs").lstrip("#"))
