@@ -1,8 +1,10 @@
 """What each kind of edit means, described once.
 
 The edit bookkeeping (which edits may hold others), the TEI writer (which element, which
-reading keeps the source), hyphenation (what page furniture is) and the report all read
-this table; adding an edit kind is one row here and its rendering in the writer.
+reading keeps the source, how the header counts it), hyphenation (what page furniture is) and
+the report all read this table; adding an edit kind is one row here and its rendering in the
+writer. The groups the header's normalization statement counts regularizations in are
+declared here too: a stage names the group on the edits it makes (``Edit.group``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class EditKindInfo:
     furniture: bool = False  # part of the page, not of the text: stands where the page turned
     container: bool = False  # its element may hold other edits (a footnote's flagged letter)
     beside_line: bool = False  # furniture printed beside a line of text (a margin's number): its line breaks stay
+    # counted in the header's normalization statement, in this group unless the edit names its own
+    normalization_group: str | None = None
     description: str = ""  # its category in the header's taxonomy; each edit's own reason is kept beside it
 
 
@@ -30,7 +34,7 @@ KINDS: tuple[EditKindInfo, ...] = (
     EditKindInfo("correction", "choice", "sic", "corr",
                  description=("a source error corrected (mojibake, a character of the other Chinese script, a letter "
                               "lost in extraction)")),
-    EditKindInfo("regularization", "choice", "orig", "reg",
+    EditKindInfo("regularization", "choice", "orig", "reg", normalization_group="other",
                  description=("a regularization: a variant form, invisible or layout characters, markup the export "
                               "wrote as text")),
     EditKindInfo("hyphenation", "choice", "orig", "reg",
@@ -55,7 +59,7 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="the source breaks off here"),
     EditKindInfo("omission", "gap",
                  description="an omission the source itself marks"),
-    EditKindInfo("note-anchor", "ref",
+    EditKindInfo("note-anchor", "ref", normalization_group="note references",
                  description="a footnote reference: a word processor's, or a printed note's mark in the text"),
     EditKindInfo("footnote", "note", container=True,
                  description="a footnote: a word processor's, tied to its reference, or a printed one where it "
@@ -82,6 +86,41 @@ PAGE_FURNITURE = frozenset(k.name for k in KINDS if k.furniture)
 PAGE_TURN_FURNITURE = frozenset(k.name for k in KINDS if k.furniture and not k.beside_line)  # where pages turn
 CONTAINER_KINDS = frozenset(k.name for k in KINDS if k.container)
 FW_TYPES = {k.name: k.fw_type for k in KINDS if k.fw_type}
+
+
+@dataclass(frozen=True)
+class RegularizationGroup:
+    """Regularizations the header's normalization statement counts together, in this order."""
+
+    name: str  # what a stage names on its edits (Edit.group)
+    description: str  # after the count; ``{standard}``: the Chinese script standard the run chose
+
+
+REGULARIZATION_GROUPS: tuple[RegularizationGroup, ...] = (
+    RegularizationGroup("script", "Chinese variant forms regularized to {standard}"),
+    RegularizationGroup("invisible", "invisible characters (byte-order marks inside the text, zero-width spaces, "
+                                     "word joiners, soft hyphens inside lines) left out of the reading text"),
+    RegularizationGroup("whitespace", "runs of layout whitespace (no-break or doubled spaces) read as one space"),
+    RegularizationGroup("note references", "footnote references read as their number (the export's "
+                                           "[footnoteRef:n] kept as orig)"),
+    RegularizationGroup("export syntax", "brackets of the export's footnote syntax ([n: …]) left out of the "
+                                         "note's reading text"),
+    RegularizationGroup("bullets", "bullets left to the list's markup (list/@rend)"),
+    RegularizationGroup("other", "other regularizations, each with its reason in @ana"),
+)
+GROUP_NAMES = frozenset(group.name for group in REGULARIZATION_GROUPS)
+
+
+def normalization_group(kind: str, group: str = "") -> str | None:
+    """The group of the normalization statement an edit of ``kind`` naming ``group`` is counted
+    in (None: not counted there); a group not declared above is a ValueError, never "other"."""
+    default = BY_NAME[kind].normalization_group
+    if default is None:
+        return None
+    if group and group not in GROUP_NAMES:
+        raise ValueError(f"an edit of kind {kind!r} names the regularization group {group!r}, which "
+                         f"pipeline/kinds.py does not declare (it declares {', '.join(sorted(GROUP_NAMES))})")
+    return group or default
 
 
 def category_id(kind: str) -> str:

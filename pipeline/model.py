@@ -54,6 +54,7 @@ class Edit:
     confidence: float = 1.0
     stage: str
     attrs: dict[str, str] = field(default_factory=dict)
+    group: str = ""  # the header's group of regularizations it is counted in (kinds.REGULARIZATION_GROUPS)
 
 
 BlockKind = Literal[

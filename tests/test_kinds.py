@@ -53,3 +53,28 @@ def test_the_header_taxonomy_is_the_closed_set_and_every_edit_keeps_its_own_reas
     tree = parse(build_edition(hyphenated.encode(), "many.txt", PipelineConfig()).xml)
     assert len(list(tree.iter("{*}category"))) == 1  # thirty words joined, one category
     assert len(list(tree.iter("{*}interp"))) == 6  # and each word's own reason, once
+
+
+def test_the_groups_the_header_counts_regularizations_in_are_the_ones_the_table_declares():
+    """The stages name the group on their edits; the normalization statement counts each group
+    the table declares, in its order, and an edit naming a group the table does not declare
+    stops the writer with the table's name instead of being counted as "other"."""
+    import pytest
+
+    from pipeline.config import PipelineConfig
+    from pipeline.kinds import REGULARIZATION_GROUPS
+    from pipeline.process import build_edition
+    from pipeline.tei.writer import build_tei
+    from tests.conftest import parse
+
+    text = ("Minutes of the council\n\nThe council met\u200b on the fourth of March, and the clerk read the "
+            "accounts  of the year.\n\nThe treasurer\u2060 asked for a new press, and the motion was carried.\n")
+    edition = build_edition(text.encode(), "minutes.txt", PipelineConfig())
+    statement = "".join(parse(edition.xml).find(".//{*}normalization").itertext())
+    said = [group.name for group in REGULARIZATION_GROUPS if group.description.split(" (")[0] in statement]
+    assert said == ["invisible", "whitespace"], statement
+    assert statement.count("2 invisible characters") == 1 and "1 runs of layout whitespace" in statement
+    doc = edition.document
+    next(e for e in doc.edits if e.group == "whitespace").group = "layout whitespace"
+    with pytest.raises(ValueError, match="'layout whitespace', which pipeline/kinds.py does not declare"):
+        build_tei(doc, PipelineConfig())

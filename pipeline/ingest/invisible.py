@@ -25,5 +25,5 @@ REASONS = {
 
 def invisible_edits(text: str) -> list[Edit]:
     return [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement="",
-                 reason=REASONS[m.group()], confidence=1.0, stage="invisible-characters")
+                 reason=REASONS[m.group()], confidence=1.0, stage="invisible-characters", group="invisible")
             for m in INVISIBLE.finditer(text)]

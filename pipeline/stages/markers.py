@@ -71,7 +71,8 @@ def mark_inline(doc: Document) -> None:
             opening = re.match(r"\[\d+:\s*", match.group())
             for start, end in ((match.start(), match.start() + opening.end()), (match.end() - 1, match.end())):
                 edits.append(Edit(start=start, end=end, kind="regularization", original=text[start:end],
-                                  replacement="", stage="markers", confidence=1.0, reason=EXPORT_SYNTAX))
+                                  replacement="", stage="markers", confidence=1.0, reason=EXPORT_SYNTAX,
+                                  group="export syntax"))
     for match in _homoglyphs(text):
         edits.append(Edit(start=match.start(), end=match.end(), kind="flag", original=match.group(),
                           stage="markers", attrs={"reason": "homoglyph"}, confidence=0.7,
@@ -84,6 +85,6 @@ def mark_inline(doc: Document) -> None:
     add_edits(doc, edits)
     # Layout whitespace last: it must not split the marks above.
     spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
-                   stage="markers", reason=LAYOUT_WHITESPACE)
+                   stage="markers", reason=LAYOUT_WHITESPACE, group="whitespace")
               for m in _layout_spaces(text)]
     add_edits(doc, spaces)

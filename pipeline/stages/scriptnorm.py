@@ -158,8 +158,9 @@ def _traditional_block_edits(doc: Document, start: int, end: int, counts: _Docum
                               reason=f"simplified-only character in a traditional text ({decision}); {how}"))
         elif ch in variants:
             edits.append(Edit(start=i, end=i + 1, kind="regularization", original=ch, replacement=variants[ch],
-                              stage="script", reason=f"variant regularized to the {standard.upper()} standard "
-                                                     f"(OpenCC {VARIANT_TABLES[standard]})"))
+                              stage="script", group="script",
+                              reason=f"variant regularized to the {standard.upper()} standard "
+                                     f"(OpenCC {VARIANT_TABLES[standard]})"))
     return edits
 
 

@@ -60,7 +60,7 @@ def detect_sections(doc: Document) -> None:
             block.attrs["rend"] = "bulleted"
             edits.append(Edit(start=block.start, end=block.start + bullet.end(), kind="regularization",
                               original=bullet.group(), replacement="", stage="sections", confidence=1.0,
-                              reason=BULLET_MARKUP))
+                              reason=BULLET_MARKUP, group="bullets"))
         if block.kind == "head":
             edits += _restored_first_letter(doc, block)
     _boilerplate(doc)

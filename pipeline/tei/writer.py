@@ -21,11 +21,9 @@ from pipeline.config import PipelineConfig
 from pipeline.tei.history import PreviousEdition
 from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.hyphens import LINE_END_HYPHENS
-from pipeline.stages.markers import EXPORT_SYNTAX, LAYOUT_WHITESPACE
-from pipeline.stages.sections import BULLET_MARKUP
 from pipeline.edits import edits_per_block
 from pipeline.kinds import (BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, PAGE_TURN_FURNITURE, READING_KINDS,
-                            category_id)
+                            REGULARIZATION_GROUPS, category_id, normalization_group)
 from pipeline.model import Block, Division, Document, Edit
 from pipeline.tei import facsimile, library
 from pipeline.tei.divisions import SUPPLIED_REASON, division_starts
@@ -615,30 +613,6 @@ def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: P
             _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
 
 
-REGULARIZATION_GROUPS = {
-    "script": "Chinese variant forms regularized to {standard}",
-    "invisible": ("invisible characters (byte-order marks inside the text, zero-width spaces, word joiners, soft "
-                  "hyphens inside lines) left out of the reading text"),
-    "whitespace": "runs of layout whitespace (no-break or doubled spaces) read as one space",
-    "note references": "footnote references read as their number (the export's [footnoteRef:n] kept as orig)",
-    "export syntax": "brackets of the export's footnote syntax ([n: …]) left out of the note's reading text",
-    "bullets": "bullets left to the list's markup (list/@rend)",
-    "other": "other regularizations, each with its reason in @ana",
-}
-
-
-# Regularizations whose reason is one fixed sentence of their stage, by that sentence.
-GROUP_OF_REASON = {LAYOUT_WHITESPACE: "whitespace", EXPORT_SYNTAX: "export syntax", BULLET_MARKUP: "bullets"}
-
-
-def _regularization_group(edit: Edit) -> str:
-    if edit.stage == "script":
-        return "script"
-    if edit.stage == "invisible-characters":
-        return "invisible"
-    return GROUP_OF_REASON.get(edit.reason, "other")
-
-
 def _build_reasons(root: etree._Element, doc: Document) -> None:
     """Each distinct reason the edits give, once, for @ana to point to beside the category."""
     reasons = sorted({edit.reason for edit in doc.edits})
@@ -650,10 +624,9 @@ def _build_reasons(root: etree._Element, doc: Document) -> None:
 
 def _normalization_statement(doc: Document, standard: str) -> str:
     """What the regularizations of this edition are, counted from the edits made."""
-    groups = Counter(_regularization_group(e) for e in doc.edits if e.kind == "regularization")
-    groups["note references"] = sum(1 for e in doc.edits if e.kind == "note-anchor")
-    parts = [f"{groups[group]} {description.format(standard=standard)}"
-             for group, description in REGULARIZATION_GROUPS.items() if groups[group]]
+    groups = Counter(normalization_group(e.kind, e.group) for e in doc.edits)
+    parts = [f"{groups[group.name]} {group.description.format(standard=standard)}"
+             for group in REGULARIZATION_GROUPS if groups[group.name]]
     made = ("Regularizations are encoded as choice/orig+reg with the original first: " + "; ".join(parts) + "."
             if parts else "No regularization was made.")
     if standard.startswith("no standard"):
