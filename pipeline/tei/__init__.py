@@ -1,6 +1,8 @@
-"""TEI names shared by the writer and the reader."""
+"""TEI names shared by the writer and the reader, and the writers' way to add an element."""
 
 from lxml import etree
+
+from pipeline.ingest.textfix import XML_ILLEGAL
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -20,6 +22,16 @@ def local_name(element: etree._Element) -> str:
 def last_child(element: etree._Element) -> etree._Element | None:
     """The last child element, in constant time (``len(element)`` counts every child)."""
     return next(element.iterchildren(reversed=True), None)
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A TEI element ``tag`` appended to ``parent``, with ``text`` and the attributes not None."""
+    element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        # Header values derived from the source (a title line with a stray control character)
+        # drop what XML cannot carry; the body keeps it, recorded, as <g>.
+        element.text = XML_ILLEGAL.sub("", text)
+    return element
 
 
 def char_id(ch: str) -> str:

@@ -13,6 +13,16 @@ from pipeline.model import Block, Division, Document
 SUPPLIED_REASON = "logical-structure"
 
 
+def section_lang(doc: Document, section: str) -> str:
+    """The language of most of the text of one version of a bilingual text (``section``: the
+    blocks' ``section`` attribute), else the document's."""
+    sizes: dict[str, int] = {}
+    for block in doc.blocks:
+        if block.attrs.get("section") == section and block.lang:
+            sizes[block.lang] = sizes.get(block.lang, 0) + block.end - block.start
+    return max(sizes, key=sizes.get) if sizes else (doc.lang or "und")
+
+
 def division_starts(doc: Document) -> dict[int, list[tuple[int, Division]]]:
     """Block index -> the divisions (depth from 1, division) that open before it, outer first.
     A division whose page has no block of the body after its start (its text is in the front

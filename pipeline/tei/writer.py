@@ -2,7 +2,8 @@
 
 Every source character is written exactly once, in source order: block text as text,
 each edit as the element that says what was done to it (``choice``, ``fw``, ``unclear``…),
-line breaks inside a block as ``<lb/>``. :mod:`pipeline.tei.reader` is the inverse.
+line breaks inside a block as ``<lb/>``; the header is :mod:`pipeline.tei.header`'s.
+:mod:`pipeline.tei.reader` is the inverse.
 """
 
 from __future__ import annotations
@@ -10,25 +11,23 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import replace
 
 from lxml import etree
 
-from pipeline import PIPELINE_NAME, __version__
 from pipeline.config import PipelineConfig
 from pipeline.tei.history import PreviousEdition
-from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.edits import edits_per_block
 from pipeline.kinds import (BY_NAME, CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, PAGE_TURN_FURNITURE, READING_KINDS,
-                            REGULARIZATION_GROUPS, category_id, normalization_group)
+                            category_id)
 from pipeline.model import Block, Division, Document, Edit
-from pipeline.tei import facsimile, library
-from pipeline.tei.divisions import SUPPLIED_REASON, division_starts
+from pipeline.tei import facsimile
+from pipeline.tei.divisions import SUPPLIED_REASON, division_starts, section_lang
+from pipeline.tei.header import build_header
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
-from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
+from pipeline.tei import sub as _sub  # short: the writer adds elements on almost every line
+from pipeline.ingest.textfix import XML_ILLEGAL
 
 STRUCTURAL = {
     "TEI", "teiHeader", "standOff", "interpGrp", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",
@@ -38,15 +37,6 @@ STRUCTURAL = {
     "category", "charDecl", "char", "profileDesc", "langUsage", "revisionDesc", "text",
     "front", "body", "back", "div", "titlePage", "docTitle", "list", "opener", "facsimile", "surface",
 }
-
-
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        # Header values derived from the source (a title line with a stray control character)
-        # drop what XML cannot carry; the body keeps it, recorded, as <g>.
-        element.text = XML_ILLEGAL.sub("", text)
-    return element
 
 
 def _certainty(confidence: float) -> str:
@@ -269,14 +259,6 @@ def _mark_word_breaks(element: etree._Element) -> None:
             child.set("break", "no")
 
 
-def _section_lang(doc: Document, section: str) -> str:
-    sizes: dict[str, int] = {}
-    for block in doc.blocks:
-        if block.attrs.get("section") == section and block.lang:
-            sizes[block.lang] = sizes.get(block.lang, 0) + block.end - block.start
-    return max(sizes, key=sizes.get) if sizes else (doc.lang or "und")
-
-
 def _body_element(container: etree._Element, block: Block) -> etree._Element:
     if block.kind == "item":  # consecutive items share one list
         last = last_child(container)
@@ -401,7 +383,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
     edits_by_block = _assign_edits(doc)
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
     root.set(XML_LANG, "en")
-    _build_header(_sub(root, "teiHeader"), doc, config, previous)
+    build_header(_sub(root, "teiHeader"), doc, config, previous)
     _build_reasons(root, doc)
     if doc.facsimile:
         facsimile.build_facsimile(root, doc, facsimile_base)
@@ -430,7 +412,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
                     builders[key] = _BodyBuilder(_sub(_sub(text, "back"), "div", type="boilerplate"))
                 else:  # one version of a bilingual text
                     section = _sub(body, "div", type=key)
-                    section.set(XML_LANG, _section_lang(doc, key))
+                    section.set(XML_LANG, section_lang(doc, key))
                     builders[key] = _BodyBuilder(section)
             container = body if block.attrs.get("between") else builders[key].container_for(block)
             if block.kind == "milestone" and all(e.kind in MILESTONE_KINDS for e in edits):
@@ -476,143 +458,6 @@ def _assign_edits(doc: Document) -> list[list[Edit]]:
     return per_block
 
 
-def _build_header(header: etree._Element, doc: Document, config: PipelineConfig,
-                  previous: PreviousEdition | None) -> None:
-    meta, source = doc.metadata, doc.source
-    file_desc = _sub(header, "fileDesc")
-    title_stmt = _sub(file_desc, "titleStmt")
-    if doc.library and doc.library.title:  # a library package: its MODS record names the book
-        library.title_statement(title_stmt, doc.library)
-    elif meta.title or meta.file_title:
-        _sub(title_stmt, "title", meta.title or meta.file_title)
-    else:  # the last resort, said as such
-        named = "the folder's name (its pages show no title)" if source.folder \
-            else "the file's name (it shows no title)"
-        _sub(title_stmt, "title", f"{source.file_name}: {named}", type="desc")
-    if meta.author and not (doc.library and doc.library.title):
-        _sub(title_stmt, "author", meta.author)
-    resp = _sub(title_stmt, "respStmt")
-    _sub(resp, "resp", "Automatic cleanup and TEI encoding")
-    _sub(resp, "name", f"{PIPELINE_NAME} {__version__}", **{XML_ID: "pipeline"})
-    _sub(_sub(file_desc, "publicationStmt"), "p",
-         f"Unpublished digital edition generated by {PIPELINE_NAME} from the source file named below.")
-    source_desc = _sub(file_desc, "sourceDesc")
-    bibl = _sub(source_desc, "bibl")
-    if meta.title or meta.file_title:
-        _sub(bibl, "title", meta.title or meta.file_title)
-    if meta.author:
-        _sub(bibl, "author", meta.author)
-    if meta.date:
-        _sub(bibl, "date", meta.date, when=meta.date)
-    if "original title" in meta.fields:
-        _sub(bibl, "title", meta.fields["original title"], type="original",
-             **{XML_LANG: _section_lang(doc, "original")})
-    if "original author" in meta.fields:
-        _sub(bibl, "author", meta.fields["original author"], **{XML_LANG: _section_lang(doc, "original")})
-    if meta.page:
-        _sub(bibl, "biblScope", meta.page, unit="page")
-    if "column" in meta.fields:
-        _sub(bibl, "biblScope", meta.fields["column"], unit="column")
-    if "publisher" in meta.fields:
-        _sub(bibl, "publisher", meta.fields["publisher"])
-    if "published" in meta.fields and not meta.date:
-        _sub(bibl, "date", meta.fields["published"], when=meta.fields["published"])
-    _sub(bibl, "idno", source.file_name, type="filename")
-    _sub(bibl, "idno", source.sha256, type="sha256")
-    for catalogue in dict.fromkeys(e.original.strip() for e in doc.edits if e.kind == "catalogue-number"):
-        _sub(bibl, "idno", catalogue, type="catalogue")
-    guess = source.encoding
-    runner_up = (f"runner-up {guess.runner_up} ({guess.runner_up_confidence:.2f})"
-                 if guess.runner_up else "no runner-up")
-    if doc.provenance:  # a digitized source: pages, files, engines and models
-        _sub(bibl, "note", doc.provenance, type="digitization")
-    else:
-        _sub(bibl, "note",
-             f"{source.size} bytes, decoded as {guess.encoding}{' with byte-order mark' if guess.bom else ''} "
-             f"(confidence {guess.confidence:.2f}; {runner_up}).", type="encoding")
-    if "classification" in meta.fields:
-        classification = _sub(bibl, "note", type="classification")
-        classification.text = f"Security classification: {meta.fields['classification']}"
-    if "source site" in meta.fields:
-        publisher = (f" ({meta.fields['publisher']}, {meta.fields.get('published', 'undated')})"
-                     if "publisher" in meta.fields else "")
-        _sub(bibl, "note", f"Published on the web by {meta.fields['source site']}" + publisher
-             + "; the host site's boilerplate is kept in back/div[@type='boilerplate'].", type="source")
-    if doc.library:
-        library.source_description(source_desc, doc.library)
-
-    _build_encoding_desc(_sub(header, "encodingDesc"), doc, config)
-
-    lang_usage = _sub(_sub(header, "profileDesc"), "langUsage")
-    for share in doc.languages or []:
-        _sub(lang_usage, "language", LANGUAGE_NAMES.get(share.tag, share.tag),
-             ident=share.tag, usage=str(share.percent))
-    if not len(lang_usage):
-        _sub(lang_usage, "language", "undetermined", ident="und", usage="100")
-
-    counts = doc.edit_counts()
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no interventions"
-    revisions = _sub(header, "revisionDesc")
-    earlier = previous.changes if previous else []
-    for n, change in enumerate(earlier, start=1):  # the history of the edition this one replaces
-        _sub(revisions, "change", change, n=str(n))
-    if previous is not None and previous.same_build(source.sha256, config.fingerprint()):
-        return  # the same bytes, the same build: a resumed run, not a revision
-    if previous is None or previous.unreadable:
-        text = f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} {__version__} "
-        if previous is not None:
-            text += f"(the edition it replaces could not be read: {previous.unreadable}; its history is lost) "
-    else:
-        what = ("source changed: SHA-256 " + f"{(previous.sha256 or '?')[:16]}… → {source.sha256[:16]}…"
-                if previous.sha256 != source.sha256 else f"source unchanged (SHA-256 {source.sha256[:16]}…)")
-        text = (f"Re-processed ({what}) by {PIPELINE_NAME} {__version__}; interventions "
-                f"{previous.interventions} → {sum(counts.values())} ")
-    _sub(revisions, "change", text + f"(configuration {config.fingerprint()}): {summary}.", n=str(len(earlier) + 1))
-
-
-def _build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: PipelineConfig) -> None:
-    app = _sub(_sub(encoding_desc, "appInfo"), "application", ident=PIPELINE_NAME, version=__version__)
-    _sub(app, "label", PIPELINE_NAME)
-    _sub(app, "desc", f"Configuration fingerprint {config.fingerprint()}: {config.model_dump_json()}")
-
-    counts = doc.edit_counts()
-    by_stage = Counter((e.stage, e.kind) for e in doc.edits)
-    decl = _sub(encoding_desc, "editorialDecl")
-    _sub(_sub(decl, "correction", method="markup"), "p",
-         f"Corrections are encoded as choice/sic+corr with the reason in @ana and the certainty in "
-         f"@cert: {by_stage['mojibake', 'correction']} characters of Chinese mojibake repaired, "
-         f"{by_stage['ftfy', 'correction']} character repairs by ftfy (scholarly configuration), "
-         f"{by_stage['script', 'correction']} characters of the other Chinese script corrected, "
-         f"{counts.get('illegal-character', 0)} characters XML cannot carry or bytes that did not decode "
-         "(kept as g, declared in charDecl).")
-    standard = {"tw": "the Taiwan standard (OpenCC TWVariants)", "hk": "the Hong Kong standard (OpenCC HKVariants)",
-                "none": "no standard (variants left as printed)"}[config.script_standard]
-    _sub(_sub(decl, "normalization", method="markup"), "p", _normalization_statement(doc, standard))
-    _sub(_sub(decl, "hyphenation", eol="all"), "p", _hyphenation_statement(counts.get("hyphenation", 0)))
-    _sub(_sub(decl, "segmentation"), "p",
-         f"{len(doc.blocks)} blocks from blank lines, indentation and line shape; whitespace "
-         "around blocks is layout and is not kept.")
-    _sub(_sub(decl, "interpretation"), "p",
-         "Languages per block from script (OpenCC tables for Chinese script) and seeded langdetect.")
-
-    present = {edit.kind for edit in doc.edits}
-    kinds = [kind for kind in BY_NAME if kind in present]
-    if kinds:  # the closed set of categories; each edit's own reason is in standOff
-        taxonomy = _sub(_sub(encoding_desc, "classDecl"), "taxonomy", **{XML_ID: "interventions"})
-        for kind in kinds:
-            _sub(_sub(taxonomy, "category", **{XML_ID: category_id(kind)}), "catDesc", BY_NAME[kind].description)
-    illegal = sorted({ch for e in doc.edits for ch in XML_ILLEGAL.findall(e.original)})
-    if illegal:
-        char_decl = _sub(encoding_desc, "charDecl")
-        for ch in illegal:
-            char = _sub(char_decl, "char", **{XML_ID: char_id(ch)})
-            byte = undecodable_byte(ch)
-            name = f"UNDECODABLE BYTE 0x{byte:02X}" if byte is not None else unicodedata.name(
-                ch, f"CONTROL CHARACTER U+{ord(ch):04X}")
-            _sub(char, "charName", name)
-            _sub(char, "mapping", f"U+{ord(ch):04X}", type="standard")
-
-
 def _build_reasons(root: etree._Element, doc: Document) -> None:
     """Each distinct reason the edits give, once, for @ana to point to beside the category."""
     reasons = sorted({edit.reason for edit in doc.edits})
@@ -620,28 +465,6 @@ def _build_reasons(root: etree._Element, doc: Document) -> None:
         group = _sub(_sub(root, "standOff"), "interpGrp", type="reasons")
         for reason in reasons:
             _sub(group, "interp", reason, **{XML_ID: reason_id(reason)})
-
-
-def _normalization_statement(doc: Document, standard: str) -> str:
-    """What the regularizations of this edition are, counted from the edits made."""
-    groups = Counter(normalization_group(e.kind, e.group) for e in doc.edits)
-    parts = [f"{groups[group.name]} {group.description.format(standard=standard)}"
-             for group in REGULARIZATION_GROUPS if groups[group.name]]
-    made = ("Regularizations are encoded as choice/orig+reg with the original first: " + "; ".join(parts) + "."
-            if parts else "No regularization was made.")
-    if standard.startswith("no standard"):
-        made += " Chinese variants are left as printed (no standard chosen)."
-    return made + " Line ends are normalized to LF; line breaks inside blocks are kept as lb."
-
-
-def _hyphenation_statement(joined: int) -> str:
-    """What the body does with end-of-line hyphens, from the edits made."""
-    kept = "Every end-of-line hyphen of the source is kept in the encoding."
-    if not joined:
-        return kept + " No word broken at a line end was joined: the hyphens stand as in the source."
-    return (f"{kept} {joined} hyphens that break a word at a line end are encoded as choice/orig with an empty "
-            "reg (the reading text joins the word) and the line or page break after them as @break=\"no\"; "
-            "hyphens the document also writes inside a line (real hyphens) stand as they are.")
 
 
 STRUCTURAL_TAGS = frozenset(tei(name) for name in STRUCTURAL)
