@@ -82,9 +82,9 @@ def test_the_command_is_installed_by_the_package():
 @pytest.mark.slow
 def test_the_readme_commands_run_as_written(tmp_path):
     """Each command in the README's order, verbatim, in a folder that looks like a fresh clone
-    after the first command (seeds/, tests/data, .venv/bin). `serve` and commands on an
+    after the first command (seeds/, tests/data, examples/, .venv/bin). `serve` and commands on an
     archive's paths (/archive/…) are only parsed above: serving is tested in test_serve.py."""
-    for name in ("seeds", "tests", "schemas"):
+    for name in ("seeds", "tests", "schemas", "examples"):
         (tmp_path / name).symlink_to(ROOT / name)
     (tmp_path / ".venv").mkdir()
     (tmp_path / ".venv" / "bin").symlink_to(Path(sys.executable).parent)
