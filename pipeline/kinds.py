@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class EditKindInfo:
+    """One kind of edit: the TEI element that carries it and what it is."""
     name: str
     element: str  # the TEI element that carries it
     source_reading: str | None = None  # in a <choice>: the child that keeps the source (sic, orig)

@@ -128,6 +128,7 @@ class Surface:
 
 
 class EncodingGuess(BaseModel):
+    """The encoding a source was decoded with, how sure the judgement was, and the runner-up."""
     encoding: str
     confidence: float
     runner_up: str | None = None
@@ -136,6 +137,7 @@ class EncodingGuess(BaseModel):
 
 
 class SourceInfo(BaseModel):
+    """The source file (or book folder): its name, size, SHA-256 and encoding."""
     file_name: str  # a book's: its folder's name
     folder: bool = False  # a folder of page files (a book), not one file
     size: int
@@ -210,6 +212,7 @@ class LibraryRecord(BaseModel):
 
 
 class LanguageShare(BaseModel):
+    """A language of the text and its share of the letters, in percent."""
     tag: str
     percent: int
 
@@ -228,6 +231,8 @@ class Scratch:
 
 
 class Document(BaseModel):
+    """One source, read: its decoded text (never changed), its pages, and the blocks, edits and labels
+    the stages add."""
     source: SourceInfo
     text: str
     metadata: StatedMetadata = Field(default_factory=StatedMetadata)
@@ -252,6 +257,7 @@ class Document(BaseModel):
         return self.__pydantic_private__["_scratch"]
 
     def edit_counts(self) -> dict[str, int]:
+        """The number of edits of each kind, by kind's name."""
         counts: dict[str, int] = {}
         for edit in self.edits:
             counts[edit.kind] = counts.get(edit.kind, 0) + 1

@@ -29,6 +29,7 @@ from pipeline.tei.validate import schema_errors
 
 
 class Edition(BaseModel):
+    """What one source gives: the edition's bytes, its preview, exports, and the facts a report needs."""
     source: SourceInfo
     languages: list[LanguageShare]
     interventions: dict[str, int]  # edits by kind
@@ -51,6 +52,7 @@ def pages_folder(master_file_name: str) -> str:
 
 
 def check_size(file_name: str, size: int, config: PipelineConfig) -> None:
+    """Refuse a source over ``config.max_document_bytes``."""
     if size > config.max_document_bytes:
         raise DocumentError(file_name, f"is {size:,} bytes, over the limit of {config.max_document_bytes:,}",
                             "raise max_document_bytes (a setting: scan2tei run --config FILE) to process it")

@@ -27,6 +27,7 @@ SNIFF_BYTES = 65536  # what a reader may look at to decide
 
 @dataclass(frozen=True)
 class Reader:
+    """A reader of sources: which files it accepts and how it reads them."""
     name: str
     accepts: Callable[[bytes, str], bool]  # (the file's first bytes, its name) -> can read it
     # (the file's bytes, its name, the run's configuration, the judge of a page's language OCR

@@ -24,6 +24,7 @@ REASONS = {
 
 
 def invisible_edits(text: str) -> list[Edit]:
+    """A regularization to nothing for each invisible character of ``text`` (see the module's docstring)."""
     return [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement="",
                  reason=REASONS[m.group()], confidence=1.0, stage="invisible-characters", group="invisible")
             for m in INVISIBLE.finditer(text)]

@@ -126,6 +126,7 @@ def repair_line(line: str) -> tuple[str, str, float] | None:
 
 
 def mojibake_edits(text: str) -> list[Edit]:
+    """Corrections of the lines that are Chinese text decoded with the wrong encoding and saved again as UTF-8."""
     edits: list[Edit] = []
     offset = 0
     for line in text.split("\n"):

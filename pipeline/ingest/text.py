@@ -11,10 +11,12 @@ from pipeline.model import Document, SourceInfo
 
 
 def normalize_newlines(text: str) -> str:
+    """CR LF and CR as LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_text(data: bytes, file_name: str, config: PipelineConfig) -> Document:
+    """The document of a text file: its bytes decoded in the encoding judged most likely, line ends as LF."""
     text, guess = decode(data, file_name)
     if not text.strip():
         raise EmptyDocument(file_name, "is empty" if not data else "holds only whitespace")

@@ -40,6 +40,7 @@ from pipeline.ingest.textfix import ftfy_edits, illegal_character_edits
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage of the pipeline: its name, its function, what it adds and which stages it needs before it."""
     name: str
     run: Callable[[Document, PipelineConfig], None]
     adds: str  # what it adds to the document, for whoever reads the list

@@ -42,6 +42,8 @@ def without_engine_spaces(text: str) -> str:
 
 
 def regularize_cjk_spacing(doc: Document, _config: PipelineConfig) -> None:
+    """Stage: the engine's spaces between Chinese characters and its ASCII punctuation, regularized, in Chinese
+    blocks whose lines are mostly spaced."""
     edits = []
     for block in doc.blocks:
         if not (block.lang or "").startswith("zh"):

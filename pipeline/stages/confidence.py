@@ -19,6 +19,8 @@ HELD = READING_KINDS | {"flag"}  # what a doubted word may hold: readings of its
 
 
 def flag_low_confidence(doc: Document, config: PipelineConfig) -> None:
+    """Stage: the words the OCR engine rated below ``config.low_confidence`` flagged as read, holding their letters'
+    regularizations."""
     # a note at the page's foot holds its doubted words: it is no other reading of them
     others = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in HELD
                     and e.kind not in CONTAINER_KINDS)

@@ -41,6 +41,7 @@ def level_of(text: str, levels: dict[str, int]) -> int:
 
 
 def detect_front_matter(doc: Document) -> None:
+    """Stage: headings' levels, and the title page and table of contents moved to the front."""
     levels = unit_levels(doc)
     for block in doc.blocks:
         if block.kind == "head":

@@ -334,6 +334,7 @@ def _is_latin_noise(run: str) -> bool:
 
 
 def flag_garbled(doc: Document) -> None:
+    """Stage: clauses that look like garbage or repeat in a loop, flagged as garbled and kept."""
     blocks = [b for b in doc.blocks if b.kind in ("p", "head", "note")]
     sketch, loops = _ClauseSketch(doc, blocks), _LoopFinder(doc.text)
     spans = []

@@ -44,6 +44,8 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 
 
 def join_hyphenation(doc: Document) -> None:
+    """Stage: end-of-line hyphens inside a word (over a line or a page turn) joined in the reading text, where the
+    document writes the word whole."""
     if ANY_LINE_END_HYPHEN.search(doc.text) is None:
         return  # most Chinese texts: no word count needed
     words = word_counts(doc.text, WORD)

@@ -93,7 +93,7 @@ def _classify(doc: Document) -> dict[int, str]:
     numbered_at_edges = doc.scratch.document.get("page numbers found", False)
     for i, block in enumerate(blocks):
         if i not in kinds and _only_furniture(doc, block, repaired[i]):
-            kinds[i] = FOUND  # found at the page's edge, line by line (stages/pageedges.py)
+            kinds[i] = FOUND  # found at the page's edge, line by line (stages/pageedges/)
     for i in standalone:
         line = text[blocks[i].start:blocks[i].end]
         if i in kinds:
@@ -180,7 +180,7 @@ def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
 
 def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
     """True when a page turn found at the pages' edges lies between two blocks and the
-    sentence goes on over it (stages/pageedges.py); False when page images show that the
+    sentence goes on over it (:mod:`pipeline.stages.pageedges`); False when page images show that the
     paragraph ends there; otherwise None, and the paragraphs' own evidence (indentation,
     full last lines) decides."""
     turns = doc.scratch.document.get("page turns")

@@ -21,6 +21,7 @@ REASON = ("historical letterform regularized to its modern form (Deutsches Texta
 
 
 def regularize_letterforms(doc: Document, config: PipelineConfig) -> None:
+    """Stage: long s, r rotunda, superscript e and the long-s ligatures regularized to the modern letters."""
     if not config.regularize_letterforms or not any(ch in doc.text for ch in "ſꝛﬅﬆ" + COMBINING_E):
         return
     add_edits(doc, [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(),

@@ -13,6 +13,7 @@ REASON = "printed in the page's margin, beyond the text block's edge and its gut
 
 
 def mark_marginalia(doc: Document) -> None:
+    """Stage: the lines the page images print in their margins, as margin notes (where no other edit claims them)."""
     claimed = [(e.start, e.end) for e in doc.edits if e.end > e.start]
     edits = []
     for surface in doc.facsimile:

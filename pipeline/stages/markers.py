@@ -52,6 +52,8 @@ LAYOUT_WHITESPACE = "layout whitespace (no-break or doubled spaces) read as one 
 
 
 def mark_inline(doc: Document) -> None:
+    """Stage: omissions the source marks, a word processor's footnotes and their anchors, homoglyphs, stray
+    backslashes, layout whitespace."""
     text = doc.text
     edits: list[Edit] = []
     for match in OMISSION.finditer(text):

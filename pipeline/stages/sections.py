@@ -44,6 +44,8 @@ def _keep_as_layout(doc: Document, block: Block, edit: Edit) -> bool:
 
 
 def detect_sections(doc: Document) -> None:
+    """Stage: numbered paragraphs, bulleted lists, a letter's salutation, bilingual halves, boilerplate of a host
+    site."""
     body = [b for b in doc.blocks if b.part == "body" and b.kind != "milestone"]
     if not body:
         return

@@ -347,7 +347,7 @@ def join_split_headings(doc: Document) -> None:
 def segment(doc: Document) -> None:
     """Fill ``doc.blocks`` (and ``doc.metadata`` from opening metadata lines)."""
     # Where a page ends a paragraph, the page's furniture stands between paragraphs: the
-    # groups break around it (stages/pageedges.py says where).
+    # groups break around it (stages/pageedges/ says where).
     breaks = frozenset(p for turn in doc.scratch.document.get("paragraph ends at page turns", ()) for p in turn)
     lines = split_at(split_lines(doc.text), breaks)
     full = typical_line_length(lines)

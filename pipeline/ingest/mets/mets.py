@@ -111,6 +111,7 @@ def real_label(label: str | None) -> str | None:
 
 
 def parse_mets(data: bytes, name: str) -> Mets:
+    """The METS file's file groups, physical and logical structure maps and descriptive records."""
     root = parse_xml(data, name).getroot()
     if local(root.tag) != "mets":
         raise DocumentError(name, f"is not a METS file (its root element is <{local(root.tag)}>)")

@@ -18,6 +18,7 @@ from pipeline.model import Division
 
 
 def divisions(mets: Mets) -> list[Division]:
+    """The book's divisions from the METS's logical structure map, each with the page it begins on."""
     pages = {page.id: index for index, page in enumerate(mets.pages)}
     top = mets.logical
     while len(top) == 1:

@@ -24,10 +24,12 @@ TRUSTED = 0.9
 
 
 def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    """An ABBYY FineReader XML file: its root is ``document`` in ABBYY's namespace."""
     return root[1] == "document" and "abbyy.com/FineReader_xml" in root[0]
 
 
 def parse(data: bytes, name: str) -> list[OcrPage]:
+    """The pages of an ABBYY FineReader XML file, with their lines, words, boxes and confidences."""
     root = parse_xml(data, name).getroot()
     engine = root.get("producer") or "ABBYY FineReader"
     pages = []

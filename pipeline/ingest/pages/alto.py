@@ -14,6 +14,7 @@ TAGS = ("LayoutTag", "StructureTag", "OtherTag")  # ALTO's tags that may say wha
 
 
 def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    """An ALTO file: its root is ``alto`` (any version's namespace)."""
     return root[1] == "alto"
 
 
@@ -34,6 +35,7 @@ def _children(element: etree._Element, name: str) -> list[etree._Element]:
 
 
 def parse(data: bytes, name: str) -> list[OcrPage]:
+    """The pages of an ALTO file, their boxes converted to pixels, the roles its tags give lines."""
     root = parse_xml(data, name).getroot()
     image = next((el.text.strip() for el in root.iter() if local(el.tag) == "fileName" and el.text), None)
     engine = " ".join(el.text.strip() for el in root.iter()

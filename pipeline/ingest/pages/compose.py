@@ -28,6 +28,7 @@ class PageSource:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """One file of a source: its name and bytes."""
     name: str  # relative to the source's folder
     data: bytes
 
@@ -50,6 +51,8 @@ def combined_digest(digests: list[tuple[str, bytes]]) -> str:
 
 
 def compose(pages: list[PageSource], name: str, files: list[SourceFile], encoding: str, book: bool) -> Document:
+    """The document of a source's pages in order: their text, one page after another, and a facsimile surface for
+    each page with an image."""
     parts: list[str] = []
     position = 0
     surfaces: list[Surface] = []

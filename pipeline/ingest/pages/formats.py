@@ -6,14 +6,26 @@ in a comment is PAGE, an hOCR word ``Voci:alto`` is a word."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Protocol
 
 from lxml import etree
 
 from pipeline.ingest.pages import abbyy, alto, hocr, pagexml
+from pipeline.ingest.pages.ocrpage import OcrPage
 
-# (name, module with accepts(root, head) and parse()); told apart by their root elements
-OCR_FORMATS: tuple[tuple[str, ModuleType], ...] = (
+
+class PageFormat(Protocol):
+    """An OCR engine's file format: a module of :mod:`pipeline.ingest.pages` with these two functions."""
+
+    def accepts(self, root: tuple[str, str], head: bytes) -> bool:
+        """Whether a file whose first element is ``root`` (namespace, local name) is in this format."""
+
+    def parse(self, data: bytes, name: str) -> list[OcrPage]:
+        """The file's pages; a DocumentError naming the file when it cannot be read."""
+
+
+# (name, format), told apart by their root elements
+OCR_FORMATS: tuple[tuple[str, PageFormat], ...] = (
     ("ABBYY FineReader XML", abbyy), ("ALTO", alto), ("PAGE XML", pagexml), ("hOCR", hocr),
 )
 IMAGE_SIGNATURES = (
@@ -43,7 +55,8 @@ def root_element(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def ocr_format(head: bytes, name: str = "") -> tuple[str, ModuleType] | None:
+def ocr_format(head: bytes, name: str = "") -> tuple[str, PageFormat] | None:
+    """The name and reader of the OCR format of a file, from its first bytes, or None."""
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # a text that mentions "ocr_page" is not hOCR
     root = root_element(head)
@@ -56,10 +69,12 @@ def ocr_format(head: bytes, name: str = "") -> tuple[str, ModuleType] | None:
 
 
 def image_format(head: bytes) -> str | None:
+    """The name of the image format of a file's first bytes, or None."""
     return next((label for signature, label in IMAGE_SIGNATURES if head.startswith(signature)), None)
 
 
 def is_pdf(head: bytes) -> bool:
+    """Whether a file's first bytes are a PDF's."""
     return head[:1024].lstrip().startswith(b"%PDF-")
 
 

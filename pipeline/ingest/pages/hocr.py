@@ -48,6 +48,7 @@ def _classes(element: etree._Element) -> set[str]:
 
 
 def parse(data: bytes, name: str) -> list[OcrPage]:
+    """The pages of an hOCR file (one ``ocr_page`` each), with the lines, words, boxes and confidences it gives."""
     root = _root(data, name)
     engine = ""
     for meta in root.iter():

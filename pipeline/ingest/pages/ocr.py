@@ -103,6 +103,7 @@ def tessdata() -> str | None:
 
 
 def installed_models() -> set[str]:
+    """The names of the Tesseract models installed (``deu``, ``Fraktur``, ``osd``, …)."""
     folder = tessdata()
     return {p.name.removesuffix(".traineddata") for p in Path(folder).glob("*.traineddata")} if folder else set()
 
@@ -226,6 +227,7 @@ class Recogniser:
         return "+".join(models), how, script
 
     def read(self, image, dpi: int | None = None) -> OcrPage:
+        """The page read from ``image``, with the models chosen for it and why, said in its ``engine``."""
         languages, how, script = self.models_for(image)
         if script in ONE_MODEL_EACH and "+" in languages:
             page, languages, how = self._surest(image, dpi, languages.split("+"), how, script)
@@ -408,6 +410,7 @@ class RecogniserPool:
         return recogniser
 
     def read(self, image, dpi: int | None = None) -> OcrPage:
+        """The page read from ``image`` by this thread's recogniser."""
         return self._recogniser().read(image, dpi)
 
     def map(self, read: Callable, jobs: Iterable) -> Iterator:

@@ -13,6 +13,7 @@ Problem = tuple[int | None, str]  # (the file's line, what was repaired or left 
 
 @dataclass
 class OcrWord:
+    """A word as an OCR engine read it."""
     text: str
     confidence: float | None = None  # 0-1, as the engine rated it
     box: Box | None = None  # where the word stands, where the file says (margins and columns need it)
@@ -20,6 +21,7 @@ class OcrWord:
 
 @dataclass
 class OcrLine:
+    """A line as an OCR engine read it: its words, box and what the file says it is."""
     words: list[OcrWord]
     box: Box | None = None
     role: str | None = None  # what the file says the line is: "page-number", "running-head", "signature", "catchword"
@@ -34,6 +36,7 @@ class OcrLine:
 
 @dataclass
 class OcrPage:
+    """A page as an OCR file gives it: its paragraphs of lines, size, image and engine."""
     paragraphs: list[list[OcrLine]] = field(default_factory=list)
     width: int | None = None
     height: int | None = None

@@ -20,6 +20,7 @@ CUSTOM_TYPE = re.compile(r"structure\s*\{[^}]*type:\s*([\w-]+)")
 
 
 def accepts(root: tuple[str, str], _head: bytes) -> bool:
+    """A PAGE XML file: its root is ``PcGts``."""
     return root[1] == "PcGts"
 
 
@@ -46,6 +47,7 @@ def _text(element: etree._Element, problems: list[Problem]) -> tuple[str, float 
 
 
 def parse(data: bytes, name: str) -> list[OcrPage]:
+    """The pages of a PAGE XML file, its regions in reading order, the roles their types give lines."""
     root = parse_xml(data, name).getroot()
     engine = next((el.get("creator") or "" for el in root.iter() if local(el.tag) == "Metadata"), "")
     engine = engine or next(((el.text or "").strip() for el in root.iter() if local(el.tag) == "Creator"), "")

@@ -25,6 +25,7 @@ def _open(data: bytes, name: str):
 
 
 def real_text(text: str) -> bool:
+    """Whether a page's text layer holds text: letters enough, and most of what it shows."""
     visible = [c for c in text if not c.isspace()]
     letters = sum(c.isalpha() for c in visible)
     return letters >= MIN_LETTERS_PER_PAGE and letters >= MIN_LETTER_SHARE * len(visible)

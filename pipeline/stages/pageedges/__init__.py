@@ -67,6 +67,8 @@ REASONS = {
 
 
 def find_page_edges(doc: Document) -> None:
+    """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
+    catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
     margin = line_numbers(lines)
     _mark_line_numbers(lines, margin)
