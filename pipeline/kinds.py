@@ -54,6 +54,8 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="a line number printed in the margin (every fifth line, say), beside the line it counts"),
     EditKindInfo("page-break", "pb", furniture=True,
                  description="a page boundary"),
+    EditKindInfo("column-break", "cb", furniture=True,
+                 description="a column boundary: the next column of a page set in columns begins"),
     EditKindInfo("garbled", "unclear",
                  description="garbled text, flagged and kept"),
     EditKindInfo("truncation", "gap",

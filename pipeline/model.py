@@ -25,6 +25,7 @@ EditKind = Literal[
     "catchword",  # <fw type="catch">: the next page's first word, at the foot of this one
     "line-number",  # <fw type="lineNum">: a line number printed in the margin
     "page-break",  # <pb/> (zero-length)
+    "column-break",  # <cb n="…"/> (zero-length): a column of the page begins
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
     "omission",  # an editorial omission the source marks: <gap reason="omitted"><desc>[…]</desc></gap>
@@ -124,6 +125,9 @@ class Surface:
     # what the page prints in its margins (sigla, notes, numbers), each written at the start of
     # the line it stands beside, inside that line's span, with a box of its own
     margins: list[LineZone] = field(default_factory=list)
+    # where each of the page's columns begins, a page set in columns (the start of its first
+    # line, margins included) and the column's place from the left
+    columns: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None  # the page's label as a library package names it (METS ORDERLABEL)
 
 

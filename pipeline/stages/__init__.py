@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits, fit_blocks_to_edits
 from pipeline.stages.cjkspacing import regularize_cjk_spacing
+from pipeline.stages.columns import mark_column_breaks
 from pipeline.stages.confidence import flag_low_confidence
 from pipeline.stages.frontmatter import detect_front_matter
 from pipeline.stages.garbled import flag_garbled
@@ -71,8 +72,10 @@ STAGES: tuple[Stage, ...] = (
           ("invisible-characters",)),
     Stage("marginalia", _doc_only(mark_marginalia), "what the page images print in their margins, as notes",
           ("page-edges",)),
+    Stage("columns", _doc_only(mark_column_breaks), "where each column of a page set in columns begins",
+          ("page-edges",)),
     Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields",
-          ("page-edges", "marginalia")),
+          ("page-edges", "marginalia", "columns")),
     Stage("split-headings", _doc_only(join_split_headings), "headings broken over two lines joined", ("segment",)),
     Stage("pages", _doc_only(detect_pages), "page breaks, running heads, page and catalogue numbers, joins",
           ("split-headings",)),

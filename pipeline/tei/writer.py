@@ -108,6 +108,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _Text.append(fw, edit.original, edit.start)
     elif edit.kind == "page-break":
         _sub(parent, "pb", ana=ana, **edit.attrs, facs=facsimile.page_surface(edit.start))
+    elif edit.kind == "column-break":
+        _sub(parent, "cb", ana=ana, **edit.attrs)
     elif edit.kind == "omission":
         gap = _sub(parent, "gap", reason="omitted", ana=ana)
         _sub(gap, "desc", edit.original)  # the source's own mark, so that it rebuilds

@@ -103,12 +103,24 @@ def _between_head_and_foot(lines: list[OcrLine], depth) -> list[OcrLine]:
 def _text_block(lines: list[OcrLine]) -> tuple[int, int] | None:
     """The x-range of the page's text block: the heaviest run of x that enough lines' words
     cover, with the runs of comparable weight (columns) beside it."""
-    width = max(box[2] for line in lines for box in _boxes(line)) + 2
+    columns = text_columns(lines)
+    return (columns[0][0], columns[-1][1]) if columns else None
+
+
+def text_columns(lines: list[OcrLine], slant: float = 0.0) -> list[tuple[int, int]]:
+    """The x-ranges of the text block's columns, left to right: the heaviest run of x that
+    enough lines' words cover, and the runs of comparable weight beside it; between two of
+    them runs a gutter that few lines' words cross (:mod:`columns` reads the page by them).
+    With a ``slant``, x is measured along lines that lean by it (``x - slant * y``): the edges
+    of columns on a page photographed askew."""
+    spans = [_merged([slanted(box, slant) for box in _boxes(line)]) for line in lines]
+    shift = -min(start for line in spans for start, _ in line)  # x at 0 or beyond, as on the page
+    width = max(end for line in spans for _, end in line) + shift + 2
     steps = [0] * (width + 1)
-    for line in lines:
-        for start, end in _merged([(box[0], box[2]) for box in _boxes(line)]):
-            steps[max(0, start)] += 1
-            steps[end + 1] -= 1
+    for line in spans:
+        for start, end in line:
+            steps[start + shift] += 1
+            steps[end + shift + 1] -= 1
     least = max(2, COVERED * len(lines))
     runs: list[tuple[int, int, int]] = []  # start, end, weight
     covered, start, weight = 0, None, 0
@@ -122,10 +134,15 @@ def _text_block(lines: list[OcrLine]) -> tuple[int, int] | None:
             runs.append((start, x - 1, weight))
             start = None
     if not runs:
-        return None
+        return []
     heaviest = max(weight for _, _, weight in runs)
-    columns = [run for run in runs if run[2] >= COLUMN_WEIGHT * heaviest]
-    return columns[0][0], columns[-1][1]
+    return [(start - shift, end - shift) for start, end, weight in runs if weight >= COLUMN_WEIGHT * heaviest]
+
+
+def slanted(box: Box, slant: float) -> tuple[int, int]:
+    """A box's left and right edges measured along lines leaning by ``slant``."""
+    shift = round(slant * (box[1] + box[3]) / 2)
+    return box[0] - shift, box[2] - shift
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

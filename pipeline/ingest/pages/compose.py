@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline.errors import EmptyDocument
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.pages.asides import set_asides_apart
+from pipeline.ingest.pages.columns import read_by_columns
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
 from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface, text_block_margins
 
@@ -72,6 +73,8 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
         surface = _surface(source, position, scale)
         flip = _flip_height(source, book_height)
         set_asides_apart(source.page)
+        read_by_columns(source.page)
+        column = None
         for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
                 add("\n\n")
@@ -79,6 +82,9 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
                 if n:
                     add("\n")
                 start, asides = add(""), []
+                if line.column is not None and line.column != column:
+                    surface.columns.append((start, line.column[1]))
+                column = line.column
                 for aside in line.asides:  # the margin's words first, then the line's own
                     asides.append(_zone(aside, add, flip, scale))
                     add(" ")
@@ -109,20 +115,44 @@ def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
         return page.paragraphs
     heights = sorted(line.box[3] - line.box[1] for line in lines)
     height = max(1, heights[len(heights) // 2])
-    left, right = text_block_margins([line.box for line in lines])
+    margins = {column: text_block_margins([line.box for line in lines if line.column == column])
+               for column in {line.column for line in lines}}  # the text block's, or each column's
     gaps = sorted(b.box[1] - a.box[3] for a, b in zip(lines, lines[1:]) if b.box[1] > a.box[1])
     gap = gaps[len(gaps) // 2] if gaps else height // 2
     merged: list[list[OcrLine]] = []
     for paragraph in page.paragraphs:
         if merged:
             before, after = merged[-1][-1], paragraph[0]
-            goes_on = (after.box[0] <= left + height // 2 and before.box[2] >= right - (right - left) // 3
-                       and after.box[1] - before.box[3] <= gap + height // 2) or _word_goes_on(before, after)
+            if after.column != before.column and None not in (after.column, before.column):
+                goes_on = _goes_on_in_next_column(lines, before, after, height)
+            else:
+                (left, _), (before_left, right) = margins[after.column], margins[before.column]
+                goes_on = (after.box[0] <= left + height // 2 and before.box[2] >= right - (right - before_left) // 3
+                           and after.box[1] - before.box[3] <= gap + height // 2) or _word_goes_on(before, after)
             if goes_on:
                 merged[-1] = merged[-1] + paragraph
                 continue
         merged.append(list(paragraph))
     return merged
+
+
+NEIGHBOURS = 3  # lines of a column beside its first or last one, for its edges where they stand
+
+
+def _goes_on_in_next_column(lines: list[OcrLine], before: OcrLine, after: OcrLine, height: int) -> bool:
+    """A paragraph goes on from a column's foot to the next one's top as from line to line: the
+    foot's line reaching the column's right edge, the top's line not indented, each measured
+    against the lines beside it in its own column (the edges of a page photographed askew
+    lean)."""
+    if _word_goes_on(before, after):
+        return True
+    above = [line for line in lines if line.column == before.column and line is not before][-NEIGHBOURS:]
+    below = [line for line in lines if line.column == after.column and line is not after][:NEIGHBOURS]
+    if not above or not below:
+        return False
+    left, right = min(line.box[0] for line in below), max(line.box[2] for line in above)
+    width = right - min(line.box[0] for line in above)
+    return after.box[0] <= left + height // 2 and before.box[2] >= right - width // 3
 
 
 def _word_goes_on(before: OcrLine, after: OcrLine) -> bool:

@@ -28,6 +28,9 @@ class OcrLine:
     region: str | None = None  # its region's type (PAGE) or tag's label (ALTO) as the file writes it, for evaluation
     # what the page prints in its margins beside this line (sigla, notes, numbers: see asides)
     asides: list[OcrLine] = field(default_factory=list)
+    # on a page set in columns: (band, n), the band of the page's columns the line stands in and
+    # its column's place from the left (see columns); None across the columns or without them
+    column: tuple[int, int] | None = None
 
     @property
     def text(self) -> str:

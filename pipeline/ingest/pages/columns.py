@@ -1,0 +1,201 @@
+"""Pages set in two (or more) columns, read column by column.
+
+Engines read such a page by blocks, and often right, but their lines may run across the
+gutter (``Leg. Connub. XI. sie wird von etli- ſeyn.``: a line of each column read as one) and
+their blocks may come in any order. The page's geometry says where its columns stand, never
+its words:
+
+- the columns are the text block's runs of x that most lines' words cover, with a gutter
+  between them that (almost) no line's word crosses (:func:`asides.text_columns`, the same
+  evidence the margins are found by), measured along the page's lean where it was
+  photographed askew; each column wide and holding lines of its own, the one left of a
+  gutter ending its lines at the gutter (justified text: the halves of a table, ragged
+  beside each other, are no columns);
+- a line one of whose words crosses a gutter spans the columns (a title over both, a
+  running head, a note across the foot) and stays where it stands, and so does what stands
+  level with it (the page number beside a running head); a line the engine ran across a
+  gutter is cut there into the lines of each column;
+- such lines, and a gap wider than the lines' spacing in every column at once, divide the
+  page into bands; a band with lines in more than one column is read column by column,
+  each column's lines from the top down. The first line of each column opens it (the
+  writer's ``<cb n>``, ``n`` its place from the left).
+
+The engine's paragraphs are kept inside each column; whether a paragraph runs on from one
+column's foot to the next one's top is the layout's to say, as within a column
+(:func:`compose.paragraphs_by_layout`). A page without columns is left as it is.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+from pipeline.ingest.pages.asides import MIN_LINES, WIDE_GAP, slanted, text_columns, union
+from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage
+
+# x drift per pixel down the page: a page photographed askew leans by up to about 2 degrees
+SLANTS = tuple(step / 400 for step in range(-14, 15))
+MIN_COLUMN_LINES = 4  # lines a column holds at least
+MIN_COLUMN_WIDTH = 0.2  # of the text block's width: narrower runs are marginal numbers or notes
+STRAIGHT = 0.5  # of a column's lines: how many end at the gutter (within a line's height) beside it
+LEVEL = 0.5  # of a line's height: a line that overlaps a spanning line this much stands level with it
+
+
+def read_by_columns(page: OcrPage) -> None:
+    """Orders the page's lines column by column where its geometry shows columns (in place:
+    lines cut at the gutters, paragraphs and ``OcrLine.column`` set); else leaves it."""
+    lines = page.lines
+    if len(lines) < MIN_LINES or not all(line.box and line.words and all(w.box for w in line.words)
+                                         for line in lines):
+        return
+    height = median(line.box[3] - line.box[1] for line in lines)
+    found = _gutters(lines, height)
+    if found is None:
+        return
+    slant, gutters = found
+    top = (lambda box: -box[3]) if page.bottom_origin else (lambda box: box[1])
+    bottom = (lambda box: -box[1]) if page.bottom_origin else (lambda box: box[3])
+    paragraph_of: dict[int, int] = {}
+    spanning: list[OcrLine] = []
+    pieces: list[tuple[int, OcrLine]] = []  # (column, line) for the lines inside one column
+    for index, paragraph in enumerate(page.paragraphs):
+        for line in paragraph:
+            cut = _cut(line, gutters, slant)
+            if cut is None:
+                spanning.append(line)
+                paragraph_of[id(line)] = index
+                continue
+            for column, piece in cut:
+                pieces.append((column, piece))
+                paragraph_of[id(piece)] = index
+    if not _columns_hold(pieces, gutters, slant, height):
+        return
+    # what stands level with a line across the columns belongs to its row (a running head's number)
+    level = [(column, piece) for column, piece in pieces if any(_level(piece, line) for line in spanning)]
+    for column, piece in level:
+        pieces.remove((column, piece))
+        spanning.append(piece)
+    bands = _bands(pieces, spanning, top, bottom, height)
+    order: list[tuple[OcrLine, tuple[int, int] | None]] = []
+    for number, band in enumerate(bands):
+        if isinstance(band, OcrLine):
+            order.append((band, None))
+            continue
+        columns = sorted({column for column, _ in band})
+        if len(columns) < 2:  # text beside a figure, a column's last lines alone: no columns to tell
+            order += [(piece, None) for _, piece in sorted(band, key=lambda item: top(item[1].box))]
+            continue
+        for column in columns:
+            order += [(piece, (number, column + 1)) for c, piece in
+                      sorted(band, key=lambda item: top(item[1].box)) if c == column]
+    page.paragraphs = _paragraphs(order, paragraph_of)
+
+
+def _gutters(lines: list[OcrLine], height: float) -> tuple[float, list[tuple[int, int]]] | None:
+    """The lean and the gutters (x-ranges between columns) of the page's columns, where a
+    lean shows columns: the one whose gutters are widest, the least lean among equals."""
+    best: tuple[int, float, list[tuple[int, int]]] | None = None
+    for slant in sorted(SLANTS, key=abs):
+        columns = text_columns(lines, slant)
+        if len(columns) < 2:
+            continue
+        block = columns[-1][1] - columns[0][0]
+        if any(end - start < MIN_COLUMN_WIDTH * block for start, end in columns):
+            continue
+        gutters = [(left[1] + 1, right[0] - 1) for left, right in zip(columns, columns[1:])]
+        width = sum(end - start + 1 for start, end in gutters)
+        if best is None or width > best[0]:
+            best = (width, slant, gutters)
+    return (best[1], best[2]) if best else None
+
+
+def _cut(line: OcrLine, gutters: list[tuple[int, int]], slant: float) -> list[tuple[int, OcrLine]] | None:
+    """The line's pieces in each column it has words in, or None where a word crosses a
+    gutter (the line spans the columns)."""
+    columns = []
+    for word in line.words:
+        left, right = slanted(word.box, slant)
+        if any(left < start and right > end for start, end in gutters):
+            return None
+        middle = (left + right) / 2
+        columns.append(sum(middle > (start + end) / 2 for start, end in gutters))
+    if columns != sorted(columns):  # words out of order across a gutter: not a line cut by it
+        return None
+    if len(set(columns)) == 1:
+        return [(columns[0], line)]
+    pieces = []
+    for column in sorted(set(columns)):
+        words = [word for word, c in zip(line.words, columns) if c == column]
+        pieces.append((column, OcrLine(words, union([word.box for word in words]), role=line.role,
+                                       region=line.region)))
+    for aside in line.asides:  # the margin's words beside the outer column they stand by
+        pieces[0 if aside.box[0] < pieces[0][1].box[0] else -1][1].asides.append(aside)
+    return pieces
+
+
+def _columns_hold(pieces: list[tuple[int, OcrLine]], gutters: list[tuple[int, int]], slant: float,
+                  height: float) -> bool:
+    """Each column holds lines enough, and the lines of each column left of a gutter end at it."""
+    for column in range(len(gutters) + 1):
+        lines = [piece for c, piece in pieces if c == column]
+        if len(lines) < MIN_COLUMN_LINES:
+            return False
+        if column < len(gutters):
+            edge = gutters[column][0]
+            ends = [slanted(line.box, slant)[1] for line in lines]
+            if sum(edge - end <= height for end in ends) < STRAIGHT * len(lines):
+                return False
+    return True
+
+
+def _level(piece: OcrLine, line: OcrLine) -> bool:
+    overlap = min(piece.box[3], line.box[3]) - max(piece.box[1], line.box[1])
+    return overlap > LEVEL * (piece.box[3] - piece.box[1])
+
+
+def _bands(pieces: list[tuple[int, OcrLine]], spanning: list[OcrLine], top, bottom,
+           height: float) -> list[OcrLine | list[tuple[int, OcrLine]]]:
+    """The page from the top down: each line across the columns by itself, and between them
+    bands of the columns' lines, a band ending where a gap wider than the lines' spacing runs
+    across every column."""
+    gaps = []
+    for column in {c for c, _ in pieces}:
+        lines = sorted((piece for c, piece in pieces if c == column), key=lambda line: top(line.box))
+        gaps += [top(b.box) - bottom(a.box) for a, b in zip(lines, lines[1:])]
+    wide = max(WIDE_GAP * median(gaps), height / 2) if gaps else height
+    items = sorted([(top(line.box), 0, index, line) for index, line in enumerate(spanning)]
+                   + [(top(piece.box), 1, index, (column, piece)) for index, (column, piece) in enumerate(pieces)],
+                   key=lambda item: item[:3])
+    bands: list[OcrLine | list[tuple[int, OcrLine]]] = []
+    band: list[tuple[int, OcrLine]] = []
+    reach = None  # the lowest bottom of the band's lines so far
+    for position, spans, _, item in items:
+        if not spans:
+            if band:
+                bands.append(band)
+                band, reach = [], None
+            bands.append(item)
+            continue
+        if band and position - reach > wide:
+            bands.append(band)
+            band, reach = [], None
+        band.append(item)
+        reach = bottom(item[1].box) if reach is None else max(reach, bottom(item[1].box))
+    if band:
+        bands.append(band)
+    return bands
+
+
+def _paragraphs(order: list[tuple[OcrLine, tuple[int, int] | None]],
+                paragraph_of: dict[int, int]) -> list[list[OcrLine]]:
+    """The lines in their new order, a paragraph ending where the engine's did or a column does."""
+    paragraphs: list[list[OcrLine]] = []
+    previous = None
+    for line, column in order:
+        line.column = column
+        key = (column, paragraph_of[id(line)])
+        if paragraphs and key == previous:
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+        previous = key
+    return paragraphs
