@@ -36,6 +36,8 @@ def _document_with_every_kind_of_edit() -> Document:
             edit("\x07", "illegal-character", ""),
             Edit(start=page_start, end=page_start, kind="page-break", original="", reason="test pb",
                  stage="test", attrs={"n": "3"}),
+            Edit(start=TEXT.index("外擴張"), end=TEXT.index("外擴張"), kind="column-break", original="",
+                 reason="test cb", stage="test", attrs={"n": "2"}),
             edit("第三頁", "page-number"),
             edit("蘇聯與蘇聯，蘇聯與蘇聯", "garbled"),
             edit("爲", "regularization", "為"),
@@ -52,6 +54,8 @@ def test_every_edit_kind_is_valid_under_the_project_schema_and_rebuilds():
     xml = serialize(tree).decode()
     assert "<choice" in xml and "<sic>结</sic>" in xml and "<orig>爲</orig>" in xml
     assert '<unclear reason="garbled"' in xml and '<fw type="pageNum"' in xml and '<pb ' in xml
+    cb = tree.find(".//{http://www.tei-c.org/ns/1.0}cb")
+    assert cb.get("n") == "2" and cb.tail.startswith("外擴張")
     assert '<g ref="#U0007"/>' in xml
 
 

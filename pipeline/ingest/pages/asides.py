@@ -171,7 +171,7 @@ def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str]):
     margins' words at the line's ends only)."""
     words = line.words
     if not all(word.box for word in words):  # the engine gave the line's box only: all or nothing
-        beyond = _has_text(words) and (("left" in sides and line.box[2] <= left_of)
+        beyond = has_text(words) and (("left" in sides and line.box[2] <= left_of)
                                        or ("right" in sides and line.box[0] >= right_of))
         return (words, [], []) if beyond else ([], words, [])
     start, end = 0, len(words)
@@ -181,14 +181,14 @@ def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str]):
     if "right" in sides:
         while end > start and words[end - 1].box[0] >= right_of:
             end -= 1
-    if not _has_text(words[:start]):  # a stray speck, or punctuation hung in the margin: the line's
+    if not has_text(words[:start]):  # a stray speck, or punctuation hung in the margin: the line's
         start = 0
-    if not _has_text(words[end:]):
+    if not has_text(words[end:]):
         end = len(words)
     return words[:start], words[start:end], words[end:]
 
 
-def _has_text(words) -> bool:
+def has_text(words) -> bool:
     return any(ch.isalnum() for word in words for ch in word.text)
 
 

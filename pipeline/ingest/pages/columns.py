@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from statistics import median
 
-from pipeline.ingest.pages.asides import MIN_LINES, WIDE_GAP, slanted, text_columns, union
+from pipeline.hyphens import LINE_END_HYPHENS
+from pipeline.ingest.pages.asides import MIN_LINES, WIDE_GAP, has_text, slanted, text_columns, union
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage
 
 # x drift per pixel down the page: a page photographed askew leans by up to about 2 degrees
@@ -37,6 +38,9 @@ SLANTS = tuple(step / 400 for step in range(-14, 15))
 MIN_COLUMN_LINES = 4  # lines a column holds at least
 MIN_COLUMN_WIDTH = 0.2  # of the text block's width: narrower runs are marginal numbers or notes
 STRAIGHT = 0.5  # of a column's lines: how many end at the gutter (within a line's height) beside it
+OUTER_EDGE = 2  # line heights: a column's line starts at its left edge (an indent aside) or ends at its right
+SHORT = 0.5  # of its column's width: a piece this short may stand beside a running head
+NEIGHBOURS = 3  # lines of a column beside a line, for the column's edges where the line stands
 LEVEL = 0.5  # of a line's height: a line that overlaps a spanning line this much stands level with it
 
 
@@ -48,10 +52,10 @@ def read_by_columns(page: OcrPage) -> None:
                                          for line in lines):
         return
     height = median(line.box[3] - line.box[1] for line in lines)
-    found = _gutters(lines, height)
+    found = _columns(lines)
     if found is None:
         return
-    slant, gutters = found
+    slant, columns = found
     top = (lambda box: -box[3]) if page.bottom_origin else (lambda box: box[1])
     bottom = (lambda box: -box[1]) if page.bottom_origin else (lambda box: box[3])
     paragraph_of: dict[int, int] = {}
@@ -59,7 +63,7 @@ def read_by_columns(page: OcrPage) -> None:
     pieces: list[tuple[int, OcrLine]] = []  # (column, line) for the lines inside one column
     for index, paragraph in enumerate(page.paragraphs):
         for line in paragraph:
-            cut = _cut(line, gutters, slant)
+            cut = _cut(line, columns, slant, height)
             if cut is None:
                 spanning.append(line)
                 paragraph_of[id(line)] = index
@@ -67,32 +71,33 @@ def read_by_columns(page: OcrPage) -> None:
             for column, piece in cut:
                 pieces.append((column, piece))
                 paragraph_of[id(piece)] = index
-    if not _columns_hold(pieces, gutters, slant, height):
+    if not _columns_hold(pieces, _between(columns), slant, height):
         return
-    # what stands level with a line across the columns belongs to its row (a running head's number)
-    level = [(column, piece) for column, piece in pieces if any(_level(piece, line) for line in spanning)]
-    for column, piece in level:
-        pieces.remove((column, piece))
-        spanning.append(piece)
+    # a short piece level with a line across the columns belongs to its row (a running head's number)
+    level = {id(piece) for column, piece in pieces if any(_level(piece, line) for line in spanning)
+             and piece.box[2] - piece.box[0] < SHORT * (columns[column][1] - columns[column][0])}
+    spanning += [piece for _, piece in pieces if id(piece) in level]
+    pieces = [(column, piece) for column, piece in pieces if id(piece) not in level]
     bands = _bands(pieces, spanning, top, bottom, height)
     order: list[tuple[OcrLine, tuple[int, int] | None]] = []
     for number, band in enumerate(bands):
         if isinstance(band, OcrLine):
             order.append((band, None))
             continue
-        columns = sorted({column for column, _ in band})
-        if len(columns) < 2:  # text beside a figure, a column's last lines alone: no columns to tell
+        occupied = sorted({column for column, _ in band})
+        if len(occupied) < 2:  # text beside a figure, a column's last lines alone: no columns to tell
             order += [(piece, None) for _, piece in sorted(band, key=lambda item: top(item[1].box))]
             continue
-        for column in columns:
+        for column in occupied:
             order += [(piece, (number, column + 1)) for c, piece in
                       sorted(band, key=lambda item: top(item[1].box)) if c == column]
-    page.paragraphs = _paragraphs(order, paragraph_of)
+    cut = {id(piece) for _, piece in pieces} - {id(line) for line in lines}  # pieces of lines run across
+    page.paragraphs = _paragraphs(order, paragraph_of, cut, height)
 
 
-def _gutters(lines: list[OcrLine], height: float) -> tuple[float, list[tuple[int, int]]] | None:
-    """The lean and the gutters (x-ranges between columns) of the page's columns, where a
-    lean shows columns: the one whose gutters are widest, the least lean among equals."""
+def _columns(lines: list[OcrLine]) -> tuple[float, list[tuple[int, int]]] | None:
+    """The lean and the x-ranges of the page's columns, where a lean shows columns: the one
+    whose gutters are widest, the least lean among equals."""
     best: tuple[int, float, list[tuple[int, int]]] | None = None
     for slant in sorted(SLANTS, key=abs):
         columns = text_columns(lines, slant)
@@ -101,35 +106,49 @@ def _gutters(lines: list[OcrLine], height: float) -> tuple[float, list[tuple[int
         block = columns[-1][1] - columns[0][0]
         if any(end - start < MIN_COLUMN_WIDTH * block for start, end in columns):
             continue
-        gutters = [(left[1] + 1, right[0] - 1) for left, right in zip(columns, columns[1:])]
-        width = sum(end - start + 1 for start, end in gutters)
+        width = sum(end - start + 1 for start, end in _between(columns))
         if best is None or width > best[0]:
-            best = (width, slant, gutters)
+            best = (width, slant, columns)
     return (best[1], best[2]) if best else None
 
 
-def _cut(line: OcrLine, gutters: list[tuple[int, int]], slant: float) -> list[tuple[int, OcrLine]] | None:
-    """The line's pieces in each column it has words in, or None where a word crosses a
-    gutter (the line spans the columns)."""
-    columns = []
+def _cut(line: OcrLine, columns: list[tuple[int, int]], slant: float,
+         height: float) -> list[tuple[int, OcrLine]] | None:
+    """The line's pieces in each column it has words in, or None where it spans the columns:
+    a word crosses a gutter, or neither of its outer pieces reaches its column's outer edge
+    (a title whose word space falls on the gutter, not two columns' lines read as one)."""
+    gutters = _between(columns)
+    numbers = []
     for word in line.words:
         left, right = slanted(word.box, slant)
         if any(left < start and right > end for start, end in gutters):
             return None
         middle = (left + right) / 2
-        columns.append(sum(middle > (start + end) / 2 for start, end in gutters))
-    if columns != sorted(columns):  # words out of order across a gutter: not a line cut by it
+        numbers.append(sum(middle > (start + end) / 2 for start, end in gutters))
+    if numbers != sorted(numbers):  # words out of order across a gutter: not a line cut by it
         return None
-    if len(set(columns)) == 1:
-        return [(columns[0], line)]
-    pieces = []
-    for column in sorted(set(columns)):
-        words = [word for word, c in zip(line.words, columns) if c == column]
-        pieces.append((column, OcrLine(words, union([word.box for word in words]), role=line.role,
-                                       region=line.region)))
+    order = sorted(set(numbers))
+    groups = [[word for word, n in zip(line.words, numbers) if n == column] for column in order]
+    for index in range(len(groups) - 1, -1, -1):  # a rule or speck in the gutter goes with its neighbour
+        if len(groups) > 1 and not has_text(groups[index]):
+            neighbour = index - 1 if index else 1
+            groups[neighbour] = sorted(groups[neighbour] + groups[index], key=line.words.index)
+            del groups[index], order[index]
+    if len(groups) == 1:
+        return [(order[0], line)]
+    first, last = (slanted(union([word.box for word in words]), slant) for words in (groups[0], groups[-1]))
+    if first[0] - columns[order[0]][0] > OUTER_EDGE * height and columns[order[-1]][1] - last[1] > OUTER_EDGE * height:
+        return None
+    pieces = [(column, OcrLine(words, union([word.box for word in words]), role=line.role, region=line.region))
+              for column, words in zip(order, groups)]
     for aside in line.asides:  # the margin's words beside the outer column they stand by
         pieces[0 if aside.box[0] < pieces[0][1].box[0] else -1][1].asides.append(aside)
     return pieces
+
+
+def _between(columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The gutters between the columns."""
+    return [(left[1] + 1, right[0] - 1) for left, right in zip(columns, columns[1:])]
 
 
 def _columns_hold(pieces: list[tuple[int, OcrLine]], gutters: list[tuple[int, int]], slant: float,
@@ -185,17 +204,50 @@ def _bands(pieces: list[tuple[int, OcrLine]], spanning: list[OcrLine], top, bott
     return bands
 
 
-def _paragraphs(order: list[tuple[OcrLine, tuple[int, int] | None]],
-                paragraph_of: dict[int, int]) -> list[list[OcrLine]]:
-    """The lines in their new order, a paragraph ending where the engine's did or a column does."""
+def _paragraphs(order: list[tuple[OcrLine, tuple[int, int] | None]], paragraph_of: dict[int, int],
+                cut: set[int], height: float) -> list[list[OcrLine]]:
+    """The lines in their new order, a paragraph ending where the engine's did or a column
+    does, and, among the lines the engine ran across the columns (its paragraphs were both
+    columns' at once), where the column's layout ends one."""
     paragraphs: list[list[OcrLine]] = []
     previous = None
-    for line, column in order:
+    for index, (line, column) in enumerate(order):
         line.column = column
         key = (column, paragraph_of[id(line)])
-        if paragraphs and key == previous:
+        ends = id(line) in cut and id(paragraphs[-1][-1]) in cut and not _runs_on_in_column(order, index, height) \
+            if paragraphs and key == previous else True
+        if not ends:
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
         previous = key
     return paragraphs
+
+
+def _runs_on_in_column(order: list[tuple[OcrLine, tuple[int, int] | None]], index: int, height: float) -> bool:
+    """Whether the text runs on from the line before ``index`` to it, in the same column."""
+    column = order[index][1]
+    same = [line for line, c in order if c == column]
+    at = next(n for n, line in enumerate(same) if line is order[index][0])
+    before, after = same[at - 1], same[at]
+    return runs_on(before, after, same[max(0, at - 1 - NEIGHBOURS):at - 1], same[at + 1:at + 1 + NEIGHBOURS], height)
+
+
+def runs_on(before: OcrLine, after: OcrLine, above: list[OcrLine], below: list[OcrLine], height: float) -> bool:
+    """The text runs on from ``before`` to ``after`` as from line to line: ``before`` reaching
+    the right edge of the lines ``above`` it, ``after`` not indented from the lines ``below``
+    it (each measured beside its own lines: the edges of a page photographed askew lean), or a
+    word hyphenated at the line's end going on."""
+    if word_goes_on(before, after):
+        return True
+    if not above or not below:
+        return False
+    left, right = min(line.box[0] for line in below), max(line.box[2] for line in above)
+    width = right - min(line.box[0] for line in above)
+    return after.box[0] <= left + height / 2 and before.box[2] >= right - width / 3
+
+
+def word_goes_on(before: OcrLine, after: OcrLine) -> bool:
+    """A line that ends in a hyphen after a letter, and the next begins in lower case."""
+    end, start = before.text.rstrip(), after.text.lstrip()
+    return len(end) > 1 and end[-1] in LINE_END_HYPHENS and end[-2].isalpha() and start[:1].islower()

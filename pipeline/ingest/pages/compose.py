@@ -9,9 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.errors import EmptyDocument
-from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.ingest.pages.asides import set_asides_apart
-from pipeline.ingest.pages.columns import read_by_columns
+from pipeline.ingest.pages.columns import NEIGHBOURS, read_by_columns, runs_on, word_goes_on
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
 from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface, text_block_margins
 
@@ -124,41 +123,19 @@ def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
         if merged:
             before, after = merged[-1][-1], paragraph[0]
             if after.column != before.column and None not in (after.column, before.column):
-                goes_on = _goes_on_in_next_column(lines, before, after, height)
+                # from one column's foot to the next one's top, measured in each column
+                above = [line for line in lines if line.column == before.column and line is not before]
+                below = [line for line in lines if line.column == after.column and line is not after]
+                goes_on = runs_on(before, after, above[-NEIGHBOURS:], below[:NEIGHBOURS], height)
             else:
                 (left, _), (before_left, right) = margins[after.column], margins[before.column]
                 goes_on = (after.box[0] <= left + height // 2 and before.box[2] >= right - (right - before_left) // 3
-                           and after.box[1] - before.box[3] <= gap + height // 2) or _word_goes_on(before, after)
+                           and after.box[1] - before.box[3] <= gap + height // 2) or word_goes_on(before, after)
             if goes_on:
                 merged[-1] = merged[-1] + paragraph
                 continue
         merged.append(list(paragraph))
     return merged
-
-
-NEIGHBOURS = 3  # lines of a column beside its first or last one, for its edges where they stand
-
-
-def _goes_on_in_next_column(lines: list[OcrLine], before: OcrLine, after: OcrLine, height: int) -> bool:
-    """A paragraph goes on from a column's foot to the next one's top as from line to line: the
-    foot's line reaching the column's right edge, the top's line not indented, each measured
-    against the lines beside it in its own column (the edges of a page photographed askew
-    lean)."""
-    if _word_goes_on(before, after):
-        return True
-    above = [line for line in lines if line.column == before.column and line is not before][-NEIGHBOURS:]
-    below = [line for line in lines if line.column == after.column and line is not after][:NEIGHBOURS]
-    if not above or not below:
-        return False
-    left, right = min(line.box[0] for line in below), max(line.box[2] for line in above)
-    width = right - min(line.box[0] for line in above)
-    return after.box[0] <= left + height // 2 and before.box[2] >= right - width // 3
-
-
-def _word_goes_on(before: OcrLine, after: OcrLine) -> bool:
-    """A line that ends in a hyphen after a letter, and the next begins in lower case."""
-    end, start = before.text.rstrip(), after.text.lstrip()
-    return len(end) > 1 and end[-1] in LINE_END_HYPHENS and end[-2].isalpha() and start[:1].islower()
 
 
 SAME_SHAPE = 0.02  # page and image whose width-to-height ratios differ by less are one page's
