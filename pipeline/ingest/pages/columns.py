@@ -41,6 +41,7 @@ STRAIGHT = 0.5  # of a column's lines: how many end at the gutter (within a line
 OUTER_EDGE = 2  # line heights: a column's line starts at its left edge (an indent aside) or ends at its right
 SHORT = 0.5  # of its column's width: a piece this short may stand beside a running head
 NEIGHBOURS = 3  # lines of a column beside a line, for the column's edges where the line stands
+FLOW = 2.5  # line pitches: the most between the middles of a row's lines above and below, in its flow
 LEVEL = 0.5  # of a line's height: a line that overlaps a spanning line this much stands level with it
 
 
@@ -58,19 +59,22 @@ def read_by_columns(page: OcrPage) -> None:
     slant, columns = found
     top = (lambda box: -box[3]) if page.bottom_origin else (lambda box: box[1])
     bottom = (lambda box: -box[1]) if page.bottom_origin else (lambda box: box[3])
+    read = [(index, line, _cut(line, columns, slant, height))
+            for index, paragraph in enumerate(page.paragraphs) for line in paragraph]
+    flow = _Flow([piece for _, _, cut in read if cut for piece in cut], top, bottom)
     paragraph_of: dict[int, int] = {}
     spanning: list[OcrLine] = []
     pieces: list[tuple[int, OcrLine]] = []  # (column, line) for the lines inside one column
-    for index, paragraph in enumerate(page.paragraphs):
-        for line in paragraph:
-            cut = _cut(line, columns, slant, height)
-            if cut is None:
-                spanning.append(line)
-                paragraph_of[id(line)] = index
-                continue
-            for column, piece in cut:
-                pieces.append((column, piece))
-                paragraph_of[id(piece)] = index
+    for index, line, cut in read:
+        if cut is None and flow.runs_through(line, len(columns)):  # a row of the columns with specks across
+            cut = _cut(line, columns, slant, height, forced=True)
+        if cut is None:
+            spanning.append(line)
+            paragraph_of[id(line)] = index
+            continue
+        for column, piece in cut:
+            pieces.append((column, piece))
+            paragraph_of[id(piece)] = index
     if not _columns_hold(pieces, _between(columns), slant, height):
         return
     # a short piece level with a line across the columns belongs to its row (a running head's number)
@@ -112,16 +116,17 @@ def _columns(lines: list[OcrLine]) -> tuple[float, list[tuple[int, int]]] | None
     return (best[1], best[2]) if best else None
 
 
-def _cut(line: OcrLine, columns: list[tuple[int, int]], slant: float,
-         height: float) -> list[tuple[int, OcrLine]] | None:
+def _cut(line: OcrLine, columns: list[tuple[int, int]], slant: float, height: float,
+         forced: bool = False) -> list[tuple[int, OcrLine]] | None:
     """The line's pieces in each column it has words in, or None where it spans the columns:
     a word crosses a gutter, or neither of its outer pieces reaches its column's outer edge
-    (a title whose word space falls on the gutter, not two columns' lines read as one)."""
+    (a title whose word space falls on the gutter, not two columns' lines read as one).
+    ``forced``: cut by where its words' middles stand, whatever crosses."""
     gutters = _between(columns)
     numbers = []
     for word in line.words:
         left, right = slanted(word.box, slant)
-        if any(left < start and right > end for start, end in gutters):
+        if not forced and any(left < start and right > end for start, end in gutters):
             return None
         middle = (left + right) / 2
         numbers.append(sum(middle > (start + end) / 2 for start, end in gutters))
@@ -137,13 +142,47 @@ def _cut(line: OcrLine, columns: list[tuple[int, int]], slant: float,
     if len(groups) == 1:
         return [(order[0], line)]
     first, last = (slanted(union([word.box for word in words]), slant) for words in (groups[0], groups[-1]))
-    if first[0] - columns[order[0]][0] > OUTER_EDGE * height and columns[order[-1]][1] - last[1] > OUTER_EDGE * height:
+    reach = OUTER_EDGE * height
+    inside = first[0] - columns[order[0]][0] > reach and columns[order[-1]][1] - last[1] > reach
+    if inside and not forced:
         return None
     pieces = [(column, OcrLine(words, union([word.box for word in words]), role=line.role, region=line.region))
               for column, words in zip(order, groups)]
     for aside in line.asides:  # the margin's words beside the outer column they stand by
         pieces[0 if aside.box[0] < pieces[0][1].box[0] else -1][1].asides.append(aside)
     return pieces
+
+
+class _Flow:
+    """The columns' lines, for whether a line the engine read across them stands in their
+    flow: in every column, the lines above and below it stand no farther apart than the
+    pitch of three lines (a title over the columns has room of its own; a row of both columns
+    read as one line with specks in the gutter does not)."""
+
+    def __init__(self, pieces: list[tuple[int, OcrLine]], top, bottom):
+        self.top, self.bottom = top, bottom
+        self.columns: dict[int, list[OcrLine]] = {}
+        for column, piece in pieces:
+            self.columns.setdefault(column, []).append(piece)
+        steps = []
+        for lines in self.columns.values():
+            lines.sort(key=lambda line: top(line.box))
+            steps += [top(b.box) - top(a.box) for a, b in zip(lines, lines[1:])]
+        self.pitch = median(steps) if steps else None
+
+    def runs_through(self, line: OcrLine, columns: int) -> bool:
+        if self.pitch is None or len(self.columns) < columns:
+            return False
+        middle = self._middle(line)
+        for lines in self.columns.values():
+            above = [self._middle(other) for other in lines if self._middle(other) < middle]
+            below = [self._middle(other) for other in lines if self._middle(other) > middle]
+            if not above or not below or min(below) - max(above) > FLOW * self.pitch:
+                return False
+        return True
+
+    def _middle(self, line: OcrLine) -> float:
+        return (self.top(line.box) + self.bottom(line.box)) / 2
 
 
 def _between(columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
