@@ -8,9 +8,9 @@ its words:
 - the columns are the text block's runs of x that most lines' words cover, with a gutter
   between them that (almost) no line's word crosses (:func:`asides.text_columns`, the same
   evidence the margins are found by), measured along the page's lean where it was
-  photographed askew; each column wide and holding lines of its own, the one left of a
-  gutter ending its lines at the gutter (justified text: the halves of a table, ragged
-  beside each other, are no columns);
+  photographed askew; the columns of about one width, each holding lines of its own, the
+  one left of a gutter ending its lines at the gutter (justified text: the halves of a
+  table, ragged beside each other, are no columns);
 - a line one of whose words crosses a gutter spans the columns (a title over both, a
   running head, a note across the foot) and stays where it stands, and so does what stands
   level with it (the page number beside a running head); a line the engine ran across a
@@ -36,7 +36,7 @@ from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage
 # x drift per pixel down the page: a page photographed askew leans by up to about 2 degrees
 SLANTS = tuple(step / 400 for step in range(-14, 15))
 MIN_COLUMN_LINES = 4  # lines a column holds at least
-MIN_COLUMN_WIDTH = 0.2  # of the text block's width: narrower runs are marginal numbers or notes
+SAME_WIDTH = 0.6  # of the widest column: a gloss, a run of numbers, a chance alignment are narrower
 STRAIGHT = 0.5  # of a column's lines: how many end at the gutter (within a line's height) beside it
 OUTER_EDGE = 2  # line heights: a column's line starts at its left edge (an indent aside) or ends at its right
 SHORT = 0.5  # of its column's width: a piece this short may stand beside a running head
@@ -107,8 +107,8 @@ def _columns(lines: list[OcrLine]) -> tuple[float, list[tuple[int, int]]] | None
         columns = text_columns(lines, slant)
         if len(columns) < 2:
             continue
-        block = columns[-1][1] - columns[0][0]
-        if any(end - start < MIN_COLUMN_WIDTH * block for start, end in columns):
+        widths = [end - start for start, end in columns]
+        if min(widths) < SAME_WIDTH * max(widths):  # a page's columns are set to one measure
             continue
         width = sum(end - start + 1 for start, end in _between(columns))
         if best is None or width > best[0]:
