@@ -11,6 +11,7 @@ from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_edition
 from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.tei.validate import schema_errors
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data"
@@ -74,3 +75,33 @@ def test_the_critical_apparatus_under_the_text_is_a_note_of_its_own_never_inside
         assert not note.xpath("ancestor::t:p", namespaces=NS)
     text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
     assert "rationem P" in "".join(apparatus[0].itertext()) and "rationem P" not in text
+
+
+def test_a_line_number_in_the_margin_is_one_fw_never_a_note_and_nothing_nests():
+    # Arnobius numbers every fifth line in the right margin (pages 11 and 12: 5 to 25), the
+    # folio references of the manuscript and the chapters in the left; Tesseract read 15 as ιε»
+    _, tree = _edition("arnobius-1875", ["010", "011", "012"])
+    assert not tree.xpath("//t:fw//t:note | //t:note//t:fw | //t:note//t:note", namespaces=NS)
+    assert schema_errors(etree.ElementTree(tree)) == []
+    numbers = tree.findall(".//t:body//t:fw[@type='lineNum']", NS)
+    pages = {}
+    for fw in numbers:
+        page = fw.xpath("preceding::t:pb[1]/@facs", namespaces=NS)[0]
+        pages.setdefault(page, []).append(int(fw.get("n") or fw.text))
+    assert sorted(pages.values())[-2:] == [[5, 10, 15, 20, 25]] * 2
+    # each piece of the margin is one element, a note or a line number, pointing to its zone
+    pointing = {}
+    for element in tree.xpath("//t:body//*[starts-with(@facs, '#facs-p') and contains(@facs, '-m')]",
+                              namespaces=NS):
+        pointing.setdefault(element.get("facs"), []).append(element)
+    assert all(len(elements) == 1 for elements in pointing.values())
+    zones = {f"#{zone.get('{http://www.w3.org/XML/1998/namespace}id')}": zone
+             for zone in tree.iterfind(".//t:zone[@type='margin']", NS)}
+    assert set(pointing) == set(zones)
+    in_margin = [fw for fw in numbers if fw.get("facs") in zones]
+    assert {"ιε»", "ιε"} & {fw.text for fw in in_margin}
+    for fw in in_margin:  # the line it stands beside keeps its own lb and zone
+        assert fw.getprevious() is not None and fw.getprevious().tag == f"{{{NS['t']}}}lb"
+        assert fw.getprevious().get("facs", "").startswith("#facs-p")
+    notes = _margin_notes(tree)
+    assert "f. 5b" in notes and not {"5", "10", "15", "20", "25"} & set(notes[len(notes) // 3:])

@@ -103,8 +103,11 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
         _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
     elif edit.kind in FW_TYPES:
+        margin = facsimile.margin_zone(edit.start) if BY_NAME[edit.kind].beside_line else None
+        if margin and (zone := facsimile.line_zone(edit.start)):  # a line number in the margin: its own zone
+            _sub(parent, "lb", facs=zone)
         fw = _sub(parent, "fw", type=FW_TYPES[edit.kind], ana=ana, **edit.attrs,
-                  facs=facsimile.line_zone(edit.start))
+                  facs=margin or facsimile.line_zone(edit.start))
         _Text.append(fw, edit.original, edit.start)
     elif edit.kind == "page-break":
         _sub(parent, "pb", ana=ana, **edit.attrs, facs=facsimile.page_surface(edit.start))

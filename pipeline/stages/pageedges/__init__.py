@@ -34,7 +34,7 @@ from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
-from pipeline.stages.pageedges.margins import LineNumber, line_numbers
+from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.numbering import (PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
@@ -171,19 +171,33 @@ def _line_number_edits(doc: Document, margin: list[LineNumber], edits: list[Edit
     """The margin's line numbers as fw (outside the other furniture and the notes found: a
     number the page rules took stays theirs)."""
     taken = sorted((e.start, e.end) for e in edits if e.end > e.start)
+    pieces = sorted((zone.start, zone.end) for surface in doc.facsimile for zone in surface.margins)
     found = []
     for number in margin:
-        index = bisect.bisect_right(taken, (number.start, float("inf"))) - 1
-        if index >= 0 and taken[index][1] > number.start:
+        start, end = _whole_margin_piece(doc.text, pieces, number.start, number.end)
+        index = bisect.bisect_right(taken, (start, float("inf"))) - 1
+        if index >= 0 and taken[index][1] > start:
             continue
-        if index + 1 < len(taken) and taken[index + 1][0] < number.end:
+        if index + 1 < len(taken) and taken[index + 1][0] < end:
             continue
-        found.append(Edit(start=number.start, end=number.end, kind="line-number",
-                          original=doc.text[number.start:number.end], stage="page-edges",
+        found.append(Edit(start=start, end=end, kind="line-number",
+                          original=doc.text[start:end], stage="page-edges",
                           confidence=0.85 if number.exact else 0.7,
                           attrs={} if number.exact else {"n": str(number.value)},
                           reason=REASONS["line-number" if number.exact else "line-number-garbled"]))
     return found
+
+
+def _whole_margin_piece(text: str, pieces: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The number's span, or the whole piece of the page's margin it stands in where the rest
+    of the piece is the punctuation OCR scatters around a number (``ιε»``, ``·20``): one
+    line number, one fw, pointing to the margin's zone."""
+    index = bisect.bisect_right(pieces, (start, float("inf"))) - 1
+    if index >= 0 and pieces[index][0] <= start and end <= pieces[index][1]:
+        piece_start, piece_end = pieces[index]
+        if not (text[piece_start:start] + text[end:piece_end]).strip(EDGE_PUNCTUATION + " "):
+            return piece_start, piece_end
+    return start, end
 
 
 LABELLED = "; its number (@n) is the page's label in the library's METS (ORDERLABEL)"
