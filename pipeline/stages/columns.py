@@ -13,6 +13,7 @@ REASON = ("a column of the page begins: its lines stand between gutters that the
 
 
 def mark_column_breaks(doc: Document) -> None:
+    """Stage: a column break before the first line of each column the page images show."""
     add_edits(doc, [Edit(start=start, end=start, kind="column-break", stage="columns", original="", confidence=0.9,
                          reason=REASON, attrs={"n": str(n)})
                     for surface in doc.facsimile for start, n in surface.columns])
