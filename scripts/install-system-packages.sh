@@ -1,11 +1,13 @@
 #!/usr/bin/env sh
 # What the tests need from Debian, installed where this machine allows it (root and apt-get):
 # Tesseract's models for the OCR tests and runs (the engine itself comes in tesserocr's wheel),
-# DejaVu and a CJK font to render test pages, Chromium for the preview's browser test.
+# DejaVu and a CJK font to render test pages, Chromium and npm for the browser tests.
 # Elsewhere it says what it could not install; the tests that need it then say they were skipped.
+# Then Mirador from the npm registry, for the IIIF viewer test (scripts/install-viewer.sh).
+trap 'sh "$(dirname "$0")/install-viewer.sh"' EXIT
 PACKAGES="tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-frk tesseract-ocr-script-frak
 tesseract-ocr-lat tesseract-ocr-grc tesseract-ocr-ell tesseract-ocr-chi-tra tesseract-ocr-chi-sim
-fonts-dejavu-core fonts-wqy-zenhei chromium"
+fonts-dejavu-core fonts-wqy-zenhei chromium npm"
 if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
   echo "install-system-packages: not root with apt-get here; not installed: $(echo $PACKAGES)" >&2
   echo "  (OCR and browser tests will be skipped and say why; as root: sh $0)" >&2
