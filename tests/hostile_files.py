@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 from lxml import etree
 
@@ -140,3 +141,54 @@ def pdf_declaring(*pages_inches: tuple[float, float], text: str | None = None) -
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def consonants(words: int, seed: int = 0) -> str:
+    """Words of random consonants: what a hidden layer of a broken OCR run can hold."""
+    import random
+
+    rnd = random.Random(seed)
+    return " ".join("".join(rnd.choice("bcdfghjklmnpqrstvwxz") for _ in range(rnd.randint(3, 9)))
+                    for _ in range(words))
+
+
+def pdf_with_hidden_layer(shown: list[str] | None, hidden: list[str], image: bytes | None = None) -> bytes:
+    """A one-page A4 PDF (fpdf2): ``shown`` lines drawn as visible text, ``image`` (a PNG) as
+    the page's scan, and ``hidden`` lines drawn in render mode 3 (invisible), as an OCR'd PDF
+    carries its text over the scan."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+
+    document = FPDF(unit="pt", format="A4")
+    if FONT.exists():  # any script; Helvetica has Latin-1 only
+        document.add_font("DejaVu", fname=str(FONT))
+        document.set_font("DejaVu", size=12)
+    else:
+        document.set_font("Helvetica", size=12)
+    document.add_page()
+    if image is not None:
+        document.image(io.BytesIO(image), x=0, y=0, w=document.w)
+    for n, line in enumerate(shown or []):
+        document.text(72, 90 + 22 * n, line)
+    document.text_mode = TextMode.INVISIBLE
+    for n, line in enumerate(hidden):
+        document.text(72, 90 + 22 * n, line)
+    document.text_mode = TextMode.FILL
+    return bytes(document.output())
+
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # Debian's fonts-dejavu-core
+
+
+def text_png(lines: list[str], size: int = 44, width: int = 1700) -> bytes:
+    """A page image of ``lines`` at 300 dpi, for OCR to read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(FONT), size)
+    image = Image.new("L", (width, 2200), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((150, 150 + 90 * n), line, font=face, fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(300, 300))
+    return buffer.getvalue()

@@ -19,8 +19,9 @@ from pipeline.run.naming import assign_names
 from pipeline.tei import tei
 from pipeline.tei.reader import rebuild_source_from_file
 from pipeline.tei.validate import validate_file
-from tests.hostile_files import (DAMAGED_HEADERS, LINES, abbyy, alto, hocr, page_xml, pdf_declaring, png_header,
-                                 real_png, tiff_with_a_damaged_second_page)
+from tests.hostile_files import (DAMAGED_HEADERS, FONT, LINES, abbyy, alto, consonants, hocr, page_xml,
+                                 pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
+                                 tiff_with_a_damaged_second_page)
 
 CONFIG = PipelineConfig()
 
@@ -311,3 +312,67 @@ def test_a_bad_coordinate_in_a_mets_packages_alto_is_said_and_the_package_read(t
     assert said == (f"page 2 (6): {page_name(PAGES[1][0])}: line 2: WIDTH 'inf3340' is not a usable number; "
                     "left out; line 2: box 'HPOS=-7353 VPOS=319 WIDTH=2624 HEIGHT=90' has a negative coordinate; "
                     "clamped to 0")
+
+
+# --- 10. hidden text layers count only when they read as text ---------------------------------
+
+MINUTES = ["The committee met on the fourth of March to consider the accounts",
+           "of the library and the purchase of a new press for the printing",
+           "office, which the treasurer had recommended in his report of the",
+           "previous winter. The motion was carried without a division."]
+NO_OCR = PipelineConfig(ocr_languages="no-such-model")  # any page sent to OCR fails: none must be
+
+
+def test_a_hidden_layer_of_consonants_over_a_scan_is_left_out_and_the_page_recognised(tmp_path):
+    from pipeline.ingest.pages import ocr
+
+    if (why := ocr.available()) is not None or not FONT.exists():
+        pytest.skip(f"needs OCR and Debian's DejaVu fonts ({why or 'fonts-dejavu-core'})")
+    source = tmp_path / "minutes.pdf"
+    source.write_bytes(pdf_with_hidden_layer(None, [consonants(12, seed) for seed in range(6)], text_png(MINUTES)))
+    report = process_file(source, tmp_path / "out", PipelineConfig(ocr_languages="eng"))
+    assert report.status == "ok", report.errors
+    [problem] = report.problems
+    assert problem.startswith("minutes.pdf: page 1: its hidden text layer (")
+    assert problem.endswith("100% of its words have no vowel or five consonants in a row) does not read as text; "
+                            "left out, the page recognised")
+    text = body_text(Path(report.edition_path))
+    assert "committee met" in text and consonants(12, 0)[:20] not in text
+    assert list(report.languages) == ["en"]  # not the Albanian of the consonants
+    assert report.notes[0] == "PDF read from its pages rendered at 300 dpi and recognised (no real text layer)"
+    digitization = etree.parse(report.edition_path).find(f".//{tei('note')}[@type='digitization']").text
+    assert "page 1: its hidden text layer" in digitization
+
+
+def test_a_visible_page_with_a_hidden_garbage_layer_keeps_only_what_it_shows(tmp_path):
+    source = tmp_path / "minutes.pdf"
+    source.write_bytes(pdf_with_hidden_layer(MINUTES, [consonants(12, seed) for seed in range(6)]))
+    report = process_file(source, tmp_path / "out", NO_OCR)
+    assert report.status == "ok", report.errors
+    [problem] = report.problems
+    assert problem.endswith("does not read as text; left out, the text the page shows read")
+    text = body_text(Path(report.edition_path))
+    assert all(" ".join(line.split()[:4]) in " ".join(text.split()) for line in MINUTES)
+    assert not any(word in text for word in consonants(12, 0).split())
+
+
+@pytest.mark.parametrize("corpus, page", [("grenzboten-1841", "179399.hocr"), ("swete-1901", "0055.hocr"),
+                                          ("arnobius-1875", "010.hocr")])
+def test_a_hidden_layer_of_real_ocr_is_taken_as_text_without_ocr(tmp_path, corpus, page):
+    """Tesseract's own reading of German Fraktur, polytonic Greek and Latin, errors and all,
+    drawn as a hidden layer over a blank page: it reads as text, and no page is recognised."""
+    from pipeline.ingest.pages import hocr as hocr_reader
+
+    if not FONT.exists():
+        pytest.skip("needs Debian's fonts-dejavu-core to draw Greek")
+    data = (Path(__file__).parent / "data" / corpus / "tess-hocr" / page).read_bytes()
+    [read] = hocr_reader.parse(data, page)
+    lines = [line.text for line in read.lines][:30]
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(pdf_with_hidden_layer(None, lines))
+    report = process_file(source, tmp_path / "out", NO_OCR)
+    assert report.status == "ok", report.errors
+    assert report.problems == []
+    assert report.notes[0] == "PDF read from its text layer (hidden, over the page images), which holds real text"
+    words = lines[5].split()
+    assert words[len(words) // 2] in body_text(Path(report.edition_path))

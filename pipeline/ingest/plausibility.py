@@ -292,3 +292,69 @@ def _before_badness(text: str, counts: Counter[str]) -> tuple[int, float, float]
         if density > 0.25:
             factor = 0.25 / density
     return total, score, factor
+
+
+# --- whether a text nobody sees reads as writing ------------------------------------------
+# A PDF's hidden text layer (render mode 3, as OCR'd PDFs carry it) is seen by no reader of
+# the page: when it is garbage (random letters, a font's glyph numbers taken for letters,
+# characters of every block) nothing shows it until it is an edition. It is taken only when
+# it reads as text: plausible as above, and its words words.
+
+# What a word of an alphabet cannot do without, its accents taken off (Latin, Greek,
+# Cyrillic). Abjads (Arabic, Hebrew) and the scripts plausibility does not know are not
+# judged by vowels, nor is anything without spaces between words.
+VOWELS = frozenset("aeiouy" "αεηιουω" "аеиоуыэюяёіїєў")
+ALPHABETS = ("LATIN", "GREEK", "CYRILLIC")
+WORD = re.compile(r"[^\W\d_]{3,}")
+MIN_WORDS_JUDGED = 8  # fewer words say nothing either way
+# Of a page's words, the share that has no vowel or runs five consonants together: real OCR
+# output at most 0.17 (100 pages of Grenzboten and Hobbes by ABBYY and Tesseract, 30 of
+# Swete's Greek and Arnobius's Latin), letters drawn at random 0.33-0.47 (consonants alone, 1).
+MAX_NOISY_WORDS = 0.25
+MIN_PLAUSIBILITY = 0.5  # below, a mixture of scripts and rare characters (plausibility())
+ONE_SCRIPT = 0.9  # of the letters of a script plausibility does not know: one script's
+
+
+def _unaccented(word: str) -> str:
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in word.lower())
+
+
+def _noisy(word: str) -> bool:
+    bare = _unaccented(word)
+    return not any(ch in VOWELS for ch in bare) or re.search(r"[^" + "".join(VOWELS) + "]{5}", bare) is not None
+
+
+def noisy_word_share(text: str) -> float | None:
+    """Of the words of ``text`` in the Latin, Greek or Cyrillic alphabet (three letters or
+    more; short capitals, abbreviations, left out), the share that forms no word: no vowel,
+    or five consonants in a row. None when fewer than MIN_WORDS_JUDGED are there to judge."""
+    words = [w for w in WORD.findall(text) if not (w.isupper() and len(w) <= 5)
+             and all(unicodedata.name(ch, "").startswith(ALPHABETS) for ch in w)]
+    if len(words) < MIN_WORDS_JUDGED:
+        return None
+    return sum(map(_noisy, words)) / len(words)
+
+
+def _one_unknown_script(text: str) -> bool:
+    """Most letters of ``text`` belong to one script plausibility() does not know (Arabic,
+    Hebrew, Devanagari, Armenian…), which it scores low whatever they say."""
+    scripts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha() and not ch.isascii() and _character_kind(ch)[0] != "cjk":
+            scripts[unicodedata.name(ch, "?").split()[0]] += 1
+    if not scripts:
+        return False
+    script, count = scripts.most_common(1)[0]
+    letters = sum(ch.isalpha() and not ch.isascii() for ch in text)
+    return script not in ALPHABETS and count >= ONE_SCRIPT * letters
+
+
+def reads_as_text(text: str) -> str | None:
+    """None when ``text`` reads as writing; else why not, in a few words."""
+    share = noisy_word_share(text)
+    if share is not None and share > MAX_NOISY_WORDS:
+        return f"{share:.0%} of its words have no vowel or five consonants in a row"
+    score = plausibility(text)
+    if score < MIN_PLAUSIBILITY and not _one_unknown_script(text):
+        return f"its characters are a mixture no writing uses (plausibility {score:.2f})"
+    return None

@@ -1,6 +1,8 @@
-"""PDFs, read with PDFium (pypdfium2): the text layer when it is real text, otherwise each
-page rendered and recognised. Boxes are given in pixels at RENDER_DPI, the resolution
-the pages are rendered at for OCR, whichever way the text was read."""
+"""PDFs, read with PDFium (pypdfium2): a page's text layer when it is real text, otherwise
+the page rendered and recognised. A hidden layer (render mode 3, what OCR'd PDFs carry over
+their scans) counts only when it reads as text; a page whose hidden layer does not is
+recognised, or read from the text it shows. Boxes are given in pixels at RENDER_DPI, the
+resolution the pages are rendered at for OCR, whichever way the text was read."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from pipeline.errors import DocumentError
+from pipeline.ingest.plausibility import reads_as_text
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, words_of
 
 RENDER_DPI = 300
@@ -31,15 +34,97 @@ def real_text(text: str) -> bool:
     return letters >= MIN_LETTERS_PER_PAGE and letters >= MIN_LETTER_SHARE * len(visible)
 
 
-def text_layer(data: bytes, name: str) -> list[OcrPage] | None:
-    """The pages from the text layer, or None when most pages carry no real text."""
+@dataclass
+class Layer:
+    """What one page's text layer gives: its lines (``page``), whether they are real text,
+    and, when the page's hidden layer (render mode 3) was left out, why."""
+
+    page: OcrPage
+    real: bool
+    hidden: bool = False  # the text taken is (partly) a hidden layer, as OCR'd PDFs carry
+    hidden_refused: str | None = None  # why the hidden layer was left out: it does not read as text
+    hidden_characters: int = 0
+
+    @property
+    def refused(self) -> bool:
+        """A hidden layer was left out and no real text is left: the page is to be recognised."""
+        return self.hidden_refused is not None and not self.real
+
+
+def text_layers(data: bytes, name: str) -> list[Layer]:
+    """Each page's text layer. A hidden layer counts as text only when it reads as text
+    (:func:`pipeline.ingest.plausibility.reads_as_text`): otherwise it is taken off the
+    page, and what the page shows is what is left."""
     pdf = _open(data, name)
     try:
-        pages = [_text_page(pdf[index]) for index in range(len(pdf))]
+        return [_layer(pdf[index]) for index in range(len(pdf))]
     finally:
         pdf.close()
-    with_text = sum(real_text(" ".join(line.text for line in page.lines)) for page in pages)
-    return pages if pages and with_text * 2 > len(pages) else None
+
+
+def mostly_text(layers: list[Layer]) -> bool:
+    """Most pages carry real text: a PDF made from text, whose pages without text are blank
+    or pictures, not scans to be recognised."""
+    return bool(layers) and sum(layer.real for layer in layers) * 2 > len(layers)
+
+
+def _layer(page) -> Layer:
+    shown, hidden = _texts_by_visibility(page)
+    characters = len("".join(hidden.split()))
+    why = reads_as_text(hidden) if characters else None
+    if why is not None and not _remove_hidden(page):  # in a form PDFium cannot edit: trust nothing of the page's
+        width, height = page.get_size()
+        return Layer(OcrPage(width=round(width * RENDER_DPI / 72), height=round(height * RENDER_DPI / 72)), False,
+                     hidden_refused=why, hidden_characters=characters)
+    lines = _text_page(page)
+    return Layer(lines, real_text(" ".join(line.text for line in lines.lines)), hidden=bool(characters) and not why,
+                 hidden_refused=why, hidden_characters=characters)
+
+
+def _texts_by_visibility(page) -> tuple[str, str]:
+    """(the text the page shows, the text drawn invisibly): PDFium's characters by the render
+    mode of the text object each belongs to (the spaces PDFium adds belong to none)."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    shown, hidden = [], []
+    try:
+        for index in range(textpage.count_chars()):
+            obj = raw.FPDFText_GetTextObject(textpage, index)
+            char = chr(raw.FPDFText_GetUnicode(textpage, index))
+            invisible = bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
+            (hidden if invisible else shown).append(char)
+    finally:
+        textpage.close()
+    return "".join(shown), "".join(hidden)
+
+
+def _remove_hidden(page) -> bool:
+    """Take every text object drawn invisibly off the page (in memory), in forms too; False
+    if one could not be."""
+    import pypdfium2.raw as raw
+
+    def hidden(obj) -> bool:
+        return raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT \
+            and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
+
+    def clear(count, get, remove) -> bool:
+        removed = True
+        for index in reversed(range(count())):
+            obj = get(index)
+            if hidden(obj):
+                if remove(obj):
+                    raw.FPDFPageObj_Destroy(obj)
+                else:
+                    removed = False
+            elif raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+                removed &= clear(lambda o=obj: raw.FPDFFormObj_CountObjects(o),
+                                 lambda i, o=obj: raw.FPDFFormObj_GetObject(o, i),
+                                 lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x))
+        return removed
+
+    return clear(lambda: raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i),
+                 lambda x: raw.FPDFPage_RemoveObject(page, x))
 
 
 def _text_page(page) -> OcrPage:
@@ -89,13 +174,16 @@ def render_dpi(size_pt: tuple[float, float], dpi: int, max_pixels: int) -> int:
     return max(1, min(dpi, int(math.sqrt(max_pixels / inches))))
 
 
-def rendered_pages(data: bytes, name: str, dpi: int, max_pixels: int, min_dpi: int = MIN_RENDER_DPI):
-    """Each page rendered in grey at ``dpi`` (less where the page would exceed ``max_pixels``;
-    a page that would need less than ``min_dpi`` is not rendered, said in its Rendering), the
-    PDF opened once for all of them."""
+def rendered_pages(data: bytes, name: str, dpi: int, max_pixels: int, min_dpi: int = MIN_RENDER_DPI,
+                   numbers: set[int] | None = None):
+    """Each page (or those of 1-based ``numbers``) rendered in grey at ``dpi`` (less where the
+    page would exceed ``max_pixels``; a page that would need less than ``min_dpi`` is not
+    rendered, said in its Rendering), the PDF opened once for all of them."""
     pdf = _open(data, name)
     try:
         for index in range(len(pdf)):
+            if numbers is not None and index + 1 not in numbers:
+                continue
             page = pdf[index]
             width, height = page.get_size()
             scaled = render_dpi((width, height), dpi, max_pixels)

@@ -233,39 +233,94 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, probl
 
 def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
               language_of: ocr.LanguageOf | None) -> Document:
-    layer = pdf.text_layer(file.data, file.name)
-    problems: list[str] = []
-    if layer is not None:
-        pages = [PageSource(page, text_from=f"{file.name} (text layer)", image=file.name, image_page=n,
-                            image_size=(page.width, page.height)) for n, page in enumerate(layer, start=1)]
-        how = "its text layer, which holds real text"
-    else:
-        dpis: set[int] = set()
-
+    """Each page from its text layer when that holds real text; the others recognised when
+    the PDF is a scan (most pages without text) or when their hidden layer was refused as not
+    text; a PDF made from text keeps its blank pages and pictures as they are."""
+    layers = pdf.text_layers(file.data, file.name)
+    from_text = pdf.mostly_text(layers)
+    recognised = {n for n, layer in enumerate(layers, start=1) if not layer.real and (layer.refused or not from_text)}
+    problems = _hidden_layers_left_out(file.name, layers, recognised)
+    sources = {n: PageSource(layer.page, text_from=f"{file.name} (text layer)", image=file.name, image_page=n,
+                             image_size=(layer.page.width, layer.page.height))
+               for n, layer in enumerate(layers, start=1) if n not in recognised}
+    dpis: set[int] = set()
+    not_rendered: list[str] = []
+    if recognised:
         def jobs():
-            for rendering in pdf.rendered_pages(file.data, file.name, pdf.RENDER_DPI, config.max_render_pixels):
+            for rendering in pdf.rendered_pages(file.data, file.name, pdf.RENDER_DPI, config.max_render_pixels,
+                                                numbers=recognised):
                 if rendering.problem:
                     problems.append(f"{file.name}: page {rendering.number}: {rendering.problem}")
                 if rendering.image is not None:
                     dpis.add(rendering.dpi)
                     yield rendering
+                elif rendering.problem:
+                    not_rendered.append(f"page {rendering.number}: {rendering.problem}")
 
-        def read(rendering: pdf.Rendering) -> PageSource:
-            return PageSource(pool.read(rendering.image, rendering.dpi), text_from=f"{file.name} (OCR)",
-                              image=file.name, image_page=rendering.number, image_size=rendering.image.size)
+        def read(rendering: pdf.Rendering) -> tuple[int, PageSource]:
+            return rendering.number, PageSource(pool.read(rendering.image, rendering.dpi),
+                                                text_from=f"{file.name} (OCR)", image=file.name,
+                                                image_page=rendering.number, image_size=rendering.image.size)
 
         with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of) as pool:
-            pages = list(pool.map(read, jobs()))
-        if not pages and problems:
-            raise DocumentError(name, problems[0].removeprefix(f"{file.name}: "))
-        rendered_at = " or ".join(f"{dpi} dpi" for dpi in sorted(dpis, reverse=True)) or f"{pdf.RENDER_DPI} dpi"
-        how = f"its pages rendered at {rendered_at} and recognised (no real text layer)"
-    doc = _compose(pages, name, [file], "none" if layer is None else "UTF-8", book, problems)
+            sources.update(pool.map(read, jobs()))
+        if not sources and not_rendered:
+            raise DocumentError(name, not_rendered[0])
+    pages = [sources[n] for n in sorted(sources)]
+    how = _how_pdf_read(layers, set(sources) - recognised, set(sources) & recognised, dpis)
+    doc = _compose(pages, name, [file], "UTF-8" if set(sources) - recognised else "none", book, problems)
     doc.metadata.file_title = pdf.document_title(file.data, file.name)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
     _record(doc, problems)
     return doc
+
+
+def _how_pdf_read(layers: list[pdf.Layer], from_layer: set[int], recognised: set[int], dpis: set[int]) -> str:
+    """How the PDF's pages were read, page by page when not all alike."""
+    hidden = any(layers[n - 1].hidden for n in from_layer)
+    layer = f"its text layer{' (hidden, over the page images)' if hidden else ''}, which holds real text"
+    rendered_at = " or ".join(f"{dpi} dpi" for dpi in sorted(dpis, reverse=True)) or f"{pdf.RENDER_DPI} dpi"
+    scans = f"its pages rendered at {rendered_at} and recognised"
+    if not recognised:
+        return layer
+    if not from_layer:
+        return f"{scans} (no real text layer)"
+    return f"{layer}, on {pages_said(from_layer)}, and {scans}, on {pages_said(recognised)}"
+
+
+def _hidden_layers_left_out(file_name: str, layers: list[pdf.Layer], recognised: set[int]) -> list[str]:
+    """One line for the pages whose hidden layer was left out and were recognised, one for
+    those read from the text they show: the first page's reason given."""
+    lines = []
+    for outcome, pages in ((("the page recognised", "the pages recognised"), sorted(recognised)),
+                           (("the text the page shows read", "the text the pages show read"),
+                            sorted(set(range(1, len(layers) + 1)) - recognised))):
+        left_out = [n for n in pages if layers[n - 1].hidden_refused]
+        if not left_out:
+            continue
+        first = layers[left_out[0] - 1]
+        detail = f"{first.hidden_characters:,} characters; {first.hidden_refused}"
+        if len(left_out) == 1:
+            lines.append(f"{file_name}: page {left_out[0]}: its hidden text layer ({detail}) does not read as text; "
+                         f"left out, {outcome[0]}")
+        else:
+            lines.append(f"{file_name}: {pages_said(left_out)}: their hidden text layers do not read as text "
+                         f"(page {left_out[0]}: {detail}); left out, {outcome[1]}")
+    return lines
+
+
+def pages_said(numbers: set[int] | list[int]) -> str:
+    """``page 2``, ``pages 1-3, 7``: page numbers, runs as ranges."""
+    ordered = sorted(numbers)
+    runs: list[list[int]] = []
+    for number in ordered:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    said = ", ".join(f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
+    return f"page{'s' * (len(ordered) > 1)} {said}"
 
 
 def _record(doc: Document, problems: list[str]) -> None:
