@@ -270,16 +270,23 @@ def _window_similarity(line: str, wanted: str) -> tuple[float, int, int]:
 
 
 def _digits_agree(wanted: str, found: str) -> bool:
-    """A short item's digits are read alike, or the engine read none (a number garbled to letters)."""
-    digits = "".join(c for c in unicodedata.normalize("NFKC", found) if c.isdigit())
-    return not digits or digits == "".join(c for c in unicodedata.normalize("NFKC", wanted) if c.isdigit())
+    """A short item's digits are read alike, or the engine read none (a number garbled to letters),
+    or it garbled some of them in place (`8j` for 83: as many characters, the digits it kept in
+    order); `1.` is not 19."""
+    found, wanted = unicodedata.normalize("NFKC", found), unicodedata.normalize("NFKC", wanted)
+    digits, wanted_digits = [c for c in found if c.isdigit()], [c for c in wanted if c.isdigit()]
+    if not digits or digits == wanted_digits:
+        return True
+    rest = iter(wanted_digits)
+    kept_in_order = all(digit in rest for digit in digits)
+    return kept_in_order and sum(c.isalnum() for c in found) == sum(c.isalnum() for c in wanted)
 
 
 def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
     """The span of the edition's text that is each item: the line (or words of one) reading most
     like it near the page's edge the judgement names (a margin's item: a short line of its own,
-    as the engines that read it apart give it); a short item (a number, a signature) garbled
-    beyond recognition is the short line left standing at that edge. No line serves two items."""
+    as the engines that read it apart give it); an item garbled beyond recognition is the line
+    left standing at that edge, if it is as short and has the same digits. No line serves two items."""
     spans: list[tuple[int, int] | None] = [None] * len(items)
     if not page.lines:
         return spans
@@ -301,9 +308,15 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
             taken.add(span)
             spans[index] = span
     for index, item in enumerate(items):  # when every item that reads alike has its line
-        if spans[index] is None and len(_squeeze(item.text)) <= 4 and item.where in ("top", "bottom"):
+        if spans[index] is None and item.where in ("top", "bottom"):
+            # garbled past reading (`χι 14 PENE212` for `XI 14 ΓΕΝΕΣΙΣ`): the line at that edge, as short
+            # as the item and with its digits
             edge = ordered[0] if item.where == "top" else ordered[-1]
-            if len(_squeeze(edge.text)) <= 8 and not any(a < edge.end and edge.start < b for a, b in taken):
+            size = len(_squeeze(item.text))
+            letters = sum(c.isalpha() for c in edge.text)
+            alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
+            if len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike \
+                    and not any(a < edge.end and edge.start < b for a, b in taken):
                 spans[index] = edge.start, edge.end
                 taken.add(spans[index])
     return spans
