@@ -7,7 +7,10 @@
 trap 'sh "$(dirname "$0")/install-viewer.sh"' EXIT
 PACKAGES="tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-frk tesseract-ocr-script-frak
 tesseract-ocr-lat tesseract-ocr-grc tesseract-ocr-ell tesseract-ocr-chi-tra tesseract-ocr-chi-sim
-fonts-dejavu-core fonts-wqy-zenhei chromium npm"
+fonts-dejavu-core fonts-wqy-zenhei chromium"
+# npm only where the machine has none: Debian's npm conflicts with a Node.js installed from elsewhere
+# (nodesource's nodejs carries its own npm), and one conflict would make apt-get install nothing at all.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
   echo "install-system-packages: not root with apt-get here; not installed: $(echo $PACKAGES)" >&2
   echo "  (OCR and browser tests will be skipped and say why; as root: sh $0)" >&2

@@ -73,11 +73,14 @@ def test_mirador_shows_page_one_and_the_text_of_its_lines(tmp_path, server):
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000", "--virtual-time-budget=20000"]
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url + "viewer.html"], capture_output=True, text=True,
-                         timeout=180).stdout
+                         timeout=400).stdout  # a cold Chromium on a busy machine took 200 s once
     page = html.fromstring(dom)
     fetched = page.xpath("//body/@data-images")
     assert fetched and f"{first_image} 200" in fetched[0].split(" | "), fetched  # page 1's image, served and shown
     assert KNOWN_LINE in page.text_content()  # the line's text, listed in Mirador's annotation panel
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run([CHROMIUM, *flags, f"--screenshot={ARTIFACTS / 'mirador-grenzboten.png'}", url + "viewer.html"],
-                   capture_output=True, timeout=180)
+    try:  # a picture for whoever reads the CI's artifacts; what the test asserts is above
+        subprocess.run([CHROMIUM, *flags, f"--screenshot={ARTIFACTS / 'mirador-grenzboten.png'}", url + "viewer.html"],
+                       capture_output=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        pass
