@@ -61,6 +61,7 @@ from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
 from pipeline.run.storage import (OutputFolderError, check_output_folder, output_lock,  # noqa: E402
                                    remove_unfinished, write_atomically)
+from pipeline.stages import stage_table  # noqa: E402
 from pipeline.tei.reader import rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402
 from pipeline.run.watchdog import start_watchdog  # noqa: E402
@@ -640,6 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_text_options(text)
     validate = commands.add_parser("validate", help="validate editions against the project schema")
     validate.add_argument("files", nargs="+", type=Path)
+    commands.add_parser("stages", help="print the stages in the order they run: what each adds, needs and finds")
     evaluate = commands.add_parser(
         "evaluate", help="measure an edition (or OCR output) against ground truth: CER, WER, furniture P/R",
         description="EDITION: an edition, or an engine's own output (text, PAGE, ALTO, hOCR, ABBYY; file or folder). "
@@ -701,6 +703,9 @@ def main(argv: list[str] | None = None) -> int:
         return command_text(args.edition, args.text_furniture or "omit", args.text_notes or "omit")
     if args.command == "validate":
         return command_validate(args.files)
+    if args.command == "stages":
+        print(stage_table(), end="")
+        return 0
     if args.command == "evaluate":
         options = Options(args.normalization, args.whitespace, args.hyphens, args.edition_text)
         return command_evaluate(args.edition, args.truth, options, args.json, args.html)
@@ -711,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cli() -> None:
     """The installed command ``scan2tei`` (and ``python flows.py``)."""
-    if sys.argv[1:2] not in (["source"], ["text"], ["validate"], ["evaluate"]):
+    if sys.argv[1:2] not in (["source"], ["text"], ["validate"], ["evaluate"], ["stages"]):
         start_watchdog()  # a run killed with -9 must not leave its servers and workers behind
     sys.exit(main())
 

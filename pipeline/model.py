@@ -221,9 +221,33 @@ class LanguageShare(BaseModel):
     percent: int
 
 
+@dataclass(slots=True)
+class Findings:
+    """What one stage finds for later stages to read, in declared fields: the stage that writes
+    a field names it in its ``finds``, the stages that read it in their ``needs``, and
+    :func:`pipeline.stages.check_order` checks that the writer runs first. A field is written
+    by one stage only; its default is what the readers see when that stage found nothing.
+    Slotted: a misspelt field is an AttributeError, never a silent new key."""
+
+    # page-edges: where each page after the first starts
+    page_starts: list[int] = field(default_factory=list)
+    # page-edges: (offset of a page break, the sentence goes on over it, that verdict is final), sorted
+    page_turns: list[tuple[int, bool, bool]] = field(default_factory=list)
+    # page-edges: (start of the page's furniture, start of the next page's text) where a page ends a paragraph
+    paragraph_ends_at_page_turns: list[tuple[int, int]] = field(default_factory=list)
+    # page-edges: the spans of the notes printed at the pages' feet
+    footnotes: list[tuple[int, int]] = field(default_factory=list)
+    # page-edges: two pages or more carry a page number found at their edges
+    page_numbers_found: bool = False
+
+
+FINDINGS = frozenset(Findings.__dataclass_fields__)  # the names stages may find and need
+
+
 class Scratch:
     """Per-document measurements a stage keeps so as not to compute them twice, never in
-    module-level caches. ``document`` lives as long as the document (facts of the text, which
+    module-level caches, and never read by another module (what a stage hands on to others
+    goes in :class:`Findings`). ``document`` lives as long as the document (facts of the text, which
     never changes); ``stage`` is emptied by the runner after every stage (facts of the
     blocks, which the next stage may change in place)."""
 
@@ -252,6 +276,8 @@ class Document(BaseModel):
     library: LibraryRecord | None = None  # a library package's record and structure (METS/MODS)
     # What stages measure once and read again; owned by the runner (see Scratch).
     _scratch: Scratch = PrivateAttr(default_factory=lambda: Scratch())
+    # What stages hand on to later ones (see Findings).
+    _findings: Findings = PrivateAttr(default_factory=lambda: Findings())
 
     @property
     def scratch(self) -> Scratch:
@@ -259,6 +285,11 @@ class Document(BaseModel):
         # the model's __getattr__, which stages asking for their measures would call by the
         # hundred thousand
         return self.__pydantic_private__["_scratch"]
+
+    @property
+    def findings(self) -> Findings:
+        """What earlier stages found for later ones (see Findings)."""
+        return self.__pydantic_private__["_findings"]
 
     def edit_counts(self) -> dict[str, int]:
         """The number of edits of each kind, by kind's name."""

@@ -55,3 +55,94 @@ def _imports_any(path) -> set[str]:
         elif isinstance(node, ast.Import):
             names.update(a.name.split(".")[0] for a in node.names)
     return names
+
+
+def _attribute_chain(node: ast.AST) -> list[str]:
+    """``doc.scratch.document`` -> ["doc", "scratch", "document"]; [] for anything else."""
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    return [node.id, *reversed(names)] if isinstance(node, ast.Name) else []
+
+
+def _scratch_keys(tree: ast.AST) -> set[str]:
+    """The string keys a module reads or writes in a document's scratch (subscripts, ``get``,
+    ``in``)."""
+    def is_scratch(node: ast.AST) -> bool:
+        return _attribute_chain(node)[-2:-1] == ["scratch"]
+
+    keys = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and is_scratch(node.value) and isinstance(node.slice, ast.Constant):
+            keys.add(node.slice.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_scratch(node.func.value) \
+                and node.args and isinstance(node.args[0], ast.Constant):
+            keys.add(node.args[0].value)
+        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) \
+                and any(is_scratch(c) for c in node.comparators):
+            keys.add(node.left.value)
+    return keys
+
+
+def test_stages_hand_on_what_they_find_in_declared_fields_not_scratch_keys():
+    """Data handed between stages goes through pipeline.model.Findings: every ``.findings.X``
+    in the package is a declared field (a field renamed in one place fails here); each field is
+    found by one stage of the list and needed by another; a scratch key is a cache of the one
+    module that keeps it, never read by another."""
+    from pipeline.model import FINDINGS
+    from pipeline.stages import STAGES
+
+    used: dict[str, set[str]] = {}
+    undeclared = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for key in _scratch_keys(tree):
+            used.setdefault(key, set()).add(str(path.relative_to(PACKAGE)))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and _attribute_chain(node.value)[-1:] == ["findings"] \
+                    and node.attr not in FINDINGS:
+                undeclared.append(f"{path.relative_to(PACKAGE)}:{node.lineno} findings.{node.attr}")
+    assert undeclared == []
+    assert {key: modules for key, modules in used.items() if len(modules) > 1} == {}
+    found = [field for stage in STAGES for field in stage.finds]
+    needed = {field for stage in STAGES for field in stage.needs if field in FINDINGS}
+    assert sorted(found) == sorted(FINDINGS) and needed == FINDINGS
+
+
+def test_every_finding_a_stage_reads_is_one_it_declares():
+    """Each stage of the list run on real pages (Arnobius's hOCR; Grenzboten's five pages of
+    transcription joined with form feeds), every read of a finding recorded: a stage reads only
+    what it names in its ``needs`` (or finds itself)."""
+    from pipeline.config import PipelineConfig
+    from pipeline.ingest import reader_for
+    from pipeline.ingest.pages.compose import SourceFile
+    from pipeline.ingest.pages.reader import read_pages
+    from pipeline.model import FINDINGS, Findings
+    from pipeline.stages import STAGES
+
+    class Recorded(Findings):
+        __slots__ = ("stage", "reads")
+
+        def __getattribute__(self, name):
+            if name in FINDINGS:
+                object.__getattribute__(self, "reads").add((object.__getattribute__(self, "stage"), name))
+            return object.__getattribute__(self, name)
+
+    data = ROOT / "tests" / "data"
+    config = PipelineConfig()
+    hocr = sorted((data / "arnobius-1875" / "tess-hocr").iterdir())
+    text = b"\f".join(p.read_bytes() for p in sorted((data / "grenzboten-1841" / "gt").iterdir()))
+    documents = [read_pages([SourceFile(p.name, p.read_bytes()) for p in hocr], "arnobius", config),
+                 reader_for(text, "grenzboten.txt").read(text, "grenzboten.txt", config, None)]
+    for doc in documents:
+        recorded = Recorded()
+        recorded.stage, recorded.reads = "", set()
+        doc.__pydantic_private__["_findings"] = recorded
+        for stage in STAGES:
+            recorded.stage = stage.name
+            stage.run(doc, config)
+            doc.scratch.stage.clear()
+        declared = {(stage.name, field) for stage in STAGES for field in stage.needs + stage.finds}
+        assert recorded.reads and recorded.reads <= declared, recorded.reads - declared
+        assert recorded.page_starts and recorded.page_turns and recorded.footnotes

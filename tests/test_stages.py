@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -59,3 +60,51 @@ def test_a_new_stage_is_one_function_and_one_line():
     assert seen and seen[0] > 0 and "marginal-notes" in timings
     assert [(e.start, e.end, e.kind, e.stage) for e in doc.edits] == \
         [(e.start, e.end, e.kind, e.stage) for e in plain.edits]
+
+
+def _with(stage_name: str, **changes) -> tuple[Stage, ...]:
+    """The declared list with one stage changed."""
+    return tuple(dataclasses.replace(s, **changes) if s.name == stage_name else s for s in STAGES)
+
+
+def test_a_finding_renamed_or_removed_breaks_loudly():
+    """What page-edges hands on to segment and pages is in declared fields of Findings: a
+    field renamed in one place, or a stage that stops declaring it, fails before any document
+    is read, never an edition that silently changes."""
+    from pipeline.model import Findings
+
+    with pytest.raises(ValueError, match="'segment' needs the finding 'footnotes', which no stage before it finds"):
+        check_order(_with("page-edges", finds=("page_starts", "page_turns", "paragraph_ends_at_page_turns",
+                                               "page_numbers_found")))
+    with pytest.raises(ValueError, match="needs 'page_turn', which is not in the list nor a field"):
+        check_order(_with("pages", needs=("split-headings", "page_starts", "page_turn", "page_numbers_found")))
+    with pytest.raises(ValueError, match="finds 'page_turn', which pipeline.model.Findings does not declare"):
+        check_order(_with("page-edges", finds=("page_starts", "page_turn")))
+    with pytest.raises(ValueError, match="stages 'page-edges' and 'late' both find 'footnotes'"):
+        check_order(STAGES + (Stage("late", lambda doc, config: None, "nothing", finds=("footnotes",)),))
+    with pytest.raises(AttributeError):
+        Findings().page_turn = []  # slotted: no field comes into being by a misspelling
+    with pytest.raises(AttributeError):
+        Findings().page_turn  # noqa: B018
+
+
+def test_a_stage_that_writes_a_finding_it_does_not_declare_is_stopped():
+    def hands_on_quietly(doc: Document, config: PipelineConfig) -> None:
+        doc.findings.footnotes = [(0, 1)]
+
+    sneaky = STAGES[:1] + (Stage("sneaky", hands_on_quietly, "a finding it does not declare"),)
+    with pytest.raises(ValueError, match="'sneaky' wrote the finding\\(s\\) footnotes without declaring them"):
+        build_document(SEEDS[1].read_bytes(), SEEDS[1].name, PipelineConfig(), stages=sneaky)
+
+
+def test_the_command_line_prints_the_stages_with_what_they_need_and_find(capsys):
+    import flows
+
+    assert flows.main(["stages"]) == 0
+    table = capsys.readouterr().out
+    assert table.count("\n") >= len(STAGES)
+    entries = dict(re.findall(r"(?m)^ *\d+\. ([\w-]+): .*\n((?: {6}.*\n)*)", table))
+    assert list(entries) == [stage.name for stage in STAGES]
+    assert "needs  invisible-characters\n" in entries["page-edges"]
+    assert "finds  page_starts, page_turns, paragraph_ends_at_page_turns" in entries["page-edges"]
+    assert re.search(r"needs  page-edges, .*paragraph_ends_at_page_turns, footnotes\n", entries["segment"])

@@ -6,15 +6,18 @@ The runner (:func:`run_stages`) applies them in order, times each, and names the
 every edit it adds; the names also feed the configuration fingerprint (through the code
 hash) and the benchmark's timings. Adding a stage is one module and one line here.
 
-``needs`` names the stages whose results a stage reads; :func:`check_order` refuses a list in
-which a stage comes before one it needs, or two stages share a name.
+``needs`` names the stages whose results a stage reads (its blocks, edits, labels) and the
+fields of :class:`pipeline.model.Findings` it reads; ``finds`` the fields it writes for later
+stages. :func:`check_order` refuses a list in which a stage comes before one it needs, reads a
+field no earlier stage finds, or names a field Findings does not declare; the runner refuses a
+stage that writes a field it does not declare. ``scan2tei stages`` prints the table.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits, fit_blocks_to_edits
@@ -30,7 +33,7 @@ from pipeline.stages.letterforms import regularize_letterforms
 from pipeline.stages.marginalia import mark_marginalia
 from pipeline.stages.markers import mark_inline
 from pipeline.stages.pageedges import find_page_edges
-from pipeline.model import Document
+from pipeline.model import FINDINGS, Document
 from pipeline.ingest.invisible import invisible_edits
 from pipeline.ingest.mojibake import mojibake_edits
 from pipeline.stages.scriptnorm import normalize_script
@@ -45,7 +48,8 @@ class Stage:
     name: str
     run: Callable[[Document, PipelineConfig], None]
     adds: str  # what it adds to the document, for whoever reads the list
-    needs: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # earlier stages, and the Findings fields it reads
+    finds: tuple[str, ...] = ()  # the Findings fields it writes, for later stages
 
 
 def _text_edits(find: Callable[[Document], list]) -> Callable[[Document, PipelineConfig], None]:
@@ -69,16 +73,17 @@ STAGES: tuple[Stage, ...] = (
           "byte-order marks, zero-width spaces, soft hyphens inside lines regularized", ("ftfy",)),
     Stage("page-edges", _doc_only(find_page_edges),
           "page breaks, page numbers, signatures, catchwords, running heads at the edges of pages",
-          ("invisible-characters",)),
+          ("invisible-characters",), finds=("page_starts", "page_turns", "paragraph_ends_at_page_turns", "footnotes",
+                                            "page_numbers_found")),
     Stage("marginalia", _doc_only(mark_marginalia), "what the page images print in their margins, as notes",
           ("page-edges",)),
     Stage("columns", _doc_only(mark_column_breaks), "where each column of a page set in columns begins",
           ("page-edges",)),
     Stage("segment", _doc_only(segment), "blocks: headings, paragraphs, lists, front-matter fields",
-          ("page-edges", "marginalia", "columns")),
+          ("page-edges", "marginalia", "columns", "paragraph_ends_at_page_turns", "footnotes")),
     Stage("split-headings", _doc_only(join_split_headings), "headings broken over two lines joined", ("segment",)),
     Stage("pages", _doc_only(detect_pages), "page breaks, running heads, page and catalogue numbers, joins",
-          ("split-headings",)),
+          ("split-headings", "page_starts", "page_turns", "page_numbers_found")),
     Stage("front-matter", _doc_only(detect_front_matter), "title page and table of contents", ("pages",)),
     Stage("markers", _doc_only(mark_inline), "omissions, footnotes and anchors, homoglyphs, layout spaces",
           ("front-matter",)),
@@ -98,18 +103,52 @@ STAGES: tuple[Stage, ...] = (
 
 
 def check_order(stages: Iterable[Stage]) -> None:
-    """Raise ValueError when two stages share a name or one runs before a stage it needs."""
+    """Raise ValueError when two stages share a name, one runs before a stage it needs, reads
+    a finding no earlier stage finds, or names a finding Findings does not declare; or when
+    two stages find the same field."""
     seen: set[str] = set()
+    found: dict[str, str] = {}  # field -> the stage that finds it
     names = [s.name for s in stages]
     for stage in stages:
         if stage.name in seen:
             raise ValueError(f"two stages are named {stage.name!r}")
         for needed in stage.needs:
+            if needed in FINDINGS:
+                if needed not in found:
+                    raise ValueError(f"stage {stage.name!r} needs the finding {needed!r}, which no stage before "
+                                     f"it finds")
+                continue
             if needed not in names:
-                raise ValueError(f"stage {stage.name!r} needs {needed!r}, which is not in the list")
+                raise ValueError(f"stage {stage.name!r} needs {needed!r}, which is not in the list nor a field of "
+                                 f"pipeline.model.Findings")
             if needed not in seen:
                 raise ValueError(f"stage {stage.name!r} runs before {needed!r}, which it needs")
+        for field in stage.finds:
+            if field not in FINDINGS:
+                raise ValueError(f"stage {stage.name!r} finds {field!r}, which pipeline.model.Findings does not "
+                                 f"declare")
+            if field in found:
+                raise ValueError(f"stages {found[field]!r} and {stage.name!r} both find {field!r}")
+            found[field] = stage.name
         seen.add(stage.name)
+
+
+def stage_table(stages: Iterable[Stage] = STAGES) -> str:
+    """The stages in the order they run: what each adds, the stages and findings it needs,
+    the findings it hands on (``scan2tei stages``)."""
+    lines = []
+    for number, stage in enumerate(stages, start=1):
+        lines.append(f"{number:2}. {stage.name}: {stage.adds}")
+        lines += [f"      {label}  {', '.join(names)}" for label, names in (("needs", stage.needs),
+                                                                         ("finds", stage.finds)) if names]
+    return "\n".join(lines) + "\n"
+
+
+def _held(doc: Document) -> dict[str, object]:
+    """The object each finding holds: a field a stage assigns holds another one (these are
+    kept alive meanwhile, so no new object can take the place of one)."""
+    findings = doc.findings
+    return {field.name: getattr(findings, field.name) for field in fields(findings)}
 
 
 def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = STAGES,
@@ -120,7 +159,11 @@ def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = 
     for stage in stages:
         started = time.perf_counter()
         before = {id(edit) for edit in doc.edits}
+        held = _held(doc)
         stage.run(doc, config)
+        if undeclared := sorted(f for f, now in _held(doc).items() if now is not held[f] and f not in stage.finds):
+            raise ValueError(f"stage {stage.name!r} wrote the finding(s) {', '.join(undeclared)} without declaring "
+                             f"them in its finds")
         doc.scratch.stage.clear()
         for edit in doc.edits:
             if id(edit) not in before:

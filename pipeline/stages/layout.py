@@ -90,7 +90,7 @@ def _classify(doc: Document) -> dict[int, str]:
                              if text[b.start:b.end] == PAGE_SEPARATOR}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
     # apart elsewhere is a section number, not a page number.
-    numbered_at_edges = doc.scratch.document.get("page numbers found", False)
+    numbered_at_edges = doc.findings.page_numbers_found
     for i, block in enumerate(blocks):
         if i not in kinds and _only_furniture(doc, block, repaired[i]):
             kinds[i] = FOUND  # found at the page's edge, line by line (stages/pageedges/)
@@ -183,7 +183,7 @@ def known_turn(doc: Document, previous: Block, following: Block) -> bool | None:
     sentence goes on over it (:mod:`pipeline.stages.pageedges`); False when page images show that the
     paragraph ends there; otherwise None, and the paragraphs' own evidence (indentation,
     full last lines) decides."""
-    turns = doc.scratch.document.get("page turns")
+    turns = doc.findings.page_turns
     if not turns:
         return None
     line_start = doc.text.rfind("\n", previous.start, previous.end) + 1 or previous.start
@@ -320,7 +320,7 @@ def shows_pages(doc: Document, kinds: dict[int, str]) -> bool:
     found at their edges, a running head it repeats, page numbers that grow, a page number or
     stamp inside a sentence. Numbers that each stand after a finished sentence number
     sections or stanzas ("1.", "2."): most page turns fall inside a sentence."""
-    if doc.facsimile or doc.scratch.document.get("page starts") or PAGE_SEPARATOR in doc.text:
+    if doc.facsimile or doc.findings.page_starts or PAGE_SEPARATOR in doc.text:
         return True
     found = Counter(kinds.values())
     if found["running-head"] or found[FOUND]:
@@ -617,7 +617,7 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
-            if doc.scratch.document.get("page starts"):
+            if doc.findings.page_starts:
                 # the pages are known, and none turns here: a paragraph the OCR split inside a page
                 # (on page images each line keeps its own lb; after furniture no line of text ends)
                 if not doc.facsimile and not _ends_with_furniture(doc, previous):

@@ -348,7 +348,7 @@ def segment(doc: Document) -> None:
     """Fill ``doc.blocks`` (and ``doc.metadata`` from opening metadata lines)."""
     # Where a page ends a paragraph, the page's furniture stands between paragraphs: the
     # groups break around it (stages/pageedges/ says where).
-    breaks = frozenset(p for turn in doc.scratch.document.get("paragraph ends at page turns", ()) for p in turn)
+    breaks = frozenset(p for turn in doc.findings.paragraph_ends_at_page_turns for p in turn)
     lines = split_at(split_lines(doc.text), breaks)
     full = typical_line_length(lines)
     printed = full >= PRINTED_LINES and keeps_printed_lines(lines)
@@ -357,7 +357,7 @@ def segment(doc: Document) -> None:
     groups = _take_metadata(doc, groups, blocks)
     groups = _invisible_ones_joined(groups)
     centred = centred_titles(doc)
-    groups, in_notes = _notes_apart(groups, doc.scratch.document.get("footnotes", []))
+    groups, in_notes = _notes_apart(groups, doc.findings.footnotes)
     repeated = Counter(doc.text[group[0].start:group[0].end].strip(SPACE) for group in groups if len(group) == 1)
     for index, group in enumerate(groups):
         start, end = trimmed_span(doc.text, group[0].start, group[-1].end)

@@ -133,15 +133,15 @@ def find_page_edges(doc: Document) -> None:
     edits += _note_edits(doc, notes)
     edits += _line_number_edits(doc, margin, edits)
     add_edits(doc, edits)
-    doc.scratch.document["footnotes"] = [(note.start, note.end) for note in notes]
-    doc.scratch.document["page starts"] = [page.start for page in pages[1:]]
+    found = doc.findings
+    found.footnotes = [(note.start, note.end) for note in notes]
+    found.page_starts = [page.start for page in pages[1:]]
     turns = page_turns(doc, pages, edits, notes)
     # sorted (page break, goes on, final) triples; a page break stands at one place only
-    doc.scratch.document["page turns"] = sorted(
+    found.page_turns = sorted(
         (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
-    doc.scratch.document["paragraph ends at page turns"] = [(t.furniture_start, t.text_start) for t in turns
-                                                            if not t.continues]
-    doc.scratch.document["page numbers found"] = sum(page.number is not None for page in pages) >= 2
+    found.paragraph_ends_at_page_turns = [(t.furniture_start, t.text_start) for t in turns if not t.continues]
+    found.page_numbers_found = sum(page.number is not None for page in pages) >= 2
 
 
 def _counted(index: int, offset: int | None) -> int | None:
