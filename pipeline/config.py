@@ -24,6 +24,15 @@ class PipelineConfig(BaseModel):
     max_document_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1,
         description="A source file larger than this many bytes is reported, not processed.")
+    max_document_pages: int = Field(
+        default=10_000, ge=1,
+        description="A source of more pages than this (a book folder's page files, a PDF's or a multi-page TIFF's "
+                    "pages, a METS package's physical map, an OCR file's pages) is reported, not read: counted from "
+                    "its headers before any page is decoded.")
+    max_page_file_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1,
+        description="A page file of a book or METS package larger than this many bytes is not read: the page is "
+                    "reported and left out, the rest of the book read (max_document_bytes bounds the book).")
     max_page_pixels: int = Field(
         default=300_000_000, ge=1,
         description="A page image larger than this many pixels (measured from its header) is not decoded: the page "

@@ -18,6 +18,7 @@ from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.display import display_images
 from pipeline.ingest.pages.reader import read_pages
 from pipeline.ingest.mets.package import is_package, read_package
+from pipeline.limits import page_file_problem
 from pipeline.model import Document, LanguageShare, SourceInfo
 from pipeline.stages import STAGES, Stage, run_stages
 from pipeline.stages.language import page_language
@@ -71,7 +72,11 @@ def build_document(data: Source, file_name: str, config: PipelineConfig,
     language_of = page_language(config)  # pages OCR reads choose their models by it
     if isinstance(data, list):
         check_size(file_name, sum(len(file.data) for file in data), config)
-        doc = (read_package if is_package(data) else read_pages)(data, file_name, config, language_of=language_of)
+        left_out = [problem for file in data
+                    if (problem := page_file_problem(file.name, file.unread_size or len(file.data), config))]
+        files = [file for file in data if not file.unread_size and len(file.data) <= config.max_page_file_bytes]
+        doc = (read_package if is_package(files) else read_pages)(files, file_name, config, language_of=language_of,
+                                                                  left_out=left_out)
     else:
         check_size(file_name, len(data), config)
         doc = reader_for(data, file_name).read(data, file_name, config, language_of)

@@ -376,3 +376,61 @@ def test_a_hidden_layer_of_real_ocr_is_taken_as_text_without_ocr(tmp_path, corpu
     assert report.notes[0] == "PDF read from its text layer (hidden, over the page images), which holds real text"
     words = lines[5].split()
     assert words[len(words) // 2] in body_text(Path(report.edition_path))
+
+
+# --- limits set once: pages per document, bytes per page file -----------------------------------
+
+def test_a_source_over_max_document_pages_is_refused_in_one_line_before_any_page_is_read(tmp_path):
+    from PIL import Image
+
+    limit = PipelineConfig(max_document_pages=2)
+    inbox = tmp_path / "in"
+    folder(inbox, "book", {"p1.xml": page_xml(), "p2.xml": page_xml(), "p3.xml": page_xml()})
+    folder(inbox, "ok", {"p1.xml": page_xml(), "p2.xml": page_xml()})
+    (inbox / "poster.pdf").write_bytes(pdf_declaring((8.5, 11), (8.5, 11), (200, 200), text="The committee met"))
+    tiff = io.BytesIO()
+    Image.new("1", (8, 8)).save(tiff, format="TIFF", save_all=True, append_images=[Image.new("1", (8, 8))] * 2)
+    (inbox / "scan.tif").write_bytes(tiff.getvalue())
+    folder(inbox, "hocr", {"one.hocr": hocr(pages=3)})
+    reports, _ = run([inbox], tmp_path / "out", limit)
+    over = "has 3 pages, over the limit of 2 (raise max_document_pages to read it)"
+    assert reports["book"].errors == [over]
+    assert reports["poster.pdf"].errors == [over]
+    assert reports["hocr"].errors == [over]
+    assert reports["scan.tif"].errors == [over]
+    assert reports["ok"].status == "ok"
+
+
+def test_a_mets_package_over_max_document_pages_is_refused(tmp_path):
+    from tests.library_packages import grenzboten_package
+
+    package = tmp_path / "in" / "grenzboten"
+    package.mkdir(parents=True)
+    grenzboten_package(package)
+    reports, _ = run([tmp_path / "in"], tmp_path / "out", PipelineConfig(max_document_pages=1))
+    [error] = reports["grenzboten"].errors
+    assert error.endswith("pages, over the limit of 1 (raise max_document_pages to read it)")
+
+
+@pytest.mark.parametrize("big_name", ["p0.xml", "p2.xml", "p4.xml"])  # before, between, after the others
+def test_a_page_file_over_max_page_file_bytes_is_that_pages_line_wherever_it_comes(tmp_path, big_name):
+    big = page_xml(["A page padded past the limit.", "x" * 3000])
+    book = folder(tmp_path / "in", "minutes", {"p1.xml": page_xml(["Page 1 of the minutes.", "Its second line."]),
+                                               big_name: big,
+                                               "p3.xml": page_xml(["Page 2 of the minutes.", "Its second line."])})
+    limit = PipelineConfig(max_page_file_bytes=2000)
+    reports, _ = run([book], tmp_path / "out", limit)
+    report = reports["minutes"]
+    assert report.status == "ok", report.errors
+    [problem] = report.problems
+    assert problem.endswith(f"is {len(big):,} bytes, over the limit of 2,000 for a page file; left out "
+                            "(raise max_page_file_bytes to read it)")
+    text = body_text(Path(report.edition_path))
+    assert "Page 1 of the minutes" in text and "Page 2 of the minutes" in text and "padded" not in text
+    # the library, given the files' bytes, applies the same limit
+    from pipeline.ingest.pages.compose import SourceFile
+    from pipeline.process import build_edition
+
+    files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir())]
+    edition = build_edition(files, "minutes", limit)
+    assert edition.errors == [] and [p.split(":")[0] for p in edition.problems] == [problem.split(":")[0]]

@@ -76,10 +76,18 @@ def printable(text: str) -> str:
 
 
 def read_book(folder: Path, pages: tuple[str, ...], config: PipelineConfig) -> list[SourceFile]:
-    """A book's page files, in order."""
+    """A book's page files, in order; one over max_page_file_bytes is not read (the reader
+    says so, and reads the others)."""
     files = []
     total = 0
     for name in pages:
+        try:
+            size = (folder / name).stat().st_size
+        except OSError:
+            size = 0  # read_source says what is wrong with it
+        if size > config.max_page_file_bytes:
+            files.append(SourceFile(name, b"", unread_size=size))
+            continue
         data = read_source(folder / name, config)
         total += len(data)
         check_size(folder.name, total, config)

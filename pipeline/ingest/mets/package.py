@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.limits import check_pages
 from pipeline.ingest.mets import fetch, groups
 from pipeline.ingest.mets.mets import Mets, MetsFile, PhysicalPage, is_mets, parse_mets
 from pipeline.ingest.mets.mods import read_record
@@ -143,11 +144,13 @@ class _Package:
 
 
 def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
-                 language_of: ocr.LanguageOf | None = None) -> Document:
-    """The document of a METS package's files; ``language_of`` as for
+                 language_of: ocr.LanguageOf | None = None, left_out: list[DocumentError] = ()) -> Document:
+    """The document of a METS package's files; ``language_of`` and ``left_out`` as for
     :func:`pipeline.ingest.pages.reader.read_pages`."""
     package = _Package(files, name, config)
+    package.problems.extend(str(problem) for problem in left_out)
     mets = package.mets
+    check_pages(name, len(mets.pages), config)
     if not mets.pages:
         raise DocumentError(package.mets_file.name, "has no pages: its physical structure map "
                             "(structMap TYPE=\"PHYSICAL\") is missing or lists no file",

@@ -31,6 +31,7 @@ class SourceFile:
     """One file of a source: its name and bytes."""
     name: str  # relative to the source's folder
     data: bytes
+    unread_size: int = 0  # a page file over max_page_file_bytes, not read (``data`` empty): its size
 
 
 def fingerprint(files: list[SourceFile], book: bool) -> tuple[int, str]:

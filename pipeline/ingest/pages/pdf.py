@@ -51,6 +51,14 @@ class Layer:
         return self.hidden_refused is not None and not self.real
 
 
+def page_count(data: bytes, name: str) -> int:
+    pdf = _open(data, name)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def text_layers(data: bytes, name: str) -> list[Layer]:
     """Each page's text layer. A hidden layer counts as text only when it reads as text
     (:func:`pipeline.ingest.plausibility.reads_as_text`): otherwise it is taken off the

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
+from pipeline.limits import check_pages
 from pipeline.ingest.pages import images, ocr, pdf
 from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
 from pipeline.ingest.pages.formats import ocr_format, page_kind
@@ -35,14 +36,16 @@ def stems(name: str) -> list[str]:
 
 
 def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True,
-               language_of: ocr.LanguageOf | None = None) -> Document:
+               language_of: ocr.LanguageOf | None = None, left_out: list[DocumentError] = ()) -> Document:
     """The document of a book's page files (``book``), or of one page file read by itself.
     ``language_of`` judges the language of a page OCR read, to choose its model by (see
     :data:`ocr.LanguageOf`; the pipeline gives :func:`pipeline.stages.language.page_language`).
 
     A page file that cannot be read (a damaged image, one over the pixel limit, an OCR file
     that is not well-formed) leaves its page out of a book with a line in the document's
-    ``problems``; only a source none of whose pages could be read fails, with that reason."""
+    ``problems``; only a source none of whose pages could be read fails, with that reason.
+    ``left_out``: the book's page files not read (over max_page_file_bytes), problems from the start."""
+    check_pages(name, len(files), config)
     kinds = {file.name: page_kind(file.data[:SNIFF_BYTES], file.name) for file in files}
     if strangers := sorted(n for n, kind in kinds.items() if kind is None):
         raise DocumentError(name, f"mixes page files with files that are neither page images nor OCR files: "
@@ -51,7 +54,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
         if len(files) > 1:
             raise DocumentError(name, "mixes a PDF with other page files", "give each PDF as a document of its own")
         return _read_pdf(files[0], name, config, book, language_of)
-    problems: list[DocumentError] = []
+    problems: list[DocumentError] = list(left_out)
     image_files = {file.name: file for file in files if kinds[file.name] == "image"}
     by_stem = {stems(n)[0]: n for n in sorted(image_files, key=natural_key)}
     keyed: list[tuple[tuple, int, PageSource]] = []
@@ -59,6 +62,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
     unmatched: list[str] = []  # image references that name no file of the book
     read = [(file, *parsed) for file in files if kinds[file.name] == "ocr"
             if (parsed := _parse_ocr(file, problems)) is not None]
+    check_pages(name, len(image_files) + sum(len(pages) for _file, _label, pages in read), config)
     for file, label, pages in one_source_per_page(read, by_stem, problems):
         for index, page in enumerate(pages):
             problems.extend(DocumentError(file.name, f"{where(index, len(pages))}{problem}")
@@ -205,10 +209,11 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, probl
             head = images.header(file.data, file.name)
             if head.damaged:
                 problems.append(DocumentError(file.name, head.damaged))
+            check_pages(file.name, head.frames, config)
             if head.frames == 1:
                 images.check_pixels(head.size, config.max_page_pixels, file.name)
             readable.append((file, head.frames))
-        except images.ImageProblem as problem:
+        except DocumentError as problem:  # damaged, or over a limit
             problems.append(problem)
     if not readable:
         return []
@@ -236,6 +241,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
     """Each page from its text layer when that holds real text; the others recognised when
     the PDF is a scan (most pages without text) or when their hidden layer was refused as not
     text; a PDF made from text keeps its blank pages and pictures as they are."""
+    check_pages(name, pdf.page_count(file.data, file.name), config)
     layers = pdf.text_layers(file.data, file.name)
     from_text = pdf.mostly_text(layers)
     recognised = {n for n, layer in enumerate(layers, start=1) if not layer.real and (layer.refused or not from_text)}
