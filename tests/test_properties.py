@@ -120,3 +120,83 @@ def test_patterns_found_from_a_space_match_what_their_lookbehind_definitions_mat
     spaced_han = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
     assert MID_SENTENCE_WORD.findall(text) == mid_sentence_word.findall(text)
     assert [m.span() for m in _SPACED_HAN.finditer(text)] == [m.span() for m in spaced_han.finditer(text)]
+
+
+def _reference_decoding(data: bytes) -> tuple[str, str, float, str | None, float | None]:
+    """What pipeline.ingest.encoding.decode answers, by its definition, without its shortcuts:
+    every reading of the sample decoded twice (replace, ignore), every character counted one
+    by one, ftfy's own badness, every reading scored in full and sorted."""
+    from collections import Counter
+
+    import ftfy.badness
+
+    from pipeline.ingest import encoding
+    from pipeline.ingest.plausibility import Plausibility, code_page_penalty
+
+    sample = encoding._sample(data)
+    certain_utf8 = encoding._multibyte_utf8(sample) and b"\x00" not in sample
+    readings = []
+    for rank, (decoder, labels) in enumerate(encoding.CANDIDATES):
+        if (decoder.startswith("utf-16") and len(data) % 2) or (
+                encoding._multibyte_utf8(sample) and decoder in encoding.ALPHABET_CODE_PAGES):
+            continue
+        part = sample[:-1] if decoder.startswith("utf-16") and len(sample) % 2 else sample
+        text = part.decode(decoder, errors="replace")
+        invalid = text.count("\ufffd") - part.decode(decoder, errors="ignore").count("\ufffd")
+        if invalid > max(2, len(part) // 200):
+            continue
+        plausibility = Plausibility(text, Counter(text))
+        score = plausibility.bound()
+        if plausibility.total and plausibility.before_badness > 0:
+            score = max(0.0, (plausibility.before_badness - ftfy.badness.badness(text) / plausibility.total)
+                        * plausibility.latin_factor)
+        score *= 1 - min(1.0, 20 * invalid / max(1, len(text)))
+        if decoder in encoding.SINGLE_BYTE:
+            score = max(0.0, score - code_page_penalty(text))
+        label = next((name for name in labels if encoding._reads_as(part, name, text)), decoder)
+        readings.append(((-round(score, 3), rank), label, decoder, score, text))
+    readings.sort()
+    best = next(r for r in readings if r[2] == "utf-8") if certain_utf8 else readings[0]
+    runner_up = next((r for r in readings if r[4] != best[4]), None)
+    margin = best[3] - runner_up[3] if runner_up else best[3]
+    confidence = round(max(0.0, min(1.0, best[3] * (0.5 + 5 * margin))), 2)
+    if certain_utf8:
+        confidence = max(confidence, 0.99)
+    return (best[2], best[1], confidence, runner_up[1] if runner_up else None,
+            round(runner_up[3], 2) if runner_up else None)
+
+
+def _seed_texts() -> list[str]:
+    from tests.conftest import SEEDS
+
+    return [path.read_text(encoding="utf-8") for path in SEEDS]
+
+
+SAVED_AS = st.sampled_from(["utf-8", "utf-8", "utf-8", "gb18030", "gbk", "big5hkscs", "cp932", "cp949", "cp1252",
+                            "latin-1", "cp1253", "cp1251", "koi8-r", "utf-16-le", "utf-16-be"])
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow], derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.data())
+def test_the_decoder_answers_what_scoring_every_reading_in_full_answers(data):
+    """The decoder takes shortcuts (valid multi-byte UTF-8 decided first, bounds, badness counted
+    a stretch at a time, damaged readings dropped at their limit): on stretches of the seeds saved
+    in any supported encoding, some bytes damaged, its answer (encoding, confidence, runner-up and
+    its score, as the edition's header records them) is the one of every reading scored in full."""
+    from pipeline.ingest.encoding import decode
+
+    texts = _seed_texts()
+    text = data.draw(st.sampled_from(texts))
+    start = data.draw(st.integers(0, len(text) - 1))
+    text = text[start:start + data.draw(st.sampled_from([20, 200, 3000, 40000]))]
+    raw = bytearray(text.encode(data.draw(SAVED_AS), errors="replace"))
+    for _ in range(data.draw(st.integers(0, 3))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    raw = bytes(raw)
+    if raw.isascii() or any(raw.startswith(bom) for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return  # decided before any reading is scored
+    _, guess = decode(raw, "generated.txt")
+    decoder, label, confidence, runner_up, runner_up_score = _reference_decoding(raw)
+    assert (guess.encoding, guess.confidence, guess.runner_up, guess.runner_up_confidence) == (
+        label, confidence, runner_up, runner_up_score)

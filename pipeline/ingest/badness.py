@@ -62,3 +62,29 @@ def is_bad(text: str) -> bool:
     if windows is None:
         return bool(BADNESS_RE.search(text))
     return any(BADNESS_RE.search(text, start, end) for start, end in windows)
+
+
+class BadnessCount:
+    """``badness(text)`` counted a stretch at a time where it is costly (a wrong decoding, whose
+    suspect characters are everywhere): each step's count is a lower bound of the whole count,
+    which lets a caller drop a reading before the whole text is searched."""
+
+    def __init__(self, text: str):
+        self.text = text
+        windows = _windows(text)
+        self.found = 0
+        self._matches = BADNESS_RE.finditer(text) if windows is None else None
+        if windows is not None:  # few suspect characters: the windows give the count at once
+            self.found = sum(len(BADNESS_RE.findall(text, start, end)) for start, end in windows)
+        self.done = windows is not None
+
+    def count_to(self, position: int | None = None, enough: float = float("inf")) -> int:
+        """Count the matches that start before ``position`` (None: all of them), or until
+        ``enough`` are found; the count so far."""
+        if self._matches is not None:
+            for match in self._matches:
+                self.found += 1
+                if self.found >= enough or (position is not None and match.start() >= position):
+                    return self.found
+            self._matches, self.done = None, True
+        return self.found

@@ -13,14 +13,15 @@ from __future__ import annotations
 import codecs
 import functools
 import heapq
-import itertools
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
-from pipeline.ingest.plausibility import Plausibility, code_page_penalty, plausibility
+from pipeline.ingest.badness import BadnessCount
+from pipeline.ingest.plausibility import Plausibility, add_ascii_counts, code_page_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -118,36 +119,98 @@ def _sample(data: bytes) -> bytes:
 
 
 class _Reading:
-    """One encoding's reading of the sample, scored in two steps (see ``Plausibility``): a bound
-    first, the score only when the ranking needs it."""
+    """One encoding's reading of the sample, scored in steps: a bound without ftfy's badness
+    (see ``Plausibility``), tighter bounds as badness is counted a stretch at a time, the score
+    last; each step only when the ranking needs it."""
 
     def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int,
-                 counts: Counter[str] | None):
+                 counts: dict[str, int] | None):
         self.decoder, self.text, self.invalid, self.rank = decoder, text, invalid, rank
         self.label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
         self.plausibility = Plausibility(text, counts)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
-        self.bound_key = (-round(self.plausibility.bound() * self.damage, 3), rank)
+        self.bound = self.plausibility.bound() * self.damage
+        self.scored: Candidate | None = None
+        self._badness: BadnessCount | None = None
+
+    def key(self) -> tuple[float, int]:
+        """The ranking's key: of the score once scored, of the bound before (never after it)."""
+        return (-round(self.scored.score if self.scored else self.bound, 3), self.rank)
+
+    def refine(self) -> None:
+        """One step: a quarter, then all of the text searched for mojibake; then the score. Once
+        enough is found to bring the score to 0, the score is 0 (it is never below)."""
+        plausibility = self.plausibility
+        if plausibility.needs_badness() and (self._badness is None or not self._badness.done):
+            enough = plausibility.zeroing_badness()
+            if self._badness is None:
+                self._badness = BadnessCount(self.text)
+                found = self._badness.count_to(len(self.text) // 4, enough)
+            else:
+                found = self._badness.count_to(None, enough)
+            self.bound = plausibility.score(found) * self.damage
+            if self.bound == 0.0:
+                self.scored = Candidate(self.label, self.decoder, 0.0, self.invalid, self.text)
+        else:
+            self.scored = self.candidate()
 
     def candidate(self) -> Candidate:
-        score = self.plausibility.score() * self.damage
+        found = self._badness.count_to() if self._badness else None
+        score = self.plausibility.score(found) * self.damage
         if self.decoder in SINGLE_BYTE:
             score = max(0.0, score - code_page_penalty(self.text))
         return Candidate(self.label, self.decoder, score, self.invalid, self.text)
 
 
 def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int,
-             byte_counts: Callable[[], Counter[int]]) -> _Reading | None:
-    text = sample.decode(decoder, errors="replace")
-    invalid = text.count("\ufffd") - sample.decode(decoder, errors="ignore").count("\ufffd")
-    if invalid > max(2, len(sample) // 200):  # more than a few damaged bytes: not this encoding
+             high_byte_counts: Callable[[], tuple[Counter[int], bytes]]) -> _Reading | None:
+    limit = max(2, len(sample) // 200)  # more than a few damaged bytes: not this encoding
+    try:
+        text, invalid = _decode_counting(sample, decoder, limit)
+    except _TooDamaged:
         return None
     counts = None
     if decoder in SINGLE_BYTE:  # each byte is one character: count the bytes once for every code page
-        counts, characters = Counter(), _code_page(decoder)
-        for byte, n in byte_counts().items():
-            counts[characters[byte]] += n
+        (high, ascii_part), characters = high_byte_counts(), _code_page(decoder)
+        counts = {}
+        for byte, n in high.items():
+            counts[characters[byte]] = counts.get(characters[byte], 0) + n
+        counts = add_ascii_counts(counts, ascii_part)  # ASCII bytes read as themselves in every code page
     return _Reading(sample, decoder, labels, text, invalid, rank, counts)
+
+
+_ASCII_BYTES = bytes(range(0x80))
+
+
+class _TooDamaged(Exception):
+    pass
+
+
+_damage = threading.local()  # the decoding in progress on this thread: its damaged bytes so far, its limit
+
+
+def _replace_counting(error: UnicodeDecodeError) -> tuple[str, int]:
+    """As the "replace" error handler (U+FFFD, then on after the damage), counting; stops the
+    decoding once past the limit: the rest of a reading that is not this encoding is not needed."""
+    _damage.count += 1
+    if _damage.count > _damage.limit:
+        raise _TooDamaged
+    return "\ufffd", error.end
+
+
+codecs.register_error("scan2tei-replace-counting", _replace_counting)
+
+
+def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]:
+    """The sample decoded as with errors="replace", and the number of damaged stretches (raise
+    _TooDamaged past ``limit``)."""
+    _damage.count, _damage.limit = 0, limit
+    return sample.decode(decoder, errors="scan2tei-replace-counting"), _damage.count
+
+
+def _high_byte_counts(sample: bytes) -> tuple[Counter[int], bytes]:
+    """The sample's bytes above ASCII counted (in order of first appearance), and its ASCII bytes."""
+    return Counter(sample.translate(None, _ASCII_BYTES)), sample.translate(None, bytes(range(0x80, 0x100)))
 
 
 @functools.cache
@@ -174,27 +237,31 @@ def _multibyte_utf8(sample: bytes) -> bool:
     return True
 
 
-def ranked_candidates(data: bytes) -> Iterator[Candidate]:
-    """Every supported encoding that decodes the sample, most plausible first (ties in the order
-    of CANDIDATES). Lazily: a reading is scored in full only once its bound could put it next."""
+def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candidate]:
+    """Every supported encoding that decodes the sample (but the decoder ``without``), most
+    plausible first (ties in the order of CANDIDATES). Lazily: a reading is scored in full only
+    once its bound could put it next."""
     sample = _sample(data)
     utf8 = _multibyte_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
-    byte_counts = functools.cache(lambda: Counter(sample))
+    high_byte_counts = functools.cache(lambda: _high_byte_counts(sample))
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
-             if not (decoder.startswith("utf-16") and len(data) % 2) and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
-    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, byte_counts)
+             if decoder != without and not (decoder.startswith("utf-16") and len(data) % 2)
+             and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
+    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, high_byte_counts)
                 for rank, decoder, labels in tried]
-    pending = sorted((reading for reading in readings if reading), key=lambda reading: reading.bound_key)
-    scored: list[tuple[tuple[float, int], Candidate]] = []  # a heap, by the ranking's key
-    while pending or scored:
-        # A reading's score is at most its bound, so the best scored one comes next once no
-        # pending bound can beat it.
-        while pending and (not scored or scored[0][0] > pending[0].bound_key):
-            reading = pending.pop(0)
-            candidate = reading.candidate()
-            heapq.heappush(scored, ((-round(candidate.score, 3), reading.rank), candidate))
-        yield heapq.heappop(scored)[1]
+    # A heap by the ranking's key. A reading's score is at most its bound, so the first reading
+    # is next once it is scored; until then its bound is tightened and it goes back in line.
+    heap = [(reading.key(), reading) for reading in readings if reading]
+    heapq.heapify(heap)
+    while heap:
+        _key, reading = heap[0]
+        if reading.scored:
+            heapq.heappop(heap)
+            yield reading.scored
+        else:
+            reading.refine()
+            heapq.heapreplace(heap, (reading.key(), reading))
 
 
 def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
@@ -205,24 +272,25 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
                 encoding=encoding, confidence=1.0, bom=True)
     if data.isascii() and b"\x00" not in data:  # NULs: ASCII text in UTF-16
         return data.decode("ascii"), EncodingGuess(encoding="utf-8", confidence=1.0)
-    # Three looks at the ranking, each from its start; tee scores each reading once.
-    first, for_utf8, for_runner_up = itertools.tee(ranked_candidates(data), 3)
-    best = next(first, None)
+    sample = _sample(data)
+    certain_utf8 = _multibyte_utf8(sample) and b"\x00" not in sample  # NULs: UTF-16 without a mark
+    if certain_utf8:
+        # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
+        # saved as UTF-8 is the mojibake stage's job, not the decoder's. The other readings
+        # are ranked only for the runner-up the header names.
+        best = _reading(sample, "utf-8", (), 0, lambda: _high_byte_counts(sample)).candidate()
+        others = ranked_candidates(data, without="utf-8")
+    else:
+        others = ranked_candidates(data)
+        best = next(others, None)
     if best is None:
         raise DocumentError(file_name, "cannot be decoded in any supported encoding",
                             "convert it to UTF-8, or report its encoding so it can be added")
-    sample = _sample(data)
-    if _multibyte_utf8(sample) and b"\x00" not in sample:  # NULs: UTF-16 without a mark
-        # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
-        # saved as UTF-8 is the mojibake stage's job, not the decoder's.
-        best = utf8 = next(c for c in for_utf8 if c.decoder == "utf-8")
-    else:
-        utf8 = None
     # The runner-up is the best reading that differs: cp1252 and Latin-1 often read alike.
-    runner_up = next((c for c in for_runner_up if c.text != best.text), None)
+    runner_up = next((c for c in others if c.text != best.text), None)
     margin = best.score - runner_up.score if runner_up else best.score
     confidence = round(max(0.0, min(1.0, best.score * (0.5 + 5 * margin))), 2)
-    if best is utf8:
+    if certain_utf8:
         confidence = max(confidence, 0.99)
     guess = EncodingGuess(
         encoding=best.encoding, confidence=confidence,

@@ -201,19 +201,54 @@ class Plausibility:
     bounds and counts badness (the costliest step on a wrong decoding, whose mojibake-looking
     characters are everywhere) only for those that can still be best or runner-up."""
 
-    def __init__(self, text: str, counts: Counter[str] | None = None):
-        """``counts``: the text's characters counted, if the caller has them (in order of first appearance)."""
+    def __init__(self, text: str, counts: dict[str, int] | None = None):
+        """``counts``: the text's characters counted as :func:`character_counts` does, if the caller has them."""
         self.text = text
-        self.total, self.before_badness, self.latin_factor = _before_badness(text, counts or Counter(text))
+        self.total, self.before_badness, self.latin_factor = _before_badness(text, counts or character_counts(text))
 
     def bound(self) -> float:
         """The score if ftfy found no mojibake-looking sequence: never below score()."""
         return max(0.0, self.before_badness * self.latin_factor)
 
-    def score(self) -> float:
-        if self.total == 0 or self.before_badness <= 0:
-            return self.bound()  # nothing non-ASCII, or nothing badness could lower further
-        return max(0.0, (self.before_badness - badness(self.text) / self.total) * self.latin_factor)
+    def needs_badness(self) -> bool:
+        return self.total > 0 and self.before_badness > 0  # else nothing badness could lower further
+
+    def zeroing_badness(self) -> float:
+        """The count of mojibake-looking sequences at which the score is 0, whatever more there are."""
+        return self.before_badness * self.total
+
+    def score(self, badness_count: int | None = None) -> float:
+        """The score; given a lower bound of ftfy's count instead of the count, a bound of it."""
+        if not self.needs_badness():
+            return self.bound()
+        found = badness(self.text) if badness_count is None else badness_count
+        return max(0.0, (self.before_badness - found / self.total) * self.latin_factor)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+ASCII_CONTROLS = bytes(code for code in range(0x20) if code not in b"\t\n\r\x0c")
+LETTER, CONTROL = "a", "\x01"  # what ASCII letters and controls are counted under
+
+
+def character_counts(text: str) -> dict[str, int]:
+    """What plausibility() needs of the text's characters: the count of each non-ASCII one, in order
+    of first appearance, and of ASCII letters and controls as wholes (under LETTER and CONTROL;
+    other ASCII characters count for nothing). Mostly ASCII text is counted in C by bytes
+    methods; mostly non-ASCII text one character at a time, ASCII included."""
+    ascii_part = text.encode("ascii", "ignore")
+    if 2 * len(ascii_part) < len(text):
+        return Counter(text)
+    counts = Counter("".join(_NON_ASCII_RUN.findall(text)))
+    return add_ascii_counts(counts, ascii_part)
+
+
+def add_ascii_counts(counts: dict[str, int], ascii_part: bytes) -> dict[str, int]:
+    """``counts`` with the letters and controls of ``ascii_part`` (only ASCII bytes) added as wholes."""
+    for lump, members in ((LETTER, ASCII_LETTERS), (CONTROL, ASCII_CONTROLS)):
+        if n := len(ascii_part) - len(ascii_part.translate(None, members)):
+            counts[lump] = counts.get(lump, 0) + n
+    return counts
 
 
 # What a character counts for in plausibility() (its kind, score, script family and, for a
@@ -242,7 +277,7 @@ def _part_symbol(ch: str) -> str:
 _PART_SYMBOLS = CharacterMap(_part_symbol)
 
 
-def _before_badness(text: str, counts: Counter[str]) -> tuple[int, float, float]:
+def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
     per_part: dict[str, int] = {}  # in order of first appearance: a tie between script families goes to the first met
     for symbol, n in zip("".join(counts).translate(_PART_SYMBOLS), counts.values()):
