@@ -434,3 +434,35 @@ def test_a_page_file_over_max_page_file_bytes_is_that_pages_line_wherever_it_com
     files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir())]
     edition = build_edition(files, "minutes", limit)
     assert edition.errors == [] and [p.split(":")[0] for p in edition.problems] == [problem.split(":")[0]]
+
+
+# --- 11. the smaller items ------------------------------------------------------------------------
+
+def test_a_pdf_without_pages_and_one_locked_by_a_password_say_what_they_are(tmp_path):
+    from fpdf import FPDF
+
+    locked = FPDF()
+    locked.set_encryption(owner_password="owner", user_password="secret")
+    locked.add_page()
+    locked.set_font("Helvetica")
+    locked.text(20, 20, "The committee met on the first of March.")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "empty.pdf").write_bytes(pdf_declaring())
+    (inbox / "locked.pdf").write_bytes(bytes(locked.output()))
+    reports, _ = run([inbox], tmp_path / "out")
+    assert reports["empty.pdf"].errors == ["is a PDF with no pages (its page tree counts 0)"]
+    assert reports["locked.pdf"].errors == ["is a PDF locked with a password: its pages cannot be read (decrypt it "
+                                            "first, e.g. qpdf --password=PASSWORD --decrypt in.pdf out.pdf, and "
+                                            "give the decrypted copy)"]
+
+
+def test_a_folder_where_the_edition_goes_is_a_one_line_problem_and_the_others_are_written(tmp_path):
+    out = tmp_path / "out"
+    (out / "x.tei.xml").mkdir(parents=True)
+    inbox = folder(tmp_path, "in", {"x.txt": b"A letter of some length to be read.\n",
+                                    "y.txt": b"Another letter, written all the same.\n"})
+    reports, _ = run([inbox], out)
+    assert reports["x.txt"].errors == ["cannot be written: x.tei.xml in the output folder is a folder (move or "
+                                       "rename that folder, or choose another output folder)"]
+    assert reports["y.txt"].status == "ok"

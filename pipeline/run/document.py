@@ -122,6 +122,9 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
     report = DocumentReport(file_name=display_name or source.name, source_path=source_key(source), status="failed")
     target = output_dir / edition_file(base)
     try:
+        if target.is_dir():  # os.replace would fail only once the edition is built, with a raw IsADirectoryError
+            raise DocumentError(source.name, f"cannot be written: {target.name} in the output folder is a folder",
+                                "move or rename that folder, or choose another output folder")
         previous = read_previous(target)
         data = read_book(source, pages, config) if pages else read_source(source, config)
         # where the page images are, seen from the edition

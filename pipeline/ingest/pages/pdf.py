@@ -7,6 +7,7 @@ resolution the pages are rendered at for OCR, whichever way the text was read.""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from pipeline.errors import DocumentError
@@ -18,13 +19,36 @@ MIN_LETTERS_PER_PAGE = 20  # a text layer with fewer is empty or a stray stamp
 MIN_LETTER_SHARE = 0.5  # of the non-space characters: below, the layer is glyph garbage
 
 
+DECRYPT = "decrypt it first, e.g. qpdf --password=PASSWORD --decrypt in.pdf out.pdf, and give the decrypted copy"
+
+
 def _open(data: bytes, name: str):
+    """The PDF opened; a DocumentError saying what it is when it cannot be read: locked by a
+    password, without pages, damaged."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     try:
-        return pdfium.PdfDocument(data)
+        pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise DocumentError(name, "is a PDF locked with a password: its pages cannot be read", DECRYPT) from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise DocumentError(name, "is a PDF encrypted in a way PDFium does not support", DECRYPT) from None
+        if _declares_no_pages(data):
+            raise DocumentError(name, "is a PDF with no pages (its page tree counts 0)") from None
         raise DocumentError(name, f"is a PDF that cannot be read ({error})") from error
+    if len(pdf) == 0:
+        pdf.close()
+        raise DocumentError(name, "is a PDF with no pages (its page tree counts 0)")
+    return pdf
+
+
+def _declares_no_pages(data: bytes) -> bool:
+    """The PDF's page tree says it counts no page, and no page object is to be seen (PDFium
+    refuses such a file as a damaged one)."""
+    return re.search(rb"/Count\s+0\b", data) is not None and re.search(rb"/Type\s*/Page\b(?!s)", data) is None
 
 
 def real_text(text: str) -> bool:
