@@ -36,3 +36,24 @@ def test_counts_as_ftfy_on_the_seeds_and_their_mojibake():
 def test_counts_as_ftfy_on_generated_mixtures(text):
     assert badness.badness(text) == ftfy.badness.badness(text)
     assert badness.is_bad(text) == ftfy.badness.is_bad(text)
+
+
+def test_the_installed_ftfy_counts_each_c1_control_in_a_match_of_its_own():
+    """The decoder bounds badness by the C1 controls before searching (UTF-8 read as Latin-1 is
+    full of them); the bound is used only when ftfy's regex allows it, as the installed one does."""
+    assert badness.C1_BOUND
+    latin1 = "Gr\u00fc\u00dfe \u2014 \u201cquoted\u201d 蘇聯".encode("utf-8").decode("latin-1")
+    assert ftfy.badness.badness(latin1) >= len(badness._C1.findall(latin1)) > 0
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.one_of(PIECES, st.characters(min_codepoint=0x80, max_codepoint=0x9F)), max_size=60).map("".join),
+       st.integers(0, 100))
+def test_counting_a_stretch_at_a_time_gives_lower_bounds_then_ftfys_count(text, position):
+    count = badness.BadnessCount(text)
+    exact = ftfy.badness.badness(text)
+    assert count.at_least() <= exact
+    assert count.count_to(position) <= exact
+    assert count.count_to(None, enough=2) <= exact
+    assert count.count_to() == exact and count.done

@@ -10,6 +10,8 @@ gives the same count several times faster. ``tests/test_badness.py`` checks the 
 from __future__ import annotations
 
 import re
+import re._compiler
+import re._constants
 import re._parser
 
 import ftfy.badness
@@ -19,6 +21,44 @@ BADNESS_RE = ftfy.badness.BADNESS_RE
 # The longest match: a window this wide on each side of a character holds every match
 # that contains it.
 REACH = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1]
+
+
+C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))  # what bytes 80–9F are in Latin-1: each one is mojibake
+
+
+def _c1_counts_each_once() -> bool:
+    """Whether every match of BADNESS_RE holds at most one C1 control (and a lone one matches):
+    then a text holds at least as many matches as C1 controls, a bound counted in C. Checked on
+    the regex's own structure (an alternation of sequences of one-character items), so that
+    another ftfy with another regex only loses the bound, never the right count."""
+    parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    if len(parsed.data) != 1 or parsed.data[0][0] is not re._constants.BRANCH:
+        return False
+
+    def c1_matches(item) -> int:  # how many C1 controls one item can take (2: more than one)
+        op, av = item
+        if op is re._constants.AT:
+            return 0
+        if op is re._constants.MAX_REPEAT or op is re._constants.MIN_REPEAT:
+            low, high, inner = av
+            if len(inner.data) != 1:
+                return 2
+            one = c1_matches(inner.data[0])
+            return 0 if not one else 1 if high == 1 else 2
+        if op not in (re._constants.LITERAL, re._constants.IN, re._constants.ANY):
+            return 2
+        alone = re._parser.SubPattern(parsed.state, [item])
+        matcher = re._compiler.compile(alone, BADNESS_RE.flags)
+        return int(any(matcher.fullmatch(ch) for ch in C1_CONTROLS))
+
+    for alternative in parsed.data[0][1][1]:
+        if sum(c1_matches(item) for item in alternative.data) > 1:
+            return False
+    return all(BADNESS_RE.fullmatch(ch) for ch in C1_CONTROLS)
+
+
+C1_BOUND = _c1_counts_each_once()
+_C1 = re.compile(f"[{C1_CONTROLS}]")
 
 
 def _suspect_characters() -> re.Pattern:
@@ -71,6 +111,8 @@ class BadnessCount:
 
     def __init__(self, text: str):
         self.text = text
+        # Each C1 control stands in a match of its own (C1_BOUND): a bound before any search.
+        self.least = len(_C1.findall(text)) if C1_BOUND else 0
         windows = _windows(text)
         self.found = 0
         self._matches = BADNESS_RE.finditer(text) if windows is None else None
@@ -78,13 +120,17 @@ class BadnessCount:
             self.found = sum(len(BADNESS_RE.findall(text, start, end)) for start, end in windows)
         self.done = windows is not None
 
+    def at_least(self) -> int:
+        """A lower bound of the count (the count once done), before any more searching."""
+        return self.found if self.done else max(self.least, self.found)
+
     def count_to(self, position: int | None = None, enough: float = float("inf")) -> int:
         """Count the matches that start before ``position`` (None: all of them), or until
-        ``enough`` are found; the count so far."""
+        ``enough`` are found; a lower bound of the count (the count once done)."""
         if self._matches is not None:
             for match in self._matches:
                 self.found += 1
                 if self.found >= enough or (position is not None and match.start() >= position):
-                    return self.found
+                    return self.at_least()
             self._matches, self.done = None, True
         return self.found

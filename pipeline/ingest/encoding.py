@@ -138,13 +138,16 @@ class _Reading:
         return (-round(self.scored.score if self.scored else self.bound, 3), self.rank)
 
     def refine(self) -> None:
-        """One step: a quarter, then all of the text searched for mojibake; then the score. Once
-        enough is found to bring the score to 0, the score is 0 (it is never below)."""
+        """One step: the C1 controls counted (a bound of badness without searching), then a
+        quarter, then all of the text searched for mojibake; then the score. Once enough is
+        found to bring the score to 0, the score is 0 (it is never below)."""
         plausibility = self.plausibility
         if plausibility.needs_badness() and (self._badness is None or not self._badness.done):
             enough = plausibility.zeroing_badness()
             if self._badness is None:
                 self._badness = BadnessCount(self.text)
+                found = self._badness.at_least()
+            elif not self._badness.found:
                 found = self._badness.count_to(len(self.text) // 4, enough)
             else:
                 found = self._badness.count_to(None, enough)
