@@ -83,9 +83,26 @@ def latin_book() -> str:
              ["Ad lectorem.", *body_lines(rng, 8), "Vale."],
              ["Index capitum.", "Cap. I. De causis civitatis.", "Cap. II. De jure regum.", "Cap. III. De legibus."],
              ["PARS SECVNDA", "DE CIVITATE.", "CAPVT I.", *body_lines(rng, 20)]]  # printed page 1, no number
+    bodies = {number: body_lines(rng, 28) for number in range(2, 15)}
     for number in range(2, 15):
-        pages.append(HEADS[number].split("\n") + body_lines(rng, 28))
+        pages.append(HEADS[number].split("\n") + bodies[number] + FEET.get(number, _catchword)(bodies.get(number + 1)))
     return "".join("\ufeff" + "\r\n".join(lines) for lines in pages)
+
+
+def _catchword(following: list[str] | None) -> list[str]:
+    """The next page's first word, alone at the foot (the last page has none)."""
+    return [following[0].split()[0]] if following else []
+
+
+# Signatures on the first leaves of each gathering of eight pages, the short title on the
+# first, the catchword beside them: as the OCR set them, on one line or on lines of their own.
+FEET = {
+    3: lambda following: [f"Civit.\tb\tb\tb\t{following[0].split()[0]}"],
+    5: lambda following: [f"bbb z\t{following[0].split()[0]}"],
+    7: lambda following: ["b b b 3", following[0].split()[0]],
+    11: lambda following: [f"Clvit. c c c\t{following[0].split()[0][:-1]}e"],  # the catchword misread
+    13: lambda following: [f"ccc 2\t{following[0].split()[0]}"],
+}
 
 
 def test_heads_that_alternate_and_garble_are_found_on_every_page():
@@ -105,3 +122,13 @@ def test_no_page_number_is_counted_back_into_the_front_matter():
     # the part's title page is page 1 (the sequence counts back to it); before it, nothing is
     # counted; page 9's number, garbled, is the sequence's
     assert numbers == [None, None] + [str(n) for n in range(1, 15)]
+
+
+def test_signatures_and_catchwords_at_the_foot_leave_the_text():
+    body = edition(latin_book(), "liber.txt")
+    signatures, catchwords = fw(body, "sig"), fw(body, "catch")
+    assert signatures == ["Civit. b b b", "bbb z", "b b b 3", "Clvit. c c c", "ccc 2"]
+    assert len(catchwords) == 12  # every numbered page's but the last
+    text = running_text(body)
+    for mark in ("Civit.", "Clvit.", "bbb", "b b b", "ccc"):
+        assert mark not in text

@@ -31,14 +31,15 @@ import re
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
+from pipeline.stages.pageedges.feet import FootItem, foot_items
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
 from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
-from pipeline.stages.pageedges.numbering import (PageNumber, inferred_offset, number_by_offset, pages_by_marks,
+from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
-from pipeline.stages.pageedges.turns import page_start, page_turns
+from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
 
 REASONS = {
     "page-number": ("page number: the line at the page's edge that continues the sequence of the document's "
@@ -55,6 +56,12 @@ REASONS = {
     "signature-line": ("signature line: the short title, volume and sheet a journal or book prints at the foot "
                        "of a sheet's first page, abbreviations and numerals under the text"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
+    "catchword-beside-signature": ("catchword: the word printed after the signature at the foot of the page, "
+                                   "the next page's first word"),
+    "catchword-by-position": ("catchword as the OCR read it: a word standing alone under the text, in the right "
+                              "half of the page image, where catchwords are printed"),
+    "signature-gathering": ("signature at the foot of the page: the gathering's letter printed two to four times "
+                            "and the leaf's number, after the book's short title where it is printed"),
     "running-head": "running head: a line the document repeats at the top of its pages",
     "line-number": ("line number in the margin: one of a run of numbers that grow with the lines they stand "
                     "beside (every fifth line, say), not with the pages"),
@@ -115,20 +122,30 @@ def find_page_edges(doc: Document) -> None:
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
                               reason=REASONS["running-head-named" if line.named else "running-head"]))
+    early = _early_feet(pages, heads)
+    for items in early.values():
+        edits += [Edit(start=item.start, end=item.end, kind=item.kind, original=doc.text[item.start:item.end],
+                       stage="page-edges", confidence=0.8, attrs={"place": "bottom"}, reason=REASONS[item.why])
+                  for item in items]
     feet: dict[int, tuple[Line, str, str]] = {}  # page index -> (line, kind, which reason)
     for index, page in enumerate(pages):
+        if index in early:
+            continue
         if foot := signature_at_foot(page, pages[index + 1] if index + 1 < len(pages) else None):
-            feet[index] = (foot[0], "signature" if foot[1] == "signature-by-position" else foot[1], foot[1])
+            kind = {"signature-by-position": "signature", "catchword-by-position": "catchword"}.get(foot[1], foot[1])
+            feet[index] = (foot[0], kind, foot[1])
     feet.update(signatures_by_period(pages, feet, offset))
     found_at_feet = list(feet.values())
     for index, page in enumerate(pages):
+        if index in early:
+            continue
         if (line := signature_lines(page, feet[index][0] if index in feet else None)) is not None:
             found_at_feet.append((line, "signature", "signature-line"))
     for line, kind, why in found_at_feet:
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
                           confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
                           reason=REASONS[why]))
-    furniture = {(e.start, e.end) for e in edits if e.kind != "page-break"}
+    furniture = covered_lines(pages, [e for e in edits if e.kind != "page-break"])
     notes = page_notes(doc, pages, furniture)
     edits += _note_edits(doc, notes)
     edits += _line_number_edits(doc, margin, edits)
@@ -142,6 +159,24 @@ def find_page_edges(doc: Document) -> None:
         (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
     found.paragraph_ends_at_page_turns = [(t.furniture_start, t.text_start) for t in turns if not t.continues]
     found.page_numbers_found = sum(page.number is not None for page in pages) >= 2
+
+
+def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, list[FootItem]]:
+    """Each page's signature line and catchword as early modern books print them (feet.py),
+    the catchword known by the next page's first word of text (under its head and number)."""
+    found = {}
+    for index, page in enumerate(pages):
+        following = pages[index + 1] if index + 1 < len(pages) else None
+        next_first = None
+        if following is not None:
+            above = heads.get(index + 1, []) + ([following.number.line] if following.number else [])
+            text = next((line for line in following.lines if line not in above and line.line_number != "alone"), None)
+            next_first = text.text.split()[0] if text is not None else None
+        lines = [line for line in page.lines if line.line_number != "alone"
+                 and (page.number is None or line is not page.number.line)]
+        if items := foot_items(lines, next_first):
+            found[index] = items
+    return found
 
 
 def _counted(index: int, offset: int | None) -> int | None:

@@ -51,6 +51,8 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
         if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
             return last, "catchword"
     if last.foot_aside and len(last.text) <= 6:
+        if sum(ch.isalpha() for ch in last.text) >= 3 and not any(ch.isdigit() for ch in last.text):
+            return last, "catchword-by-position"  # a word, right under the text: the catchword as the OCR read it
         return last, "signature-by-position"  # however the OCR read it ("es" for "2")
     return None
 
@@ -80,8 +82,8 @@ def bibliographic_line(text: str) -> bool:
             and not NUMERAL.match(words[-1 - marks]):
         marks += 1
     words = words[:len(words) - marks]
-    abbreviations = sum(bool(ABBREVIATION.match(word)) for word in words)
     numerals = sum(bool(NUMERAL.match(word)) for word in words)
+    abbreviations = sum(bool(ABBREVIATION.match(word)) and not NUMERAL.match(word) for word in words)  # "III." once
     return (abbreviations >= 1 and numerals >= 1 and abbreviations + numerals == len(words)
             and abbreviations + numerals >= 2 and any(ABBREVIATION.match(word) and len(word) >= 4 for word in words))
 

@@ -69,6 +69,9 @@ class HeadWords:
     def __bool__(self) -> bool:
         return bool(self.words)
 
+    def has_head_word(self, text: str) -> bool:
+        return any(word == head or _alike(word, head) for word in words_of(text) for head in self.words)
+
     def reads_as_head(self, text: str) -> bool:
         """Most of the line's letters are in head words, read as the OCR may read them."""
         words = words_of(text)

@@ -66,7 +66,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
         if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS:
             line.token = line.text
         elif len(line.text) <= 80:
-            for token, rest in _ends(line.text):
+            for token, rest in ends(line.text):
                 if _number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))
     alike = alike_counts(Counter(key for _, key in {(id(line), key) for line, _, key in beside}))  # a line once
@@ -95,7 +95,10 @@ def _number_shaped(token: str) -> bool:
         and core.translate(OCR_DIGITS).isdecimal()
 
 
-def _ends(text: str) -> list[tuple[str, str]]:
+NUMBERED_BY = re.compile(r"^[^\W\d_]{1,4}[.,]$")  # "Cap.", "Lib.", "Kap.": an abbreviation that a numeral follows
+
+
+def ends(text: str) -> list[tuple[str, str]]:
     """The words at either end that may be the number, and the rest of the line: one word, or
     two first where the OCR set the number's digits apart ("1 5", each a digit or two)."""
     words = text.split()
@@ -103,9 +106,11 @@ def _ends(text: str) -> list[tuple[str, str]]:
     for count in (2, 1):
         if len(words) <= count:
             continue
-        for token, rest in ((words[:count], words[count:]), (words[-count:], words[:-count])):
+        for at_end, token, rest in ((False, words[:count], words[count:]), (True, words[-count:], words[:-count])):
             if count == 2 and not all(_digits_apart(word) for word in token):
                 continue
+            if at_end and NUMBERED_BY.match(rest[-1]):
+                continue  # "Cap. 11": the number of the chapter the abbreviation names, not the page's
             ends.append((" ".join(token), " ".join(rest)))
     return ends
 

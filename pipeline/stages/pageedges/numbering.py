@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from pipeline.model import Document, Surface
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
-from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, fits, readings, reads_exactly, title_shaped
+from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, ends, fits, readings, reads_exactly, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
 from pipeline.stages.structure import ends_sentence, typical_line_length
 
+HEADS_BESIDE = 0.8  # share of the chain's numbers beside a running head that makes it the rule
 FOOT_LINES = 3  # the number, and under it a signature mark and a margin's last siglum
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
@@ -242,20 +243,22 @@ def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
         return None
     found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
     window = max(2, round(0.2 * per_page))
+    heads = _heads_beside(lines, chain)
+    fitting = _fitting(heads)
     for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
         for value in range(value_a + 1, value_b):
             expected = line_a + (value - value_a) * (line_b - line_a) / (value_b - value_a)
             near = [i for i in range(max(line_a + 1, round(expected) - window),
                                      min(line_b, round(expected) + window + 1))
-                    if i not in found and fits(lines[i], value)]
+                    if i not in found and fitting(lines[i], value)]
             if near:
                 best = min(near, key=lambda i: abs(i - expected))
                 found[best] = PageNumber(lines[best], value)
-    _extend_beyond_the_chain(lines, chain, per_page, window, found)
+    _extend_beyond_the_chain(lines, chain, per_page, window, found, fitting)
     edge = _edge_of_numbers(lines, chain, per_page)
     numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
     if edge == "top":
-        numbered = sorted(numbered + unnumbered_pages(lines, numbered, per_page))
+        numbered = sorted(numbered + unnumbered_pages(lines, numbered, per_page, heads))
     pages: list[Page] = []
     for position, (index, number) in enumerate(numbered):
         if edge == "top":
@@ -272,14 +275,14 @@ def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
 
 
 def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
-                             found: dict[int, PageNumber]) -> None:
+                             found: dict[int, PageNumber], fitting) -> None:
     """Numbers before the chain's first and after its last: the first and last pages may be
     short (a chapter's end), so the search reaches from a few lines past the known number."""
     line, value = chain[-1]
     while True:
         value += 1
         low, high = line + 2, round(line + per_page + window)  # the last page may hold a line or two
-        near = [i for i in range(low, min(len(lines), high + 1)) if i not in found and fits(lines[i], value)]
+        near = [i for i in range(low, min(len(lines), high + 1)) if i not in found and fitting(lines[i], value)]
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line + per_page)))
@@ -288,11 +291,43 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
     while value > 1:
         value -= 1
         low, high = round(line - per_page - window), line - max(3, round(0.3 * per_page))
-        near = [i for i in range(max(0, low), high + 1) if i not in found and fits(lines[i], value)]
+        near = [i for i in range(max(0, low), high + 1) if i not in found and fitting(lines[i], value)]
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line - per_page)))
         found[line] = PageNumber(lines[line], value)
+
+
+def _heads_beside(lines: list[Line], chain: list[tuple[int, int]]) -> HeadWords | None:
+    """The words of the running heads, where the chain's numbers stand beside them."""
+    if sum(lines[i].with_head for i, _ in chain) < HEADS_BESIDE * len(chain):
+        return None
+    heads = HeadWords([[lines[i].text] for i, _ in chain], [line.text for line in lines])
+    return heads if heads else None
+
+
+def _fitting(heads: HeadWords | None):
+    """Which lines may be the number a page needs between (or beyond) the chain's: any that
+    fits (:func:`fits`), but where the chain's numbers stand beside running heads, only a
+    line of a running head, the number at one end (a short line that happens to read near
+    the number, in the text or at a page's foot, is no page's number there). A head the
+    OCR garbled past the document's keys is known by a word of the heads in it; the number
+    beside it is then marked."""
+    if heads is None:
+        return fits
+
+    def fitting(line: Line, value: int) -> bool:
+        if line.with_head:
+            return fits(line, value)
+        if line.token is not None or len(line.text) > 80:
+            return False
+        for token, rest in ends(line.text):
+            if heads.has_head_word(rest) and fits(Line(line.start, line.end, line.text, token=token), value):
+                line.token, line.with_head = token, True
+                return True
+        return False
+
+    return fitting
 
 
 def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:

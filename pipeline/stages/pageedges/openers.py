@@ -11,6 +11,7 @@ from pipeline.stages.pageedges.lines import Line, title_shaped
 from pipeline.stages.structure import RULE_LETTERS, RULE_MARKS, ends_text, typical_line_length
 
 if TYPE_CHECKING:
+    from pipeline.stages.pageedges.heads import HeadWords
     from pipeline.stages.pageedges.numbering import PageNumber
 
 # What closes an article: who signed it, as initials and abbreviations in any alphabet
@@ -19,10 +20,13 @@ SIGNATURE_LINE = re.compile(r"^(?=[^\W\d_])(?:[^\W\d_]{1,4}\.\s?)+(?:[^\W\d_]+\.
 
 
 def unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
-                      per_page: float) -> list[tuple[int, None]]:
+                      per_page: float, heads: HeadWords | None = None) -> list[tuple[int, None]]:
     """Pages the sequence needs but whose number is not printed (an article's or chapter's
     first page, which opens with its title): the page starts at the title standing nearest
-    to where the page should begin, after a line that ends a text."""
+    to where the page should begin, after a line that ends a text. In a book whose numbers
+    stand beside running heads (``heads``), a page whose number the OCR lost begins at its
+    head, known by the heads' words; a title there is no evidence (a chapter's heading
+    stands under the head), and without a head no page is found."""
     full = typical_line_length(lines)
     window = max(3, round(0.3 * per_page))
     # Some exports leave more blank lines between pages than between paragraphs: then that
@@ -35,7 +39,9 @@ def unnumbered_pages(lines: list[Line], numbered: list[tuple[int, PageNumber]],
         for value in range(a.value + 1, b.value):
             expected = line_a + (value - a.value) * (line_b - line_a) / (b.value - a.value)
             near = range(max(line_a + 3, round(expected) - window), min(line_b, round(expected) + window))
-            if page_gap > paragraph_gap:
+            if heads is not None:
+                titles = [i for i in near if len(lines[i].text) <= 0.8 * full and heads.has_head_word(lines[i].text)]
+            elif page_gap > paragraph_gap:
                 titles = [i for i in near if lines[i].blank_before >= page_gap]
             else:
                 titles = [i for i in near if (ends_text(lines[i - 1].text) or len(lines[i - 1].core) <= 3)

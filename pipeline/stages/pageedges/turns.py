@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from pipeline.model import Document, Edit, text_block_margins
@@ -22,7 +23,7 @@ class PageTurn:
 def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[PageNotes]) -> list[PageTurn]:
     """Each page turn, and whether the paragraph goes on over it: it ends when the page's
     last line of text ends a sentence and the next page's text begins with a capital."""
-    furniture = {(e.start, e.end) for e in edits if e.kind not in ("page-break", "footnote")}
+    furniture = covered_lines(pages, [e for e in edits if e.kind not in ("page-break", "footnote")])
     # the notes at a page's foot are no main text: its last line stands above them
     furniture |= {(line.start, line.end) for note in notes for line in note.lines}
     boxes = _text_block_boxes(doc, furniture) if doc.facsimile else None
@@ -53,6 +54,29 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
             ends = final = True
         turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
+
+
+def covered_lines(pages: list[Page], edits: list[Edit]) -> set[tuple[int, int]]:
+    """The spans of the furniture, and of each line the furniture covers whole in pieces (a
+    signature line and the catchword beside it)."""
+    spans = {(e.start, e.end) for e in edits}
+    ordered = sorted(spans)
+    for page in pages:
+        for line in page.lines:
+            first = max(0, bisect.bisect_left(ordered, (line.start, line.start)) - 1)
+            inside = [span for span in ordered[first:bisect.bisect_left(ordered, (line.end, line.end))]
+                      if span[0] < line.end and line.start < span[1]]
+            if len(inside) > 1 and not any(ch.strip() for ch in _uncovered(line, inside)):
+                spans.add((line.start, line.end))
+    return spans
+
+
+def _uncovered(line: Line, spans: list[tuple[int, int]]) -> str:
+    kept = [True] * len(line.text)
+    for start, end in spans:
+        for position in range(max(start, line.start), min(end, line.end)):
+            kept[position - line.start] = False
+    return "".join(ch for ch, keep in zip(line.text, kept) if keep)
 
 
 def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, int]]) -> bool:

@@ -1,0 +1,104 @@
+"""The foot of an early modern page: under the last line of text, the book's short title and
+the gathering's signature (``Leviat. bbb 2``: one letter printed two to four times, the leaf's
+number after it), and the catchword, the next page's first word, at the right. The OCR sets
+them on one line or on lines of their own, in any order, and garbles them (``LtvirJ. e e e
+ſent,``, ``bbb z per``); a catchword standing alone is known by the next page's first word.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from pipeline.stages.pageedges.lines import Line
+
+FOOT_LINES = 3
+FOOT_CHARS = 24  # a foot line holds a few short words at most
+TITLE_CHARS = 10  # the short title: a word or two, abbreviated
+LEAF = re.compile(r"^(?:[1-9]|[ivx]{1,4}j?|[zZ])[.,;:]?$")  # the leaf's number; OCR reads 2 as z
+NUMERAL_LETTERS = "ix"  # "ii", "xx" are numerals rather than a gathering
+ALIKE_CATCHWORD = 0.7  # difflib ratio of a catchword and the word it repeats, both as the OCR read them
+
+
+@dataclass(frozen=True)
+class FootItem:
+    start: int
+    end: int
+    kind: str  # "signature" or "catchword"
+    why: str  # a key of the stage's reasons
+
+
+def foot_items(lines: list[Line], next_first: str | None) -> list[FootItem]:
+    """The signature line and catchword at the foot of a page whose lines (text, then foot) are
+    given; ``next_first`` is the next page's first word of text."""
+    foot = []
+    for line in reversed(lines[-FOOT_LINES:]):
+        if len(line.text) > FOOT_CHARS or len(foot) == len(lines) - 1:
+            break
+        foot.insert(0, line)
+    if not foot:
+        return []
+    words = [(m.group(), line, line.start + m.start(), line.start + m.end())
+             for line in foot for m in re.finditer(r"\S+", line.text)]
+    items: list[FootItem] = []
+    gathering = _gathering(words)
+    if gathering is not None:
+        first, last = gathering
+        line = words[first][1]
+        title = first
+        while title > 0 and words[title - 1][1] is line and first - title < 2 \
+                and words[first - 1][3] - words[title - 1][2] <= TITLE_CHARS:
+            title -= 1
+        if title == first and first > 0 and words[first - 1][1] is not line:  # a title on the line above
+            above = words[first - 1][1]
+            if len(above.text) <= TITLE_CHARS and above.text.endswith(".") and len(above.text.split()) <= 2 \
+                    and not _repeats(above.text, next_first):
+                title = next(i for i, word in enumerate(words) if word[1] is above)
+        items.append(FootItem(words[title][2], words[last][3], "signature", "signature-gathering"))
+        after = [word for word in words[last + 1:] if word[1] is line]
+        if 0 < len(after) <= 2 and sum(ch.isalpha() for word in after for ch in word[0]) >= 2 \
+                and not any(ch.isdigit() for word in after for ch in word[0]):
+            items.append(FootItem(after[0][2], after[-1][3], "catchword", "catchword-beside-signature"))
+    taken = [(item.start, item.end) for item in items]
+    for line in foot:
+        if any(start < line.end and line.start < end for start, end in taken):
+            continue
+        if len(line.text.split()) <= 2 and _repeats(line.text, next_first):
+            items.append(FootItem(line.start, line.end, "catchword", "catchword"))
+    return items
+
+
+def _gathering(words: list[tuple[str, Line, int, int]]) -> tuple[int, int] | None:
+    """The words that are a gathering's signature: one letter two to four times, on one line,
+    as one word or spaced ("bbb", "b b b", "e ee"), perhaps the leaf's number after it; or
+    once, with the leaf's digit ("b 2")."""
+    for first in range(len(words)):
+        letter, count, last = None, 0, first
+        for index in range(first, len(words)):
+            core = words[index][0].rstrip(".,;:")
+            if words[index][1] is not words[first][1] or not core.isalpha() or len(set(core.lower())) != 1 \
+                    or core[0].lower() in NUMERAL_LETTERS or (letter is not None and core[0].lower() != letter):
+                break
+            letter, count, last = core[0].lower(), count + len(core), index
+        if letter is None or not 1 <= count <= 4:
+            continue
+        leaf = last + 1 < len(words) and words[last + 1][1] is words[first][1] and LEAF.match(words[last + 1][0])
+        if count == 1 and not (leaf and words[last + 1][0][0].isdigit()):
+            continue  # a letter alone is a word ("a", "e"); with the leaf's digit it is the mark ("b 2")
+        return first, last + 1 if leaf else last
+    return None
+
+
+def _repeats(text: str, word: str | None) -> bool:
+    """The foot's word is the next page's first, as the OCR read both (long s, case, stops aside)."""
+    if not word:
+        return False
+    a, b = _folded(text), _folded(word)
+    if len(a) < 2 or len(b) < 2:
+        return False
+    return a == b or (min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= ALIKE_CATCHWORD)
+
+
+def _folded(text: str) -> str:
+    return "".join(ch for ch in text.replace("ſ", "s").lower() if ch.isalpha())
