@@ -137,9 +137,9 @@ def find_page_edges(doc: Document) -> None:
     feet.update(signatures_by_period(pages, feet, offset))
     found_at_feet = list(feet.values())
     for index, page in enumerate(pages):
-        if index in early:
-            continue
-        if (line := signature_lines(page, feet[index][0] if index in feet else None)) is not None:
+        at_foot = [feet[index][0]] if index in feet else [line for line in page.lines for item in early.get(index, [])
+                                                           if line.start <= item.start < line.end]
+        if (line := signature_lines(page, at_foot)) is not None:
             found_at_feet.append((line, "signature", "signature-line"))
     for line, kind, why in found_at_feet:
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",

@@ -65,7 +65,7 @@ def _without_margin_numbers(page: Page) -> list[Line]:
 
 # The bibliographic line at a sheet's foot ("Berl. Monatsschr. IV. B. 6. St.", "SEPT. 33 C"):
 # abbreviations and numerals only, and perhaps the sheet's signature after them ("H h", "B 2").
-ABBREVIATION = re.compile(r"^[^\W\d_]{2,}\.$")
+ABBREVIATION = re.compile(r"^[^\W\d_]+\.$")
 NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,6}|[ivxlcdm]{1,6})[.,]?$")
 SHEET_MARK = re.compile(r"^(?:[A-Z]{1,2}|[a-z]|[A-Z][a-z]|\d{1,2}\*?)$")
 
@@ -88,15 +88,15 @@ def bibliographic_line(text: str) -> bool:
             and abbreviations + numerals >= 2 and any(ABBREVIATION.match(word) and len(word) >= 4 for word in words))
 
 
-def signature_lines(page: Page, foot: Line | None) -> Line | None:
-    """The bibliographic line at the page's foot: its last line of text (above a signature
-    mark found there), short and made of abbreviations and numerals."""
+def signature_lines(page: Page, feet: list[Line]) -> Line | None:
+    """The bibliographic line at the page's foot: its last line of text (above the signature
+    mark and catchword found there), short and made of abbreviations and numerals."""
     lines = [line for line in _without_margin_numbers(page)
-             if line is not foot and (page.number is None or line is not page.number.line)]
+             if line not in feet and (page.number is None or line is not page.number.line)]
     if len(lines) < 4:
         return None
     last = lines[-1]
-    if foot is not None and last.start > foot.start:
+    if feet and last.start > min(foot.start for foot in feet):
         return None
     if lines[-2].text.endswith("-"):
         return None  # the word goes on in this line: it is text

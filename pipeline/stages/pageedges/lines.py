@@ -96,6 +96,7 @@ def _number_shaped(token: str) -> bool:
 
 
 NUMBERED_BY = re.compile(r"^[^\W\d_]{1,4}[.,]$")  # "Cap.", "Lib.", "Kap.": an abbreviation that a numeral follows
+ROMAN_ONLY = re.compile(r"^[IVXLCDMivxlcdm]+[.,]$")  # "III.": a numeral itself, the page's number may follow it
 
 
 def ends(text: str) -> list[tuple[str, str]]:
@@ -109,7 +110,7 @@ def ends(text: str) -> list[tuple[str, str]]:
         for at_end, token, rest in ((False, words[:count], words[count:]), (True, words[-count:], words[:-count])):
             if count == 2 and not all(_digits_apart(word) for word in token):
                 continue
-            if at_end and NUMBERED_BY.match(rest[-1]):
+            if at_end and NUMBERED_BY.match(rest[-1]) and not ROMAN_ONLY.match(rest[-1]):
                 continue  # "Cap. 11": the number of the chapter the abbreviation names, not the page's
             ends.append((" ".join(token), " ".join(rest)))
     return ends
