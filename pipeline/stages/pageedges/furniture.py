@@ -66,7 +66,7 @@ def _without_margin_numbers(page: Page) -> list[Line]:
 # The bibliographic line at a sheet's foot ("Berl. Monatsschr. IV. B. 6. St.", "SEPT. 33 C"):
 # abbreviations and numerals only, and perhaps the sheet's signature after them ("H h", "B 2").
 ABBREVIATION = re.compile(r"^[^\W\d_]+\.$")
-NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,6}|[ivxlcdm]{1,6})[.,]?$")
+NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,6}|[ivxlcdm]{2,6})[.,]?$")  # "d." is a word's abbreviation
 SHEET_MARK = re.compile(r"^(?:[A-Z]{1,2}|[a-z]|[A-Z][a-z]|\d{1,2}\*?)$")
 
 
