@@ -27,24 +27,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_files import (DAMAGED_HEADERS, LINES, alto, hocr, page_xml, pdf_declaring,  # noqa: E402
-                                 png_header, real_png, tiff_with_a_damaged_second_page)
+from tests.hostile_files import (DAMAGED_HEADERS, LINES, alto, consonants, hocr, page_xml,  # noqa: E402
+                                 pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
+                                 tiff_with_a_damaged_second_page)
 
 # Run in the child, in the code checkout measured: the run's walk and documents, one JSON
 # line per report, then the process's peak memory.
 DRIVER = """
 import json, sys
 from pathlib import Path
-from pipeline.config import PipelineConfig
+from pipeline.config import PipelineConfig, load_config
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 inbox, out = Path(sys.argv[1]), Path(sys.argv[2])
+settings = inbox.parent / "config.toml"
+config = load_config(settings) if settings.exists() else PipelineConfig()
 try:
     sources, problems = discover_sources([inbox], exclude=(out,))
     for p in problems:
         print(json.dumps({"name": str(p.path.name), "status": "failed", "errors": [p.problem]}))
     for s in sources:
-        r = process_file(s.path, out, PipelineConfig(), s.display_name.replace("/", "_"), s.display_name, s.pages)
+        r = process_file(s.path, out, config, s.display_name.replace("/", "_"), s.display_name, s.pages)
         print(json.dumps({"name": r.file_name, "status": r.status, "errors": r.errors,
                           "problems": getattr(r, "problems", []), "notes": r.notes}))
 finally:  # also when the run dies: what it had taken by then
@@ -63,6 +66,22 @@ def pillow_pdf(pages: int) -> bytes:
 
 
 LETTER = b"A letter beside the scans, to be read all the same.\n"
+MINUTES = ["The committee met on the fourth of March to consider the accounts",
+           "of the library and the purchase of a new press for the printing",
+           "office, which the treasurer had recommended in his report of the",
+           "previous winter. The motion was carried without a division."]
+
+
+def locked_pdf() -> bytes:
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_encryption(owner_password="owner", user_password="secret")
+    document.add_page()
+    document.set_font("Helvetica")
+    document.text(20, 20, "The committee met on the first of March.")
+    return bytes(document.output())
+
 CASES: dict[str, dict[str, bytes]] = {
     "bomb 50,000² PNG beside a letter": {"letter.txt": LETTER, "scans/p1.png": png_header(50_000, 50_000)},
     "TIFF whose second page has no dimensions": {"letter.txt": LETTER, "scans/p1.tif": tiff_with_a_damaged_second_page()},
@@ -87,6 +106,17 @@ CASES: dict[str, dict[str, bytes]] = {
     "hOCR nested 300 deep, 2 pages": {"book/p1.hocr": hocr(depth=300, pages=2)},
     "PAGE with xmlns:alto on its root": {"book/p1.xml": page_xml(
         root_extra=' xmlns:alto="http://www.loc.gov/standards/alto/ns-v4#"')},
+    "PDF scan with a hidden layer of consonants": {"scan.pdf": pdf_with_hidden_layer(
+        None, [consonants(12, seed) for seed in range(6)], text_png(MINUTES))},
+    "PDF text with a hidden layer of consonants": {"text.pdf": pdf_with_hidden_layer(
+        MINUTES, [consonants(12, seed) for seed in range(6)])},
+    "PDF with 0 pages": {"empty.pdf": pdf_declaring()},
+    "PDF locked by a password": {"locked.pdf": locked_pdf()},
+    "book of 3 pages over max_document_pages 2": {"book/p1.xml": page_xml(), "book/p2.xml": page_xml(),
+                                                   "book/p3.xml": page_xml(), "config.toml": b"max_document_pages = 2"},
+    "page file over max_page_file_bytes 2,000": {
+        "book/p1.xml": page_xml(), "book/p2.xml": page_xml(["Padded.", "x" * 3000]), "book/p3.xml": page_xml(),
+        "config.toml": b"max_page_file_bytes = 2000"},
 }
 
 
@@ -94,8 +124,9 @@ def run_case(name: str, files: dict[str, bytes], code: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix="hostile-"))
     inbox, out = work / "in", work / "out"
     for path, data in files.items():
-        (inbox / path).parent.mkdir(parents=True, exist_ok=True)
-        (inbox / path).write_bytes(data)
+        where = work / path if path == "config.toml" else inbox / path  # the case's settings, beside the input
+        where.parent.mkdir(parents=True, exist_ok=True)
+        where.write_bytes(data)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", DRIVER, str(inbox), str(out)], cwd=code,
                             capture_output=True, text=True)
