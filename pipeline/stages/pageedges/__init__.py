@@ -35,7 +35,7 @@ from pipeline.stages.pageedges.feet import FootItem, foot_items
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
-from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, line_numbers
+from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, MarginPiece, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
@@ -77,7 +77,7 @@ def find_page_edges(doc: Document) -> None:
     """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
     catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
-    margin = line_numbers(lines)
+    margin = line_numbers(lines, _margin_pieces(doc))
     _mark_line_numbers(lines, margin)
     mark_number_tokens(lines)
     pages = pages_by_marks(lines)
@@ -177,6 +177,23 @@ def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, li
         if items := foot_items(lines, next_first):
             found[index] = items
     return found
+
+
+def _margin_pieces(doc: Document) -> list[MarginPiece]:
+    """What the page images show in the margins, each piece with the side of the line it
+    stands beside (its zone left or right of the line's own words)."""
+    pieces = []
+    for surface in doc.facsimile:
+        hosts = sorted((zone.start, zone.end, zone.box) for zone in surface.lines)
+        starts = [host[0] for host in hosts]
+        for zone in surface.margins:
+            index = bisect.bisect_right(starts, zone.start) - 1
+            if index < 0 or zone.end > hosts[index][1] or zone.end <= zone.start:
+                continue
+            line_box = hosts[index][2]
+            side = "left" if (zone.box[0] + zone.box[2]) / 2 < (line_box[0] + line_box[2]) / 2 else "right"
+            pieces.append(MarginPiece(zone.start, zone.end, side))
+    return pieces
 
 
 def _counted(index: int, offset: int | None) -> int | None:

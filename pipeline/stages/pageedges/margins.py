@@ -11,11 +11,16 @@ such numbers (restarting on every page or running on) are line numbers; where a 
 number must stand and the OCR garbled it (``ιο``, ``2o``, ``l5``, ``ao``), the short token
 there is read as that number, if the document does not use it as a word.
 
+On page images the geometry has already set the margins' words apart (:mod:`pipeline.ingest.pages.asides`)
+and written them at the start of the line they stand beside: there a line's margin candidates are those
+pieces, left or right of it, and its own words begin after them.
+
 A line number is never a page number: the page rules skip the lines found here.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from math import gcd
 from collections import Counter
@@ -28,7 +33,8 @@ from pipeline.stages.pageedges.lines import Line
 # margin's 10 as ιο, 20 as πο or 2ο)
 NUMBER_LOOKALIKES = str.maketrans({**{chr(k): v for k, v in OCR_DIGITS.items()},
                                    "ι": "1", "ί": "1", "Ι": "1", "ο": "0", "Ο": "0", "ό": "0", "σ": "6"})
-EDGE_PUNCTUATION = "·.,;:'’‘`\"»«„“”*()[]{}|-—_~^°"
+EDGE_PUNCTUATION = "·.,;:'’‘`\"»«„“”*()[]{}<>|-—_~^°"
+PIECE_MAX = 3  # characters of a margin's piece that may be a number the OCR garbled beyond its lookalikes (w, ac)
 MIN_STEP = 3  # printed every 3rd, 4th, 5th, 10th line: a list numbered line by line is no margin
 MAX_GAP_STEPS = 3  # a run goes on over two numbers the OCR lost
 MIN_RUN = 3  # numbers a run needs (garbled ones found where it says included)
@@ -46,34 +52,49 @@ class LineNumber:
 
 
 @dataclass(frozen=True)
+class MarginPiece:
+    """What a page image shows in a margin beside a line, written at the line's start."""
+    start: int
+    end: int
+    side: str  # "left" or "right" of the text block
+
+
+@dataclass(frozen=True)
 class _Token:
     line: int  # index among the text's lines
     start: int
     end: int
     text: str
     alone: bool
+    piece: bool = False  # a piece of the margin the page image set apart (no word of the line)
 
 
-def _edge_token(line: Line, place: str) -> _Token | None:
+def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = None) -> _Token | None:
     """The first ("left") or last ("right") word of a line of text, or a whole short line
-    ("alone"), trimmed of the punctuation OCR scatters around a margin's number."""
+    ("alone"), trimmed of the punctuation OCR scatters around a margin's number; where the page
+    image set the margin's pieces apart, the piece on that side (and the line's own words after
+    the pieces)."""
     text = line.text
-    if place == "alone":
+    if pieces and place in pieces:
+        start, end = pieces[place].start - line.start, pieces[place].end - line.start
+    elif place == "alone":
         start, end = 0, len(text)
     else:
-        words = list(re.finditer(r"\S+", text))
+        own = max((piece.end - line.start for piece in (pieces or {}).values()), default=0)
+        words = list(re.finditer(r"\S+", text[own:]))
         if len(words) < 2:
             return None
         word = words[0] if place == "left" else words[-1]
-        start, end = word.start(), word.end()
-    while start < end and text[start] in EDGE_PUNCTUATION:
+        start, end = own + word.start(), own + word.end()
+    while start < end and (text[start] in EDGE_PUNCTUATION or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in EDGE_PUNCTUATION:
+    while end > start and (text[end - 1] in EDGE_PUNCTUATION or text[end - 1].isspace()):
         end -= 1
     core = text[start:end]
     if not 1 <= len(core) <= 4 or " " in core:
         return None
-    return _Token(-1, line.start + start, line.start + end, core, place == "alone")
+    return _Token(-1, line.start + start, line.start + end, core, place == "alone",
+                  piece=bool(pieces) and place in pieces)
 
 
 def _value(token: str, vocabulary: Counter) -> int | None:
@@ -92,10 +113,13 @@ def _looks_numeric(token: str) -> bool:
     return 2 * sum(ch.isdigit() for ch in read) >= len(read) and len(token) <= 3
 
 
-def line_numbers(lines: list[Line]) -> list[LineNumber]:
-    """The margin's line numbers among the text's lines (see the module's docstring)."""
+def line_numbers(lines: list[Line], pieces: list[MarginPiece] = ()) -> list[LineNumber]:
+    """The margin's line numbers among the text's lines (see the module's docstring); ``pieces``:
+    the margins' words the page images set apart, if any."""
+    beside = _pieces_by_line(lines, pieces)
     # the words the document uses inside its lines (a margin's number stands at their edges)
-    vocabulary = Counter(word.lower() for line in lines for word in re.findall(r"\w+", line.text)[1:-1])
+    vocabulary = Counter(word.lower() for i, line in enumerate(lines)
+                         for word in re.findall(r"\w+", _own_text(line, beside.get(i)))[1:-1])
     found: dict[int, LineNumber] = {}
     alone_lines = {i for i, line in enumerate(lines) if (t := _edge_token(line, "alone")) is not None
                    and len(line.text) <= 6 and _looks_numeric(t.text)}
@@ -109,12 +133,29 @@ def line_numbers(lines: list[Line]) -> list[LineNumber]:
         for i, line in enumerate(lines):
             if (place == "alone") != (i in alone_lines) or i in found:
                 continue
-            if (token := _edge_token(line, place)) is not None:
-                tokens[i] = _Token(i, token.start, token.end, token.text, token.alone)
+            if (token := _edge_token(line, place, beside.get(i))) is not None:
+                tokens[i] = _Token(i, token.start, token.end, token.text, token.alone, token.piece)
         for run in _runs(tokens, text_index, place == "alone", vocabulary):
             for number in _fill(run, tokens, text_index, vocabulary, place == "alone"):
                 found[number[0]] = number[1]
     return sorted(found.values(), key=lambda number: number.start)
+
+
+def _pieces_by_line(lines: list[Line], pieces: list[MarginPiece]) -> dict[int, dict[str, MarginPiece]]:
+    """The margin's pieces of each line (by index), by side."""
+    starts = [line.start for line in lines]
+    beside: dict[int, dict[str, MarginPiece]] = {}
+    for piece in pieces:
+        index = bisect.bisect_right(starts, piece.start) - 1
+        if index >= 0 and piece.end <= lines[index].end:
+            beside.setdefault(index, {})[piece.side] = piece
+    return beside
+
+
+def _own_text(line: Line, pieces: dict[str, MarginPiece] | None) -> str:
+    """The line's text without the margin's pieces written at its start."""
+    own = max((piece.end - line.start for piece in (pieces or {}).values()), default=0)
+    return line.text[own:]
 
 
 def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
@@ -185,7 +226,7 @@ def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: lis
 
         def garbled_at(value: int) -> int | None:
             i = where.get(value - offset)
-            if i is None or i in numbers or not _garbled_number(tokens[i].text, vocabulary):
+            if i is None or i in numbers or not _garbled_number(tokens[i], vocabulary):
                 return None
             numbers[i] = LineNumber(tokens[i].start, tokens[i].end, value, False, False)
             return i
@@ -209,7 +250,12 @@ def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: lis
     return sorted(numbers.items())
 
 
-def _garbled_number(token: str, vocabulary: Counter) -> bool:
+def _garbled_number(token: _Token, vocabulary: Counter) -> bool:
     """A short token that reads as digits with OCR's confusions and that the document does not
-    otherwise use as a word."""
-    return _looks_numeric(token) and not token.isdecimal() and vocabulary[token.lower()] <= RARE_WORD
+    otherwise use as a word; or a short piece of the margin, no word of the text by where it
+    stands, whatever the OCR made of its digits (w, ac for 20)."""
+    if token.text.isdecimal():
+        return False  # read as printed: another number
+    if token.piece:
+        return len(token.text) <= PIECE_MAX
+    return _looks_numeric(token.text) and vocabulary[token.text.lower()] <= RARE_WORD
