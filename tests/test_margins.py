@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 
 from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_document, build_edition
 from pipeline.tei.reader import rebuild_source, without_whitespace
-from tests.conftest import parse
+from tests.conftest import ROOT, parse
 
 CONFIG = PipelineConfig()
 GREEK = ("καὶ ὁ βασιλεὺς τῶν πόλεων ἐπὶ τὴν θάλασσαν ἀπέστειλε τοὺς στρατηγοὺς μετὰ πολλῶν νεῶν ὅπως τὰ "
@@ -141,3 +142,77 @@ def test_the_bibliographic_line_at_a_sheets_foot_is_a_signature_line():
     assert [e.attrs.get("n") for e in _kinds(doc, "page-break")] == [str(n) for n in range(402, 421)]
     prose = [line for line in data.splitlines() if line.endswith(".") and len(line) > 40]
     assert not any(e.original in prose for e in _kinds(doc, "signature"))
+
+
+# --- a real book: Arnobius, CSEL 4 (1875), Tesseract 3 hOCR of printed pages 4-12 ---
+
+ARNOBIUS = ROOT / "tests" / "data" / "arnobius-1875" / "tess-hocr"
+# Read on the page images: every page numbers its own lines 5 to 25, in the right margin of a
+# verso, the left of a recto; folio references and chapter numbers stand in the other margin.
+# Page 6's 25 the OCR read as "aa" inside its line (not set apart in the margin): not found.
+ARNOBIUS_FOUND = {4: [5, 10, 15, 20, 25], 5: [5, 10, 15, 20, 25], 6: [5, 10, 15, 20], 7: [5, 10, 15, 20, 25],
+                  8: [5, 10, 15, 20, 25], 9: [5, 10, 15, 20, 25], 10: [5, 10, 15, 20, 25],
+                  11: [5, 10, 15, 20, 25], 12: [5, 10, 15, 20, 25]}
+
+
+def test_a_real_editions_line_numbers_are_found_page_by_page_also_garbled():
+    files = [SourceFile(path.name, path.read_bytes()) for path in sorted(ARNOBIUS.glob("*.hocr"))]
+    edition = build_edition(files, "arnobius", CONFIG)
+    assert not edition.errors
+    tree = parse(edition.xml)
+    found: dict[int, list[int]] = {}
+    for fw in tree.iterfind(".//{http://www.tei-c.org/ns/1.0}fw[@type='lineNum']"):
+        page = int(fw.xpath("preceding::t:pb[1]/@n", namespaces={"t": "http://www.tei-c.org/ns/1.0"})[0])
+        found.setdefault(page, []).append(int(fw.get("n") or fw.text.strip("·»« ")))
+    assert found == ARNOBIUS_FOUND
+    numbers = {e.original.strip("·»« "): e.attrs.get("n") for e in _kinds(edition.document, "line-number")
+               if e.original.strip("·»« ") in ("ιο", "ιε", "w", "ao")}
+    assert numbers == {"ιο": "10", "ιε": "15", "w": "20", "ao": "20"}  # garbled: the count's number in @n
+    assert not _kinds(edition.document, "page-number") or all(
+        e.original.strip() in {str(n) for n in range(4, 13)} for e in _kinds(edition.document, "page-number"))
+
+
+GARBLED_PAGE = {5: "s", 10: "ιο", 15: "ιε»", 20: "ao", 25: "25·"}  # a page whose numbers the OCR read no digit of cleanly
+
+
+def _latin_pages(pages: int, garbled: set[int]) -> str:
+    """A Latin edition as Tesseract's text export writes it (pages apart by form feeds): each page
+    numbers its own lines 5 to 25, at the line's end on a recto, its start on a verso; on the
+    pages ``garbled`` every number is misread, the 25 glued to its line's first word."""
+    rng = random.Random(11)
+    texts = []
+    for index in range(pages):
+        page = 20 + index
+        lines = _lines(rng, LATIN, 27)
+        for number in range(5, 28, 5):
+            printed = GARBLED_PAGE[number] if index in garbled else _numbered(number)
+            line = lines[number - 1]
+            if printed.endswith("·"):  # glued to the word beside it
+                lines[number - 1] = f"{line}·{printed[:-1]}" if page % 2 else printed + line
+            elif page % 2:
+                lines[number - 1] = f"{line} {printed}"
+            else:
+                lines[number - 1] = f"{printed} {line}"
+        head = f"{page} Arnulfi de rebus gestis" if page % 2 == 0 else f"Liber II. {page}"
+        texts.append("\n".join([head] + lines))
+    return "\f".join(texts) + "\n"
+
+
+def test_a_page_whose_numbers_are_all_garbled_is_counted_as_the_book_counts_its_pages():
+    data = _latin_pages(6, garbled={2, 5})
+    edition = build_edition(data.encode("utf-8"), "latin.txt", CONFIG)
+    assert not edition.errors
+    numbers = _kinds(edition.document, "line-number")
+    assert [e.attrs.get("n") or e.original for e in numbers] == ["5", "10", "15", "20", "25"] * 6
+    for page in (2, 5):  # read as misread, @n from the page's count; "25" glued to its word is the fw alone
+        assert [(e.original, e.attrs.get("n")) for e in numbers[5 * page:5 * page + 5]] == [
+            ("s", "5"), ("ιο", "10"), ("ιε", "15"), ("ao", "20"), ("25", None)]
+    assert "derata" not in " ".join(e.original for e in numbers)
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(data)
+
+
+def test_short_words_at_line_starts_are_no_line_numbers_without_a_count_the_book_shows():
+    """Without runs read on other pages, a page's short words where a count would put numbers stay text."""
+    data = _latin_pages(6, garbled={0, 1, 2, 3, 4, 5})
+    doc = build_document(data.encode("utf-8"), "latin.txt", CONFIG)
+    assert not _kinds(doc, "line-number")

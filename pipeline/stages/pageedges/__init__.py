@@ -77,7 +77,7 @@ def find_page_edges(doc: Document) -> None:
     """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
     catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
-    margin = line_numbers(lines, _margin_pieces(doc))
+    margin = line_numbers(lines, _margin_pieces(doc), [surface.start for surface in doc.facsimile])
     _mark_line_numbers(lines, margin)
     mark_number_tokens(lines)
     pages = pages_by_marks(lines)

@@ -24,7 +24,7 @@ import bisect
 import re
 from math import gcd
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.stages.layout import OCR_DIGITS
 from pipeline.stages.pageedges.lines import Line
@@ -34,12 +34,19 @@ from pipeline.stages.pageedges.lines import Line
 NUMBER_LOOKALIKES = str.maketrans({**{chr(k): v for k, v in OCR_DIGITS.items()},
                                    "ι": "1", "ί": "1", "Ι": "1", "ο": "0", "Ο": "0", "ό": "0", "σ": "6"})
 EDGE_PUNCTUATION = "·.,;:'’‘`\"»«„“”*()[]{}<>|-—_~^°"
+# a margin's number the OCR glued to the line's first or last word, a stop at most between them
+GLUED = {"left": re.compile(r"^(?P<digits>\d{1,3})[·.,'’]?[^\W\d_]{2,}$"),
+         "right": re.compile(r"^[^\W\d_]{2,}[·.,'’]?(?P<digits>\d{1,3})$")}
 PIECE_MAX = 3  # characters of a margin's piece that may be a number the OCR garbled beyond its lookalikes (w, ac)
 MIN_STEP = 3  # printed every 3rd, 4th, 5th, 10th line: a list numbered line by line is no margin
 MAX_GAP_STEPS = 3  # a run goes on over two numbers the OCR lost
 MIN_RUN = 3  # numbers a run needs (garbled ones found where it says included)
 MIN_READ = 2  # ... of which read as numbers
-RARE_WORD = 3  # a token the document uses inside its lines this often at most is no word of its own
+PAGES_AGREEING = 3  # pages whose runs restart at one line of the page: the book numbers each page's lines
+AGREEING_SHARE = 0.75  # ... of the runs read on one page each
+HEAD_SHIFTS = (0, -1, 1, -2, 2)  # lines a page's head may have gained or lost in the OCR
+RARE_WORD = 3  # a token the document uses inside its lines this often at most is no word of its own,
+LINES_PER_USE = 100  # ... nor, in a long book, once in so many lines (OCR's debris recurs: s, ao)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class _Token:
     text: str
     alone: bool
     piece: bool = False  # a piece of the margin the page image set apart (no word of the line)
+    glued: bool = False  # digits the OCR glued to the line's first or last word (25·derata)
 
 
 def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = None) -> _Token | None:
@@ -77,6 +85,10 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     text = line.text
     if pieces and place in pieces:
         start, end = pieces[place].start - line.start, pieces[place].end - line.start
+        words = list(re.finditer(r"\S+", text[start:end]))
+        if len(words) > 1:  # the margin's number and specks beside it: the word nearest the text
+            word = words[-1] if place == "left" else words[0]
+            start, end = start + word.start(), start + word.end()
     elif place == "alone":
         start, end = 0, len(text)
     else:
@@ -91,19 +103,23 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     while end > start and (text[end - 1] in EDGE_PUNCTUATION or text[end - 1].isspace()):
         end -= 1
     core = text[start:end]
+    if place != "alone" and not (pieces and place in pieces) and (glued := GLUED[place].match(core)):
+        digits = glued.span("digits")
+        return _Token(-1, line.start + start + digits[0], line.start + start + digits[1], glued["digits"], False,
+                      glued=True)
     if not 1 <= len(core) <= 4 or " " in core:
         return None
     return _Token(-1, line.start + start, line.start + end, core, place == "alone",
                   piece=bool(pieces) and place in pieces)
 
 
-def _value(token: str, vocabulary: Counter) -> int | None:
+def _value(token: str, vocabulary: set[str]) -> int | None:
     """The number a token reads as: as printed, or with OCR's lookalikes (ιο) if the document does
     not use the token as a word."""
     if token.isascii() and token.isdecimal():
         return int(token)
     read = token.translate(NUMBER_LOOKALIKES)
-    return int(read) if read.isascii() and read.isdecimal() and vocabulary[token.lower()] <= RARE_WORD else None
+    return int(read) if read.isascii() and read.isdecimal() and token.lower() not in vocabulary else None
 
 
 def _looks_numeric(token: str) -> bool:
@@ -113,13 +129,16 @@ def _looks_numeric(token: str) -> bool:
     return 2 * sum(ch.isdigit() for ch in read) >= len(read) and len(token) <= 3
 
 
-def line_numbers(lines: list[Line], pieces: list[MarginPiece] = ()) -> list[LineNumber]:
+def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = ()) -> list[LineNumber]:
     """The margin's line numbers among the text's lines (see the module's docstring); ``pieces``:
-    the margins' words the page images set apart, if any."""
+    the margins' words the page images set apart, if any; ``page_starts``: where the page
+    images' pages start (else the page marks of the text say it)."""
     beside = _pieces_by_line(lines, pieces)
     # the words the document uses inside its lines (a margin's number stands at their edges)
-    vocabulary = Counter(word.lower() for i, line in enumerate(lines)
-                         for word in re.findall(r"\w+", _own_text(line, beside.get(i)))[1:-1])
+    uses = Counter(word.lower() for i, line in enumerate(lines)
+                   for word in re.findall(r"\w+", _own_text(line, beside.get(i)))[1:-1])
+    rare = max(RARE_WORD, len(lines) // LINES_PER_USE)
+    vocabulary = {word for word, count in uses.items() if count > rare}
     found: dict[int, LineNumber] = {}
     alone_lines = {i for i, line in enumerate(lines) if (t := _edge_token(line, "alone")) is not None
                    and len(line.text) <= 6 and _looks_numeric(t.text)}
@@ -128,17 +147,78 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = ()) -> list[Line
     for i in range(len(lines)):
         text_index.append(count)
         count += i not in alone_lines
+    candidates: dict[str, dict[int, _Token]] = {}
+    runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
     for place in ("right", "left", "alone"):
         tokens: dict[int, _Token] = {}
         for i, line in enumerate(lines):
             if (place == "alone") != (i in alone_lines) or i in found:
                 continue
             if (token := _edge_token(line, place, beside.get(i))) is not None:
-                tokens[i] = _Token(i, token.start, token.end, token.text, token.alone, token.piece)
+                tokens[i] = replace(token, line=i)
+        candidates[place] = tokens
         for run in _runs(tokens, text_index, place == "alone", vocabulary):
-            for number in _fill(run, tokens, text_index, vocabulary, place == "alone"):
-                found[number[0]] = number[1]
+            if numbers := _fill(run, tokens, text_index, vocabulary, place == "alone"):
+                runs.append((place, numbers))
+                found.update(numbers)
+    places = _places_on_pages(lines, text_index, page_starts)
+    found.update(_by_the_pages_count(runs, candidates, found, places, vocabulary))
     return sorted(found.values(), key=lambda number: number.start)
+
+
+def _places_on_pages(lines: list[Line], text_index: list[int], page_starts: list[int]) -> list[tuple[int, int]]:
+    """Each line's page and its place among the page's lines of text (from 0, the page's first
+    line: a running head, where the page has one)."""
+    places, page, first = [], -1, 0
+    for i, line in enumerate(lines):
+        at = bisect.bisect_right(page_starts, line.start) - 1 if page_starts else page + line.page_mark
+        if at != page or i == 0:
+            page, first = max(at, 0), text_index[i]
+        places.append((page, text_index[i] - first))
+    return places
+
+
+def _by_the_pages_count(runs: list[tuple[str, list[tuple[int, LineNumber]]]], candidates: dict[str, dict[int, _Token]],
+                        found: dict[int, LineNumber], places: list[tuple[int, int]],
+                        vocabulary: set[str]) -> dict[int, LineNumber]:
+    """Where the runs read restart on every page at the same line of the page (a book that numbers
+    each page's lines: the number is the line's place), the numbers that count gives on pages
+    whose own run the OCR garbled beyond reading: tokens at those places in one margin, read as
+    the number or garbled, MIN_RUN on a page's margin with those found there before."""
+    counts = Counter()
+    for _place, numbers in runs:
+        pages = {places[i][0] for i, _ in numbers}
+        offsets = {number.value - places[i][1] for i, number in numbers}
+        if len(pages) == 1 and len(offsets) == 1:
+            counts[(offsets.pop(), _step([(i, n.value) for i, n in numbers]))] += 1
+    if not counts:
+        return {}
+    (offset, step), agreeing = counts.most_common(1)[0]
+    if step is None or agreeing < PAGES_AGREEING or agreeing < AGREEING_SHARE * len(runs):
+        return {}
+    highest = max(number.value for _place, numbers in runs for _i, number in numbers if number.exact)
+    added: dict[int, LineNumber] = {}
+    for place in ("right", "left"):
+        tokens = candidates[place]
+        pages: dict[int, list[int]] = {}
+        for i in tokens:
+            if i not in found:
+                pages.setdefault(places[i][0], []).append(i)
+        for page, lines in pages.items():
+            before = [i for i in found if places[i][0] == page and i in tokens]
+            best: list[tuple[int, int]] = []
+            for shift in HEAD_SHIFTS:  # the count from the page's top, or a head the OCR read as more lines or fewer
+                numbers = [(i, value) for i in lines if step <= (value := places[i][1] + offset + shift) <= highest
+                           and not value % step and _fits(tokens[i], value, vocabulary)]
+                if any(found[i].value != places[i][1] + offset + shift for i in before):
+                    continue  # the page's own run counts otherwise
+                if shift and not any(_value(tokens[i].text, vocabulary) == value for i, value in numbers):
+                    continue  # another count than the book's needs a number read on the page
+                if len(numbers) + len(before) >= MIN_RUN and len(numbers) > len(best):
+                    best = numbers
+            added |= {i: LineNumber(tokens[i].start, tokens[i].end, value, tokens[i].text == str(value), False)
+                      for i, value in best}
+    return added
 
 
 def _pieces_by_line(lines: list[Line], pieces: list[MarginPiece]) -> dict[int, dict[str, MarginPiece]]:
@@ -159,11 +239,11 @@ def _own_text(line: Line, pieces: dict[str, MarginPiece] | None) -> str:
 
 
 def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
-          vocabulary: Counter) -> list[list[tuple[int, int]]]:
+          vocabulary: set[str]) -> list[list[tuple[int, int]]]:
     """Runs of (line, value) read as numbers whose values grow with the lines: by a step of at
     least MIN_STEP, each value a multiple of it; one at least read as printed."""
     read = [(i, v) for i, token in sorted(tokens.items())
-            if (v := _value(token.text, vocabulary)) is not None and v > 0]
+            if not token.glued and (v := _value(token.text, vocabulary)) is not None and v > 0]
     runs: list[list[tuple[int, int]]] = []
     used: set[int] = set()
     for k, (i, v) in enumerate(read):
@@ -212,7 +292,7 @@ def _step(run: list[tuple[int, int]]) -> int | None:
     return step
 
 
-def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: list[int], vocabulary: Counter,
+def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: list[int], vocabulary: set[str],
           alone: bool) -> list[tuple[int, LineNumber]]:
     """The run with the garbled numbers where it says one must stand (between its numbers and a
     step before and after them); kept when it has MIN_RUN numbers in all."""
@@ -226,9 +306,9 @@ def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: lis
 
         def garbled_at(value: int) -> int | None:
             i = where.get(value - offset)
-            if i is None or i in numbers or not _garbled_number(tokens[i], vocabulary):
+            if i is None or i in numbers or not _fits(tokens[i], value, vocabulary):
                 return None
-            numbers[i] = LineNumber(tokens[i].start, tokens[i].end, value, False, False)
+            numbers[i] = LineNumber(tokens[i].start, tokens[i].end, value, tokens[i].text == str(value), False)
             return i
 
         for value in range(run[0][1] + step, run[-1][1], step):
@@ -250,7 +330,13 @@ def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: lis
     return sorted(numbers.items())
 
 
-def _garbled_number(token: _Token, vocabulary: Counter) -> bool:
+def _fits(token: _Token, value: int, vocabulary: set[str]) -> bool:
+    """Whether the token may be the number ``value`` a run or the page's count needs there: read
+    as it (glued to a word too), or garbled."""
+    return token.text == str(value) or _garbled_number(token, vocabulary)
+
+
+def _garbled_number(token: _Token, vocabulary: set[str]) -> bool:
     """A short token that reads as digits with OCR's confusions and that the document does not
     otherwise use as a word; or a short piece of the margin, no word of the text by where it
     stands, whatever the OCR made of its digits (w, ac for 20)."""
@@ -258,4 +344,4 @@ def _garbled_number(token: _Token, vocabulary: Counter) -> bool:
         return False  # read as printed: another number
     if token.piece:
         return len(token.text) <= PIECE_MAX
-    return _looks_numeric(token.text) and vocabulary[token.text.lower()] <= RARE_WORD
+    return _looks_numeric(token.text) and token.text.lower() not in vocabulary
