@@ -10,6 +10,7 @@ import random
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_document, build_edition
+from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import ROOT, parse
 
@@ -163,10 +164,10 @@ def test_a_real_editions_line_numbers_are_found_page_by_page_also_garbled():
     found: dict[int, list[int]] = {}
     for fw in tree.iterfind(".//{http://www.tei-c.org/ns/1.0}fw[@type='lineNum']"):
         page = int(fw.xpath("preceding::t:pb[1]/@n", namespaces={"t": "http://www.tei-c.org/ns/1.0"})[0])
-        found.setdefault(page, []).append(int(fw.get("n") or fw.text.strip("·»« ")))
+        found.setdefault(page, []).append(int(fw.get("n") or fw.text.strip(EDGE_PUNCTUATION + " ")))
     assert found == ARNOBIUS_FOUND
-    numbers = {e.original.strip("·»« "): e.attrs.get("n") for e in _kinds(edition.document, "line-number")
-               if e.original.strip("·»« ") in ("ιο", "ιε", "w", "ao")}
+    numbers = {e.original.strip(EDGE_PUNCTUATION + " "): e.attrs.get("n") for e in _kinds(edition.document, "line-number")
+               if e.original.strip(EDGE_PUNCTUATION + " ") in ("ιο", "ιε", "w", "ao")}
     assert numbers == {"ιο": "10", "ιε": "15", "w": "20", "ao": "20"}  # garbled: the count's number in @n
     assert not _kinds(edition.document, "page-number") or all(
         e.original.strip() in {str(n) for n in range(4, 13)} for e in _kinds(edition.document, "page-number"))
