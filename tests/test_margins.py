@@ -217,3 +217,23 @@ def test_short_words_at_line_starts_are_no_line_numbers_without_a_count_the_book
     data = _latin_pages(6, garbled={0, 1, 2, 3, 4, 5})
     doc = build_document(data.encode("utf-8"), "latin.txt", CONFIG)
     assert not _kinds(doc, "line-number")
+
+
+def test_a_word_broken_before_the_margins_number_at_the_lines_end_is_joined_over_it():
+    """Tesseract writes a right margin's number after the line's last word: "rela- ιο" / "xata"."""
+    data = _latin_pages(6, garbled=set())
+    pages = data.split("\f")
+    lines = pages[1].split("\n")  # page 21, a recto: numbers at the lines' ends
+    assert lines[10].endswith(" ιο") and lines[15].endswith(" l5")
+    lines[10] = lines[10][:-3] + " rela- ιο"
+    lines[11] = "xata " + lines[11]
+    lines[15] = lines[15][:-3] + " intel- l5"
+    lines[16] = "legunt " + lines[16]
+    pages[1] = "\n".join(lines)
+    data = "\f".join(pages)
+    edition = build_edition(data.encode("utf-8"), "latin.txt", CONFIG)
+    doc = edition.document
+    joined = [e.reason.split(": ")[1] for e in _kinds(doc, "hyphenation")]
+    assert joined == ["rela-/xata read as relaxata", "intel-/legunt read as intellegunt"]
+    assert [e.original for e in _kinds(doc, "line-number")][5:10] == ["5", "ιο", "l5", "2o", "25"]
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(data)

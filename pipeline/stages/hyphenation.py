@@ -23,6 +23,8 @@ LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
 LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(LINE_END_HYPHENS)}])[ \t]*\n")
 # Whether there is any: the hyphen looked for first, the letter before it checked after
 ANY_LINE_END_HYPHEN = re.compile(rf"[{re.escape(LINE_END_HYPHENS)}](?<=[{LETTER}].)[ \t]*\n")
+# ... and one with a margin's line number after it, which the OCR wrote at the line's end ("rela- ιο")
+HYPHEN_BEFORE = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{re.escape(LINE_END_HYPHENS)}])[ \t]+$")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
 INVISIBLE = "\ufeff\u200b\u2060"
 
@@ -46,7 +48,7 @@ def _next_word(doc: Document, position: int, furniture: dict[int, int]) -> tuple
 def join_hyphenation(doc: Document) -> None:
     """Stage: end-of-line hyphens inside a word (over a line or a page turn) joined in the reading text, where the
     document writes the word whole."""
-    if ANY_LINE_END_HYPHEN.search(doc.text) is None:
+    if ANY_LINE_END_HYPHEN.search(doc.text) is None and not any(e.kind == "line-number" for e in doc.edits):
         return  # most Chinese texts: no word count needed
     words = word_counts(doc.text, WORD)
     # a word broken over a page turn goes on after the page's furniture, and after its notes
@@ -58,7 +60,7 @@ def join_hyphenation(doc: Document) -> None:
             continue
         # Within the block (the match cannot reach before its start), its last line aside:
         # a hyphen there has no next word in the block.
-        for match in LINE_END_HYPHEN.finditer(doc.text, block.start, block.end):
+        for match in _line_end_hyphens(doc, block.start, block.end):
             hyphen = match.end("left")
             following = _next_word(doc, hyphen + 1, furniture)
             if following is None or following[1] >= block.end:
@@ -75,3 +77,19 @@ def join_hyphenation(doc: Document) -> None:
                               reason=f"end-of-line hyphenation: {left}-/{right} read as {left + right}"
                                      + (" (the document also writes it whole)" if words[joined] else "")))
     add_edits(doc, edits)
+
+
+def _line_end_hyphens(doc: Document, start: int, end: int) -> list[re.Match]:
+    """The line-end hyphens in ``[start, end)``: at the line's end, or before a line number of
+    the margin that ends the line (the number stays recorded as furniture, the word is joined
+    over it)."""
+    found = list(LINE_END_HYPHEN.finditer(doc.text, start, end))
+    for edit in doc.edits:
+        if edit.kind != "line-number" or not start < edit.start < end:
+            continue
+        if not re.match(r"[ \t]*\n", doc.text[edit.end:end]):
+            continue
+        line_start = doc.text.rfind("\n", start, edit.start) + 1
+        if match := HYPHEN_BEFORE.search(doc.text, max(line_start, start), edit.start):
+            found.append(match)
+    return sorted(found, key=lambda match: match.start())
