@@ -132,3 +132,24 @@ def test_signatures_and_catchwords_at_the_foot_leave_the_text():
     text = running_text(body)
     for mark in ("Civit.", "Clvit.", "bbb", "b b b", "ccc"):
         assert mark not in text
+
+
+GREEK = ("καὶ εἶπεν ὁ θεὸς πρὸς αὐτὸν ἐγένετο δὲ μετὰ ταῦτα ἡμέρας πολλὰς ἐν τῇ γῇ ἐκείνῃ "
+         "ἀπὸ τοῦ οὐρανοῦ ὕδωρ ἐπὶ τῆς θαλάσσης οἱ υἱοὶ αὐτοῦ ἔτη πέντε ἐλάλησεν λέγων").split()
+
+
+def test_a_greek_head_split_from_its_chapter_and_verse_is_one_head():
+    """A critical edition's head (chapter and verse, the book's name), which the OCR set on two
+    lines, the order alternating, the page number at the foot."""
+    rng = random.Random(1901)
+    pages = []
+    for number in range(18, 30):
+        chapter = ["XI", "XII", "XIV", "XV", "XVII", "XVIII"][(number - 18) // 2]
+        head = [f"{chapter} {number % 20 + 3}", "ΓΕΝΕΣΙΣ"] if number % 2 == 0 else ["ΓΕΝΕΣΙΣ", f"{chapter} {number % 9 + 5}"]
+        body = [" ".join(rng.choice(GREEK) for _ in range(11)) for _ in range(30)]
+        pages.append("\n".join(head + body + [str(number)]))
+    body = edition("\f".join(pages) + "\n", "genesis.txt")
+    heads = fw(body, "header")
+    assert heads.count("ΓΕΝΕΣΙΣ") == 11 and len(heads) == 22  # every page's but the first, both halves
+    assert running_text(body).count("ΓΕΝΕΣΙΣ") == 1  # the first page's, which may be a title
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(19, 30)]

@@ -8,7 +8,7 @@ import string
 from collections import Counter
 
 from pipeline.stages.pageedges.heads import HeadWords, top_lines
-from pipeline.stages.pageedges.lines import RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key
+from pipeline.stages.pageedges.lines import HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.structure import typical_line_length
 
@@ -174,10 +174,19 @@ def running_heads(pages: list[Page]) -> dict[int, list[Line]]:
                 if line.with_head:
                     break  # the number's line, head and all, is furniture already
                 continue
-            if not words.reads_as_head(line.text):
+            # a head's chapter and verse the OCR set on a line of their own ("XVII 15") belong to it
+            if not words.reads_as_head(line.text) and not _numerals_only(line.text):
                 break
             found.append(line)
+        if not any(words.reads_as_head(line.text) for line in found):
+            found = []
         if found and index > 0:
             before = heads.get(index, [])
             heads[index] = before + [line for line in found if line not in before]
     return heads | named
+
+
+def _numerals_only(text: str) -> bool:
+    """A short line of a head's numbers alone: chapter and verse, roman or arabic ("XVII 15")."""
+    return len(text) <= 12 and any(ch.isalnum() for ch in text) \
+        and not any(ch.isalpha() for ch in HEAD_NUMERAL.sub(" ", text))
