@@ -60,7 +60,7 @@ from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, wr
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
 from pipeline.run.storage import (OutputFolderError, check_output_folder, output_lock,  # noqa: E402
-                                   remove_unfinished, write_atomically)
+                                   remove_unfinished, write_atomically, written_together)
 from pipeline.stages import stage_table  # noqa: E402
 from pipeline.tei.reader import rebuild_source_from_file  # noqa: E402
 from pipeline.tei.validate import validate_file  # noqa: E402
@@ -111,17 +111,25 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
     retries it; the last attempt reports it."""
     finished = _FINISHED.setdefault(str(task_run.id), {})
     io_errors: dict[str, OSError] = {}
-    for source, base in work:
-        if source.key not in finished:
-            try:
-                finished[source.key] = process_file(source.path, output_dir, config, base, source.display_name,
-                                                         source.pages)
-            except OSError as error:
-                io_errors[source.key] = error
-            except Exception as error:  # process_file reports a document's problems; this is a last guard
-                finished[source.key] = failure(source, error)
-            if _DONE is not None and source.key in finished:
-                _DONE[source.key] = finished[source.key]
+    built = []  # this attempt's documents: their files are put in place together, at the end
+    try:
+        with written_together():  # one flush to disk for the batch, not one per file
+            for source, base in work:
+                if source.key not in finished:
+                    built.append(source.key)
+                    try:
+                        finished[source.key] = process_file(source.path, output_dir, config, base,
+                                                                 source.display_name, source.pages)
+                    except OSError as error:
+                        io_errors[source.key] = error
+                    except Exception as error:  # process_file reports a document's problems; a last guard
+                        finished[source.key] = failure(source, error)
+    except OSError:
+        for key in built:  # nothing of them was put in place: a retry builds them again
+            finished.pop(key, None)
+        raise
+    if _DONE is not None:
+        _DONE.update((key, finished[key]) for key in built if key in finished)
     if io_errors and task_run.run_count <= TASK_RETRIES:
         raise OSError("; ".join(f"{key}: {error}" for key, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]

@@ -47,3 +47,29 @@ def test_what_a_killed_write_left_is_removed_and_nothing_else(tmp_path):
     assert remove_unfinished(tmp_path) == 3
     assert not any(os.path.exists(path) for path in left)
     assert all(path.read_text() == "mine" for path in kept)
+
+
+def test_files_written_together_appear_together_after_one_flush(tmp_path, monkeypatch):
+    """A batch's files are flushed to disk once, then put in place; until then the old
+    editions stand, and a failure inside the batch puts none of its files in place."""
+    from pipeline.run import storage
+
+    flushes = []
+    real_flush = storage.flush_to_disk
+    monkeypatch.setattr(storage, "flush_to_disk", lambda files: (flushes.append(list(files)), real_flush(files)))
+    old = tmp_path / "a.tei.xml"
+    write_atomically(old, b"old")
+    with storage.written_together():
+        write_atomically(old, b"new")
+        write_atomically(tmp_path / "1841" / "b.tei.xml", b"b")
+        assert old.read_bytes() == b"old" and not (tmp_path / "1841" / "b.tei.xml").exists()
+    assert old.read_bytes() == b"new" and (tmp_path / "1841" / "b.tei.xml").read_bytes() == b"b"
+    assert len(flushes) == 1 and len(flushes[0]) == 2
+    with pytest.raises(RuntimeError):
+        with storage.written_together():
+            write_atomically(old, b"newer")
+            raise RuntimeError("a defect met in the middle of the batch")
+    assert old.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["1841", "a.tei.xml", "b.tei.xml"]  # no debris
+    write_atomically(old, b"alone")  # outside a group: in place at once
+    assert old.read_bytes() == b"alone"
