@@ -62,12 +62,13 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     return refused
 
 
-def edit_order(edit: Edit) -> tuple[int, bool, int, bool, bool, str]:
-    """Document order: a milestone (page break) before what starts where it stands, the page
-    break before the break of the page's first column, a container before the edits it holds,
-    and a note before a flag on the same characters (a note holds its doubted words)."""
+def edit_order(edit: Edit) -> tuple[int, bool, int, bool, bool, bool, str]:
+    """Document order: a milestone (page break) before what starts where it stands, pages
+    without text before the break of the page that follows them, the page break before the
+    break of the page's first column, a container before the edits it holds, and a note
+    before a flag on the same characters (a note holds its doubted words)."""
     return (edit.start, edit.end > edit.start, -edit.end, BY_NAME[edit.kind].element != "note",
-            edit.kind == "column-break", edit.kind)
+            edit.kind != "missing-page", edit.kind == "column-break", edit.kind)
 
 
 def block_index_of(blocks: list[Block], starts: list[int], edit: Edit) -> int | None:

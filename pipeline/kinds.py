@@ -54,6 +54,9 @@ KINDS: tuple[EditKindInfo, ...] = (
                  description="a line number printed in the margin (every fifth line, say), beside the line it counts"),
     EditKindInfo("page-break", "pb", furniture=True,
                  description="a page boundary"),
+    EditKindInfo("missing-page", "pb", furniture=True,
+                 description=("a page the source names whose text is not there (its file absent, remote and not "
+                              "fetched, or its image not recognised): its page break, and a gap for its text")),
     EditKindInfo("column-break", "cb", furniture=True,
                  description="a column boundary: the next column of a page set in columns begins"),
     EditKindInfo("garbled", "unclear",

@@ -25,6 +25,7 @@ EditKind = Literal[
     "catchword",  # <fw type="catch">: the next page's first word, at the foot of this one
     "line-number",  # <fw type="lineNum">: a line number printed in the margin
     "page-break",  # <pb/> (zero-length)
+    "missing-page",  # <pb/><gap reason="missing"/> (zero-length): a page whose text is not in the source
     "column-break",  # <cb n="…"/> (zero-length): a column of the page begins
     "garbled",  # <unclear reason="garbled">
     "truncation",  # <gap reason="truncated"/> (zero-length): the source breaks off here
@@ -129,6 +130,9 @@ class Surface:
     # line, margins included) and the column's place from the left
     columns: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None  # the page's label as a library package names it (METS ORDERLABEL)
+    # why the page has no text although the source names it (gap/@reason, what was wrong): a
+    # library package's file absent, remote and not fetched, or an image not recognised
+    missing: tuple[str, str] | None = None
 
 
 class EncodingGuess(BaseModel):

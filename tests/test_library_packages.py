@@ -21,7 +21,9 @@ from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
 from pipeline.tei import tei
+from pipeline.tei import local_name
 from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.tei.validate import schema_errors
 from tests.conftest import ROOT, parse
 from tests.library_packages import IMAGE_URL, MODS, PAGES, grenzboten_package, mets, page_name
 
@@ -132,7 +134,9 @@ def test_the_berlin_workspace_mets_gives_its_record_and_says_what_is_missing(tmp
     assert ("purl", "http://resolver.staatsbibliothek-berlin.de/SBB0000F29300010000") in {
         (i.get("type"), i.text) for i in tree.iter(tei("idno"))}
     assert tree.find(".//" + tei("licence")).get("target") == "https://creativecommons.org/licenses/by-nc-sa/4.0/"
-    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["page 1", "page 2"]
+    # the third page has neither text nor image: still a page of the edition, a gap for its text
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["page 1", "page 2", "page 5"]
+    assert [gap.get("reason") for gap in tree.iter(tei("gap"))] == ["missing"]
     assert "text from file group OCR-D-GT-PAGE (ground truth" in texts(tree, ".//t:bibl/t:note")[0]
     # OCR-D-IMG's files are absent here: the images are the next group's, the library's URLs
     assert [g.get("url") for g in tree.iter(tei("graphic"))] == [
@@ -226,7 +230,42 @@ def test_a_bad_package_says_each_problem_and_keeps_the_rest(tmp_path):
                     "/etc/passwd is outside the package folder"):
         assert problem in said
     tree = parse((tmp_path / "out" / "bad.tei.xml").read_bytes())
-    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "10"]  # the two pages read, ORDER 1 both
+    # the two pages read (ORDER 1 both), then the three the METS names without their text, as gaps
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "10", "6", "8", "9"]
+    assert [gap.get("reason") for gap in tree.iter(tei("gap"))] == ["missing"] * 3
+
+
+def test_a_page_whose_file_is_absent_is_kept_as_a_gap_in_its_place(tmp_path, tei_all):
+    """The first and the third page's ALTO files are absent: each is still a page of the
+    edition (its pb with the METS's label and its own surface), a gap where its text would be,
+    and a line of the report; the pages read keep their text and the source rebuilds."""
+    folder = tmp_path / "in" / "holes"
+    folder.mkdir(parents=True)
+    pages = grenzboten_package(folder)
+    for scan, _label in (PAGES[0], PAGES[2]):
+        (folder / page_name(scan)).unlink()
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    said = "\n".join(reports[0].problems)
+    for n, (scan, label) in ((1, PAGES[0]), (3, PAGES[2])):
+        assert f"page {n} ({label}): {page_name(scan)} is named by the METS but absent from the package" in said
+    tree = parse((tmp_path / "out" / "holes.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]
+    body = tree.find(f".//{tei('body')}")
+    milestones = [(local_name(el), el.get("n"), el.get("facs"), el.get("reason"))
+                  for el in body.iter(tei("pb"), tei("gap"))]
+    assert milestones == [("pb", "5", "#facs-p1", None), ("gap", None, None, "missing"),
+                          ("pb", "6", "#facs-p2", None),
+                          ("pb", "8", "#facs-p3", None), ("gap", None, None, "missing"),
+                          ("pb", "9", "#facs-p4", None), ("pb", "10", "#facs-p5", None)]
+    # the gap stands where the page would be: nothing of the next page before it
+    gap = next(body.iter(tei("gap")))
+    assert gap.getnext() is not None and gap.getnext().tag == tei("pb") and gap.getnext().get("n") == "6"
+    assert [s.find(tei("graphic")).get("url") for s in tree.iter(tei("surface"))] == [
+        IMAGE_URL.format(scan=scan) for scan, _label in PAGES]
+    read = [text for (scan, text) in pages if scan not in (PAGES[0][0], PAGES[2][0])]
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(read))
 
 
 def test_a_mets_given_by_itself_is_its_package(tmp_path):

@@ -159,6 +159,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     image_group = _image_group(package)
     sources: list[PageSource] = []
     to_recognise: list[tuple[int, bytes, str]] = []
+    missing: dict[int, tuple[str, str]] = {}  # page index -> (gap/@reason, what), pages without text
     for number, page in enumerate(mets.pages, start=1):
         said = f"page {number}" + (f" ({page.label})" if page.label else "")
         read, problem, where = package.text_of(page, text_group) if text_group else (None, None, "")
@@ -169,6 +170,8 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
             package.problems.append(f"{said}: {image_problem}")
         source = PageSource(read or OcrPage(), text_from=where or "no text", image=image, image_size=size)
         if read is None or not read.lines:
+            if why_missing := _missing(package, page, text_group, problem, image):
+                missing[len(sources)] = why_missing
             if image_data is not None:
                 to_recognise.append((len(sources), image_data, image))
             elif not problem:
@@ -186,8 +189,10 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     except EmptyDocument as error:
         raise EmptyDocument(name, f"{error.problem}: {len(sources)} pages; " + "; ".join(package.problems[:3])) \
             from error
-    for surface, page in zip(doc.facsimile, mets.pages):
+    for index, (surface, page) in enumerate(zip(doc.facsimile, mets.pages)):
         surface.label = page.label
+        if not sources[index].page.lines:  # not recognised either: the edition keeps the page as a gap
+            surface.missing = missing.get(index)
     record = read_record(mets.dmd[ids[0]], mets.dmd.get(mets.physical_dmdid or "")) \
         if (ids := mets.record_ids()) else None
     record = record or LibraryRecord()
@@ -207,6 +212,23 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
         f"{'read by ' + engines(read) if read else 'no page read'}; images from file group {image_group or '(none)'} "
         f"({imaged} pages, {remote} of them the library's URLs); {len(package.problems)} problems reported.")
     return doc
+
+
+def _missing(package: _Package, page: PhysicalPage, text_group: str | None, problem: str | None,
+             image: str | None) -> tuple[str, str] | None:
+    """(gap/@reason, what) of a page without text; None for a text file read whole that holds
+    none (a blank page)."""
+    found = package.files_in(page, text_group) if text_group else []
+    if not found:
+        in_group = f" in file group {text_group}" if text_group else ""
+        return ("not-recognised", f"no text{in_group}, only an image") if image else \
+            ("missing", f"no text{in_group} and no image")
+    where = package.locate(found[0])
+    if problem is None:
+        return None
+    if where.url:
+        return "not-fetched", problem
+    return ("missing" if where.refused else "unreadable"), problem
 
 
 def _text_group(package: _Package) -> tuple[str | None, str]:

@@ -73,6 +73,24 @@ REASONS = {
 }
 
 
+def _missing_page_edits(doc: Document, pages: list[Page]) -> list[Edit]:
+    """A page the source names but whose text is not there (a library package's file absent,
+    not fetched, not recognised): its page break and a gap, where the next page with text
+    begins (after the last one's text, at the end), so that the edition has all its pages."""
+    edits = []
+    for index, surface in enumerate(doc.facsimile):
+        if surface.missing is None or surface.lines:
+            continue
+        following = next((page for page in pages if page.surface is not None and page.surface > index), None)
+        at = page_start(doc, following)[0] if following else pages[-1].lines[-1].end if pages else 0
+        reason, what = surface.missing
+        edits.append(Edit(start=at, end=at, kind="missing-page", original="", stage="page-edges",
+                          reason=f"page without text: {what}",
+                          attrs={"surface": str(index + 1), "reason": reason,
+                                 **({"n": surface.label} if surface.label else {})}))
+    return edits
+
+
 def find_page_edges(doc: Document) -> None:
     """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
     catchwords, line numbers, notes at the foot."""
@@ -146,6 +164,8 @@ def find_page_edges(doc: Document) -> None:
                           confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
                           reason=REASONS[why]))
     furniture = covered_lines(pages, [e for e in edits if e.kind != "page-break"])
+    if doc.facsimile:
+        edits += _missing_page_edits(doc, pages)
     notes = page_notes(doc, pages, furniture)
     edits += _note_edits(doc, notes)
     edits += _line_number_edits(doc, margin, edits)
