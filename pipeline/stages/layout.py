@@ -383,7 +383,6 @@ def detect_pages(doc: Document) -> None:
     if not paged:
         _numbers_without_pages(doc, kinds)
     blocks = doc.blocks
-    apparatus = sorted(e.start for e in doc.edits if e.kind == "footnote" and e.attrs.get("type") == "apparatus")
     edits: list[Edit] = []
     result: list[Block] = []
     i = 0
@@ -405,11 +404,11 @@ def detect_pages(doc: Document) -> None:
         if furniture:
             # without pages elsewhere, only a sentence running over the furniture says a page turns here
             edits += _furniture_edits(doc, furniture, kinds, page_turns=paged or bool(turn))
-        # a critical apparatus is never held in a paragraph of the main text, which breaks around it
-        holds_apparatus = any(_holds(apparatus, blocks[index]) for index in cluster if kinds[index] == NOTE)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
-                and previous.part == following.part == "body" and not holds_apparatus:
-            result[-1] = replace(previous, end=following.end, kind="p")  # the notes inside it, where printed
+                and previous.part == following.part == "body":
+            # the notes inside it where printed, each its own note (a critical apparatus too: the
+            # main text goes on over the turn, the apparatus no part of its text)
+            result[-1] = replace(previous, end=following.end, kind="p")
             i += 1
         else:
             # the notes stay blocks of their own, the furniture between them milestones
@@ -423,12 +422,6 @@ def detect_pages(doc: Document) -> None:
     doc.blocks = _join_cut_paragraphs(doc, result, edits, paged)
     add_edits(doc, edits)
     add_edits(doc, _remaining_page_separators(doc))
-
-
-def _holds(starts: list[int], block: Block) -> bool:
-    """Whether one of the sorted positions ``starts`` lies in the block."""
-    index = bisect.bisect_left(starts, block.start)
-    return index < len(starts) and starts[index] < block.end
 
 
 def _remaining_page_separators(doc: Document) -> list[Edit]:
