@@ -62,13 +62,21 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
     return refused
 
 
-def edit_order(edit: Edit) -> tuple[int, bool, int, bool, bool, bool, str]:
+def edit_order(edit: Edit) -> tuple[int, bool, int, int, bool, bool, str]:
     """Document order: a milestone (page break) before what starts where it stands, pages
     without text before the break of the page that follows them, the page break before the
-    break of the page's first column, a container before the edits it holds, and a note
-    before a flag on the same characters (a note holds its doubted words)."""
-    return (edit.start, edit.end > edit.start, -edit.end, BY_NAME[edit.kind].element != "note",
-            edit.kind != "missing-page", edit.kind == "column-break", edit.kind)
+    break of the page's first column, a container before the edits it holds, also on the very
+    same characters (a doubted word before the homoglyph flagged in it: the writer renders what
+    follows a container inside it, what precedes it beside it, twice), and a note before another
+    container on the same characters (a note holds its doubted words)."""
+    return (edit.start, edit.end > edit.start, -edit.end, _holding_rank(edit), edit.kind != "missing-page",
+            edit.kind == "column-break", edit.kind)
+
+
+def _holding_rank(edit: Edit) -> int:
+    """Among edits on the same characters, which holds which: a note, another container, the rest."""
+    kind = BY_NAME[edit.kind]
+    return 0 if kind.container and kind.element == "note" else 1 if kind.container else 2
 
 
 def block_index_of(blocks: list[Block], starts: list[int], edit: Edit) -> int | None:

@@ -601,7 +601,8 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
-        if previous is None or "note" in (previous.kind, block.kind):  # a note at a page's foot joins nothing
+        # a note at a page's foot joins nothing; nor does furniture between paragraphs, which holds no text
+        if previous is None or "note" in (previous.kind, block.kind) or previous.kind == "milestone":
             result.append(block)
             continue
         if known_turn(doc, previous, block) or paged and _continues(doc, previous, block) \

@@ -198,6 +198,9 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
     while index < len(edits):
         edit = edits[index]
         index += 1
+        if edit.start < position:  # its characters are written already: a second time would double them
+            raise ValueError(f"edits overlap: {edit.kind} at {edit.start}-{edit.end} begins inside "
+                             f"{previous.kind if previous else 'the text'} written up to {position}")
         between, at = doc.text[position:edit.start], position
         if edit.kind in PAGE_TURN_FURNITURE:
             between = between.rstrip()
@@ -287,6 +290,19 @@ def _body_element(container: etree._Element, block: Block) -> etree._Element:
     return _sub(container, block.kind if block.kind in ("head", "p") else "p")
 
 
+def _only_milestones(doc: Document, block: Block, edits: list[Edit]) -> bool:
+    """The block's characters are all its furniture's (whitespace aside): written as milestones
+    alone, nothing of the text is lost. Otherwise the block is written as a paragraph."""
+    if not all(e.kind in MILESTONE_KINDS for e in edits):
+        return False
+    position = block.start
+    for edit in edits:
+        if doc.text[position:edit.start].strip():
+            return False
+        position = max(position, edit.end)
+    return not doc.text[position:block.end].strip()
+
+
 def _render_milestones(container: etree._Element, edits: list[Edit]) -> None:
     for edit in edits:
         _render_edit(container, edit)
@@ -338,9 +354,14 @@ class _FrontBuilder:
         return self.front
 
     def _section(self, key: str, make) -> etree._Element:
-        if key not in self.sections:
-            self.sections[key] = make(self._front())
-        return self.sections[key]
+        """The front's section ``key``; one that something else followed (page furniture, another
+        section) opens anew, so that the front keeps the source's order."""
+        section = self.sections.get(key)
+        if section is None or last_child(self._front()) is not section:
+            section = self.sections[key] = make(self._front())
+            if key == "contents":
+                self.lists = []
+        return section
 
     def element_for(self, block: Block) -> etree._Element | None:
         """The element the block's content goes into (None: straight into the front)."""
@@ -360,7 +381,13 @@ class _FrontBuilder:
         return _sub(self._section("other", lambda f: _sub(f, "div", type="frontmatter")), "p")
 
     def container(self) -> etree._Element:
-        return self._front()
+        """Where page furniture between front blocks goes: the front, or the table of contents
+        when it falls between the contents' title and its list."""
+        front = self._front()
+        last = last_child(front)
+        if last is not None and last is self.sections.get("contents") and last.find(tei("list")) is None:
+            return last
+        return front
 
     def _list_for(self, level: int) -> etree._Element:
         contents = self._section("contents", lambda f: _sub(f, "div", type="contents"))
@@ -409,7 +436,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
             builders["body"].open_division(depth, division)
         if block.part == "front":
             element = front.element_for(block)
-            if element is None and all(e.kind in MILESTONE_KINDS for e in edits):
+            if element is None and _only_milestones(doc, block, edits):
                 _render_milestones(front.container(), edits)
                 continue
             if element is None:  # furniture whose edits another stage refused: text after all
@@ -424,7 +451,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
                     section.set(XML_LANG, section_lang(doc, key))
                     builders[key] = _BodyBuilder(section)
             container = body if block.attrs.get("between") else builders[key].container_for(block)
-            if block.kind == "milestone" and all(e.kind in MILESTONE_KINDS for e in edits):
+            if block.kind == "milestone" and _only_milestones(doc, block, edits):
                 _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
                 continue
             if block.kind == "note":  # notes at a page's foot between paragraphs: the note straight into the div
