@@ -117,7 +117,10 @@ def reading_text(doc: Document, start: int, end: int, edits: list[Edit] | None =
 
 def fit_blocks_to_edits(doc: Document) -> None:
     """Widen a block over an edit that reaches into the whitespace around it (a repair that
-    took a leading ideographic space along), so that every edit lies inside one block."""
+    took a leading ideographic space along), so that every edit lies inside one block. A block
+    widened over its neighbour (an edit across two blocks: a foot line's signature the OCR
+    read as two lines) takes it in: blocks never overlap, or the writer would write their
+    shared characters twice."""
     starts = [b.start for b in doc.blocks]
     for edit in doc.edits:
         if block_index_of(doc.blocks, starts, edit) is not None:
@@ -128,7 +131,18 @@ def fit_blocks_to_edits(doc: Document) -> None:
         if near:
             block = doc.blocks[near[0]]
             block.start, block.end = min(block.start, edit.start), max(block.end, edit.end)
+            _take_in_overlapped(doc.blocks, near[0])
         else:  # a repair of whitespace no block holds: it becomes a block of its own
             doc.blocks.append(Block(start=edit.start, end=edit.end, kind="p", lang=doc.lang))
             doc.blocks.sort(key=lambda b: b.start)
         starts = [b.start for b in doc.blocks]  # rare: only after a block changed
+
+
+def _take_in_overlapped(blocks: list[Block], index: int) -> None:
+    """Merge into ``blocks[index]`` the neighbours (sorted, disjoint until it was widened) it now overlaps."""
+    block = blocks[index]
+    while index + 1 < len(blocks) and blocks[index + 1].start < block.end:
+        block.end = max(block.end, blocks.pop(index + 1).end)
+    while index > 0 and blocks[index - 1].end > block.start:
+        block.start = min(block.start, blocks.pop(index - 1).start)
+        index -= 1

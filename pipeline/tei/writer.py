@@ -485,7 +485,12 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
 
 
 def _assign_edits(doc: Document) -> list[list[Edit]]:
-    """The edits inside each block; an edit outside every block would be lost, so it is a bug."""
+    """The edits inside each block; an edit outside every block would be lost, and blocks that
+    overlap would write their shared characters twice: either is a bug."""
+    for before, after in zip(doc.blocks, doc.blocks[1:]):
+        if after.start < before.end:
+            raise ValueError(f"blocks overlap: {before.kind} at {before.start}-{before.end} and "
+                             f"{after.kind} at {after.start}-{after.end}")
     per_block = edits_per_block(doc)
     if sum(map(len, per_block)) != len(doc.edits):
         placed = {id(e) for block in per_block for e in block}
