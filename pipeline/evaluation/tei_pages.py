@@ -14,9 +14,8 @@ from lxml import etree
 from pipeline.evaluation.pages import Page, furniture_class
 from pipeline.ingest.pages.reader import stems
 from pipeline.tei import XML_ID, local_name, tei
-from pipeline.tei.reader import TextWalker, edition_characters
+from pipeline.tei.reader import EDITED_READINGS, TextWalker, edition_characters, first_reading
 
-READING = ("corr", "reg", "expan")
 DIPLOMATIC = ("sic", "orig", "abbr")
 MARGINS = {"margin", "left", "right", "inner", "outer"}
 HYPHENATION = "#kind-hyphenation"
@@ -35,14 +34,10 @@ class _PageWalker(TextWalker):
         self.classes: list[str | None] = [None]
 
     def reading(self, choice: etree._Element) -> list[etree._Element]:
-        children = {local_name(child): child for child in choice}
         # An end-of-line hyphen is compared as printed: the comparison joins such words on
         # both sides alike (Options.hyphens), whatever sign the engine printed.
-        wanted = DIPLOMATIC if self.diplomatic or HYPHENATION in (choice.get("ana") or "").split() else READING
-        chosen = next((children[name] for name in wanted if name in children), None)
-        if chosen is None:  # a choice of other children (seg, unclear): its first
-            chosen = next(iter(choice), None)
-        return [chosen] if chosen is not None else []
+        hyphen = HYPHENATION in (choice.get("ana") or "").split()
+        return first_reading(choice, DIPLOMATIC if self.diplomatic or hyphen else EDITED_READINGS)
 
     def skipped(self, name: str) -> bool:
         if name == "rdg":  # an apparatus's other witnesses; lem is the text

@@ -17,9 +17,8 @@ from lxml import etree
 
 from pipeline.evaluation.pages import furniture_class
 from pipeline.tei import XML_ID, local_name, tei
-from pipeline.tei.reader import BLOCKS, TextWalker, edition_characters
+from pipeline.tei.reader import BLOCKS, ReadingTextWalker, edition_characters
 
-READING = ("corr", "reg", "expan")
 HYPHENATION = "#kind-hyphenation"
 MARGINS = {"margin", "left", "right", "inner", "outer"}
 FOOTNOTE = "footnote"  # the class of a note's lines: not furniture, but not the running text either
@@ -107,7 +106,7 @@ def _surfaces(root: etree._Element) -> tuple[list[PageLines], dict[str, Line]]:
     return pages, zones
 
 
-class _LineWalker(TextWalker):
+class _LineWalker(ReadingTextWalker):
     """Sends each piece of reading text to the line it stands on: the zone of the last ``lb``,
     or of an element (``fw``, a marginal note) that points to a zone itself. A block opens
     with no line until its first ``lb``: text no zone holds (a heading the library supplied)
@@ -122,21 +121,12 @@ class _LineWalker(TextWalker):
         self.order: list[Line] = []
 
     def reading(self, choice: etree._Element) -> list[etree._Element]:
-        children = {local_name(child): child for child in choice}
-        if HYPHENATION in (choice.get("ana") or "").split():
-            if self.line is not None and "orig" in children:
-                self.line.hyphen += "".join(children["orig"].itertext())
+        if HYPHENATION in (choice.get("ana") or "").split():  # the line's own hyphen, not its text
+            orig = choice.find(tei("orig"))
+            if self.line is not None and orig is not None:
+                self.line.hyphen += "".join(orig.itertext())
             return []
-        chosen = next((children[name] for name in READING if name in children), None)
-        if chosen is None:
-            chosen = next(iter(choice), None)
-        return [chosen] if chosen is not None else []
-
-    def skipped(self, name: str) -> bool:
-        return name == "rdg"
-
-    def character(self, g: etree._Element) -> str:
-        return "".join(g.itertext()) or super().character(g)
+        return super().reading(choice)
 
     def text(self, text: str) -> None:
         if self.line is not None:

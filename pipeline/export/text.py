@@ -16,9 +16,8 @@ from lxml import etree
 from pipeline.safe_xml import parse_edition
 
 from pipeline.tei import local_name, tei
-from pipeline.tei.reader import TextWalker, edition_characters
+from pipeline.tei.reader import ReadingTextWalker, edition_characters
 
-READING = ("corr", "reg", "expan")
 Placement = Literal["omit", "append"]
 PLACEMENTS = ("omit", "append")
 APART = ("fw", "note")  # read into paragraphs of their own, apart from the running text
@@ -33,24 +32,11 @@ class _Reading:
         self.pieces: list[str] = []
 
 
-class _PlainText(TextWalker):
+class _PlainText(ReadingTextWalker):
     def __init__(self, root: etree._Element):
         super().__init__(edition_characters(root))
         self.paragraphs: dict[str, list[str]] = {"text": [], "furniture": [], "notes": []}
         self.reading_into = [_Reading("text")]
-
-    def reading(self, choice: etree._Element) -> list[etree._Element]:
-        children = {local_name(child): child for child in choice}
-        chosen = next((children[name] for name in READING if name in children), None)
-        if chosen is None:
-            chosen = next(iter(choice), None)
-        return [chosen] if chosen is not None else []
-
-    def skipped(self, name: str) -> bool:
-        return name == "rdg"
-
-    def character(self, g: etree._Element) -> str:
-        return "".join(g.itertext()) or super().character(g)
 
     def text(self, text: str) -> None:
         self.reading_into[-1].pieces.append(text)

@@ -16,6 +16,7 @@ from pipeline.tei import XML_ID, local_name, tei
 EDITORIAL_READINGS = {"corr", "reg", "supplied"}  # supplied: a division's title from the library's METS
 SOURCE_READINGS = {"sic", "orig"}
 LINE_BREAKS = {"lb", "pb"}
+EDITED_READINGS = ("corr", "reg", "expan")  # what a reading text takes of a choice, in this order
 BLOCKS = {"p", "head", "byline", "opener", "fw", "item", "div", "note", "list", "front", "body", "back", "titlePage"}
 
 
@@ -27,6 +28,16 @@ def edition_characters(root: etree._Element) -> dict[str, str]:
         if mapping is not None and (mapping.text or "").startswith("U+"):
             table[char.get(XML_ID)] = chr(int(mapping.text[2:], 16))
     return table
+
+
+def first_reading(choice: etree._Element, names: tuple[str, ...]) -> list[etree._Element]:
+    """The first of ``names`` a ``choice`` holds, else its first child (a choice of ``seg``s or
+    ``unclear``s), as the list of children :meth:`TextWalker.reading` returns."""
+    children = {local_name(child): child for child in choice}
+    chosen = next((children[name] for name in names if name in children), None)
+    if chosen is None:
+        chosen = next(iter(choice), None)
+    return [chosen] if chosen is not None else []
 
 
 class NotOurEdition(ValueError):
@@ -136,3 +147,17 @@ def rebuild_source_from_file(path) -> str:
 def without_whitespace(text: str) -> str:
     """The comparison the rebuild guarantees: every character but whitespace, in order."""
     return "".join(text.split())
+
+
+class ReadingTextWalker(TextWalker):
+    """The edition's reading text: the edited reading of each ``choice`` (``corr``, ``reg``,
+    ``expan``), an apparatus's other witnesses (``rdg``) left out, a ``<g>`` read as written."""
+
+    def reading(self, choice: etree._Element) -> list[etree._Element]:
+        return first_reading(choice, EDITED_READINGS)
+
+    def skipped(self, name: str) -> bool:
+        return name == "rdg"
+
+    def character(self, g: etree._Element) -> str:
+        return "".join(g.itertext()) or super().character(g)
