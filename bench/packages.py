@@ -8,9 +8,10 @@ written out as ALTO v2 under UUID names, a METS/MODS listing them in the book's 
 folder: the same ALTO files named by their scan number. Both read through the run's own
 steps (inputs, then one document built and written). The workspaces are read in place.
 
-Memory: a METS of 1,000 and of 10,000 tiny ALTO pages (one line of five words each), each
-built in a process of its own, its peak resident set size (getrusage) beside the size of the
-edition it writes: flat means the peak grows with the edition, not with every file held.
+Scale: a METS of 100, 1,000 and 10,000 tiny ALTO pages (one line of five words each), each
+built in a process of its own: seconds per page (flat: no step looks at every page for each
+page) and peak resident set size (getrusage) beside the size of the edition it writes (the
+peak grows with the edition, not with every file or object held).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pipeline.ingest.pages import abbyy
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
-from tests.library_packages import alto, mets, page_name
+from tests.library_packages import alto, mets, page_name, tiny_package
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -44,26 +45,6 @@ def build(inputs: Path, output: Path) -> tuple[float, list]:
     reports = [process_file(s.path, output, PipelineConfig(), bases[s.key], s.display_name, s.pages)
                for s in sources]
     return time.perf_counter() - started, reports
-
-
-TINY_ALTO = ('<?xml version="1.0" encoding="UTF-8"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v2#">'
-             '<Description><MeasurementUnit>pixel</MeasurementUnit></Description><Layout><Page ID="p{n}" '
-             'WIDTH="1000" HEIGHT="1500" PHYSICAL_IMG_NR="{n}"><PrintSpace><TextBlock ID="b{n}">'
-             '<TextLine ID="l{n}" HPOS="100" VPOS="100" WIDTH="800" HEIGHT="40">{words}</TextLine>'
-             '</TextBlock></PrintSpace></Page></Layout></alto>\n')
-WORDS = ("Haus", "Wald", "Feld", "Brief", "Stadt", "Fluss", "Berg", "Weg", "Tag", "Nacht")
-
-
-def tiny_package(folder: Path, pages: int) -> None:
-    """A METS of ``pages`` ALTO pages of one line each, labelled 1, 2, 3…"""
-    (folder / "FULLTEXT").mkdir(parents=True)
-    listed = []
-    for n in range(1, pages + 1):
-        words = "<SP/>".join(f'<String CONTENT="{WORDS[(n * 7 + i) % len(WORDS)]}"/>' for i in range(5))
-        name = f"FULLTEXT/{n:06d}.xml"
-        (folder / name).write_text(TINY_ALTO.format(n=n, words=words), encoding="utf-8")
-        listed.append((f"{n:06d}", str(n), name))
-    (folder / "mets.xml").write_text(mets(listed), encoding="utf-8")
 
 
 def peak_rss_mib() -> float:
@@ -80,25 +61,25 @@ def memory_child(pages: int) -> None:
         before = peak_rss_mib()
         seconds, reports = build(folder.parent, Path(tmp) / "out")
         edition = sum(p.stat().st_size for p in (Path(tmp) / "out").rglob("*.tei.xml")) / 2**20
-        print(pages, f"{files:.1f}", f"{before:.0f}", f"{peak_rss_mib():.0f}", f"{edition:.1f}", f"{seconds:.1f}",
+        print(pages, f"{files:.1f}", f"{before:.0f}", f"{peak_rss_mib():.0f}", f"{edition:.1f}", f"{seconds:.2f}",
               reports[0].status)
 
 
 def memory_rows() -> list[str]:
     rows = []
-    for pages in (1000, 10000):
+    for pages in (100, 1000, 10000):
         out = subprocess.run([sys.executable, "-m", "bench.packages", "--memory-child", str(pages)],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
         n, files, before, peak, edition, seconds, status = out[-7:]
         rows.append(f"| {int(n):,} | {files} | {before} | {peak} | {int(peak) - int(before)} | {edition} | "
-                    f"{seconds} | {status} |")
+                    f"{seconds} | {float(seconds) / int(n):.4f} | {status} |")
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-record", action="store_true")
-    parser.add_argument("--memory-only", action="store_true", help="only the 1,000- and 10,000-page METS")
+    parser.add_argument("--memory-only", action="store_true", help="only the 100-, 1,000- and 10,000-page METS")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -107,11 +88,11 @@ def main() -> None:
     memory = ["", "Peak memory of a METS of tiny ALTO pages (one line of five words each), each size built in a "
               "process of its own (MiB; resident set size from getrusage, before = after the imports and the "
               "package written):", "",
-              "| pages | files MiB | before MiB | peak MiB | growth MiB | edition MiB | seconds | status |",
-              "|---|---|---|---|---|---|---|---|", *memory_rows()]
+              "| pages | files MiB | before MiB | peak MiB | growth MiB | edition MiB | seconds | s/page | status |",
+              "|---|---|---|---|---|---|---|---|---|", *memory_rows()]
     if args.memory_only:
-        report = "\n".join([f"## Library packages: memory of a 10,000-page METS ({datetime.date.today().isoformat()})",
-                            "", f"Machine: {describe()}. Command: `python -m bench.packages --memory-only`.",
+        title = f"## Library packages: time and memory of a 10,000-page METS ({datetime.date.today().isoformat()})"
+        report = "\n".join([title, "", f"Machine: {describe()}. Command: `python -m bench.packages --memory-only`.",
                             *memory]) + "\n"
         print(report)
         if not args.no_record:

@@ -4,6 +4,7 @@ named by UUID as digitization workflows name them, so that only the METS gives t
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -120,3 +121,25 @@ def grenzboten_package(folder: Path, logical: str = "", links: str = "", **optio
     pages = [(scan, label, page_name(scan)) for scan, label in PAGES]
     (folder / "mets.xml").write_text(mets(pages, logical, links, **options), encoding="utf-8")
     return written
+
+
+TINY_ALTO = ('<?xml version="1.0" encoding="UTF-8"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v2#">'
+             '<Description><MeasurementUnit>pixel</MeasurementUnit></Description><Layout><Page ID="p{n}" '
+             'WIDTH="1000" HEIGHT="1500" PHYSICAL_IMG_NR="{n}"><PrintSpace><TextBlock ID="b{n}">'
+             '<TextLine ID="l{n}" HPOS="100" VPOS="100" WIDTH="800" HEIGHT="40">{words}</TextLine>'
+             '</TextBlock></PrintSpace></Page></Layout></alto>\n')
+WORDS = ("Haus", "Wald", "Feld", "Brief", "Stadt", "Fluss", "Berg", "Weg", "Tag", "Nacht")
+
+
+def tiny_package(folder: Path, pages: int, order: bool = True) -> None:
+    """A METS of ``pages`` ALTO pages of one line each, labelled 1, 2, 3… (``order=False``:
+    the physical map gives no ORDER, its own sequence counts)."""
+    (folder / "FULLTEXT").mkdir(parents=True)
+    listed = []
+    for n in range(1, pages + 1):
+        words = "<SP/>".join(f'<String CONTENT="{WORDS[(n * 7 + i) % len(WORDS)]}"/>' for i in range(5))
+        name = f"FULLTEXT/{n:06d}.xml"
+        (folder / name).write_text(TINY_ALTO.format(n=n, words=words), encoding="utf-8")
+        listed.append((f"{n:06d}", str(n), name))
+    text = mets(listed)
+    (folder / "mets.xml").write_text(text if order else re.sub(r' ORDER="\d+"', "", text), encoding="utf-8")

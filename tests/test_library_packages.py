@@ -4,6 +4,8 @@ the header, and every problem of a bad package said on a line of its own."""
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import shutil
 import threading
 from functools import partial
@@ -25,7 +27,7 @@ from pipeline.tei import local_name
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.tei.validate import schema_errors
 from tests.conftest import ROOT, parse
-from tests.library_packages import IMAGE_URL, MODS, PAGES, grenzboten_package, mets, page_name
+from tests.library_packages import IMAGE_URL, MODS, PAGES, grenzboten_package, mets, page_name, tiny_package
 
 WORKSPACES = ROOT / "tests" / "data" / "ocrd-workspaces"
 
@@ -366,3 +368,27 @@ def test_a_changed_page_file_reprocesses_the_package(tmp_path):
     page = folder / page_name(PAGES[2][0])
     page.write_bytes(page.read_bytes().replace(b"CONTENT=\"", b"CONTENT=\"x", 1))
     assert source_sha256(sources[0].path, sources[0].pages) != before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("order", [True, False], ids=["ORDER", "no ORDER"])
+def test_the_work_on_a_package_grows_with_its_pages_not_their_square(tmp_path, order):
+    """A count, not a time: the function calls a run makes to build a package of 50, 100 and
+    200 pages (after one of 20, so that what a process does once is done). Twice the pages,
+    twice the work: the second hundred pages cost what the second fifty cost twice over. A
+    step that looks at every page for each page (a list searched per page, a IIIF manifest
+    validated whole at each canvas added) makes it four times."""
+
+    def calls(pages: int) -> int:
+        folder = tmp_path / f"in-{pages}" / "book"
+        tiny_package(folder, pages, order=order)
+        profile = cProfile.Profile()
+        profile.enable()
+        _sources, _problems, reports = run([folder.parent], tmp_path / f"out-{pages}")
+        profile.disable()
+        assert reports[0].status == "ok", reports[0].errors
+        return pstats.Stats(profile).total_calls
+
+    calls(20)
+    small, middle, large = calls(50), calls(100), calls(200)
+    assert (large - middle) / (middle - small) < 2.2, (small, middle, large)

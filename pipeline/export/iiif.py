@@ -14,7 +14,7 @@ import json
 import posixpath
 from urllib.parse import urljoin, urlsplit
 
-from iiif_prezi3 import Annotation, AnnotationPage, Manifest, TextualBody
+from iiif_prezi3 import Annotation, AnnotationPage, Canvas, Manifest, TextualBody
 from lxml import etree
 
 from pipeline.export.header import Description, describe
@@ -99,13 +99,16 @@ def build_manifest(root: etree._Element, pages: list[PageLines], base_name: str,
     if preview:
         manifest.rendering = [{"id": url(f"{name}.html"), "type": "Text", "format": "text/html",
                                "label": {"en": ["Reading view (HTML)"]}}]
+    # Each canvas is validated, serialized and let go at once: a book's canvases held as
+    # objects until the end weigh ~15 KB a page (and iiif-prezi3's make_canvas validates
+    # every canvas again on each one added: quadratic in the pages).
+    canvases = []
     for page in pages:
         image = shown_image(page)
         if not (page.width and page.height and image):
             continue
         canvas_id = f"{manifest_id}/canvas/{page.surface}"
-        canvas = manifest.make_canvas(id=canvas_id, width=page.width, height=page.height,
-                                      label={"none": [page.label]})
+        canvas = Canvas(id=canvas_id, width=page.width, height=page.height, label={"none": [page.label]})
         body = {"format": image.format} if image.format else {}
         if image is not page.display:  # the source's own image has the canvas's size
             body.update(width=page.width, height=page.height)
@@ -116,9 +119,10 @@ def build_manifest(root: etree._Element, pages: list[PageLines], base_name: str,
         if alto_files and page.surface in alto_files:
             canvas.seeAlso = [{"id": url(alto_files[page.surface]), "type": "Dataset", "format": "application/xml",
                                "profile": ALTO_PROFILE, "label": {"en": ["ALTO full text"]}}]
-    data = json.loads(manifest.jsonld())  # (its own serialization: URLs as strings)
-    if base_url is None:
-        data = _relative(data, here)
+        canvases.append(_as_written(json.loads(canvas.json(exclude_context=True)), here, base_url))
+    manifest.items = []  # (its place among the keys; the canvases go there as serialized)
+    data = _as_written(json.loads(manifest.jsonld()), here, base_url)  # (its own serialization: URLs as strings)
+    data["items"] = canvases
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -130,6 +134,11 @@ def _line_annotation(canvas_id: str, line, language: str) -> Annotation:
         bodies.append(TextualBody(value=line.furniture, purpose="tagging"))
     return Annotation(id=f"{canvas_id}/line/{line.zone}", motivation="supplementing", body=bodies,
                       target=f"{canvas_id}#xywh={ulx},{uly},{max(lrx - ulx, 1)},{max(lry - uly, 1)}")
+
+
+def _as_written(value, here: str, base_url: str | None):
+    """``value`` as the manifest holds it: without a base URL every reference relative."""
+    return _relative(value, here) if base_url is None else value
 
 
 def _relative(value, here: str):

@@ -175,14 +175,12 @@ def _physical_pages(structure: etree._Element | None, files: dict[str, MetsFile]
                             "kept in the order of the structure map")
         elif page.order is not None:
             seen[page.order] = page.id
-    written = {id(page): n for n, page in enumerate(pages)}
     # ORDER decides; a page without one keeps its place after the one before it
-    return sorted(pages, key=lambda p: (p.order if p.order is not None else _order_before(pages, p), written[id(p)]))
-
-
-def _order_before(pages: list[PhysicalPage], page: PhysicalPage) -> int:
-    index = pages.index(page)
-    return next((p.order for p in reversed(pages[:index]) if p.order is not None), 0)
+    keys, before = [], 0
+    for written, page in enumerate(pages):
+        before = page.order if page.order is not None else before
+        keys.append((before, written))
+    return [page for _key, page in sorted(zip(keys, pages), key=lambda pair: pair[0])]
 
 
 def _logical_divs(structure: etree._Element | None, problems: list[str]) -> list[LogicalDiv]:

@@ -245,6 +245,8 @@ def _text_group(package: _Package) -> tuple[str | None, str]:
                          if (read := package.text_of(page, group)[0]) is not None and read.lines)
               for group in candidates}
     group, why = groups.choose_text_group(candidates, counts)
+    # the other groups' pages, read to count them, are let go: only the chosen group's are used
+    package.parsed = {i: read for i, read in package.parsed.items() if package.mets.files[i].group == group}
     if group is None and candidates:  # none has text: the ground truth's (else the first) is the one said
         fallback = next((g for g in candidates if groups.is_ground_truth(g)), candidates[0])
         return fallback, f"{why}; {'the ground truth' if groups.is_ground_truth(fallback) else 'the first'} group"
