@@ -114,6 +114,27 @@ def test_the_header_carries_the_mods_record(grenzboten, tei_all):
     assert "text from file group FULLTEXT" in texts(tree, header + "t:sourceDesc/t:bibl/t:note")[0]
 
 
+def test_the_record_languages_are_in_lang_usage_beside_the_detected_ones(tmp_path, tei_all):
+    """The MODS says German in Fraktur and Latin; the text shows German. langUsage keeps the
+    detected share and adds what the record states (without a share: nobody measured it)."""
+    folder = tmp_path / "in" / "languages"
+    folder.mkdir(parents=True)
+    latin = ('<mods:language><mods:languageTerm authority="iso639-2b" type="code">lat</mods:languageTerm>'
+             '</mods:language>')
+    grenzboten_package(folder, mods=MODS.replace("<mods:accessCondition", latin + "<mods:accessCondition"))
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "languages.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]
+    languages = [(el.get("ident"), el.get("usage"), el.text)
+                 for el in tree.iterfind(f".//{tei('langUsage')}/{tei('language')}")]
+    assert languages[0][:2] == ("de", "100")  # detected in the text
+    assert languages[1:] == [("de-Latf", None, "German, Fraktur (the library's record)"),
+                             ("la", None, "Latin (the library's record)")]
+    assert tree.find(".//" + tei("textLang")).get("otherLangs") == "la"
+
+
 def test_the_berlin_workspace_mets_gives_its_record_and_says_what_is_missing(tmp_path):
     """The Staatsbibliothek's real METS: its PAGE files given text here (the workspace's are
     stubs), its local images absent, a page (5) with an image only, GT chosen over the OCR

@@ -187,11 +187,13 @@ def _hyphenation_statement(joined: int) -> str:
 
 
 def build_profile_desc(profile_desc: etree._Element, doc: Document) -> None:
-    """The languages of the text, each with its share."""
+    """The languages of the text, each with its share; then those a library's record states."""
     lang_usage = sub(profile_desc, "langUsage")
     for share in doc.languages or []:
         sub(lang_usage, "language", LANGUAGE_NAMES.get(share.tag, share.tag), ident=share.tag,
             usage=str(share.percent))
+    if doc.library:
+        library.stated_languages(lang_usage, doc.library)
     if not len(lang_usage):
         sub(lang_usage, "language", "undetermined", ident="und", usage="100")
 

@@ -2,7 +2,8 @@
 format and mets-mods2tei write it. Title and names in ``titleStmt`` (authors ``aut``,
 editors ``edt``, every other role a ``respStmt``; GND/VIAF links as ``@ref``); the book
 as ``sourceDesc/biblStruct`` (titles, names, identifiers as ``idno[@type]``, language and
-script as ``textLang``, the licence as ``availability/licence[@target]``, edition, imprint,
+script as ``textLang``, and in ``profileDesc/langUsage`` beside the languages detected in the
+text; the licence as ``availability/licence[@target]``, edition, imprint,
 extent, series); the holding institution and shelfmark as ``msDesc/msIdentifier``."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from lxml import etree
 
 from pipeline.model import Agent, LibraryRecord
+from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.tei import tei
 
 ROLES = {"aut": "author", "edt": "editor"}
@@ -20,6 +22,10 @@ RELATORS = {"fnd": "funder", "ill": "illustrator", "trl": "translator", "ctb": "
             "pbl": "publisher", "own": "former owner", "dte": "dedicatee", "egr": "engraver", "com": "compiler",
             "cmm": "commentator", "ann": "annotator", "red": "redactor", "pfr": "proofreader", "scr": "scribe",
             "dgg": "degree granting institution", "his": "host institution", "oth": "other", "asn": "associated name"}
+# ISO 15924 codes the MODS scriptTerm gives (pipeline.ingest.mets.mods.SCRIPTS), in words
+SCRIPT_NAMES = {"Latf": "Fraktur", "Latn": "Latin script", "Grek": "Greek script", "Hant": "traditional script",
+                "Hans": "simplified script", "Hani": "Han characters", "Hebr": "Hebrew script", "Cyrl": "Cyrillic",
+                "Arab": "Arabic script", "Syrc": "Syriac script", "Goth": "Gothic script"}
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -93,3 +99,18 @@ def _bibl_struct(bibl_struct: etree._Element, record: LibraryRecord) -> None:
         _sub(monogr, "extent", extent)
     for series in record.series:
         _sub(_sub(bibl_struct, "series"), "title", series)
+
+
+def stated_languages(lang_usage: etree._Element, record: LibraryRecord) -> None:
+    """The languages the record states, into ``langUsage`` after those detected in the text:
+    each one not already there under its tag, without ``@usage`` (its share of the text is
+    the record's word, not a measure)."""
+    present = {language.get("ident") for language in lang_usage}
+    for tag in record.languages:
+        if tag in present:
+            continue
+        language, _, script = tag.partition("-")
+        name = LANGUAGE_NAMES.get(tag) or LANGUAGE_NAMES.get(language, language)
+        if script and tag not in LANGUAGE_NAMES:
+            name += f", {SCRIPT_NAMES.get(script, script)}"
+        _sub(lang_usage, "language", f"{name} (the library's record)", ident=tag)

@@ -22,7 +22,7 @@ OTHER_SCRIPT = {"zh-Hant": "zh-Hans", "zh-Hans": "zh-Hant"}
 
 def reading_script(tree: etree._ElementTree) -> tuple[str, str] | None:
     """(source tag, target tag) when the edition has Chinese text of one dominant script."""
-    usage = {e.get("ident"): int(e.get("usage")) for e in tree.iter(tei("language"))}
+    usage = {e.get("ident"): int(e.get("usage")) for e in tree.iter(tei("language")) if e.get("usage")}
     chinese = {tag: pct for tag, pct in usage.items() if tag in OTHER_SCRIPT}
     if not chinese:
         return None
