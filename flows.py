@@ -214,7 +214,7 @@ class _Run:
     def __init__(self, inputs: list[Path], output_dir: Path, config: PipelineConfig, started: float):
         self.inputs, self.output_dir, self.config, self.started = inputs, output_dir, config, started
         self.bases: dict[str, str] = {}
-        self.withdrawn: dict[str, str] = {}
+        self.kept: dict[str, str] = {}  # names of sources not in this run, editions kept
         self.manifest_problem: str | None = None
         self.reports: list[DocumentReport] = []  # the documents reported so far
         self.unchanged: dict[str, DocumentReport] = {}
@@ -222,7 +222,7 @@ class _Run:
     def record(self, reports: list[DocumentReport], final: bool = False) -> RunManifest:
         """Write the manifest; a full or failing disk is said once, and the run goes on."""
         manifest = build_manifest(self.inputs, self.output_dir, reports, self.config.fingerprint(),
-                                  time.perf_counter() - self.started, self.bases, self.withdrawn)
+                                  time.perf_counter() - self.started, self.bases, self.kept)
         try:
             write_manifest(manifest, self.output_dir)
         except OSError as error:
@@ -240,7 +240,7 @@ class _Run:
             print(report.console_line())
         previous = read_manifest(self.output_dir)
         known = known_names(previous.documents, previous.editions, self.output_dir) if previous else {}
-        self.bases, self.withdrawn = assign_names(sources, self.output_dir, known)
+        self.bases, self.kept = assign_names(sources, self.output_dir, known)
         unchanged = self.unchanged = carried_over(sources, self.bases, self.output_dir, self.config, previous)
         checkpoint = time.perf_counter()
         futures = {}

@@ -125,3 +125,32 @@ def test_a_reading_edition_points_to_its_masters_actual_name(tmp_path):
     assert report.status == "ok" and report.reading_edition_path.endswith("book~2.zh-Hans.tei.xml")
     reading = (tmp_path / "out" / "book~2.zh-Hans.tei.xml").read_text(encoding="utf-8")
     assert 'type="master" target="book~2.tei.xml"' in reading
+
+
+def test_a_shared_output_folder_does_not_call_another_runs_books_withdrawn(tmp_path):
+    """Two runs with different inputs write into one folder: the second leaves the first's
+    editions alone and unlisted; a book gone from a run's own input is still withdrawn."""
+    from pipeline.run.manifest import read_manifest
+
+    out = tmp_path / "out"
+
+    def run(root: Path):
+        sources, _ = discover_sources([root])
+        previous = read_manifest(out)
+        known = known_names(previous.documents, previous.editions, out) if previous else {}
+        bases, kept = assign_names(sources, out, known)
+        reports = [process_file(s.path, out, CONFIG, bases[s.key]) for s in sources]
+        manifest = build_manifest([root], out, reports, CONFIG.fingerprint(), 0.0, bases, kept)
+        write_manifest(manifest, out)
+        return manifest
+
+    for name, seed in (("first", SEEDS[3]), ("second", SEEDS[4])):
+        (tmp_path / name).mkdir()
+        shutil.copy(seed, tmp_path / name / f"{name}.txt")
+    run(tmp_path / "first")
+    second = run(tmp_path / "second")
+    assert second.withdrawn == []
+    assert sorted(second.editions.values()) == ["first", "second"]  # the first run's name still reserved
+    (tmp_path / "second" / "second.txt").unlink()
+    again = run(tmp_path / "second")
+    assert again.withdrawn == ["second.tei.xml"] and (out / "first.tei.xml").exists()

@@ -7,12 +7,13 @@ for whoever reads the manifest: ``python -m pipeline.run.manifest`` rewrites the
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from pipeline import PIPELINE_NAME, __version__
-from pipeline.run.inputs import MANIFEST_NAME
+from pipeline.run.inputs import MANIFEST_NAME, source_key
 from pipeline.run.naming import READING_SCRIPTS, claim, edition_file
 from pipeline.run.document import DocumentReport
 from pipeline.run.storage import write_atomically
@@ -44,12 +45,16 @@ class RunManifest(BaseModel):
     seconds: float = 0.0
 
 
-def withdrawn_editions(output_dir: Path, current: dict[str, str], withdrawn: dict[str, str]) -> list[str]:
+def withdrawn_editions(output_dir: Path, current: dict[str, str], kept: dict[str, str],
+                       inputs: list[Path]) -> list[str]:
     """Master editions on disk that no source of this run produces any more (never deleted):
-    those of the sources recorded as withdrawn, and any other master edition that none of
-    this run's names claims (left by a run that did not record names)."""
-    claimed = set().union(*(claim(base) for base in current.values()))
-    found = {edition_file(base) for base in withdrawn.values() if (output_dir / edition_file(base)).exists()}
+    those of the sources recorded before that were under this run's inputs and are gone from
+    them, and any other master edition no name recorded here claims (left by a run that did not
+    record names). ``kept``: the recorded names of sources not in this run; those of sources
+    outside this run's inputs (another run's books in a shared output folder) are not withdrawn."""
+    gone = {key: base for key, base in kept.items() if under_any(key, inputs)}
+    claimed = set().union(*(claim(base) for base in [*current.values(), *kept.values()]))
+    found = {edition_file(base) for base in gone.values() if (output_dir / edition_file(base)).exists()}
     reading_suffixes = tuple(f".{script}.tei.xml" for script in READING_SCRIPTS)
     for path in output_dir.rglob("*.tei.xml"):
         name = path.relative_to(output_dir).as_posix()
@@ -58,15 +63,21 @@ def withdrawn_editions(output_dir: Path, current: dict[str, str], withdrawn: dic
     return sorted(found)
 
 
+def under_any(key: str, inputs: list[Path]) -> bool:
+    """Whether the source ``key`` (an absolute path) is one of ``inputs`` or lies under one."""
+    return any(key == root or key.startswith(root.rstrip(os.sep) + os.sep) for root in map(source_key, inputs))
+
+
 def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentReport], configuration: str,
-                   seconds: float, current: dict[str, str], withdrawn: dict[str, str] | None = None) -> RunManifest:
+                   seconds: float, current: dict[str, str], kept: dict[str, str] | None = None) -> RunManifest:
     """``current``: the edition base of every source of this run (a checkpoint's pending ones
-    included), by source key; ``withdrawn``: those of sources gone from the input."""
-    withdrawn = withdrawn or {}
+    included), by source key; ``kept``: the recorded names of sources not in this run (gone
+    from its inputs, or another run's)."""
+    kept = kept or {}
     return RunManifest(
         configuration=configuration, inputs=[str(p) for p in inputs], documents=reports,
-        editions=dict(sorted({**withdrawn, **current}.items())),
-        withdrawn=withdrawn_editions(output_dir, current, withdrawn) if output_dir.exists() else [],
+        editions=dict(sorted({**kept, **current}.items())),
+        withdrawn=withdrawn_editions(output_dir, current, kept, inputs) if output_dir.exists() else [],
         written=sum(r.status == "ok" and not r.unchanged for r in reports),
         unchanged=sum(r.unchanged for r in reports),
         invalid=sum(r.status == "invalid" for r in reports),

@@ -77,22 +77,23 @@ class NameRegistry:
 
 def assign_names(sources: list[Source], output_dir: Path,
                  known: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(bases of this run's sources by key, bases of withdrawn sources whose editions are kept).
+    """(bases of this run's sources by key, bases of the sources not in this run whose editions
+    are kept: withdrawn from its inputs, or another run's in a shared output folder).
 
     ``known``: source key -> base, as the last manifest recorded them."""
     registry = NameRegistry()
     current = {s.key for s in sources}
-    withdrawn = {}
+    kept = {}
     for key, base in sorted(known.items()):  # earlier names first: they were unique together
         if key in current or (output_dir / edition_file(base)).exists():
             if registry.free(base, key):
                 registry.take(key, base)
                 if key not in current:
-                    withdrawn[key] = base
+                    kept[key] = base
     for source in sources:
         if source.key not in registry.bases:
             registry.assign(source.key, natural_base(source.relative, source.is_book))
-    return {s.key: registry.bases[s.key] for s in sources}, withdrawn
+    return {s.key: registry.bases[s.key] for s in sources}, kept
 
 
 def known_names(documents, recorded: dict[str, str], output_dir: Path) -> dict[str, str]:
