@@ -59,7 +59,7 @@ from pipeline.run.inputs import MANIFEST_NAME, Source, discover_sources, source_
 from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, write_manifest  # noqa: E402
 from pipeline.run.naming import assign_names, known_names  # noqa: E402
 from pipeline.run.document import DocumentReport, printable, process_file  # noqa: E402
-from pipeline.run.storage import (OutputFolderError, check_output_folder, output_lock,  # noqa: E402
+from pipeline.run.storage import (OutputFolderError, check_output_folder, output_lock, scratch_folder,  # noqa: E402
                                    remove_unfinished, write_atomically, written_together)
 from pipeline.stages import stage_table  # noqa: E402
 from pipeline.tei.reader import rebuild_source_from_file  # noqa: E402
@@ -315,17 +315,33 @@ def summarize(reports: list[DocumentReport]) -> str:
             f" invalid (not written), {empty} empty (not written), {failed} failed; {edits} interventions recorded.")
 
 
-def task_runner_for(dask_address: str | None, workers: int):
+def task_runner_for(dask_address: str | None, workers: int, scratch: Path | None = None):
     """Documents run one at a time here by default; on a Dask cluster (an existing scheduler,
-    or a local cluster of ``workers`` processes) they spread over its workers."""
+    or a local cluster of ``workers`` processes) they spread over its workers. A local
+    cluster's workers keep their files in ``scratch`` (Dask's default is the machine's
+    temporary folder, where they outlive the run)."""
     if dask_address or workers > 1:
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
+                                              "dashboard_address": None,
+                                              **({"local_directory": str(scratch)} if scratch else {})})
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+@contextlib.contextmanager
+def dask_scratch(output_dir: Path, local_cluster: bool):
+    """The folder a local Dask cluster's scheduler and workers keep their files in: inside the
+    output folder, removed at the end (see scratch_folder); None without a local cluster."""
+    if not local_cluster:
+        yield None
+        return
+    import dask
+
+    with scratch_folder(output_dir) as scratch, dask.config.set({"temporary-directory": str(scratch)}):
+        yield scratch
 
 
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
@@ -344,15 +360,16 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     global _DONE
     _DONE = {}
     signal.signal(signal.SIGINT, stop_at_once)
-    flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers))
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
     try:
-        with temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext():
+        with dask_scratch(output_dir, workers > 1 and not dask_address) as scratch, \
+                (temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext()):
             # --workers N: N documents at once, and a document's page images read by N threads
             config = config or PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers),
                                               file_group=file_group, fetch=fetch)
             if config.fetch:
                 config = config.model_copy(update={"fetch_cache": str(output_dir / FETCH_CACHE)})
+            flow_run = build_editions.with_options(task_runner=task_runner_for(dask_address, workers, scratch))
             reports = flow_run(inputs, output_dir, config, follow_links=follow_links)
     except OutputFolderError as error:
         print(f"FAILED  {printable(str(error))}", file=sys.stderr)

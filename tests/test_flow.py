@@ -211,8 +211,12 @@ def test_two_runs_at_once_on_one_output_folder(inbox, tmp_path):
     assert not list(out.glob(".*.tmp"))
 
 
-def test_a_local_dask_cluster_gives_byte_identical_editions(tmp_path):
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+def test_a_local_dask_cluster_gives_byte_identical_editions_and_leaves_no_scratch(tmp_path):
+    """--workers 2: the same editions; the workers' files kept inside the output folder (Dask's
+    default is the machine's temporary folder, where they outlive the run) and removed."""
+    machine_tmp = tmp_path / "machine-tmp"
+    machine_tmp.mkdir()
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"), TMPDIR=str(machine_tmp))
     outputs = {}
     for name, extra in (("sequential", []), ("dask", ["--workers", "2"])):
         out = tmp_path / name
@@ -222,6 +226,7 @@ def test_a_local_dask_cluster_gives_byte_identical_editions(tmp_path):
         assert "Traceback" not in result.stdout + result.stderr
         outputs[name] = {p.name: p.read_bytes() for p in out.glob("*.tei.xml")}
     assert len(outputs["sequential"]) == 7 and outputs["dask"] == outputs["sequential"]
+    assert list(machine_tmp.iterdir()) == [] and not (tmp_path / "dask" / ".scratch").exists()
 
 
 def test_the_run_table_and_summary_are_prefect_artifacts(prefect_harness, inbox, tmp_path):

@@ -10,6 +10,7 @@ import errno
 import fcntl
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -128,6 +129,28 @@ def remove_unfinished(output_dir: Path) -> int:
                     (Path(folder) / name).unlink()
                     removed += 1
     return removed
+
+
+SCRATCH_NAME = ".scratch"  # the output folder's temporary area: one folder per running process
+
+
+@contextlib.contextmanager
+def scratch_folder(output_dir: Path) -> Iterator[Path]:
+    """A folder for this process's temporary files (a local Dask cluster's spill and lock
+    files), inside the output folder, removed when the run ends; what a killed run left there
+    is removed by the next (its process is gone)."""
+    area = output_dir / SCRATCH_NAME
+    for left in area.glob("*"):
+        if not (left.name.isdigit() and psutil.pid_exists(int(left.name))):
+            shutil.rmtree(left, ignore_errors=True)
+    mine = area / str(os.getpid())
+    mine.mkdir(parents=True, exist_ok=True)
+    try:
+        yield mine
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            area.rmdir()  # only when no other run has a folder there
 
 
 def check_output_folder(folder: Path) -> None:
