@@ -49,6 +49,23 @@ def tiff_with_a_damaged_second_page() -> bytes:
     return b"II*\x00" + struct.pack("<I", 8) + first + struct.pack("<I", second_at) + second + b"\xff" * 8
 
 
+def tiff_with_a_tag_past_its_end() -> bytes:
+    """A 40 × 30 TIFF whose private tag 65000 says its 100 bytes lie past the end of the file."""
+    import struct
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (40, 30), 255).save(buffer, format="TIFF", tiffinfo={65000: "x" * 100})
+    data = bytearray(buffer.getvalue())
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    for entry in range(struct.unpack_from("<H", data, ifd)[0]):
+        at = ifd + 2 + 12 * entry
+        if struct.unpack_from("<H", data, at)[0] == 65000:
+            struct.pack_into("<I", data, at + 8, len(data) + 1000)
+    return bytes(data)
+
+
 DAMAGED_HEADERS = {
     "scan.bmp": b"BM" + b"\0" * 20,
     "scan.gif": b"GIF89a\x10\x00",

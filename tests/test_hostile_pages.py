@@ -21,9 +21,10 @@ from pipeline.tei.reader import rebuild_source_from_file
 from pipeline.tei.validate import validate_file
 from tests.hostile_files import (DAMAGED_HEADERS, FONT, LINES, abbyy, alto, consonants, hocr, page_xml,
                                  pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
-                                 tiff_with_a_damaged_second_page)
+                                 tiff_with_a_damaged_second_page, tiff_with_a_tag_past_its_end)
 
 CONFIG = PipelineConfig()
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 # --- running them as a run does ---------------------------------------------------------
@@ -111,6 +112,65 @@ def test_an_image_under_our_limit_but_over_pillows_own_is_not_refused_as_a_bomb(
     [frame] = images.open_frames(png_header(14_000, 14_000), "poster.png", CONFIG.max_page_pixels)
     assert frame.image is None and "cannot be read" in str(frame.problem)
     assert "Decompression" not in str(frame.problem) and "bomb" not in str(frame.problem)
+
+
+def test_a_page_image_over_the_limit_keeps_its_place_in_the_edition_as_a_gap(tmp_path):
+    """p2 is not decoded, but the book still has three pages: p2's break points to a surface of
+    its declared size and its text is a gap saying why; the report says it in one line."""
+    book = folder(tmp_path / "in", "book", {
+        "p1.png": real_png(), "p1.hocr": hocr(), "p2.png": png_header(50_000, 50_000),
+        "p3.png": real_png(), "p3.hocr": hocr(["A third page follows the bomb."])})
+    reports, _ = run([book], tmp_path / "out")
+    report = reports["book"]
+    assert report.status == "ok" and report.problems == [
+        "p2.png: 50,000 × 50,000 pixels (2,500 megapixels), over the limit of 300 (raise max_page_pixels to read it)"]
+    edition = Path(report.edition_path)
+    assert validate_file(edition) == []
+    root = etree.parse(str(edition)).getroot()
+    surfaces = root.findall(f"{tei('facsimile')}/{tei('surface')}")
+    assert [s.find(tei("graphic")).get("url").rsplit("/", 1)[-1] for s in surfaces] == ["p1.png", "p2.png", "p3.png"]
+    assert (surfaces[1].get("lrx"), surfaces[1].get("lry")) == ("50000", "50000")
+    breaks = root.iter(tei("pb"))
+    assert [pb.get("facs") for pb in breaks] == [f"#{s.get(XML_ID)}" for s in surfaces]
+    [gap] = root.iter(tei("gap"))
+    assert gap.get("reason") == "not-recognised" and gap.getprevious().tag == tei("pb")
+    assert gap.getprevious().get("facs") == f"#{surfaces[1].get(XML_ID)}"
+    [reason] = [root.find(f".//{tei('interp')}[@{XML_ID}='{ana[1:]}']") for ana in gap.get("ana").split()
+                if ana.startswith("#reason-")]
+    assert reason.text == f"page without text: {report.problems[0]}"
+    assert "text by tesseract 5 (2 pages), 1 page not read; 3 pages linked" in etree.tostring(root, encoding=str)
+
+
+def test_a_tiff_page_of_200_megapixels_under_our_limit_is_decoded(tmp_path):
+    """Pillow's own ceiling (179 M pixels, checked again inside its TIFF decoder) does not
+    refuse a page the run's limit (300 M) admits; a page over ours is still refused."""
+    buffer = io.BytesIO()
+    from PIL import Image
+
+    Image.new("1", (14_500, 14_500), 1).save(buffer, format="TIFF", compression="group4")
+    [frame] = images.open_frames(buffer.getvalue(), "poster.tif", CONFIG.max_page_pixels)
+    assert frame.problem is None and frame.image.size == (14_500, 14_500)
+    assert images.frame(buffer.getvalue(), 0, "poster.tif", CONFIG.max_page_pixels).size == (14_500, 14_500)
+    [frame] = images.open_frames(buffer.getvalue(), "poster.tif", 200_000_000)
+    assert frame.image is None and isinstance(frame.problem, images.OverTheLimit)
+    assert Image.MAX_IMAGE_PIXELS == 89_478_485  # Pillow's own setting put back
+
+
+def test_pillows_warnings_on_a_damaged_tiff_tag_go_to_the_log_not_the_console(caplog):
+    """A TIFF whose private tag points past the end of the file: Pillow warns (truncated
+    read), the page is read all the same, and the warning is a line of the log, not a warning
+    Python prints on the console."""
+    import logging
+    import warnings
+
+    data = tiff_with_a_tag_past_its_end()
+    with warnings.catch_warnings(record=True) as shown, caplog.at_level(logging.INFO, "pipeline.ingest.pages.images"):
+        warnings.simplefilter("always")
+        [frame] = images.open_frames(data, "scan.tif", CONFIG.max_page_pixels)
+    assert frame.problem is None and frame.image.size == (40, 30)
+    assert [str(w.message) for w in shown] == []
+    assert "scan.tif: Truncated File Read" in caplog.messages
+    assert frame.dpi is None  # Pillow's own TIFFs say 1 dpi: no resolution
 
 
 # --- 3. PDFs rendered within a pixel budget -----------------------------------------------

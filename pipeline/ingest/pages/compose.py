@@ -24,6 +24,9 @@ class PageSource:
     image: str | None = None  # its image, relative to the source's folder
     image_page: int | None = None  # the page inside a multi-page image or PDF
     image_size: tuple[int, int] | None = None  # (width, height) of the image, when it was opened
+    # why the page has no text (gap/@reason, what was wrong): an image not read, over the
+    # pixel limit or damaged; the edition keeps the page, its break and a gap
+    missing: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def _surface(source: PageSource, start: int, scale: tuple[float, float] | None) 
     else:
         (width, height), unit = source.image_size or (page.width, page.height), "pixel"
     return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
-                   height=height, unit=unit, text_from=source.text_from, engine=page.engine)
+                   height=height, unit=unit, text_from=source.text_from, engine=page.engine, missing=source.missing)
 
 
 def _flip_height(source: PageSource, book_height: int | None) -> int | None:

@@ -1,20 +1,28 @@
 """Page images: opened with Pillow, a multi-page TIFF frame by frame.
 
 Every image is measured from its header before a pixel is decoded, against the run's own
-limit (``max_page_pixels``), the same whatever was read before: Pillow's process-wide
-``MAX_IMAGE_PIXELS`` is never touched. Images are opened by the plugin of the format their
-first bytes show (never any other of Pillow's formats), and a header Pillow cannot parse,
-whatever it raises, is the file's problem, said in one line.
+limit (``max_page_pixels``), the same whatever was read before: the one limit, said once.
+Pillow's own process-wide ceiling (``MAX_IMAGE_PIXELS``: a warning past 89 M pixels, an error
+past 179 M) is lifted only while Pillow works on an image of ours (see :func:`_pillow`) and
+put back after. Images are opened by the plugin of the format their first bytes show (never
+any other of Pillow's formats), and a header Pillow cannot parse, whatever it raises, is the
+file's problem, said in one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import DocumentError
+
+LOG = logging.getLogger(__name__)
 
 # Our signatures' names (formats.IMAGE_SIGNATURES) -> Pillow's plugin for them
 PILLOW_FORMATS = {"TIFF": "TIFF", "PNG": "PNG", "JPEG": "JPEG", "JPEG 2000": "JPEG2000", "BMP": "BMP", "GIF": "GIF"}
@@ -23,6 +31,39 @@ HEADER_BYTES = 64
 
 class ImageProblem(DocumentError):
     """An image, or one page of it, that is not read: damaged, or over the pixel limit."""
+
+    gap_reason = "unreadable"  # the edition's gap/@reason for the page's text
+
+
+class OverTheLimit(ImageProblem):
+    """A page image larger than the run's ``max_page_pixels``: never decoded."""
+
+    gap_reason = "not-recognised"
+
+
+_PILLOW_AT_WORK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _pillow(name: str) -> Iterator[None]:
+    """Pillow opening, seeking or decoding an image of ours, one image at a time.
+
+    Its ceiling is lifted meanwhile: our limit was checked from the header before anything is
+    decoded, and Pillow checks its own again inside the TIFF and GIF decoders, refusing pages
+    of 179-300 M pixels that our limit admits. Its warnings (a TIFF's corrupt EXIF or
+    truncated tags: metadata, not the page) go to the log, not the console. Both are
+    process-wide settings, so they are set under a lock and put back at once."""
+    from PIL import Image
+
+    with _PILLOW_AT_WORK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ceiling, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = ceiling
+    for warning in caught:
+        LOG.info("%s: %s", name, warning.message)
 
 
 def _open(source: bytes | Path, name: str):
@@ -41,7 +82,8 @@ def _open(source: bytes | Path, name: str):
         handle.seek(0)
         Image.init()
         factory, _accept = Image.OPEN[PILLOW_FORMATS[label]]
-        return factory(handle, name)
+        with _pillow(name):
+            return factory(handle, name)
     except ImageProblem:
         handle.close()
         raise
@@ -63,7 +105,8 @@ def header(source: bytes | Path, name: str) -> Header:
     image = _open(source, name)
     try:
         try:
-            return Header(image.size, getattr(image, "n_frames", 1))
+            with _pillow(name):
+                return Header(image.size, getattr(image, "n_frames", 1))
         except Exception as error:  # a damaged later page: the first is still a page
             return Header(image.size, 1, f"the pages after the first cannot be read ({type(error).__name__}: {error})")
     finally:
@@ -92,7 +135,7 @@ def check_pixels(size: tuple[int, int], limit: int, name: str, page: int | None 
     width, height = size
     if width * height > limit:
         where = f"page {page}: " if page else ""
-        raise ImageProblem(name, f"{where}{width:,} × {height:,} pixels ({width * height / 1e6:,.0f} megapixels), "
+        raise OverTheLimit(name, f"{where}{width:,} × {height:,} pixels ({width * height / 1e6:,.0f} megapixels), "
                                  f"over the limit of {limit / 1e6:,.0f}", "raise max_page_pixels to read it")
 
 
@@ -104,6 +147,7 @@ class Frame:
     image: object | None  # a Pillow image ready for OCR
     dpi: int | None = None
     problem: ImageProblem | None = None
+    size: tuple[int, int] | None = None  # of a page not decoded, when its header told it
 
 
 def open_frames(data: bytes, name: str, max_pixels: int) -> Iterator[Frame]:
@@ -114,19 +158,17 @@ def open_frames(data: bytes, name: str, max_pixels: int) -> Iterator[Frame]:
         count = header(data, name).frames
         for index in range(count):
             try:
-                image.seek(index)
-                check_pixels(image.size, max_pixels, name, index + 1 if count > 1 else None)
-                dpi = image.info.get("dpi")
-                page = image.copy()
+                page = _decoded(image, index, name, max_pixels, index + 1 if count > 1 else None)
                 if page.mode not in ("1", "L", "RGB"):
                     page = page.convert("RGB")
-                yield Frame(index, page, round(float(dpi[0])) if dpi and dpi[0] else None)
+                yield Frame(index, page, _dpi(image.info.get("dpi")))
             except ImageProblem as problem:
-                yield Frame(index, None, problem=problem)
+                yield Frame(index, None, problem=problem, size=image.size)
             except Exception as error:  # damaged image data, in any of Pillow's decoders
                 where = f"page {index + 1}: " if count > 1 else ""
                 yield Frame(index, None, problem=ImageProblem(
-                    name, f"{where}is an image that cannot be read ({type(error).__name__}: {error})"))
+                    name, f"{where}is an image that cannot be read ({type(error).__name__}: {error})"),
+                    size=_size_or_none(image))
     finally:
         image.close()
 
@@ -154,8 +196,37 @@ def display_copy(image) -> bytes:
 
 
 def frame(data: bytes, index: int, name: str, max_pixels: int):
-    """One page (0-based) of an image file, as a Pillow image (ImageProblem over the limit)."""
+    """One page (0-based) of an image file, decoded, as a Pillow image (ImageProblem over the limit)."""
     image = _open(data, name)
-    image.seek(index)
-    check_pixels(image.size, max_pixels, name, index + 1)
-    return image
+    try:
+        return _decoded(image, index, name, max_pixels, index + 1)
+    finally:
+        image.close()
+
+
+def _decoded(image, index: int, name: str, max_pixels: int, page: int | None):
+    """Page ``index`` of an open image, decoded into memory, once its size is within ``max_pixels``."""
+    with _pillow(name):
+        image.seek(index)
+    check_pixels(image.size, max_pixels, name, page)
+    with _pillow(name):
+        return image.copy()  # decodes the page (load) into an image of its own
+
+
+def _size_or_none(image) -> tuple[int, int] | None:
+    try:
+        return image.size
+    except Exception:  # a damaged frame may not know its own size
+        return None
+
+
+PLAUSIBLE_DPI = (50, 4800)  # a resolution outside is no resolution (TIFFs say 1 when they know none)
+
+
+def _dpi(declared) -> int | None:
+    """The image's resolution as its header states it, when it is one a scan can have."""
+    try:
+        dpi = round(float(declared[0]))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return dpi if PLAUSIBLE_DPI[0] <= dpi <= PLAUSIBLE_DPI[1] else None

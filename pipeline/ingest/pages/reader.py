@@ -86,7 +86,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
     unread = [image_files[n] for n in image_files if n not in used]
     if unread:
         keyed.extend(_recognise(unread, name, config, problems, language_of))
-    if not keyed and problems:
+    if all(source.missing for _key, _index, source in keyed) and problems:
         raise problems[0]  # nothing could be read: the first reason is the document's
     keyed.sort(key=lambda item: (item[0], item[1]))
     pages = [source for _key, _index, source in keyed]
@@ -203,37 +203,60 @@ def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str])
 
 def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, problems: list[DocumentError],
                language_of: ocr.LanguageOf | None) -> list[tuple[tuple, int, PageSource]]:
-    readable = []
+    """The pages of the book's images without OCR files, recognised. A page not read (over
+    max_page_pixels, damaged) stays in the book as a page without text: its image and, where
+    its header told it, its size; the reason in the document's problems and in its gap."""
+    readable, refused = [], []
     for file in files:  # every image measured before any model is loaded
         try:
             head = images.header(file.data, file.name)
-            if head.damaged:
-                problems.append(DocumentError(file.name, head.damaged))
+        except images.ImageProblem as problem:
+            problems.append(problem)
+            refused.append(_not_read(file.name, None, None, problem))
+            continue
+        if head.damaged:
+            problems.append(DocumentError(file.name, head.damaged))
+        try:
             check_pages(file.name, head.frames, config)
+        except DocumentError as problem:
+            problems.append(problem)
+            continue
+        try:
             if head.frames == 1:
                 images.check_pixels(head.size, config.max_page_pixels, file.name)
             readable.append((file, head.frames))
-        except DocumentError as problem:  # damaged, or over a limit
+        except images.ImageProblem as problem:
             problems.append(problem)
+            refused.append(_not_read(file.name, None, head.size, problem))
     if not readable:
-        return []
+        return refused
 
-    def pages():  # (file, page index, pages in the file, image, dpi), decoded one at a time
+    def pages():  # (file, page index, pages in the file, frame), decoded one at a time
         for file, count in readable:
             for frame in images.open_frames(file.data, file.name, config.max_page_pixels):
                 if frame.problem is not None:
                     problems.append(frame.problem)
-                else:
-                    yield file, frame.index, count, frame.image, frame.dpi
+                yield file, count, frame
 
     def read(job) -> tuple[tuple, int, PageSource]:
-        file, index, count, image, dpi = job
-        source = PageSource(pool.read(image, dpi), text_from=f"{file.name} (OCR)", image=file.name,
-                            image_page=index + 1 if count > 1 else None, image_size=image.size)
-        return natural_key(file.name), index, source
+        file, count, frame = job
+        image_page = frame.index + 1 if count > 1 else None
+        if frame.problem is not None:
+            return _not_read(file.name, image_page, frame.size, frame.problem)
+        source = PageSource(pool.read(frame.image, frame.dpi), text_from=f"{file.name} (OCR)", image=file.name,
+                            image_page=image_page, image_size=frame.image.size)
+        return natural_key(file.name), frame.index, source
 
     with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of) as pool:
-        return list(pool.map(read, pages()))
+        return refused + list(pool.map(read, pages()))
+
+
+def _not_read(image: str, image_page: int | None, size: tuple[int, int] | None,
+              problem: images.ImageProblem) -> tuple[tuple, int, PageSource]:
+    """A page whose image was not read: kept in its place, without text, saying why."""
+    source = PageSource(OcrPage(), text_from=f"{image} (not read)", image=image, image_page=image_page,
+                        image_size=size, missing=(problem.gap_reason, str(problem)))
+    return natural_key(image), (image_page or 1) - 1, source
 
 
 def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
@@ -338,6 +361,9 @@ def _record(doc: Document, problems: list[str]) -> None:
 
 def _provenance(pages: list[PageSource], files: list[SourceFile]) -> str:
     imaged = sum(source.image is not None for source in pages)
+    read = [source for source in pages if not source.missing]
+    not_read = len(pages) - len(read)
     return (f"{len(pages)} page{'s' * (len(pages) != 1)} from {len(files)} file{'s' * (len(files) != 1)} "
-            f"({sum(len(f.data) for f in files):,} bytes); text by {engines(pages)}; "
-            f"{imaged} page{'s' * (imaged != 1)} linked to an image.")
+            f"({sum(len(f.data) for f in files):,} bytes); text by {engines(read)}"
+            + (f", {not_read} page{'s' * (not_read != 1)} not read" if not_read else "")
+            + f"; {imaged} page{'s' * (imaged != 1)} linked to an image.")
