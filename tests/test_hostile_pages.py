@@ -141,19 +141,21 @@ def test_a_page_image_over_the_limit_keeps_its_place_in_the_edition_as_a_gap(tmp
     assert "text by tesseract 5 (2 pages), 1 page not read; 3 pages linked" in etree.tostring(root, encoding=str)
 
 
-def test_a_tiff_page_of_200_megapixels_under_our_limit_is_decoded(tmp_path):
+def test_a_tiff_page_of_200_megapixels_under_our_limit_is_decoded(monkeypatch):
     """Pillow's own ceiling (179 M pixels, checked again inside its TIFF decoder) does not
     refuse a page the run's limit (300 M) admits; a page over ours is still refused."""
     buffer = io.BytesIO()
     from PIL import Image
 
     Image.new("1", (14_500, 14_500), 1).save(buffer, format="TIFF", compression="group4")
+    pillows_own = 89_478_485  # its default (a library imported earlier may have changed it)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", pillows_own)
     [frame] = images.open_frames(buffer.getvalue(), "poster.tif", CONFIG.max_page_pixels)
     assert frame.problem is None and frame.image.size == (14_500, 14_500)
     assert images.frame(buffer.getvalue(), 0, "poster.tif", CONFIG.max_page_pixels).size == (14_500, 14_500)
     [frame] = images.open_frames(buffer.getvalue(), "poster.tif", 200_000_000)
     assert frame.image is None and isinstance(frame.problem, images.OverTheLimit)
-    assert Image.MAX_IMAGE_PIXELS == 89_478_485  # Pillow's own setting put back
+    assert Image.MAX_IMAGE_PIXELS == pillows_own  # put back
 
 
 def test_pillows_warnings_on_a_damaged_tiff_tag_go_to_the_log_not_the_console(caplog):
