@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 
 from tests.conftest import ROOT
 
@@ -43,8 +46,34 @@ def test_imports_go_from_later_phases_to_earlier_ones():
 
 
 def test_prefect_stays_out_of_the_library():
-    users = [p.relative_to(ROOT) for p in PACKAGE.rglob("*.py") if "prefect" in _imports_any(p)]
+    """Prefect is imported in orchestration/ only: not in the library, not in the entry point;
+    and the library never imports the orchestration."""
+    users = [p.relative_to(ROOT) for p in PACKAGE.rglob("*.py") if _imports_any(p) & {"prefect", "prefect_dask"}]
     assert users == []
+    assert not _imports_any(ROOT / "flows.py") & {"prefect", "prefect_dask"}
+    upward = [p.relative_to(ROOT) for p in PACKAGE.rglob("*.py") if {"orchestration", "flows"} & _imports_any(p)]
+    assert upward == []
+
+
+def test_importing_the_library_or_the_orchestration_sets_no_environment_variable():
+    """Settings are the caller's: importing any module of pipeline/ or orchestration/ leaves
+    os.environ as it was (Prefect's own settings are set by the entry point, flows.py, and
+    only where the environment does not set them)."""
+    modules = sorted("pipeline." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+                     for p in PACKAGE.rglob("*.py") if p.name != "__main__.py")
+    modules += sorted("orchestration." + p.stem for p in (ROOT / "orchestration").glob("*.py") if p.stem != "__init__")
+    program = ("import importlib, os, sys; before = dict(os.environ)\n"
+               "for name in sys.argv[1:]: importlib.import_module(name)\n"
+               "changed = sorted(set(os.environ.items()) ^ set(before.items()))\n"
+               "print(sorted({k for k, _ in changed}))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DASK_"))}
+    result = subprocess.run([sys.executable, "-c", program, *modules], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+    flows = subprocess.run([sys.executable, "-c", program.replace("sys.argv[1:]", "['flows']")], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert "PREFECT_HOME" in flows.stdout  # the entry point does set them (the check above can fail)
 
 
 def _imports_any(path) -> set[str]:

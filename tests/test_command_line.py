@@ -178,9 +178,9 @@ def test_pytest_runs_the_fast_tier_by_default_and_ci_runs_everything():
 
 @pytest.mark.skipif(shutil.which("true") is None, reason="no shell")
 def test_serve_prints_a_way_to_trigger_the_run_that_works_from_the_venv():
-    import flows
+    from orchestration.serve import trigger_command
 
-    line = flows.trigger_command("http://127.0.0.1:4200/api")
+    line = trigger_command("http://127.0.0.1:4200/api")
     words = shlex.split(line)
     assert words[0] == "PREFECT_API_URL=http://127.0.0.1:4200/api"
     assert Path(words[1]).is_absolute() and Path(words[1]).exists()  # no `prefect` on the PATH needed

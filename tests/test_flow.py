@@ -104,15 +104,16 @@ def test_command_line_run_prints_one_line_per_document_and_fails_on_bad_input(in
 
 def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever(prefect_harness, tmp_path, monkeypatch):
     import flows
+    from orchestration import flow
 
     source = tmp_path / "in" / "flaky.txt"
     source.parent.mkdir()
     source.write_text("A document on a flaky network share.\n")
     steady = tmp_path / "in" / "steady.txt"
     steady.write_text("A document beside it, read without trouble.\n")
-    monkeypatch.setattr(flows, "MIN_BATCHES", 1)  # both in one task
+    monkeypatch.setattr(flow, "MIN_BATCHES", 1)  # both in one task
     calls = {"n": 0, "steady": 0}
-    real = flows.process_file
+    real = flow.process_file
 
     def flaky(path, output_dir, config, *names):
         if path.name == "steady.txt":
@@ -123,7 +124,7 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
             raise OSError(5, "Input/output error")
         return real(path, output_dir, config, *names)
 
-    monkeypatch.setattr(flows, "process_file", flaky)
+    monkeypatch.setattr(flow, "process_file", flaky)
     reports = flows.build_editions([source.parent], tmp_path / "out")
     assert [r.status for r in reports] == ["ok", "ok"] and calls["n"] == 2
     assert calls["steady"] == 1  # the retry redid only the document that failed
@@ -137,7 +138,7 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
 
     calls["n"] = 0
     source.write_text("Changed, so that the cache does not answer.\n")
-    monkeypatch.setattr(flows, "process_file", broken)
+    monkeypatch.setattr(flow, "process_file", broken)
     [report] = flows.build_editions([source.parent], tmp_path / "out")
     assert report.status == "failed" and "Input/output error" in report.errors[0]
     assert calls["n"] == 3  # the first attempt and two retries
@@ -241,26 +242,27 @@ def test_the_run_table_and_summary_are_prefect_artifacts(prefect_harness, inbox,
 
 
 def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path):
-    import flows
+    from orchestration import flow
 
     small = []
     for i in range(100):
         small.append(tmp_path / f"s{i:03d}.txt")
         small[-1].write_bytes(b"x" * 10_000)
-    groups = flows.batches(small)
+    groups = flow.batches(small)
     assert [p for g in groups for p in g] == small  # every document once, in order
-    assert len(groups) >= flows.MIN_BATCHES and max(map(len, groups)) <= flows.BATCH_DOCUMENTS
+    assert len(groups) >= flow.MIN_BATCHES and max(map(len, groups)) <= flow.BATCH_DOCUMENTS
     big = tmp_path / "big.txt"
-    big.write_bytes(b"x" * (flows.BATCH_BYTES + 1))
-    groups = flows.batches(small[:20] + [big] + small[20:40])
+    big.write_bytes(b"x" * (flow.BATCH_BYTES + 1))
+    groups = flow.batches(small[:20] + [big] + small[20:40])
     assert [big] in groups
-    assert flows.batches([]) == []
+    assert flow.batches([]) == []
 
 
 def test_a_defect_met_on_one_document_fails_that_document_only(prefect_harness, tmp_path, monkeypatch):
     """Whatever a document makes the library raise is its own report: the other documents
     of its task are built."""
     import flows
+    from orchestration import flow
     import pipeline.run.document
 
     inbox = tmp_path / "in"
@@ -275,7 +277,7 @@ def test_a_defect_met_on_one_document_fails_that_document_only(prefect_harness, 
         return real(data, file_name, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.run.document, "build_edition", defective)
-    monkeypatch.setattr(flows, "MIN_BATCHES", 1)  # all six in one task
+    monkeypatch.setattr(flow, "MIN_BATCHES", 1)  # all six in one task
     reports = {r.file_name: r for r in flows.build_editions([inbox], tmp_path / "out")}
     assert reports["3.txt"].status == "failed" and "internal error (UnicodeEncodeError" in reports["3.txt"].errors[0]
     assert [reports[f"{i}.txt"].status for i in (0, 1, 2, 4, 5)] == ["ok"] * 5
@@ -286,12 +288,13 @@ def test_a_full_disk_for_the_manifest_still_reports_every_document(prefect_harne
     import errno
 
     import flows
+    from orchestration import flow
 
     def full(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(flows, "write_manifest", full)
-    monkeypatch.setattr(flows, "CHECKPOINT_SECONDS", 0)  # a checkpoint after every document
+    monkeypatch.setattr(flow, "write_manifest", full)
+    monkeypatch.setattr(flow, "CHECKPOINT_SECONDS", 0)  # a checkpoint after every document
     reports = flows.build_editions([inbox], tmp_path / "out")
     assert len(reports) == 4 and sum(r.status == "ok" for r in reports) == 3
     printed = capsys.readouterr().out

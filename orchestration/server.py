@@ -1,0 +1,82 @@
+"""The long-lived local Prefect server that scheduling needs (Prefect's temporary embedded
+server refuses schedules), and how a run on this machine finds one that is running."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from prefect.settings import PREFECT_HOME
+
+from pipeline.run.storage import write_atomically
+
+SERVER_URL_FILE = "url"  # under $PREFECT_HOME/server while serve's server runs
+SERVER_LOG_FILE = "server-console.log"
+
+
+def start_local_server() -> tuple[subprocess.Popen, str]:
+    """A long-lived Prefect server on 127.0.0.1 (SQLite under $PREFECT_HOME/server), for
+    scheduling: Prefect's temporary embedded server refuses schedules."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home = server_home()
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(home)
+    log = open(home / SERVER_LOG_FILE, "ab")
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=log, stderr=log, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server stopped at start; see {home / SERVER_LOG_FILE}")
+        if answers(url, timeout=2):
+            write_atomically(home / SERVER_URL_FILE, url.encode())  # for runs on this machine to find
+            return server, url
+        time.sleep(0.5)
+    stop_server(server)
+    raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / SERVER_LOG_FILE}")
+
+
+def server_home() -> Path:
+    """Where `serve`'s own Prefect server keeps its database, console log and address."""
+    return Path(PREFECT_HOME.value()) / "server"
+
+
+def answers(url: str, timeout: float) -> bool:
+    """Whether the Prefect server at ``url`` says it is healthy."""
+    try:
+        return httpx.get(f"{url}/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def local_server_url() -> str | None:
+    """The server a running `serve` started on this machine (same PREFECT_HOME), if it
+    answers: runs use it instead of starting Prefect's temporary server (seconds saved)."""
+    try:
+        url = (server_home() / SERVER_URL_FILE).read_text().strip()
+    except OSError:
+        return None
+    return url if answers(url, timeout=1) else None
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server ``start_local_server`` started (and forget its address)."""
+    with contextlib.suppress(OSError):
+        (server_home() / SERVER_URL_FILE).unlink()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
