@@ -153,3 +153,56 @@ def test_a_greek_head_split_from_its_chapter_and_verse_is_one_head():
     assert heads.count("ΓΕΝΕΣΙΣ") == 11 and len(heads) == 22  # every page's but the first, both halves
     assert running_text(body).count("ΓΕΝΕΣΙΣ") == 1  # the first page's, which may be a title
     assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(19, 30)]
+
+
+def _book_without_page_marks(page_one_line: str | None = None) -> str:
+    """The Latin book as a text export that joined its pages with blank lines only: the page
+    numbers beside the running heads make the pages."""
+    rng = random.Random(1651)
+    pages = [["PARS SECVNDA", "DE CIVITATE.", "CAPVT I.", *body_lines(rng, 26)]]  # printed page 1, no number
+    if page_one_line is not None:
+        pages[0][14] = page_one_line
+    for number in range(2, 15):
+        pages.append(HEADS[number].split("\n") + body_lines(rng, 28))
+    return "\n\n".join("\n".join(lines) for lines in pages) + "\n"
+
+
+def test_a_line_of_text_with_a_word_like_a_heads_is_no_head_with_its_number():
+    """On the unnumbered first page, where the sequence would put page 1, a full line of text
+    holds a word like the heads' ("civitas") and ends on a letter the OCR may read for 1:
+    text, not the head and number the page lacks."""
+    line = "metus gloria civitas populus rex senatus judex poena fides amor i,"
+    body = edition(_book_without_page_marks(line), "liber.txt")
+    assert line in running_text(body)
+    assert not any("civitas" in head for head in fw(body, "header"))
+
+
+def test_a_head_garbled_past_its_words_keeps_its_number_beside_it(monkeypatch):
+    """Page 9's head garbled past reading but for "Cap." and its number read as a letter
+    ("Cap. 3. Dc Cvtnx. y", as "Cap. 6. D: Hombre. z;" for "Cap. 6. De Homine. 25"), the pages
+    known from their marks: the head is furniture with the number the sequence gives it."""
+    monkeypatch.setitem(HEADS, 9, "Cap. 3.\tDc Cvtnx.\ty")
+    body = edition(latin_book(), "liber.txt")
+    assert "Cvtnx" not in running_text(body)
+    assert "Cap. 3. Dc Cvtnx. y" in fw(body, "header")
+
+
+def test_a_word_broken_over_a_blank_line_is_joined_and_its_paragraph_kept_whole():
+    """Tesseract 3's text export sets a blank line between the lines of a loosely printed page
+    (a dedication's first lines): the word broken at a line's end goes on after the blank
+    line, in a paragraph of its own only as the export shows it."""
+    lines = ["Patri tuo Sidneo Godolphino (No-", "", "bilissime Domine) quantum debue-", "",
+             "rim: studia mea; quantum ille Au-", "", "ctoritate Judicii sui apud viros bo-", "",
+             "nos me ornaverit; quanto denique, temporibus durissimis, beneficio me adjuverit, ipse nosti.",
+             "Commemoro autem, non ut favorem amicorum virtutem faciam meam, sed quia virorum bonorum",
+             "nullam potestatem agnoscunt."]
+    text = "EPISTOLA DEDICATORIA\n\n" + "\n".join(lines) + "\n"
+    built = build_edition(text.encode("utf-8"), "epistola.txt", PipelineConfig())
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    paragraphs = [" ".join("".join(p.itertext()).split()) for p in body.iter(f"{TEI}p")]
+    opening = next(p for p in paragraphs if p.startswith("Patri"))
+    assert "ipse nosti" in opening  # one paragraph, no heading cut from it
+    assert not [h for h in body.iter(f"{TEI}head") if "Godolphino" in "".join(h.itertext())]
+    joined = {e.reason.split(": ")[1] for e in built.document.edits if e.kind == "hyphenation"}
+    assert {"No-/bilissime read as Nobilissime", "debue-/rim read as debuerim", "Au-/ctoritate read as Auctoritate",
+            "bo-/nos read as bonos"} <= {r.split(" (")[0] for r in joined}

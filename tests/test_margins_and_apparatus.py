@@ -129,3 +129,21 @@ def test_a_line_number_in_the_margin_is_one_fw_never_a_note_and_nothing_nests():
         assert fw.getprevious().get("facs", "").startswith("#facs-p")
     notes = _margin_notes(tree)
     assert "f. 5b" in notes and not {"5", "10", "15", "20", "25"} & set(notes[len(notes) // 3:])
+
+
+def test_the_pieces_of_an_early_books_foot_line_are_its_signature_and_catchword():
+    """Hobbes 1668 (OCRopus), the foot of page 0049: the short title, the gathering's mark and
+    the catchword printed on one line (``Leviat. ggg quis,``), read as three pieces garbled past
+    reading (``Let iit.``, ``naa``): a book that prints a catchword on its pages prints them
+    there, so the pieces are its signature line, out of the text; the text's short last
+    lines, at the left edge, stay text."""
+    paths = sorted((DATA / "hobbes-1668" / "ocropus-hocr-0048").glob("*.hocr"))
+    edition = build_edition([SourceFile(p.name, p.read_bytes()) for p in paths], "leviathan", PipelineConfig())
+    assert edition.errors == []
+    tree = etree.fromstring(edition.xml)
+    fws = {(fw.get("type"), "".join(fw.itertext())) for fw in tree.iterfind(".//t:body//t:fw", NS)}
+    assert {("sig", "Let iit."), ("sig", "naa"), ("catch", "quis,")} <= fws
+    text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+    assert "Let iit." not in text and "naa" not in text
+    assert not [words for kind, words in fws if kind in ("sig", "catch") and len(words) > 12]  # no line of text
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)

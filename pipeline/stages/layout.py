@@ -606,7 +606,7 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             result.append(block)
             continue
         if known_turn(doc, previous, block) or paged and _continues(doc, previous, block) \
-                and _is_mid_sentence_cut(doc, previous):
+                and (_is_mid_sentence_cut(doc, previous) or _word_goes_on(doc, previous, block)):
             # A "heading" whose sentence runs on into the next block was a paragraph's line.
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
@@ -628,6 +628,14 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
         else:
             result.append(block)
     return result
+
+
+def _word_goes_on(doc: Document, previous: Block, following: Block) -> bool:
+    """The paragraph stops on a word broken by a hyphen and the next goes on in lower case: a
+    cut whatever the document's paragraphs usually do (an export that sets a blank line
+    between many of its lines ends few of its "paragraphs" with a full stop)."""
+    first = _first_text(doc, following)
+    return ends_broken_word(doc.text[previous.start:previous.end]) and doc.text[first:first + 1].islower()
 
 
 def _ends_with_furniture(doc: Document, block: Block) -> bool:

@@ -286,8 +286,11 @@ def runs_on_into(text: str, following: str) -> bool:
     whose next block goes on in lower case: one sentence the text split with a blank line,
     not a heading above a paragraph. A next block that is itself one short line (a byline
     "von Goethe", "by the author") or a word ("gehörig." under a stamp's lines) does not go on
-    the sentence; a running head in capitals stands above the continuation of the page before."""
+    the sentence; a running head in capitals stands above the continuation of the page before.
+    A word broken by a hyphen at the line's end goes on in the next block, however short."""
     following = following.lstrip(SPACE)
+    if ends_broken_word(text) and following[:1].islower():
+        return True
     return (not ends_sentence(text) and any(ch.islower() for ch in text) and following[:1].islower()
             and len(following) >= RUNS_ON_CHARS and not is_heading_shaped(following))
 
@@ -375,8 +378,11 @@ def segment(doc: Document) -> None:
         following = doc.text[groups[index + 1][0].start:groups[index + 1][-1].end] if not is_last else ""
         # (a line the text repeats is a running head, above the continuation of the page before)
         runs_on = runs_on_into(text, following) and repeated[text] < 2
+        # (nor is the rest of a word the block before broke at its end)
+        before = doc.text[groups[index - 1][0].start:groups[index - 1][-1].end] if index else ""
+        goes_on = ends_broken_word(before) and text[:1].islower()
         kind = "head" if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
-            and not OMISSION_LINE.match(text) and not runs_on else "p"
+            and not OMISSION_LINE.match(text) and not runs_on and not goes_on else "p"
         if kind == "p" and start in centred and "\n" not in text and not is_last and mostly_words(text) \
                 and text.endswith("."):
             kind = "head"  # a title set alone in the middle of the page, its full stop as printers set it

@@ -62,6 +62,10 @@ REASONS = {
                               "half of the page image, where catchwords are printed"),
     "signature-gathering": ("signature at the foot of the page: the gathering's letter printed two to four times "
                             "and the leaf's number, after the book's short title where it is printed"),
+    "signature-piece": ("signature line as the OCR read it: a short piece set apart on the line under the text, "
+                        "where the book prints its signatures (read on other pages)"),
+    "catchword-piece": ("catchword as the OCR read it: the word set apart at the right of the line under the "
+                        "text, where the book prints its catchwords (read on other pages)"),
     "running-head": "running head: a line the document repeats at the top of its pages",
     "line-number": ("line number in the margin: one of a run of numbers that grow with the lines they stand "
                     "beside (every fifth line, say), not with the pages"),
@@ -159,6 +163,11 @@ def find_page_edges(doc: Document) -> None:
                                                            if line.start <= item.start < line.end]
         if (line := signature_lines(page, at_foot)) is not None:
             found_at_feet.append((line, "signature", "signature-line"))
+    catchwords = sum(any(item.kind == "catchword" for item in items) for items in early.values()) \
+        + sum(kind == "catchword" for _, kind, _ in feet.values())
+    if catchwords >= FOOT_EVIDENCE_SHARE * len(pages):
+        taken = [(e.start, e.end) for e in edits] + [(line.start, line.end) for line, _, _ in found_at_feet]
+        found_at_feet += _foot_pieces(pages, taken)
     for line, kind, why in found_at_feet:
         edits.append(Edit(start=line.start, end=line.end, kind=kind, original=line.text, stage="page-edges",
                           confidence=0.85 if why in ("signature", "catchword") else 0.7, attrs={"place": "bottom"},
@@ -196,6 +205,25 @@ def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, li
                  and (page.number is None or line is not page.number.line)]
         if items := foot_items(lines, next_first):
             found[index] = items
+    return found
+
+
+# Pages whose catchword was read, of all: the book prints a catchword on every page, and its
+# signatures on the same line (an early modern book; a journal's foot holds notes and signed
+# initials, set as short pieces too)
+FOOT_EVIDENCE_SHARE = 0.25
+
+
+def _foot_pieces(pages: list[Page], taken: list[tuple[int, int]]) -> list[tuple[Line, str, str]]:
+    """The pieces the engine set apart on the line under a page's text (lines.py), where the
+    book prints catchwords and signatures, that no rule read as one: the signature line and
+    catchword as the OCR garbled them ("Let iit. naa" for "Leviat. ggg")."""
+    found = []
+    for page in pages:
+        for line in page.lines:
+            if line.foot_piece and not line.line_number and not any(a < line.end and line.start < b
+                                                                    for a, b in taken):
+                found.append((line, line.foot_piece, f"{line.foot_piece}-piece"))
     return found
 
 

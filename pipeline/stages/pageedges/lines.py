@@ -30,6 +30,9 @@ class Line:
     token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
     with_head: bool = False  # the number shares its line with a running head
     foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
+    # one of several short pieces on the line under the text (page images): "catchword" (the word
+    # at the right) or "signature" (the gathering's mark, the short title)
+    foot_piece: str | None = None
     head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
     named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
     line_number: str | None = None  # holds a line number of the margin, "alone" or "beside" its line: no page number

@@ -90,12 +90,45 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     left, right = lefts[len(lefts) // 2], rights[len(rights) // 2]
     for line in bottom:  # where signature marks and catchwords stand, never a paragraph's last line
         line.foot_aside = zones[line.start][0] > left + 0.5 * (right - left)
+    _mark_foot_pieces(page.lines, zones, left, right)
     for line in top:  # where a page number stands: short, in the middle or at one of the margins
         ulx, _, lrx, _ = zones[line.start]
         middle = (ulx + lrx) / 2
         line.head_apart = lrx - ulx < 0.2 * (right - left) and (
             abs(middle - (left + right) / 2) < 0.15 * (right - left) or ulx < left + 0.1 * (right - left)
             or lrx > right - 0.1 * (right - left))
+
+
+FOOT_PIECE_CHARS = 12  # a short title, a gathering's mark, a catchword (a letter's closing is longer)
+WIDE_LINE = 0.5  # of the text's width: a line of text, not a piece of the foot
+LEFT_EDGE = 0.05  # of the text's width: a line starting this close to the text's left edge is text
+
+
+def _mark_foot_pieces(lines: list[Line], zones: dict, left: float, right: float) -> None:
+    """The pieces the engine wrote as lines of their own on the line under the page's text
+    (``Leviat.``, ``ggg``, ``quis,`` set apart on one printed line): short, none starting at
+    the text's left edge (where a paragraph's short last line starts), at least two of them
+    (a piece alone is judged by :attr:`Line.foot_aside`). The word at the right is the
+    catchword, the others the signature line."""
+    width = right - left
+    boxed = [line for line in lines if line.start in zones and zones[line.start][3] > zones[line.start][1]]
+
+    def at_left_edge(line: Line) -> bool:
+        return zones[line.start][0] <= left + LEFT_EDGE * width
+
+    text = [line for line in boxed if at_left_edge(line)
+            or zones[line.start][2] - zones[line.start][0] >= WIDE_LINE * width]
+    if width <= 0 or not text:
+        return
+    last = max(text, key=lambda line: zones[line.start][3])
+    _, top, _, bottom = zones[last.start]
+    under = [line for line in boxed if line is not last and zones[line.start][1] >= bottom - 0.3 * (bottom - top)]
+    if len(under) >= 2 and all(len(line.text) <= FOOT_PIECE_CHARS and not at_left_edge(line) for line in under):
+        rightmost = max(under, key=lambda line: zones[line.start][2])
+        for line in under:
+            word = sum(ch.isalpha() for ch in line.text) >= 3 and not any(ch.isdigit() for ch in line.text) \
+                and len(line.text.split()) == 1
+            line.foot_piece = "catchword" if line is rightmost and word else "signature"
 
 
 def pages_by_marks(lines: list[Line]) -> list[Page] | None:
@@ -146,7 +179,9 @@ def number_by_offset(pages: list[Page]) -> None:
             if fits(line, index + offset) or apart:
                 page.number = PageNumber(line, index + offset)
                 break
-    if edge == "top":  # a page without the number its sequence gives it, opening with a title
+    if edge == "top":
+        _numbers_beside_garbled_heads(pages, offset, heads, full)
+        # a page without the number its sequence gives it, opening with a title
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
@@ -244,7 +279,7 @@ def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
     window = max(2, round(0.2 * per_page))
     heads = _heads_beside(lines, chain)
-    fitting = _fitting(heads)
+    fitting = _fitting(heads, typical_line_length(lines))
     for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
         for value in range(value_a + 1, value_b):
             expected = line_a + (value - value_a) * (line_b - line_a) / (value_b - value_a)
@@ -306,28 +341,46 @@ def _heads_beside(lines: list[Line], chain: list[tuple[int, int]]) -> HeadWords 
     return heads if heads else None
 
 
-def _fitting(heads: HeadWords | None):
+def _fitting(heads: HeadWords | None, full: int):
     """Which lines may be the number a page needs between (or beyond) the chain's: any that
     fits (:func:`fits`), but where the chain's numbers stand beside running heads, only a
     line of a running head, the number at one end (a short line that happens to read near
-    the number, in the text or at a page's foot, is no page's number there). A head the
-    OCR garbled past the document's keys is known by a word of the heads in it; the number
-    beside it is then marked."""
+    the number, in the text or at a page's foot, is no page's number there), also a head the
+    OCR garbled (:func:`_number_beside_head`)."""
     if heads is None:
         return fits
 
     def fitting(line: Line, value: int) -> bool:
-        if line.with_head:
-            return fits(line, value)
-        if line.token is not None or len(line.text) > 80:
-            return False
-        for token, rest in ends(line.text):
-            if heads.has_head_word(rest) and fits(Line(line.start, line.end, line.text, token=token), value):
-                line.token, line.with_head = token, True
-                return True
-        return False
+        return fits(line, value) if line.with_head else _number_beside_head(line, value, heads, full)
 
     return fitting
+
+
+def _number_beside_head(line: Line, value: int, heads: HeadWords, full: int) -> bool:
+    """Whether the line is a running head the OCR garbled past the document's keys with the
+    number ``value`` at one end, as garbled ("Cap. 6. D: Hombre. z;"): a word of the heads in
+    it, and no full line of text (a line of text with a word like a head's and a letter at
+    its end that reads like a digit is text). The number beside the head is then marked."""
+    if line.token is not None or len(line.text) > min(80, max(40, 0.8 * full)):
+        return False
+    for token, rest in ends(line.text):
+        if heads.has_head_word(rest) and fits(Line(line.start, line.end, line.text, token=token), value):
+            line.token, line.with_head = token, True
+            return True
+    return False
+
+
+def _numbers_beside_garbled_heads(pages: list[Page], offset: int, heads: HeadWords, full: int) -> None:
+    """Where the book prints its page numbers beside its running heads (most numbers found
+    stand so), a page without its number found has it beside the head on its first line,
+    both perhaps garbled."""
+    numbered = [page for page in pages if page.number is not None]
+    if not heads or not numbered or sum(page.number.line.with_head for page in numbered) < HEADS_BESIDE * len(numbered):
+        return
+    for index, page in enumerate(pages):
+        if page.number is None and len(page.lines) >= 2 and _number_beside_head(page.lines[0], index + offset,
+                                                                                  heads, full):
+            page.number = PageNumber(page.lines[0], index + offset)
 
 
 def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
