@@ -183,7 +183,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
         package.problems.append(f"{len(to_recognise)} pages without text have an image, but cannot be recognised "
                                 f"here: {why_not}")
     elif to_recognise:
-        _recognise(sources, to_recognise, name, config, _ocr_models(package, config), package.problems, language_of)
+        _recognise(sources, to_recognise, name, config, _record_models(package), package.problems, language_of)
     try:
         doc = compose(sources, name, files, "UTF-8", book=True)
     except EmptyDocument as error:
@@ -271,11 +271,10 @@ OCR_MODELS = {"de": "deu", "la": "lat", "grc": "grc", "el": "ell", "en": "eng", 
 SCRIPT_MODELS = {"Latf": "frk", "Grek": "grc", "Hant": "chi_tra", "Hans": "chi_sim"}
 
 
-def _ocr_models(package: _Package, config: PipelineConfig) -> str | None:
-    """The models the MODS record's languages and scripts call for, where installed and the
-    user chose none (``--ocr-languages`` wins); None: each page's script decides."""
-    if config.ocr_languages:
-        return config.ocr_languages
+def _record_models(package: _Package) -> str | None:
+    """The models the MODS record's languages and scripts call for, where installed: a hint
+    for the pages whose script they read (``--ocr-languages`` wins; each page's script, seen
+    on the page, decides which of them fit: :class:`ocr.Recogniser`)."""
     ids = package.mets.record_ids()
     if not ids:
         return None
@@ -291,7 +290,7 @@ def _ocr_models(package: _Package, config: PipelineConfig) -> str | None:
 
 
 def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], name: str,
-               config: PipelineConfig, models: str | None, problems: list[str],
+               config: PipelineConfig, hint: str | None, problems: list[str],
                language_of: ocr.LanguageOf | None) -> None:
     def read(job):
         index, data, image_name = job
@@ -303,7 +302,7 @@ def _recognise(sources: list[PageSource], jobs: list[tuple[int, bytes, str]], na
             return index, None, str(frame.problem)
         return index, pool.read(frame.image, frame.dpi), image_name
 
-    with ocr.RecogniserPool(models, name, config.ocr_threads, language_of) as pool:
+    with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of, hint) as pool:
         for index, page, image_name in pool.map(read, jobs):
             if page is None:
                 problems.append(f"page {index + 1}: {image_name}")

@@ -80,6 +80,12 @@ LANGUAGE_MODELS = {
     "da": "dan", "sv": "swe", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "sk": "slk", "hu": "hun",
     "ro": "ron", "hr": "hrv", "sl": "slv", "tr": "tur", "ru": "rus", "uk": "ukr", "bg": "bul", "sr": "srp",
 }
+# The scripts whose models a page's language (or form) chooses among, where the pipeline otherwise
+# judges it from a first reading: a library's record naming the language answers instead. A
+# record's language never chooses the script: "ger" is said of Fraktur and Antiqua prints alike
+# (Pembroke 1766, a Fraktur page whose MODS says ger, read with deu while OSD named Fraktur at 18).
+CHOSEN_BY_LANGUAGE = (*SHARED_SCRIPTS, "Greek", *ONE_MODEL_EACH)
+CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "sr")
 # Letters a page's text needs for its language to choose the model of the document's later pages
 # (a title page or a plate with a caption says too little), and pages read one at a time, in
 # order, while none has: the choice never depends on which thread finishes first.
@@ -123,7 +129,10 @@ class Recogniser:
     """One per document: Tesseract's models are loaded once for all its pages."""
 
     def __init__(self, languages: str | None, file_name: str, choices: LanguageChoices | None = None,
-                 language_of: LanguageOf | None = None):
+                 language_of: LanguageOf | None = None, hint: str | None = None):
+        """``languages``: the models the user chose (every page read with them); ``hint``: the
+        models the document's own metadata call for (a library's MODS languages), used for a
+        page whose script they are models of (see :meth:`models_for`)."""
         if (why := available()) is not None:
             raise DocumentError(file_name, f"holds page images, and OCR cannot run: {why}", INSTALL_ADVICE)
         import tesserocr
@@ -131,6 +140,7 @@ class Recogniser:
         self.tesserocr = tesserocr
         self.file_name = file_name
         self.languages = languages
+        self.hint = [m for m in (hint or "").split("+") if m in installed_models()]
         self.choices = choices if choices is not None else LanguageChoices()
         self.language_of = language_of
         self.folder = tessdata()
@@ -216,6 +226,8 @@ class Recogniser:
                        f"{SAMPLE_LINES} of the page's lines (" + ", ".join(
                            f"{name} {scores[name]:.0f}" for name in sorted(scores, key=lambda n: -scores[n])) + ")")
                 script = best
+        if (hinted := self._hinted(script)) is not None:
+            return hinted, how + f"; {hinted} for the language the document's record names", None
         if (chosen := self.choices.for_script(script)) is not None:
             return *chosen, None
         models = [m for m in SCRIPT_MODELS.get(script or "", ()) if m in self.installed]
@@ -225,6 +237,21 @@ class Recogniser:
             how += f"; no model for it installed, {FALLBACK_SCRIPT} used" if script else f", {FALLBACK_SCRIPT} used"
             script = None  # a text read with another script's models says nothing of its language
         return "+".join(models), how, script
+
+    def _hinted(self, script: str | None) -> str | None:
+        """The record's models of the page's script, where its language chooses the script's
+        model (CHOSEN_BY_LANGUAGE); all of them where no script could be detected; None where
+        none reads the page's script (a record's "ger" on a Fraktur page: the script's models)."""
+        if not self.hint:
+            return None
+        if script is None:
+            return "+".join(self.hint)
+        if script not in CHOSEN_BY_LANGUAGE:
+            return None
+        models = [m for m in self.hint if _script_of_model(m) == script]
+        if not models or script in ONE_MODEL_EACH and len(models) > 1:
+            return None  # (a record saying "zh" chooses neither form: the page's readings do)
+        return "+".join(models)
 
     def read(self, image, dpi: int | None = None) -> OcrPage:
         """The page read from ``image``, with the models chosen for it and why, said in its ``engine``."""
@@ -334,6 +361,16 @@ def _polytonic(page: OcrPage) -> bool:
     return len(words) >= 20 and marked >= POLYTONIC_SHARE * len(words)
 
 
+def _script_of_model(model: str) -> str:
+    """The script a model reads: its script's (SCRIPT_MODELS), else a language's, whose letters
+    are Latin but for the Cyrillic languages'."""
+    for script, models in SCRIPT_MODELS.items():
+        if model in models and script not in ("HanT", "HanS"):
+            return script
+    cyrillic = {LANGUAGE_MODELS[language] for language in CYRILLIC_LANGUAGES}
+    return "Cyrillic" if model in cyrillic else "Latin"
+
+
 def _script_of_models(languages: str) -> str | None:
     """Greek or Latin when every model of ``languages`` reads that script, else None."""
     models = set(languages.split("+"))
@@ -389,9 +426,10 @@ class RecogniserPool:
     between threads): Tesseract lets go of Python's lock while it reads, so two threads read
     1.94x the pages of one on two cores (four Grenzboten pages, measured here)."""
 
-    def __init__(self, languages: str | None, file_name: str, threads: int = 1, language_of: LanguageOf | None = None):
+    def __init__(self, languages: str | None, file_name: str, threads: int = 1, language_of: LanguageOf | None = None,
+                 hint: str | None = None):
         self.languages, self.file_name, self.threads = languages, file_name, max(1, threads)
-        self.language_of = language_of
+        self.language_of, self.hint = language_of, hint
         self.choices = LanguageChoices()
         if languages:
             self.choices.close()  # the models are given: nothing to choose
@@ -404,10 +442,25 @@ class RecogniserPool:
         recogniser = getattr(self.local, "recogniser", None)
         if recogniser is None:
             recogniser = self.local.recogniser = Recogniser(self.languages, self.file_name, self.choices,
-                                                                       self.language_of)
+                                                            self.language_of, self.hint)
             with self.lock:
                 self.recognisers.append(recogniser)
         return recogniser
+
+    def _hinted(self, script: str | None) -> str | None:
+        """The record's models of the page's script, where its language chooses the script's
+        model (CHOSEN_BY_LANGUAGE); all of them where no script could be detected; None where
+        none reads the page's script (a record's "ger" on a Fraktur page: the script's models)."""
+        if not self.hint:
+            return None
+        if script is None:
+            return "+".join(self.hint)
+        if script not in CHOSEN_BY_LANGUAGE:
+            return None
+        models = [m for m in self.hint if _script_of_model(m) == script]
+        if not models or script in ONE_MODEL_EACH and len(models) > 1:
+            return None  # (a record saying "zh" chooses neither form: the page's readings do)
+        return "+".join(models)
 
     def read(self, image, dpi: int | None = None) -> OcrPage:
         """The page read from ``image`` by this thread's recogniser."""
