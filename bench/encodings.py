@@ -30,9 +30,9 @@ from pipeline.config import PipelineConfig
 from pipeline.edits import reading_text
 from pipeline.ingest.encoding import decode
 from pipeline.errors import DocumentError
-from pipeline.ingest.mojibake import mojibake_edits
+from pipeline.stages.mojibake import mojibake_edits
 from pipeline.process import build_document
-from pipeline.ingest.textfix import ftfy_edits
+from pipeline.stages.textfix import ftfy_edits
 
 CONFIG = PipelineConfig()
 ROOT = Path(__file__).resolve().parent.parent

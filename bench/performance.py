@@ -28,7 +28,7 @@ from lxml import etree
 
 from bench.machine import describe
 from bench.scans import chinese_scan, english_scan
-from pipeline.ingest.textfix import XML_ILLEGAL
+from pipeline.stages.textfix import XML_ILLEGAL
 
 ROOT = Path(__file__).resolve().parent.parent
 ENCODINGS = ["utf-8", "utf-8", "utf-8", "gb18030", "utf-16", "big5hkscs", "cp1252"]

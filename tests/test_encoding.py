@@ -10,7 +10,7 @@ from lxml import etree
 
 from pipeline.edits import reading_text
 from pipeline.ingest.encoding import decode
-from pipeline.ingest.mojibake import mojibake_edits
+from pipeline.stages.mojibake import mojibake_edits
 from pipeline.process import build_document, build_edition
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import SEEDS, parse

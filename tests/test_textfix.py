@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.process import build_edition
 from pipeline.tei.reader import rebuild_source
-from pipeline.ingest.textfix import ftfy_edits
+from pipeline.stages.textfix import ftfy_edits
 from tests.conftest import parse
 
 CJK_TYPOGRAPHY = "\u3000\u3000他說：「你好！」（見第三五七頁）；“引號”不變，ﬁ 與 豈 保留。"
@@ -32,7 +32,7 @@ def test_latin_mojibake_is_repaired_as_a_recorded_correction(config):
 def test_a_repair_into_a_script_the_document_never_uses_is_refused():
     """ftfy reads the Fraktur "ß¬" ending a line (U+00DF U+00AC) as the UTF-8 of the NKo mark
     U+07EC: in a German text that is no repair, and the line-end hyphen must stay a hyphen."""
-    from pipeline.ingest.textfix import ftfy_edits
+    from pipeline.stages.textfix import ftfy_edits
 
     text = "Er sah den groß¬\nartigen Anblick, und deß¬\nhalb blieb er. Das CafÃ© war offen.\n"
     edits = ftfy_edits(text)

@@ -34,12 +34,12 @@ from pipeline.stages.marginalia import mark_marginalia
 from pipeline.stages.markers import mark_inline
 from pipeline.stages.pageedges import find_page_edges
 from pipeline.model import FINDINGS, Document
-from pipeline.ingest.invisible import invisible_edits
-from pipeline.ingest.mojibake import mojibake_edits
+from pipeline.stages.invisible import invisible_edits
+from pipeline.stages.mojibake import mojibake_edits
 from pipeline.stages.scriptnorm import normalize_script
 from pipeline.stages.sections import detect_sections
 from pipeline.stages.structure import join_split_headings, segment
-from pipeline.ingest.textfix import ftfy_edits, illegal_character_edits
+from pipeline.stages.textfix import ftfy_edits, illegal_character_edits
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.hyphens import LINE_END_HYPHENS
-from pipeline.ingest.invisible import INVISIBLE_CHARACTERS
+from pipeline.stages.invisible import INVISIBLE_CHARACTERS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, text_block_margins
 from pipeline.stages.numerals import NUMERAL

@@ -2,7 +2,7 @@
 
 from lxml import etree
 
-from pipeline.ingest.textfix import XML_ILLEGAL
+from pipeline.stages.textfix import XML_ILLEGAL
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

@@ -15,7 +15,7 @@ from lxml import etree
 
 from pipeline import PIPELINE_NAME, __version__
 from pipeline.config import PipelineConfig
-from pipeline.ingest.textfix import XML_ILLEGAL, undecodable_byte
+from pipeline.stages.textfix import XML_ILLEGAL, undecodable_byte
 from pipeline.kinds import BY_NAME, REGULARIZATION_GROUPS, category_id, normalization_group
 from pipeline.model import Document
 from pipeline.stages.language import LANGUAGE_NAMES

@@ -27,7 +27,7 @@ from pipeline.tei.divisions import SUPPLIED_REASON, division_starts, section_lan
 from pipeline.tei.header import build_header
 from pipeline.tei import TEI_NS, XML_ID, XML_LANG, char_id, last_child, local_name, tei
 from pipeline.tei import sub as _sub  # short: the writer adds elements on almost every line
-from pipeline.ingest.textfix import XML_ILLEGAL
+from pipeline.stages.textfix import XML_ILLEGAL
 
 STRUCTURAL = {
     "TEI", "teiHeader", "standOff", "interpGrp", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "sourceDesc",

@@ -13,7 +13,7 @@ import re
 
 from pipeline.model import Edit
 from pipeline.ingest.plausibility import common_han, common_hangul, plausibility
-from pipeline.ingest.textfix import diff_edits
+from pipeline.stages.textfix import diff_edits
 
 # (what happened, the codec the text was misread with, the codec it was really in)
 MISREADINGS = [
