@@ -55,12 +55,13 @@ def join_hyphenation(doc: Document) -> None:
     furniture = {e.start: e.end for e in doc.edits
                  if (e.kind in PAGE_FURNITURE or e.kind in ("footnote", "margin-note")) and e.end > e.start}
     edits = []
+    line_numbers = [e for e in doc.edits if e.kind == "line-number"]
     for block in doc.blocks:
         if block.kind not in ("p", "head", "note"):
             continue
         # Within the block (the match cannot reach before its start), its last line aside:
         # a hyphen there has no next word in the block.
-        for match in _line_end_hyphens(doc, block.start, block.end):
+        for match in _line_end_hyphens(doc, block.start, block.end, line_numbers):
             hyphen = match.end("left")
             following = _next_word(doc, hyphen + 1, furniture)
             if following is None or following[1] >= block.end:
@@ -79,13 +80,13 @@ def join_hyphenation(doc: Document) -> None:
     add_edits(doc, edits)
 
 
-def _line_end_hyphens(doc: Document, start: int, end: int) -> list[re.Match]:
+def _line_end_hyphens(doc: Document, start: int, end: int, line_numbers: list[Edit]) -> list[re.Match]:
     """The line-end hyphens in ``[start, end)``: at the line's end, or before a line number of
-    the margin that ends the line (the number stays recorded as furniture, the word is joined
-    over it)."""
+    the margin (one of ``line_numbers``, the document's) that ends the line (the number stays
+    recorded as furniture, the word is joined over it)."""
     found = list(LINE_END_HYPHEN.finditer(doc.text, start, end))
-    for edit in doc.edits:
-        if edit.kind != "line-number" or not start < edit.start < end:
+    for edit in line_numbers:
+        if not start < edit.start < end:
             continue
         if not re.match(r"[ \t]*\n", doc.text[edit.end:end]):
             continue

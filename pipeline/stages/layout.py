@@ -511,16 +511,17 @@ def _continues(doc: Document, previous: Block, following: Block) -> bool:
     if LIST_ITEM.match(doc.text[previous.start:previous.end]) \
             or LIST_ITEM.match(doc.text[following.start:following.end]):
         return False
-    if not _same_script(doc.text[previous.start:previous.end], doc.text[following.start:following.end]):
-        return False
     if not ends_text(doc.text[previous.start:previous.end]):
         # unless the OCR garbled the full stop ("benutzen«"): a last line well short of the
         # document's full lines, or a word capitalized as only a sentence's first is, then a
         # capital, is where a paragraph ended
         first = _first_text(doc, following)
         sentence_begins = begins_sentence_after(doc, doc.text[previous.start:previous.end], first)
-        return not ((_short_last_line(doc, previous) or sentence_begins) and doc.text[first:first + 1].isupper())
-    return _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
+        goes_on = not ((_short_last_line(doc, previous) or sentence_begins) and doc.text[first:first + 1].isupper())
+    else:
+        goes_on = _indents_paragraphs(doc) and not _indented(doc, following) and _fills_last_line(doc, previous)
+    # the scripts last: counting the letters of both blocks costs more than the rest
+    return goes_on and _same_script(doc.text[previous.start:previous.end], doc.text[following.start:following.end])
 
 
 def _indented(doc: Document, block: Block) -> bool:

@@ -435,7 +435,7 @@ def _invisible_ones_joined(groups: list[list[Line]]) -> list[list[Line]]:
     result: list[list[Line]] = []
     pending: list[Line] = []
     for group in groups:
-        if not "".join(line.text for line in group).strip(SPACE + INVISIBLE_CHARACTERS):
+        if not any(line.text.strip(SPACE + INVISIBLE_CHARACTERS) for line in group):
             pending += group
             continue
         result.append(pending + group)

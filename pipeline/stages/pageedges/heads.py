@@ -50,12 +50,18 @@ class HeadWords:
         every line of the text."""
         on_pages = [{word for text in texts for word in words_of(text)} for texts in tops]
         on_tops = Counter(word for words in on_pages for word in words)
-        anywhere = Counter(word for text in everywhere for word in words_of(text))
+        pages_of: dict[str, set[int]] = {}
+        for index, words in enumerate(on_pages):
+            for word in words:
+                pages_of.setdefault(word, set()).add(index)
+        # the lines' words as words_of reads them, in one scan: no word or numeral crosses a line's end
+        anywhere = Counter(word for word in map(str.lower, WORD.findall(HEAD_NUMERAL.sub(" ", "\n".join(everywhere))))
+                           if word in on_tops)
         share = sum(len(texts) for texts in tops) / max(1, len(everywhere))  # of the lines at the tops
         self.words: list[str] = []
         for word in on_tops:
             variants = [other for other in on_tops if other == word or _alike(word, other)]
-            pages = {index for index, words in enumerate(on_pages) if any(v in words for v in variants)}
+            pages = set().union(*(pages_of[v] for v in variants))
             running = {index for index in pages if pages & {index - 2, index - 1, index + 1, index + 2}}
             if len(running) >= HEAD_PAGES and sum(on_tops[v] for v in variants) >= AT_TOPS * share * sum(
                     anywhere[v] for v in variants):
@@ -83,4 +89,7 @@ class HeadWords:
 def _alike(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 4:
         return a == b
-    return difflib.SequenceMatcher(None, a, b).ratio() >= ALIKE_WORDS
+    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < ALIKE_WORDS:
+        return False  # difflib's real_quick_ratio, a bound of the ratio, without building a matcher
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= ALIKE_WORDS and matcher.ratio() >= ALIKE_WORDS

@@ -24,7 +24,8 @@ import bisect
 import re
 from math import gcd
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from itertools import chain
 
 from pipeline.stages.layout import OCR_DIGITS
 from pipeline.stages.pageedges.lines import Line
@@ -77,11 +78,11 @@ class _Token:
     glued: bool = False  # digits the OCR glued to the line's first or last word (25·derata)
 
 
-def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = None) -> _Token | None:
+def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = None, index: int = -1) -> _Token | None:
     """The first ("left") or last ("right") word of a line of text, or a whole short line
     ("alone"), trimmed of the punctuation OCR scatters around a margin's number; where the page
     image set the margin's pieces apart, the piece on that side (and the line's own words after
-    the pieces)."""
+    the pieces). ``index``: the line's among the text's lines."""
     text = line.text
     if pieces and place in pieces:
         start, end = pieces[place].start - line.start, pieces[place].end - line.start
@@ -92,12 +93,18 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     elif place == "alone":
         start, end = 0, len(text)
     else:
-        own = max((piece.end - line.start for piece in (pieces or {}).values()), default=0)
-        words = list(re.finditer(r"\S+", text[own:]))
+        own = max((piece.end - line.start for piece in pieces.values()), default=0) if pieces else 0
+        rest = text[own:]  # split at the same whitespace as \S+, without a match object per word
+        if place == "left":
+            words = rest.split(None, 1)
+            start = own + len(rest) - len(rest.lstrip())
+            end = start + len(words[0]) if words else start
+        else:
+            words = rest.rsplit(None, 1)
+            end = own + len(rest.rstrip())
+            start = end - len(words[-1]) if words else end
         if len(words) < 2:
             return None
-        word = words[0] if place == "left" else words[-1]
-        start, end = own + word.start(), own + word.end()
     while start < end and (text[start] in EDGE_PUNCTUATION or text[start].isspace()):
         start += 1
     while end > start and (text[end - 1] in EDGE_PUNCTUATION or text[end - 1].isspace()):
@@ -105,15 +112,15 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     core = text[start:end]
     if place != "alone" and not (pieces and place in pieces) and (glued := GLUED[place].match(core)):
         digits = glued.span("digits")
-        return _Token(-1, line.start + start + digits[0], line.start + start + digits[1], glued["digits"], False,
+        return _Token(index, line.start + start + digits[0], line.start + start + digits[1], glued["digits"], False,
                       glued=True)
     if not 1 <= len(core) <= 4 or " " in core:
         return None
-    return _Token(-1, line.start + start, line.start + end, core, place == "alone",
+    return _Token(index, line.start + start, line.start + end, core, place == "alone",
                   piece=bool(pieces) and place in pieces)
 
 
-def _value(token: str, vocabulary: set[str]) -> int | None:
+def _value(token: str, vocabulary: _Vocabulary) -> int | None:
     """The number a token reads as: as printed, or with OCR's lookalikes (ιο) if the document does
     not use the token as a word."""
     if token.isascii() and token.isdecimal():
@@ -134,14 +141,10 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     the margins' words the page images set apart, if any; ``page_starts``: where the page
     images' pages start (else the page marks of the text say it)."""
     beside = _pieces_by_line(lines, pieces)
-    # the words the document uses inside its lines (a margin's number stands at their edges)
-    uses = Counter(word.lower() for i, line in enumerate(lines)
-                   for word in re.findall(r"\w+", _own_text(line, beside.get(i)))[1:-1])
-    rare = max(RARE_WORD, len(lines) // LINES_PER_USE)
-    vocabulary = {word for word, count in uses.items() if count > rare}
+    vocabulary = _Vocabulary(lines, beside)
     found: dict[int, LineNumber] = {}
-    alone_lines = {i for i, line in enumerate(lines) if (t := _edge_token(line, "alone")) is not None
-                   and len(line.text) <= 6 and _looks_numeric(t.text)}
+    alone_lines = {i for i, line in enumerate(lines) if len(line.text) <= 6
+                   and (t := _edge_token(line, "alone")) is not None and _looks_numeric(t.text)}
     # a line's place among the lines of text: numbers on lines of their own are not counted
     text_index, count = [], 0
     for i in range(len(lines)):
@@ -154,8 +157,8 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
         for i, line in enumerate(lines):
             if (place == "alone") != (i in alone_lines) or i in found:
                 continue
-            if (token := _edge_token(line, place, beside.get(i))) is not None:
-                tokens[i] = replace(token, line=i)
+            if (token := _edge_token(line, place, beside.get(i), i)) is not None:
+                tokens[i] = token
         candidates[place] = tokens
         for run in _runs(tokens, text_index, place == "alone", vocabulary):
             if numbers := _fill(run, tokens, text_index, vocabulary, place == "alone"):
@@ -164,6 +167,25 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     places = _places_on_pages(lines, text_index, page_starts)
     found.update(_by_the_pages_count(runs, candidates, found, places, vocabulary))
     return sorted(found.values(), key=lambda number: number.start)
+
+
+class _Vocabulary:
+    """The words the document uses inside its lines (a margin's number stands at their edges),
+    more than a few times: a token that is one is no garbled number. Counted when first asked:
+    most documents have no token to ask about."""
+
+    def __init__(self, lines: list[Line], beside: dict[int, dict[str, MarginPiece]]):
+        self.lines, self.beside = lines, beside
+        self.words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            inner = (re.findall(r"\w+", _own_text(line, self.beside.get(i)))[1:-1]
+                     for i, line in enumerate(self.lines))
+            uses = Counter(map(str.lower, chain.from_iterable(inner)))
+            rare = max(RARE_WORD, len(self.lines) // LINES_PER_USE)
+            self.words = {word for word, count in uses.items() if count > rare}
+        return word in self.words
 
 
 def _places_on_pages(lines: list[Line], text_index: list[int], page_starts: list[int]) -> list[tuple[int, int]]:
@@ -180,7 +202,7 @@ def _places_on_pages(lines: list[Line], text_index: list[int], page_starts: list
 
 def _by_the_pages_count(runs: list[tuple[str, list[tuple[int, LineNumber]]]], candidates: dict[str, dict[int, _Token]],
                         found: dict[int, LineNumber], places: list[tuple[int, int]],
-                        vocabulary: set[str]) -> dict[int, LineNumber]:
+                        vocabulary: _Vocabulary) -> dict[int, LineNumber]:
     """Where the runs read restart on every page at the same line of the page (a book that numbers
     each page's lines: the number is the line's place), the numbers that count gives on pages
     whose own run the OCR garbled beyond reading: tokens at those places in one margin, read as
@@ -239,7 +261,7 @@ def _own_text(line: Line, pieces: dict[str, MarginPiece] | None) -> str:
 
 
 def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
-          vocabulary: set[str]) -> list[list[tuple[int, int]]]:
+          vocabulary: _Vocabulary) -> list[list[tuple[int, int]]]:
     """Runs of (line, value) read as numbers whose values grow with the lines: by a step of at
     least MIN_STEP, each value a multiple of it; one at least read as printed."""
     read = [(i, v) for i, token in sorted(tokens.items())
@@ -292,7 +314,7 @@ def _step(run: list[tuple[int, int]]) -> int | None:
     return step
 
 
-def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: list[int], vocabulary: set[str],
+def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: list[int], vocabulary: _Vocabulary,
           alone: bool) -> list[tuple[int, LineNumber]]:
     """The run with the garbled numbers where it says one must stand (between its numbers and a
     step before and after them); kept when it has MIN_RUN numbers in all."""
@@ -330,13 +352,13 @@ def _fill(run: list[tuple[int, int]], tokens: dict[int, _Token], text_index: lis
     return sorted(numbers.items())
 
 
-def _fits(token: _Token, value: int, vocabulary: set[str]) -> bool:
+def _fits(token: _Token, value: int, vocabulary: _Vocabulary) -> bool:
     """Whether the token may be the number ``value`` a run or the page's count needs there: read
     as it (glued to a word too), or garbled."""
     return token.text == str(value) or _garbled_number(token, vocabulary)
 
 
-def _garbled_number(token: _Token, vocabulary: set[str]) -> bool:
+def _garbled_number(token: _Token, vocabulary: _Vocabulary) -> bool:
     """A short token that reads as digits with OCR's confusions and that the document does not
     otherwise use as a word; or a short piece of the margin, no word of the text by where it
     stands, whatever the OCR made of its digits (w, ac for 20)."""
