@@ -114,7 +114,7 @@ def test_patterns_found_from_a_space_match_what_their_lookbehind_definitions_mat
     import re
 
     from pipeline.ingest.plausibility import _SPACED_HAN
-    from pipeline.stages.structure import MID_SENTENCE_WORD
+    from pipeline.stages.textshape import MID_SENTENCE_WORD
 
     mid_sentence_word = re.compile(r"(?<=[^\W\d_] )[^\W\d_]+|(?<=[^\W\d_], )[^\W\d_]+")
     spaced_han = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")

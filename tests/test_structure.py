@@ -171,7 +171,7 @@ def test_words_are_counted_whole_across_the_stretches_they_are_counted_in():
 
     from pipeline.stages.hyphenation import WORD as HYPHENATED_WORD
     from pipeline.stages.sections import WORD
-    from pipeline.stages.structure import word_counts
+    from pipeline.stages.textshape import word_counts
     from tests.conftest import SEEDS
 
     text = "\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS)

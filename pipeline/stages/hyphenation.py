@@ -14,7 +14,7 @@ from pipeline.edits import add_edits
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Document, Edit
-from pipeline.stages.structure import word_counts
+from pipeline.stages.textshape import word_counts
 
 # Letters of the alphabets that hyphenate at line ends: Latin (long s and ꝛ included), Greek,
 # Cyrillic, with combining marks (the superscript e of aͤ).

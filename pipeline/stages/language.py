@@ -24,7 +24,7 @@ from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.model import Document, LanguageShare
 from pipeline.stages.fastdetect import FastDetectorFactory
 from pipeline.stages.script import chinese_script, script_evidence
-from pipeline.stages.structure import LETTERS_WORD
+from pipeline.stages.textshape import LETTERS_WORD
 
 LATIN_LANGUAGES = frozenset(
     "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()

@@ -16,39 +16,26 @@ join recorded; anything weaker leaves the two paragraphs as the text has them.
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.edits import add_edits, edits_per_block
-from pipeline.charmap import CharacterMap
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.language import dominant_script, script_counts
 from pipeline.stages.numerals import NUMERAL, numeral_value
-from pipeline.stages.structure import PAGE_SEPARATOR, SPACE, UNIT, is_heading_shaped, split_lines, typical_line_length
-from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_broken_word, ends_sentence, ends_text
-from pipeline.stages.structure import FULL_LINE, RULE_REASON, is_rule_block
+from pipeline.stages.structure import FULL_LINE
+from pipeline.stages.textshape import (OCR_DIGITS, PAGE_SEPARATOR, RULE_REASON, SHORT_LAST_LINE, SPACE, UNIT, SimilarTo,
+                                       begins_sentence_after, ends_broken_word, ends_sentence, ends_text,
+                                       is_heading_shaped, is_rule_block, split_lines, text_key, typical_line_length)
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
 CATALOGUE_LINE = re.compile(r"^[A-Z][A-Za-z]{0,4}\s?\d[\w.\-/: ]*$")
 RUNNING_HEAD_MIN_REPEATS = 3  # standalone occurrences that make a line a running head by itself
 SIMILAR_HEADS = 0.9  # difflib ratio of two keys for "the same running head" (OCR variance)
-
-
-# Spaces, digits, punctuation and symbols deleted
-_KEY_TABLE = CharacterMap(lambda ch: None if ch.isspace() or ch.isdigit()
-                          or unicodedata.category(ch)[0] in "PSZ" else ch)
-
-
-def text_key(text: str) -> str:
-    """A line reduced to its letters: no spaces, digits, punctuation or symbols, so that the
-    same running head matches across pages whatever its page number."""
-    return text.translate(_KEY_TABLE)
 
 
 def is_page_number(text: str) -> bool:
@@ -120,7 +107,7 @@ def _classify(doc: Document) -> dict[int, str]:
             group = next((g for g, similar in enumerate(similar_to_group) if similar(key)), None)
         if group is None:
             group = len(groups)
-            similar_to_group.append(SimilarTo(key))
+            similar_to_group.append(SimilarTo(key, SIMILAR_HEADS))
             groups.append([])
         exact.setdefault(key, group)
         groups[group].append(i)
@@ -205,25 +192,6 @@ def break_between(doc: Document, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] <= end
 
 
-class SimilarTo:
-    """Whether a key is ``other`` read again by OCR (difflib's ratio at least ``threshold``).
-    Made once for many keys: difflib learns the second sequence once and keeps it (its own
-    advice for comparing one sequence with many)."""
-
-    def __init__(self, other: str, threshold: float = SIMILAR_HEADS):
-        self.other, self.threshold = other, threshold
-        self.matcher = difflib.SequenceMatcher(b=other)
-
-    def __call__(self, key: str) -> bool:
-        if min(len(key), len(self.other)) < 6:
-            return key == self.other
-        matcher, threshold = self.matcher, self.threshold
-        matcher.set_seq1(key)
-        # difflib's cheap upper bounds first, as it advises
-        return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                and matcher.ratio() >= threshold)
-
-
 def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
     """A short line beside other furniture, between the halves of a sentence, is a running
     head even when it occurs once (a short scan, a chapter's only page turn): no heading
@@ -255,11 +223,6 @@ def _inside_cut(doc: Document, index: int, kinds: dict[int, str]) -> bool:
         return False
     # In alphabetic text the continuation starts in lower case; Chinese shows no case.
     return not following[:1].isupper()
-
-
-# What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
-OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "O": "0", "o": "0",
-                            "S": "5", "s": "5", "B": "8", "«": "8", "g": "9", "b": "6", "G": "6", "&": "8"})
 
 
 def page_value(line: str) -> int | None:
@@ -649,8 +612,6 @@ def _paragraph_join(doc: Document, previous: Block, following: Block, reason: st
     """The blank line between two blocks read as one paragraph's line break."""
     return Edit(start=previous.end, end=following.start, kind="paragraph-join",
                 original=doc.text[previous.end:following.start], stage="layout", reason=reason, confidence=0.8)
-
-
 
 
 def _sentence_goes_on(doc: Document, previous: Block, following: Block) -> bool:

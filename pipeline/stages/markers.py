@@ -10,7 +10,7 @@ import re
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
-from pipeline.stages.structure import OMISSION as OMISSION_PATTERN
+from pipeline.stages.textshape import OMISSION as OMISSION_PATTERN
 
 OMISSION = re.compile(OMISSION_PATTERN)
 FOOTNOTE_ANCHOR = re.compile(r"\[footnoteRef:(?P<n>\d+)\]")

@@ -19,7 +19,7 @@ from collections import Counter
 
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.structure import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts_once
+from pipeline.stages.textshape import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts_once
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")

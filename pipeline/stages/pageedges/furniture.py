@@ -10,7 +10,7 @@ from collections import Counter
 from pipeline.stages.pageedges.heads import HeadWords, top_lines
 from pipeline.stages.pageedges.lines import HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key
 from pipeline.stages.pageedges.numbering import Page
-from pipeline.stages.structure import typical_line_length
+from pipeline.stages.textshape import typical_line_length
 
 # A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
 # °, †, or a lone V or x after a space).

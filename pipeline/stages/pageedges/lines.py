@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.stages.cjkspacing import without_engine_spaces
-from pipeline.stages.layout import OCR_DIGITS, SimilarTo, text_key
+from pipeline.stages.textshape import OCR_DIGITS, SimilarTo, text_key
 from pipeline.stages.numerals import chinese_page_numbers
-from pipeline.stages.structure import SPACE
+from pipeline.stages.textshape import SPACE
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
 NUMBER_MAX_CHARS = 8  # a page-number line, punctuation and spaces included (not those an engine sets

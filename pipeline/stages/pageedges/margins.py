@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
-from pipeline.stages.layout import OCR_DIGITS
+from pipeline.stages.textshape import OCR_DIGITS
 from pipeline.stages.pageedges.lines import Line
 
 # OCR's confusions of digits with letters, also with Greek ones (a Greek model reads a Latin

@@ -33,7 +33,7 @@ from statistics import median
 from pipeline.model import Document
 from pipeline.stages.pageedges.lines import Line
 from pipeline.stages.pageedges.numbering import Page
-from pipeline.stages.structure import is_rule_line
+from pipeline.stages.textshape import is_rule_line
 
 # A note's mark as printed: stars or a dagger (with or without a parenthesis), superscript or
 # circled digits (①, as Chinese and Japanese books set them); or a number in parentheses, before

@@ -11,7 +11,7 @@ from pipeline.model import Document, Surface
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
 from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, ends, fits, readings, reads_exactly, title_shaped
 from pipeline.stages.pageedges.openers import unnumbered_pages
-from pipeline.stages.structure import ends_sentence, typical_line_length
+from pipeline.stages.textshape import ends_sentence, typical_line_length
 
 HEADS_BESIDE = 0.8  # share of the chain's numbers beside a running head that makes it the rule
 FOOT_LINES = 3  # the number, and under it a signature mark and a margin's last siglum

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from pipeline.stages.pageedges.lines import Line, title_shaped
-from pipeline.stages.structure import RULE_LETTERS, RULE_MARKS, ends_text, typical_line_length
+from pipeline.stages.textshape import RULE_LETTERS, RULE_MARKS, ends_text, typical_line_length
 
 if TYPE_CHECKING:
     from pipeline.stages.pageedges.heads import HeadWords

@@ -9,7 +9,7 @@ from pipeline.model import Document, Edit, text_block_margins
 from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
 from pipeline.stages.pageedges.notes import PageNotes
 from pipeline.stages.pageedges.numbering import Page
-from pipeline.stages.structure import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
+from pipeline.stages.textshape import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
 
 @dataclass(frozen=True)
 class PageTurn:
