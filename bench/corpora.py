@@ -252,16 +252,20 @@ def cer(found: str, truth: str) -> tuple[int, int]:
 
 # --- matching the truth's items to the edition's lines ---
 
-def _window_similarity(line: str, wanted: str) -> tuple[float, int, int]:
+def _window_similarity(line: str, wanted: str, at_ends: bool = False) -> tuple[float, int, int]:
     """How like ``wanted`` the line or a run of its words is (compatibility forms folded: ``²3`` is
     ``23``), and that run's span in the line; a run inside a much longer line counts for less, so
-    that a number standing alone beats the same digits among the apparatus's words."""
+    that a number standing alone beats the same digits among the apparatus's words. ``at_ends``:
+    only runs that open or close the line (a head or a foot item the engine set on a line of
+    text stands at its end, never amid its words: a catchword ``tres`` is not the text's word)."""
     folded, wanted = unicodedata.normalize("NFKC", line), unicodedata.normalize("NFKC", wanted)
     best = (_similar(folded, wanted), 0, len(line))
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
     count = max(1, len(wanted.split()))
     partial = 0.8 if len(_squeeze(line)) > 2 * len(_squeeze(wanted)) + 2 else 1.0
     for i in range(len(words) - count + 1):
+        if at_ends and 0 < i < len(words) - count:
+            continue
         span = (words[i][0], words[i + count - 1][1])
         similarity = _similar(unicodedata.normalize("NFKC", line[span[0]:span[1]]), wanted) * partial
         if similarity > best[0]:
@@ -299,7 +303,7 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
         short = len(_squeeze(item.text)) <= 4
         best, span = (0.4 if short else 0.5), None
         for line in near:
-            similarity, a, b = _window_similarity(line.text, item.text)
+            similarity, a, b = _window_similarity(line.text, item.text, at_ends=item.where in ("top", "bottom"))
             if short and not _digits_agree(item.text, line.text[a:b]):
                 continue  # `1.` is not the page number 19, `132` not the signature B 2
             if similarity >= best and (line.start + a, line.start + b) not in taken:
