@@ -147,3 +147,16 @@ def test_the_pieces_of_an_early_books_foot_line_are_its_signature_and_catchword(
     assert "Let iit." not in text and "naa" not in text
     assert not [words for kind, words in fws if kind in ("sig", "catch") and len(words) > 12]  # no line of text
     assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
+def test_an_article_signed_with_a_letter_and_a_dash_at_the_foot_is_no_signature_mark():
+    """Grenzboten 1841 (Tesseract 3), scans 179489-179490: the article ends at the page's foot, signed
+    ``C—.`` at the right under its last line, where a sheet's signature mark would stand: it
+    is who wrote the article, text of the page (the ground truth keeps it)."""
+    paths = sorted((DATA / "grenzboten-1841" / "tess-hocr-179490").glob("*.hocr"))
+    edition = build_edition([SourceFile(p.name, p.read_bytes()) for p in paths], "grenzboten", PipelineConfig())
+    assert edition.errors == []
+    doc = edition.document
+    assert not [doc.text[e.start:e.end] for e in doc.edits if e.kind in ("signature", "catchword")]
+    tree = etree.fromstring(edition.xml)
+    assert "C—." in " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))

@@ -23,6 +23,7 @@ LEAF = r"[1-9]|i{1,3}j|i{1,4}|iv|vi{0,3}j?"
 EARLY_SIGNATURE = re.compile(rf"^(?:(?:{GATHERING})\s?(?:{LEAF})|[a-z](?:\s(?:{LEAF})|[1-9]))\.?$")
 DOUBLED_LETTER = re.compile("^(?:" + "|".join(rf"{c}\s{c.lower()}" for c in string.ascii_uppercase) + ")$")  # "H h"
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
+SIGNED_WITH_DASH = re.compile(r"^[^\W\d_]\.?\s?[-–—]+\.?$")  # "P.—", "C—.": an article signed with a letter
 
 
 def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | None:
@@ -50,7 +51,7 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
                            if following.number is None or line is not following.number.line), None)
         if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
             return last, "catchword"
-    if last.foot_aside and len(last.text) <= 6:
+    if last.foot_aside and len(last.text) <= 6 and not SIGNED_WITH_DASH.match(last.text):
         if sum(ch.isalpha() for ch in last.text) >= 3 and not any(ch.isdigit() for ch in last.text):
             return last, "catchword-by-position"  # a word, right under the text: the catchword as the OCR read it
         return last, "signature-by-position"  # however the OCR read it ("es" for "2")
