@@ -45,6 +45,45 @@ def test_imports_go_from_later_phases_to_earlier_ones():
     assert wrong == []
 
 
+def _stage_positions() -> dict[str, int]:
+    """Each module of pipeline/stages/ that holds a stage (a package counts as one module) and
+    the position of its first stage in STAGES, read from stages/__init__.py."""
+    init = ast.parse((PACKAGE / "stages" / "__init__.py").read_text(encoding="utf-8"))
+    module_of = {alias.asname or alias.name: node.module.split(".")[2] for node in init.body
+                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline.stages.")
+                 for alias in node.names}
+    [stages] = [node.value for node in init.body if isinstance(node, ast.AnnAssign) and node.target.id == "STAGES"]
+    positions: dict[str, int] = {}
+    for index, call in enumerate(stages.elts):
+        for node in ast.walk(call):
+            if isinstance(node, ast.Name) and node.id in module_of:
+                positions.setdefault(module_of[node.id], index)
+    return positions
+
+
+def test_a_stage_imports_no_stage_that_runs_after_it():
+    """pipeline/stages/: a stage's module imports only stages that run before it, and the
+    helpers beside them (textshape, numerals, script…) import no stage at all: what two
+    stages share lives in a helper, so that moving a stage never drags another along."""
+    positions = _stage_positions()
+    assert {"pageedges", "structure", "layout", "language", "cjkspacing"} <= set(positions)
+    wrong = []
+    for path in sorted((PACKAGE / "stages").rglob("*.py")):
+        parts = path.relative_to(PACKAGE / "stages").with_suffix("").parts
+        if parts == ("__init__",):
+            continue
+        own = parts[0]
+        for imported in _imports(path):
+            other = imported.split(".")[2] if imported.startswith("pipeline.stages.") else None
+            if other is None or other == own or other not in positions:
+                continue
+            if own not in positions:
+                wrong.append(f"helper stages/{own} imports the stage {other}")
+            elif positions[other] > positions[own]:
+                wrong.append(f"stages/{own} (stage {positions[own]}) imports {other} (stage {positions[other]})")
+    assert wrong == []
+
+
 def test_prefect_stays_out_of_the_library():
     """Prefect is imported in orchestration/ only: not in the library, not in the entry point;
     and the library never imports the orchestration."""

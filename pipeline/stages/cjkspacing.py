@@ -15,14 +15,10 @@ import re
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
+from pipeline.stages.textshape import CJK, HAN, SPACES_BETWEEN
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef"
-CJK = f"[{HAN}{CJK_PUNCTUATION}]"
 CJK_CHARACTER = re.compile(CJK)
-# Each pattern starts with the character it is about and looks behind it after: the regex
-# engine then skips to those characters instead of trying a lookbehind at every position.
-SPACES_BETWEEN = re.compile(rf" (?<={CJK} ) *(?={CJK})")
+# (starts with the character it is about and looks behind it after: see SPACES_BETWEEN)
 NEIGHBOURS = re.compile(rf"{CJK}(?={CJK})")
 SPACED_SHARE = 0.5  # of a line's neighbouring Chinese characters, spaced: the engine's spacing
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。"}
@@ -33,12 +29,6 @@ SPACE_REASON = "space between Chinese characters (an OCR engine's word separator
 PUNCTUATION_REASON = "ASCII punctuation inside Chinese text regularized to its full-width form"
 SPACED_PUNCTUATION_REASON = ("ASCII punctuation inside Chinese text, with the spaces an OCR engine set around it, "
                              "regularized to its full-width form (which holds its own space)")
-
-
-def without_engine_spaces(text: str) -> str:
-    """The text without the spaces between Chinese characters: a line an OCR engine spaced
-    (``一 三 八 一``, ``上 海 小 報``) compared as it is printed."""
-    return SPACES_BETWEEN.sub("", text)
 
 
 def regularize_cjk_spacing(doc: Document, _config: PipelineConfig) -> None:

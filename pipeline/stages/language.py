@@ -9,7 +9,6 @@ languages that share an alphabet, and only among languages written in that alpha
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.model import Document, LanguageShare
 from pipeline.stages.fastdetect import FastDetectorFactory
 from pipeline.stages.script import chinese_script, script_evidence
+from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import LETTERS_WORD
 
 LATIN_LANGUAGES = frozenset(
@@ -169,49 +169,6 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | No
         if candidate.lang in allowed:
             return candidate.lang, candidate.prob
     return None, 0.0
-
-
-SCRIPT_PATTERNS = {
-    "kana": re.compile("[\u3040-\u30ff\u31f0-\u31ff]"),
-    "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "han": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003ffff\uf900-\ufaff\u3007]"),
-    "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
-    "cyrillic": re.compile("[\u0400-\u04ff]"),
-    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
-    "arabic": re.compile("[\u0600-\u06ff]"),
-    "hebrew": re.compile("[\u0590-\u05ff]"),
-}
-
-
-# Runs of each script's letters: counted by their lengths, fewer matches to build than letters
-SCRIPT_RUNS = {name: re.compile(f"{pattern.pattern}+") for name, pattern in SCRIPT_PATTERNS.items()}
-LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPT_PATTERNS.items()
-                                          if name not in ("han", "latin")))
-
-
-_NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
-
-
-def script_counts(text: str) -> dict[str, int]:
-    """Letters per script family (families without letters left out, the rest in the order of
-    SCRIPT_PATTERNS), counted by compiled patterns (one pass each, in C). Most blocks are Latin
-    or Chinese: one scan says whether the other scripts need counting, and an ASCII block's
-    letters are counted by deleting the rest of its bytes."""
-    if text.isascii():
-        letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
-        return {"latin": letters} if letters else {}
-    others = LESS_COMMON_SCRIPTS.search(text) is not None
-    counts = {}
-    for name, pattern in SCRIPT_RUNS.items():
-        if name in ("latin", "han") or others:
-            if letters := sum(map(len, pattern.findall(text))):
-                counts[name] = letters
-    return counts
-
-
-def dominant_script(counts: dict[str, int]) -> str:
-    """The script with the most letters (the first of them on a tie)."""
-    return max(counts, key=counts.__getitem__)
 
 
 def page_language(config: PipelineConfig) -> LanguageOf:

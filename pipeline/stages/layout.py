@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from pipeline.edits import add_edits, edits_per_block
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.language import dominant_script, script_counts
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.structure import FULL_LINE
+from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import (OCR_DIGITS, PAGE_SEPARATOR, RULE_REASON, SHORT_LAST_LINE, SPACE, UNIT, SimilarTo,
                                        begins_sentence_after, ends_broken_word, ends_sentence, ends_text,
                                        is_heading_shaped, is_rule_block, split_lines, text_key, typical_line_length)

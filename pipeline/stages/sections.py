@@ -19,6 +19,7 @@ from collections import Counter
 
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
+from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts_once
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
@@ -200,8 +201,7 @@ PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def _half_script(doc: Document, blocks: list[Block]) -> str | None:
-    from pipeline.stages.language import dominant_script, script_counts
-
+    """The script most of the blocks' letters are in (None without letters)."""
     counts = script_counts("".join(_text(doc, b) for b in blocks))
     return dominant_script(counts) if counts else None
 

@@ -1,9 +1,11 @@
 """The shape of a text's lines, which the stages share: where a sentence ends, what a rule, a
 heading or a title looks like, how long a full line is, how often the document writes a word, a
-line reduced to its letters (the same running head on every page whatever its number).
+line reduced to its letters (the same running head on every page whatever its number), the
+scripts its letters are in, the spaces an OCR engine sets between Chinese characters.
 
 Everything here works from shape, punctuation and the document's own statistics, never from
-the words of a particular document. Plain functions: no stage of its own.
+the words of a particular document. Plain functions: no stage of its own. Stages import them
+from here, never from a stage that runs after them (tests/test_architecture.py).
 """
 
 from __future__ import annotations
@@ -278,3 +280,60 @@ class SimilarTo:
 # What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
 OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "O": "0", "o": "0",
                             "S": "5", "s": "5", "B": "8", "«": "8", "g": "9", "b": "6", "G": "6", "&": "8"})
+
+
+# Which scripts a text's letters are in
+SCRIPT_PATTERNS = {
+    "kana": re.compile("[\u3040-\u30ff\u31f0-\u31ff]"),
+    "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
+    "han": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003ffff\uf900-\ufaff\u3007]"),
+    "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+    "arabic": re.compile("[\u0600-\u06ff]"),
+    "hebrew": re.compile("[\u0590-\u05ff]"),
+}
+# Runs of each script's letters: counted by their lengths, fewer matches to build than letters
+SCRIPT_RUNS = {name: re.compile(f"{pattern.pattern}+") for name, pattern in SCRIPT_PATTERNS.items()}
+LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPT_PATTERNS.items()
+                                          if name not in ("han", "latin")))
+
+
+_NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script family (families without letters left out, the rest in the order of
+    SCRIPT_PATTERNS), counted by compiled patterns (one pass each, in C). Most blocks are Latin
+    or Chinese: one scan says whether the other scripts need counting, and an ASCII block's
+    letters are counted by deleting the rest of its bytes."""
+    if text.isascii():
+        letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
+        return {"latin": letters} if letters else {}
+    others = LESS_COMMON_SCRIPTS.search(text) is not None
+    counts = {}
+    for name, pattern in SCRIPT_RUNS.items():
+        if name in ("latin", "han") or others:
+            if letters := sum(map(len, pattern.findall(text))):
+                counts[name] = letters
+    return counts
+
+
+def dominant_script(counts: dict[str, int]) -> str:
+    """The script with the most letters (the first of them on a tie)."""
+    return max(counts, key=counts.__getitem__)
+
+
+# Chinese characters, and the spaces an OCR engine sets between them
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef"
+CJK = f"[{HAN}{CJK_PUNCTUATION}]"
+# The pattern starts with the character it is about and looks behind it after: the regex
+# engine then skips to those characters instead of trying a lookbehind at every position.
+SPACES_BETWEEN = re.compile(rf" (?<={CJK} ) *(?={CJK})")
+
+
+def without_engine_spaces(text: str) -> str:
+    """The text without the spaces between Chinese characters: a line an OCR engine spaced
+    (``一 三 八 一``, ``上 海 小 報``) compared as it is printed."""
+    return SPACES_BETWEEN.sub("", text)

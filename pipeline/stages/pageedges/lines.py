@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.stages.cjkspacing import without_engine_spaces
+from pipeline.stages.textshape import without_engine_spaces
 from pipeline.stages.textshape import OCR_DIGITS, SimilarTo, text_key
 from pipeline.stages.numerals import chinese_page_numbers
 from pipeline.stages.textshape import SPACE
