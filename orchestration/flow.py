@@ -73,7 +73,8 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
                     built.append(source.key)
                     try:
                         finished[source.key] = process_file(source.path, output_dir, config, base,
-                                                                 source.display_name, source.pages)
+                                                                 source.display_name, source.pages,
+                                                                 source.left_out, source.key)
                     except OSError as error:
                         io_errors[source.key] = error
                     except Exception as error:  # process_file reports a document's problems; a last guard

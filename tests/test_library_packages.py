@@ -37,7 +37,7 @@ def run(inputs: list[Path], output: Path, config: PipelineConfig | None = None):
     sources, problems = discover_sources(inputs, exclude=(output,))
     bases, _withdrawn = assign_names(sources, output, {})
     reports = [process_file(source.path, output, config or PipelineConfig(), bases[source.key],
-                            source.display_name, source.pages) for source in sources]
+                            source.display_name, source.pages, source.left_out, source.key) for source in sources]
     return sources, problems, reports
 
 
@@ -61,12 +61,67 @@ def test_a_package_is_one_edition_and_its_metadata_files_none(grenzboten):
     folder, _pages, sources, problems, reports, output = grenzboten
     assert problems == []
     by_name = {r.file_name: r for r in reports}
-    assert set(by_name) == {"grenzboten-1841", "grenzboten-1841/README.txt"}  # the README is a text of its own
+    assert set(by_name) == {"grenzboten-1841"}  # the README beside the METS is not the book's
     assert by_name["grenzboten-1841"].status == "ok", by_name["grenzboten-1841"].errors
+    assert "README.txt: not in the METS, left out" in by_name["grenzboten-1841"].problems
     editions = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.tei.xml"))
-    assert editions == ["grenzboten-1841.tei.xml", "grenzboten-1841/README.tei.xml"]
+    assert editions == ["grenzboten-1841.tei.xml"]
     package = next(s for s in sources if s.display_name == "grenzboten-1841")
     assert package.pages[0] == "mets.xml" and len(package.pages) == 1 + len(PAGES)
+
+
+def test_files_the_mets_does_not_name_are_said_and_left_out_unless_given(tmp_path):
+    """A README beside the METS, a page file the METS does not list, a folder of images it
+    does not name (an OCR-D workspace's crops): none is a document of its own, each is a
+    line of the package's report; a file given by itself is read as any file is."""
+    folder = tmp_path / "in" / "delivery"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    (folder / "README.txt").write_text("Lieferung der SuUB Bremen, 2024. Siehe mets.xml.\n", encoding="utf-8")
+    extra = folder / "FULLTEXT" / "unlisted.xml"
+    shutil.copy(folder / page_name(PAGES[0][0]), extra)
+    (folder / "CROPS").mkdir()
+    for n in (1, 2):
+        shutil.copy(folder / page_name(PAGES[n][0]), folder / "CROPS" / f"region{n}.xml")
+    sources, problems, reports = run([folder.parent], tmp_path / "out")
+    assert problems == [] and [s.display_name for s in sources] == ["delivery"]
+    assert reports[0].status == "ok", reports[0].errors
+    assert [line for line in reports[0].problems if "not in the METS" in line] == [
+        "CROPS/region1.xml: not in the METS, left out", "CROPS/region2.xml: not in the METS, left out",
+        "FULLTEXT/unlisted.xml: not in the METS, left out", "README.txt: not in the METS, left out"]
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.tei.xml")) == ["delivery.tei.xml"]
+    # pointed at directly, each is read: the README as a text, the folder of crops as a book
+    sources, problems, reports = run([folder / "README.txt", folder / "CROPS"], tmp_path / "given")
+    assert problems == [] and [(r.file_name, r.status) for r in reports] == [("README.txt", "ok"), ("CROPS", "ok")]
+
+
+def test_a_second_mets_in_a_package_folder_is_said_and_read_when_given(tmp_path):
+    """A folder is one package, its mets.xml. Another METS there is not read, and the report
+    says whether it describes the same files (a variant) or others; given by itself, it is a
+    package of its own, whose edition never takes the place of the folder's."""
+    folder = tmp_path / "in" / "delivery"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    first, second = PAGES[0], PAGES[1]
+    (folder / "variant.xml").write_text(mets([(scan, label, page_name(scan)) for scan, label in (first, second)]),
+                                        encoding="utf-8")
+    shutil.copy(folder / page_name(first[0]), folder / "FULLTEXT" / "volume-2-page-1.xml")
+    (folder / "volume-2.xml").write_text(mets([("v2p1", "1", "FULLTEXT/volume-2-page-1.xml")]), encoding="utf-8")
+    _s, problems, reports = run([folder.parent], tmp_path / "out")
+    assert problems == [] and [r.file_name for r in reports] == ["delivery"]
+    said = reports[0].problems
+    assert ("variant.xml: another METS of the files of mets.xml (2 of its 2 files named by both): not read, a folder "
+            "is one package (give it as input by itself to read it)") in said
+    assert ("volume-2.xml: a METS of other files than mets.xml: not read, a folder is one package (give it as input "
+            "by itself to read it)") in said
+    assert "FULLTEXT/volume-2-page-1.xml: not in the METS, left out" in said
+    # given by themselves, in one run: three packages, three editions
+    sources, problems, reports = run([folder / name for name in ("mets.xml", "variant.xml", "volume-2.xml")],
+                                     tmp_path / "given")
+    assert problems == [] and len({source.key for source in sources}) == 3
+    assert [(r.file_name, r.status) for r in reports] == [("mets", "ok"), ("variant", "ok"), ("volume-2", "ok")]
+    editions = {name: parse((tmp_path / "given" / f"{name}.tei.xml").read_bytes()) for name in ("mets", "variant")}
+    assert [len(list(tree.iter(tei("pb")))) for tree in editions.values()] == [len(PAGES), 2]
 
 
 def test_pages_follow_the_physical_map_not_the_file_names(grenzboten):
@@ -167,7 +222,8 @@ def test_the_berlin_workspace_mets_gives_its_record_and_says_what_is_missing(tmp
         for n in (1, 2)]
     said = "\n".join(report.problems)
     assert "page 3 (page 5): no text in file group OCR-D-GT-PAGE and no image to recognise" in said
-    assert "mets_one_file.xml is another METS file beside mets.xml: not read" in said
+    assert ("mets_one_file.xml: another METS of the files of mets.xml (1 of its 1 files named by both): not read"
+            in said)
     assert not (tmp_path / "out" / "mets_one_file.tei.xml").exists()
 
 

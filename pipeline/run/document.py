@@ -112,14 +112,17 @@ def read_source(source: Path, config: PipelineConfig) -> bytes:
 
 
 def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: str | None = None,
-                 display_name: str | None = None, pages: tuple[str, ...] = ()) -> DocumentReport:
+                 display_name: str | None = None, pages: tuple[str, ...] = (), left_out: tuple[str, ...] = (),
+                 key: str | None = None) -> DocumentReport:
     """Build and write one edition under ``output_dir/<base>`` (default: the source's stem).
     Problems of the document are reported, never raised, whatever they are: one bad document
     never takes others down with it. An OSError (possibly transient) is raised so that the
-    caller may retry."""
+    caller may retry. ``left_out``: lines the run says of files beside the source it did not
+    read (a library package's); ``key``: how runs recognise the source (:attr:`Source.key`)."""
     started = time.perf_counter()
     base = base or source.stem
-    report = DocumentReport(file_name=display_name or source.name, source_path=source_key(source), status="failed")
+    report = DocumentReport(file_name=display_name or source.name, source_path=key or source_key(source),
+                            status="failed")
     target = output_dir / edition_file(base)
     try:
         if target.is_dir():  # os.replace would fail only once the edition is built, with a raw IsADirectoryError
@@ -170,6 +173,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
                 report.reading_edition_path = str(reading)
             report.exports = write_exports(edition.exports, target.parent, output_dir)
             report.export_settings = settings_digest(config)
+    report.problems.extend(left_out)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
 

@@ -33,6 +33,8 @@ class Source:
     path: Path  # the file, or the folder of a book
     relative: PurePosixPath  # under its input folder; a file given by itself: its name
     pages: tuple[str, ...] = ()  # a book: its page files (names in ``path``), in natural order
+    left_out: tuple[str, ...] = ()  # a library package: a line for each file of its folder not read
+    identity: Path | None = None  # a package given by a METS that is not its folder's own: that file
 
     @property
     def is_book(self) -> bool:
@@ -40,8 +42,9 @@ class Source:
 
     @property
     def key(self) -> str:
-        """How runs recognise this source: its absolute path (links not resolved)."""
-        return source_key(self.path)
+        """How runs recognise this source: its absolute path (links not resolved); a second
+        METS of a package folder, given by itself, is a source apart from the folder's own."""
+        return source_key(self.identity or self.path)
 
     @property
     def display_name(self) -> str:
@@ -110,8 +113,10 @@ def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
                 trouble.append(InputProblem(path, "folder has no files to process"))
             sources.extend(found)
             problems.extend(trouble)
-        elif (problem := _problem(path)) is None and (package := package_of_file(path)):
-            sources.append(Source(package[0], PurePosixPath(path.stem), package[1]))
+        elif (problem := _problem(path)) is None and (given := package_of_file(path)):
+            package, folders_own = given
+            sources.append(Source(package.folder, PurePosixPath(path.stem), package.names,
+                                  identity=None if folders_own else path))
         elif problem is None:
             sources.append(Source(path, PurePosixPath(path.name)))
         else:
@@ -169,13 +174,13 @@ def _is_page(path: Path) -> bool:
 
 def _books(sources: list[Source], root: Path) -> list[Source]:
     """Each library package (a folder with a METS file) becomes one source named after its
-    folder; the page files of each other folder, one source named after the folder."""
+    folder, the files below it that its METS does not name none; the page files of each
+    other folder, one source named after the folder."""
     packages, claimed = find_packages([source.path for source in sources])
     pages: dict[Path, list[Source]] = {}
-    others = [Source(folder, _folder_name(folder, root), names) for folder, _mets, names in packages]
-    package_folders = {folder for folder, _mets, _names in packages}
+    others = [Source(p.folder, _folder_name(p.folder, root), p.names, p.left_out) for p in packages]
     for source in (s for s in sources if s.path not in claimed):
-        if _is_page(source.path) and source.path.parent not in package_folders:
+        if _is_page(source.path):
             pages.setdefault(source.path.parent, []).append(source)
         else:
             others.append(source)
