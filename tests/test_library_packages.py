@@ -347,6 +347,36 @@ def test_a_page_whose_file_is_absent_is_kept_as_a_gap_in_its_place(tmp_path, tei
     assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(read))
 
 
+@pytest.mark.parametrize("absent", [1, 2, 3], ids=["page 6 (a note before)", "page 8", "page 9 (a word broken)"])
+def test_no_paragraph_is_joined_over_a_missing_page(tmp_path, absent):
+    """Each of these pages of the Grenzboten ends mid-sentence and the next goes on: with the
+    page between them absent, what was printed there is unknown. The paragraph before the gap
+    ends there and the one after begins with the missing page's break and gap; page 8's
+    "historische Ge-" stays as printed, neither joined to page 10's "wohl" nor marked as a
+    word broken over the gap."""
+    folder = tmp_path / "in" / "hole"
+    folder.mkdir(parents=True)
+    pages = grenzboten_package(folder)
+    scan, label = PAGES[absent]
+    (folder / page_name(scan)).unlink()
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "hole.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    gap = next(tree.iter(tei("gap")))
+    missing = gap.getprevious()
+    assert missing.tag == tei("pb") and missing.get("n") == label and missing.get("break") is None
+    paragraph = gap.getparent()
+    if paragraph.tag == tei("p"):  # the gap opens its paragraph: nothing of the page before is in it
+        assert not (paragraph.text or "").strip() and all(
+            el.tag == tei("pb") and not (el.tail or "").strip() for el in gap.itersiblings(preceding=True))
+    if absent == 3:  # the word broken at page 8's foot ends its paragraph, hyphen and all
+        ending = [p for p in tree.iter(tei("p")) if "".join(p.itertext()).rstrip().endswith("historische Ge-")]
+        assert len(ending) == 1 and ending[0] is not paragraph
+    read = [text for (page, text) in pages if page != scan]
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(read))
+
+
 def test_a_mets_given_by_itself_is_its_package(tmp_path):
     folder = tmp_path / "delivery"
     folder.mkdir()

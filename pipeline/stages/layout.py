@@ -348,6 +348,7 @@ def detect_pages(doc: Document) -> None:
     blocks = doc.blocks
     edits: list[Edit] = []
     result: list[Block] = []
+    gaps = _missing_pages(doc)
     i = 0
     while i < len(blocks):
         if i not in kinds:
@@ -368,7 +369,7 @@ def detect_pages(doc: Document) -> None:
             # without pages elsewhere, only a sentence running over the furniture says a page turns here
             edits += _furniture_edits(doc, furniture, kinds, page_turns=paged or bool(turn))
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
-                and previous.part == following.part == "body":
+                and previous.part == following.part == "body" and not _gap_between(gaps, previous.end, following.start):
             # the notes inside it where printed, each its own note (a critical apparatus too: the
             # main text goes on over the turn, the apparatus no part of its text)
             result[-1] = replace(previous, end=following.end, kind="p")
@@ -382,7 +383,7 @@ def detect_pages(doc: Document) -> None:
                 else:
                     result.append(Block(start=blocks[run[0]].start, end=blocks[run[-1]].end, kind="milestone",
                                         part=blocks[run[0]].part))
-    doc.blocks = _join_cut_paragraphs(doc, result, edits, paged)
+    doc.blocks = _join_cut_paragraphs(doc, result, edits, paged, gaps)
     add_edits(doc, edits)
     add_edits(doc, _remaining_page_separators(doc))
 
@@ -558,7 +559,8 @@ def _full_line_length(doc: Document) -> int:
     return doc.scratch.document["full line length"]
 
 
-def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], paged: bool) -> list[Block]:
+def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], paged: bool,
+                         gaps: list[int]) -> list[Block]:
     """Cuts with no furniture left. In a text that shows its pages, the blank line inside a
     sentence is a page boundary; in one that does not, it is a paragraph the text split,
     joined only where the sentence plainly goes on (in lower case), the join recorded."""
@@ -566,7 +568,8 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
     for block in blocks:
         previous = result[-1] if result else None
         # a note at a page's foot joins nothing; nor does furniture between paragraphs, which holds no text
-        if previous is None or "note" in (previous.kind, block.kind) or previous.kind == "milestone":
+        if previous is None or "note" in (previous.kind, block.kind) or previous.kind == "milestone" \
+                or _gap_between(gaps, previous.end, _first_text(doc, block)):
             result.append(block)
             continue
         if known_turn(doc, previous, block) or paged and _continues(doc, previous, block) \
@@ -600,6 +603,18 @@ def _word_goes_on(doc: Document, previous: Block, following: Block) -> bool:
     between many of its lines ends few of its "paragraphs" with a full stop)."""
     first = _first_text(doc, following)
     return ends_broken_word(doc.text[previous.start:previous.end]) and doc.text[first:first + 1].islower()
+
+
+def _missing_pages(doc: Document) -> list[int]:
+    """Where the pages the source names but whose text is not there (a library package's
+    absent file) stand: what was printed on them is unknown, so no sentence is known to go
+    on over them, and no paragraph is joined across one."""
+    return sorted(edit.start for edit in doc.edits if edit.kind == "missing-page")
+
+
+def _gap_between(gaps: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_left(gaps, start)
+    return index < len(gaps) and gaps[index] <= end
 
 
 def _ends_with_furniture(doc: Document, block: Block) -> bool:
