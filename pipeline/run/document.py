@@ -118,7 +118,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
     Problems of the document are reported, never raised, whatever they are: one bad document
     never takes others down with it. An OSError (possibly transient) is raised so that the
     caller may retry. ``left_out``: lines the run says of files beside the source it did not
-    read (a library package's); ``key``: how runs recognise the source (:attr:`Source.key`)."""
+    read (a library package's); ``key``: how runs recognise the source (:attr:`pipeline.run.inputs.Source.key`)."""
     started = time.perf_counter()
     base = base or source.stem
     report = DocumentReport(file_name=display_name or source.name, source_path=key or source_key(source),
