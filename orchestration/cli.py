@@ -40,7 +40,6 @@ from pipeline.tei.validate import validate_file
 
 DEFAULT_INPUT = ROOT / "seeds"
 DEFAULT_OUTPUT = ROOT / "output"
-FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under the output folder
 
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
                 follow_links: bool = False, ocr_languages: str | None = None, file_group: str | None = None,
@@ -65,7 +64,7 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
             config = config or PipelineConfig(ocr_languages=ocr_languages, ocr_threads=max(1, workers),
                                               file_group=file_group, fetch=fetch)
             if config.fetch:
-                config = config.model_copy(update={"fetch_cache": str(output_dir / FETCH_CACHE)})
+                config = config.model_copy(update={"fetch_cache": str(output_dir / flow.FETCH_CACHE)})
             flow_run = flow.build_editions.with_options(
                 task_runner=flow.task_runner_for(dask_address, workers, scratch))
             reports = flow_run(inputs, output_dir, config, follow_links=follow_links)
@@ -174,20 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1, metavar="N", help="a local Dask cluster of N worker processes")
     run.add_argument("--follow-links", action="store_true",
                      help="read symbolic links that lead out of the input folder (not read by default)")
-    run.add_argument("--ocr-languages", metavar="MODELS",
-                     help="Tesseract models for page images, e.g. deu+frk (default: each page's script is detected)")
-    run.add_argument("--file-group", metavar="USE",
-                     help="library packages (METS): the file group that gives the pages' text (default: ground "
-                          "truth over OCR, else the group with text on most pages)")
-    run.add_argument("--fetch", action="store_true",
-                     help="library packages: read remote full text (http/https) into OUTPUT/.fetched/")
-    run.add_argument("--export", nargs="+", choices=("alto", "text"), metavar="FORMAT",
-                     help="also write each edition as alto (ALTO v4 pages, OUT/NAME.alto/) and/or text "
-                          "(its reading text, OUT/NAME.txt); a IIIF manifest is written for every edition with "
-                          "page images")
-    run.add_argument("--base-url", metavar="URL",
-                     help="where OUT will be published: the IIIF manifests' links are resolved against it")
-    add_text_options(run)
+    add_processing_options(run)
     source = commands.add_parser("source", help="print the source text rebuilt from an edition")
     source.add_argument("edition", type=Path)
     text = commands.add_parser("text", help="print an edition's reading text (as --export text writes it)")
@@ -216,10 +202,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--input", nargs="+", type=Path, default=[DEFAULT_INPUT], metavar="PATH", help=INPUT_HELP)
     serve.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR", help=OUTPUT_HELP)
     serve.add_argument("--config", type=Path, metavar="FILE", help="settings in a TOML file (as for run)")
+    add_processing_options(serve)
     when = serve.add_mutually_exclusive_group()
     when.add_argument("--cron", default="0 2 * * *", help="when to run (default: nightly at 02:00)")
     when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS instead")
     return parser
+
+
+def add_processing_options(parser: argparse.ArgumentParser) -> None:
+    """What a run reads and writes besides the editions: the same for `run` and for the runs
+    `serve` schedules."""
+    parser.add_argument("--ocr-languages", metavar="MODELS",
+                        help="Tesseract models for page images, e.g. deu+frk (default: each page's script is detected)")
+    parser.add_argument("--file-group", metavar="USE",
+                        help="library packages (METS): the file group that gives the pages' text (default: ground "
+                             "truth over OCR, else the group with text on most pages)")
+    parser.add_argument("--fetch", action="store_true",
+                        help="library packages: read remote full text (http/https) into OUTPUT/.fetched/")
+    parser.add_argument("--export", nargs="+", choices=("alto", "text"), metavar="FORMAT",
+                        help="also write each edition as alto (ALTO v4 pages, OUT/NAME.alto/) and/or text "
+                             "(its reading text, OUT/NAME.txt); a IIIF manifest is written for every edition with "
+                             "page images")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="where OUT will be published: the IIIF manifests' links are resolved against it")
+    add_text_options(parser)
 
 
 def add_text_options(parser: argparse.ArgumentParser) -> None:

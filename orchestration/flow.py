@@ -25,6 +25,8 @@ from pipeline.run.manifest import RunManifest, build_manifest, read_manifest, wr
 from pipeline.run.naming import assign_names, known_names
 from pipeline.run.storage import output_lock, remove_unfinished, scratch_folder, written_together
 
+FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under the output folder
+
 BATCH_DOCUMENTS = 32  # documents per task at most: a task costs tens of milliseconds to orchestrate
 BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
 MIN_BATCHES = 8  # small runs still spread over a few workers

@@ -17,7 +17,7 @@ from pathlib import Path
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from orchestration.console import say
-from orchestration.flow import build_editions
+from orchestration.flow import FETCH_CACHE, build_editions
 from orchestration.server import SERVER_LOG_FILE, answers, server_home, start_local_server, stop_server
 from pipeline.config import PipelineConfig
 from pipeline.run.document import printable
@@ -85,6 +85,19 @@ def trigger_command(url: str) -> str:
     return f"PREFECT_API_URL={url} {program} deployment run build-editions/nightly"
 
 
+def deployment_parameters(inputs: list[Path], output_dir: Path, config: PipelineConfig | None) -> dict:
+    """The scheduled runs' parameters: the folders, and every setting that differs from the
+    defaults (exports, OCR models, file group, fetching with its cache under the output)."""
+    parameters = {"inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())}
+    if config is not None and config.fetch:
+        config = config.model_copy(update={"fetch_cache": str(output_dir.resolve() / FETCH_CACHE)})
+    if config is not None and config != PipelineConfig(ocr_threads=config.ocr_threads):
+        # every setting, those left out of the fingerprint too (exports, base URL, fetch cache:
+        # model_dump drops them); the threads are the serving machine's own
+        parameters["config"] = {name: value for name, value in config if name != "ocr_threads"}
+    return parameters
+
+
 def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interval: float | None = None,
                   config: PipelineConfig | None = None) -> int:
     """Serve the flow as a deployment that re-processes ``inputs`` on ``cron`` (or every
@@ -101,9 +114,7 @@ def command_serve(inputs: list[Path], output_dir: Path, cron: str | None, interv
     schedule = {"interval": interval} if interval else {"cron": cron}
     try:
         with temporary_settings({PREFECT_API_URL: url}):
-            parameters = {"inputs": [str(p.resolve()) for p in inputs], "output_dir": str(output_dir.resolve())}
-            if config is not None and config != PipelineConfig(ocr_threads=config.ocr_threads):
-                parameters["config"] = config.model_dump(mode="json")
+            parameters = deployment_parameters(inputs, output_dir, config)
             # (Prefect's own hint names a `prefect` command that may not be on the PATH: ours above)
             build_editions.serve(name="nightly", **schedule, parameters=parameters, print_starting_message=False)
     except KeyboardInterrupt:

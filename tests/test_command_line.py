@@ -250,3 +250,26 @@ def test_the_readmes_before_and_after_is_what_the_pipeline_makes_of_that_page():
     for part in re.split(r"\s*…\s*", after.replace("\n  ", " ")):
         assert part in xml, part
     assert '<pb ana="#kind-page-break #reason-…" n="9" break="no"/><fw type="pageNum"' in xml
+
+
+def test_serve_schedules_runs_with_the_exports_and_settings_run_takes(tmp_path, monkeypatch):
+    """`serve` takes run's options (exports, base URL, OCR models, file group, fetching) and
+    hands them to the scheduled runs as the deployment's parameters: none is dropped."""
+    from orchestration import cli
+    from orchestration.serve import deployment_parameters
+    from pipeline.config import PipelineConfig
+
+    given = {}
+    monkeypatch.setattr(cli, "command_serve", lambda inputs, output, cron, interval, config: given.update(
+        inputs=inputs, output=output, config=config) or 0)
+    out = tmp_path / "out"
+    assert cli.main(["serve", "--input", str(tmp_path), "--output", str(out), "--export", "alto", "text",
+                       "--base-url", "https://example.org/editions/", "--ocr-languages", "deu+frk",
+                       "--file-group", "FULLTEXT", "--fetch", "--text-notes", "append"]) == 0
+    parameters = deployment_parameters(given["inputs"], given["output"], given["config"])
+    scheduled = PipelineConfig.model_validate(parameters["config"])
+    assert scheduled.exports == ["alto", "text"] and scheduled.base_url == "https://example.org/editions/"
+    assert (scheduled.ocr_languages, scheduled.file_group, scheduled.fetch, scheduled.text_notes) == (
+        "deu+frk", "FULLTEXT", True, "append")
+    assert scheduled.fetch_cache == str(out.resolve() / ".fetched")
+    assert "config" not in deployment_parameters([tmp_path], out, PipelineConfig())
