@@ -104,6 +104,7 @@ class LineZone:
     box: tuple[int, int, int, int]
     words: list[tuple[int, int, float]] = field(default_factory=list)
     role: str | None = None  # page furniture the OCR file itself names ("page-number", "signature", "catchword")
+    source_id: str | None = None  # the line's ID in the OCR file it was read from (ALTO), as it wrote it
 
 
 @dataclass(slots=True, kw_only=True)

@@ -217,3 +217,40 @@ def test_an_alto_file_that_breaks_the_schema_is_caught():
               b'<PrintSpace><TextBlock ID="b"><TextLine><String/></TextLine></TextBlock></PrintSpace></Page>'
               b"</Layout></alto>")
     assert any("CONTENT" in error for error in schema_errors(broken))
+
+
+def test_alto_pages_of_an_alto_source_keep_its_line_ids_and_words_need_no_boxes(package_run):
+    """The package's ALTO (composed in tests/library_packages.py) names its lines l1_1, l1_2…:
+    the export gives them back, each with the line's box and reading text, so that a library
+    can replace its full text page by page. The words carry no coordinates (the edition keeps
+    none) and the file is valid all the same."""
+    from pipeline.export.alto import ALTO_NS, schema
+
+    out, _report = package_run
+    for file in sorted((out / "grenzboten.alto").iterdir()):
+        root = etree.parse(str(file)).getroot()
+        schema().assertValid(root)
+        lines = root.findall(f".//{{{ALTO_NS}}}TextLine")
+        assert lines and all(line.get("ID").startswith("l") and "_" in line.get("ID") for line in lines), \
+            [line.get("ID") for line in lines][:5]
+        ids = [element.get("ID") for element in root.iter() if element.get("ID")]
+        assert len(ids) == len(set(ids))
+        strings = root.findall(f".//{{{ALTO_NS}}}String")
+        assert strings and not any(s.get("HPOS") or s.get("WIDTH") for s in strings)
+        step = root.find(f".//{{{ALTO_NS}}}processingStepDescription").text
+        assert "TextLine IDs of an ALTO source kept" in step and "words without coordinates" in step
+
+
+def test_alto_line_ids_that_are_no_xml_ids_or_repeat_are_replaced():
+    from pipeline.export.alto import ALTO_NS, alto_page, schema
+    from pipeline.export.lines import Line, PageLines
+
+    lines = [Line("facs-p1-l1", (10, 10, 200, 40), pieces=["First line."], source_id="TL_1"),
+             Line("facs-p1-l2", (10, 50, 200, 80), pieces=["Second line."], source_id="TL_1"),  # repeated
+             Line("facs-p1-l3", (10, 90, 200, 120), pieces=["Third line."], source_id="3 bad"),
+             Line("facs-p1-l4", (10, 130, 200, 160), pieces=["Fourth line."], source_id="export")]
+    page = PageLines("facs-p1", 1, "1", 300, 400, "px", [], None, lines)
+    root = etree.fromstring(alto_page(page))
+    schema().assertValid(root)
+    assert [line.get("ID") for line in root.iter(f"{{{ALTO_NS}}}TextLine")] == [
+        "TL_1", "line-facs-p1-l2", "line-facs-p1-l3", "line-facs-p1-l4"]

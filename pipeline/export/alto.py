@@ -3,8 +3,12 @@ libraries' presentation systems (DFG-Viewer, Kitodo.Presentation) and for re-imp
 eScriptorium or Transkribus.
 
 Each line of the edition is a ``TextLine`` with its zone's box and its reading text as
-``String``s (corrections and regularizations applied; the edition keeps no word boxes, so
-the words carry none); a hyphen the reading joins over the line's end is the line's ``HYP``.
+``String``s (corrections and regularizations applied). The edition keeps line boxes only, so
+the words carry no coordinates (ALTO 4 makes a String's HPOS, VPOS, WIDTH and HEIGHT
+optional; cutting the line's box by the words' lengths would invent where they stand), and
+the file's Processing step says so. A line read from an ALTO file keeps that file's
+TextLine ID (the edition's zone/@n), so that a library can replace its full text page by
+page; a hyphen the reading joins over the line's end is the line's ``HYP``.
 Page furniture and notes are tagged (``Tags/OtherTag``, ``TAGREFS`` on their lines) with the
 furniture class names the project's readers know. Lines in a row of the same kind share a
 ``TextBlock``. Valid against the ALTO 4.2 schema (``schemas/alto/``)."""
@@ -12,6 +16,7 @@ furniture class names the project's readers know. Lines in a row of the same kin
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -59,7 +64,8 @@ def alto_page(page: PageLines, language: str | None = None) -> bytes:
     processing = _sub(description, "Processing", ID="export")
     _sub(processing, "processingCategory").text = "contentModification"
     _sub(processing, "processingStepDescription").text = (
-        "the reading text of the edition: corrections and regularizations applied")
+        "the reading text of the edition: corrections and regularizations applied; lines in their boxes "
+        "(TextLine IDs of an ALTO source kept), words without coordinates")
     software = _sub(processing, "processingSoftware")
     _sub(software, "softwareName").text = PIPELINE_NAME
     _sub(software, "softwareVersion").text = __version__
@@ -74,12 +80,15 @@ def alto_page(page: PageLines, language: str | None = None) -> bytes:
                         PRINTED_IMG_NR=page.label if page.label != str(page.order) else None,
                         WIDTH=str(page.width) if page.width else None, HEIGHT=str(page.height) if page.height else None)
     space = _sub(page_element, "PrintSpace")
+    taken = {"export", *(tag_id(kind) for kind in kinds)}
+    ids = _line_ids(lines, taken)
     for number, group in enumerate(_blocks(lines), start=1):
         kind = group[0].furniture
-        block = _sub(space, "TextBlock", ID=f"block-{page.surface}-{number}", **_bounds(group),
+        block_id = _unused(f"block-{page.surface}-{number}", taken)
+        block = _sub(space, "TextBlock", ID=block_id, **_bounds(group),
                      TAGREFS=tag_id(kind) if kind else None, LANG=language)
         for line in group:
-            _text_line(block, line)
+            _text_line(block, line, ids[line.zone])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -100,8 +109,36 @@ def _bounds(lines: list[Line]) -> dict[str, str]:
                  max(b[3] for b in boxes)))
 
 
-def _text_line(block: etree._Element, line: Line) -> None:
-    element = _sub(block, "TextLine", ID=f"line-{line.zone}", **_box(line.box),
+NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")  # what xsd:ID admits (ASCII letters; enough for engines' IDs)
+
+
+def _line_ids(lines: list[Line], taken: set[str]) -> dict[str, str]:
+    """Each line's TextLine ID: the one its OCR file gave it (an ALTO page goes back to the
+    library with its own IDs, so that its full text can be replaced page by page), else one
+    of ours; never one used twice in the file (``taken`` grows with them)."""
+    ids = {}
+    for line in lines:
+        wanted = line.source_id if line.source_id and NCNAME.match(line.source_id) else None
+        if wanted and wanted not in taken:
+            taken.add(wanted)
+            ids[line.zone] = wanted
+        else:
+            ids[line.zone] = _unused(f"line-{line.zone}", taken)
+    return ids
+
+
+def _unused(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted.2``… if a source's ID already took it; then taken."""
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}.{n}"
+    taken.add(name)
+    return name
+
+
+def _text_line(block: etree._Element, line: Line, line_id: str) -> None:
+    element = _sub(block, "TextLine", ID=line_id, **_box(line.box),
                    TAGREFS=tag_id(line.furniture) if line.furniture else None)
     words = line.text.split() or [line.hyphen]  # a line of a hyphen alone keeps it as its word
     for position, word in enumerate(words):

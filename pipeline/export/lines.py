@@ -35,6 +35,7 @@ class Line:
     furniture: str | None = None  # its class (running-head, page-number, …), FOOTNOTE, or None: running text
     pieces: list[str] = field(default_factory=list)
     hyphen: str = ""  # the end-of-line hyphen printed, which the reading text joins over
+    source_id: str | None = None  # the line's ID in the OCR file the edition read it from (zone/@n)
 
     @property
     def text(self) -> str:
@@ -96,7 +97,8 @@ def _surfaces(root: etree._Element) -> tuple[list[PageLines], dict[str, Line]]:
             box = tuple(_number(zone.get(name)) for name in ("ulx", "uly", "lrx", "lry"))
             if None in box or not zone.get(XML_ID):
                 continue
-            line = Line(zone.get(XML_ID), box, zone.get("type") or "line")  # type: ignore[arg-type]
+            line = Line(zone.get(XML_ID), box, zone.get("type") or "line",  # type: ignore[arg-type]
+                        source_id=zone.get("n"))
             zones[line.zone] = line
             lines.append(line)
         pages.append(PageLines(surface.get(XML_ID) or f"surface-{order}", order, str(order),

@@ -68,13 +68,20 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
                                                        "mimeType": "image/png"})
         for line, zone in enumerate(surface.lines, start=1):
             ulx, uly, lrx, lry = zone.box
-            etree.SubElement(element, tei("zone"), {XML_ID: zone_id(page, line), "type": "line", "ulx": str(ulx),
-                                                    "uly": str(uly), "lrx": str(lrx), "lry": str(lry)})
+            etree.SubElement(element, tei("zone"), {XML_ID: zone_id(page, line), "type": "line", **_source_id(zone),
+                                                    "ulx": str(ulx), "uly": str(uly), "lrx": str(lrx),
+                                                    "lry": str(lry)})
         for index, zone in enumerate(surface.margins, start=1):
             ulx, uly, lrx, lry = zone.box
             etree.SubElement(element, tei("zone"), {XML_ID: margin_zone_id(page, index), "type": "margin",
-                                                    "ulx": str(ulx), "uly": str(uly), "lrx": str(lrx),
-                                                    "lry": str(lry)})
+                                                    **_source_id(zone), "ulx": str(ulx), "uly": str(uly),
+                                                    "lrx": str(lrx), "lry": str(lry)})
+
+
+def _source_id(zone) -> dict[str, str]:
+    """``n``: the line's identifier in the OCR file it was read from (an ALTO TextLine's ID),
+    so that an ALTO export gives the library its own IDs back."""
+    return {"n": zone.source_id} if zone.source_id else {}
 
 
 class FacsimileLinks:

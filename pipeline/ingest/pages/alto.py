@@ -85,4 +85,4 @@ def _line(element: etree._Element, problems: list[Problem]) -> OcrLine:
                                  _box(string, problems)))
         elif local(string.tag) == "HYP" and words:  # the hyphen printed at the line's end
             words[-1].text += string.get("CONTENT") or "-"
-    return OcrLine(words, _box(element, problems))
+    return OcrLine(words, _box(element, problems), source_id=element.get("ID"))

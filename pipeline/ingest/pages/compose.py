@@ -207,7 +207,7 @@ def _zone(line: OcrLine, add, flip: int | None, scale: tuple[float, float] | Non
         box = (box[0], flip - box[3], box[2], flip - box[1])
     if scale is not None:
         box = (round(box[0] * scale[0]), round(box[1] * scale[1]), round(box[2] * scale[0]), round(box[3] * scale[1]))
-    return LineZone(start=start, end=add(""), box=box, words=words, role=line.role)
+    return LineZone(start=start, end=add(""), box=box, words=words, role=line.role, source_id=line.source_id)
 
 
 def engines(pages: list[PageSource]) -> str:

@@ -31,6 +31,7 @@ class OcrLine:
     # on a page set in columns: (band, n), the band of the page's columns the line stands in and
     # its column's place from the left (see columns); None across the columns or without them
     column: tuple[int, int] | None = None
+    source_id: str | None = None  # the line's ID in its OCR file (ALTO TextLine/@ID): an ALTO export keeps it
 
     @property
     def text(self) -> str:
