@@ -254,3 +254,35 @@ def test_alto_line_ids_that_are_no_xml_ids_or_repeat_are_replaced():
     schema().assertValid(root)
     assert [line.get("ID") for line in root.iter(f"{{{ALTO_NS}}}TextLine")] == [
         "TL_1", "line-facs-p1-l2", "line-facs-p1-l3", "line-facs-p1-l4"]
+
+
+def _schema_errors(manifest: dict) -> list[str]:
+    """What the pinned JSON Schema of a IIIF Presentation 3 manifest (schemas/iiif/) says
+    against ``manifest``, offline."""
+    from jsonschema import Draft202012Validator
+
+    from pipeline.export.iiif import SCHEMA_PATH
+
+    checker = Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in checker.iter_errors(manifest)]
+
+
+def test_the_manifests_pass_the_json_schema_of_iiif_presentation_3(book_run, package_run):
+    """The Grenzboten page images (a book folder) and a METS package: each manifest, as a
+    viewer fetching it resolves it, passes the pinned JSON Schema; one with a label that is no
+    language map, a misspelt type or its image painted on no target does not."""
+    for out, _report, name in ((*book_run, "book"), (*package_run, "grenzboten")):
+        manifest = _validated(out / f"{name}.manifest.json", SERVED_AT)
+        assert _schema_errors(manifest) == []
+        for breaking in (lambda m: m.__setitem__("label", "Die Grenzboten"),
+                         lambda m: m["items"][0].__setitem__("type", "Canvass"),
+                         lambda m: m["items"][0]["items"][0]["items"][0].pop("target")):
+            broken = json.loads(json.dumps(manifest))
+            breaking(broken)
+            assert _schema_errors(broken) != []
+
+
+def test_the_pinned_iiif_schema_is_the_one_iiif_prezi3_exports():
+    from pipeline.export.iiif import SCHEMA_PATH, manifest_json_schema
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == manifest_json_schema(), "run: python -m pipeline.export.iiif"
