@@ -9,8 +9,10 @@ OCR files with entities, bad numbers, links out of the folder and duplicated pag
 run in a fresh process as ``flows.py run`` runs its sources (input walk, then every source
 through ``process_file``), with the pipeline of ``--code`` (default: this checkout; give
 another checkout to measure before a change). For each case it prints the exit status (1 if
-a document failed or the process died, as the command's), the editions written, the peak
-resident memory of the process (VmHWM) and the lines reported.
+a document failed or the process died, as the command's), what was written (the editions
+and how many other files: previews, page copies, exports), the peak resident memory of the
+process (VmHWM), the lines reported, and anything else the process printed on the console
+(Python's warnings, a library's messages: none is the aim).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.hostile_files import (DAMAGED_HEADERS, LINES, alto, consonants, hocr, page_xml,  # noqa: E402
                                  pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
-                                 tiff_with_a_damaged_second_page)
+                                 tiff_with_a_damaged_second_page, tiff_with_a_tag_past_its_end)
 
 # Run in the child, in the code checkout measured: the run's walk and documents, one JSON
 # line per report, then the process's peak memory.
@@ -72,6 +74,15 @@ MINUTES = ["The committee met on the fourth of March to consider the accounts",
            "previous winter. The motion was carried without a division."]
 
 
+def blank_tiff(width: int, height: int) -> bytes:
+    """A 1-bit page of ``width`` x ``height`` pixels, CCITT G4: a few kilobytes on disk."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buffer, format="TIFF", compression="group4")
+    return buffer.getvalue()
+
+
 def locked_pdf() -> bytes:
     from fpdf import FPDF
 
@@ -90,6 +101,13 @@ CASES: dict[str, dict[str, bytes]] = {
     "17,000² PNG alone": {"scans/p2.png": png_header(17_000, 17_000)},
     "17,000² PNG after a normal page": {"scans/p1.png": real_png(200, 280), "scans/p1.hocr": hocr(),
                                        "scans/p2.png": png_header(17_000, 17_000)},
+    "14,500² TIFF page (210 M pixels: under our limit, over Pillow's own)": {
+        "book/p1.tif": blank_tiff(14_500, 14_500), "book/p1.hocr": hocr()},
+    "50,000² page between two pages of a book": {
+        "book/p1.png": real_png(), "book/p1.hocr": hocr(), "book/p2.png": png_header(50_000, 50_000),
+        "book/p3.png": real_png(), "book/p3.hocr": hocr(["A third page follows the bomb."])},
+    "TIFF whose private tag points past its end": {"book/p1.tif": tiff_with_a_tag_past_its_end(),
+                                                   "book/p1.hocr": hocr()},
     "708-byte PDF declaring 200 x 200 inches": {"poster.pdf": pdf_declaring((200, 200))},
     "scan saved as PDF at 72 dpi, 2 pages": {"scan.pdf": pillow_pdf(2)},
     "PAGE text with an internal entity": {"book/p1.xml": page_xml(
@@ -136,11 +154,16 @@ def run_case(name: str, files: dict[str, bytes], code: Path) -> dict:
     status = 1 if died or any(r["status"] in ("failed", "invalid") for r in reports) else 0
     lines = [f"{r['status'].upper()} {r['name']}: " + "; ".join(r["errors"] or r["notes"]) for r in reports]
     lines += [f"  PROBLEM {r['name']}: {p}" for r in reports for p in r.get("problems", [])]
+    console = [line for line in result.stderr.splitlines() if line.strip()]
     if died:
-        lines.append(f"DIED: {(result.stderr.strip().splitlines() or ['(no message)'])[-1]}")
-    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.tei.xml")) if out.exists() else []
-    return {"case": name, "exit": status, "written": written, "peak_mb": peak and round(peak / 1024),
-            "seconds": round(time.perf_counter() - started, 1), "lines": lines}
+        lines.append(f"DIED: {(console or ['(no message)'])[-1]}")
+    elif console:
+        lines.append(f"CONSOLE ({len(console)} lines): {console[0].strip()}")
+    files = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    written = sorted(str(p.relative_to(out)) for p in files if p.name.endswith(".tei.xml"))
+    return {"case": name, "exit": status, "written": written, "other_files": len(files) - len(written),
+            "peak_mb": peak and round(peak / 1024), "seconds": round(time.perf_counter() - started, 1),
+            "lines": lines}
 
 
 def main() -> None:
@@ -153,7 +176,8 @@ def main() -> None:
             continue
         row = run_case(name, files, args.code.resolve())
         print(f"## {name}: exit {row['exit']}, peak {row['peak_mb'] or '?'} MB, {row['seconds']} s, "
-              f"written: {', '.join(row['written']) or 'nothing'}")
+              f"written: {', '.join(row['written']) or 'nothing'}"
+              + (f" (+{row['other_files']} other files)" if row["other_files"] else ""))
         for line in row["lines"]:
             print(f"   {line[:300]}")
         sys.stdout.flush()
