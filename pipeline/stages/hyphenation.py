@@ -57,7 +57,7 @@ def join_hyphenation(doc: Document) -> None:
     edits = []
     line_numbers = [e for e in doc.edits if e.kind == "line-number"]
     for block in doc.blocks:
-        if block.kind not in ("p", "head", "note"):
+        if block.kind not in ("p", "head", "note", "item"):
             continue
         # Within the block (the match cannot reach before its start), its last line aside:
         # a hyphen there has no next word in the block.

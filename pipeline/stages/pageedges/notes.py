@@ -12,8 +12,13 @@ own:
 - apartness: on a page image, a gap above the first line much wider than the gaps between
   the page's lines and smaller type (notes are set in a smaller size): either one under a
   mark, both where OCR lost the mark, and then the first line must be a line of prose (a
-  dateline or a signature under a gap is no note); in a text export, a blank line above it,
-  or a star or a dagger opening the line. A numbered mark ("1)", "(1)") could open a list
+  dateline or a signature under a gap is no note); or, mark or none, lines set closer
+  together than the main text's (smaller type on a smaller body: the distance from one
+  line's top to the next is the surest measure of it, where accents and specks make the
+  boxes' heights unreliable), three lines at least, the first standing further from the
+  text above than its lines stand from each other (an apparatus opening with a short line,
+  a line number and a reference: ``13 Tim. p. 25``); in a text export, a blank line above
+  it, or a star or a dagger opening the line. A numbered mark ("1)", "(1)") could open a list
   item: it needs its anchor, the same mark after a word in the text above.
 
 The main text of the page ends above the notes: a paragraph goes on over the page turn from
@@ -52,6 +57,13 @@ GAP_RATIO = 2.5  # the gap above the notes, to the page's median gap between lin
 APPARATUS_SHARE = 0.4  # of the pages: notes under the text this often, unmarked, are an apparatus
 APPARATUS_PAGES = 3
 SMALLER_TYPE = 0.92  # the notes' median line height, to the main text's
+CLOSER_LINES = 0.9  # the notes' median distance from line to line, to the main text's
+CLOSER_STEP = 0.95  # one step from a note line to the next, to the main text's distance
+CLOSER_SHARE = 0.8  # of the steps from note line to note line, the first aside
+APART = 1.05  # the first note line's distance from the text above, to the main text's from line to line
+MIN_CLOSER_LINES = 3  # lines it takes to measure their distance
+REGULAR = 0.15  # most steps of the text's lines are this close to their median: its distance from line to line
+NEARLY_AS_WIDE = 0.85  # a space above lines set closer, to the widest such space on the page
 
 
 @dataclass(frozen=True)
@@ -68,26 +80,34 @@ class PageNotes:
 def page_notes(doc: Document, pages: list[Page], furniture: set[tuple[int, int]]) -> list[PageNotes]:
     """The notes at the foot of each page, where the page's own evidence shows them."""
     boxes = {zone.start: zone.box for surface in doc.facsimile for zone in surface.lines} if doc.facsimile else None
-    found = []
-    for page in pages:
-        lines = [line for line in page.lines if (line.start, line.end) not in furniture]
-        if notes := _notes_of(lines, boxes):
-            found.append(notes)
-    if len(found) >= max(APPARATUS_PAGES, APPARATUS_SHARE * len(pages)):
-        found = [replace(notes, apparatus=not notes.mark) for notes in found]
-    return found
+    texts = [[line for line in page.lines if (line.start, line.end) not in furniture] for page in pages]
+    found = [notes for lines in texts if (notes := _notes_of(lines, boxes))]
+    if len(found) < max(APPARATUS_PAGES, APPARATUS_SHARE * len(pages)):
+        return found
+    # a book that prints notes under the text of most pages, set apart: on its other pages
+    # lines set closer right under the text, with no wider space, are its notes too
+    if boxes is not None:
+        found = [notes for lines in texts if (notes := _notes_of(lines, boxes, flush=True))]
+    return [replace(notes, apparatus=not notes.mark) for notes in found]
 
 
-def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | None) -> PageNotes | None:
+def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | None,
+              flush: bool = False) -> PageNotes | None:
+    """The notes under the page's text (its lines, furniture out), where its evidence shows
+    them; ``flush``: also lines set closer right under the text, with no wider space above."""
     while lines and is_rule_line(lines[-1].text):
         lines = lines[:-1]  # a rule under the notes closes the page's text; it is layout, not a note
     first_allowed = max(MIN_TEXT_LINES, int(len(lines) * (1 - MAX_NOTE_SHARE)))
     on_image = boxes is not None and all(line.start in boxes for line in lines)
+    closer: list[tuple[float, PageNotes]] = []  # splits above lines set closer, with the space above them
     for index in range(first_allowed, len(lines)):
         body, notes = lines[:index], lines[index:]
         match = NOTE_MARK.match(notes[0].text)
         mark = (match.group("sign") or match.group("mark")) if match else ""
         if on_image:
+            space = _space_above_closer_lines(body, notes, boxes, flush)
+            if space is not None and (found := _notes(body, notes, match, CLOSER_EVIDENCE)):
+                closer.append((space, found))
             # the page image sets the notes apart: their mark, which OCR often loses, is not
             # needed where the first line is prose (a dateline, a signature or a heading under
             # a gap is not a note)
@@ -101,14 +121,31 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
             evidence = "its mark (prose lines do not open with a star or a dagger)"
         else:
             evidence = None
-        if not evidence:
-            continue
-        anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
-        if NUMBERED_MARK.fullmatch(mark) and not anchors:
-            continue  # a numbered line with no anchor above: a list's item, as likely
-        return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
-                         anchors[0] if len(anchors) == 1 else None)
-    return None
+        if evidence and (found := _notes(body, notes, match, evidence)):
+            break
+    else:
+        found = None
+    # lines set closer begin under the widest space (a split inside the text, or inside the
+    # notes, shows less), or under nearly as wide a space above it: the testimonia of a
+    # critical edition ("13 Tim. p. 25") standing apart above its apparatus; they may begin
+    # above the notes found otherwise
+    if closer:
+        widest = max(space for space, _notes_found in closer)
+        first = next(notes_found for space, notes_found in closer if space >= NEARLY_AS_WIDE * widest)
+        if found is None or first.start < found.start:
+            return first
+    return found
+
+
+def _notes(body: list[Line], notes: list[Line], match: re.Match | None, evidence: str) -> PageNotes | None:
+    """The notes under ``body``, their first line opening with the mark ``match`` found; none
+    where a numbered mark has no anchor above (a list's item, as likely)."""
+    mark = (match.group("sign") or match.group("mark")) if match else ""
+    anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
+    if NUMBERED_MARK.fullmatch(mark) and not anchors:
+        return None
+    return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
+                     anchors[0] if len(anchors) == 1 else None)
 
 
 def _set_apart_on_image(body: list[Line], notes: list[Line], boxes: dict[int, tuple[int, int, int, int]],
@@ -129,6 +166,64 @@ def _set_apart_on_image(body: list[Line], notes: list[Line], boxes: dict[int, tu
     if marked and (wide_gap or smaller):
         return f"its mark, and {'a wide gap above it' if wide_gap else 'smaller type'} on the page image"
     return None
+
+
+CLOSER_EVIDENCE = "lines set closer than the main text's, under a space wider than its lines' on the page image"
+
+
+def _space_above_closer_lines(body: list[Line], notes: list[Line], boxes: dict[int, tuple[int, int, int, int]],
+                              flush: bool) -> float | None:
+    """The space above ``notes`` where the page image shows them set closer than the main
+    text, or None: their lines follow one another at a shorter distance than the main
+    text's, and the first stands at least as far from the text above it as the text's own
+    lines from each other (a split inside the notes shows a shorter step above). Under a
+    wider space the first step among them may be wide too (the testimonia standing apart
+    above the apparatus: ``13 Tim. p. 25``); set ``flush`` under the text, with no wider
+    space above, they must be closer from their first line on (a split a line above them
+    shows a step at the text's distance first)."""
+    if len(notes) < MIN_CLOSER_LINES:
+        return None
+    middle = _middle(boxes[notes[0].start])
+    # (OCR may give a piece of the text above after the notes' first line: not theirs to measure)
+    below = [line for line in notes if _middle(boxes[line.start]) >= middle]
+    body_steps, note_steps = _steps(body, boxes), _steps(below, boxes)
+    if len(body_steps) < MIN_CLOSER_LINES - 1 or len(note_steps) < MIN_CLOSER_LINES - 1:
+        return None
+    pitch = median(body_steps)
+    if sum(abs(step - pitch) <= REGULAR * pitch for step in body_steps) < len(body_steps) / 2:
+        return None  # the text's lines at no distance of their own (a title page, lines the OCR lost)
+    above = [_middle(boxes[line.start]) for line in body if _middle(boxes[line.start]) < middle]
+    if not above or middle - max(above) < CLOSER_STEP * pitch:
+        return None
+    space = middle - max(above)
+    closer = [step < CLOSER_STEP * pitch for step in note_steps]
+    if space > APART * pitch:
+        closer = closer[1:]
+    elif not flush or not closer[0]:
+        return None
+    # closer as a rule, and hardly a step at the text's distance: no lines of text among them
+    if median(note_steps) >= CLOSER_LINES * pitch or sum(closer) < CLOSER_SHARE * len(closer):
+        return None
+    return space
+
+
+def _middle(box: tuple[int, int, int, int]) -> float:
+    return (box[1] + box[3]) / 2
+
+
+def _steps(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]]) -> list[float]:
+    """The distances from one line to the next, middle to middle (a speck above a line or a
+    descender below it moves one edge of its box, seldom both), the lines taken from the top
+    of the page down (OCR may give them in another order, or a line in pieces side by side:
+    lines closer than half a line's height are one line)."""
+    height = median(boxes[line.start][3] - boxes[line.start][1] for line in lines)
+    middles = sorted(_middle(boxes[line.start]) for line in lines)
+    steps, last = [], middles[0]
+    for middle in middles[1:]:
+        if middle - last >= height / 2:
+            steps.append(middle - last)
+            last = middle
+    return steps
 
 
 PROSE_LINE = 0.75  # of the main text's median line width
