@@ -97,7 +97,9 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
 
 def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
     if line.text.strip(SPACE).startswith(BULLETS_WITH_SPACE):
-        return True  # every bulleted line is an item of its own
+        # every bulleted line is an item of its own; not where the line above breaks a word
+        # the line goes on with (the "bullet" a speck the OCR read in the margin)
+        return not ends_broken_word(previous.text)
     short = _is_short(previous) or (full >= PRINTED_LINES and len(previous.text.strip(SPACE)) < 0.3 * full)
     if line.indented and (not previous.indented or short or ends_sentence(previous.text)):
         return True
