@@ -160,3 +160,14 @@ def test_an_article_signed_with_a_letter_and_a_dash_at_the_foot_is_no_signature_
     assert not [doc.text[e.start:e.end] for e in doc.edits if e.kind in ("signature", "catchword")]
     tree = etree.fromstring(edition.xml)
     assert "C—." in " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+
+
+def test_the_testimonia_above_the_apparatus_open_it_and_leave_the_text():
+    # page 7 prints its testimonia ("13 Tim. p. 25": a line number and a reference) apart above
+    # the apparatus, in the apparatus's type: both are the page's apparatus, neither is text
+    _, tree = _edition("arnobius-1875", ["007", "008", "009", "010", "011", "012"])
+    apparatus = ["".join(note.itertext()) for note in tree.iterfind(".//t:body//t:note[@type='apparatus']", NS)]
+    assert apparatus[0].startswith("13 Tim. p. 25") and "diluuiis" in apparatus[0]
+    assert any(note.startswith("16 Tim.") for note in apparatus)  # page 9's
+    text = " ".join(_own_text(p) for p in tree.iterfind(".//t:body//t:p", NS))
+    assert "Tim." not in text

@@ -162,6 +162,28 @@ def test_bullets_are_list_markup_kept_for_the_rebuild():
         assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
 
 
+def test_a_speck_read_as_a_bullet_after_a_broken_word_starts_no_item():
+    """OCR reads a speck in the margin as a middle dot or a star at a line's start: after a line
+    that ends in a word broken by a hyphen the paragraph goes on; a list whose items follow
+    whole lines stays a list."""
+    from pipeline.tei.reader import rebuild_source, without_whitespace
+
+    text = ("nullum serius nati pluendi ius habent neque eis inserere rationibus se possunt quas in-\n"
+            "· uenerunt hic agi et maiore ab auctore tractari o maximum et singulare opus et\n"
+            "nos ipsos contra ista defendere nec tamen esse hoc loco ueri- \n"
+            "* tatis indicium quod et tellus et maria et terrae tam longo tempore\n"
+            "steterunt et manserunt quod nobis obiectant gentes.\n\n"
+            "The roads that crossed the steppe:\n\n"
+            "* Silk Road\n"
+            "* Tea Horse Road\n")
+    tree = _edition(text, "speck.txt")
+    paragraphs = ["".join(p.itertext()) for p in tree.iter(f"{TEI}p")]
+    assert any("quas in-" in p and "uenerunt" in p and "tatis indicium" in p for p in paragraphs)
+    items = ["".join(item.itertext()) for item in tree.iter(f"{TEI}item")]
+    assert len(items) == 2 and "Silk Road" in items[0]
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+
+
 def test_no_break_spaces_between_words_are_regularized_as_the_readme_says():
     text = ("Foreign trade … \u00a0 Wikipedia\n\nThe People's\u00a0\u00a0Republic and the council\u00a0met "
             "in  the spring.\n")
