@@ -144,7 +144,8 @@ def _notes(body: list[Line], notes: list[Line], match: re.Match | None, evidence
     anchors = _anchors(body, mark) if PRINTED_MARK.fullmatch(mark) else []
     if NUMBERED_MARK.fullmatch(mark) and not anchors:
         return None
-    return PageNotes(notes[0].start, notes[-1].end, mark, tuple(notes), evidence,
+    # (the edge rules may have moved a line of the foot after lines that follow it in the text)
+    return PageNotes(min(line.start for line in notes), max(line.end for line in notes), mark, tuple(notes), evidence,
                      anchors[0] if len(anchors) == 1 else None)
 
 
