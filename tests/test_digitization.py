@@ -430,6 +430,34 @@ def test_page_images_of_a_full_last_line_before_a_sentence_opening_word_end_the_
     assert block_of("bells of the great") == block_of("Westminster masons")
 
 
+def test_a_line_the_ocr_wrote_out_of_its_place_neither_ends_a_page_nor_opens_the_next_one_early():
+    """OCR writes a line's pieces out of order: page 1's last line in the file is the left piece
+    of a line standing above the page's true last line (short, ending a sentence), and page 2's
+    file opens with a line of its text before its running head. The image decides: the
+    paragraph goes on from the lowest line over the turn, and page 2's break comes before all
+    of its text."""
+    full = "the wardens met again in the spring and the ringers argued about"
+    head = ("Parish Accounts", (600, 40, 900, 80))
+    first = [(full, (100, 100 + 60 * n, 1400, 150 + 60 * n)) for n in range(7)]
+    page1 = _hocr_page([head] + first + [("of the great bells of the tower", (100, 580, 1400, 630)),
+                                         ("Smith said so.", (100, 520, 500, 570))])
+    page2 = _hocr_page([("Westminster masons were paid for the stone", (100, 100, 1400, 150)), head]
+                       + [(full, (100, 100 + 60 * n, 1400, 150 + 60 * n)) for n in range(1, 8)])
+    page3 = _hocr_page([head] + first)
+    files = [SourceFile(f"p{n}.hocr", data) for n, data in enumerate((page1, page2, page3), start=1)]
+    edition = build_edition(files, "wardens", CONFIG)
+    doc = edition.document
+
+    def block_of(needle: str) -> int:
+        at = doc.text.index(needle)
+        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
+
+    assert block_of("of the great bells") == block_of("Westminster masons")
+    breaks = sorted(e.start for e in doc.edits if e.kind == "page-break")
+    assert breaks[1] <= doc.text.index("Westminster masons")
+    assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(doc.text)
+
+
 PAGE_2019 = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 
 

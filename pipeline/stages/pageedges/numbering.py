@@ -38,7 +38,8 @@ class Page:
 
     @property
     def start(self) -> int:
-        return self.lines[0].start
+        """Where the page's text begins (its edge lines may have been moved to the top)."""
+        return min(line.start for line in self.lines)
 
 
 def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:

@@ -11,6 +11,9 @@ from pipeline.stages.pageedges.notes import PageNotes
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.textshape import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
 
+LINES_AT_EDGE = 3  # of a page's text, in the OCR's order: the last (first) on the image is among them
+
+
 @dataclass(frozen=True)
 class PageTurn:
     at: int  # the page break
@@ -31,12 +34,18 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
     turns = []
     for page, following in zip(pages, pages[1:]):
         # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
-        last = next((line for line in reversed(page.lines) if (line.start, line.end) not in furniture
-                     and any(ch.isalpha() for ch in line.text)), None)
-        first = next((line for line in following.lines if (line.start, line.end) not in furniture
-                      and sum(ch.isalpha() for ch in line.text) >= 2), None)
-        if last is None or first is None:
+        lasts = [line for line in reversed(page.lines) if (line.start, line.end) not in furniture
+                 and any(ch.isalpha() for ch in line.text)][:LINES_AT_EDGE]
+        firsts = [line for line in following.lines if (line.start, line.end) not in furniture
+                  and sum(ch.isalpha() for ch in line.text) >= 2][:LINES_AT_EDGE]
+        if not lasts or not firsts:
             continue
+        last, first = lasts[0], firsts[0]
+        if boxes is not None:  # OCR may write a line of the text's edge out of its place: the image says
+            last = max((line for line in lasts if line.start in boxes), key=lambda line: boxes[line.start][0][3],
+                       default=last)
+            first = min((line for line in firsts if line.start in boxes), key=lambda line: boxes[line.start][0][1],
+                        default=first)
         at = page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
         if boxes is not None and last.start in boxes and first.start in boxes:
