@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.digitization import _join_hyphens, _join_over_pages, dehyphenation_score, ratio
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.real import SIGNATURE, _similar
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.metrics import Options, character_errors, normalize
@@ -726,7 +726,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=2, help="page images per corpus to recognise (0: none)")
     parser.add_argument("--corpus", action="append", help="only this corpus (repeatable)")
     parser.add_argument("--failures", type=int, default=8, help="failures to print per row")
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     parser.add_argument("--label", default="", help="said in the record's heading (e.g. 'before: main at a842a55')")
     parser.add_argument("--output", type=Path, help="also write the table and the failures to this file")
     args = parser.parse_args()
@@ -747,12 +747,10 @@ def main() -> None:
             report.extend(f"    {failure}" for failure in row.failures[: args.failures])
     result = table(rows, controls)
     report += [result, f"{time.perf_counter() - started:.0f} s in all"]
-    print("\n".join(report))
     if args.output:
         args.output.write_text("\n".join(report) + "\n", encoding="utf-8")
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as log:
-            log.write(f"\n## Every real corpus × input kind{f', {args.label}' if args.label else ''} "
+    publish(result, not args.no_record, console="\n".join(report), heading=(
+            f"## Every real corpus × input kind{f', {args.label}' if args.label else ''} "
                       f"({datetime.date.today()}, python -m bench.corpora"
                       f"{f' --images {args.images}' if args.images != 2 else ''})\n\n"
                       f"Machine: {describe()}. Page images: the first {args.images} judged (or ground-truth) pages of "
@@ -763,7 +761,7 @@ def main() -> None:
                       f"CER is `flows.py evaluate`'s ({CER_OPTIONS.describe()}), "
                       "furniture out of both sides; 'CER engine' is the engine's own text (XML, "
                       "exports) or `tesseract` out of the box with the same models (images); the last counts are "
-                      "over every page.\n\n" + result + "\n")
+                      "over every page.\n\n"))
 
 
 if __name__ == "__main__":

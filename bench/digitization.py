@@ -43,7 +43,7 @@ from pathlib import Path
 from lxml import etree
 from rapidfuzz.distance import Levenshtein
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.real import notes_score
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
@@ -257,7 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100, help="pages of each engine's XML")
     parser.add_argument("--images", type=int, default=20, help="page images to recognise (0: none)")
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     rows = []
     for label, (folder, suffix) in INPUTS.items():
@@ -282,15 +282,12 @@ def main() -> None:
                      f"{r['seconds per page']:.2f} | {f'{engine:.2f}' if engine else '—'} | "
                      f"{ratio(*r['low-confidence P/R'])} | {r['letterforms regularized']} | {r['valid']} |")
     table = "\n".join(lines)
-    print(table)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as log:
-            log.write(f"\n## Digitized sources: Grenzboten 1841 ({datetime.date.today()}, python -m bench.digitization)\n\n"
+    publish(table, not args.no_record, heading=(
+            f"## Digitized sources: Grenzboten 1841 ({datetime.date.today()}, python -m bench.digitization)\n\n"
                       f"Machine: {describe()}. Cells P/R are precision/recall (true positives/false positives/"
                       "misses); CER is whitespace-blind, furniture excluded, line-end hyphens joined on both sides; "
                       "'tesseract s/page' is the `tesseract` command on the same images and models, one thread; "
-                      "low-confidence flags count a flag right when the ground truth's page lacks the word.\n\n"
-                      + table + "\n")
+                      "low-confidence flags count a flag right when the ground truth's page lacks the word.\n\n"))
 
 if __name__ == "__main__":
     main()

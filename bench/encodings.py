@@ -24,7 +24,7 @@ import charset_normalizer
 import ftfy
 from langdetect import DetectorFactory, detect
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.texts import LEGACY_ENCODINGS, PARAGRAPHS, UNICODE_ENCODINGS
 from pipeline.config import PipelineConfig
 from pipeline.edits import reading_text
@@ -217,7 +217,7 @@ def format_table(title: str, results: dict, names: list[str]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true", help="print only, do not append to BENCHMARKS.md")
+    add_record_option(parser)
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -260,10 +260,7 @@ def main() -> None:
     lines.append(f"Benchmark time: {time.perf_counter() - started:.1f} s.")
     lines.append("")
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":

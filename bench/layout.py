@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.scans import Scan, chinese_scan, english_scan
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document
@@ -80,7 +80,7 @@ def _ratio(a: int, b: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     parser.add_argument("--scans", type=int, default=20, help="synthetic scans of each style")
     args = parser.parse_args()
     sets = {"the scanned book (seeds/002)": [book_truth()],
@@ -102,10 +102,7 @@ def main() -> None:
                 lines.append(f"| {name} | {detector} | {tp} | {fp} | {fn} | {_ratio(tp, tp + fp)} | {_ratio(tp, tp + fn)} |")
     lines.append("")
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages import abbyy
 from pipeline.run.document import process_file
@@ -78,7 +78,7 @@ def memory_rows() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     parser.add_argument("--memory-only", action="store_true", help="only the 100-, 1,000- and 10,000-page METS")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -94,10 +94,7 @@ def main() -> None:
         title = f"## Library packages: time and memory of a 10,000-page METS ({datetime.date.today().isoformat()})"
         report = "\n".join([title, "", f"Machine: {describe()}. Command: `python -m bench.packages --memory-only`.",
                             *memory]) + "\n"
-        print(report)
-        if not args.no_record:
-            with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-                out.write("\n" + report)
+        publish(report, not args.no_record)
         return
     scans = sorted((CORPORA / "grenzboten-1841" / "abbyy-xml").glob("*.xml"))
     rows = []
@@ -131,10 +128,7 @@ def main() -> None:
               for name, n, s, status in rows]
     lines += memory
     report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":

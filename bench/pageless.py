@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from pipeline.config import PipelineConfig
 from pipeline.errors import EmptyDocument
 from pipeline.process import build_document
@@ -84,7 +84,7 @@ def count(texts: list[tuple[str, bytes]]) -> Counter:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     rows = []
     for name, folder in GROUND_TRUTH.items():
@@ -98,10 +98,7 @@ def main() -> None:
     lines += [f"| {name} | {c['texts']} | {c['page breaks']} | {c['joins']} | {c['headings']} | {c['paragraphs']} |"
               for name, c in rows]
     report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":

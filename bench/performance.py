@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.scans import chinese_scan, english_scan
 from pipeline.stages.textfix import XML_ILLEGAL
 
@@ -162,7 +162,7 @@ def main() -> None:
     parser.add_argument("--flow-docs", type=int, default=1000, help="seed-sized documents for the Prefect runs")
     parser.add_argument("--no-flow", action="store_true", help="skip the Prefect runs")
     parser.add_argument("--ocr-pages", type=int, default=6, help="Grenzboten page images for the OCR goal (0: skip)")
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="scan2tei-bench-"))
     rows: list[tuple[str, str]] = []
@@ -232,10 +232,7 @@ def main() -> None:
              f"Machine: {describe()}. Command: `python -m bench.performance --docs {args.docs} --big-mb {args.big_mb} --flow-docs {args.flow_docs} --ocr-pages {args.ocr_pages}`.", "",
              "| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows] + [""]
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 def real_book_rows() -> list[tuple[str, str]]:

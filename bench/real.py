@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from pipeline.config import PipelineConfig
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.process import build_document
@@ -254,7 +254,7 @@ def score(engine: str, joiner_name: str, pages_wanted: int) -> dict[str, tuple[i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     rows = []
     for engine in ENGINES:
@@ -271,13 +271,11 @@ def main() -> None:
             print(" | ".join(rows[-1]), flush=True)
     header = ("engine", "pages joined by", *result.keys())
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
-    print("\n".join(table))
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as log:
-            log.write(f"\n## Real OCR text exports: Grenzboten 1841 ({datetime.date.today()}, python -m bench.real)\n\n"
+    publish("\n".join(table), not args.no_record, heading=(
+            f"## Real OCR text exports: Grenzboten 1841 ({datetime.date.today()}, python -m bench.real)\n\n"
                       f"Machine: {describe()}. {args.pages} pages; cells are precision/recall (true positives/"
                       "false positives/misses); 'characters changed' counts corrections and regularizations "
-                      "the ground truth never asks for.\n\n" + "\n".join(table) + "\n")
+                      "the ground truth never asks for.\n\n"))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import psutil
+from bench.machine import record
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -101,12 +102,11 @@ def main() -> None:
     identical = not differing and resumed.returncode == 0
     print(f"resumed run exit {resumed.returncode}; {len(b)} files; byte-identical to the clean run: "
           f"{'yes' if identical else 'NO: ' + ', '.join(differing[:5])}; processes of ours left: {len(leftovers)}")
-    with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as log:
-        log.write(f"\n## Killed and resumed runs ({time.strftime('%Y-%m-%d')}, python -m bench.resume)\n\n"
-                  f"{args.documents} documents, {args.kills} SIGKILLs of the run's process at random moments "
-                  f"(seed {args.seed}), then a resumed run: {len(b)} files, byte-identical to an uninterrupted "
-                  f"run: {'yes' if identical else 'no (' + str(len(differing)) + ' files differ)'}; processes of "
-                  f"ours left after the kills and the end: {len(leftovers)}. Clean run {clean_seconds:.1f} s.\n")
+    record(f"## Killed and resumed runs ({time.strftime('%Y-%m-%d')}, python -m bench.resume)\n\n"
+           f"{args.documents} documents, {args.kills} SIGKILLs of the run's process at random moments "
+           f"(seed {args.seed}), then a resumed run: {len(b)} files, byte-identical to an uninterrupted "
+           f"run: {'yes' if identical else 'no (' + str(len(differing)) + ' files differ)'}; processes of "
+           f"ours left after the kills and the end: {len(leftovers)}. Clean run {clean_seconds:.1f} s.")
     sys.exit(0 if identical and not leftovers else 1)
 
 

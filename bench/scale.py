@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.performance import SMALL_DOCUMENT, seed_sized_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="scan2tei-scale-"))
     env = dict(os.environ, PREFECT_HOME=str(work / "prefect-home"))
@@ -113,10 +113,7 @@ def main() -> None:
              f"Machine: {describe()}. Sizes {args.sizes}, --workers {args.workers}.", "",
              "| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows] + [""]
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":

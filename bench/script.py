@@ -16,7 +16,7 @@ import datetime
 import random
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import add_record_option, describe, publish
 from bench.texts import PARAGRAPHS
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document
@@ -97,7 +97,7 @@ def trap_positions(text: str, trap_chars: str) -> set[int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true")
+    add_record_option(parser)
     args = parser.parse_args()
     rng = random.Random(20261125)
     rows = []
@@ -120,10 +120,7 @@ def main() -> None:
                      f"{m['precision']:.3f} | {m['recall']:.3f} | {m['over-corrections']} | {m['traps changed']} |")
     lines.append("")
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, not args.no_record)
 
 
 if __name__ == "__main__":
