@@ -196,7 +196,9 @@ def test_alto_measured_in_tenths_of_a_millimetre_is_placed_on_the_image_in_its_p
 
 
 def test_alto_in_tenths_of_a_millimetre_without_its_image_keeps_its_measures_and_says_so():
-    tree = parse(build_edition(_alto([A4_LINES], ALTO_V3, "mm10", A4_MM10), "inventory.alto.xml", CONFIG).xml)
+    edition = build_edition(_alto([A4_LINES], ALTO_V3, "mm10", A4_MM10), "inventory.alto.xml", CONFIG)
+    assert edition.errors == []  # the project schema takes a graphic measured in mm
+    tree = parse(edition.xml)
     surface = tree.find(".//t:surface", NS)
     assert (surface.get("lrx"), surface.get("lry")) == ("2100", "2970")  # zones stay in the surface's measure
     assert _zones(tree)[0] == (200, 300, 1800, 350)
@@ -639,3 +641,10 @@ def test_a_text_that_breaks_off_on_a_doubted_word_is_valid_with_its_gap_after_th
     gap = tree.find(".//t:gap[@reason='truncated']", NS)
     assert gap is not None and gap.getprevious() is unclear[0]
     assert edition.errors == []
+
+
+def test_alto_in_1200ths_of_an_inch_gives_a_valid_edition_with_the_page_size_in_inches():
+    edition = build_edition(_alto([A4_LINES], ALTO_V3, "inch1200", (10200, 13200)), "letter.alto.xml", CONFIG)
+    assert edition.errors == []
+    graphic = parse(edition.xml).find(".//t:graphic", NS)
+    assert (graphic.get("width"), graphic.get("height")) == ("8.5in", "11in")  # US Letter

@@ -16,14 +16,17 @@ from pipeline.tei import XML_ID, tei
 
 
 def surface_id(page: int) -> str:
+    """The xml:id of page ``page``'s surface (pages counted from 1)."""
     return f"facs-p{page}"
 
 
 def zone_id(page: int, line: int) -> str:
+    """The xml:id of the zone of line ``line`` on page ``page``."""
     return f"facs-p{page}-l{line}"
 
 
 def margin_zone_id(page: int, piece: int) -> str:
+    """The xml:id of the zone of a piece in page ``page``'s margin."""
     return f"facs-p{page}-m{piece}"
 
 
@@ -45,12 +48,17 @@ MEASURES = {"pixel": ("px", 1), "mm10": ("mm", 10), "inch1200": ("in", 1200)}
 
 
 def _measure(value: int, unit: str) -> str:
-    """A length as TEI's graphic/@width wants it (a CSS measure)."""
+    """A length as TEI's graphic/@width wants it (a CSS measure; decimals, never an exponent).
+
+    >>> _measure(2480, "pixel"), _measure(2970, "mm10"), _measure(10200, "inch1200"), _measure(12345678, "pixel")
+    ('2480px', '297mm', '8.5in', '12345678px')
+    """
     css, per = MEASURES[unit]
-    return f"{value / per:g}{css}"
+    return f"{value / per:.4f}".rstrip("0").rstrip(".") + css
 
 
 def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
+    """Add the ``facsimile``: one surface per page with its graphic, and zones for its lines and margins."""
     facsimile = etree.SubElement(parent, tei("facsimile"))
     for page, surface in enumerate(doc.facsimile, start=1):
         attrs = {XML_ID: surface_id(page), "n": str(page)}
@@ -96,6 +104,7 @@ class FacsimileLinks:
         self.linked: set[int] = set()
 
     def surface_at(self, position: int) -> str | None:
+        """The pointer to the surface of the page that holds ``position`` (None: before the first)."""
         index = bisect.bisect_right(self.page_starts, position) - 1
         return f"#{surface_id(index + 1)}" if index >= 0 else None
 
