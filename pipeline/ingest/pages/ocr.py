@@ -407,16 +407,19 @@ class LanguageChoices:
         self.lock = threading.Lock()
 
     def for_script(self, script: str | None) -> tuple[str, str] | None:
+        """The models chosen for a script, and why (None: not chosen yet)."""
         with self.lock:
             return self.by_script.get(script or "")
 
     def choose(self, script: str, languages: str, how: str) -> None:
+        """Record the models a page's language chose for ``script``; the first choice closes the choosing."""
         with self.lock:
             if self.open and script not in self.by_script:
                 self.by_script[script] = (languages, how)
                 self.open = False
 
     def close(self) -> None:
+        """Take no more choices: the pages still to come keep the models chosen so far."""
         with self.lock:
             self.open = False
 
@@ -446,21 +449,6 @@ class RecogniserPool:
             with self.lock:
                 self.recognisers.append(recogniser)
         return recogniser
-
-    def _hinted(self, script: str | None) -> str | None:
-        """The record's models of the page's script, where its language chooses the script's
-        model (CHOSEN_BY_LANGUAGE); all of them where no script could be detected; None where
-        none reads the page's script (a record's "ger" on a Fraktur page: the script's models)."""
-        if not self.hint:
-            return None
-        if script is None:
-            return "+".join(self.hint)
-        if script not in CHOSEN_BY_LANGUAGE:
-            return None
-        models = [m for m in self.hint if _script_of_model(m) == script]
-        if not models or script in ONE_MODEL_EACH and len(models) > 1:
-            return None  # (a record saying "zh" chooses neither form: the page's readings do)
-        return "+".join(models)
 
     def read(self, image, dpi: int | None = None) -> OcrPage:
         """The page read from ``image`` by this thread's recogniser."""
