@@ -44,6 +44,7 @@ DEFAULT_OUTPUT = ROOT / "output"
 def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None = None, workers: int = 1,
                 follow_links: bool = False, ocr_languages: str | None = None, file_group: str | None = None,
                 fetch: bool = False, config: PipelineConfig | None = None) -> int:
+    """``scan2tei run``: build editions of ``inputs`` in ``output_dir``; 0 when all were built."""
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if len(missing) == len(inputs):
         for path in missing:
@@ -108,6 +109,7 @@ def command_text(edition: Path, furniture: str, notes: str) -> int:
 
 
 def command_validate(files: list[Path]) -> int:
+    """``scan2tei validate``: say for each file whether it is valid; 1 when one is not."""
     status = 0
     for path in files:
         errors = validate_file(path)
@@ -160,6 +162,7 @@ OUTPUT_HELP = "the folder the editions, previews and manifest.json go to (create
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: run, source, text, validate, stages, evaluate, serve."""
     parser = argparse.ArgumentParser(prog="scan2tei", description="Scans in any encoding -> validated TEI P5 editions.")
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="build editions (default: seeds/ -> output/)")
@@ -229,6 +232,7 @@ def add_processing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_text_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the plain-text export (furniture and notes left out or appended)."""
     parser.add_argument("--text-furniture", choices=PLACEMENTS,
                         help="plain text: page furniture left out (default) or appended")
     parser.add_argument("--text-notes", choices=PLACEMENTS, help="plain text: notes left out (default) or appended")
@@ -242,6 +246,7 @@ def read_config(path: Path | None, **overrides) -> PipelineConfig:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` says (default: build seeds/ into output/); returns the exit code."""
     args = build_parser().parse_args(argv)
     if args.command in ("run", "serve"):
         try:  # --workers N: N documents at once, and a document's page images read by N threads

@@ -269,6 +269,7 @@ def _batch_report(source: Source, future, position: int) -> DocumentReport:
 
 
 def summarize(reports: list[DocumentReport]) -> str:
+    """The run's last line: documents written, unchanged, invalid, empty, failed; interventions."""
     written = sum(r.status == "ok" and not r.unchanged for r in reports)
     unchanged = sum(r.unchanged for r in reports)
     invalid = sum(r.status == "invalid" for r in reports)

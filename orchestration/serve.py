@@ -39,6 +39,7 @@ class ServerWatch(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        """Check the server every few seconds until stopped; interrupt serve when it stops."""
         failures = 0
         while not self.stopping.wait(SERVER_CHECK_SECONDS):
             if self.server_stopped():
@@ -60,6 +61,7 @@ class ServerWatch(threading.Thread):
         return True
 
     def scan_log(self) -> None:
+        """Say each new error line in the server's log, once."""
         if self.log is None:
             return
         try:

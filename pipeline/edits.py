@@ -99,6 +99,7 @@ def edits_per_block(doc: Document) -> list[list[Edit]]:
 
 
 def edits_within(doc: Document, start: int, end: int) -> list[Edit]:
+    """The document's edits that lie wholly inside ``start``–``end``."""
     return [e for e in doc.edits if start <= e.start and e.end <= end]
 
 

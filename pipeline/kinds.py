@@ -119,7 +119,13 @@ GROUP_NAMES = frozenset(group.name for group in REGULARIZATION_GROUPS)
 
 def normalization_group(kind: str, group: str = "") -> str | None:
     """The group of the normalization statement an edit of ``kind`` naming ``group`` is counted
-    in (None: not counted there); a group not declared above is a ValueError, never "other"."""
+    in (None: not counted there); a group not declared above is a ValueError, never "other".
+
+    >>> normalization_group("regularization", "bullets")
+    'bullets'
+    >>> normalization_group("regularization", "bulets")
+    Traceback (most recent call last):
+    ValueError: an edit of kind 'regularization' names the regularization group 'bulets', ..."""
     default = BY_NAME[kind].normalization_group
     if default is None:
         return None

@@ -286,6 +286,7 @@ class Document(BaseModel):
 
     @property
     def scratch(self) -> Scratch:
+        """The runner's per-document caches (see Scratch): never data handed between stages."""
         # pydantic keeps private attributes in __pydantic_private__; reading it directly skips
         # the model's __getattr__, which stages asking for their measures would call by the
         # hundred thousand

@@ -21,6 +21,7 @@ from pipeline.errors import DocumentError
 
 
 def safe_parser(huge_tree: bool = False) -> etree.XMLParser:
+    """An lxml parser that resolves no external entity, loads no DTD and uses no network."""
     return etree.XMLParser(
         resolve_entities="internal", no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=huge_tree, remove_blank_text=False,
@@ -28,6 +29,7 @@ def safe_parser(huge_tree: bool = False) -> etree.XMLParser:
 
 
 def parse_xml(data: bytes, name: str, huge_tree: bool = False) -> etree._ElementTree:
+    """Parse ``data`` with the safe parser; a DocumentError naming ``name`` and the line when it is not XML."""
     try:
         root = etree.fromstring(data, safe_parser(huge_tree))
     except etree.XMLSyntaxError as error:

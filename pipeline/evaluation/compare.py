@@ -24,10 +24,12 @@ class FurnitureResult:
 
     @property
     def precision(self) -> float | None:
+        """Share of the furniture found that the ground truth has (None: nothing found)."""
         return self.paired / self.found if self.found else None
 
     @property
     def recall(self) -> float | None:
+        """Share of the ground truth's furniture that was found (None: none expected)."""
         return self.paired / self.expected if self.expected else None
 
     def __add__(self, other: FurnitureResult) -> FurnitureResult:
@@ -37,6 +39,7 @@ class FurnitureResult:
 
 @dataclass
 class PageResult:
+    """One page of the edition measured against its ground-truth page."""
     truth: str  # the ground truth page's label
     edition: str  # the edition page's label
     text: Measures  # everything on the page, furniture where it stands
@@ -48,6 +51,7 @@ class PageResult:
 
 @dataclass
 class Evaluation:
+    """An edition measured against ground truth: the pages paired, how, and what was left over."""
     options: Options
     matched_by: str  # "file name", "order", "whole text" (or "none")
     pages: list[PageResult] = field(default_factory=list)
@@ -57,15 +61,18 @@ class Evaluation:
 
     @property
     def text(self) -> Measures:
+        """Errors over every page, furniture included where it stands."""
         return sum((page.text for page in self.pages), Measures())
 
     @property
     def main(self) -> Measures | None:
+        """Errors in the running text of the pages whose ground truth marks furniture (None: none does)."""
         marked = [page.main for page in self.pages if page.main is not None]
         return sum(marked, Measures()) if marked else None
 
     @property
     def furniture(self) -> dict[str, FurnitureResult]:
+        """Furniture found and expected, per kind, summed over the pages."""
         total: dict[str, FurnitureResult] = {}
         for page in self.pages:
             for kind, result in page.furniture.items():
@@ -89,6 +96,7 @@ def evaluate(edition_pages: list[Page], truth_pages: list[Page], options: Option
 
 
 def compare_page(edition: Page, truth: Page, options: Options) -> PageResult:
+    """Measure one edition page against its ground truth: all text, running text, furniture."""
     truth_text, edition_text = normalize(truth.full_text, options), normalize(edition.full_text, options)
     main, furniture = None, {}
     if truth.marks_furniture:
@@ -99,6 +107,7 @@ def compare_page(edition: Page, truth: Page, options: Options) -> PageResult:
 
 
 def compare_furniture(edition: Page, truth: Page, options: Options) -> dict[str, FurnitureResult]:
+    """Per kind of furniture, how many lines the truth marks, the edition marks, and both share."""
     expected, found = truth.furniture(), edition.furniture()
     results = {}
     for kind in sorted(set(expected) | set(found)):

@@ -34,6 +34,7 @@ def _aligned(truth: str, edition: str) -> str:
 
 
 def to_html(evaluation: Evaluation, edition: str, truth: str) -> str:
+    """The evaluation as an HTML page: the figures per page and each page's differences."""
     rows = "".join(
         f"<tr><td>{escape(page.truth)} → {escape(page.edition)}</td><td>{page.text.characters.length}</td>"
         f"<td>{percent(page.text.characters)}</td><td>{percent(page.text.words)}</td>"

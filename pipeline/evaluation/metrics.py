@@ -44,6 +44,7 @@ class Options:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
 
     def describe(self) -> str:
+        """How the texts were compared, in one sentence for reports."""
         return (f"Unicode {self.normalization}; whitespace {self.whitespace}; line-end hyphens {self.hyphens}; "
                 f"edition text {self.edition_text}; characters = grapheme clusters; Levenshtein distance")
 
@@ -65,10 +66,12 @@ def normalize(text: str, options: Options) -> str:
 
 
 def characters(text: str) -> list[str]:
+    """The text's characters as extended grapheme clusters (a base letter and its marks are one)."""
     return GRAPHEME.findall(text)
 
 
 def words(text: str) -> list[str]:
+    """The text's words at Unicode word boundaries, tokens without a letter or digit left out."""
     return [token for token in WORD_BOUNDARY.split(text)
             if any(unicodedata.category(c)[0] in "LN" for c in token)]
 
@@ -82,6 +85,7 @@ class Counts:
 
     @property
     def rate(self) -> float | None:
+        """Errors per unit of the ground truth (None when both are empty, infinite when only it is)."""
         if self.length == 0:
             return None if self.errors == 0 else float("inf")
         return self.errors / self.length
@@ -96,6 +100,7 @@ def _codes(units: list[str], table: dict[str, int]) -> list[int]:
 
 
 def distance(truth: list[str], compared: list[str]) -> int:
+    """Levenshtein distance between two sequences of tokens (each token a code point for rapidfuzz)."""
     table: dict[str, int] = {}
     return Levenshtein.distance(_codes(truth, table), _codes(compared, table))
 
@@ -107,6 +112,7 @@ def character_errors(truth: str, compared: str) -> Counts:
 
 
 def word_errors(truth: str, compared: str) -> Counts:
+    """Word errors of ``compared`` against ``truth``: the edit distance over their words."""
     reference = words(truth)
     return Counts(distance(reference, words(compared)), len(reference))
 

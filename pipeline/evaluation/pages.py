@@ -30,6 +30,7 @@ def furniture_class(name: str | None) -> str | None:
 
 @dataclass
 class Segment:
+    """A stretch of a page's text: running text, or furniture of one class."""
     text: str
     furniture: str | None = None  # the class, or None for running text
 
@@ -76,5 +77,6 @@ class Page:
         return found
 
     def is_empty(self) -> bool:
+        """Whether the page holds no text at all."""
         return not any(segment.text.strip() for segment in self.segments)
 

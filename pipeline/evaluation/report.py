@@ -13,12 +13,14 @@ LABEL_WIDTH = 34
 
 
 def percent(counts: Counts | None) -> str:
+    """An error rate as a percentage with two decimals ("–" when there is none)."""
     if counts is None or counts.rate is None:
         return "–"
     return "inf" if counts.rate == float("inf") else f"{100 * counts.rate:.2f}"
 
 
 def ratio(value: float | None) -> str:
+    """A precision or recall with two decimals ("–" when there is none)."""
     return "–" if value is None else f"{value:.2f}"
 
 
@@ -91,6 +93,7 @@ def _furniture(results: dict[str, FurnitureResult]) -> dict:
 
 
 def to_json(evaluation: Evaluation, edition: list[str], truth: list[str], unreadable: list[str]) -> str:
+    """The evaluation as JSON: inputs, options, pairing, totals and one record per page."""
     document = {
         "edition": edition, "ground_truth": truth,
         "options": asdict(evaluation.options), "compared": evaluation.options.describe(),

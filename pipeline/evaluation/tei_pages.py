@@ -22,6 +22,7 @@ HYPHENATION = "#kind-hyphenation"
 
 
 def is_tei(root: etree._Element) -> bool:
+    """Whether the root element is a TEI document (or a teiCorpus)."""
     return root.tag == tei("TEI") or root.tag == tei("teiCorpus")
 
 

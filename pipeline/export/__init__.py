@@ -21,14 +21,17 @@ from pipeline.export.text import plain_text
 
 
 def base_name(master_file_name: str) -> str:
+    """An edition's base name from its file name (``NAME.tei.xml`` -> ``NAME``)."""
     return master_file_name.removesuffix(".tei.xml")
 
 
 def alto_folder(name: str) -> str:
+    """The folder the ALTO pages of edition ``name`` are written to."""
     return f"{name}.alto"
 
 
 def text_file(name: str) -> str:
+    """The file the reading text of edition ``name`` is written to."""
     return f"{name}.txt"
 
 

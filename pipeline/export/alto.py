@@ -47,6 +47,7 @@ def _box(box: tuple[int, int, int, int]) -> dict[str, str]:
 
 
 def tag_id(kind: str) -> str:
+    """The ALTO tag ID for an edit kind or furniture class (characters an ID cannot hold as "-")."""
     return "tag-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in kind)
 
 

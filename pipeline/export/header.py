@@ -12,6 +12,7 @@ from pipeline.tei import XML_LANG, tei
 
 @dataclass
 class Description:
+    """What an edition's header says of the work: title, people, date, language, identifiers, licence."""
     title: str = ""
     subtitle: str = ""
     authors: list[str] = field(default_factory=list)
@@ -32,6 +33,7 @@ def _text(element: etree._Element | None) -> str:
 
 
 def describe(root: etree._Element) -> Description:
+    """Read the work's description from an edition's ``teiHeader`` (empty fields where it says nothing)."""
     header = root.find(tei("teiHeader"))
     found = Description()
     if header is None:

@@ -34,6 +34,7 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "iiif" / "manife
 
 
 def manifest_name(base_name: str) -> str:
+    """The file name of the IIIF manifest beside edition ``base_name``."""
     return f"{base_name}.manifest.json"
 
 
@@ -49,6 +50,7 @@ def shown_image(page: PageLines) -> PageImage | None:
 
 
 def has_images(pages: list[PageLines]) -> bool:
+    """Whether any page has a size and an image a viewer can show."""
     return any(page.width and page.height and shown_image(page) for page in pages)
 
 

@@ -39,11 +39,13 @@ class Line:
 
     @property
     def text(self) -> str:
+        """The line's text, its whitespace collapsed to single spaces."""
         return WHITESPACE.sub(" ", "".join(self.pieces)).strip()
 
 
 @dataclass
 class PageImage:
+    """A page's image as the edition names it."""
     url: str  # as the edition gives it: relative to the edition's folder, or the library's URL
     format: str | None = None  # a MIME type when the edition or the file name says it
 

@@ -103,6 +103,7 @@ def _plausible_utf16_without_bom(sample: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Candidate:
+    """One encoding tried on the sample, with how plausible the text it gives is."""
     encoding: str  # the label: the narrowest encoding that reads the sample this way
     decoder: str  # the codec that decodes the whole file
     score: float
@@ -304,6 +305,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
 
 
 def is_doubtful(guess: EncodingGuess) -> bool:
+    """Whether the encoding was chosen on too little evidence to be trusted without a warning."""
     return guess.confidence < DOUBTFUL_SCORE
 
 

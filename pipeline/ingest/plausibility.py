@@ -59,6 +59,7 @@ def common_han() -> frozenset[str]:
 
 @functools.cache
 def common_hangul() -> frozenset[str]:
+    """The Hangul syllables of KS X 1001's rows: the common ones."""
     return frozenset(_decode_range("euc-kr", range(0xB0, 0xC9), _ROW_TRAILS))
 
 
@@ -211,6 +212,7 @@ class Plausibility:
         return max(0.0, self.before_badness * self.latin_factor)
 
     def needs_badness(self) -> bool:
+        """Whether counting mojibake-looking sequences could still lower the score."""
         return self.total > 0 and self.before_badness > 0  # else nothing badness could lower further
 
     def zeroing_badness(self) -> float:

@@ -38,6 +38,7 @@ class Source:
 
     @property
     def is_book(self) -> bool:
+        """Whether the source is a folder of page files read as one book."""
         return bool(self.pages)
 
     @property
@@ -48,6 +49,7 @@ class Source:
 
     @property
     def display_name(self) -> str:
+        """The source as the console and the report name it: its path under its input folder."""
         return str(self.relative)
 
 
@@ -63,6 +65,7 @@ class InputProblem:
 
 
 def source_key(path: Path | str) -> str:
+    """The key a source is known by in the manifest: its absolute path."""
     return os.path.abspath(path)
 
 

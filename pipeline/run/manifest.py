@@ -89,6 +89,7 @@ def build_manifest(inputs: list[Path], output_dir: Path, reports: list[DocumentR
 
 
 def write_manifest(manifest: RunManifest, output_dir: Path) -> Path:
+    """Write the run's manifest.json into ``output_dir`` atomically; returns its path."""
     path = output_dir / MANIFEST_NAME
     write_atomically(path, manifest.model_dump_json(indent=2).encode() + b"\n")
     return path
@@ -103,6 +104,7 @@ def read_manifest(output_dir: Path) -> RunManifest | None:
 
 
 def manifest_schema() -> str:
+    """The JSON schema of manifest.json (schemas/manifest.schema.json is this, tested)."""
     return json.dumps(RunManifest.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

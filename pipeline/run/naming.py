@@ -26,10 +26,12 @@ READING_SCRIPTS = ("zh-Hans", "zh-Hant")  # the scripts a reading edition can be
 
 
 def edition_file(base: str, lang: str | None = None) -> str:
+    """The file name of an edition (of one language half when ``lang`` is given)."""
     return f"{base}.{lang}.tei.xml" if lang else f"{base}.tei.xml"
 
 
 def preview_file(base: str) -> str:
+    """The file name of an edition's HTML preview."""
     return f"{base}.html"
 
 
@@ -59,14 +61,17 @@ class NameRegistry:
         self.bases: dict[str, str] = {}  # source key -> base
 
     def free(self, base: str, key: str) -> bool:
+        """Whether every file ``base`` would claim is free, or already the source ``key``'s."""
         return all(self.owner.get(name, key) == key for name in claim(base))
 
     def take(self, key: str, base: str) -> None:
+        """Give ``base`` and the files it claims to the source ``key``."""
         self.bases[key] = base
         for name in claim(base):
             self.owner[name] = key
 
     def assign(self, key: str, wanted: str) -> str:
+        """The base name for source ``key``: ``wanted``, or ``wanted~2``, ``~3``… when taken."""
         base, n = wanted, 1
         while not self.free(base, key):
             n += 1

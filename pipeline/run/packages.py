@@ -27,6 +27,7 @@ METS_NAME = "mets.xml"
 
 
 def looks_like_mets(path: Path) -> bool:
+    """Whether an .xml file opens as a METS document (its first bytes sniffed; unreadable: no)."""
     if path.suffix.lower() != ".xml":
         return False
     try:

@@ -23,6 +23,7 @@ GRACE_SECONDS = 5.0
 
 
 def watch(pid: int) -> None:
+    """Note the descendants of process ``pid`` while it lives; once it is gone, terminate them."""
     try:
         parent = psutil.Process(pid)
     except psutil.NoSuchProcess:

@@ -34,6 +34,7 @@ def unit_levels(doc: Document) -> dict[str, int]:
 
 
 def level_of(text: str, levels: dict[str, int]) -> int:
+    """The heading level of a unit heading (第…章, Chapter 4) from the document's own levels; 1 otherwise."""
     match = UNIT.match(text.strip(SPACE))
     if not match:
         return 1

@@ -79,10 +79,12 @@ def greek_words(text: str) -> tuple[list[str], int]:
 
 
 def modern_greek_share(words: list[str]) -> float:
+    """The share of the words that only Modern Greek writes."""
     return sum(word in MODERN_GREEK_WORDS for word in words) / max(1, len(words))
 
 
 def is_polytonic(words: list[str], polytonic: int) -> bool:
+    """Whether the words carry polytonic marks (breathings, graves, circumflexes) on most of them."""
     return polytonic >= POLYTONIC_PER_WORD * len(words)
 
 

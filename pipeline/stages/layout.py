@@ -39,6 +39,7 @@ SIMILAR_HEADS = 0.9  # difflib ratio of two keys for "the same running head" (OC
 
 
 def is_page_number(text: str) -> bool:
+    """Whether a line is a page number alone (a numeral, with dashes, dots or brackets around it)."""
     return bool(PAGE_NUMBER_LINE.match(text))
 
 

@@ -19,7 +19,11 @@ NUMERAL = re.compile(r"\d{1,4}|[〇零一二三四五六七八九十百千]{1,7}
 
 
 def chinese_to_int(text: str) -> int | None:
-    """一二 → 12 and 一〇八 → 108 (digit by digit, as page numbers are printed), 十二 → 12."""
+    """一二 → 12 and 一〇八 → 108 (digit by digit, as page numbers are printed), 十二 → 12.
+
+    >>> chinese_to_int("一〇八"), chinese_to_int("十二"), chinese_to_int("二十三"), chinese_to_int("第二")
+    (108, 12, 23, None)
+    """
     if not text or any(ch not in CHINESE_DIGITS and ch not in CHINESE_UNITS for ch in text):
         return None
     if not any(ch in CHINESE_UNITS for ch in text):
@@ -40,7 +44,11 @@ DASH_READ_AS_ONE = "一"  # the dashes around a Chinese page number (— 三八 
 def chinese_page_numbers(text: str) -> list[int]:
     """What a Chinese numeral standing as a page number may say: its value, and where it opens
     and closes with 一, the value between them too (``一三八一``: the page number 38 between
-    dashes OCR read as 一, or 1381; the sequence of the pages decides)."""
+    dashes OCR read as 一, or 1381; the sequence of the pages decides).
+
+    >>> chinese_page_numbers("一三八一"), chinese_page_numbers("三八")
+    ([1381, 38], [38])
+    """
     values = [chinese_to_int(text)]
     if len(text) >= 3 and text[0] == text[-1] == DASH_READ_AS_ONE:
         values.append(chinese_to_int(text[1:-1]))
@@ -48,6 +56,12 @@ def chinese_page_numbers(text: str) -> list[int]:
 
 
 def roman_to_int(text: str) -> int | None:
+    """A Roman numeral's value, either case (a smaller digit before a larger one subtracts);
+    None for anything else.
+
+    >>> roman_to_int("xiv"), roman_to_int("MDCLXVIII"), roman_to_int("Cap")
+    (14, 1668, None)
+    """
     values = [ROMAN.get(ch) for ch in text.lower()]
     if not values or None in values:
         return None
@@ -66,6 +80,11 @@ def greek_to_int(text: str) -> int | None:
 
 
 def numeral_value(text: str) -> int | None:
+    """The value of a page number as printed: Arabic (also full-width), Chinese, Roman or Greek.
+
+    >>> [numeral_value(n) for n in ("12", "１２", "一二", "xii", "ιβʹ")]
+    [12, 12, 12, 12, 12]
+    """
     if text[-1:] in KERAIA and text[:-1]:
         return greek_to_int(text)
     if text.isascii() and text.isdecimal():

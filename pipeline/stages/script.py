@@ -40,11 +40,13 @@ def opencc_table(name: str) -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def simplified_only() -> frozenset[str]:
+    """Characters OpenCC lists as simplified and never as traditional."""
     return frozenset(k for k, v in opencc_table("STCharacters").items() if len(k) == 1 and k not in v)
 
 
 @functools.cache
 def traditional_only() -> frozenset[str]:
+    """Characters OpenCC lists as traditional and never as simplified."""
     return frozenset(k for k, v in opencc_table("TSCharacters").items() if len(k) == 1 and k not in v)
 
 

@@ -40,6 +40,7 @@ TO_SIMPLIFIED = {"tw": "tw2s.json", "hk": "hk2s.json", "none": "t2s.json"}
 
 @functools.cache
 def converter(config_name: str) -> opencc.OpenCC:
+    """An OpenCC converter of the named configuration (s2t, t2tw…)."""
     return opencc.OpenCC(config_name)
 
 
@@ -57,6 +58,7 @@ def _encodable(encoding: str) -> frozenset[str]:
 
 
 def valid_traditional(ch: str) -> bool:
+    """Whether a character is in the traditional character sets (Big5, or KS X 1001's hanja)."""
     return ch in _encodable("cp950") or ch in _encodable("euc-kr")
 
 
@@ -66,6 +68,7 @@ def attested_traditional(ch: str) -> bool:
 
 
 def valid_simplified(ch: str) -> bool:
+    """Whether a character is in GB 2312, the simplified character set."""
     return ch in _encodable("gb2312")
 
 

@@ -38,6 +38,7 @@ def undecodable_byte(ch: str) -> int | None:
 
 
 def describe_illegal(ch: str, encoding: str | None = None) -> str:
+    """Why a character XML cannot carry was corrected, in words for the edit's reason."""
     byte = undecodable_byte(ch)
     if byte is not None:
         return f"byte 0x{byte:02X} is not valid {encoding or 'in the source encoding'}; shown as U+FFFD"
@@ -69,6 +70,7 @@ _FIXED_REGARDLESS = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
 
 
 def ftfy_may_change(line: str) -> bool:
+    """Whether ftfy could change the line (cheap tests first: ASCII lines it never changes)."""
     return not line.isascii() and (badness.is_bad(line) or bool(_FIXED_REGARDLESS.search(line)))
 
 

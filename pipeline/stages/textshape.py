@@ -37,16 +37,19 @@ SPACE = " \t\n\r\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u20
 
 @dataclass
 class Line:
+    """A line of the text: where it starts and ends, and its text."""
     start: int
     end: int  # exclusive, before the newline
     text: str
 
     @property
     def blank(self) -> bool:
+        """Whether the line holds only layout whitespace."""
         return not self.text.strip(SPACE)
 
     @property
     def indented(self) -> bool:
+        """Whether the line begins with spaces (ideographic and no-break ones too)."""
         return bool(INDENT.match(self.text))
 
 
@@ -67,7 +70,11 @@ def is_rule_line(text: str) -> bool:
     """A horizontal rule on a line of its own: HTML's <hr/>, three dashes, underscores, equals
     signs or stars, or a printed rule as OCR reads it (at least half its marks dashes, at most
     a quarter letters or digits: a page number between dashes, "— 3 —", is none). It begins
-    with a mark: most lines are done with at their first character."""
+    with a mark: most lines are done with at their first character.
+
+    >>> is_rule_line("<hr/>"), is_rule_line("--—-.. . —- —-----q-—-·"), is_rule_line("— 3 —"), is_rule_line("Text")
+    (True, True, False, False)
+    """
     stripped = text.strip(SPACE)
     if not stripped or stripped[0].isalnum():
         return False
@@ -144,6 +151,12 @@ def typical_line_length(lines: list[Line]) -> int:
 
 
 def ends_sentence(text: str) -> bool:
+    """The line's last mark ends a sentence, a quotation or a clause (spaces and invisible
+    characters after it do not count).
+
+    >>> ends_sentence("Er ging."), ends_sentence("他走了。」 "), ends_sentence("und dann")
+    (True, True, False)
+    """
     stripped = text.rstrip(SPACE + "\ufeff\u200b\u2060")
     return bool(stripped) and stripped[-1] in TERMINAL
 
@@ -233,7 +246,11 @@ WORD = re.compile(r"[^\W\d_]{2}|[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff
 
 def is_title_text(text: str) -> bool:
     """Whether a line can name a document: it holds a word and is no numeral. A page number
-    the OCR misread (``4]``, ``O``, ``xii``) names nothing."""
+    the OCR misread (``4]``, ``O``, ``xii``) names nothing.
+
+    >>> is_title_text("Leviathan"), is_title_text("序"), is_title_text("4]"), is_title_text("xii")
+    (True, True, False, False)
+    """
     stripped = text.strip(SPACE + "[](){}.,;:-–—|/\\*'\"")
     return bool(WORD.search(stripped)) and not NUMERAL.fullmatch(stripped)
 
@@ -254,7 +271,11 @@ _KEY_TABLE = CharacterMap(lambda ch: None if ch.isspace() or ch.isdigit()
 
 def text_key(text: str) -> str:
     """A line reduced to its letters: no spaces, digits, punctuation or symbols, so that the
-    same running head matches across pages whatever its page number."""
+    same running head matches across pages whatever its page number.
+
+    >>> text_key("— 12 —  Die Grenzboten."), text_key("Die Grenzboten. 13")
+    ('DieGrenzboten', 'DieGrenzboten')
+    """
     return text.translate(_KEY_TABLE)
 
 

@@ -11,10 +11,12 @@ XML_ID = f"{{{XML_NS}}}id"
 
 
 def tei(tag: str) -> str:
+    """The Clark name of a TEI element (``p`` -> ``{http://www.tei-c.org/ns/1.0}p``)."""
     return f"{{{TEI_NS}}}{tag}"
 
 
 def local_name(element: etree._Element) -> str:
+    """An element's name without its namespace ("" for comments and processing instructions)."""
     tag = element.tag
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 

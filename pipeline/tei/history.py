@@ -16,6 +16,7 @@ FINGERPRINT = re.compile(r"Configuration fingerprint ([0-9a-f]+)")
 
 
 class PreviousEdition(BaseModel):
+    """What an earlier edition at the same path says of itself: its changes, source hash, fingerprint."""
     changes: list[str] = Field(default_factory=list)  # the text of each earlier <change>, oldest first
     sha256: str | None = None
     fingerprint: str | None = None  # the configuration (and pipeline) that built it

@@ -64,16 +64,20 @@ class TextWalker:
         return name in EDITORIAL_READINGS
 
     def character(self, g: etree._Element) -> str:
+        """What a ``g`` stands for, from the charDecl."""
         return self.characters.get((g.get("ref") or "").lstrip("#"), "")
 
     # What is told
     def text(self, text: str) -> None:
+        """Told each piece of text in document order."""
         raise NotImplementedError
 
     def line_break(self, element: etree._Element) -> None:  # lb, pb
+        """Told each ``lb`` and ``pb``: a line break by default."""
         self.text("\n")
 
     def block(self, element: etree._Element, opening: bool) -> None:
+        """Told where a block element opens and closes: a line break by default."""
         self.text("\n")
 
     def enter(self, element: etree._Element) -> None:
@@ -83,6 +87,7 @@ class TextWalker:
         """After an element's content (before ``block``'s closing)."""
 
     def walk(self, element: etree._Element) -> None:
+        """Walk an element, its content and its tail."""
         name = local_name(element)
         if name == "g":
             self.text(self.character(element))
@@ -104,6 +109,7 @@ class TextWalker:
                 self.block(element, False)
 
     def walk_content(self, element: etree._Element) -> None:
+        """Walk an element's text and children (not its tail)."""
         if element.text:
             self.text(element.text)
         for child in element:
@@ -136,11 +142,13 @@ def rebuild_source(tree: etree._ElementTree | etree._Element) -> str:
 
 
 def is_our_edition(root: etree._Element) -> bool:
+    """Whether the root is a TEI edition this pipeline wrote (its appInfo names it)."""
     application = root.find(f"{tei('teiHeader')}//{tei('application')}")
     return root.tag == tei("TEI") and application is not None and application.get("ident") == PIPELINE_NAME
 
 
 def rebuild_source_from_file(path) -> str:
+    """The source text rebuilt from the edition at ``path``."""
     return rebuild_source(parse_edition(path.read_bytes(), str(path)))
 
 
@@ -154,10 +162,13 @@ class ReadingTextWalker(TextWalker):
     ``expan``), an apparatus's other witnesses (``rdg``) left out, a ``<g>`` read as written."""
 
     def reading(self, choice: etree._Element) -> list[etree._Element]:
+        """The editorial reading of a ``choice`` (corr, reg, expan)."""
         return first_reading(choice, EDITED_READINGS)
 
     def skipped(self, name: str) -> bool:
+        """Apparatus readings are not the reading text."""
         return name == "rdg"
 
     def character(self, g: etree._Element) -> str:
+        """What a ``g`` shows (its content), else what the charDecl maps it to."""
         return "".join(g.itertext()) or super().character(g)

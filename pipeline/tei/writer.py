@@ -44,6 +44,7 @@ def _certainty(confidence: float) -> str:
 
 
 def reason_id(reason: str) -> str:
+    """A stable xml:id for an edit's reason (a hash of its words)."""
     return "reason-" + hashlib.sha1(reason.encode()).hexdigest()[:10]
 
 
@@ -526,6 +527,7 @@ def indent(element: etree._Element, depth: int = 0) -> None:
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
+    """The edition as UTF-8 bytes with an XML declaration."""
     # Into one growing buffer: tostring() and a concatenation would hold the edition three times.
     buffer = io.BytesIO()
     tree.write(buffer, xml_declaration=True, encoding="UTF-8")

@@ -26,6 +26,7 @@ class _NoOtherSchemes(urllib.request.HTTPRedirectHandler):
 
 
 def fetch(url: str, cache: Path | None) -> bytes:
+    """The bytes at an http(s) URL, from ``cache`` when fetched before (FetchError otherwise)."""
     if not url.lower().startswith(SCHEMES):
         raise FetchError("not an http or https URL")
     cached = cache / hashlib.sha256(url.encode()).hexdigest() if cache else None

@@ -48,6 +48,7 @@ def groups_of_kind(mets: Mets, kind: str) -> list[str]:
 
 
 def is_ground_truth(group: str) -> bool:
+    """Whether a file group's USE names ground truth (``OCR-D-GT-…``, ``GT``…)."""
     return bool(GROUND_TRUTH.search(group))
 
 

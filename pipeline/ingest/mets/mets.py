@@ -55,6 +55,7 @@ def is_mets(head: bytes) -> bool:
 
 @dataclass(frozen=True)
 class MetsFile:
+    """One file of the fileSec: its ID, group, location and type."""
     id: str
     group: str  # the USE of its fileGrp
     href: str  # FLocat/@xlink:href as written
@@ -63,6 +64,7 @@ class MetsFile:
 
 @dataclass
 class PhysicalPage:
+    """One page of the physical map: its order, printed label and files."""
     id: str
     order: int | None  # ORDER (None: not given; the map's own order counts)
     label: str | None  # ORDERLABEL when it is a real label (not " - " or empty)
@@ -71,6 +73,7 @@ class PhysicalPage:
 
 @dataclass
 class LogicalDiv:
+    """One division of the logical map (chapter, preface…), with its pages and subdivisions."""
     id: str
     type: str
     label: str | None
@@ -80,6 +83,7 @@ class LogicalDiv:
 
 @dataclass
 class Mets:
+    """What a METS file says: its files, groups, pages in order, logical divisions and MODS."""
     files: dict[str, MetsFile]  # by ID
     groups: list[str]  # the file groups' USE, in the order of the fileSec
     pages: list[PhysicalPage]  # in ORDER

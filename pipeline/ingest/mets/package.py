@@ -43,6 +43,7 @@ class Located:
 
 
 def locate(file: MetsFile, available: dict[str, SourceFile]) -> Located:
+    """Where a METS file's bytes are: a URL, a file of the package, or why neither."""
     href = file.href
     if href.lower().startswith(("http://", "https://")):
         return Located(url=href)

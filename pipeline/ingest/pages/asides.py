@@ -35,6 +35,7 @@ MARGIN = "margin"
 
 
 def union(boxes: list[Box]) -> Box:
+    """The smallest box that holds all ``boxes``."""
     return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
@@ -189,6 +190,7 @@ def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str]):
 
 
 def has_text(words) -> bool:
+    """Whether any of the words holds a letter or a digit."""
     return any(ch.isalnum() for word in words for ch in word.text)
 
 

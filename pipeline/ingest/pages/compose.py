@@ -48,6 +48,7 @@ def fingerprint(files: list[SourceFile], book: bool) -> tuple[int, str]:
 
 
 def combined_digest(digests: list[tuple[str, bytes]]) -> str:
+    """One SHA-256 over a book's files: each name and its digest, in order."""
     digest = hashlib.sha256()
     for name, file_digest in digests:
         digest.update(name.encode() + b"\0" + file_digest)

@@ -95,6 +95,7 @@ def _open(source: bytes | Path, name: str):
 
 @dataclass(frozen=True)
 class Header:
+    """What an image file's header says: the first page's size and the number of pages."""
     size: tuple[int, int]  # (width, height) of the first page
     frames: int  # pages in the file
     damaged: str | None = None  # why the pages after the first cannot be counted
@@ -178,6 +179,7 @@ DISPLAY_WIDTH = 1000  # pixels: a page beside the text on a screen; the master s
 
 
 def shown_by_browsers(name: str) -> bool:
+    """Whether browsers show an image of this file name's format (else the preview gets a PNG copy)."""
     return Path(name).suffix.lower() in BROWSER_FORMATS
 
 

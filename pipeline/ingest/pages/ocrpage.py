@@ -35,6 +35,7 @@ class OcrLine:
 
     @property
     def text(self) -> str:
+        """The line's words joined with single spaces."""
         return " ".join(word.text for word in self.words)
 
 
@@ -52,6 +53,7 @@ class OcrPage:
 
     @property
     def lines(self) -> list[OcrLine]:
+        """The page's lines, paragraph after paragraph."""
         return [line for paragraph in self.paragraphs for line in paragraph]
 
 

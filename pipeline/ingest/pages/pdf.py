@@ -76,6 +76,7 @@ class Layer:
 
 
 def page_count(data: bytes, name: str) -> int:
+    """How many pages the PDF has (a DocumentError saying why when it cannot be read)."""
     pdf = _open(data, name)
     try:
         return len(pdf)

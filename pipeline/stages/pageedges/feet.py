@@ -23,6 +23,7 @@ ALIKE_CATCHWORD = 0.7  # difflib ratio of a catchword and the word it repeats, b
 
 @dataclass(frozen=True)
 class FootItem:
+    """A signature mark or a catchword under a page's text."""
     start: int
     end: int
     kind: str  # "signature" or "catchword"

@@ -69,6 +69,7 @@ class HeadWords:
 
     @classmethod
     def of_pages(cls, pages: list[list[Line]], full: int) -> HeadWords:
+        """The head words of pages given as their lines (``full``: the typical line length)."""
         return cls([[line.text for line in top_lines(lines, full)] for lines in pages],
                    [line.text for lines in pages for line in lines])
 
@@ -76,6 +77,7 @@ class HeadWords:
         return bool(self.words)
 
     def has_head_word(self, text: str) -> bool:
+        """Whether the text holds one of the head words, as read or as OCR varies it."""
         return any(word == head or _alike(word, head) for word in words_of(text) for head in self.words)
 
     def reads_as_head(self, text: str) -> bool:

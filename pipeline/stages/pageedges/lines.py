@@ -22,6 +22,7 @@ RUNNING_HEAD_MIN_PAGES = 3
 
 @dataclass
 class Line:
+    """A line of the text as the page edges see it: where it is, and what it may be."""
     start: int
     end: int
     text: str
@@ -39,6 +40,7 @@ class Line:
 
     @property
     def core(self) -> str:
+        """The letters and digits of the line's number part (or of the line)."""
         return "".join(ch for ch in (self.token if self.token is not None else self.text) if ch.isalnum())
 
 
@@ -52,7 +54,13 @@ HEAD_KEY_MIN = 3  # letters a head must keep once its numerals are set aside
 def head_key(text: str) -> str:
     """A running head reduced to the words that stay from page to page: its numbers (page,
     chapter, verse, book: "LIB. XI. CAP. III.", "XVIII 24 ΓΕΝΕΣΙΣ", "Cap. 6. De Homine. 25")
-    set aside as HeaderFinder and refinedoc do; empty when too little is left to compare."""
+    set aside as HeaderFinder and refinedoc do; empty when too little is left to compare.
+
+    >>> head_key("Cap. 6. De Homine. 25"), head_key("XVIII 24 ΓΕΝΕΣΙΣ"), head_key("LIB. XI. CAP. III.")
+    ('CapDeHomine', 'ΓΕΝΕΣΙΣ', 'LIBCAP')
+    >>> head_key("— 25 —")
+    ''
+    """
     key = text_key(HEAD_NUMERAL.sub(" ", text))
     return key if len(key) >= HEAD_KEY_MIN else ""
 
@@ -226,4 +234,5 @@ def fits(line: Line, value: int) -> bool:
 
 
 def title_shaped(line: Line, full: int) -> bool:
+    """A line that may open a page with a title: capitalized, short, not ending on a comma."""
     return line.text[:1].isupper() and len(line.text) <= 0.7 * full and not line.text.endswith((",", ";"))

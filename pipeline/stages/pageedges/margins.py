@@ -52,6 +52,7 @@ LINES_PER_USE = 100  # ... nor, in a long book, once in so many lines (OCR's deb
 
 @dataclass(frozen=True)
 class LineNumber:
+    """A line number printed in the margin (5, 10, …), where it stands in the text."""
     start: int  # the number's characters in the document's text
     end: int
     value: int

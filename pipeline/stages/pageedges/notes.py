@@ -68,6 +68,7 @@ NEARLY_AS_WIDE = 0.85  # a space above lines set closer, to the widest such spac
 
 @dataclass(frozen=True)
 class PageNotes:
+    """The notes under a page's main text: their span and the first one's mark."""
     start: int  # where the first note begins (its mark)
     end: int  # where the last note ends
     mark: str  # the first note's mark as read

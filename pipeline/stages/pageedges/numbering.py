@@ -20,6 +20,7 @@ MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (
 
 @dataclass
 class PageNumber:
+    """A page's number: the line that prints it, and its value."""
     line: Line
     value: int
 
@@ -31,6 +32,7 @@ class PageNumber:
 
 @dataclass
 class Page:
+    """A page of the text: its lines and, once found, its number."""
     lines: list[Line]
     number: PageNumber | None = None
     opens_with_title: bool = False  # found by the title it opens with, its number not printed
@@ -133,6 +135,7 @@ def _mark_foot_pieces(lines: list[Line], zones: dict, left: float, right: float)
 
 
 def pages_by_marks(lines: list[Line]) -> list[Page] | None:
+    """Pages cut at the form feeds and byte-order marks (None: fewer than two marks)."""
     if sum(line.page_mark for line in lines) < 2:
         return None
     pages: list[Page] = []

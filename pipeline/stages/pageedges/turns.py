@@ -16,6 +16,7 @@ LINES_AT_EDGE = 3  # of a page's text, in the OCR's order: the last (first) on t
 
 @dataclass(frozen=True)
 class PageTurn:
+    """Where one page gives way to the next, and whether the paragraph goes on over it."""
     at: int  # the page break
     continues: bool  # the paragraph goes on over the turn
     final: bool  # that it ends is certain: page images show it, or the next page opens with a title
