@@ -97,6 +97,7 @@ class Item:
     kind: str  # pageNum, header, sig, catch, lineNum, verseNum, margin, note, apparatus
     text: str
     where: str = ""  # top, bottom, margin, foot
+    n: str = ""  # a page number's value where the print garbles it (`4r` printed for 41)
 
 
 @dataclass
@@ -124,6 +125,10 @@ def grenzboten_truth(folder: Path) -> dict[str, PageTruth]:
         truth.note_first = next((re.sub(r"^\*+\)\s*", "", line) for line in lines if re.match(r"^\*+\)", line)), None)
         truths[truth.stem] = truth
     _goes_on_after_notes(truths)
+    judged = JUDGED / f"{folder.name}.json"  # what the ground truth leaves out, judged (see its "how")
+    if judged.exists():
+        for stem, items in json.loads(judged.read_text(encoding="utf-8"))["missing_from_gt"].items():
+            truths[stem].items += [Item(**item) for item in items]
     return truths
 
 
@@ -304,7 +309,7 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
         best, span = (0.4 if short else 0.5), None
         for line in near:
             similarity, a, b = _window_similarity(line.text, item.text, at_ends=item.where in ("top", "bottom"))
-            if short and not _digits_agree(item.text, line.text[a:b]):
+            if short and not _digits_agree(item.n or item.text, line.text[a:b]):
                 continue  # `1.` is not the page number 19, `132` not the signature B 2
             if similarity >= best and (line.start + a, line.start + b) not in taken:
                 best, span = similarity + 1e-9, (line.start + a, line.start + b)

@@ -11,8 +11,12 @@ catchwords at the foot. Every word of the text is our own.
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
+from lxml import etree
 
 from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_edition
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
@@ -206,3 +210,76 @@ def test_a_word_broken_over_a_blank_line_is_joined_and_its_paragraph_kept_whole(
     joined = {e.reason.split(": ")[1] for e in built.document.edits if e.kind == "hyphenation"}
     assert {"No-/bilissime read as Nobilissime", "debue-/rim read as debuerim", "Au-/ctoritate read as Auctoritate",
             "bo-/nos read as bonos"} <= {r.split(" (")[0] for r in joined}
+
+
+COLUMN_SAMPLES = Path(__file__).parent / "data" / "ocrd-workspaces" / "column-samples"
+
+
+def test_furniture_of_a_library_package_of_early_prints():
+    """Two pages of early modern prints in a METS package, as the OCR read them (real pages:
+    the Deutsches Textarchiv's column samples, tests/data/ocrd-workspaces/README.md). The
+    signature with a star and the catchword share one foot line (``* 2 führet,``) under a line
+    ending in a hyphen; the next page's number stands between parentheses and ornaments read
+    as letters (``R ( 190.) X``); its catchword stands alone at the foot, and the next page is
+    another book's, so only its place tells it. The library's stamps at the scans' border are
+    not the book's furniture, nor do they hide it; no page number is counted back from 190
+    onto the other book's page."""
+    files = [SourceFile("mets.xml", (COLUMN_SAMPLES / "mets.xml").read_bytes())] + [
+        SourceFile(f"OCR-D-OCR-TESS/{path.name}", path.read_bytes())
+        for path in sorted((COLUMN_SAMPLES / "OCR-D-OCR-TESS").glob("*.hocr"))]
+    built = build_edition(files, "column-samples", PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    body = tree.find(f"{TEI}text/{TEI}body")
+    assert fw(body, "sig") == ["* 2"]
+    assert fw(body, "catch") == ["führet,", "Nimb"]
+    assert fw(body, "pageNum") == ["R ( 190.) X"]
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [None, "190"]
+    text = running_text(body)
+    assert "ULB Halle. | 6137" in text and "ULB Halle, Ua 5908" in text  # left as the OCR read them
+    assert "fortge-" in text and "führet" not in text and "Nimb Borragen" in text  # the body's own "Nimb" stays
+    # each page begins where its text does: the second page's stamp, read first, is on it
+    xml = etree.tostring(body, encoding="unicode")
+    turn = xml.index('n="190"')
+    assert xml.index("ULB Halle. | 6137") < turn < xml.index("ULB Halle, Ua 5908") < xml.index("R ( 190.) X")
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(built.document.text)
+
+
+def _hocr(lines: list[tuple[str, tuple[int, int, int, int]]]) -> bytes:
+    spans = "".join(f"<span class='ocr_line' title='bbox {x0} {y0} {x1} {y1}'>{text}</span>"
+                    for text, (x0, y0, x1, y1) in lines)
+    return (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1500 2000'>"
+            f"<p class='ocr_par'>{spans}</p></div></body></html>").encode()
+
+
+def test_initials_that_sign_an_article_and_a_mark_out_of_place_are_no_furniture():
+    """Page images of a journal (composed): the page numbers stand at the outer corners (a
+    verso's at the left, a recto's at the right), a signature mark under the text at the right
+    of a sheet's first page. An article ends on two pages with its author's initials at the
+    right under the text (``C—.``, ``P.—``): a signature mark stands there too, but initials are
+    no mark. The opening page of a part prints no number; a speck at its top left, where no
+    recto's number stands, is not its number however it reads (``L-``, one letter off 1)."""
+    rng = random.Random(1841)
+
+    def page(number: int, foot: list[str], top: str | None = None) -> bytes:
+        if top is None:
+            top = str(number)
+        corner = (200, 100, 260, 150) if number % 2 == 0 else (1240, 100, 1300, 150)
+        lines = [(top, corner if top == str(number) else (200, 100, 250, 150))]
+        lines += [(text, (200, 200 + 60 * n, 1300, 250 + 60 * n)) for n, text in enumerate(body_lines(rng, 20))]
+        lines[-1] = (lines[-1][0].rstrip(",") + ".", lines[-1][1])
+        lines += [(text, (1100, 1460 + 60 * n, 1300, 1510 + 60 * n)) for n, text in enumerate(foot)]
+        return _hocr(lines)
+
+    pages = {1: page(1, ["1"], top="L-"), 2: page(2, []), 3: page(3, ["C—."]), 4: page(4, []), 5: page(5, []),
+             6: page(6, ["P.—"]), 7: page(7, []), 8: page(8, []), 9: page(9, ["2"]), 10: page(10, [])}
+    files = [SourceFile(f"p{n:02d}.hocr", data) for n, data in pages.items()]
+    built = build_edition(files, "journal", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "sig") == ["1", "2"]
+    assert fw(body, "pageNum") == [str(n) for n in range(2, 11)]
+    text = running_text(body)
+    assert "C—." in text and "P.—" in text and "L-" in text
+    # the first page is 1 by the sequence's count (its pb says so), with no number of its own
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(1, 11)]

@@ -70,11 +70,24 @@ def foot_items(lines: list[Line], next_first: str | None) -> list[FootItem]:
     return items
 
 
+# A gathering signed with signs instead of letters (the preliminary leaves: "*", "**", ")(");
+# the OCR reads a star as », « or †. Then the leaf's number, in the same word or the next.
+SIGNS = r"(?:\*{1,3}|\)\(|[»«†])"
+SIGN_GATHERING = re.compile(rf"^{SIGNS}$")
+SIGN_WITH_LEAF = re.compile(rf"^{SIGNS}(?:[1-9]|[ivx]{{1,4}}j?)[.,]?$")
+
+
 def _gathering(words: list[tuple[str, Line, int, int]]) -> tuple[int, int] | None:
     """The words that are a gathering's signature: one letter two to four times, on one line,
     as one word or spaced ("bbb", "b b b", "e ee"), perhaps the leaf's number after it; or
-    once, with the leaf's digit ("b 2")."""
+    once, with the leaf's digit ("b 2"); or signs with the leaf's number ("*2", ") ( 3")."""
     for first in range(len(words)):
+        word, line = words[first][0], words[first][1]
+        if SIGN_WITH_LEAF.match(word):
+            return first, first
+        if SIGN_GATHERING.match(word) and first + 1 < len(words) and words[first + 1][1] is line \
+                and LEAF.match(words[first + 1][0]) and words[first + 1][0][0].isdigit():
+            return first, first + 1
         letter, count, last = None, 0, first
         for index in range(first, len(words)):
             core = words[index][0].rstrip(".,;:")

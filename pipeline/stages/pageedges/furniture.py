@@ -23,7 +23,20 @@ LEAF = r"[1-9]|i{1,3}j|i{1,4}|iv|vi{0,3}j?"
 EARLY_SIGNATURE = re.compile(rf"^(?:(?:{GATHERING})\s?(?:{LEAF})|[a-z](?:\s(?:{LEAF})|[1-9]))\.?$")
 DOUBLED_LETTER = re.compile("^(?:" + "|".join(rf"{c}\s{c.lower()}" for c in string.ascii_uppercase) + ")$")  # "H h"
 SIGNED = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]{0,3}\.\s?)+[A-ZÄÖÜ]?[a-zäöüß]*\.?$")  # "J. Kuranda.": who signed
-SIGNED_WITH_DASH = re.compile(r"^[^\W\d_]\.?\s?[-–—]+\.?$")  # "P.—", "C—.": an article signed with a letter
+
+
+CATCHWORD_STOPS = ",.;:!?()\"'„“”‚‘’»«-—"  # the next page's first word carries its stop or quote along
+
+
+# Who signed an article, at its end on the right, where a signature mark stands too: initials
+# with their stops and dashes ("J. F.", "C—.", "P.—", "Sch."), never a gathering's number or star.
+SIGN_OFF = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöüß]{0,3}\s?[.\-—–=]+\s?){1,4}$")
+
+
+def signed_off(text: str) -> bool:
+    """Whether a short line at the foot is an author's initials rather than a signature mark (a
+    letter with a stop alone, "A.", may be either: not taken for initials)."""
+    return bool(SIGN_OFF.match(text)) and not re.fullmatch(r"[A-Z]\.", text)
 
 
 def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | None:
@@ -46,15 +59,17 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
         return last, "signature"
     if len(last.text) <= 8 and (EARLY_SIGNATURE.match(last.text) or DOUBLED_LETTER.match(last.text)):
         return last, "signature"
-    if following is not None and len(last.text.split()) == 1 and last.text.isalpha():
+    word = last.text.strip(CATCHWORD_STOPS)
+    if following is not None and len(last.text.split()) == 1 and word.isalpha():
         first_body = next((line for line in following.lines
                            if following.number is None or line is not following.number.line), None)
-        if first_body is not None and first_body.text.split()[0].strip(",.;:") == last.text:
+        if first_body is not None and first_body.text.split()[0].strip(CATCHWORD_STOPS) == word:
             return last, "catchword"
-    if last.foot_aside and len(last.text) <= 6 and not SIGNED_WITH_DASH.match(last.text):
+    if last.foot_aside and len(last.text) <= 6 and not signed_off(last.text):
         if sum(ch.isalpha() for ch in last.text) >= 3 and not any(ch.isdigit() for ch in last.text):
             return last, "catchword-by-position"  # a word, right under the text: the catchword as the OCR read it
-        return last, "signature-by-position"  # however the OCR read it ("es" for "2")
+        if any(ch.isalnum() or ch in "*»«†" for ch in last.text):  # not a speck ("!")
+            return last, "signature-by-position"  # however the OCR read it ("es" for "2")
     return None
 
 

@@ -35,13 +35,29 @@ class Line:
     # at the right) or "signature" (the gathering's mark, the short title)
     foot_piece: str | None = None
     head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
+    place: str | None = None  # "left", "centre" or "right" of the text block, where a page image shows it there
     named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
     line_number: str | None = None  # holds a line number of the margin, "alone" or "beside" its line: no page number
 
     @property
     def core(self) -> str:
-        """The letters and digits of the line's number part (or of the line)."""
-        return "".join(ch for ch in (self.token if self.token is not None else self.text) if ch.isalnum())
+        """The letters and digits that may be the number: of the token, or of what stands
+        between its brackets or dashes (the ornaments around them read as letters: "R ( 190.) X")."""
+        token = self.token if self.token is not None else self.text
+        return "".join(ch for ch in framed(token) or token if ch.isalnum())
+
+
+# A page number in the frame printers set it in: parentheses, brackets or dashes, perhaps between
+# ornaments (stars, fleurons) the OCR reads as a letter or mark: "( 190 )", "[12]", "— 38 —", "* (190) *".
+FRAMED = re.compile(r"^(?:\S\s+)?"  # an ornament before it
+                    r"(?:[(\[]\s*(?P<a>[^\s()\[\]]{1,5}?)\.?\s*[)\]]|[-–—]\s*(?P<b>\w{1,4})\.?\s*[-–—])"
+                    r"(?:\s+\S)?$")  # and after it
+
+
+def framed(token: str) -> str | None:
+    """What stands inside a framed page number (:data:`FRAMED`), or None."""
+    found = FRAMED.match(token.strip())
+    return (found.group("a") or found.group("b")) if found else None
 
 
 # A numeral in a running head (the book, chapter or verse it shows), also as OCR reads it:
@@ -74,7 +90,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
     for line in lines:
         if line.line_number:
             continue
-        if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS:
+        if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS or framed(line.text):
             line.token = line.text
         elif len(line.text) <= 80:
             for token, rest in ends(line.text):
@@ -179,7 +195,7 @@ def readings(line: Line) -> list[str]:
     digits: with OCR's confusions read as digits, or a Chinese numeral's value (with the
     dashes around it that OCR reads as 一 left out, where it may be that); empty when it
     cannot be a page number."""
-    if line.token is None or len(without_engine_spaces(line.token)) > NUMBER_MAX_CHARS:
+    if line.token is None or (len(without_engine_spaces(line.token)) > NUMBER_MAX_CHARS and not framed(line.token)):
         return []
     core = line.core
     if chinese := chinese_page_numbers(core):

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.model import Document, Surface
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
-from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line, ends, fits, readings, reads_exactly, title_shaped
+from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed, readings,
+                                            reads_exactly, title_shaped)
 from pipeline.stages.pageedges.openers import unnumbered_pages
 from pipeline.stages.textshape import ends_sentence, typical_line_length
 
 HEADS_BESIDE = 0.8  # share of the chain's numbers beside a running head that makes it the rule
+TITLE_PIECE = 12  # characters of a title's piece the OCR set on a line of its own above the page's number
 FOOT_LINES = 3  # the number, and under it a signature mark and a margin's last siglum
 MAX_PAGE_SKIP = 12  # pages without a printed number between two numbered ones (plates, openers)
 
@@ -37,11 +39,15 @@ class Page:
     number: PageNumber | None = None
     opens_with_title: bool = False  # found by the title it opens with, its number not printed
     surface: int | None = None  # the digitized source's page it is (an index into the facsimile)
+    # lines on the page image that are not the book's: a library's stamp or the digitizer's
+    # strip at the scan's border, the OCR's specks; the edge rules do not look at them
+    stray: list[Line] = field(default_factory=list)
 
     @property
     def start(self) -> int:
-        """Where the page's text begins (its edge lines may have been moved to the top)."""
-        return min(line.start for line in self.lines)
+        """Where the page's text begins (its lines are in the order the edge rules read them,
+        which is not always the text's: a foot's mark the engine wrote first, a stamp)."""
+        return min(line.start for line in self.lines + self.stray)
 
 
 def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
@@ -78,6 +84,11 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     boxed = [line for line in page.lines if line.start in zones and zones[line.start][3] > zones[line.start][1]]
     if len(boxed) < 3:
         return
+    page.stray = stray_lines(boxed, zones, surface)
+    page.lines = [line for line in page.lines if line not in page.stray]
+    boxed = [line for line in boxed if line not in page.stray]
+    if len(boxed) < 3:
+        return
     by_height = sorted(boxed, key=lambda line: zones[line.start][1])
     top = [line for n, line in enumerate(by_height[:EDGE_LINES])
            if zones[line.start][3] <= min(zones[other.start][1] for other in by_height[n + 1:]) + 2]
@@ -94,12 +105,50 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     for line in bottom:  # where signature marks and catchwords stand, never a paragraph's last line
         line.foot_aside = zones[line.start][0] > left + 0.5 * (right - left)
     _mark_foot_pieces(page.lines, zones, left, right)
+    for line in boxed:  # where a short line stands: in the middle or at one of the margins
+        ulx, _, lrx, _ = zones[line.start]
+        centred = abs((ulx + lrx) / 2 - (left + right) / 2) < 0.15 * (right - left)
+        at_left, at_right = ulx < left + 0.1 * (right - left), lrx > right - 0.1 * (right - left)
+        line.place = "centre" if centred else "left" if at_left else "right" if at_right else None
     for line in top:  # where a page number stands: short, in the middle or at one of the margins
         ulx, _, lrx, _ = zones[line.start]
-        middle = (ulx + lrx) / 2
-        line.head_apart = lrx - ulx < 0.2 * (right - left) and (
-            abs(middle - (left + right) / 2) < 0.15 * (right - left) or ulx < left + 0.1 * (right - left)
-            or lrx > right - 0.1 * (right - left))
+        short = 0.5 if framed(line.text) else 0.2  # ornaments around a framed number widen it
+        line.head_apart = lrx - ulx < short * (right - left) and line.place is not None
+
+
+SCAN_BORDER = 0.015  # share of the image's width or height: a line this near its border is on the scan's edge
+SIGNATURE_SIGNS = "*†‡§»«"  # a star (or what the OCR reads for it) is a signature mark however alone
+
+
+def stray_lines(boxed: list[Line], zones: dict, surface: Surface) -> list[Line]:
+    """Lines of a page image that are not the book's print: specks and rules the OCR read as
+    text (no letter, digit or star), and lines at the scan's very border that stand outside
+    the page's text block, across or above or below it (a library's stamp in the margin, the
+    digitizer's strip under the page). Printed furniture stands inside the page's margins."""
+    # the top-most and foot-most lines stay, however they read: a page number garbled into marks ("?")
+    edges = (min(boxed, key=lambda line: zones[line.start][1]), max(boxed, key=lambda line: zones[line.start][3]))
+    stray = [line for line in boxed if line not in edges
+             and not any(ch.isalnum() or ch in SIGNATURE_SIGNS for ch in line.text)]
+    text = [line for line in boxed if line not in stray]
+    if not surface.width or not surface.height or len(text) < 3:
+        return stray
+    width, height = surface.width, surface.height
+    lefts = sorted(zones[line.start][0] for line in text)
+    rights = sorted(zones[line.start][2] for line in text)
+    heights = sorted(zones[line.start][3] - zones[line.start][1] for line in text)
+    left, right, line_height = lefts[len(lefts) // 2], rights[len(rights) // 2], heights[len(heights) // 2]
+    for line in text:
+        ulx, uly, lrx, lry = zones[line.start]
+        at_border = ulx <= SCAN_BORDER * width or lrx >= (1 - SCAN_BORDER) * width \
+            or uly <= SCAN_BORDER * height or lry >= (1 - SCAN_BORDER) * height
+        if not at_border:
+            continue
+        beside = lrx < left or ulx > right  # wholly in a margin, outside the text's column
+        others = [zones[other.start] for other in text if other is not line]
+        apart = all(box[1] - lry > 3 * line_height or uly - box[3] > 3 * line_height for box in others)
+        if beside or apart:
+            stray.append(line)
+    return stray
 
 
 FOOT_PIECE_CHARS = 12  # a short title, a gathering's mark, a catchword (a letter's closing is longer)
@@ -163,6 +212,8 @@ def number_by_offset(pages: list[Page]) -> None:
                     votes[edge, int(read) - index] += 1
     if not votes:
         return
+    if _numbered_apart(pages, votes):
+        return
     ranked = votes.most_common(2)
     (edge, offset), count = ranked[0]
     # Page images that show a short line apart above the text on most pages vouch for the
@@ -173,15 +224,20 @@ def number_by_offset(pages: list[Page]) -> None:
     needed = max(3, 2 * runner_up) if edge == "top" and apart >= len(pages) // 2 else max(2, len(pages) // 5)
     if count < needed and not _read_cleanly_on_every_page(pages, edge, offset):
         return
+    places = _places_of_numbers(candidates[edge], offset)
     for index, page in enumerate(pages):
         if len(page.lines) < 2:
             continue
         for line in candidates[edge][index]:
             # where the page image shows a short line apart above the text, that is the number the
-            # sequence needs, however the OCR read it ("It", "HH" for 31, 33)
-            apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS
-            if fits(line, index + offset) or apart:
-                page.number = PageNumber(line, index + offset)
+            # sequence needs, however the OCR read it ("It", "HH" for 31, 33), if it stands where
+            # the numbers read stand on the pages of its side (a verso's at the left, say)
+            value = index + offset
+            in_place = line.place is None or places.get(value % 2, line.place) == line.place
+            apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS \
+                and len(line.core) <= NUMBER_MAX_CORE
+            if reads_exactly(line, value) or (fits(line, value) or apart) and in_place:
+                page.number = PageNumber(line, value)
                 break
     if edge == "top":
         _numbers_beside_garbled_heads(pages, offset, heads, full)
@@ -189,6 +245,36 @@ def number_by_offset(pages: list[Page]) -> None:
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
+
+
+def _places_of_numbers(candidates: list[list[Line]], offset: int) -> dict[int, str]:
+    """Where the page images show the numbers read exactly on lines of their own (beside a head
+    the line's place is the head's), for even and odd pages apart (a book prints them at the
+    outer corners, or centred): the place most of each side's share, where two or more agree."""
+    seen: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
+    for index, lines in enumerate(candidates):
+        for line in lines:
+            if line.place is not None and not line.with_head and reads_exactly(line, index + offset):
+                seen[(index + offset) % 2][line.place] += 1
+    return {side: counts.most_common(1)[0][0] for side, counts in seen.items()
+            if counts and counts.most_common(1)[0][1] >= 2}
+
+
+def _numbered_apart(pages: list[Page], votes: Counter[tuple[str, int]]) -> bool:
+    """Pages that agree on no sequence (a library package's samples of several books, a book's
+    single page): a page numbers itself where the page image shows its number standing apart
+    above the text in the frame printers give it ("( 190 )", "[12]", "— 38 —"); no offset is
+    read twice. True when some page was numbered so."""
+    if max(votes.values()) >= 2:
+        return False
+    found = False
+    for page in pages:
+        line = page.lines[0] if len(page.lines) > 2 else None
+        if line is not None and line.head_apart and line.token is not None \
+                and (inside := framed(line.token)) is not None and inside.isdecimal() and int(inside) > 0:
+            page.number = PageNumber(line, int(inside))
+            found = True
+    return found
 
 
 def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int) -> bool:
@@ -219,6 +305,9 @@ def _top_candidates(page: Page, heads: HeadWords, full: int) -> list[Line]:
     a running head alone (no number beside it), the short lines under it (the rest of a head
     the OCR split, then the number)."""
     tops = top_lines(page.lines, full) or page.lines[:1]
+    if len(tops) > 1 and not any(read.isdecimal() for read in readings(tops[0])) \
+            and len(tops[0].text) <= TITLE_PIECE and tops[1].token is not None and not tops[1].with_head:
+        return tops[:2]  # a piece of a title above the number, set on a line of its own ("D E", "8j", "CIVITATE")
     if not heads or tops[0].with_head or not heads.reads_as_head(tops[0].text):
         return tops[:1]
     candidates = tops[:1]
@@ -408,4 +497,5 @@ def inferred_offset(pages: list[Page]) -> int | None:
     if not offsets:
         return None
     offset, count = offsets.most_common(1)[0]
-    return offset if count >= 0.8 * sum(offsets.values()) else None
+    # one number read is no sequence: the pages around it may be another book's (a package of samples)
+    return offset if count >= 2 and count >= 0.8 * sum(offsets.values()) else None
