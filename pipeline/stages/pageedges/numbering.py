@@ -230,10 +230,10 @@ def number_by_offset(pages: list[Page]) -> None:
             continue
         for line in candidates[edge][index]:
             # where the page image shows a short line apart above the text, that is the number the
-            # sequence needs, however the OCR read it ("It", "HH" for 31, 33), if it stands where
-            # the numbers read stand on the pages of its side (a verso's at the left, say)
+            # sequence needs, however the OCR read it ("It", "HH" for 31, 33); a number misread
+            # only where the numbers read exactly stand on the pages of its side (a verso's at the left)
             value = index + offset
-            in_place = line.place is None or places.get(value % 2, line.place) == line.place
+            in_place = line.place is None or line.with_head or places.get(value % 2, line.place) == line.place
             apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS \
                 and len(line.core) <= NUMBER_MAX_CORE
             if reads_exactly(line, value) or (fits(line, value) or apart) and in_place:
