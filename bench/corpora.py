@@ -291,11 +291,13 @@ def _digits_agree(wanted: str, found: str) -> bool:
     return kept_in_order and sum(c.isalnum() for c in found) == sum(c.isalnum() for c in wanted)
 
 
-def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
+def match_items(items: list[Item], page: Page, body: list[str] | None = None) -> list[tuple[int, int] | None]:
     """The span of the edition's text that is each item: the line (or words of one) reading most
     like it near the page's edge the judgement names (a margin's item: a short line of its own,
     as the engines that read it apart give it); an item garbled beyond recognition is the line
-    left standing at that edge, if it is as short and has the same digits. No line serves two items."""
+    left standing at that edge, if it is as short and has the same digits, and not a line of the
+    truth's body (`I. F.` signing an article above the signature `7` the OCR lost). No line serves
+    two items."""
     spans: list[tuple[int, int] | None] = [None] * len(items)
     if not page.lines:
         return spans
@@ -324,7 +326,8 @@ def match_items(items: list[Item], page: Page) -> list[tuple[int, int] | None]:
             size = len(_squeeze(item.text))
             letters = sum(c.isalpha() for c in edge.text)
             alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
-            if len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike \
+            in_body = any(_similar(line, edge.text) >= 0.7 for line in body or [] if len(line) <= 3 * len(edge.text))
+            if len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body \
                     and not any(a < edge.end and edge.start < b for a, b in taken):
                 spans[index] = edge.start, edge.end
                 taken.add(spans[index])
@@ -380,7 +383,7 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
             first_body.append(None)
             continue
         row.truth_pages += 1
-        matched = list(zip(truth.items, match_items(truth.items, page)))
+        matched = list(zip(truth.items, match_items(truth.items, page, truth.body)))
         on_page = [e for e in furniture if page.start <= e.start < page.end]
         hit_edits = {id(e) for _item, span in matched if span for e in covered(span, on_page)}
         parts = _parts_of_items(doc, page, truth.items, [e for e in on_page if id(e) not in hit_edits])
