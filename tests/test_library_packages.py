@@ -499,3 +499,29 @@ def test_the_work_on_a_package_grows_with_its_pages_not_their_square(tmp_path, o
     calls(20)
     small, middle, large = calls(50), calls(100), calls(200)
     assert (large - middle) / (middle - small) < 2.2, (small, middle, large)
+
+
+def test_the_pages_missing_after_a_doubted_last_word_follow_it(tmp_path, tei_all):
+    """The last page read ends with a word its engine doubted, and the pages after it have no
+    text (the Berlin workspace's one page image, the rest of the book remote): their breaks and
+    gaps follow the doubted word, they are not what the engine read in it."""
+    folder = tmp_path / "in" / "doubted"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    last_read, (absent, label) = PAGES[3], PAGES[4]
+    (folder / page_name(absent)).unlink()
+    alto_file = folder / page_name(last_read[0])  # its signature left out, its last word doubted
+    page = alto_file.read_text(encoding="utf-8")
+    page = page[:page.rindex("<TextBlock ")] + page[page.rindex("</TextBlock>") + len("</TextBlock>"):]
+    words = page.split("<String ")
+    alto_file.write_text("<String ".join(words[:-1] + ['WC="0.2" ' + words[-1]]), encoding="utf-8")
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "doubted.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]
+    doubted = list(tree.iter(tei("unclear")))[-1]
+    assert [local_name(el) for el in doubted.iter()] == ["unclear"], etree.tostring(doubted)
+    following = doubted.getnext()
+    assert (local_name(following), following.get("n")) == ("pb", label)
+    assert following.getnext().tag == tei("gap")

@@ -225,9 +225,10 @@ def _render_span(element: etree._Element, doc: Document, position: int, end: int
 
 
 def _after_container(edit: Edit, container: Edit) -> bool:
-    """Where the text breaks off at a doubted word's end, the gap follows the word: it marks
-    the source, not what the engine read."""
-    return edit.kind == "truncation" and edit.start == container.end
+    """What stands at a container's end and has no characters of its own (the gap where the
+    text breaks off, the breaks of the pages whose text is missing) follows it: it marks the
+    source after the doubted word or the note, not what the engine read inside it."""
+    return edit.start == edit.end == container.end
 
 
 def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: list[Edit]) -> None:
