@@ -103,9 +103,9 @@ def build_manifest(root: etree._Element, pages: list[PageLines], base_name: str,
     if preview:
         manifest.rendering = [{"id": url(f"{name}.html"), "type": "Text", "format": "text/html",
                                "label": {"en": ["Reading view (HTML)"]}}]
-    # Each canvas is validated, serialized and let go at once: a book's canvases held as
-    # objects until the end weigh ~15 KB a page (and iiif-prezi3's make_canvas validates
-    # every canvas again on each one added: quadratic in the pages).
+    # Each canvas is validated, written out as the manifest's JSON holds it and let go at once:
+    # a book's canvases held as objects (or dictionaries) until the end weigh ~15 KB a page
+    # (and iiif-prezi3's make_canvas validates every canvas again on each one added).
     canvases = []
     for page in pages:
         image = shown_image(page)
@@ -123,11 +123,22 @@ def build_manifest(root: etree._Element, pages: list[PageLines], base_name: str,
         if alto_files and page.surface in alto_files:
             canvas.seeAlso = [{"id": url(alto_files[page.surface]), "type": "Dataset", "format": "application/xml",
                                "profile": ALTO_PROFILE, "label": {"en": ["ALTO full text"]}}]
-        canvases.append(_as_written(json.loads(canvas.json(exclude_context=True)), here, base_url))
-    manifest.items = []  # (its place among the keys; the canvases go there as serialized)
+        canvases.append(_dumps(_as_written(json.loads(canvas.json(exclude_context=True)), here, base_url),
+                               depth=2))
+    manifest.items = []  # (its place among the keys; the canvases written there as they are)
     data = _as_written(json.loads(manifest.jsonld()), here, base_url)  # (its own serialization: URLs as strings)
-    data["items"] = canvases
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    written = _dumps(data)
+    if canvases:
+        written = written.replace('\n  "items": []', '\n  "items": [\n' + ",\n".join(canvases) + "\n  ]", 1)
+    return (written + "\n").encode("utf-8")
+
+
+def _dumps(value, depth: int = 0) -> str:
+    """``value`` as JSON indented by two spaces a level, as if written ``depth`` levels deep
+    (a canvas in the manifest's items: 2). A new line inside a string is written ``\\n``:
+    only the JSON's own lines are indented."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "  " * depth + text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
 def _line_annotation(canvas_id: str, line, language: str) -> Annotation:
