@@ -168,7 +168,7 @@ def _boilerplate(doc: Document) -> None:
     """From the end backwards, while the blocks are the host site's furniture."""
     blocks = [b for b in doc.blocks if b.part == "body"]
     items = [_text(doc, b).strip(SPACE) for b in blocks if b.kind in ("item", "p")]
-    suffixes = Counter(t.split()[-1] for t in items if t.split())
+    suffixes = Counter(words[-1] for t in items if (words := t.rsplit(None, 1)))  # each item's last word
     shared = next((s for s, n in suffixes.most_common(1) if n >= 3 and s.isalpha()), None)
     tail: list[Block] = []
     for block in reversed(blocks):

@@ -26,9 +26,13 @@ def last_child(element: etree._Element) -> etree._Element | None:
     return next(element.iterchildren(reversed=True), None)
 
 
+_QUALIFIED: dict[str, str] = {}  # tei(tag) of the tags the writers use: built once each
+
+
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     """A TEI element ``tag`` appended to ``parent``, with ``text`` and the attributes not None."""
-    element = etree.SubElement(parent, tei(tag), {k: v for k, v in attrs.items() if v is not None})
+    qualified = _QUALIFIED.get(tag) or _QUALIFIED.setdefault(tag, tei(tag))
+    element = etree.SubElement(parent, qualified, {k: v for k, v in attrs.items() if v is not None} if attrs else None)
     if text is not None:
         # Header values derived from the source (a title line with a stray control character)
         # drop what XML cannot carry; the body keeps it, recorded, as <g>.
