@@ -122,6 +122,9 @@ class Surface:
     unit: str = "pixel"
     display_image: str | None = None  # a copy browsers can show, relative to the edition (the preview's)
     text_from: str = ""  # the file the page's text was read from
+    # that file, relative to the source's folder (or its URL), when it is not the page's image:
+    # the edition names it (surface/@source), so that a page is known by its file without images
+    text_file: str | None = None
     engine: str = ""  # what recognised the text ("ABBYY FineReader Engine 11", "Tesseract 5.5.0 (deu)", …)
     lines: list[LineZone] = field(default_factory=list)
     # what the page prints in its margins (sigla, notes, numbers), each written at the start of

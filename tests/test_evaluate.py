@@ -149,15 +149,25 @@ def test_the_engines_own_output_is_measured_the_same_way(edition):
 
 
 def test_a_page_without_its_image_is_paired_in_order_between_named_ones(tmp_path):
-    """Page 9 has no image in the book folder, so its edition page names no file: it stands
-    between pages 8 and 10, paired by name, and so does its ground truth."""
+    """Page 9 has no image in the book folder: its surface names the file its text came from,
+    and it is paired by that name. An edition page that names no file at all (the attribute
+    taken away, as another project's edition may have it) stands between pages 8 and 10, paired
+    by name, and so does its ground truth."""
     book = tmp_path / "book"
     book.mkdir()
     names = [f"{stem}.abbyy.xml" for stem in IMAGED] + ["179399.tif", "179401.tif"]
     for name in names:
         shutil.copy(CORPUS / ("tif" if name.endswith(".tif") else "abbyy-xml") / name, book)
     assert process_file(book, tmp_path / "out", PipelineConfig(), "book", "book", tuple(names)).status == "ok"
-    result = evaluate(read_source([tmp_path / "out" / "book.tei.xml"]).pages, read_source([CORPUS / "gt"]).pages)
+    edition = tmp_path / "out" / "book.tei.xml"
+    result = evaluate(read_source([edition]).pages, read_source([CORPUS / "gt"]).pages)
+    assert [(page.truth, page.edition) for page in result.pages] == [
+        ("179399.gt.txt", "179399 (n=8)"), ("179400.gt.txt", "179400 (n=9)"), ("179401.gt.txt", "179401 (n=10)")]
+    assert result.matched_by == "file name"
+    text = edition.read_text(encoding="utf-8")
+    assert text.count(' source="../book/179400.abbyy.xml"') == 1
+    edition.write_text(text.replace(' source="../book/179400.abbyy.xml"', ""), encoding="utf-8")
+    result = evaluate(read_source([edition]).pages, read_source([CORPUS / "gt"]).pages)
     assert [(page.truth, page.edition) for page in result.pages] == [
         ("179399.gt.txt", "179399 (n=8)"), ("179400.gt.txt", "p. 2 (n=9)"), ("179401.gt.txt", "179401 (n=10)")]
     assert result.matched_by == "file name, and in order between pages so paired (1)"
@@ -334,3 +344,29 @@ def test_the_command_line_prints_a_table_and_writes_json(edition, tmp_path):
                               str(truth)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "nothing.xml" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_an_edition_without_images_pairs_its_pages_by_the_files_their_text_came_from(tmp_path):
+    """A folder of ABBYY XML pages without their scans: no graphic, but each surface names the
+    file its text was read from (surface/@source), and evaluate pairs pages by it, not by order:
+    the ground truth given in another order (and one page more) is paired page for page."""
+    book = tmp_path / "book"
+    book.mkdir()
+    stems = ("179396", "179397", "179399")
+    for stem in stems:
+        shutil.copy(CORPUS / "abbyy-xml" / f"{stem}.abbyy.xml", book)
+    report = process_file(book, tmp_path / "out", PipelineConfig(), "book", "book",
+                          tuple(f"{stem}.abbyy.xml" for stem in stems))
+    assert report.status == "ok", report.errors
+    edition = tmp_path / "out" / "book.tei.xml"
+    text = edition.read_text(encoding="utf-8")
+    assert "<graphic" not in text and 'source="../book/179397.abbyy.xml"' in text
+    truth = tmp_path / "gt"
+    truth.mkdir()
+    for stem in ("179401", "179399", "179396", "179397"):  # a page more, and not in the book's order
+        shutil.copy(CORPUS / "gt" / f"{stem}.gt.txt", truth)
+    result = evaluate(read_source([edition]).pages, read_source([truth]).pages)
+    assert result.matched_by == "file name"
+    assert [(p.truth.split(".")[0], p.edition.split()[0]) for p in result.pages] == [(s, s) for s in stems]
+    assert [name.split(".")[0] for name in result.truth_without_partner] == ["179401"]
+    assert result.text.characters.rate < 0.05  # the right pages: ABBYY's Fraktur is 1 % off, another page 90 %

@@ -125,13 +125,16 @@ def test_a_second_mets_in_a_package_folder_is_said_and_read_when_given(tmp_path)
 
 
 def test_pages_follow_the_physical_map_not_the_file_names(grenzboten):
-    _folder, pages, _sources, _problems, _reports, output = grenzboten
+    folder, pages, _sources, _problems, _reports, output = grenzboten
     names = [page_name(scan) for scan, _ in PAGES]
     assert sorted(names, key=natural_key) != names  # only the METS can give this order
     tree = parse((output / "grenzboten-1841.tei.xml").read_bytes())
     assert [pb.get("n") for pb in tree.iter(tei("pb"))] == [label for _scan, label in PAGES]
     urls = [g.get("url") for g in tree.iter(tei("graphic")) if g.get("n") != "display"]
     assert urls == [IMAGE_URL.format(scan=scan) for scan, _ in PAGES]
+    # each surface names the file its text was read from (a UUID name: the METS's order, not the names')
+    assert [s.get("source") for s in tree.iter(tei("surface"))] == [
+        f"../{folder.parent.name}/grenzboten-1841/{page_name(scan)}" for scan, _ in PAGES]
     # the text is the ALTO's, page by page in the METS's order, up to the recorded repairs
     assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(text for _scan, text in pages))
 

@@ -36,10 +36,15 @@ def graphic_url(surface: Surface, base: str) -> str | None:
     adds ``#page=N``, the PDF open parameter."""
     if surface.image is None:
         return None
-    if surface.image.startswith(("http://", "https://")):  # the library's own image, where it keeps it
-        return surface.image
-    path = f"{base.rstrip('/')}/{surface.image}" if base and base != "." else surface.image
-    return quote(path) + (f"#page={surface.image_page}" if surface.image_page else "")
+    return file_url(surface.image, base) + (f"#page={surface.image_page}" if surface.image_page else "")
+
+
+def file_url(name: str, base: str) -> str:
+    """A file of the source as a URL relative to the edition (``base``: where the source's folder
+    is, seen from the edition's folder); a URL (the library's own copy) as it is."""
+    if name.startswith(("http://", "https://")):
+        return name
+    return quote(f"{base.rstrip('/')}/{name}" if base and base != "." else name)
 
 
 # The units OCR files measure in (ALTO's MeasurementUnit), as (CSS unit, units in one of them).
@@ -64,6 +69,8 @@ def build_facsimile(parent: etree._Element, doc: Document, base: str) -> None:
         attrs = {XML_ID: surface_id(page), "n": str(page)}
         if surface.width and surface.height:
             attrs.update(ulx="0", uly="0", lrx=str(surface.width), lry=str(surface.height))
+        if surface.text_file and surface.text_file != surface.image:  # where the page's text was read
+            attrs["source"] = file_url(surface.text_file, base)
         element = etree.SubElement(facsimile, tei("surface"), attrs)
         if (url := graphic_url(surface, base)) is not None:
             graphic = {"url": url}

@@ -107,6 +107,14 @@ class _Package:
             self.parsed[file.id] = self._parse(file, extra=[f.href for f in found[1:]])
         return self.parsed[file.id]
 
+    def text_file(self, page: PhysicalPage, group: str) -> str | None:
+        """The file the page's text is read from in ``group``: its name in the package, or its URL."""
+        found = self.files_in(page, group)
+        if not found:
+            return None
+        where = self.locate(found[0])
+        return where.name or where.url
+
     def _parse(self, file: MetsFile, extra: list[str]) -> tuple[OcrPage | None, str | None, str]:
         data, problem, where = self.bytes_of(file)
         if data is None:
@@ -169,7 +177,9 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
             package.problems.append(f"{said}: {problem}")
         if image_problem:
             package.problems.append(f"{said}: {image_problem}")
-        source = PageSource(read or OcrPage(), text_from=where or "no text", image=image, image_size=size)
+        text_file = package.text_file(page, text_group) if read else None
+        source = PageSource(read or OcrPage(), text_from=where or "no text", text_file=text_file, image=image,
+                            image_size=size)
         if read is None or not read.lines:
             if why_missing := _missing(package, page, text_group, problem, image):
                 missing[len(sources)] = why_missing

@@ -20,7 +20,9 @@ class PageSource:
     """One page as read, and where it came from."""
 
     page: OcrPage
-    text_from: str  # the file its text was read from
+    text_from: str  # the file its text was read from, and how (for the report)
+    # that file, relative to the source's folder (or its URL), when it is not the page's image
+    text_file: str | None = None
     image: str | None = None  # its image, relative to the source's folder
     image_page: int | None = None  # the page inside a multi-page image or PDF
     image_size: tuple[int, int] | None = None  # (width, height) of the image, when it was opened
@@ -167,7 +169,8 @@ def _surface(source: PageSource, start: int, scale: tuple[float, float] | None) 
     else:
         (width, height), unit = source.image_size or (page.width, page.height), "pixel"
     return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
-                   height=height, unit=unit, text_from=source.text_from, engine=page.engine, missing=source.missing)
+                   height=height, unit=unit, text_from=source.text_from, text_file=source.text_file, engine=page.engine,
+                   missing=source.missing)
 
 
 def _flip_height(source: PageSource, book_height: int | None) -> int | None:

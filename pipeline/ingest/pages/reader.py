@@ -68,7 +68,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
             problems.extend(DocumentError(file.name, f"{where(index, len(pages))}{problem}")
                             for problem in by_lines(page.problems))
             image = _image_for(file.name if len(pages) == 1 else None, page.image, by_stem)
-            source = PageSource(page, text_from=f"{file.name} ({label})")
+            source = PageSource(page, text_from=f"{file.name} ({label})", text_file=file.name)
             if image is not None:
                 used.add(image)
                 source.image = image
