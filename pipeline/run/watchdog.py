@@ -5,7 +5,7 @@ A run starts processes of its own (Prefect's temporary server, ~210 MB listening
 does: it notes the run's descendants twice a second and, once the run is gone, terminates
 the ones it noted (checked by creation time, so that a reused process id is never hit).
 
-    python -m pipeline.run.watchdog PID      # started by flows.py for its own PID
+    python -m pipeline.run.watchdog PID      # started by the command line (orchestration/cli.py) for its own PID
 """
 
 from __future__ import annotations
