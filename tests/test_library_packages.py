@@ -528,3 +528,90 @@ def test_the_pages_missing_after_a_doubted_last_word_follow_it(tmp_path, tei_all
     following = doubted.getnext()
     assert (local_name(following), following.get("n")) == ("pb", label)
     assert following.getnext().tag == tei("gap")
+
+
+def test_a_page_the_chosen_group_lacks_is_read_from_another_group_and_said(tmp_path):
+    """The first page's file of the text group is absent, but a second group (another
+    engine's, as OCR-D workspaces hold several) has the page: its text is read from there,
+    and the report and the header say so."""
+    folder = tmp_path / "in" / "fallback"
+    folder.mkdir(parents=True)
+    pages = grenzboten_package(folder)
+    scan, label = PAGES[0]
+    (folder / "OCR-D-OCR").mkdir()
+    (folder / page_name(scan)).rename(folder / "OCR-D-OCR" / "page1.xml")
+    text = (folder / "mets.xml").read_text(encoding="utf-8")
+    other = ('<mets:fileGrp USE="OCR-D-OCR"><mets:file ID="OCR_1" MIMETYPE="application/alto+xml">'
+             '<mets:FLocat LOCTYPE="OTHER" xlink:href="OCR-D-OCR/page1.xml"/></mets:file></mets:fileGrp>')
+    text = text.replace("</mets:fileSec>", other + "</mets:fileSec>").replace(
+        f'<mets:fptr FILEID="FT_{scan}"/>', f'<mets:fptr FILEID="FT_{scan}"/><mets:fptr FILEID="OCR_1"/>')
+    (folder / "mets.xml").write_text(text, encoding="utf-8")
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    assert (f"page 1 ({label}): {page_name(scan)} is named by the METS but absent from the package: its text "
+            "taken from file group OCR-D-OCR instead") in reports[0].problems, reports[0].problems
+    tree = parse((tmp_path / "out" / "fallback.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    assert not list(tree.iter(tei("gap")))
+    digitization = texts(tree, ".//t:bibl/t:note")[0]
+    assert "text from file group FULLTEXT" in digitization
+    assert "where a page lacks its text file there, from file group OCR-D-OCR" in digitization
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(text for _s, text in pages))
+
+
+def _placeholder_package(folder: Path, with_text: bool) -> None:
+    """A package whose last page has no text, its image absent from the chosen group and a
+    1×1 placeholder in another (as OCR-D's processors leave them); the first page, when
+    ``with_text``, an ALTO page of the Grenzboten."""
+    import io
+
+    from PIL import Image
+
+    grenzboten_package(folder)
+    scan, _label = PAGES[1]
+    (folder / "DEFAULT").mkdir()
+    pixel = io.BytesIO()
+    Image.new("1", (1, 1)).save(pixel, format="PNG")
+    (folder / "DEFAULT" / "clip.png").write_bytes(pixel.getvalue())
+    images = ('<mets:fileGrp USE="OCR-D-IMG"><mets:file ID="LOCAL_2" MIMETYPE="image/tiff"><mets:FLocat '
+              'LOCTYPE="OTHER" xlink:href="OCR-D-IMG/page2.tif"/></mets:file></mets:fileGrp>'
+              '<mets:fileGrp USE="DEFAULT"><mets:file ID="CLIP_2" MIMETYPE="image/png"><mets:FLocat '
+              'LOCTYPE="OTHER" xlink:href="DEFAULT/clip.png"/></mets:file></mets:fileGrp>')
+    text = (folder / "mets.xml").read_text(encoding="utf-8")
+    first = text.index('<mets:div ID="PHYS_1"')
+    physical = text[first:text.index("</mets:div></mets:structMap>")].split("</mets:div>")
+    second = ('<mets:div ID="PHYS_2" ORDER="2" ORDERLABEL="6" TYPE="page"><mets:fptr FILEID="LOCAL_2"/>'
+              '<mets:fptr FILEID="CLIP_2"/></mets:div>')
+    text = (text[:first] + (physical[0] + "</mets:div>" if with_text else "") + second
+            + text[text.index("</mets:div></mets:structMap>"):])
+    text = text.replace('<mets:fileGrp USE="MAX">', images + '<mets:fileGrp USE="MAX">')
+    (folder / "mets.xml").write_text(text, encoding="utf-8")
+    (folder / page_name(scan)).unlink()
+
+
+def test_a_page_whose_only_image_is_a_placeholder_is_a_gap_with_the_reason(tmp_path):
+    folder = tmp_path / "in" / "placeholder"
+    folder.mkdir(parents=True)
+    _placeholder_package(folder, with_text=True)
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    said = "\n".join(reports[0].problems)
+    assert "page 2 (6): OCR-D-IMG/page2.tif is named by the METS but absent from the package" in said
+    assert "page 2 (6): DEFAULT/clip.png is 1×1 pixels: no page image to recognise" in said
+    tree = parse((tmp_path / "out" / "placeholder.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    pb = [el for el in tree.iter(tei("pb")) if el.get("n") == "6"]
+    assert len(pb) == 1 and pb[0].getnext().tag == tei("gap") and pb[0].getnext().get("reason") == "unreadable"
+
+
+def test_a_package_without_text_on_any_page_says_why_in_one_line(tmp_path):
+    folder = tmp_path / "in" / "nothing"
+    folder.mkdir(parents=True)
+    _placeholder_package(folder, with_text=False)
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "empty"
+    line = reports[0].console_line()
+    assert "\n" not in line
+    assert line.endswith("no page has text (1 page): page 1 (6): no text file in file group FULLTEXT; "
+                          "DEFAULT/clip.png is 1×1 pixels: no page image to recognise (a placeholder); "
+                          "OCR-D-IMG/page2.tif is named by the METS but absent from the package: no edition written"), line

@@ -31,6 +31,7 @@ from pipeline.model import Document, LibraryRecord
 
 SNIFF_BYTES = 65536
 MAX_PROBLEMS_SAID = 12  # per-page problems listed in the report; the rest counted
+MIN_PAGE_SIDE = 16  # pixels: an image narrower or lower holds no line of print (OCR-D's 1×1 placeholders)
 
 
 @dataclass
@@ -135,10 +136,10 @@ class _Package:
             problem = repaired if problem is None else f"{problem}; {repaired}"
         return pages[0], problem, f"{where} ({label})"
 
-    def image_of(self, page: PhysicalPage, group: str | None) -> tuple[str | None, tuple[int, int] | None,
-                                                                      bytes | None, str | None]:
-        """(the image as the edition names it, its size, its bytes when local, problem)."""
-        found = self.files_in(page, group) if group else []
+    def image_of(self, page: PhysicalPage, group: str) -> tuple[str | None, tuple[int, int] | None,
+                                                            bytes | None, str | None]:
+        """(the image as the edition names it, its size, its bytes when local, problem) from ``group``."""
+        found = self.files_in(page, group)
         if not found:
             return None, None, None, None
         where = self.locate(found[0])
@@ -149,7 +150,28 @@ class _Package:
         data = self.available[where.name].data
         if image_format(data[:SNIFF_BYTES]) is None:
             return None, None, None, f"{where.name} is not a page image the pipeline reads"
-        return where.name, images.size_of(data), data, None
+        size = images.size_of(data)
+        if size is not None and min(size) < MIN_PAGE_SIDE:
+            return None, None, None, (f"{where.name} is {size[0]}×{size[1]} pixels: no page image to recognise "
+                                      "(a placeholder)")
+        return where.name, size, data, None
+
+    def image_among(self, page: PhysicalPage, chosen: list[str]) -> tuple[str | None, tuple[int, int] | None,
+                                                                         bytes | None, list[str], str | None]:
+        """The page's image from the first of the image groups ``chosen`` (the chosen group
+        first) that has a usable one: (image, size, its bytes when local, the problems met on
+        the way, the group it came from)."""
+        problems = []
+        local = [g for g in chosen[1:] if any(self.locate(f).name for f in self.files_in(page, g))]
+        for group in dict.fromkeys([*chosen[:1], *local, *chosen[1:]]):  # a local image can be recognised
+            image, size, data, problem = self.image_of(page, group)
+            if problem:
+                problems.append(problem)
+            if image is not None:
+                if group != chosen[0]:
+                    problems.append(f"its image taken from file group {group} instead")
+                return image, size, data, problems, group
+        return None, None, None, problems, None
 
 
 def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
@@ -165,24 +187,41 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
                             "(structMap TYPE=\"PHYSICAL\") is missing or lists no file",
                             "the order of the book's pages is only known from it")
     text_group, why = _text_group(package)
-    image_group = _image_group(package)
+    # where the chosen group lacks a page's file, the others in turn (not when the user chose one)
+    other_text_groups = [] if config.file_group else [
+        group for group in groups.groups_of_kind(mets, "text") if group != text_group]
+    image_groups = _image_groups(package)
+    image_group = image_groups[0] if image_groups else None
     sources: list[PageSource] = []
     to_recognise: list[tuple[int, bytes, str]] = []
     missing: dict[int, tuple[str, str]] = {}  # page index -> (gap/@reason, what), pages without text
+    no_text: dict[int, str] = {}  # page index -> why it has no text, said if no page has any
+    fallbacks: dict[str, set[str]] = {"text": set(), "image": set()}  # the other groups pages were taken from
     for number, page in enumerate(mets.pages, start=1):
         said = f"page {number}" + (f" ({page.label})" if page.label else "")
         read, problem, where = package.text_of(page, text_group) if text_group else (None, None, "")
-        image, size, image_data, image_problem = package.image_of(page, image_group)
+        read_from = text_group
+        if read is None and (other := _text_elsewhere(package, page, other_text_groups)):
+            read_from, read, where = other
+            lacking = problem or f"no file in file group {text_group}"
+            problem = f"{lacking}: its text taken from file group {read_from} instead"
+            fallbacks["text"].add(read_from)
+        image, size, image_data, image_problems, from_group = package.image_among(page, image_groups)
+        if from_group not in (None, image_group):
+            fallbacks["image"].add(from_group)
         if problem:
             package.problems.append(f"{said}: {problem}")
-        if image_problem:
-            package.problems.append(f"{said}: {image_problem}")
-        text_file = package.text_file(page, text_group) if read else None
+        package.problems.extend(f"{said}: {image_problem}" for image_problem in image_problems)
+        text_file = package.text_file(page, read_from) if read else None
         source = PageSource(read or OcrPage(), text_from=where or "no text", text_file=text_file, image=image,
                             image_size=size)
         if read is None or not read.lines:
-            if why_missing := _missing(package, page, text_group, problem, image):
+            if why_missing := _missing(package, page, text_group, problem, image, image_problems):
                 missing[len(sources)] = why_missing
+            no_text[len(sources)] = f"{said}: " + "; ".join(
+                [problem or (f"{where} holds no text" if where else f"no text file in file group {text_group}")]
+                + (image_problems if image is None else [f"{image} recognised, no text found" if image_data
+                                                         else f"{image} is remote (not recognised)"]))
             if image_data is not None:
                 to_recognise.append((len(sources), image_data, image))
             elif not problem:
@@ -198,8 +237,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     try:
         doc = compose(sources, name, files, "UTF-8", book=True)
     except EmptyDocument as error:
-        raise EmptyDocument(name, f"{error.problem}: {len(sources)} pages; " + "; ".join(package.problems[:3])) \
-            from error
+        raise EmptyDocument(name, _no_page_has_text(list(no_text.values()), len(sources))) from error
     for index, (surface, page) in enumerate(zip(doc.facsimile, mets.pages)):
         surface.label = page.label
         if not sources[index].page.lines:  # not recognised either: the edition keeps the page as a gap
@@ -221,25 +259,51 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
         f"Library package: {len(sources)} pages in the order of the physical structure map of "
         f"{package.mets_file.name}; text from file group {text_group or '(none)'} ({why}), "
         f"{'read by ' + engines(read) if read else 'no page read'}; images from file group {image_group or '(none)'} "
-        f"({imaged} pages, {remote} of them the library's URLs); {len(package.problems)} problems reported.")
+        f"({imaged} pages, {remote} of them the library's URLs)"
+        + "".join(f"; where a page lacks its {kind} file there, from file group{'s' * (len(used) > 1)} "
+                  f"{', '.join(sorted(used))}" for kind, used in fallbacks.items() if used)
+        + f"; {len(package.problems)} problems reported.")
     return doc
 
 
 def _missing(package: _Package, page: PhysicalPage, text_group: str | None, problem: str | None,
-             image: str | None) -> tuple[str, str] | None:
+             image: str | None, image_problems: list[str]) -> tuple[str, str] | None:
     """(gap/@reason, what) of a page without text; None for a text file read whole that holds
-    none (a blank page)."""
+    none, beside an image that is usable or none at all (a blank page)."""
     found = package.files_in(page, text_group) if text_group else []
+    # an image here that cannot be recognised (a 1×1 placeholder) makes the page unreadable, not missing
+    unusable = "; ".join(image_problems) if image is None and any(
+        package.locate(file).name for file in map(package.mets.files.get, page.file_ids)
+        if file is not None and groups.file_kind(file) == "image") else None
     if not found:
         in_group = f" in file group {text_group}" if text_group else ""
-        return ("not-recognised", f"no text{in_group}, only an image") if image else \
+        if image:
+            return "not-recognised", f"no text{in_group}, only an image"
+        return ("unreadable", f"no text{in_group}; {unusable}") if unusable else \
             ("missing", f"no text{in_group} and no image")
     where = package.locate(found[0])
     if problem is None:
-        return None
+        return ("unreadable", f"{found[0].href} holds no text; {unusable}") if unusable else None
     if where.url:
         return "not-fetched", problem
     return ("missing" if where.refused else "unreadable"), problem
+
+
+def _text_elsewhere(package: _Package, page: PhysicalPage,
+                    others: list[str]) -> tuple[str, OcrPage, str] | None:
+    """(group, page as read, which file) from the first of the ``others`` text groups whose
+    file for the page has text; read without keeping it (only the chosen group's are kept)."""
+    for group in others:
+        found = package.files_in(page, group)
+        if found and (read := package._parse(found[0], extra=[]))[0] is not None and read[0].lines:
+            return group, read[0], read[2]
+    return None
+
+
+def _no_page_has_text(why: list[str], pages: int) -> str:
+    """The one line that says why a package gives no edition: each page's reason, the first few."""
+    shown = "; ".join(why[:3]) + (f"; and {len(why) - 3} more pages without text" if len(why) > 3 else "")
+    return f"no page has text ({pages} page{'s' * (pages != 1)}): {shown}"
 
 
 def _text_group(package: _Package) -> tuple[str | None, str]:
@@ -264,16 +328,18 @@ def _text_group(package: _Package) -> tuple[str | None, str]:
     return group, why
 
 
-def _image_group(package: _Package) -> str | None:
+def _image_groups(package: _Package) -> list[str]:
+    """The image groups, the one chosen first, then the others in the order they are tried
+    for a page the chosen one lacks."""
     candidates = groups.groups_of_kind(package.mets, "image")
-    if not candidates:
-        return None
 
     def readable(group: str) -> int:
         located = [package.locate(f) for f in package.mets.files.values() if f.group == group]
         return sum(1 for where in located if where.name or where.url)
 
-    return min(candidates, key=lambda group: (groups.image_rank(group, readable(group)), candidates.index(group)))
+    ranked = sorted(candidates, key=lambda group: (groups.image_rank(group, readable(group)), candidates.index(group)))
+    # a thumbnail stands in for no page: too small to read, it would be recognised as noise
+    return ranked[:1] + [group for group in ranked[1:] if not groups.LOW_RESOLUTION.match(group)]
 
 
 # MODS languages (BCP 47, with script) -> Tesseract models, for pages that must be recognised
