@@ -135,7 +135,8 @@ class Surface:
     columns: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None  # the page's label as a library package names it (METS ORDERLABEL)
     # why the page has no text although the source names it (gap/@reason, what was wrong): a
-    # library package's file absent, remote and not fetched, or an image not recognised
+    # library package's file absent, remote and not fetched, an image not recognised; "blank": a page
+    # shown without text (a pb, no gap)
     missing: tuple[str, str] | None = None
 
 

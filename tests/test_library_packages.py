@@ -27,7 +27,8 @@ from pipeline.tei import local_name
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.tei.validate import schema_errors
 from tests.conftest import ROOT, parse
-from tests.library_packages import IMAGE_URL, MODS, PAGES, grenzboten_package, mets, page_name, tiny_package
+from tests.library_packages import (IMAGE_URL, MODS, PAGES, TINY_ALTO, grenzboten_package, mets, page_name,
+                                    tiny_package)
 
 WORKSPACES = ROOT / "tests" / "data" / "ocrd-workspaces"
 
@@ -615,3 +616,23 @@ def test_a_package_without_text_on_any_page_says_why_in_one_line(tmp_path):
     assert line.endswith("no page has text (1 page): page 1 (6): no text file in file group FULLTEXT; "
                           "DEFAULT/clip.png is 1×1 pixels: no page image to recognise (a placeholder); "
                           "OCR-D-IMG/page2.tif is named by the METS but absent from the package: no edition written"), line
+
+
+def test_a_blank_page_keeps_its_page_break_without_a_gap(tmp_path):
+    """A page whose text file holds no line (a blank verso, a flyleaf, as the Berlin workspace's
+    binding and flyleaf): nothing of it is missing, and it is still a page of the edition."""
+    folder = tmp_path / "in" / "blank"
+    folder.mkdir(parents=True)
+    pages = grenzboten_package(folder)
+    scan, label = PAGES[1]
+    (folder / page_name(scan)).write_text(TINY_ALTO.format(n=2, words="").replace(
+        '<TextBlock ID="b2"><TextLine ID="l2" HPOS="100" VPOS="100" WIDTH="800" HEIGHT="40"></TextLine>'
+        "</TextBlock>", ""), encoding="utf-8")
+    _s, _p, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "blank.tei.xml").read_bytes())
+    assert not schema_errors(tree), schema_errors(tree)[:5]
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == [label for _scan, label in PAGES]
+    assert not list(tree.iter(tei("gap")))
+    read = [text for (page, text) in pages if page != scan]
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(read))

@@ -140,8 +140,12 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
         _sub(parent, "gap", reason="truncated", ana=ana)
     elif edit.kind == "missing-page":  # the page's break, to its own surface, and a gap for its text
         surface = edit.attrs.get("surface")
-        _sub(parent, "pb", n=edit.attrs.get("n"), facs=f"#{facsimile.surface_id(int(surface))}" if surface else None)
-        _sub(parent, "gap", reason=edit.attrs.get("reason", "missing"), ana=ana)
+        pb = _sub(parent, "pb", n=edit.attrs.get("n"),
+                  facs=f"#{facsimile.surface_id(int(surface))}" if surface else None)
+        if edit.attrs.get("reason") == "blank":  # nothing is missing: the page is blank as printed
+            pb.set("ana", ana)
+        else:
+            _sub(parent, "gap", reason=edit.attrs.get("reason", "missing"), ana=ana)
     elif edit.kind == "garbled":
         unclear = _sub(parent, "unclear", reason="garbled", cert=_certainty(edit.confidence), ana=ana)
         _Text.append(unclear, edit.original, edit.start)
