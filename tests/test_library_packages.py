@@ -557,6 +557,7 @@ def test_a_page_the_chosen_group_lacks_is_read_from_another_group_and_said(tmp_p
     digitization = texts(tree, ".//t:bibl/t:note")[0]
     assert "text from file group FULLTEXT" in digitization
     assert "where a page lacks its text file there, from file group OCR-D-OCR" in digitization
+    assert tree.find(f".//{tei('surface')}").get("source").endswith("OCR-D-OCR/page1.xml")
     assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(text for _s, text in pages))
 
 
