@@ -391,6 +391,11 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
         for index, (item, span) in enumerate(matched):
             name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
             found = (covered(span, on_page) if span else []) + parts.get(index, [])
+            if not found and span is None and item.kind == "pageNum":
+                # garbled past matching (`23` for 25), but the edition's fw says which page it is
+                found = [e for e in on_page if e.kind == "page-number" and id(e) not in hit_edits
+                         and e.attrs.get("n") == (item.n or item.text)][:1]
+                hit_edits.update(id(e) for e in found)
             if name:
                 if found:
                     row.furniture[name][0] += 1
