@@ -283,3 +283,16 @@ def test_initials_that_sign_an_article_and_a_mark_out_of_place_are_no_furniture(
     assert "C—." in text and "P.—" in text and "L-" in text
     # the first page is 1 by the sequence's count (its pb says so), with no number of its own
     assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(1, 11)]
+
+
+def test_page_numbers_framed_between_ornaments_in_a_text_export():
+    """Early prints frame the page number with parentheses or brackets between ornaments,
+    which the OCR reads as letters or marks (``R ( 190.) X``): the number inside is the page's,
+    the whole line is its fw, and the text export's pages are numbered by it."""
+    for frame in ("* ( {} ) *", "R ( {}.) X", "✠ [ {} ] ✠"):
+        rng = random.Random(7)
+        pages = [[frame.format(n)] + body_lines(rng, 24) for n in range(37, 45)]
+        body = edition("".join("\ufeff" + "\n".join(lines) + "\n" for lines in pages), "framed.txt")
+        assert fw(body, "pageNum") == [frame.format(n) for n in range(37, 45)]
+        assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(38, 45)]
+        assert "(" not in running_text(body) and "[" not in running_text(body)
