@@ -13,6 +13,9 @@ class DocumentError(Exception):
             message += f" ({advice})"
         super().__init__(message)
 
+    def __reduce__(self):  # pickled as it was made: a page's problem comes back from another process
+        return type(self), (self.file_name, self.problem, self.advice)
+
 
 class EmptyDocument(DocumentError):
     """A file with no text at all (empty, or only whitespace): a warning, not a failure."""

@@ -16,6 +16,7 @@ from pipeline.export.iiif import manifest_name
 from pipeline.ingest import reader_for
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.display import display_images
+from pipeline.ingest.pages.pagework import PageMap
 from pipeline.ingest.pages.reader import read_pages
 from pipeline.ingest.mets.package import is_package, read_package
 from pipeline.limits import page_file_problem
@@ -63,20 +64,25 @@ Source = bytes | list[SourceFile]  # one file's bytes, or the page files of a bo
 
 
 def build_document(data: Source, file_name: str, config: PipelineConfig,
-                   timings: dict[str, float] | None = None, stages: tuple[Stage, ...] = STAGES) -> Document:
+                   timings: dict[str, float] | None = None, stages: tuple[Stage, ...] = STAGES,
+                   map_pages: PageMap | None = None) -> Document:
     """Ingest, repair, segment and label one source: the library's main entry point.
 
     ``data``: a file's bytes, or a book's page files (``file_name`` is then the book's name).
-    ``timings``, when given, receives the seconds spent in each stage (for the benchmark)."""
+    ``timings``, when given, receives the seconds spent in each stage (for the benchmark).
+    ``map_pages``: where a book's pages are read (see :mod:`pipeline.ingest.pages.pagework`)."""
     clock = _StageClock(timings)
     language_of = page_language(config)  # pages OCR reads choose their models by it
     if isinstance(data, list):
-        check_size(file_name, sum(len(file.data) for file in data), config)
+        check_size(file_name, sum(file.size for file in data), config)
         left_out = [problem for file in data
-                    if (problem := page_file_problem(file.name, file.unread_size or len(file.data), config))]
-        files = [file for file in data if not file.unread_size and len(file.data) <= config.max_page_file_bytes]
-        doc = (read_package if is_package(files) else read_pages)(files, file_name, config, language_of=language_of,
-                                                                  left_out=left_out)
+                    if (problem := page_file_problem(file.name, file.unread_size or file.size, config))]
+        files = [file for file in data if not file.unread_size and file.size <= config.max_page_file_bytes]
+        if is_package(files):
+            doc = read_package(files, file_name, config, language_of=language_of, left_out=left_out)
+        else:
+            doc = read_pages(files, file_name, config, language_of=language_of, left_out=left_out,
+                             map_pages=map_pages)
     else:
         check_size(file_name, len(data), config)
         doc = reader_for(data, file_name).read(data, file_name, config, language_of)
@@ -99,21 +105,26 @@ class _StageClock:
 def build_edition(data: Source, file_name: str, config: PipelineConfig,
                   timings: dict[str, float] | None = None, previous: PreviousEdition | None = None,
                   keep_document: bool = True, master_file_name: str | None = None,
-                  facsimile_base: str = "", export_folder: str = "") -> Edition:
+                  facsimile_base: str = "", export_folder: str = "", images_to: Path | None = None,
+                  map_pages: PageMap | None = None) -> Edition:
     """The edition of one source (whose file will be called ``master_file_name``: the reading
     edition points to it). With ``keep_document=False`` the document model is let go
     once its TEI tree is built (and the bytes too, if the caller holds no other reference):
     for a big book they weigh as much as the tree, and the serializations still to come.
     ``facsimile_base``: the folder of the source's page images, seen from the edition's;
-    ``export_folder``: the edition's folder inside the output folder (for a published manifest's URLs)."""
-    size = len(data) if isinstance(data, bytes) else sum(len(file.data) for file in data)
-    doc = build_document(data, file_name, config, timings)
+    ``export_folder``: the edition's folder inside the output folder (for a published manifest's URLs);
+    ``images_to``: the edition's folder, where the preview's copies of page images are written as
+    they are made (else they are returned in ``page_images``); ``map_pages``: where a book's
+    pages are read and copied (see :mod:`pipeline.ingest.pages.pagework`)."""
+    size = len(data) if isinstance(data, bytes) else sum(file.size for file in data)
+    doc = build_document(data, file_name, config, timings, map_pages=map_pages)
     clock = _StageClock(timings)
     page_images = {}
     if doc.facsimile and size <= config.preview_max_bytes * 50:  # page images weigh more than text
         files = data if isinstance(data, list) else [SourceFile(file_name, data)]
         master = master_file_name or f"{Path(file_name).stem}.tei.xml"
-        page_images = display_images(doc, files, pages_folder(master), config.ocr_threads, config.max_page_pixels)
+        page_images = display_images(doc, files, pages_folder(master), config.ocr_threads, config.max_page_pixels,
+                                     images_to, map_pages)
         clock.lap("page images for the preview")
     del data
     tree = build_tei(doc, config, previous, facsimile_base)

@@ -14,6 +14,7 @@ from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.export import settings_digest
 from pipeline.ingest.encoding import is_doubtful
 from pipeline.ingest.pages.compose import SourceFile
+from pipeline.ingest.pages.pagework import PageMap
 from pipeline.process import Edition, build_edition, check_size
 from pipeline.run.inputs import source_key
 from pipeline.run.naming import edition_file, preview_file
@@ -76,22 +77,26 @@ def printable(text: str) -> str:
 
 
 def read_book(folder: Path, pages: tuple[str, ...], config: PipelineConfig) -> list[SourceFile]:
-    """A book's page files, in order; one over max_page_file_bytes is not read (the reader
-    says so, and reads the others)."""
+    """A book's page files, in order, by their paths: each is read when its page is (a big
+    book's files are never all in memory). One over max_page_file_bytes is not read (the
+    reader says so, and reads the others)."""
     files = []
     total = 0
     for name in pages:
+        path = folder / name
         try:
-            size = (folder / name).stat().st_size
+            size = path.stat().st_size
         except OSError:
-            size = 0  # read_source says what is wrong with it
+            read_source(path, config)  # says what is wrong with it
+            raise
+        if path.is_dir():
+            read_source(path, config)
         if size > config.max_page_file_bytes:
-            files.append(SourceFile(name, b"", unread_size=size))
+            files.append(SourceFile(name, unread_size=size))
             continue
-        data = read_source(folder / name, config)
-        total += len(data)
+        total += size
         check_size(folder.name, total, config)
-        files.append(SourceFile(name, data))
+        files.append(SourceFile.at(name, path, size))
     return files
 
 
@@ -113,12 +118,14 @@ def read_source(source: Path, config: PipelineConfig) -> bytes:
 
 def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: str | None = None,
                  display_name: str | None = None, pages: tuple[str, ...] = (), left_out: tuple[str, ...] = (),
-                 key: str | None = None) -> DocumentReport:
+                 key: str | None = None, map_pages: PageMap | None = None) -> DocumentReport:
     """Build and write one edition under ``output_dir/<base>`` (default: the source's stem).
     Problems of the document are reported, never raised, whatever they are: one bad document
     never takes others down with it. An OSError (possibly transient) is raised so that the
     caller may retry. ``left_out``: lines the run says of files beside the source it did not
-    read (a library package's); ``key``: how runs recognise the source (:attr:`pipeline.run.inputs.Source.key`)."""
+    read (a library package's); ``key``: how runs recognise the source (:attr:`pipeline.run.inputs.Source.key`);
+    ``map_pages``: where a book's pages are read (see :mod:`pipeline.ingest.pages.pagework`).
+    The preview's copies of a book's page images are written as they are made."""
     started = time.perf_counter()
     base = base or source.stem
     report = DocumentReport(file_name=display_name or source.name, source_path=key or source_key(source),
@@ -135,7 +142,8 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
         edition = build_edition(data, source.name, config, previous=previous,
                                 keep_document=False,  # holding no reference to the bytes either
                                 master_file_name=target.name, facsimile_base=Path(images).as_posix(),
-                                export_folder=Path(base).parent.as_posix().removeprefix("."))
+                                export_folder=Path(base).parent.as_posix().removeprefix("."),
+                                images_to=target.parent, map_pages=map_pages)
         del data
     except EmptyDocument as error:
         report.status = "empty"
@@ -159,8 +167,6 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
                 report.notes.append(f"the edition it replaces could not be read ({previous.unreadable}): "
                                     "its revision history is lost")
             write_atomically(target, edition.xml)
-            for name, png in sorted(edition.page_images.items()):  # before the preview that shows them
-                write_atomically(target.parent / name, png)
             if edition.preview:
                 write_atomically(output_dir / preview_file(base), edition.preview)
             else:

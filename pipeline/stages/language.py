@@ -176,10 +176,18 @@ def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | No
 def page_language(config: PipelineConfig) -> LanguageOf:
     """The judge OCR chooses a page's model by: a page's text -> its language and letters, as
     :func:`judge` finds them with the run's configuration."""
-    def language_of(text: str) -> tuple[str | None, int]:
-        judgement = judge(text, config)
+    return PageLanguage(config)
+
+
+class PageLanguage:
+    """:func:`page_language`'s judge, as data: it travels with a page recognised in another process."""
+
+    def __init__(self, config: PipelineConfig):
+        self.config = config
+
+    def __call__(self, text: str) -> tuple[str | None, int]:
+        judgement = judge(text, self.config)
         return judgement.tag, judgement.letters
-    return language_of
 
 
 def judge(text: str, config: PipelineConfig) -> Judgement:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from pipeline.errors import EmptyDocument
+from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.ingest.pages.asides import set_asides_apart
 from pipeline.ingest.pages.columns import NEIGHBOURS, read_by_columns, runs_on, word_goes_on
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
@@ -33,20 +34,66 @@ class PageSource:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of a source: its name and bytes."""
+    """One file of a source: its name and its bytes, held (``content``) or read from ``path``
+    each time they are needed: a big book's page files are never all in memory at once, and
+    only their paths travel to the processes that read its pages."""
     name: str  # relative to the source's folder
-    data: bytes
+    content: bytes = b""
     unread_size: int = 0  # a page file over max_page_file_bytes, not read (``data`` empty): its size
+    path: str | None = None  # where the bytes are, when they are not held
+    file_size: int = 0  # the size of the file at ``path``, when it was listed
+
+    @classmethod
+    def at(cls, name: str, path: Path, size: int) -> SourceFile:
+        return cls(name, path=str(path), file_size=size)
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (read from disk, for a file not held)."""
+        if self.path is None:
+            return self.content
+        try:
+            return Path(self.path).read_bytes()
+        except PermissionError as error:
+            raise DocumentError(self.name, "cannot be read: permission denied",
+                                "give the pipeline's user read access to it") from error
+        except FileNotFoundError as error:
+            raise DocumentError(self.name, "disappeared before it could be read", "run again") from error
+
+    @property
+    def opened(self) -> bytes | Path:
+        """What an image reader opens: the bytes held, or the file (read as far as needed)."""
+        return self.content if self.path is None else Path(self.path)
+
+    @property
+    def size(self) -> int:
+        return self.file_size if self.path is not None else len(self.content)
+
+    def head(self, count: int) -> bytes:
+        """The first ``count`` bytes, without reading the rest from disk."""
+        if self.path is None:
+            return self.content[:count]
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(count)
+        except OSError:
+            return self.data[:count]  # says what is wrong with the file, as a DocumentError
+
+    def digest(self) -> bytes:
+        if self.path is None:
+            return hashlib.sha256(self.content).digest()
+        with open(self.path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
 
 
 def fingerprint(files: list[SourceFile], book: bool) -> tuple[int, str]:
     """(size, SHA-256) of a source: a file's own digest; a book's, the digest of its page
     files' names and digests in order (so that a run can check a book's files one by one,
     never holding them all)."""
-    size = sum(len(file.data) for file in files)
+    size = sum(file.size for file in files)
     if not book:
-        return size, hashlib.sha256(files[0].data).hexdigest()
-    return size, combined_digest([(file.name, hashlib.sha256(file.data).digest()) for file in files])
+        return size, files[0].digest().hex()
+    return size, combined_digest([(file.name, file.digest()) for file in files])
 
 
 def combined_digest(digests: list[tuple[str, bytes]]) -> str:

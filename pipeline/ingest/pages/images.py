@@ -123,7 +123,7 @@ def frame_count(source: bytes | Path, name: str = "image") -> int:
         return 1
 
 
-def size_of(data: bytes, name: str = "image") -> tuple[int, int] | None:
+def size_of(data: bytes | Path, name: str = "image") -> tuple[int, int] | None:
     """(width, height) from the image's header, without decoding it; None if damaged."""
     try:
         return header(data, name).size
@@ -151,27 +151,41 @@ class Frame:
     size: tuple[int, int] | None = None  # of a page not decoded, when its header told it
 
 
-def open_frames(data: bytes, name: str, max_pixels: int) -> Iterator[Frame]:
+def open_frames(data: bytes | Path, name: str, max_pixels: int) -> Iterator[Frame]:
     """Each page of the image, decoded one at a time; a page over ``max_pixels`` or one that
     cannot be decoded is a Frame with its problem, and the next pages still come."""
     image = _open(data, name)
     try:
         count = header(data, name).frames
         for index in range(count):
-            try:
-                page = _decoded(image, index, name, max_pixels, index + 1 if count > 1 else None)
-                if page.mode not in ("1", "L", "RGB"):
-                    page = page.convert("RGB")
-                yield Frame(index, page, _dpi(image.info.get("dpi")))
-            except ImageProblem as problem:
-                yield Frame(index, None, problem=problem, size=image.size)
-            except Exception as error:  # damaged image data, in any of Pillow's decoders
-                where = f"page {index + 1}: " if count > 1 else ""
-                yield Frame(index, None, problem=ImageProblem(
-                    name, f"{where}is an image that cannot be read ({type(error).__name__}: {error})"),
-                    size=_size_or_none(image))
+            yield _frame(image, index, count, name, max_pixels)
     finally:
         image.close()
+
+
+def decode_frame(data: bytes | Path, name: str, index: int, max_pixels: int) -> Frame:
+    """One page of the image (0-based), decoded as :func:`open_frames` decodes it: a page read
+    by itself, in whatever process reads it."""
+    image = _open(data, name)
+    try:
+        return _frame(image, index, header(data, name).frames, name, max_pixels)
+    finally:
+        image.close()
+
+
+def _frame(image, index: int, count: int, name: str, max_pixels: int) -> Frame:
+    try:
+        page = _decoded(image, index, name, max_pixels, index + 1 if count > 1 else None)
+        if page.mode not in ("1", "L", "RGB"):
+            page = page.convert("RGB")
+        return Frame(index, page, _dpi(image.info.get("dpi")))
+    except ImageProblem as problem:
+        return Frame(index, None, problem=problem, size=image.size)
+    except Exception as error:  # damaged image data, in any of Pillow's decoders
+        where = f"page {index + 1}: " if count > 1 else ""
+        return Frame(index, None, problem=ImageProblem(
+            name, f"{where}is an image that cannot be read ({type(error).__name__}: {error})"),
+            size=_size_or_none(image))
 
 
 BROWSER_FORMATS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -197,7 +211,7 @@ def display_copy(image) -> bytes:
     return buffer.getvalue()
 
 
-def frame(data: bytes, index: int, name: str, max_pixels: int):
+def frame(data: bytes | Path, index: int, name: str, max_pixels: int):
     """One page (0-based) of an image file, decoded, as a Pillow image (ImageProblem over the limit)."""
     image = _open(data, name)
     try:

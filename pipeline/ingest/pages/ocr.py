@@ -423,6 +423,17 @@ class LanguageChoices:
         with self.lock:
             self.open = False
 
+    def snapshot(self) -> tuple[tuple[tuple[str, tuple[str, str]], ...], bool]:
+        """The choices as data, for a page read in another process (see :mod:`pagework`)."""
+        with self.lock:
+            return tuple(sorted(self.by_script.items())), self.open
+
+    @classmethod
+    def restored(cls, snapshot: tuple) -> LanguageChoices:
+        choices = cls()
+        choices.by_script, choices.open = dict(snapshot[0]), snapshot[1]
+        return choices
+
 
 class RecogniserPool:
     """Pages read by ``threads`` threads, each with its own Recogniser (an API is not shared

@@ -11,10 +11,11 @@ from pathlib import PurePosixPath
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.limits import check_pages
-from pipeline.ingest.pages import images, ocr, pdf
+from pipeline.ingest.pages import images, ocr, pagework, pdf
 from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
-from pipeline.ingest.pages.formats import ocr_format, page_kind
+from pipeline.ingest.pages.formats import page_kind
 from pipeline.ingest.pages.ocrpage import OcrPage, Problem
+from pipeline.ingest.pages.pagework import PageMap, parse_page_file
 from pipeline.model import Document
 
 SNIFF_BYTES = 65536
@@ -36,7 +37,8 @@ def stems(name: str) -> list[str]:
 
 
 def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book: bool = True,
-               language_of: ocr.LanguageOf | None = None, left_out: list[DocumentError] = ()) -> Document:
+               language_of: ocr.LanguageOf | None = None, left_out: list[DocumentError] = (),
+               map_pages: PageMap | None = None) -> Document:
     """The document of a book's page files (``book``), or of one page file read by itself.
     ``language_of`` judges the language of a page OCR read, to choose its model by (see
     :data:`ocr.LanguageOf`; the pipeline gives :func:`pipeline.stages.language.page_language`).
@@ -44,9 +46,12 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
     A page file that cannot be read (a damaged image, one over the pixel limit, an OCR file
     that is not well-formed) leaves its page out of a book with a line in the document's
     ``problems``; only a source none of whose pages could be read fails, with that reason.
-    ``left_out``: the book's page files not read (over max_page_file_bytes), problems from the start."""
+    ``left_out``: the book's page files not read (over max_page_file_bytes), problems from the start.
+    ``map_pages``: runs the units of work of its pages (reading an OCR file, recognising a page
+    image) elsewhere, say on a cluster's workers (see :mod:`pagework`); by default this process
+    reads them, images on ``config.ocr_threads`` threads. The document is the same either way."""
     check_pages(name, len(files), config)
-    kinds = {file.name: page_kind(file.data[:SNIFF_BYTES], file.name) for file in files}
+    kinds = {file.name: page_kind(file.head(SNIFF_BYTES), file.name) for file in files}
     if strangers := sorted(n for n, kind in kinds.items() if kind is None):
         raise DocumentError(name, f"mixes page files with files that are neither page images nor OCR files: "
                                   f"{', '.join(strangers[:5])}", "move them to a folder of their own")
@@ -60,8 +65,13 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
     keyed: list[tuple[tuple, int, PageSource]] = []
     used: set[str] = set()
     unmatched: list[str] = []  # image references that name no file of the book
-    read = [(file, *parsed) for file in files if kinds[file.name] == "ocr"
-            if (parsed := _parse_ocr(file, problems)) is not None]
+    ocr_files = [file for file in files if kinds[file.name] == "ocr"]
+    read = []
+    for file, parsed in zip(ocr_files, (map_pages or map)(parse_page_file, ocr_files)):
+        if isinstance(parsed, DocumentError):
+            problems.append(parsed)
+        else:
+            read.append((file, *parsed))
     check_pages(name, len(image_files) + sum(len(pages) for _file, _label, pages in read), config)
     for file, label, pages in one_source_per_page(read, by_stem, problems):
         for index, page in enumerate(pages):
@@ -72,7 +82,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
             if image is not None:
                 used.add(image)
                 source.image = image
-                source.image_size = images.size_of(image_files[image].data, image)
+                source.image_size = images.size_of(image_files[image].opened, image)
             elif page.image and not book and _plain_name(page.image):
                 source.image = page.image  # a file read by itself: the image beside it, as the engine names it
             elif page.image:  # never linked as written: it may lead anywhere (/home/…, ../../…)
@@ -85,7 +95,7 @@ def read_pages(files: list[SourceFile], name: str, config: PipelineConfig, book:
                                             f"{'book' if book else 'source'}'s files ({listed}); not linked"))
     unread = [image_files[n] for n in image_files if n not in used]
     if unread:
-        keyed.extend(_recognise(unread, name, config, problems, language_of))
+        keyed.extend(_recognise(unread, name, config, problems, language_of, map_pages))
     if all(source.missing for _key, _index, source in keyed) and problems:
         raise problems[0]  # nothing could be read: the first reason is the document's
     keyed.sort(key=lambda item: (item[0], item[1]))
@@ -148,15 +158,6 @@ def where(index: int, count: int) -> str:
     return f"page {index + 1}: " if count > 1 else ""
 
 
-def _parse_ocr(file: SourceFile, problems: list[DocumentError]) -> tuple[str, list[OcrPage]] | None:
-    label, module = ocr_format(file.data[:SNIFF_BYTES], file.name)
-    try:
-        return label, module.parse(file.data, file.name)
-    except DocumentError as error:
-        problems.append(error)
-        return None
-
-
 # Which OCR file gives a page's text when several do (``p1.xml`` and ``p1.hocr``): the
 # formats that describe the page most fully first.
 PREFERRED_FORMATS = ("PAGE XML", "ALTO", "ABBYY FineReader XML", "hOCR")
@@ -202,14 +203,14 @@ def _image_for(ocr_file: str | None, named: str | None, by_stem: dict[str, str])
 
 
 def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, problems: list[DocumentError],
-               language_of: ocr.LanguageOf | None) -> list[tuple[tuple, int, PageSource]]:
+               language_of: ocr.LanguageOf | None, map_pages: PageMap | None) -> list[tuple[tuple, int, PageSource]]:
     """The pages of the book's images without OCR files, recognised. A page not read (over
     max_page_pixels, damaged) stays in the book as a page without text: its image and, where
     its header told it, its size; the reason in the document's problems and in its gap."""
     readable, refused = [], []
     for file in files:  # every image measured before any model is loaded
         try:
-            head = images.header(file.data, file.name)
+            head = images.header(file.opened, file.name)
         except images.ImageProblem as problem:
             problems.append(problem)
             refused.append(_not_read(file.name, None, None, problem))
@@ -230,10 +231,12 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, probl
             refused.append(_not_read(file.name, None, head.size, problem))
     if not readable:
         return refused
+    if map_pages is not None:
+        return refused + _recognised_elsewhere(readable, name, config, problems, language_of, map_pages)
 
     def pages():  # (file, page index, pages in the file, frame), decoded one at a time
         for file, count in readable:
-            for frame in images.open_frames(file.data, file.name, config.max_page_pixels):
+            for frame in images.open_frames(file.opened, file.name, config.max_page_pixels):
                 if frame.problem is not None:
                     problems.append(frame.problem)
                 yield file, count, frame
@@ -251,6 +254,24 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, probl
         return refused + list(pool.map(read, pages()))
 
 
+def _recognised_elsewhere(readable: list[tuple[SourceFile, int]], name: str, config: PipelineConfig,
+                          problems: list[DocumentError], language_of: ocr.LanguageOf | None,
+                          map_pages: PageMap) -> list[tuple[tuple, int, PageSource]]:
+    """The images' pages recognised as units of work through ``map_pages``: the same pages,
+    problems and choice of models as the threads of this process give."""
+    choices = ((), not config.ocr_languages)  # models given: nothing to choose
+    jobs = [pagework.FrameJob(file, index, count, name, config.ocr_languages, config.max_page_pixels, choices,
+                              language_of) for file, count in readable for index in range(count)]
+    keyed = []
+    for job, read in zip(jobs, pagework.recognise(jobs, map_pages)):
+        if read.problem is not None:
+            problems.append(read.problem)
+            keyed.append(_not_read(job.file.name, job.index + 1 if job.count > 1 else None, read.size, read.problem))
+        else:
+            keyed.append((natural_key(job.file.name), job.index, read.source))
+    return keyed
+
+
 def _not_read(image: str, image_page: int | None, size: tuple[int, int] | None,
               problem: images.ImageProblem) -> tuple[tuple, int, PageSource]:
     """A page whose image was not read: kept in its place, without text, saying why."""
@@ -264,8 +285,9 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
     """Each page from its text layer when that holds real text; the others recognised when
     the PDF is a scan (most pages without text) or when their hidden layer was refused as not
     text; a PDF made from text keeps its blank pages and pictures as they are."""
-    check_pages(name, pdf.page_count(file.data, file.name), config)
-    layers = pdf.text_layers(file.data, file.name)
+    data = file.data
+    check_pages(name, pdf.page_count(data, file.name), config)
+    layers = pdf.text_layers(data, file.name)
     from_text = pdf.mostly_text(layers)
     recognised = {n for n, layer in enumerate(layers, start=1) if not layer.real and (layer.refused or not from_text)}
     problems = _hidden_layers_left_out(file.name, layers, recognised)
@@ -276,7 +298,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
     not_rendered: list[str] = []
     if recognised:
         def jobs():
-            for rendering in pdf.rendered_pages(file.data, file.name, pdf.RENDER_DPI, config.max_render_pixels,
+            for rendering in pdf.rendered_pages(data, file.name, pdf.RENDER_DPI, config.max_render_pixels,
                                                 numbers=recognised):
                 if rendering.problem:
                     problems.append(f"{file.name}: page {rendering.number}: {rendering.problem}")
@@ -298,7 +320,7 @@ def _read_pdf(file: SourceFile, name: str, config: PipelineConfig, book: bool,
     pages = [sources[n] for n in sorted(sources)]
     how = _how_pdf_read(layers, set(sources) - recognised, set(sources) & recognised, dpis)
     doc = _compose(pages, name, [file], "UTF-8" if set(sources) - recognised else "none", book, problems)
-    doc.metadata.file_title = pdf.document_title(file.data, file.name)
+    doc.metadata.file_title = pdf.document_title(data, file.name)
     doc.provenance = _provenance(pages, [file]) + f" The PDF's text was read from {how}."
     doc.notes.append(f"PDF read from {how}")
     _record(doc, problems)
@@ -364,6 +386,6 @@ def _provenance(pages: list[PageSource], files: list[SourceFile]) -> str:
     read = [source for source in pages if not source.missing]
     not_read = len(pages) - len(read)
     return (f"{len(pages)} page{'s' * (len(pages) != 1)} from {len(files)} file{'s' * (len(files) != 1)} "
-            f"({sum(len(f.data) for f in files):,} bytes); text by {engines(read)}"
+            f"({sum(f.size for f in files):,} bytes); text by {engines(read)}"
             + (f", {not_read} page{'s' * (not_read != 1)} not read" if not_read else "")
             + f"; {imaged} page{'s' * (imaged != 1)} linked to an image.")
