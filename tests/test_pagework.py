@@ -110,7 +110,7 @@ def test_pages_recognised_in_other_processes_choose_the_same_models(tmp_path, ot
     alone = process_file(book, tmp_path / "alone", PipelineConfig(), pages=pages_of(book))
     spread = process_file(book, tmp_path / "spread", PipelineConfig(), pages=pages_of(book),
                           map_pages=other_processes)
-    assert alone.status == "ok", alone.errors
+    assert alone.status == spread.status == "ok", (alone.errors, spread.errors)
     edition = (tmp_path / "alone" / "beschluss.tei.xml").read_text(encoding="utf-8")
     assert "deu" in edition and "Gründlichkeit" in edition
     assert written(tmp_path / "alone") == written(tmp_path / "spread")
