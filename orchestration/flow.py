@@ -17,6 +17,7 @@ from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from orchestration.console import say
+from orchestration.pages import pages_on_the_cluster
 from pipeline.config import PipelineConfig
 from pipeline.run.document import DocumentReport, printable, process_file
 from pipeline.run.incremental import carried_over
@@ -66,6 +67,7 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
     An I/O error (a flaky share) fails the task after the others are done, so that Prefect
     retries it; the last attempt reports it."""
     finished = _FINISHED.setdefault(str(task_run.id), {})
+    pages = pages_on_the_cluster()  # a book's pages are read on the whole cluster, if there is one
     io_errors: dict[str, OSError] = {}
     built = []  # this attempt's documents: their files are put in place together, at the end
     try:
@@ -75,8 +77,9 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
                     built.append(source.key)
                     try:
                         finished[source.key] = process_file(source.path, output_dir, config, base,
-                                                                 source.display_name, source.pages,
-                                                                 source.left_out, source.key)
+                                                            source.display_name, source.pages,
+                                                            source.left_out, source.key,
+                                                            map_pages=pages if source.pages else None)
                     except OSError as error:
                         io_errors[source.key] = error
                     except Exception as error:  # process_file reports a document's problems; a last guard

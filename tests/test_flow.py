@@ -115,14 +115,14 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     calls = {"n": 0, "steady": 0}
     real = flow.process_file
 
-    def flaky(path, output_dir, config, *names):
+    def flaky(path, output_dir, config, *names, **options):
         if path.name == "steady.txt":
             calls["steady"] += 1
-            return real(path, output_dir, config, *names)
+            return real(path, output_dir, config, *names, **options)
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError(5, "Input/output error")
-        return real(path, output_dir, config, *names)
+        return real(path, output_dir, config, *names, **options)
 
     monkeypatch.setattr(flow, "process_file", flaky)
     reports = flows.build_editions([source.parent], tmp_path / "out")
@@ -132,7 +132,7 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     assert len(list(steady_edition.iter("{*}change"))) == 1
     steady.unlink()
 
-    def broken(path, output_dir, config, *names):
+    def broken(path, output_dir, config, *names, **options):
         calls["n"] += 1
         raise OSError(5, "Input/output error")
 

@@ -60,7 +60,7 @@ def locate(file: MetsFile, available: dict[str, SourceFile]) -> Located:
 
 def is_package(files: list[SourceFile]) -> bool:
     """The files of a library package: the first is a METS file."""
-    return bool(files) and is_mets(files[0].data[:SNIFF_BYTES])
+    return bool(files) and is_mets(files[0].head(SNIFF_BYTES))
 
 
 class _Package:
@@ -74,7 +74,7 @@ class _Package:
         cache = Path(config.fetch_cache) if config.fetch_cache else None
         self.cache = cache
         for other in files[1:]:
-            if is_mets(other.data[:SNIFF_BYTES]):
+            if is_mets(other.head(SNIFF_BYTES)):
                 self.problems.append(f"{other.name} is another METS file beside {self.mets_file.name}: not read "
                                      "(give it as input by itself to read it)")
 
