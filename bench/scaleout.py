@@ -1,18 +1,21 @@
-"""Scale-out: a book's pages as units of work on an external Dask cluster, documents on it,
-and the peak memory of a big image book.
+"""Scale-out: documents and a book's pages on an external Dask cluster (a ``dask scheduler``
+and ``dask worker`` processes of one thread each, started beside the run), and the peak memory
+of a big image book.
 
-    python -m bench.scaleout [--memory 50 200 600] [--cluster-docs 120] [--cluster-pages 200]
+    python -m bench.scaleout [--memory 50 200 600] [--docs 120] [--book-pages 200] [--ocr-pages 6]
 
 ``bench.performance`` prints these lines too. The books are synthetic and deterministic: page
 images (grey TIFFs, which the preview needs PNG copies of) with their hOCR beside them, so that
-no OCR runs and the figures are the pipeline's own.
+no OCR runs and the figures are the pipeline's own; and a few pages rendered for OCR.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORDS = ("the council met again in the spring and argued at length about bells ropes tower wardens "
          "accounts treaty session minutes year paid closed mended reported").split()
 PAGE_SIZE = (1240, 1754)  # A4 at 150 dpi: wider than the preview's copies, so every page gets one
-LINES = 40
+LINES = 12  # a short page: the text's own cost grows with the pages whatever is done with the images
+BIG_BOOKS = 4_000_000_000  # max_document_bytes: a 600-page book of these pages weighs 0.5 GB
 
 
 def page_lines(rng: random.Random, number: int) -> list[str]:
@@ -72,7 +76,8 @@ def peak_rss_mb(book: Path, out: Path) -> tuple[float, float]:
     code = ("import sys; from pathlib import Path; from pipeline.config import PipelineConfig; "
             "from pipeline.ingest.pages.reader import natural_key; from pipeline.run.document import process_file; "
             "book = Path(sys.argv[1]); pages = tuple(sorted((p.name for p in book.iterdir()), key=natural_key)); "
-            "report = process_file(book, Path(sys.argv[2]), PipelineConfig(), pages=pages); "
+            f"report = process_file(book, Path(sys.argv[2]), PipelineConfig(max_document_bytes={BIG_BOOKS}), "
+            "pages=pages); "
             "assert report.status == 'ok', report.errors; "
             "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')))")
     started = time.perf_counter()
@@ -111,13 +116,177 @@ def memory_rows(work: Path, sizes: list[int]) -> list[tuple[str, str]]:
     return rows
 
 
+class ExternalCluster:
+    """A scheduler and ``workers`` worker processes of one thread each, on this machine, the
+    project's code on their path (as every machine of a cluster must have it: the scheduler
+    too unpickles the tasks' functions)."""
+
+    def __init__(self, folder: Path, workers: int):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.address = f"tcp://127.0.0.1:{port}"
+        self.env = dict(os.environ, PYTHONPATH=str(ROOT))
+        folder.mkdir(parents=True, exist_ok=True)
+        self.logs: list = []
+        self.processes = [self._start(folder / "scheduler.log", "scheduler", "--host", "127.0.0.1",
+                                      "--port", str(port), "--no-dashboard")]
+        try:
+            self._wait_for(0)
+            for n in range(workers):
+                self.processes.append(self._start(folder / f"worker{n}.log", "worker", self.address, "--nthreads", "1",
+                                                  "--no-dashboard", "--local-directory", str(folder / f"worker{n}")))
+            self._wait_for(workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, log: Path, *arguments: str) -> subprocess.Popen:
+        self.logs.append(open(log, "wb"))
+        return subprocess.Popen([str(Path(sys.executable).with_name("dask")), *arguments], cwd=ROOT, env=self.env,
+                                stdout=subprocess.DEVNULL, stderr=self.logs[-1])
+
+    def _wait_for(self, workers: int, timeout: float = 180) -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with Client(self.address, timeout=10) as client:
+                    if len(client.scheduler_info()["workers"]) >= workers:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"the cluster at {self.address} did not get {workers} workers")
+
+    def tasks_run(self) -> dict[str, int]:
+        """How many tasks of each function the scheduler has seen finish (its recent log)."""
+        from distributed import Client
+
+        def finished(dask_scheduler):
+            return [str(entry[0]) for entry in dask_scheduler.transition_log if entry[2] == "memory"]
+        counts: dict[str, int] = {}
+        with Client(self.address, timeout=10) as client:
+            for key in client.run_on_scheduler(finished):
+                name = key.split("-", 1)[0]
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in self.logs:
+            log.close()
+
+    def __enter__(self) -> ExternalCluster:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+def run_on(address: str | None, inbox: Path, out: Path, home: Path, *extra: str) -> float:
+    """Wall seconds of ``flows.py run`` on the cluster at ``address`` (None: one process)."""
+    settings = home.parent / "big-books.toml"
+    settings.write_text(f"max_document_bytes = {BIG_BOOKS}\n", encoding="utf-8")
+    command = [sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out),
+               "--config", str(settings), *extra]
+    started = time.perf_counter()
+    result = subprocess.run(command + (["--dask", address] if address else []), cwd=ROOT, capture_output=True,
+                            text=True, env=dict(os.environ, PREFECT_HOME=str(home)))
+    if result.returncode != 0 or "Traceback" in result.stderr:
+        raise RuntimeError(f"the run failed:\n{result.stdout[-1000:]}{result.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def ocr_book(folder: Path, pages: int) -> Path:
+    """``pages`` pages of English prose rendered at 300 dpi, for Tesseract's eng model."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    folder.mkdir(parents=True)
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 36)
+    rng = random.Random(7)
+    for number in range(1, pages + 1):
+        lines = page_lines(rng, number)[:20]
+        image = Image.new("L", (1500, 160 + 70 * len(lines)), 255)
+        draw = ImageDraw.Draw(image)
+        for n, line in enumerate(lines):
+            draw.text((100, 80 + 70 * n), line, font=face, fill=0)
+        image.save(folder / f"p{number:03d}.tif", format="TIFF", dpi=(300, 300))
+    return folder
+
+
+def cluster_rows(work: Path, docs: int, book_pages: int, ocr_pages: int) -> list[tuple[str, str]]:
+    """Each workload on an external cluster of 1 and of 2 workers; the run's fixed cost (a
+    one-document run on the same cluster) measured too, and what the machine's other users were
+    doing (its load average, over the cores)."""
+    from bench.performance import SMALL_DOCUMENT, seed_sized_corpus
+
+    single = work / "single" / "one"
+    single.mkdir(parents=True)
+    (single / "one.txt").write_text(SMALL_DOCUMENT, encoding="utf-8")
+    loads = [os.getloadavg()[0]]
+    seed_sized_corpus(work / "docs", docs)
+    workloads = {"documents": work / "docs"}
+    workloads["book"] = write_book(work / "book" / "book", book_pages).parent
+    if ocr_pages:
+        workloads["ocr"] = ocr_book(work / "ocr" / "scans", ocr_pages).parent
+    extra = {"ocr": ("--ocr-languages", "eng")}
+    times: dict[tuple[str, int], float] = {}
+    tasks = {}
+    for workers in (1, 2):
+        with ExternalCluster(work / f"cluster{workers}", workers) as cluster:
+            home = work / "prefect-home"
+            run_on(cluster.address, single.parent, work / f"warm{workers}", home)  # Prefect's database, the workers' imports
+            times["fixed", workers] = run_on(cluster.address, single.parent, work / f"fixed{workers}", home)
+            for name, inbox in workloads.items():
+                times[name, workers] = run_on(cluster.address, inbox, work / f"out-{name}-{workers}", home,
+                                              *extra.get(name, ()))
+                loads.append(os.getloadavg()[0])
+            tasks[workers] = cluster.tasks_run()
+    cores = os.cpu_count() or 1
+    load = f"load average {min(loads):.1f}–{max(loads):.1f} on {cores} cores during the runs"
+    rows = [("external cluster: a one-document run (the run's fixed cost)",
+             f"1 worker {times['fixed', 1]:.1f} s, 2 workers {times['fixed', 2]:.1f} s")]
+    labels = {"documents": (f"{docs} seed-sized documents", docs, "documents/s"),
+              "book": (f"one {book_pages}-page image book (hOCR + TIFF: pages read, display copies made)",
+                       book_pages, "pages/min"),
+              "ocr": (f"one {ocr_pages}-page book recognised (eng)", ocr_pages, "pages/min")}
+    ratios = {}
+    for name in workloads:
+        label, count, unit = labels[name]
+        net = {w: max(0.1, times[name, w] - times["fixed", w]) for w in (1, 2)}
+        rate = {w: count / net[w] * (60 if unit == "pages/min" else 1) for w in (1, 2)}
+        ratios[name] = net[1] / net[2]
+        rows.append((f"external cluster, {label}",
+                     f"1 worker {times[name, 1]:.1f} s, 2 workers {times[name, 2]:.1f} s; beyond the fixed cost "
+                     f"{rate[1]:.1f} and {rate[2]:.1f} {unit}: {ratios[name]:.2f}×"))
+    rows.append(("external cluster, tasks the scheduler ran (2 workers)",
+                 ", ".join(f"{name} {n}" for name, n in sorted(tasks[2].items()))))
+    met = all(ratio >= 1.7 for ratio in ratios.values())
+    rows.append(("GOAL (issue 32), external cluster: ≥ 1.7× the documents and a book's pages with 2 workers",
+                 ", ".join(f"{name} {ratio:.2f}×" for name, ratio in ratios.items()) + f" ({load}): "
+                 + ("met" if met else "NOT met")))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory", type=int, nargs="*", default=[50, 200, 600], help="pages of the books measured")
+    parser.add_argument("--docs", type=int, default=120, help="documents for the cluster (0: no cluster)")
+    parser.add_argument("--book-pages", type=int, default=200)
+    parser.add_argument("--ocr-pages", type=int, default=6)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="scan2tei-scaleout-"))
     try:
-        rows = memory_rows(work, args.memory) if args.memory else []
+        rows = cluster_rows(work, args.docs, args.book_pages, args.ocr_pages) if args.docs else []
+        rows += memory_rows(work, args.memory) if args.memory else []
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for measure, result in rows:

@@ -41,7 +41,7 @@ class Edition(BaseModel):
     xml: bytes
     errors: list[str]
     preview: bytes = b""  # the HTML reading view (empty above preview_max_bytes)
-    page_images: dict[str, bytes] = Field(default_factory=dict)  # PNG copies for the preview, by path
+    page_images: dict[str, bytes] = Field(default_factory=dict)  # the preview's PNGs, unless written (images_to)
     reading_lang: str | None = None  # the script of the derived reading edition, if any
     reading_xml: bytes | None = None
     reading_errors: list[str] = Field(default_factory=list)
