@@ -47,10 +47,11 @@ def write_book(folder: Path, pages: int, images: bool = True, seed: int = 32) ->
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     width, height = PAGE_SIZE
+    paper = random.Random(seed + 1)  # the noise of the paper, apart: the text is the same without images
     for number in range(1, pages + 1):
         stem = f"p{number:04d}"
-        paper = rng.randbytes(width * height)
-        image = Image.frombytes("L", PAGE_SIZE, paper).point(lambda v: 251 + v % 5)
+        image = Image.frombytes("L", PAGE_SIZE, paper.randbytes(width * height) if images else bytes(width * height))
+        image = image.point(lambda v: 251 + v % 5)
         draw = ImageDraw.Draw(image)
         spans = []
         for n, text in enumerate(page_lines(rng, number)):
@@ -99,6 +100,7 @@ def memory_rows(work: Path, sizes: list[int]) -> list[tuple[str, str]]:
             out = work / f"out{pages}-{images}"
             peak, seconds = peak_rss_mb(book, out)
             measured.append((peak, seconds, sum(p.stat().st_size for p in out.rglob("*.png")) / 1e6))
+            progress(f"{pages} pages, images {images}: peak {peak:.0f} MB, {seconds:.0f} s")
             shutil.rmtree(book, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
         (peak, seconds, copies), (text_peak, _, _) = measured
@@ -114,6 +116,11 @@ def memory_rows(work: Path, sizes: list[int]) -> list[tuple[str, str]]:
                  f"{large} ({growth:+.0f} MB; the {large - small} more pages' display copies weigh {copies:.0f} MB): "
                  f"{'met' if growth < 0.1 * copies else 'NOT met'}"))
     return rows
+
+
+def progress(line: str) -> None:
+    """A measure as soon as it is taken (the table comes at the end)."""
+    print(f"  {time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
 class ExternalCluster:
@@ -245,10 +252,12 @@ def cluster_rows(work: Path, docs: int, book_pages: int, ocr_pages: int) -> list
             home = work / "prefect-home"
             run_on(cluster.address, single.parent, work / f"warm{workers}", home)  # Prefect's database, the workers' imports
             times["fixed", workers] = run_on(cluster.address, single.parent, work / f"fixed{workers}", home)
+            progress(f"{workers} worker(s), one document: {times['fixed', workers]:.1f} s")
             for name, inbox in workloads.items():
                 times[name, workers] = run_on(cluster.address, inbox, work / f"out-{name}-{workers}", home,
                                               *extra.get(name, ()))
                 loads.append(os.getloadavg()[0])
+                progress(f"{workers} worker(s), {name}: {times[name, workers]:.1f} s, load {loads[-1]:.1f}")
             tasks[workers] = cluster.tasks_run()
     cores = os.cpu_count() or 1
     load = f"load average {min(loads):.1f}–{max(loads):.1f} on {cores} cores during the runs"

@@ -45,6 +45,7 @@ class SourceFile:
 
     @classmethod
     def at(cls, name: str, path: Path, size: int) -> SourceFile:
+        """The file at ``path`` (of ``size`` bytes when listed), read when needed."""
         return cls(name, path=str(path), file_size=size)
 
     @property
@@ -67,6 +68,7 @@ class SourceFile:
 
     @property
     def size(self) -> int:
+        """Its size in bytes, without reading it."""
         return self.file_size if self.path is not None else len(self.content)
 
     def head(self, count: int) -> bytes:
@@ -80,6 +82,7 @@ class SourceFile:
             return self.data[:count]  # says what is wrong with the file, as a DocumentError
 
     def digest(self) -> bytes:
+        """Its SHA-256, read from disk in pieces for a file not held."""
         if self.path is None:
             return hashlib.sha256(self.content).digest()
         with open(self.path, "rb") as handle:

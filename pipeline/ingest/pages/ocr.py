@@ -430,6 +430,7 @@ class LanguageChoices:
 
     @classmethod
     def restored(cls, snapshot: tuple) -> LanguageChoices:
+        """The choices a :meth:`snapshot` describes."""
         choices = cls()
         choices.by_script, choices.open = dict(snapshot[0]), snapshot[1]
         return choices
