@@ -11,7 +11,7 @@ from pipeline.stages.pageedges.notes import PageNotes
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.textshape import SHORT_LAST_LINE, begins_sentence_after, ends_text, typical_line_length
 
-LINES_AT_EDGE = 3  # of a page's text, in the OCR's order: the last (first) on the image is among them
+LINES_AT_EDGE = 3  # of a page's text, in the OCR's order: the last on the image is among them
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,16 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
         lasts = [line for line in reversed(page.lines) if (line.start, line.end) not in furniture
                  and any(ch.isalpha() for ch in line.text)][:LINES_AT_EDGE]
         firsts = [line for line in following.lines if (line.start, line.end) not in furniture
-                  and sum(ch.isalpha() for ch in line.text) >= 2][:LINES_AT_EDGE]
+                  and sum(ch.isalpha() for ch in line.text) >= 2]
         if not lasts or not firsts:
             continue
         last, first = lasts[0], firsts[0]
-        if boxes is not None:  # OCR may write a line of the text's edge out of its place: the image says
+        if boxes is not None:  # OCR may write a piece of a line above after the page's last line: the image says
             last = max((line for line in lasts if line.start in boxes), key=lambda line: boxes[line.start][0][3],
                        default=last)
-            first = min((line for line in firsts if line.start in boxes), key=lambda line: boxes[line.start][0][1],
-                        default=first)
+            # the text begins at the text block's left edge (an indent aside): lines before the first
+            # that does, set in the middle or at the right, are furniture the OCR garbled past knowing
+            first = next((line for line in firsts if line.start in boxes and _at_left_edge(boxes[line.start])), first)
         at = page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
         if boxes is not None and last.start in boxes and first.start in boxes:
@@ -110,6 +111,14 @@ def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[in
         for zone in lines:
             found[zone.start] = (zone.box, *margins)
     return found
+
+
+INDENT_AT_MOST = 3  # line heights: a paragraph's indent, no more, from the text block's left edge
+
+
+def _at_left_edge(box: tuple) -> bool:
+    (line_left, _, _, _), left, _right, height = box
+    return line_left <= left + INDENT_AT_MOST * height
 
 
 def _ends_by_layout(boxes: dict[int, tuple], last: Line, first: Line) -> bool:
