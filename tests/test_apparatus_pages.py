@@ -115,3 +115,58 @@ def test_lines_at_the_texts_own_distance_under_it_are_text_and_closer_lines_flus
     # space: no evidence enough (a passage set small, a quotation), they stay text
     edition = build_edition(_book([100] * 6), "edition", CONFIG)
     assert not parse(edition.xml).findall(".//t:note[@place='foot']", NS)
+
+
+def _numbered_page(number: int, marks: dict[int, str], glued: set[int] = frozenset(), specks: bool = False) -> bytes:
+    """A page image's hOCR as OCRopus writes it: lines and their boxes, no words. Every fifth
+    line of the text carries the margin's number as the OCR read it (``marks``: line -> the
+    reading), a space after it or (``glued``) none, the line's box reaching out into the left
+    margin by the number's width; ``specks``: a speck read at the right end of every line."""
+    width = 30  # of a character
+    lines = [(f"Liber I. {number}", (900, 60, 1300, 120))]
+    for n in range(1, 28):
+        text = _line([TEXT[(number * 11 + n * 9 + k) % len(TEXT)] for k in range(9)])[:60].ljust(60, "e")
+        left, right = 200, 200 + width * len(text)
+        if n in marks:
+            mark = marks[n] if n in glued else marks[n] + " "
+            text, left = mark + text, left - width * len(mark)
+        if specks:
+            text, right = text + " ]", right + 2 * width
+        lines.append((text, (left, 100 + 90 * n, right, 170 + 90 * n)))
+    spans = "".join(f"<span class='ocr_line' title='bbox {x0} {y0} {x1} {y1}'>{text}</span>"
+                    for text, (x0, y0, x1, y1) in lines)
+    return (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 2400 2800'>"
+            f"{spans}</div></body></html>").encode()
+
+
+def test_line_numbers_standing_out_of_line_boxes_every_fifth_line_are_line_numbers():
+    # OCRopus gives lines without words: the margin's numbers read into the lines, garbled
+    # (s, x, >s), glued to a word (">uenturis"), read cleanly now and then (10)
+    readings = [{5: "s", 10: "10", 15: "x", 20: ">", 25: ">s"}, {5: "s", 10: "ao", 15: "1s", 20: "so", 25: "ss"},
+                {5: "s", 10: "10", 15: "x", 20: "so", 25: "as"}] * 2
+    files = [SourceFile(f"{n + 1:03}.hocr", _numbered_page(n + 1, marks, glued={20} if marks[20] == ">" else set()))
+             for n, marks in enumerate(readings)]
+    edition = build_edition(files, "edition", CONFIG)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    numbers = {}
+    for fw in tree.iterfind(".//t:body//t:fw[@type='lineNum']", NS):
+        page = fw.xpath("preceding::t:pb[1]/@n", namespaces=NS)[0]
+        numbers.setdefault(page, []).append((int(fw.get("n") or fw.text), fw.text))
+    assert len(numbers) == 6
+    assert all([value for value, _text in found] == [5, 10, 15, 20, 25] for found in numbers.values()), numbers
+    assert (20, ">") in numbers["1"]  # glued to the line's first word: the mark only, not a letter of it
+    text = _paragraph_text(tree)
+    assert " ss " not in f" {text} " and ">" not in text
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(edition.document.text)
+
+
+def test_lines_that_all_stand_out_or_numbers_never_read_are_no_line_numbers():
+    # a speck at the end of every line: every line stands out on the right, no run of its own
+    files = [SourceFile(f"{n + 1:03}.hocr", _numbered_page(n + 1, {}, specks=True)) for n in range(6)]
+    assert not parse(build_edition(files, "edition", CONFIG).xml).findall(".//t:fw[@type='lineNum']", NS)
+    # every fifth line stands out, but no piece there reads as the number its place gives: the
+    # boxes alone never make numbers
+    files = [SourceFile(f"{n + 1:03}.hocr", _numbered_page(n + 1, {5: "a", 10: "w", 15: "x", 20: "m", 25: "v"}))
+             for n in range(6)]
+    assert not parse(build_edition(files, "edition", CONFIG).xml).findall(".//t:fw[@type='lineNum']", NS)

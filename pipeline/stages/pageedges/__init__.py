@@ -37,6 +37,7 @@ from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foo
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
 from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, MarginPiece, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
+from pipeline.stages.pageedges.protrusions import protrusions
 from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
                                                 pages_by_numbers, pages_by_surfaces)
 from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
@@ -99,7 +100,8 @@ def find_page_edges(doc: Document) -> None:
     """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
     catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
-    margin = line_numbers(lines, _margin_pieces(doc), [surface.start for surface in doc.facsimile])
+    margin = line_numbers(lines, _margin_pieces(doc), [surface.start for surface in doc.facsimile],
+                          [MarginPiece(p.start, p.end, p.side) for p in protrusions(doc)])
     _mark_line_numbers(lines, margin)
     mark_number_tokens(lines)
     pages = pages_by_marks(lines)

@@ -13,7 +13,10 @@ there is read as that number, if the document does not use it as a word.
 
 On page images the geometry has already set the margins' words apart (:mod:`pipeline.ingest.pages.asides`)
 and written them at the start of the line they stand beside: there a line's margin candidates are those
-pieces, left or right of it, and its own words begin after them.
+pieces, left or right of it, and its own words begin after them. Where the OCR gave line boxes
+only (:mod:`pipeline.stages.pageedges.protrusions`), the pieces whose boxes stand out into the
+margin are candidates: every fifth (tenth) line at the same lines of page after page, and some of
+them read as the count says, they are the numbers.
 
 A line number is never a page number: the page rules skip the lines found here.
 """
@@ -137,10 +140,12 @@ def _looks_numeric(token: str) -> bool:
     return 2 * sum(ch.isdigit() for ch in read) >= len(read) and len(token) <= 3
 
 
-def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = ()) -> list[LineNumber]:
+def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = (),
+                 protruding: list[MarginPiece] = ()) -> list[LineNumber]:
     """The margin's line numbers among the text's lines (see the module's docstring); ``pieces``:
     the margins' words the page images set apart, if any; ``page_starts``: where the page
-    images' pages start (else the page marks of the text say it)."""
+    images' pages start (else the page marks of the text say it); ``protruding``: the pieces
+    at lines' edges whose boxes stand out into the margin, where the OCR gave no word boxes."""
     beside = _pieces_by_line(lines, pieces)
     vocabulary = _Vocabulary(lines, beside)
     found: dict[int, LineNumber] = {}
@@ -167,6 +172,8 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
                 found.update(numbers)
     places = _places_on_pages(lines, text_index, page_starts)
     found.update(_by_the_pages_count(runs, candidates, found, places, vocabulary))
+    if protruding:
+        found.update(_by_protrusions(lines, protruding, places, found, vocabulary))
     return sorted(found.values(), key=lambda number: number.start)
 
 
@@ -187,6 +194,58 @@ class _Vocabulary:
             rare = max(RARE_WORD, len(self.lines) // LINES_PER_USE)
             self.words = {word for word, count in uses.items() if count > rare}
         return word in self.words
+
+
+GEOMETRIC_STEPS = (5, 10)  # every fifth or tenth line: what a run seen only in the boxes may count
+DOMINANT = 0.6  # of a page's pieces on one side: at the lines of the run
+
+
+def _by_protrusions(lines: list[Line], protruding: list[MarginPiece], places: list[tuple[int, int]],
+                    found: dict[int, LineNumber], vocabulary: _Vocabulary) -> dict[int, LineNumber]:
+    """Pieces standing out into the margin every fifth (tenth) line of a page, at the same lines
+    of the page on PAGES_AGREEING pages at least (a book numbering each page's lines, or its
+    chapter's: the run's lines agree), whatever the OCR read there: the margin's numbers. Their
+    values count the lines from the step (5 on most pages' first line of the run), where
+    MIN_READ of the pieces at least read as that count says; never from the boxes alone."""
+    starts = [line.start for line in lines]
+    sides: dict[tuple[int, str], list[tuple[int, MarginPiece]]] = {}
+    for piece in protruding:
+        index = bisect.bisect_right(starts, piece.start) - 1
+        if index >= 0 and piece.end <= lines[index].end and index not in found:
+            sides.setdefault((places[index][0], piece.side), []).append((index, piece))
+    for step in GEOMETRIC_STEPS:
+        runs: dict[int, list[list[tuple[int, MarginPiece]]]] = {}  # the run's lines' place modulo the step
+        for pieces in sides.values():
+            residues = Counter(places[i][1] % step for i, _piece in pieces)
+            residue, count = residues.most_common(1)[0]
+            run = [(i, piece) for i, piece in pieces if places[i][1] % step == residue]
+            gaps = [places[j][1] - places[i][1] for (i, _), (j, _) in zip(run, run[1:])]
+            if count >= MIN_RUN and count >= DOMINANT * len(pieces) and max(gaps) <= MAX_GAP_STEPS * step:
+                runs.setdefault(residue, []).append(run)
+        if not runs:
+            continue
+        residue, agreeing = max(runs.items(), key=lambda item: (len(item[1]), -item[0]))
+        if len(agreeing) < PAGES_AGREEING:
+            continue
+        pieces = [(i, piece) for run in agreeing for i, piece in run]
+        # the count: most pages' runs begin with the step's number (5 on the fifth line), and the
+        # pieces read as numbers (their OCR lookalikes too) agree with it
+        shift = Counter(step - min(places[i][1] for i, _piece in run) for run in agreeing).most_common(1)[0][0]
+        agree = sum(_value(_trimmed(lines[i], piece), vocabulary) == places[i][1] + shift for i, piece in pieces)
+        if agree < MIN_READ:
+            continue
+        numbers = {}
+        for i, piece in pieces:
+            value = places[i][1] + shift
+            if value > 0:
+                text = _trimmed(lines[i], piece)
+                numbers[i] = LineNumber(piece.start, piece.end, value, text == str(value), False)
+        return numbers
+    return {}
+
+
+def _trimmed(line: Line, piece: MarginPiece) -> str:
+    return line.text[piece.start - line.start:piece.end - line.start].strip(EDGE_PUNCTUATION + " ")
 
 
 def _places_on_pages(lines: list[Line], text_index: list[int], page_starts: list[int]) -> list[tuple[int, int]]:
