@@ -31,6 +31,7 @@ GLUED = re.compile(r"^\s*([^\W_]?[\W\d_]*)")
 
 @dataclass(frozen=True)
 class Protrusion:
+    """A piece at a line's edge whose part of the line's box stands out into the margin."""
     start: int  # the piece's characters in the document's text
     end: int
     side: str  # "left" or "right"
