@@ -270,17 +270,19 @@ def cluster_rows(work: Path, docs: int, book_pages: int, ocr_pages: int) -> list
     ratios = {}
     for name in workloads:
         label, count, unit = labels[name]
-        net = {w: max(0.1, times[name, w] - times["fixed", w]) for w in (1, 2)}
-        rate = {w: count / net[w] * (60 if unit == "pages/min" else 1) for w in (1, 2)}
-        ratios[name] = net[1] / net[2]
+        ratios[name] = times[name, 1] / times[name, 2]  # whole runs, fixed cost included: the cautious ratio
+        net = {w: times[name, w] - times["fixed", w] for w in (1, 2)}
+        beyond = (f"; beyond the fixed cost {net[1]:.1f} s and {net[2]:.1f} s" if min(net.values()) > 0
+                  else "; not measurable beyond the fixed cost (a run took less than the one-document run)")
         rows.append((f"external cluster, {label}",
-                     f"1 worker {times[name, 1]:.1f} s, 2 workers {times[name, 2]:.1f} s; beyond the fixed cost "
-                     f"{rate[1]:.1f} and {rate[2]:.1f} {unit}: {ratios[name]:.2f}×"))
+                     f"1 worker {times[name, 1]:.1f} s, 2 workers {times[name, 2]:.1f} s: {ratios[name]:.2f}×{beyond}"))
     rows.append(("external cluster, tasks the scheduler ran (2 workers)",
                  ", ".join(f"{name} {n}" for name, n in sorted(tasks[2].items()))))
-    met = all(ratio >= 1.7 for ratio in ratios.values())
+    steady = max(loads) <= 1.5 * min(loads)  # the other users' share moved less than half: figures comparable
+    met = steady and all(ratio >= 1.7 for ratio in ratios.values())
     rows.append(("GOAL (issue 32), external cluster: ≥ 1.7× the documents and a book's pages with 2 workers",
-                 ", ".join(f"{name} {ratio:.2f}×" for name, ratio in ratios.items()) + f" ({load}): "
+                 ", ".join(f"{name} {ratio:.2f}×" for name, ratio in ratios.items()) + f" ({load}"
+                 + ("" if steady else "; it moved too much for the runs to compare") + "): "
                  + ("met" if met else "NOT met")))
     return rows
 
