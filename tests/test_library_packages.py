@@ -637,3 +637,41 @@ def test_a_blank_page_keeps_its_page_break_without_a_gap(tmp_path):
     assert not list(tree.iter(tei("gap")))
     read = [text for (page, text) in pages if page != scan]
     assert without_whitespace(rebuild_source(tree)) == without_whitespace("".join(read))
+
+
+def test_a_file_added_beside_an_unchanged_package_is_said_and_the_edition_kept(tmp_path):
+    """A rerun over a package that has not changed carries its edition over, but the files of
+    its folder that the METS does not name are listed again: a file added since the last run
+    is said (and one removed since is no longer), the edition is neither rebuilt nor changed."""
+    from pipeline.run.incremental import carried_over
+    from pipeline.run.manifest import build_manifest, read_manifest, write_manifest
+
+    folder, output, config = tmp_path / "in" / "delivery", tmp_path / "out", PipelineConfig()
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    (folder / "README.txt").write_text("Lieferung der SuUB Bremen, 2024.\n", encoding="utf-8")
+
+    def run_again() -> list:
+        """A run as the flow makes it: the unchanged sources' reports carried over, the rest built."""
+        sources, _problems = discover_sources([folder.parent], exclude=(output,))
+        bases, _withdrawn = assign_names(sources, output, {})
+        kept = carried_over(sources, bases, output, config, read_manifest(output))
+        reports = [kept.get(s.key) or process_file(s.path, output, config, bases[s.key], s.display_name, s.pages,
+                                                   s.left_out, s.key) for s in sources]
+        write_manifest(build_manifest([folder.parent], output, reports, config.fingerprint(), 0.0, bases), output)
+        return reports
+
+    first = run_again()
+    assert first[0].status == "ok" and not first[0].unchanged
+    edition = output / "delivery.tei.xml"
+    before = edition.stat().st_mtime_ns, edition.read_bytes()
+    (folder / "README.txt").unlink()
+    (folder / "Lieferschein.pdf").write_bytes(b"%PDF-1.4 not a page of the book\n")
+    again = run_again()
+    assert again[0].unchanged
+    left = [line for line in again[0].problems if "not in the METS" in line]
+    assert left == ["Lieferschein.pdf: not in the METS, left out"]
+    assert (edition.stat().st_mtime_ns, edition.read_bytes()) == before
+    # and the manifest the rerun writes says it too
+    recorded = read_manifest(output).documents[0].problems
+    assert [line for line in recorded if "not in the METS" in line] == left

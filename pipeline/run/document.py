@@ -42,6 +42,9 @@ class DocumentReport(BaseModel):
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # findings worth a look: truncated, halves not aligned, …
     problems: list[str] = Field(default_factory=list)  # parts not read: a library package's absent file, …
+    # the last of the problems: files beside the source the run did not read (a library package's
+    # folder), listed again by every run, even one that carries the edition over
+    left_out: list[str] = Field(default_factory=list)
     seconds: float = 0.0
     unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
 
@@ -180,6 +183,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
             report.exports = write_exports(edition.exports, target.parent, output_dir)
             report.export_settings = settings_digest(config)
     report.problems.extend(left_out)
+    report.left_out = list(left_out)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
 
