@@ -62,7 +62,7 @@ def set_asides_apart(page: OcrPage) -> None:
     hosts: list[OcrLine] = []
     loose: list[OcrLine] = []
     for line in inner:
-        left, body, right = _split(line, low - gutter, high + gutter, sides)
+        left, body, right = _split(line, low - gutter, high + gutter, sides, block)
         if not body:
             loose.append(line)
             continue
@@ -167,9 +167,10 @@ def _straight_edge(lines: list[OcrLine], low: int, high: int, side: str, height:
     return bool(edges) and sum(edge <= height / 2 for edge in edges) >= STRAIGHT * len(edges)
 
 
-def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str]):
+def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str], block: tuple[int, int]):
     """The line's words beyond the block on the left, inside it, beyond it on the right (the
-    margins' words at the line's ends only)."""
+    margins' words at the line's ends only; a line whose words past its margin's ones stop
+    short of the ``block`` as well, all in that margin)."""
     words = line.words
     if not all(word.box for word in words):  # the engine gave the line's box only: all or nothing
         beyond = has_text(words) and (("left" in sides and line.box[2] <= left_of)
@@ -186,7 +187,12 @@ def _split(line: OcrLine, left_of: int, right_of: int, sides: set[str]):
         start = 0
     if not has_text(words[end:]):
         end = len(words)
-    return words[:start], words[start:end], words[end:]
+    body = words[start:end]
+    if body and start and all(word.box[2] <= block[0] for word in body):
+        return words, [], []  # what is left of a margin's line stops short of the block: margin too
+    if body and end < len(words) and all(word.box[0] >= block[1] for word in body):
+        return [], [], words
+    return words[:start], body, words[end:]
 
 
 def has_text(words) -> bool:
