@@ -79,6 +79,27 @@ def test_a_latin_line_on_a_greek_page_is_read_again_with_the_latin_model():
     assert "2 line(s) the page's models doubted read again with lat" in note, note
 
 
+def test_greek_words_in_a_latin_line_are_read_again_with_the_greek_model():
+    """A Latin commentary quoting Greek words: the Latin model reads each as Latin-letter
+    garbage ("téAoc") it doubts, while the line's mean stays high; read again alone with the
+    Greek model they come out Greek. A line of Latin alone is left as the page's model read it."""
+    if not {"lat", "grc"} <= ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-lat and tesseract-ocr-grc are needed")
+    from tests.test_ocr import _png, _render
+
+    lines = ["Aristoteles finem actionum humanarum esse",
+             "docet quod Graeci τέλος vocant, nos finem;",
+             "temperantiam autem σωφροσύνη nominat.",
+             "Neque enim natura nobis insunt virtutes."]
+    edition = build_edition([SourceFile("p1.png", _png(_render(lines, size=40, width=1300)))], "commentarius",
+                            PipelineConfig(ocr_languages="lat"))
+    assert edition.errors == []
+    read = [unicodedata.normalize("NFC", line.strip()) for line in edition.document.text.splitlines() if line.strip()]
+    assert read == lines, read
+    note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "2 of 2 word(s) the page's models doubted read again with grc" in note, note
+
+
 PEMBROKE = Path(__file__).parent / "data" / "ocrd-workspaces" / "pembroke_werke_1766"
 PEMBROKE_PRINTED = [  # the page's first lines as printed (transcribed from the image; long s as s)
     "nicht vermag, sondern es gehet uns disfalls wie mit",
