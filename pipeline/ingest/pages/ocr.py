@@ -434,10 +434,13 @@ def _read_alone(tesserocr, api, image, dpi: int | None) -> list[OcrWord]:
     if iterator is None:
         return []
     words = []
-    for word in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
-        text = word.GetUTF8Text(tesserocr.RIL.WORD)
-        if text and text.strip():
-            words.append(OcrWord(text.strip(), word.Confidence(tesserocr.RIL.WORD) / 100))
+    try:
+        for word in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
+            text = word.GetUTF8Text(tesserocr.RIL.WORD)
+            if text and text.strip():
+                words.append(OcrWord(text.strip(), word.Confidence(tesserocr.RIL.WORD) / 100))
+    except RuntimeError:  # tesserocr's word of a crop with no text in it
+        return []
     return words
 
 
