@@ -80,12 +80,16 @@ LINE_SURER_BY = 0.15
 # composed pages (DejaVu Serif, 300 dpi) lat read the Greek words at 0.18-0.89, its Latin words
 # at 0.91-0.97; grc the Latin words at 0.00-0.76. A doubted word is recognised again alone
 # (its box, its line's height) with the other script's model and replaced where that reading
-# is one word, in the other script, rated at least WORD_SURE and LINE_SURER_BY above both the
-# page's model in the line and the page's model on the same crop: grc read the Greek words alone
-# at 0.90-0.96, the Latin words at 0.00-0.81; on Swete (1901) lat read "TOV" for a doubted τὸν
-# at 0.96, but grc read it alone at 0.96 too, and it stays.
+# is one word in the other script, rated at least WORD_SURE, LINE_SURER_BY above the page's
+# model in the line and WORD_SURER_BY above each model of the page's script (grc and ell, lat
+# and eng) on the same crop, a reading in capitals aside (see _rival). grc read the composed
+# Greek words alone at 0.90-0.96, the Latin words at 0.00-0.81. On Swete (1901) lat read sigla
+# and "om" right (0.92-0.97, the Greek models 0.00-0.61), but also "TOV" for τὸν (grc 0.97 on
+# the crop) and "erm" for the apparatus's unaccented ετη at 0.93-0.94 (grc 0.00-0.58, ell
+# 0.69-0.92): the rival models' margin keeps them Greek.
 WORD_DOUBTED = 0.9
 WORD_SURE = 0.85
+WORD_SURER_BY = 0.3
 LANGUAGE_MODELS = {
     "en": "eng", "de": "deu", "la": "lat", "fr": "fra", "it": "ita", "es": "spa", "pt": "por", "nl": "nld",
     "da": "dan", "sv": "swe", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "sk": "slk", "hu": "hun",
@@ -362,11 +366,14 @@ class Recogniser:
         WORD_DOUBTED) and replaced where the engine is clearly surer of a reading in that script;
         what was done, for the note."""
         script = _script_of_models(languages)
+        other_script = {"Latin": "Greek", "Greek": "Latin"}.get(script or "")
         other = next((m for m in OTHER_SCRIPT_MODELS.get(script or "", ()) if m in self.installed), None)
-        if other is None:
+        if other is None or other_script is None:
             return None
+        # the page's script read by each of its models: the one surest of the crop is the rival
+        own = list(dict.fromkeys([*languages.split("+"), *OTHER_SCRIPT_MODELS[other_script]]))
+        rivals = [self._api(m, self.tesserocr.PSM.SINGLE_LINE) for m in own if m in self.installed]
         theirs = self._api(other, self.tesserocr.PSM.SINGLE_LINE)
-        ours = self._api(languages, self.tesserocr.PSM.SINGLE_LINE)
         doubted = again = 0
         for line in page.lines:
             for n, word in enumerate(line.words):
@@ -378,11 +385,11 @@ class Recogniser:
                 crop = image.crop((max(0, word.box[0] - pad), max(0, line.box[1] - pad),
                                    word.box[2] + pad, line.box[3] + pad))
                 read = _read_alone(self.tesserocr, theirs, crop, dpi)
-                if len(read) != 1 or not _in_script(read[0].text, "Greek" if script == "Latin" else "Latin") \
+                if len(read) != 1 or not _in_script(read[0].text, other_script) \
                         or read[0].confidence < max(WORD_SURE, word.confidence + LINE_SURER_BY):
                     continue
-                own = _read_alone(self.tesserocr, ours, crop, dpi)
-                if read[0].confidence >= max((w.confidence for w in own), default=0.0) + LINE_SURER_BY:
+                if all(read[0].confidence >= _rival(_read_alone(self.tesserocr, rival, crop, dpi)) + WORD_SURER_BY
+                       for rival in rivals):
                     line.words[n] = OcrWord(read[0].text, read[0].confidence, word.box)
                     again += 1
         return f"; {again} of {doubted} word(s) the page's models doubted read again with {other}, surer" \
@@ -454,6 +461,16 @@ def _in_script(text: str, script: str) -> bool:
     if script == "Greek":
         return len(greek) == len(letters) and not all(ch.isupper() for ch in letters)
     return not greek
+
+
+def _rival(words: list[OcrWord]) -> float:
+    """How sure a model of the page's script is of its reading of a crop: its surest word's
+    confidence, nothing for capitals only (eng read a lowercase τέλος as "TEAOC" at 0.92:
+    capitals look alike across the scripts)."""
+    letters = [ch for word in words for ch in word.text if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return 0.0
+    return max((word.confidence for word in words), default=0.0)
 
 
 def _capitals(words: list[OcrWord]) -> bool:
