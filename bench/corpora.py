@@ -18,7 +18,8 @@ Per row, on the pages that have a truth (ground truth, or judged by reading):
 - furniture P/R (true positives/false positives/misses) for page numbers, running heads and
   signatures + catchwords: a truth item is found when a furniture edit covers the edition's
   line (or words of it) that reads like it; a furniture edit on a judged page that covers no
-  truth item is a false positive of its own kind;
+  truth item is a false positive of its own kind (one printed item is one: a head the engine cut
+  into boxes side by side on its row is matched as the row, its pieces neither twice nor false);
 - joins over the page turns, dehyphenation, notes at the foot (and apparatus) as
   bench.digitization measures them; margin notes and sigla, apparatus lines left in the text;
 - seconds per page;
@@ -177,6 +178,7 @@ class Line:
     end: int
     text: str
     y: float  # its place on the page, top to foot (the box's top, or the line's rank)
+    bottom: float | None = None  # the box's foot, where the page gives boxes
 
 
 @dataclass
@@ -190,7 +192,7 @@ class Page:
 def pages_of_book(doc, stems: list[str]) -> list[Page]:
     pages = []
     for stem, surface in zip(stems, doc.facsimile):
-        lines = [Line(z.start, z.end, doc.text[z.start:z.end], z.box[1]) for z in surface.lines]
+        lines = [Line(z.start, z.end, doc.text[z.start:z.end], z.box[1], z.box[3]) for z in surface.lines]
         pages.append(Page(stem, surface.start, surface.end, lines))
     return pages
 
@@ -257,13 +259,23 @@ def cer(found: str, truth: str) -> tuple[int, int]:
 
 # --- matching the truth's items to the edition's lines ---
 
+# Capitals that Greek and Latin print alike: an engine reading a Greek head with Latin letters
+# (`rENEΣIΣ` for `ΓΕΝΕΣΙΣ`) read the print right, letter for letter.
+HOMOGLYPHS = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")
+
+
+def _fold(text: str) -> str:
+    """Compatibility forms folded (`²3` is `23`), Greek capitals that look like Latin ones as those."""
+    return unicodedata.normalize("NFKC", text).translate(HOMOGLYPHS)
+
+
 def _window_similarity(line: str, wanted: str, at_ends: bool = False) -> tuple[float, int, int]:
     """How like ``wanted`` the line or a run of its words is (compatibility forms folded: ``²3`` is
     ``23``), and that run's span in the line; a run inside a much longer line counts for less, so
     that a number standing alone beats the same digits among the apparatus's words. ``at_ends``:
     only runs that open or close the line (a head or a foot item the engine set on a line of
     text stands at its end, never amid its words: a catchword ``tres`` is not the text's word)."""
-    folded, wanted = unicodedata.normalize("NFKC", line), unicodedata.normalize("NFKC", wanted)
+    folded, wanted = _fold(line), _fold(wanted)
     best = (_similar(folded, wanted), 0, len(line))
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
     count = max(1, len(wanted.split()))
@@ -272,7 +284,7 @@ def _window_similarity(line: str, wanted: str, at_ends: bool = False) -> tuple[f
         if at_ends and 0 < i < len(words) - count:
             continue
         span = (words[i][0], words[i + count - 1][1])
-        similarity = _similar(unicodedata.normalize("NFKC", line[span[0]:span[1]]), wanted) * partial
+        similarity = _similar(_fold(line[span[0]:span[1]]), wanted) * partial
         if similarity > best[0]:
             best = (similarity, *span)
     return best
@@ -303,8 +315,11 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
         return spans
     ordered = sorted(page.lines, key=lambda line: line.y)
     taken: set[tuple[int, int]] = set()
+    rows = _rows_cut_in_pieces(page.lines)
     for index, item in sorted(enumerate(items), key=lambda pair: -len(pair[1].text)):
         near = {"top": ordered[:3], "bottom": ordered[-3:]}.get(item.where, ordered)
+        near = near + [row for row in rows if item.where in ("top", "bottom") and any(
+            row.start <= line.start < row.end for line in near)]
         if item.where == "margin":
             near = [line for line in ordered if len(_squeeze(line.text)) <= len(_squeeze(item.text)) + 4]
         short = len(_squeeze(item.text)) <= 4
@@ -323,6 +338,7 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
             # garbled past reading (`χι 14 PENE212` for `XI 14 ΓΕΝΕΣΙΣ`): the line at that edge, as short
             # as the item and with its digits
             edge = ordered[0] if item.where == "top" else ordered[-1]
+            edge = next((row for row in rows if row.start <= edge.start < row.end), edge)  # the whole printed row
             size = len(_squeeze(item.text))
             letters = sum(c.isalpha() for c in edge.text)
             alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
@@ -332,6 +348,30 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
                 spans[index] = edge.start, edge.end
                 taken.add(spans[index])
     return spans
+
+
+def _rows_cut_in_pieces(lines: list[Line]) -> list[Line]:
+    """A printed line the engine cut into boxes side by side (`rENEΣIΣ` and `x11 13` on the row of
+    the head `ΓΕΝΕΣΙΣ XII 13`), as one line: the pieces that follow one another in the text,
+    joined by a space where the text has its line break (so the offsets stay the text's)."""
+    rows, by_start = [], sorted(lines, key=lambda line: line.start)
+    run: list[Line] = []
+    for line in by_start + [None]:
+        if line is not None and run and line.start == run[-1].end + 1 and line.bottom is not None \
+                and run[-1].bottom is not None and _same_row(line, run[-1]):
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            rows.append(Line(run[0].start, run[-1].end, " ".join(piece.text for piece in run),
+                             min(piece.y for piece in run), max(piece.bottom for piece in run)))
+        run = [line] if line is not None else []
+    return rows
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """Two boxes on one printed line: they overlap by half the lower one's height at least."""
+    overlap = min(a.bottom, b.bottom) - max(a.y, b.y)
+    return overlap >= 0.5 * min(a.bottom - a.y, b.bottom - b.y) > 0
 
 
 # --- one row ---
@@ -388,6 +428,9 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
         hit_edits = {id(e) for _item, span in matched if span for e in covered(span, on_page)}
         parts = _parts_of_items(doc, page, truth.items, [e for e in on_page if id(e) not in hit_edits])
         hit_edits.update(id(e) for found in parts.values() for e in found)
+        for index, found in _pieces_on_items_rows(page, matched, [e for e in on_page if id(e) not in hit_edits]).items():
+            parts.setdefault(index, []).extend(found)
+            hit_edits.update(id(e) for e in found)
         for index, (item, span) in enumerate(matched):
             name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
             found = (covered(span, on_page) if span else []) + parts.get(index, [])
@@ -481,6 +524,28 @@ def _parts_of_items(doc, page: Page, items: list[Item], edits: list) -> dict[int
                 parts.setdefault(index, []).append(edit)
                 break
     return parts
+
+
+def _pieces_on_items_rows(page: Page, matched: list[tuple[Item, tuple[int, int] | None]],
+                          edits: list) -> dict[int, list]:
+    """Furniture edits of an item's class on the other pieces of the printed row the item was
+    matched on (boxes side by side at the page's edge: `x11 13` beside `rENEΣIΣ`, one running
+    head `ΓΕΝΕΣΙΣ XII 13`): one printed item is one item, its pieces no false positives."""
+    pieces: dict[int, list] = {}
+    taken: set[int] = set()
+    for index, (item, span) in enumerate(matched):
+        name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
+        own = [line for line in page.lines if span and span[0] < line.end + 1 and line.start < span[1]]
+        if name is None or not own or item.where not in ("top", "bottom") or any(line.bottom is None for line in own):
+            continue
+        row = [line for line in page.lines if line not in own and line.bottom is not None
+               and any(_same_row(line, piece) for piece in own)]
+        for edit in edits:
+            if EDIT_CLASS.get(edit.kind) == name and id(edit) not in taken \
+                    and any(line.start <= edit.start < line.end + 1 for line in row):
+                pieces.setdefault(index, []).append(edit)
+                taken.add(id(edit))
+    return pieces
 
 
 def _score_joins(row: Row, doc, pages: list[Page], truths, last_body, first_body) -> None:
