@@ -338,16 +338,23 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
             # garbled past reading (`χι 14 PENE212` for `XI 14 ΓΕΝΕΣΙΣ`): the line at that edge, as short
             # as the item and with its digits
             edge = ordered[0] if item.where == "top" else ordered[-1]
-            edge = next((row for row in rows if row.start <= edge.start < row.end), edge)  # the whole printed row
-            size = len(_squeeze(item.text))
-            letters = sum(c.isalpha() for c in edge.text)
-            alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
-            in_body = any(_similar(line, edge.text) >= 0.7 for line in body or [] if len(line) <= 3 * len(edge.text))
-            if len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body \
-                    and not any(a < edge.end and edge.start < b for a, b in taken):
-                spans[index] = edge.start, edge.end
-                taken.add(spans[index])
+            row = next((row for row in rows if row.start <= edge.start < row.end), None)
+            for line in [edge] + ([row] if row else []):  # the line, or else the whole printed row it is cut from
+                if _garbled_item_at_edge(item, line, body) and not any(a < line.end and line.start < b for a, b in taken):
+                    spans[index] = line.start, line.end
+                    taken.add(spans[index])
+                    break
     return spans
+
+
+def _garbled_item_at_edge(item: Item, edge: Line, body: list[str] | None) -> bool:
+    """Whether the line at the page's edge may be the item garbled past reading: as short as
+    the item, with as many letters (a number may be read as a letter), and no line of the body."""
+    size = len(_squeeze(item.text))
+    letters = sum(c.isalpha() for c in edge.text)
+    alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
+    in_body = any(_similar(line, edge.text) >= 0.7 for line in body or [] if len(line) <= 3 * len(edge.text))
+    return len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
 
 
 def _rows_cut_in_pieces(lines: list[Line]) -> list[Line]:
