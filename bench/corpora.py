@@ -661,6 +661,25 @@ def tesseract_text(image: Path, models: str) -> tuple[list[str], float]:
     return lines, time.perf_counter() - started
 
 
+def tesseract_versions() -> tuple[str, str]:
+    """The `tesseract` command's version and that of the library the pipeline reads with (tesserocr's
+    own libtesseract): they differ, and so do their readings of a page (see bench.engines)."""
+    import tesserocr
+
+    command = subprocess.run([shutil.which("tesseract"), "--version"], capture_output=True, check=True)
+    return ((command.stdout or command.stderr).decode().split("\n")[0].strip(),
+            tesserocr.tesseract_version().split("\n")[0].strip())
+
+
+def without_furniture(lines: list[str], truth: PageTruth) -> list[str]:
+    """An engine's lines of a page without those that read like the truth's furniture, notes
+    or margin items: the engine's side of the CER left as the edition's reading text is."""
+    named = [item.text for item in truth.items]
+    return [line for line in lines if not any(
+        _window_similarity(line, text)[0] >= 0.8 and len(_squeeze(line)) <= len(_squeeze(text)) + 4
+        for text in named)]
+
+
 def models_of(surface) -> str | None:
     """The models Tesseract read the page with, as the surface names them: ``Tesseract 5.5.0 (lat:
     script Latin detected …)`` -> ``lat``."""
@@ -709,11 +728,8 @@ def ocr_row(corpus: str, label: str, files: list[SourceFile], folder: Path, trut
                 continue
             engine_seconds += took
             truth = truths.get(page.stem)
-            if truth is not None:  # furniture out, as in the edition's own lines
-                named = [item.text for item in truth.items]
-                engine_pages[page.stem] = [line for line in lines if not any(
-                    _window_similarity(line, text)[0] >= 0.8 and len(_squeeze(line)) <= len(_squeeze(text)) + 4
-                    for text in named)]
+            if truth is not None:
+                engine_pages[page.stem] = without_furniture(lines, truth)
         row.engine_seconds = engine_seconds / max(1, count)
     row.label = f"{label} ({', '.join(sorted(models)) or 'no OCR'})"
     score(row, edition, book, truths, engine_pages if engine_pages else None)
@@ -831,6 +847,7 @@ def main() -> None:
             report.append(f"{row.corpus} · {row.label}: {len(row.failures)} failures, e.g.")
             report.extend(f"    {failure}" for failure in row.failures[: args.failures])
     result = table(rows, controls)
+    versions = tesseract_versions() if args.images and shutil.which("tesseract") else None
     report += [result, f"{time.perf_counter() - started:.0f} s in all"]
     if args.output:
         args.output.write_text("\n".join(report) + "\n", encoding="utf-8")
@@ -845,8 +862,9 @@ def main() -> None:
                       "truth (ground truth, or judged by reading: bench/judged/); "
                       f"CER is `flows.py evaluate`'s ({CER_OPTIONS.describe()}), "
                       "furniture out of both sides; 'CER engine' is the engine's own text (XML, "
-                      "exports) or `tesseract` out of the box with the same models (images); the last counts are "
-                      "over every page.\n\n"))
+                      "exports) or `tesseract` out of the box with the same models (images"
+                      f"{'; ' + ' against the library the pipeline reads with, '.join(versions) if versions else ''}"
+                      "); the last counts are over every page.\n\n"))
 
 
 if __name__ == "__main__":
