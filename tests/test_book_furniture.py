@@ -296,3 +296,36 @@ def test_page_numbers_framed_between_ornaments_in_a_text_export():
         assert fw(body, "pageNum") == [frame.format(n) for n in range(37, 45)]
         assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(38, 45)]
         assert "(" not in running_text(body) and "[" not in running_text(body)
+
+
+def _greek_pages(first_top: str, first_height: int) -> list[SourceFile]:
+    """Three page images of a Greek edition (composed hOCR): the head (chapter, verse, book) at the
+    top in small type, alternating sides, the page number centred at the foot."""
+    rng = random.Random(1901)
+    tops = [first_top, "ΓΕΝΕΣΙΣ XII 13", "XII 14 ΓΕΝΕΣΙΣ"]
+    files = []
+    for index, top in enumerate(tops):
+        height = first_height if index == 0 else 30
+        lines = [(top, (200, 100, 1000, 100 + height))]
+        lines += [(" ".join(rng.choice(GREEK) for _ in range(9)), (200, 200 + 60 * n, 1300, 245 + 60 * n))
+                  for n in range(20)]
+        lines.append((str(18 + index), (720, 1500, 780, 1540)))
+        files.append(SourceFile(f"{50 + index:04d}.hocr", _hocr(lines)))
+    return files
+
+
+def test_the_first_pages_head_is_a_head_where_the_page_shows_it():
+    """The first page of a run has no page before it to repeat its head: its top line is the head
+    where it has the heads' shape (their words, as many numbers, one at an end) and type. A
+    title in large type, or a heading without the heads' numbers, stays text."""
+    built = build_edition(_greek_pages("XI 14 ΓΕΝΕΣΙΣ", 30), "genesis", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "header") == ["XI 14 ΓΕΝΕΣΙΣ", "ΓΕΝΕΣΙΣ XII 13", "XII 14 ΓΕΝΕΣΙΣ"]
+    assert "ΓΕΝΕΣΙΣ" not in running_text(body)
+    assert len(list(body.iter(f"{TEI}pb"))) == 3  # no page break invented at the first head
+    for top, height in (("XI 14 ΓΕΝΕΣΙΣ", 75), ("ΓΕΝΕΣΙΣ", 30), ("ΓΕΝΕΣΙΣ XI", 30)):
+        built = build_edition(_greek_pages(top, height), "genesis", PipelineConfig())
+        body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+        assert top in running_text(body), (top, height)
+        assert fw(body, "header") == ["ΓΕΝΕΣΙΣ XII 13", "XII 14 ΓΕΝΕΣΙΣ"]

@@ -25,6 +25,9 @@ from pipeline.edits import add_edits, edits_per_block
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
+from pipeline.stages.pageedges import line_heights
+from pipeline.stages.pageedges.furniture import first_page_head
+from pipeline.stages.pageedges.lines import Line
 from pipeline.stages.structure import FULL_LINE
 from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import (OCR_DIGITS, PAGE_SEPARATOR, RULE_REASON, SHORT_LAST_LINE, SPACE, UNIT, SimilarTo,
@@ -127,6 +130,7 @@ def _classify(doc: Document) -> dict[int, str]:
                 if later in standalone_ones and _at_page_turn(doc, later, kinds):
                     kinds[later] = "running-head"
     _heads_inside_cuts(doc, standalone, kinds)
+    _first_page_head(doc, standalone, kinds)
     for i, block in enumerate(blocks):  # a rule or specks beside the furniture: part of the page turn
         if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and block.kind in ("p", "head") \
                 and is_rule_block(text, block.start, block.end):
@@ -134,6 +138,26 @@ def _classify(doc: Document) -> dict[int, str]:
     # the notes at a page's foot: part of the page turn like its furniture, though text
     kinds |= {i: NOTE for i, block in enumerate(blocks) if block.kind == "note"}
     return kinds
+
+
+def _first_page_head(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
+    """The line at the top of the first page image, which no page before repeats, is a running
+    head where the page shows it so (:func:`first_page_head`): the heads found on the later
+    pages have its shape and type."""
+    first_surface = next((surface for surface in doc.facsimile if surface.lines), None)
+    if first_surface is None:
+        return
+    top = min(first_surface.lines, key=lambda zone: zone.box[1]).start
+    first = next((i for i in standalone if doc.blocks[i].start == top and i not in kinds), None)
+    heads = [i for i, kind in kinds.items() if kind == "running-head"]
+    if first is None or not heads:
+        return
+
+    def line(i: int) -> Line:
+        return Line(doc.blocks[i].start, doc.blocks[i].end, doc.text[doc.blocks[i].start:doc.blocks[i].end])
+
+    if first_page_head(line(first), [line(i) for i in heads], line_heights(doc)):
+        kinds[first] = "running-head"
 
 
 FOUND = "furniture found"
@@ -420,11 +444,25 @@ def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
     return block
 
 
+def _short_lines_before(doc: Document, index: int) -> int:
+    """Where the short lines standing right before block ``index`` on its page image begin (the
+    margin's numbers the engine wrote first): a page break there is the page's, which its
+    furniture under them stands at. Without page images, or none: the block's own start."""
+    start = doc.blocks[index].start
+    if not doc.facsimile:
+        return start
+    surfaces = [surface.start for surface in doc.facsimile]
+    page_start = surfaces[max(0, bisect.bisect_right(surfaces, start) - 1)]
+    while index > 0 and doc.blocks[index - 1].start >= page_start and _standalone(doc, doc.blocks[index - 1]):
+        index -= 1
+    return doc.blocks[index].start
+
+
 def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str], page_turns: bool) -> list[Edit]:
     """The furniture's fw edits, and a page break where ``page_turns`` (a stamp alone in a text
     without pages is the stamp, not a page)."""
     blocks, text = doc.blocks, doc.text
-    known = break_between(doc, blocks[cluster[0]].start - 2, blocks[cluster[-1]].end)
+    known = break_between(doc, _short_lines_before(doc, cluster[0]) - 2, blocks[cluster[-1]].end)
     cluster = [i for i in cluster if kinds[i] != FOUND]
     separators = [i for i in cluster if kinds[i] == "page-separator"]
     attrs = _page_number_after(doc, cluster, kinds, separators[0] if separators else None)

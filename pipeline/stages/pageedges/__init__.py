@@ -119,7 +119,7 @@ def find_page_edges(doc: Document) -> None:
             return
         how = "the page's number in the sequence of the document's page numbers"
     edits: list[Edit] = []
-    heads = running_heads(pages)
+    heads = running_heads(pages, line_heights(doc))
     offset = inferred_offset(pages)
     for index, page in enumerate(pages):
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
@@ -190,6 +190,13 @@ def find_page_edges(doc: Document) -> None:
         (at, *verdict) for at, verdict in dict((turn.at, (turn.continues, turn.final)) for turn in turns).items())
     found.paragraph_ends_at_page_turns = [(t.furniture_start, t.text_start) for t in turns if not t.continues]
     found.page_numbers_found = sum(page.number is not None for page in pages) >= 2
+
+
+def line_heights(doc: Document) -> dict[int, int]:
+    """The height of each line's box on its page image (or the OCR file's boxes), by where the
+    line starts: the type it is set in, roughly (empty without boxes)."""
+    return {zone.start: zone.box[3] - zone.box[1] for surface in doc.facsimile for zone in surface.lines
+            if zone.box[3] > zone.box[1]}
 
 
 def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, list[FootItem]]:

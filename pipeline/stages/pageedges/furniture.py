@@ -8,7 +8,8 @@ import string
 from collections import Counter
 
 from pipeline.stages.pageedges.heads import HeadWords, top_lines
-from pipeline.stages.pageedges.lines import HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key
+from pipeline.stages.pageedges.lines import (HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key,
+                                             shaped_as_heads)
 from pipeline.stages.pageedges.numbering import Page
 from pipeline.stages.textshape import typical_line_length
 
@@ -156,11 +157,13 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
     return more
 
 
-def running_heads(pages: list[Page]) -> dict[int, list[Line]]:
+def running_heads(pages: list[Page], heights: dict[int, int] | None = None) -> dict[int, list[Line]]:
     """The lines at a page's top (besides its number) that are its running head: the first line
     that repeats on the tops of many pages; the lines made of the words the document prints at
     its pages' tops (a head that changes with the chapter, garbled by the OCR, perhaps set on
-    two lines); or the lines the OCR file itself calls the page's header (PAGE region type)."""
+    two lines); or the lines the OCR file itself calls the page's header (PAGE region type).
+    The first page's top line is its head only where the page shows it (``heights``: the
+    height of each line's box, by where it starts): see :func:`first_page_head`."""
     tops: list[tuple[int, Line, str]] = []
     named: dict[int, list[Line]] = {}
     for index, page in enumerate(pages):
@@ -199,7 +202,28 @@ def running_heads(pages: list[Page]) -> dict[int, list[Line]]:
         if found and index > 0:
             before = heads.get(index, [])
             heads[index] = before + [line for line in found if line not in before]
+    if pages and 0 not in heads and 0 not in named and heights:
+        first = next((line for index, line, _ in tops if index == 0), None)
+        if first is not None and first_page_head(first, [line for lines in heads.values() for line in lines],
+                                                  heights):
+            heads[0] = [first]
     return heads | named
+
+
+TITLE_TYPE = 1.5  # a title's type is larger than the heads' by this much at least (box heights)
+
+
+def first_page_head(line: Line, heads: list[Line], heights: dict[int, int]) -> bool:
+    """The first page of a run has no page before it to repeat its head: its top line is the
+    head where the page shows one (the pages are images or boxed lines), of the heads' shape
+    (their words and as many numerals, one at an end: "XI 14 ΓΕΝΕΣΙΣ" beside "ΓΕΝΕΣΙΣ XII 13")
+    in no larger type than theirs. A title (no number, large type) or a chapter's heading
+    (fewer numbers than the heads that repeat it) stays text."""
+    sized = sorted(heights[head.start] for head in heads if head.start in heights)
+    if line.start not in heights or not sized:
+        return False
+    return shaped_as_heads(line.text, [head.text for head in heads]) \
+        and heights[line.start] <= TITLE_TYPE * sized[len(sized) // 2]
 
 
 def _numerals_only(text: str) -> bool:

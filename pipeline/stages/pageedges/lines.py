@@ -81,6 +81,31 @@ def head_key(text: str) -> str:
     return key if len(key) >= HEAD_KEY_MIN else ""
 
 
+def head_numerals(text: str) -> int | None:
+    """How many numerals a line shaped like a running head holds (page, chapter, verse: "XI 14
+    ΓΕΝΕΣΙΣ", "Cap. 6. De Homine. 25"), one of them at an end of the line; None when no numeral
+    stands at either end (a title, a heading).
+
+    >>> head_numerals("XI 14 ΓΕΝΕΣΙΣ"), head_numerals("ΓΕΝΕΣΙΣ XII 13"), head_numerals("THE BOOK OF GENESIS")
+    (2, 2, None)
+    """
+    words = text.split()
+    if not words or not any(HEAD_NUMERAL.fullmatch(word) for word in (words[0], words[-1])):
+        return None
+    return len(HEAD_NUMERAL.findall(text))
+
+
+def shaped_as_heads(text: str, heads: list[str]) -> bool:
+    """A line with the shape of the document's running heads ``heads``: the same words (as the
+    OCR varies them) and as many numerals, one at an end (a chapter's heading, a title, holds
+    fewer numbers than the heads that repeat it with the page's or verse's)."""
+    numerals, key = head_numerals(text), head_key(text)
+    if numerals is None or not key:
+        return False
+    similar = SimilarTo(key, SIMILAR_HEADS)
+    return any(head_numerals(head) == numerals and similar(head_key(head)) for head in heads)
+
+
 def mark_number_tokens(lines: list[Line]) -> None:
     """Which part of each line could be a page number: a short line whole, or the number at
     either end of a line whose other words the document repeats at three or more places, as
