@@ -392,8 +392,8 @@ class Recogniser:
                        for rival in rivals):
                     line.words[n] = OcrWord(read[0].text, read[0].confidence, word.box)
                     again += 1
-        return f"; {again} of {doubted} word(s) the page's models doubted read again with {other}, surer" \
-            if again else None
+        return f"; {doubted} word(s) the page's models doubted read again alone with {other}: {again} replaced, " \
+            f"read surer" if again else None
 
     def _recognise(self, image, dpi: int | None, languages: str) -> OcrPage:
         api = self._api(languages)
