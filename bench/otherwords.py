@@ -142,7 +142,7 @@ def main() -> None:
              ("Greek with Latin words", GREEK_WITH_LATIN, "grc", LATIN_WORDS),
              ("Latin, no Greek", without_greek(LATIN_WITH_GREEK), "lat", ())]
     rows = ["| page | lines | CER before → after | other-script words read exactly | page's words changed wrongly "
-            "| words read again | s before → after | note |", "|---|---|---|---|---|---|---|---|"]
+            "| words replaced | s before → after | note |", "|---|---|---|---|---|---|---|---|"]
     for name, text, languages, others in pages:
         image, lines = render(text)
         truth = "\n".join(lines)
