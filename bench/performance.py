@@ -232,7 +232,7 @@ def main() -> None:
         if not args.no_cluster:  # an external Dask cluster of 1 and 2 workers; image books of 50-600 pages
             from bench.scaleout import cluster_rows, memory_rows
 
-            rows += cluster_rows(work / "scaleout", docs=120, book_pages=200, ocr_pages=args.ocr_pages)
+            rows += cluster_rows(work / "scaleout", docs=600, book_pages=200)
             rows += memory_rows(work / "scaleout", [50, 200, 600])
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -24,7 +24,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from orchestration import flow
 from orchestration.environment import ROOT
 from orchestration.serve import command_serve
-from orchestration.server import local_server_url
+from orchestration.server import api_for_workers, local_server_url
 from pipeline import evaluation
 from pipeline.config import ConfigFileError, PipelineConfig, load_config
 from pipeline.errors import DocumentError
@@ -58,6 +58,8 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     flow.record_what_finishes()
     signal.signal(signal.SIGINT, flow.stop_at_once)
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
+    # on Dask workers, tasks report to the run's own server (else each worker starts one)
+    server = server or api_for_workers(dask_address, workers > 1)
     try:
         with flow.dask_scratch(output_dir, workers > 1 and not dask_address) as scratch, \
                 (temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext()):

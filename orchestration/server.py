@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
-from prefect.settings import PREFECT_HOME
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
 from pipeline.run.storage import write_atomically
 
@@ -80,3 +81,53 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
+
+
+def api_for_workers(dask_address: str | None, local_cluster: bool) -> str | None:
+    """The Prefect API for a run's tasks on Dask workers, when the run has none yet (Prefect's
+    embedded mode): the run's temporary server, started now, so that its address travels
+    with the tasks. None when the run has an API (or no workers), or when workers are on
+    other machines (said on the console).
+
+    Left to Prefect, the embedded mode starts a temporary server in every process that needs
+    one: each worker process would start its own at its first task (20-30 s of CPU beside
+    the documents, a database of its own, the task runs recorded where no one looks). The
+    run's server listens on 127.0.0.1, which another machine cannot reach."""
+    if PREFECT_API_URL.value() or not (dask_address or local_cluster):
+        return None
+    if dask_address and not workers_on_this_machine(dask_address):
+        print("NOTE    the Dask workers on other machines start a Prefect server each, and record the run's "
+              "tasks there: set PREFECT_API_URL to a Prefect server they reach", flush=True)
+        return None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one the embedded mode starts in this process (stopped at exit)
+    server.start()
+    return server.api_url
+
+
+def workers_on_this_machine(dask_address: str) -> bool:
+    """Whether every worker of the Dask scheduler at ``dask_address`` runs on this machine
+    (a scheduler without workers yet: whether it does). False when it does not answer: the
+    run then says so itself."""
+    from distributed import Client
+
+    try:
+        with Client(dask_address, timeout=10) as client:
+            workers = list(client.scheduler_info(n_workers=-1)["workers"])
+    except (OSError, TimeoutError):
+        return False
+    hosts = {urlparse(address if "://" in address else f"tcp://{address}").hostname
+             for address in workers or [dask_address]}
+    return hosts <= this_machines_addresses()
+
+
+def this_machines_addresses() -> set[str]:
+    """The names and addresses this machine answers to."""
+    import psutil
+
+    names = {"localhost", "127.0.0.1", "::1", socket.gethostname(), socket.getfqdn()}
+    for addresses in psutil.net_if_addrs().values():
+        names.update(address.address.split("%")[0] for address in addresses
+                     if address.family in (socket.AF_INET, socket.AF_INET6))
+    return names
