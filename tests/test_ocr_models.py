@@ -100,6 +100,25 @@ def test_greek_words_in_a_latin_line_are_read_again_with_the_greek_model():
     assert "2 word(s) the page's models doubted read again alone with grc: 2 replaced" in note, note
 
 
+def test_latin_words_in_a_greek_line_are_read_again_with_the_latin_model():
+    """An apparatus citing an editor in Latin amid Greek: the Greek model reads the Latin words
+    as Greek garbage ("ΒΕΚΚΘΓ."); read again with the Latin model they come out Latin, and the
+    Greek words, doubted or not, stay Greek."""
+    if not {"lat", "grc"} <= ocr.installed_models():
+        pytest.skip("Debian's tesseract-ocr-lat and tesseract-ocr-grc are needed")
+    from tests.test_ocr import _png, _render
+
+    lines = ["διαφορὰ δέ τις φαίνεται τῶν τελῶν, ut ait Bekker.",
+             "τὰ μὲν γάρ εἰσιν ἐνέργειαι, cf. Metaphysica.",
+             "ἰατρικῆς μὲν γὰρ ὑγίεια, ναυπηγικῆς δὲ πλοῖον."]
+    edition = build_edition([SourceFile("p1.png", _png(_render(lines, size=40, width=1300)))], "scholia",
+                            PipelineConfig(ocr_languages="grc"))
+    assert edition.errors == []
+    read = [unicodedata.normalize("NFC", line.strip()) for line in edition.document.text.splitlines() if line.strip()]
+    assert read[0] == lines[0] and read[2] == lines[2], read
+    assert read[1].endswith(" Metaphysica.") and read[1].startswith("τὰ μὲν γάρ εἰσιν ἐνέργειαι,"), read[1]
+
+
 PEMBROKE = Path(__file__).parent / "data" / "ocrd-workspaces" / "pembroke_werke_1766"
 PEMBROKE_PRINTED = [  # the page's first lines as printed (transcribed from the image; long s as s)
     "nicht vermag, sondern es gehet uns disfalls wie mit",
