@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from pipeline.model import Document, Edit, text_block_margins
 from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
@@ -35,19 +36,22 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
     turns = []
     for page, following in zip(pages, pages[1:]):
         # lines of text: not furniture, not a rule or the OCR's specks (no letter in them)
-        lasts = [line for line in reversed(page.lines) if (line.start, line.end) not in furniture
-                 and any(ch.isalpha() for ch in line.text)][:LINES_AT_EDGE]
-        firsts = [line for line in following.lines if (line.start, line.end) not in furniture
-                  and sum(ch.isalpha() for ch in line.text) >= 2]
-        if not lasts or not firsts:
+        # (looked for from the page's edge on, as far as needed: a page has many lines)
+        lasts = list(islice((line for line in reversed(page.lines) if (line.start, line.end) not in furniture
+                             and any(ch.isalpha() for ch in line.text)), LINES_AT_EDGE))
+        firsts = (line for line in following.lines if (line.start, line.end) not in furniture
+                  and _letters_at_least(line.text, 2))
+        first = next(firsts, None)
+        if not lasts or first is None:
             continue
-        last, first = lasts[0], firsts[0]
+        last = lasts[0]
         if boxes is not None:  # OCR may write a piece of a line above after the page's last line: the image says
             last = max((line for line in lasts if line.start in boxes), key=lambda line: boxes[line.start][0][3],
                        default=last)
             # the text begins at the text block's left edge (an indent aside): lines before the first
             # that does, set in the middle or at the right, are furniture the OCR garbled past knowing
-            first = next((line for line in firsts if line.start in boxes and _at_left_edge(boxes[line.start])), first)
+            first = next((line for line in chain((first,), firsts) if line.start in boxes
+                          and _at_left_edge(boxes[line.start])), first)
         at = page_start(doc, following)[0]
         foot = [line for line in page.lines if line.start > last.start]
         if boxes is not None and last.start in boxes and first.start in boxes:
@@ -65,6 +69,16 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
             ends = final = True
         turns.append(PageTurn(at, not ends, final, foot[0].start if foot else at, first.start))
     return turns
+
+
+def _letters_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` holds ``count`` letters or more (looked at only until it does)."""
+    for ch in text:
+        if ch.isalpha():
+            count -= 1
+            if not count:
+                return True
+    return False
 
 
 def covered_lines(pages: list[Page], edits: list[Edit]) -> set[tuple[int, int]]:
