@@ -124,8 +124,20 @@ _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 _LONE_CJK_TOUCHING_LATIN = re.compile(f"[{_CJK}](?:(?<=[A-Za-z].)(?![{_CJK}])|(?<![{_CJK}].)(?=[A-Za-z]))")
 
 
-def _lone_cjk_touching_latin(text: str) -> int:
-    return len(_LONE_CJK_TOUCHING_LATIN.findall(text))
+# The same characters found from the letters beside them: (a lone character after a letter,
+# one before a letter with no CJK character before it), for a text with fewer ASCII letters
+# than CJK characters, where most of the text is CJK characters to look behind.
+_CJK_AFTER_LETTER = re.compile(f"[A-Za-z](?=[{_CJK}](?![{_CJK}]))")
+_CJK_BEFORE_LETTER = re.compile(f"[A-Za-z](?<=[{_CJK}][A-Za-z])(?<![{_CJK}][{_CJK}][A-Za-z])")
+
+
+def _lone_cjk_touching_latin(text: str, from_letters: bool = False) -> int:
+    """How many CJK characters stand alone beside an ASCII letter; ``from_letters``: looked for
+    from the letters (the same count, sooner where letters are fewer)."""
+    if not from_letters:
+        return len(_LONE_CJK_TOUCHING_LATIN.findall(text))
+    after = {match.start() + 1 for match in _CJK_AFTER_LETTER.finditer(text)}
+    return len(after.union(match.start() - 1 for match in _CJK_BEFORE_LETTER.finditer(text)))
 
 
 _KINDS: dict[str, tuple[str, float, str | None]] = {}  # per character, filled as characters are met
@@ -315,7 +327,7 @@ def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, floa
         cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, cjk_totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
-        cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text)
+        cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text, ascii_letters < families["cjk"])
     score = (neutral_sum + cjk_best) / (TWENTIETHS * total)
     lettered = sum(families.values())
     if lettered:
