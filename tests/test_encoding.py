@@ -208,3 +208,95 @@ def test_plausibility_does_not_depend_on_the_order_characters_are_met():
 
     words = "Genève — garçon de » ministère brûlée naïve".split()
     assert plausibility(" ".join(words)) == plausibility(" ".join(reversed(words))) == 0.825
+
+
+def _every_reading_scored_in_full(data: bytes) -> tuple[str, tuple, list[tuple[str, str, float]]]:
+    """What decode() must answer, found the plain way: every candidate's sample decoded (its
+    damage counted by an error handler, one call per damaged stretch) and scored in full, the
+    readings sorted by score; no bound, no early stop. With the ranking: (decoder, label, score)."""
+    from pipeline.ingest import encoding as decoding
+    from pipeline.ingest.plausibility import code_page_penalty, plausibility
+
+    for bom, encoding in decoding._BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="surrogatepass"), (encoding, 1.0, None, None), []
+    if data.isascii() and b"\x00" not in data:
+        return data.decode("ascii"), ("utf-8", 1.0, None, None), []
+    sample = decoding._sample(data)
+    try:
+        utf8 = not sample.isascii() and bool(sample.decode("utf-8"))
+    except UnicodeDecodeError:
+        utf8 = False
+    damage = []
+
+    def count(error: UnicodeDecodeError) -> tuple[str, int]:
+        damage.append(error)
+        return "\ufffd", error.end
+
+    codecs.register_error("test-count-damage", count)
+    readings = []
+    for rank, (decoder, labels) in enumerate(decoding.CANDIDATES):
+        if (decoder.startswith("utf-16") and len(data) % 2) or (utf8 and decoder in decoding.ALPHABET_CODE_PAGES):
+            continue
+        part = sample[: len(sample) // 2 * 2] if decoder.startswith("utf-16") else sample
+        damage.clear()
+        text = part.decode(decoder, errors="test-count-damage")
+        if len(damage) > max(2, len(sample) // 200):
+            continue
+        label = next((name for name in labels if _encodable(text, name) and text.encode(name) == part), decoder)
+        score = plausibility(text) * (1 - min(1.0, 20 * len(damage) / max(1, len(text))))
+        if decoder in decoding.SINGLE_BYTE:
+            score = max(0.0, score - code_page_penalty(text))
+        readings.append((-round(score, 3), rank, score, label, decoder, text))
+    readings.sort(key=lambda reading: reading[:2])
+    certain_utf8 = utf8 and b"\x00" not in sample
+    best = next(r for r in readings if r[4] == "utf-8") if certain_utf8 else readings[0]
+    runner_up = next((r for r in readings if r is not best and r[5] != best[5]), None)
+    margin = best[2] - runner_up[2] if runner_up else best[2]
+    confidence = round(max(0.0, min(1.0, best[2] * (0.5 + 5 * margin))), 2)
+    if certain_utf8:
+        confidence = max(confidence, 0.99)
+    errors = "surrogatepass" if best[4].startswith("utf-16") else "surrogateescape"
+    return data.decode(best[4], errors=errors), (best[3], confidence, runner_up and runner_up[3],
+                                                 runner_up and round(runner_up[2], 2)), \
+        [(decoder, label, score) for *_, score, label, decoder, _text in readings]
+
+
+def test_the_encoding_benchmark_decodes_as_every_reading_scored_in_full():
+    """decode() scores readings lazily and counts damage in C: on every item of the encodings
+    benchmark (each text in each encoding that carries it, long and short; mojibake; clean
+    text) and on the seeds in every encoding that carries them, its text, encoding, confidence
+    and runner-up are those the plain way gives, and so is the ranking of every reading."""
+    from pipeline.ingest.encoding import ranked_candidates
+    from bench.encodings import clean_items, encoding_items, mojibake_items
+
+    inputs = [item.data for item in encoding_items() + mojibake_items() + clean_items()]
+    seeds = [path.read_text(encoding="utf-8") for path in SEEDS]
+    inputs += [text.encode(encoding) for text in seeds + [TEXTS["zh-Hans"] + " Stalin 与 Molotov 谈判。"]
+               for encoding in ("utf-8", "gb18030", "big5hkscs", "cp932", "cp949", "utf-16-le", "cp1252")
+               if _encodable(text, encoding)]
+    assert len(inputs) > 600
+    for data in inputs:
+        text, guess = decode(data, "item.txt")
+        expected_text, expected_guess, ranking = _every_reading_scored_in_full(data)
+        assert (text, (guess.encoding, guess.confidence, guess.runner_up, guess.runner_up_confidence)) \
+            == (expected_text, expected_guess), data[:60]
+        if ranking:
+            assert [(c.decoder, c.encoding, c.score) for c in ranked_candidates(data)] == ranking, data[:60]
+
+
+def test_lone_cjk_characters_are_counted_alike_from_either_side():
+    """Plausibility counts the CJK characters standing alone beside an ASCII letter from the
+    letters where they are fewer: the count must be the one looking at every CJK character
+    gives, on texts drawn from letters, CJK characters of each kind, spaces and punctuation."""
+    import random
+
+    from pipeline.ingest.plausibility import _lone_cjk_touching_latin
+
+    rng = random.Random(7)
+    alphabet = "aZq .é1\n中文字한글カなぁ\u3400\u9fff\u30ff\uac00\ud7af\u33ff\u2fff。"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
+    texts += [path.read_bytes().decode(codec, errors="replace") for path in SEEDS for codec in ("utf-16-le", "gb18030")]
+    counts = [_lone_cjk_touching_latin(text) for text in texts]
+    assert [_lone_cjk_touching_latin(text, from_letters=True) for text in texts] == counts
+    assert sum(counts) > 1000
