@@ -274,20 +274,39 @@ def _window_similarity(line: str, wanted: str, at_ends: bool = False) -> tuple[f
     ``23``), and that run's span in the line; a run inside a much longer line counts for less, so
     that a number standing alone beats the same digits among the apparatus's words. ``at_ends``:
     only runs that open or close the line (a head or a foot item the engine set on a line of
-    text stands at its end, never amid its words: a catchword ``tres`` is not the text's word)."""
+    text stands at its end, never amid its words: a catchword ``tres`` is not the text's word).
+    A run of more words than the item's, letters set apart (and the leaf's digit), is compared
+    without its spaces, wherever it stands: a signature printed letter-spaced (``e e e``, between
+    the short title and the catchword) is the truth's ``eee``."""
     folded, wanted = _fold(line), _fold(wanted)
     best = (_similar(folded, wanted), 0, len(line))
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
     count = max(1, len(wanted.split()))
     partial = 0.8 if len(_squeeze(line)) > 2 * len(_squeeze(wanted)) + 2 else 1.0
-    for i in range(len(words) - count + 1):
-        if at_ends and 0 < i < len(words) - count:
-            continue
-        span = (words[i][0], words[i + count - 1][1])
-        similarity = _similar(_fold(line[span[0]:span[1]]), wanted) * partial
-        if similarity > best[0]:
-            best = (similarity, *span)
+    for size in range(count, count + SPACED_WORDS + 1):
+        for i in range(len(words) - size + 1):
+            spaced = size > count
+            if spaced and not (any(c.isalpha() for c in wanted) and _letter_spaced(line, words[i:i + size])):
+                continue
+            if at_ends and not spaced and 0 < i < len(words) - size:
+                continue
+            span = (words[i][0], words[i + size - 1][1])
+            run = _fold(line[span[0]:span[1]])
+            similarity = (_similar(_squeeze(run), _squeeze(wanted)) if spaced else _similar(run, wanted)) * partial
+            if similarity > best[0]:
+                best = (similarity, *span)
     return best
+
+
+SPACED_WORDS = 3  # more words than the item's a letter-spaced reading of it may take
+SPACED_LETTER = re.compile(r"^[^\W\d_][.,;:]?$")
+SPACED_LEAF = re.compile(r"^\d[.,;:]?$")
+
+
+def _letter_spaced(line: str, words: list[tuple[int, int]]) -> bool:
+    """Letters set apart by spaces, perhaps with the leaf's digit last (``e e e``, ``a a a 2,``)."""
+    return all(SPACED_LETTER.match(line[a:b]) or (n == len(words) - 1 and SPACED_LEAF.match(line[a:b]))
+               for n, (a, b) in enumerate(words))
 
 
 def _digits_agree(wanted: str, found: str) -> bool:
@@ -336,25 +355,52 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
     for index, item in enumerate(items):  # when every item that reads alike has its line
         if spans[index] is None and item.where in ("top", "bottom"):
             # garbled past reading (`χι 14 PENE212` for `XI 14 ΓΕΝΕΣΙΣ`): the line at that edge, as short
-            # as the item and with its digits
+            # as the item and with its digits; or, where another item took part of a foot line, a
+            # catchword the words left at its end, a signature's short title those at its start
+            # (`me. e e e fem,`: `fem,` for `ſent,` beside the signature `e e e`)
             edge = ordered[0] if item.where == "top" else ordered[-1]
             row = next((row for row in rows if row.start <= edge.start < row.end), None)
-            for line in [edge] + ([row] if row else []):  # the line, or else the whole printed row it is cut from
-                if _garbled_item_at_edge(item, line, body) and not any(a < line.end and line.start < b for a, b in taken):
-                    spans[index] = line.start, line.end
+            candidates = [(line.start, line.end) for line in [edge] + ([row] if row else [])  # or the row it is cut from
+                          if not any(a < line.end and line.start < b for a, b in taken)] or [_untaken_end(edge, taken, item)]
+            for start, end in candidates:
+                text = row.text if row and (start, end) == (row.start, row.end) else \
+                    edge.text[start - edge.start:end - edge.start]
+                if end > start and _garbled_item_at_edge(item, text, body):
+                    spans[index] = start, end
                     taken.add(spans[index])
                     break
     return spans
 
 
-def _garbled_item_at_edge(item: Item, edge: Line, body: list[str] | None) -> bool:
-    """Whether the line at the page's edge may be the item garbled past reading: as short as
-    the item, with as many letters (a number may be read as a letter), and no line of the body."""
+def _untaken_end(line: Line, taken: set[tuple[int, int]], item: Item) -> tuple[int, int]:
+    """On a foot line another item took part of, for a catchword the words after the last taken
+    span, for a signature those before the first (the foot prints title, signature, catchword
+    left to right); else nothing."""
+    inside = [(a, b) for a, b in taken if a < line.end and line.start < b]
+    if item.where != "bottom" or item.kind not in ("catch", "sig") or not inside:
+        return 0, 0
+    if item.kind == "catch":
+        after = max(b for _a, b in inside)
+        rest = line.text[after - line.start:]
+        return (after + len(rest) - len(rest.lstrip()), line.end) if rest.strip() else (0, 0)
+    before = min(a for a, _b in inside)
+    rest = line.text[: before - line.start]
+    return (line.start, line.start + len(rest.rstrip())) if rest.strip() else (0, 0)
+
+
+def _garbled_item_at_edge(item: Item, text: str, body: list[str] | None) -> bool:
+    """Whether the text at the page's edge may be the item garbled past reading: as short as
+    the item, with as many letters (a number may be read as a letter), and not the truth's
+    own text there: a line of the body, or the words that end or open one at that edge (`D.
+    Red.` signing an article after its last words, read `D. Ked` on a line of its own: the
+    signature under it lost)."""
     size = len(_squeeze(item.text))
-    letters = sum(c.isalpha() for c in edge.text)
+    letters = sum(c.isalpha() for c in text)
     alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
-    in_body = any(_similar(line, edge.text) >= 0.7 for line in body or [] if len(line) <= 3 * len(edge.text))
-    return len(_squeeze(edge.text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
+    at_edge = (body or [])[:3] if item.where == "top" else (body or [])[-3:]
+    in_body = any(_similar(line, text) >= 0.7 for line in body or [] if len(line) <= 3 * len(text)) \
+        or any(_window_similarity(line, text, at_ends=True)[0] >= 0.7 for line in at_edge)
+    return len(_squeeze(text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
 
 
 def _rows_cut_in_pieces(lines: list[Line]) -> list[Line]:
