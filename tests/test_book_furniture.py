@@ -272,7 +272,7 @@ def test_initials_that_sign_an_article_and_a_mark_out_of_place_are_no_furniture(
         return _hocr(lines)
 
     pages = {1: page(1, ["1"], top="L-"), 2: page(2, []), 3: page(3, ["C—."]), 4: page(4, []), 5: page(5, []),
-             6: page(6, ["P.—"]), 7: page(7, []), 8: page(8, []), 9: page(9, ["2"]), 10: page(10, [])}
+             6: page(6, ["P.—"]), 7: page(7, []), 8: page(8, ["E. R"]), 9: page(9, ["2"]), 10: page(10, [])}
     files = [SourceFile(f"p{n:02d}.hocr", data) for n, data in pages.items()]
     built = build_edition(files, "journal", PipelineConfig())
     assert built.errors == [], built.errors
@@ -281,8 +281,53 @@ def test_initials_that_sign_an_article_and_a_mark_out_of_place_are_no_furniture(
     assert fw(body, "pageNum") == [str(n) for n in range(2, 11)]
     text = running_text(body)
     assert "C—." in text and "P.—" in text and "L-" in text
+    assert "E. R" in text  # initials whose last stop the OCR lost are initials still
     # the first page is 1 by the sequence's count (its pb says so), with no number of its own
     assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [str(n) for n in range(1, 11)]
+
+
+def test_a_mark_read_as_punctuation_is_a_signature_where_the_sheets_put_one():
+    """Page images of a journal in sheets of eight pages (composed): the signature under the
+    text at the right of a sheet's first and third pages (``1``, ``1*``, ``2`` …). The OCR read
+    one mark as ``;``: where the sheets put a mark, as large as the text's type, it is the mark.
+    A speck read as ``!`` where a mark was lost is no mark, nor is a ``;`` as large as the type
+    on a page where no sheet puts one."""
+    rng = random.Random(1842)
+    marks = {1: "1", 3: "1*", 9: "2", 11: ";", 17: "3", 19: "!", 25: "4", 27: "4*", 14: ";"}
+    speck = (1150, 1470, 1160, 1490)  # narrower than a letter of the text's type
+    files = []
+    for number in range(1, 31):
+        lines = [(str(number), (200, 100, 260, 150) if number % 2 == 0 else (1240, 100, 1300, 150))]
+        lines += [(text, (200, 200 + 60 * n, 1300, 250 + 60 * n)) for n, text in enumerate(body_lines(rng, 20))]
+        lines[-1] = (lines[-1][0].rstrip(",") + ".", lines[-1][1])
+        if number in marks:
+            lines.append((marks[number], speck if marks[number] == "!" else (1150, 1460, 1210, 1510)))
+        files.append(SourceFile(f"p{number:02d}.hocr", _hocr(lines)))
+    built = build_edition(files, "journal", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "sig") == ["1", "1*", "2", ";", "3", "4", "4*"]
+    assert "!" in running_text(body) and ";" in running_text(body)  # page 19's speck, page 14's mark
+
+
+def test_a_gatherings_foot_in_unnumbered_front_matter_of_a_text_export():
+    """An early print's text export without page marks: the dedication before the first
+    numbered page runs over two unnumbered pages, so the page numbers do not cut it. Its first
+    page's foot (``a a a 2,`` and the catchword, on one line) stands before a blank line, and the
+    next page opens with the catchword's word: signature and catchword, out of the text. A line
+    of the dedication that reads like a foot but whose word the next page does not repeat, and
+    a word repeated after a blank line without a signature, stay text."""
+    rng = random.Random(1670)
+    first = body_lines(rng, 12)
+    second = body_lines(rng, 10)
+    dedication = ["EPISTOLA DEDICATORIA", *first, "a a a 2, pacem", "", "pacem " + second[0], *second[1:],
+                  "b b b 3, lex", "", "populus " + " ".join(body_lines(rng, 1)), "", "signum",
+                  "", "signum " + " ".join(body_lines(rng, 1)), "", "Vale."]
+    text = "\n".join(dedication) + "\n\n" + _book_without_page_marks()
+    body = edition(text, "liber.txt")
+    assert fw(body, "sig") == ["a a a 2,"] and fw(body, "catch") == ["pacem"]
+    running = running_text(body)
+    assert "a a a 2" not in running and "b b b 3, lex" in running and "signum signum" in running
 
 
 def test_page_numbers_framed_between_ornaments_in_a_text_export():

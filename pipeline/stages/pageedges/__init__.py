@@ -31,7 +31,7 @@ import re
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
-from pipeline.stages.pageedges.feet import FootItem, foot_items
+from pipeline.stages.pageedges.feet import FOOT_LINES, FootItem, foot_items, inner_feet
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
 from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
@@ -147,7 +147,8 @@ def find_page_edges(doc: Document) -> None:
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
                               reason=REASONS["running-head-named" if line.named else "running-head"]))
     early = _early_feet(pages, heads)
-    for items in early.values():
+    inner = [inner_feet([line for line in page.lines if line.line_number != "alone"][:-FOOT_LINES]) for page in pages]
+    for items in [*early.values(), *inner]:
         edits += [Edit(start=item.start, end=item.end, kind=item.kind, original=doc.text[item.start:item.end],
                        stage="page-edges", confidence=0.8, attrs={"place": "bottom"}, reason=REASONS[item.why])
                   for item in items]

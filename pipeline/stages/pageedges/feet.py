@@ -70,6 +70,26 @@ def foot_items(lines: list[Line], next_first: str | None) -> list[FootItem]:
     return items
 
 
+def inner_feet(lines: list[Line]) -> list[FootItem]:
+    """Page feet the pages found do not end on: front matter without page numbers, which a text
+    export without page marks runs into one page. A line followed by a blank line is a page's
+    foot where it holds both a gathering's signature and a catchword that the line after the
+    blank repeats (``a a a 2, favere`` / blank / ``favere videbuntur``): two marks of a page's
+    end that text does not make together. The page's own last lines are the caller's."""
+    items: list[FootItem] = []
+    for at in range(1, len(lines) - 1):
+        line, following = lines[at], lines[at + 1]
+        if not following.blank_before or not following.text.split():
+            continue
+        next_first = following.text.split()[0]
+        found = foot_items(lines[: at + 1], next_first)
+        repeated = [item for item in found if item.kind == "catchword" and line.start <= item.start
+                    and _repeats(line.text[item.start - line.start:item.end - line.start], next_first)]
+        if repeated and any(item.kind == "signature" for item in found):
+            items += found
+    return items
+
+
 # A gathering signed with signs instead of letters (the preliminary leaves: "*", "**", ")(");
 # the OCR reads a star as », « or †. Then the leaf's number, in the same word or the next.
 SIGNS = r"(?:\*{1,3}|\)\(|[»«†])"

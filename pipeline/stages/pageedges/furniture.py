@@ -30,13 +30,20 @@ CATCHWORD_STOPS = ",.;:!?()\"'„“”‚‘’»«-—"  # the next page's fir
 
 
 # Who signed an article, at its end on the right, where a signature mark stands too: initials
-# with their stops and dashes ("J. F.", "C—.", "P.—", "Sch."), never a gathering's number or star.
-SIGN_OFF = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöüß]{0,3}\s?[.\-—–=]+\s?){1,4}$")
+# with their stops and dashes ("J. F.", "C—.", "P.—", "Sch."), never a gathering's number or star;
+# or two initials or more of which the OCR lost the last stop ("E. R"): a gathering's letter is
+# never followed by another letter after a stop.
+INITIAL = r"[A-ZÄÖÜ][a-zäöüß]{0,3}"
+SIGN_OFF = re.compile(rf"^(?:{INITIAL}\s?[.\-—–=]+\s?){{1,4}}$|^(?:{INITIAL}\s?[.\-—–=]+\s?){{1,3}}{INITIAL}$")
 
 
 def signed_off(text: str) -> bool:
     """Whether a short line at the foot is an author's initials rather than a signature mark (a
-    letter with a stop alone, "A.", may be either: not taken for initials)."""
+    letter with a stop alone, "A.", may be either: not taken for initials).
+
+    >>> [signed_off(text) for text in ("J. F.", "C—.", "E. R", "D. Red", "A.", "B 2", "Aa", "b b b")]
+    [True, True, True, True, False, False, False, False]
+    """
     return bool(SIGN_OFF.match(text)) and not re.fullmatch(r"[A-Z]\.", text)
 
 
@@ -152,9 +159,16 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
             last = lines[-2]
         # short, with a letter or digit, and not the initials that sign an article ("J. F.")
         if len(last.text) <= 6 and 1 <= len(last.core) <= 4 and not last.text.endswith(".") \
-                and not SIGNED.match(last.text):
+                and not SIGNED.match(last.text) or _read_as_punctuation(last):
             more[index] = (last, "signature", "signature-by-period")
     return more
+
+
+def _read_as_punctuation(line: Line) -> bool:
+    """A mark the OCR read as punctuation alone ("1 *" read ";"): where the period puts a mark,
+    standing apart under the text at the right, as large as the text's type (not a speck)."""
+    text = line.text.strip()
+    return line.foot_aside and line.type_sized and 1 <= len(text) <= 3 and not any(ch.isalnum() for ch in text)
 
 
 def running_heads(pages: list[Page], heights: dict[int, int] | None = None) -> dict[int, list[Line]]:

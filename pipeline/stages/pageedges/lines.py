@@ -31,6 +31,7 @@ class Line:
     token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
     with_head: bool = False  # the number shares its line with a running head
     foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
+    type_sized: bool = False  # a foot line's box as tall and wide as a letter of the text's type: print, not a speck
     # one of several short pieces on the line under the text (page images): "catchword" (the word
     # at the right) or "signature" (the gathering's mark, the short title)
     foot_piece: str | None = None
