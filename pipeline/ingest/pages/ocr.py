@@ -371,8 +371,8 @@ class Recogniser:
         if other is None or other_script is None:
             return None
         # the page's script read by each of its models: the one surest of the crop is the rival
-        own = list(dict.fromkeys([*languages.split("+"), *OTHER_SCRIPT_MODELS[other_script]]))
-        rivals = [self._api(m, self.tesserocr.PSM.SINGLE_LINE) for m in own if m in self.installed]
+        rivals = [m for m in dict.fromkeys([*languages.split("+"), *OTHER_SCRIPT_MODELS[other_script]])
+                  if m in self.installed]  # (loaded when a word first needs them)
         theirs = self._api(other, self.tesserocr.PSM.SINGLE_LINE)
         doubted = again = 0
         for line in page.lines:
@@ -388,8 +388,9 @@ class Recogniser:
                 if len(read) != 1 or not _in_script(read[0].text, other_script) \
                         or read[0].confidence < max(WORD_SURE, word.confidence + LINE_SURER_BY):
                     continue
-                if all(read[0].confidence >= _rival(_read_alone(self.tesserocr, rival, crop, dpi)) + WORD_SURER_BY
-                       for rival in rivals):
+                line_apis = (self._api(model, self.tesserocr.PSM.SINGLE_LINE) for model in rivals)
+                if read[0].confidence >= max(_rival(_read_alone(self.tesserocr, api, crop, dpi)) for api in line_apis) \
+                        + WORD_SURER_BY:
                     line.words[n] = OcrWord(read[0].text, read[0].confidence, word.box)
                     again += 1
         return f"; {doubted} word(s) the page's models doubted read again alone with {other}: {again} replaced, " \
