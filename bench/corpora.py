@@ -398,8 +398,10 @@ def _garbled_item_at_edge(item: Item, text: str, body: list[str] | None) -> bool
     letters = sum(c.isalpha() for c in text)
     alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
     at_edge = (body or [])[:3] if item.where == "top" else (body or [])[-3:]
+    count = len(text.split())
     in_body = any(_similar(line, text) >= 0.7 for line in body or [] if len(line) <= 3 * len(text)) \
-        or any(_window_similarity(line, text, at_ends=True)[0] >= 0.7 for line in at_edge)
+        or any(_similar(_fold(" ".join(words)), _fold(text)) >= 0.7
+               for line in at_edge for words in (line.split()[:count], line.split()[-count:]))
     return len(_squeeze(text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
 
 
