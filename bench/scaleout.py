@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import random
 import shutil
@@ -273,6 +274,15 @@ class Measured:
     span: float
     cpu: dict[str, float]  # during the span: the cluster's processes, the run's, the machine's other users
     load: tuple[float, float]
+    # per function the tasks ran: first start and last end (seconds into the span), how many, seconds computing
+    tasks: dict[str, tuple[float, float, int, float]]
+
+    def tasks_line(self) -> str:
+        """When each function's tasks ran. A book's task counts while it waits for its pages
+        too: where no page task runs inside it, the book's own work (composing it, its stages,
+        its TEI) runs alone, on one worker."""
+        return "; ".join(f"{name} ×{count} {start:.1f}–{stop:.1f} s ({busy:.1f} s computing)"
+                         for name, (start, stop, count, busy) in sorted(self.tasks.items(), key=lambda kv: kv[1]))
 
     def cpu_line(self) -> str:
         return ", ".join(f"{role} {seconds:.1f}" for role, seconds in self.cpu.items() if seconds >= 0.05) + \
@@ -348,11 +358,18 @@ def run_on(cluster: ExternalCluster | None, inbox: Path, out: Path, home: Path, 
     if process.returncode != 0 or "Traceback" in output:
         raise RuntimeError(f"the run failed:\n{output[-3000:]}")
     first, last = begun, begun + wall  # without a cluster: the whole run
+    phases: dict[str, list[float]] = {}
     if cluster:
-        computed = [startstop for record in cluster.task_stream(since) for startstop in record["startstops"]
-                    if startstop["action"] == "compute"]
-        first, last = min(s["start"] for s in computed), max(s["stop"] for s in computed)
-    return Measured(wall, last - first, timeline.between(first, last), (load, os.getloadavg()[0]))
+        for record in cluster.task_stream(since):
+            for startstop in record["startstops"]:
+                if startstop["action"] == "compute":
+                    phase = phases.setdefault(str(record["key"]).split("-", 1)[0], [math.inf, 0.0, 0, 0.0])
+                    phase[0], phase[1] = min(phase[0], startstop["start"]), max(phase[1], startstop["stop"])
+                    phase[2] += 1
+                    phase[3] += startstop["stop"] - startstop["start"]
+        first, last = min(phase[0] for phase in phases.values()), max(phase[1] for phase in phases.values())
+    tasks = {name: (start - first, stop - first, count, busy) for name, (start, stop, count, busy) in phases.items()}
+    return Measured(wall, last - first, timeline.between(first, last), (load, os.getloadavg()[0]), tasks)
 
 
 def _machine_cpu() -> float:
@@ -429,8 +446,8 @@ def cluster_rows(work: Path, docs: int, book_pages: int, hocr_pages: int = 0) ->
                      f"{scale * count / two.span:.1f} ({two.span:.1f} s): {ratios[name]:.2f}×; whole runs "
                      f"{one.wall:.1f} s and {two.wall:.1f} s ({one.wall / two.wall:.2f}×)"))
         for workers, run in ((1, one), (2, two)):
-            rows.append((f"  {workers} worker(s): load average before → after; CPU seconds during the work",
-                         f"{run.load[0]:.1f} → {run.load[1]:.1f}; {run.cpu_line()}"))
+            rows.append((f"  {workers} worker(s): load average before → after; CPU seconds during the work; "
+                         "the tasks", f"{run.load[0]:.1f} → {run.load[1]:.1f}; {run.cpu_line()}; {run.tasks_line()}"))
     rows.append(("external cluster, tasks the scheduler ran (2 workers)",
                  ", ".join(f"{name} {n}" for name, n in sorted(tasks[2].items()))))
     loads = [load for run in measured.values() for load in run.load]

@@ -108,36 +108,36 @@ def _text_block(lines: list[OcrLine]) -> tuple[int, int] | None:
     return (columns[0][0], columns[-1][1]) if columns else None
 
 
-def text_columns(lines: list[OcrLine], slant: float = 0.0) -> list[tuple[int, int]]:
+def text_columns(lines: list[OcrLine], slant: float = 0.0,
+                 boxes: list[list[Box]] | None = None) -> list[tuple[int, int]]:
     """The x-ranges of the text block's columns, left to right: the heaviest run of x that
     enough lines' words cover, and the runs of comparable weight beside it; between two of
     them runs a gutter that few lines' words cross (:mod:`columns` reads the page by them).
     With a ``slant``, x is measured along lines that lean by it (``x - slant * y``): the edges
-    of columns on a page photographed askew."""
-    spans = [_merged([slanted(box, slant) for box in _boxes(line)]) for line in lines]
-    shift = -min(start for line in spans for start, _ in line)  # x at 0 or beyond, as on the page
-    width = max(end for line in spans for _, end in line) + shift + 2
-    steps = [0] * (width + 1)
-    for line in spans:
-        for start, end in line:
-            steps[start + shift] += 1
-            steps[end + shift + 1] -= 1
+    of columns on a page photographed askew. ``boxes``: each line's boxes (``line_boxes``), when
+    the caller measures the same lines at many slants."""
+    changes: dict[int, int] = {}  # x -> how many more lines cover it than x - 1
+    for line in boxes or map(line_boxes, lines):
+        for start, end in _merged([slanted(box, slant) for box in line] if slant else [(b[0], b[2]) for b in line]):
+            changes[start] = changes.get(start, 0) + 1
+            changes[end + 1] = changes.get(end + 1, 0) - 1
     least = max(2, COVERED * len(lines))
-    runs: list[tuple[int, int, int]] = []  # start, end, weight
+    runs: list[tuple[int, int, int]] = []  # start, end, weight: the lines covering each x, summed
     covered, start, weight = 0, None, 0
-    for x in range(width + 1):
-        covered += steps[x]
+    steps = sorted(changes)
+    for x, following in zip(steps, steps[1:] + steps[-1:]):  # the coverage holds from x to the next step
+        covered += changes[x]
         if covered >= least:
             if start is None:
                 start, weight = x, 0
-            weight += covered
+            weight += covered * (following - x)
         elif start is not None:
             runs.append((start, x - 1, weight))
             start = None
     if not runs:
         return []
     heaviest = max(weight for _, _, weight in runs)
-    return [(start - shift, end - shift) for start, end, weight in runs if weight >= COLUMN_WEIGHT * heaviest]
+    return [(start, end) for start, end, weight in runs if weight >= COLUMN_WEIGHT * heaviest]
 
 
 def slanted(box: Box, slant: float) -> tuple[int, int]:
@@ -161,7 +161,7 @@ def _straight_edge(lines: list[OcrLine], low: int, high: int, side: str, height:
     line's height): a column's edge, not the ragged ends of titles before their numbers."""
     edges = []
     for line in lines:
-        inside = [box for box in _boxes(line) if box[2] > low and box[0] < high]
+        inside = [box for box in line_boxes(line) if box[2] > low and box[0] < high]
         if inside:
             edges.append(min(b[0] for b in inside) - low if side == "left" else high - max(b[2] for b in inside))
     return bool(edges) and sum(edge <= height / 2 for edge in edges) >= STRAIGHT * len(edges)
@@ -200,7 +200,7 @@ def has_text(words) -> bool:
     return any(ch.isalnum() for word in words for ch in word.text)
 
 
-def _boxes(line: OcrLine) -> list[Box]:
+def line_boxes(line: OcrLine) -> list[Box]:
     """The boxes of the line's words, or its own box where the engine gave no word's."""
     return [word.box for word in line.words] if all(word.box for word in line.words) else [line.box]
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 from statistics import median
 
 from pipeline.hyphens import LINE_END_HYPHENS
-from pipeline.ingest.pages.asides import MIN_LINES, WIDE_GAP, has_text, slanted, text_columns, union
+from pipeline.ingest.pages.asides import MIN_LINES, WIDE_GAP, has_text, line_boxes, slanted, text_columns, union
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage
 
 # x drift per pixel down the page: a page photographed askew leans by up to about 2 degrees
@@ -103,8 +103,9 @@ def _columns(lines: list[OcrLine]) -> tuple[float, list[tuple[int, int]]] | None
     """The lean and the x-ranges of the page's columns, where a lean shows columns: the one
     whose gutters are widest, the least lean among equals."""
     best: tuple[int, float, list[tuple[int, int]]] | None = None
+    boxes = [line_boxes(line) for line in lines]
     for slant in sorted(SLANTS, key=abs):
-        columns = text_columns(lines, slant)
+        columns = text_columns(lines, slant, boxes)
         if len(columns) < 2:
             continue
         widths = [end - start for start, end in columns]

@@ -128,8 +128,7 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
         scale = _scale_to_image(source)
         surface = _surface(source, position, scale)
         flip = _flip_height(source, book_height)
-        set_asides_apart(source.page)
-        read_by_columns(source.page)
+        lay_out(source.page)
         column = None
         for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
             if p:
@@ -157,6 +156,23 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
     return Document(source=SourceInfo(file_name=name, size=size, sha256=sha256, folder=book,
                                        encoding=EncodingGuess(encoding=encoding, confidence=1.0)),
                     text=text, facsimile=surfaces)
+
+
+def lay_out(page: OcrPage) -> OcrPage:
+    """The page with the words in its margins set apart and its columns read in order (in
+    place; once). A page's own geometry decides both: a book's pages may be laid out where
+    they are read, by the processes that read them (:mod:`pagework`)."""
+    if not page.laid_out:
+        set_asides_apart(page)
+        read_by_columns(page)
+        page.laid_out = True
+    return page
+
+
+def lay_out_early(page: OcrPage) -> OcrPage:
+    """The page laid out where it is read, unless it measures from its foot (OCRopus 0.4):
+    a page of unknown size is then placed by the extent of the book's text before layout."""
+    return page if page.bottom_origin else lay_out(page)
 
 
 def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:

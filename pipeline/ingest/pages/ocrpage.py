@@ -50,6 +50,7 @@ class OcrPage:
     bottom_origin: bool = False  # boxes measured from the foot of the page (OCRopus 0.4)
     unit: str = "pixel"  # what the boxes and the page's size are measured in (ALTO: also mm10, inch1200)
     problems: list[Problem] = field(default_factory=list)  # what was repaired or left out, by the file's line
+    laid_out: bool = False  # its margins' words set apart and its columns read in order (compose.lay_out)
 
     @property
     def lines(self) -> list[OcrLine]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.errors import DocumentError
 from pipeline.ingest.pages import images, ocr
-from pipeline.ingest.pages.compose import PageSource, SourceFile
+from pipeline.ingest.pages.compose import PageSource, SourceFile, lay_out_early
 from pipeline.ingest.pages.formats import ocr_format
 from pipeline.ingest.pages.ocrpage import OcrPage
 
@@ -50,12 +50,12 @@ def in_threads(threads: int) -> PageMap:
 
 
 def parse_page_file(file: SourceFile) -> tuple[str, list[OcrPage]] | DocumentError:
-    """An OCR file's pages as its format's reader gives them, with the format's name; or the
-    problem that keeps it from being read."""
+    """An OCR file's pages as its format's reader gives them, laid out (margins, columns), with
+    the format's name; or the problem that keeps it from being read."""
     try:
         data = file.data
         label, module = ocr_format(data[:SNIFF_BYTES], file.name)
-        return label, module.parse(data, file.name)
+        return label, [lay_out_early(page) for page in module.parse(data, file.name)]
     except DocumentError as error:
         return error
 
@@ -92,7 +92,7 @@ def recognise_frame(job: FrameJob) -> FrameRead:
     recogniser = _recogniser(job.languages, job.document)
     recogniser.choices = ocr.LanguageChoices.restored(job.choices)
     recogniser.language_of = job.language_of
-    page = recogniser.read(frame.image, frame.dpi)
+    page = lay_out_early(recogniser.read(frame.image, frame.dpi))
     source = PageSource(page, text_from=f"{job.file.name} (OCR)", image=job.file.name,
                         image_page=job.index + 1 if job.count > 1 else None, image_size=frame.image.size)
     return FrameRead(source, None, None, recogniser.choices.snapshot())

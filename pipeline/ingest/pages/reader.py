@@ -12,7 +12,7 @@ from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.limits import check_pages
 from pipeline.ingest.pages import images, ocr, pagework, pdf
-from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines
+from pipeline.ingest.pages.compose import PageSource, SourceFile, compose, engines, lay_out_early
 from pipeline.ingest.pages.formats import page_kind
 from pipeline.ingest.pages.ocrpage import OcrPage, Problem
 from pipeline.ingest.pages.pagework import PageMap, parse_page_file
@@ -246,8 +246,9 @@ def _recognise(files: list[SourceFile], name: str, config: PipelineConfig, probl
         image_page = frame.index + 1 if count > 1 else None
         if frame.problem is not None:
             return _not_read(file.name, image_page, frame.size, frame.problem)
-        source = PageSource(pool.read(frame.image, frame.dpi), text_from=f"{file.name} (OCR)", image=file.name,
-                            image_page=image_page, image_size=frame.image.size)
+        page = lay_out_early(pool.read(frame.image, frame.dpi))  # as recognise_frame does on a cluster
+        source = PageSource(page, text_from=f"{file.name} (OCR)", image=file.name, image_page=image_page,
+                            image_size=frame.image.size)
         return natural_key(file.name), frame.index, source
 
     with ocr.RecogniserPool(config.ocr_languages, name, config.ocr_threads, language_of) as pool:
