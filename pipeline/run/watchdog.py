@@ -10,6 +10,7 @@ the ones it noted (checked by creation time, so that a reused process id is neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,11 +33,13 @@ def watch(pid: int) -> None:
     me = os.getpid()
     while parent.is_running() and parent.status() != psutil.STATUS_ZOMBIE:
         try:
-            for child in parent.children(recursive=True):
-                if child.pid != me:
-                    seen.setdefault(child.pid, child)
+            children = descendants(parent)
         except psutil.NoSuchProcess:
             break
+        for child in children:
+            if child not in seen and child != me:
+                with contextlib.suppress(psutil.NoSuchProcess):  # gone already: nothing to stop
+                    seen[child] = psutil.Process(child)  # with its creation time, for is_running
         time.sleep(POLL_SECONDS)
     left = [p for p in seen.values() if p.is_running()]  # is_running compares creation times
     for process in left:
@@ -50,6 +53,34 @@ def watch(pid: int) -> None:
             process.kill()
         except psutil.NoSuchProcess:
             pass
+
+
+def descendants(process: psutil.Process) -> list[int]:
+    """The ids of the process's descendants. Linux lists each thread's children in /proc: a
+    few small files, read twice a second for as long as the run lasts, where psutil's
+    ``children`` reads every process of the machine (a shared one has hundreds)."""
+    found, parents = [], [process.pid]
+    while parents:
+        parent = parents.pop()
+        try:
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:  # not Linux, or the process is gone
+            if parent == process.pid:
+                return [child.pid for child in process.children(recursive=True)]
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{parent}/task/{thread}/children", encoding="ascii") as listing:
+                    children = [int(pid) for pid in listing.read().split()]
+            except FileNotFoundError:  # a kernel without the listing, or a thread just ended
+                if not os.path.exists(f"/proc/{parent}/task/{thread}"):
+                    continue
+                return [child.pid for child in process.children(recursive=True)]
+            except OSError:
+                continue
+            found += children
+            parents += children
+    return found
 
 
 def start_watchdog() -> subprocess.Popen | None:
