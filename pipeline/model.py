@@ -105,6 +105,9 @@ class LineZone:
     words: list[tuple[int, int, float]] = field(default_factory=list)
     role: str | None = None  # page furniture the OCR file itself names ("page-number", "signature", "catchword")
     source_id: str | None = None  # the line's ID in the OCR file it was read from (ALTO), as it wrote it
+    # a short line whose words stand in runs set far apart (a page number at the corner, the head
+    # in the middle): each run as (start, end) of the text and (left, right) on the page
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)

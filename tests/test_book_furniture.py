@@ -343,19 +343,25 @@ def test_page_numbers_framed_between_ornaments_in_a_text_export():
         assert "(" not in running_text(body) and "[" not in running_text(body)
 
 
-def _greek_pages(first_top: str, first_height: int) -> list[SourceFile]:
-    """Three page images of a Greek edition (composed hOCR): the head (chapter, verse, book) at the
+def _greek_pages(first_top: str, first_height: int, feet: tuple[str, ...] = ("18", "19", "20")) -> list[SourceFile]:
+    """Page images of a Greek edition (composed hOCR): the head (chapter, verse, book) at the
     top in small type, alternating sides, the page number centred at the foot."""
     rng = random.Random(1901)
     tops = [first_top, "ΓΕΝΕΣΙΣ XII 13", "XII 14 ΓΕΝΕΣΙΣ"]
     files = []
-    for index, top in enumerate(tops):
+    for index, (top, foot) in enumerate(zip(tops, feet)):
         height = first_height if index == 0 else 30
         lines = [(top, (200, 100, 1000, 100 + height))]
         lines += [(" ".join(rng.choice(GREEK) for _ in range(9)), (200, 200 + 60 * n, 1300, 245 + 60 * n))
                   for n in range(20)]
-        lines.append((str(18 + index), (720, 1500, 780, 1540)))
-        files.append(SourceFile(f"{50 + index:04d}.hocr", _hocr(lines)))
+        lines.append((foot, (720, 1500, 780 + 60 * (len(foot) > 2), 1540)))
+        # as Tesseract gives them: the head, the text and the foot each a paragraph of its own
+        pars = "".join("<p class='ocr_par'>" + "".join(
+            f"<span class='ocr_line' title='bbox {x0} {y0} {x1} {y1}'>{text}</span>" for text, (x0, y0, x1, y1) in part)
+            + "</p>" for part in (lines[:1], lines[1:-1], lines[-1:]))
+        files.append(SourceFile(f"{50 + index:04d}.hocr", (
+            "<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1500 2000'>"
+            f"{pars}</div></body></html>").encode()))
     return files
 
 
@@ -374,3 +380,90 @@ def test_the_first_pages_head_is_a_head_where_the_page_shows_it():
         body = parse(built.xml).find(f"{TEI}text/{TEI}body")
         assert top in running_text(body), (top, height)
         assert fw(body, "header") == ["ΓΕΝΕΣΙΣ XII 13", "XII 14 ΓΕΝΕΣΙΣ"]
+
+
+def test_a_page_number_read_as_one_line_with_the_signature_beside_it():
+    """Two page images (composed), the numbers centred at the foot; on the second the signature
+    stands on the number's line, at its side, and the OCR read both as one line ("19  B 2" as
+    "I9 n2"): the number's piece is the page number the sequence needs, the rest its signature."""
+    built = build_edition(_greek_pages("XI 14 ΓΕΝΕΣΙΣ", 30, feet=("18", "I9 n2")), "genesis", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "pageNum") == ["18", "I9"] and fw(body, "sig") == ["n2"]
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == ["18", "19"]
+    assert "I9" not in running_text(body) and "n2" not in running_text(body)
+    # a foot line of two words that reads as no number in the sequence stays text
+    built = build_edition(_greek_pages("XI 14 ΓΕΝΕΣΙΣ", 30, feet=("18", "I4 n2")), "genesis", PipelineConfig())
+    assert "I4 n2" in running_text(parse(built.xml).find(f"{TEI}text/{TEI}body"))
+
+
+def _hocr_words(lines: list[list[tuple[str, tuple[int, int, int, int], float]]]) -> bytes:
+    """A page of hOCR whose lines are given word by word, each with its box and confidence;
+    each line a paragraph of its own but the text's, as Tesseract sets them apart."""
+    def line(words) -> str:
+        box = (min(w[1][0] for w in words), min(w[1][1] for w in words), max(w[1][2] for w in words),
+               max(w[1][3] for w in words))
+        spans = "".join(f"<span class='ocrx_word' title='bbox {x0} {y0} {x1} {y1}; x_wconf {round(100 * c)}'>{t}</span> "
+                        for t, (x0, y0, x1, y1), c in words)
+        return f"<span class='ocr_line' title='bbox {box[0]} {box[1]} {box[2]} {box[3]}'>{spans}</span>"
+
+    pars = f"<p class='ocr_par'>{line(lines[0])}</p><p class='ocr_par'>{''.join(map(line, lines[1:]))}</p>"
+    return (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1500 2000'>"
+            f"{pars}</div></body></html>").encode()
+
+
+def _latin_page(top: list[tuple[str, tuple[int, int, int, int], float]], seed: int) -> bytes:
+    rng = random.Random(seed)
+    body = []
+    for n, text in enumerate(body_lines(rng, 22)):
+        x, words = 200, []
+        for word in text.split():
+            words.append((word, (x, 200 + 60 * n, x + 18 * len(word), 240 + 60 * n), 0.9))
+            x += 18 * len(word) + 12
+        body.append(words)
+    return _hocr_words([top] + body)
+
+
+def test_a_page_number_at_the_top_corner_numbers_a_page_without_a_sequence():
+    """Two page images (composed): a book's opening page (its title, no number), then a page
+    whose top line prints the number at the text block's corner and the head centred, set far
+    apart (``4   Arnobii aduersus nationes``). One number is no sequence, but where it stands
+    says what it is: the page's number, the words beside it its head. A heading that begins
+    with a number set close to its words is no page number."""
+    opening = [("LIBER", (560, 100, 740, 160), 0.9), ("PRIMVS", (770, 100, 960, 160), 0.9)]
+    corner = [("4", (200, 100, 222, 135), 0.95), ("Arnobii", (560, 100, 680, 135), 0.9),
+              ("aduersus", (700, 100, 830, 135), 0.9), ("nationes", (850, 100, 980, 135), 0.9)]
+    built = build_edition([SourceFile("003.hocr", _latin_page(opening, 3)), SourceFile("004.hocr", _latin_page(corner, 4))],
+                          "arnobius", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "header") == ["4 Arnobii aduersus nationes"]
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [None, "4"]
+    assert "LIBER PRIMVS" in running_text(body)
+    close = [("4", (200, 100, 222, 135), 0.95)] + [(w, (x + 260 - 560, 100, x + 390 - 560, 135), 0.9)
+                                                   for w, (x, *_), _c in corner[1:]]
+    built = build_edition([SourceFile("003.hocr", _latin_page(opening, 3)), SourceFile("004.hocr", _latin_page(close, 4))],
+                          "arnobius", PipelineConfig())
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert fw(body, "header") == [] and fw(body, "pageNum") == []
+    assert "4 Arnobii aduersus nationes" in running_text(body)
+
+
+def test_the_number_a_page_prints_numbers_it_where_the_library_label_is_a_page_off():
+    """A library package (METS over a page's hOCR, composed) whose label for the page is a page
+    off the number the page prints at its top corner beside an ornament (which the engine reads
+    as letters with no confidence): the page break's @n is the number printed, the reason says
+    the label. A label far from it (another count) stands, and so does one the number agrees with."""
+    from tests.library_packages import mets
+
+    top = [("2", (200, 100, 215, 130), 0.95), ("HEU", (520, 95, 760, 135), 0.0)]
+    for label, n in (("3", "2"), ("9", "9"), ("2", "2")):
+        files = [SourceFile("mets.xml", mets([("s1", label, "FULLTEXT/p1.hocr")]).encode()),
+                 SourceFile("FULLTEXT/p1.hocr", _latin_page(top, 2))]
+        built = build_edition(files, "werke", PipelineConfig())
+        assert built.errors == [], built.errors
+        body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+        assert [pb.get("n") for pb in body.iter(f"{TEI}pb")] == [n], label
+        assert fw(body, "pageNum") == ["2 HEU"] and "HEU" not in running_text(body)
+        reasons = [e.reason for e in built.document.edits if e.kind == "page-break"]
+        assert ("METS labels it '3'" in reasons[0]) == (label == "3")

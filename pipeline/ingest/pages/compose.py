@@ -264,12 +264,13 @@ def _book_height(pages: list[PageSource]) -> int | None:
 def _zone(line: OcrLine, add, flip: int | None, scale: tuple[float, float] | None) -> LineZone:
     """Writes the line's words and returns where they went, with the line's box (in the
     image's pixels where the scale to them is known)."""
-    words = []
+    words, placed = [], []
     start = add("")
     for index, word in enumerate(line.words):
         if index:
             add(" ")
         at = add(word.text)
+        placed.append((at, at + len(word.text), word.box))
         if word.confidence is not None:
             words.append((at, at + len(word.text), round(word.confidence, 3)))
     box: Box = line.box or (0, 0, 0, 0)
@@ -277,7 +278,34 @@ def _zone(line: OcrLine, add, flip: int | None, scale: tuple[float, float] | Non
         box = (box[0], flip - box[3], box[2], flip - box[1])
     if scale is not None:
         box = (round(box[0] * scale[0]), round(box[1] * scale[1]), round(box[2] * scale[0]), round(box[3] * scale[1]))
-    return LineZone(start=start, end=add(""), box=box, words=words, role=line.role, source_id=line.source_id)
+    return LineZone(start=start, end=add(""), box=box, words=words, role=line.role, source_id=line.source_id,
+                    pieces=_pieces(placed, line.box, scale[0] if scale else 1.0))
+
+
+PIECE_GAP = 2.5  # line heights: words set farther apart than this are pieces of their own
+PIECE_WORDS = 8  # a head's or a foot's line holds a few words
+
+
+def _pieces(words: list[tuple[int, int, Box | None]], box: Box | None, scale: float) -> list[tuple[int, int, int, int]]:
+    """A short line's runs of words set far apart, as printers set a page number at the corner
+    and the head in the middle: (start, end, left, right) of each run, left to right; empty
+    for a line of one run, a long line, or words without boxes."""
+    if box is None or not 2 <= len(words) <= PIECE_WORDS:
+        return []
+    spans = sorted((start, end, word_box[0], word_box[2]) for start, end, word_box in words if word_box is not None)
+    if len(spans) < len(words):
+        return []
+    gap = PIECE_GAP * (box[3] - box[1])
+    runs: list[list[tuple[int, int, int, int]]] = []
+    for span in sorted(spans, key=lambda span: span[2]):
+        if runs and span[2] - runs[-1][-1][3] <= gap:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    if len(runs) < 2:
+        return []
+    return [(min(span[0] for span in run), max(span[1] for span in run), round(run[0][2] * scale),
+             round(max(span[3] for span in run) * scale)) for run in runs]
 
 
 def engines(pages: list[PageSource]) -> str:

@@ -45,6 +45,8 @@ from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turn
 REASONS = {
     "page-number": ("page number: the line at the page's edge that continues the sequence of the document's "
                     "page numbers"),
+    "page-number-apart": ("page number: the number standing alone where page numbers are printed, above the text "
+                          "at its corner, set far apart from what shares its line, or in a printer's frame"),
     "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
                             "sequence needs the number given in @n"),
     "page-number-between-dashes": ("page number between dashes, which the OCR read as the numeral 一: the "
@@ -56,6 +58,8 @@ REASONS = {
                               "in the right half of the page image, where signature marks are printed"),
     "signature-line": ("signature line: the short title, volume and sheet a journal or book prints at the foot "
                        "of a sheet's first page, abbreviations and numerals under the text"),
+    "signature-beside-number": ("signature mark printed on the line of the page number at the foot, beside it "
+                                "(the OCR read them as one line)"),
     "catchword": "catchword: the next page's first word printed at the foot of the page",
     "catchword-beside-signature": ("catchword: the word printed after the signature at the foot of the page, "
                                    "the next page's first word"),
@@ -73,6 +77,8 @@ REASONS = {
     "line-number-garbled": ("line number in the margin as the OCR read it: the run of line numbers needs the number "
                             "given in @n at this line"),
     "running-head-named": "running head: the OCR file marks the line as the page's header",
+    "running-head-beside-corner-number": ("running head: the words printed at the page's top beside the page "
+                                          "number (given in @n), which stands apart at the corner"),
     "running-head-with-number": ("running head printed beside the page number (given in @n): words the document "
                                  "repeats at the top of its pages"),
 }
@@ -128,20 +134,28 @@ def find_page_edges(doc: Document) -> None:
             label = doc.facsimile[page.surface].label if page.surface is not None else None
             if label is not None:
                 _check_label(doc, page, label, value)
+            printed = _printed_against_label(page, label)
+            labelled = (PRINTED_AGAINST_LABEL.format(label=label) if printed else LABELLED) if label else ""
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
-                              stage="page-edges", reason=f"page boundary: {how}" + (LABELLED if label else ""),
-                              attrs={"n": label} if label else {"n": str(value)} if value else {}))
+                              stage="page-edges", reason=f"page boundary: {how}" + labelled,
+                              attrs={"n": printed or label} if label else {"n": str(value)} if value else {}))
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top", "n": str(page.number.value)},
-                              reason=REASONS["running-head-with-number"]))
+                              reason=REASONS["running-head-beside-corner-number" if page.number.alone
+                                             else "running-head-with-number"]))
         elif page.number is not None:
             line = page.number.line
             attrs = {} if page.number.exact else {"n": str(page.number.value)}
-            edits.append(Edit(start=line.start, end=line.end, kind="page-number", original=line.text,
+            start, end = _number_span(line)
+            edits.append(Edit(start=start, end=end, kind="page-number", original=doc.text[start:end],
                               stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
                               reason=REASONS[_number_reason(page.number)]))
+            if line.beside_mark and (mark := _mark_beside(line, start, end)) is not None:
+                edits.append(Edit(start=mark[0], end=mark[1], kind="signature", original=doc.text[mark[0]:mark[1]],
+                                  stage="page-edges", confidence=0.7, attrs={"place": "bottom"},
+                                  reason=REASONS["signature-beside-number"]))
         for line in heads.get(index, []):
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
                               stage="page-edges", confidence=0.9, attrs={"place": "top"},
@@ -262,7 +276,35 @@ def _counted(index: int, offset: int | None) -> int | None:
     return index + offset
 
 
+def _number_span(line: Line) -> tuple[int, int]:
+    """Where the page number stands: its line, or its piece of the foot line it shares with the
+    signature mark."""
+    if not line.beside_mark or line.token is None:
+        return line.start, line.end
+    at = line.start + line.text.index(line.token)
+    return at, at + len(line.token)
+
+
+SIGNATURE_CORE = 3  # letters and digits of a signature mark ("B 2", "Aa 3")
+
+
+def _mark_beside(line: Line, start: int, end: int) -> tuple[int, int] | None:
+    """The rest of the foot line beside the page number: the signature mark, where it has one's
+    shape (a few letters or digits, or a star), else None (it stays text)."""
+    rest = [(line.start + m.start(), line.start + m.end()) for m in re.finditer(r"\S+", line.text)
+            if not start <= line.start + m.start() < end]
+    if not rest:
+        return None
+    text = line.text[rest[0][0] - line.start:rest[-1][1] - line.start]
+    core = [ch for ch in text if ch.isalnum()]
+    if 0 < len(core) <= SIGNATURE_CORE or (not core and any(ch in "*†" for ch in text)):
+        return rest[0][0], rest[-1][1]
+    return None
+
+
 def _number_reason(number: PageNumber) -> str:
+    if number.alone:
+        return "page-number-apart"
     if number.exact:
         return "page-number"
     return "page-number-between-dashes" if between_dashes(number.line, number.value) else "page-number-garbled"
@@ -313,8 +355,25 @@ def _whole_margin_piece(text: str, pieces: list[tuple[int, int]], start: int, en
 LABELLED = "; its number (@n) is the page's label in the library's METS (ORDERLABEL)"
 
 
+PRINTED_AGAINST_LABEL = ("; its number (@n) is the one printed on the page, read as printed at its edge, where the "
+                         "library's METS labels it {label!r} (ORDERLABEL), a page or two off")
+LABEL_DRIFT = 2  # pages: a label this far off the printed number is the library's slip in a sequence
+
+
+def _printed_against_label(page, label: str | None) -> str | None:
+    """The number the page prints, where it says another than the library's label: read exactly
+    as printed (never inferred from a garbled reading), and near the label (the labels' sequence
+    off by a page or two: a leaf left out of the count), else None (the label stands)."""
+    numbers = re.findall(r"\d+", label or "")
+    if page.number is None or not page.number.exact or len(numbers) != 1:
+        return None
+    value = page.number.value
+    return str(value) if 0 < abs(value - int(numbers[0])) <= LABEL_DRIFT else None
+
+
 def _check_label(doc: Document, page, label: str, value: int | None) -> None:
-    """The library's label wins for @n; where the page number read on the page says another
+    """The library's label gives @n unless the page prints its own number near it
+    (:func:`_printed_against_label`); where the page number read on the page says another
     number, the report says so (the number read stays in the page's fw)."""
     numbers = re.findall(r"\d+", label)
     if page.number is not None and value is not None and len(numbers) == 1 and int(numbers[0]) != value:

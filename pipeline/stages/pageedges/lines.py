@@ -30,6 +30,8 @@ class Line:
     blank_before: int = 0  # blank lines just before it (some exports leave more between pages)
     token: str | None = None  # the part that may be a page number: the short line, or a number beside a head
     with_head: bool = False  # the number shares its line with a running head
+    beside_mark: bool = False  # the number (the token) shares the foot's line with a signature mark
+    at_corner: bool = False  # the number (the token) stands apart at the text block's top corner (page images)
     foot_aside: bool = False  # stands alone under the text, in the right half of the text's width (page images)
     type_sized: bool = False  # a foot line's box as tall and wide as a letter of the text's type: print, not a speck
     # one of several short pieces on the line under the text (page images): "catchword" (the word
@@ -120,7 +122,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
             line.token = line.text
         elif len(line.text) <= 80:
             for token, rest in ends(line.text):
-                if _number_shaped(token) and (key := head_key(rest)):
+                if number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))
     alike = alike_counts(Counter(key for _, key in {(id(line), key) for line, _, key in beside}))  # a line once
     for line, token, key in beside:
@@ -141,7 +143,18 @@ def alike_counts(counts: Counter[str]) -> dict[str, int]:
     return alike
 
 
-def _number_shaped(token: str) -> bool:
+def number_pieces(line: Line) -> list[Line]:
+    """A short line the OCR read as one though the page prints two things on it, the page number
+    and the signature mark beside it at the foot ("19  B 2" read "I9 n2"), which as a whole reads
+    as no number: each of its two words that may be the number, as a line of its own."""
+    words = list(re.finditer(r"\S+", line.text))
+    if line.token is None or len(words) != 2 or any(read.isdecimal() for read in readings(line)):
+        return []
+    return [Line(line.start + word.start(), line.start + word.end(), word.group(), token=word.group(), place=line.place)
+            for word in words if number_shaped(word.group())]
+
+
+def number_shaped(token: str) -> bool:
     """A page number as the OCR may read it: a digit among a few characters that read as digits."""
     core = "".join(ch for ch in token if ch.isalnum())
     return 0 < len(core) <= NUMBER_MAX_CORE and any(ch.isdigit() for ch in core) \

@@ -7,10 +7,11 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.model import Document, Surface
+from pipeline.model import Document, LineZone, Surface
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
-from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed, readings,
-                                            reads_exactly, title_shaped)
+from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed,
+                                            number_pieces, number_shaped, readings, reads_exactly,
+                                            title_shaped)
 from pipeline.stages.pageedges.openers import unnumbered_pages
 from pipeline.stages.textshape import ends_sentence, typical_line_length
 
@@ -25,6 +26,7 @@ class PageNumber:
     """A page's number: the line that prints it, and its value."""
     line: Line
     value: int
+    alone: bool = False  # numbered by where it stands alone (a corner, a printer's frame), no sequence around it
 
     @property
     def exact(self) -> bool:
@@ -121,6 +123,36 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
         ulx, _, lrx, _ = zones[line.start]
         short = 0.5 if framed(line.text) else 0.2  # ornaments around a framed number widen it
         line.head_apart = lrx - ulx < short * (right - left) and line.place is not None
+    pieced = {zone.start: zone for zone in surface.lines if zone.pieces}
+    for line in top:
+        if line.start in pieced:
+            _number_at_corner(line, pieced[line.start], left, right)
+
+
+CORNER = 0.05  # of the text's width: a number at the corner stands this near the text block's edge
+HEAD_CONFIDENCE = 0.3  # the engine's mean confidence in a head's words (an ornament it reads as letters: ~0)
+
+
+def _number_at_corner(line: Line, zone: LineZone, left: float, right: float) -> None:
+    """A top line the page image shows in pieces set far apart, whose first or last piece is a
+    number alone at the text block's edge: the page number printed at the corner (the token),
+    beside the running head (letters the engine read with some confidence) or an ornament."""
+    width = right - left
+    if width <= 0 or not zone.start <= line.start < zone.end:
+        return
+    first, last = zone.pieces[0], zone.pieces[-1]
+    for piece, rest, at_edge in ((first, zone.pieces[1:], first[2] <= left + CORNER * width),
+                                 (last, zone.pieces[:-1], last[3] >= right - CORNER * width)):
+        text = line.text[piece[0] - line.start:piece[1] - line.start]
+        if not at_edge or " " in text or not number_shaped(text):
+            continue
+        line.token, line.at_corner = text, True
+        words = [(start, end, confidence) for start, end, confidence in zone.words
+                 if any(p[0] <= start < p[1] for p in rest)]
+        letters = sum(ch.isalpha() for p in rest for ch in line.text[p[0] - line.start:p[1] - line.start])
+        sure = not words or sum(confidence for _, _, confidence in words) / len(words) >= HEAD_CONFIDENCE
+        line.with_head = letters >= 3 and sure
+        return
 
 
 SCAN_BORDER = 0.015  # share of the image's width or height: a line this near its border is on the scan's edge
@@ -208,8 +240,9 @@ def number_by_offset(pages: list[Page]) -> None:
     top, the number may stand under a running head the OCR set on lines of its own)."""
     full = typical_line_length([line for page in pages for line in page.lines])
     heads = HeadWords.of_pages([page.lines for page in pages], full)
+    pieces: dict[int, Line] = {}  # a number's piece of a foot line (by its id) -> the line
     candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
-                  "bottom": [_foot_candidates(page) for page in pages]}
+                  "bottom": [_foot_candidates(page, pieces) for page in pages]}
     votes: Counter[tuple[str, int]] = Counter()
     for index in range(len(pages)):
         for edge in ("top", "bottom"):
@@ -244,7 +277,7 @@ def number_by_offset(pages: list[Page]) -> None:
             apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS \
                 and len(line.core) <= NUMBER_MAX_CORE
             if reads_exactly(line, value) or (fits(line, value) or apart) and in_place:
-                page.number = PageNumber(line, value)
+                page.number = PageNumber(_holding(line, pieces), value)
                 break
     if edge == "top":
         _numbers_beside_garbled_heads(pages, offset, heads, full)
@@ -270,8 +303,10 @@ def _places_of_numbers(candidates: list[list[Line]], offset: int) -> dict[int, s
 def _numbered_apart(pages: list[Page], votes: Counter[tuple[str, int]]) -> bool:
     """Pages that agree on no sequence (a library package's samples of several books, a book's
     single page): a page numbers itself where the page image shows its number standing apart
-    above the text in the frame printers give it ("( 190 )", "[12]", "— 38 —"); no offset is
-    read twice. True when some page was numbered so."""
+    above the text in the frame printers give it ("( 190 )", "[12]", "— 38 —"), or alone at the
+    text block's top corner, set far apart from the head or ornament on its line ("4
+    Arnobii aduersus nationes"), read as digits; no offset is read twice. True when some page
+    was numbered so."""
     if max(votes.values()) >= 2:
         return False
     found = False
@@ -279,7 +314,11 @@ def _numbered_apart(pages: list[Page], votes: Counter[tuple[str, int]]) -> bool:
         line = page.lines[0] if len(page.lines) > 2 else None
         if line is not None and line.head_apart and line.token is not None \
                 and (inside := framed(line.token)) is not None and inside.isdecimal() and int(inside) > 0:
-            page.number = PageNumber(line, int(inside))
+            page.number = PageNumber(line, int(inside), alone=True)
+            found = True
+        elif line is not None and line.at_corner and line.token is not None and line.token.isdecimal() \
+                and int(line.token) > 0:  # at the corner, apart from the head or ornament beside it
+            page.number = PageNumber(line, int(line.token), alone=True)
             found = True
     return found
 
@@ -295,16 +334,31 @@ def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int) -> bo
         for index, page in enumerate(pages))
 
 
-def _foot_candidates(page: Page) -> list[Line]:
+def _foot_candidates(page: Page, pieces: dict[int, Line]) -> list[Line]:
     """The lines at the page's foot that may hold its number: the last, and the short lines
-    just above it (a signature mark, or a margin's siglum, the engine set under the number)."""
+    just above it (a signature mark, or a margin's siglum, the engine set under the number);
+    and the number's piece of such a line that holds the signature mark beside it too (noted
+    in ``pieces``)."""
     candidates = page.lines[-1:]
     if len(page.lines) > FOOT_LINES + 1:
         for line in page.lines[-FOOT_LINES:-1][::-1]:
             if line.token is None or line.with_head:
                 break
             candidates.append(line)
+    for line in list(candidates):
+        for piece in number_pieces(line):
+            pieces[id(piece)] = line
+            candidates.append(piece)
     return candidates
+
+
+def _holding(line: Line, pieces: dict[int, Line]) -> Line:
+    """The line that holds the number: a piece's line, its token now the number beside the mark."""
+    holder = pieces.get(id(line))
+    if holder is None:
+        return line
+    holder.token, holder.beside_mark = line.token, True
+    return holder
 
 
 def _top_candidates(page: Page, heads: HeadWords, full: int) -> list[Line]:
