@@ -154,14 +154,16 @@ def segment(doc: Document) -> None:
         # a line as long as the printed lines (a verse, a paragraph's line): headings are set short;
         # and a heading is words: a line mostly of marks is specks or a rule the OCR read.
         full_width = printed and len(text) >= FULL_LINE * full
-        following = doc.text[groups[index + 1][0].start:groups[index + 1][-1].end] if not is_last else ""
-        # (a line the text repeats is a running head, above the continuation of the page before)
-        runs_on = runs_on_into(text, following) and repeated[text] < 2
-        # (nor is the rest of a word the block before broke at its end)
-        before = doc.text[groups[index - 1][0].start:groups[index - 1][-1].end] if index else ""
-        goes_on = ends_broken_word(before) and text[:1].islower()
-        kind = "head" if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
-            and not OMISSION_LINE.match(text) and not runs_on and not goes_on else "p"
+        kind = "p"
+        if is_heading_shaped(text) and not is_last and not full_width and mostly_words(text) \
+                and not OMISSION_LINE.match(text):  # what stands around it is looked at only now
+            following = doc.text[groups[index + 1][0].start:groups[index + 1][-1].end]
+            # (a line the text repeats is a running head, above the continuation of the page before)
+            runs_on = runs_on_into(text, following) and repeated[text] < 2
+            # (nor is the rest of a word the block before broke at its end)
+            before = doc.text[groups[index - 1][0].start:groups[index - 1][-1].end] if index else ""
+            goes_on = ends_broken_word(before) and text[:1].islower()
+            kind = "p" if runs_on or goes_on else "head"
         if kind == "p" and start in centred and "\n" not in text and not is_last and mostly_words(text) \
                 and text.endswith("."):
             kind = "head"  # a title set alone in the middle of the page, its full stop as printers set it
