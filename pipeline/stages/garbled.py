@@ -310,8 +310,13 @@ def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
 def _one_script(text: str) -> str:
     """The text with every traditional character read as its simplified form: a copy that
     differs only in variants is still a copy."""
-    table = opencc_table("TSCharacters")
-    return "".join(table[ch][0] if ch in table else ch for ch in text)
+    return text.translate(_to_simplified())
+
+
+@functools.cache
+def _to_simplified() -> dict[int, str]:
+    """OpenCC's traditional characters, each to its first simplified form: a table for str.translate."""
+    return {ord(ch): forms[0] for ch, forms in opencc_table("TSCharacters").items()}
 
 
 def _copy_of(a: str, b: str) -> bool:
