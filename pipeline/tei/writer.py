@@ -8,6 +8,7 @@ line breaks inside a block as ``<lb/>``; the header is :mod:`pipeline.tei.header
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -43,6 +44,7 @@ def _certainty(confidence: float) -> str:
     return "high" if confidence >= 0.9 else "medium" if confidence >= 0.6 else "low"
 
 
+@functools.lru_cache(maxsize=4096)  # an edition names a few reasons thousands of times
 def reason_id(reason: str) -> str:
     """A stable xml:id for an edit's reason (a hash of its words)."""
     return "reason-" + hashlib.sha1(reason.encode()).hexdigest()[:10]
