@@ -77,8 +77,8 @@ def _classify(doc: Document) -> dict[int, str]:
         return edges is None or blocks[i].start in edges
 
     standalone = [i for i in standalone if may_be_furniture(i)]
-    kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)
-                             if text[b.start:b.end] == PAGE_SEPARATOR}
+    kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)  # (not every block copied)
+                             if b.end - b.start == len(PAGE_SEPARATOR) and text.startswith(PAGE_SEPARATOR, b.start)}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
     # apart elsewhere is a section number, not a page number.
     numbered_at_edges = doc.findings.page_numbers_found
