@@ -120,7 +120,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
             continue
         if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS or framed(line.text):
             line.token = line.text
-        elif len(line.text) <= 80:
+        elif len(line.text) <= 80 and _DECIMAL.search(line.text):  # (a number-shaped token holds a digit)
             for token, rest in ends(line.text):
                 if number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))
@@ -152,6 +152,9 @@ def number_pieces(line: Line) -> list[Line]:
         return []
     return [Line(line.start + word.start(), line.start + word.end(), word.group(), token=word.group(), place=line.place)
             for word in words if number_shaped(word.group())]
+
+
+_DECIMAL = re.compile(r"\d")  # a decimal digit: what a number-shaped token holds one of at least
 
 
 def number_shaped(token: str) -> bool:
