@@ -388,12 +388,19 @@ def _untaken_end(line: Line, taken: set[tuple[int, int]], item: Item) -> tuple[i
     return (line.start, line.start + len(rest.rstrip())) if rest.strip() else (0, 0)
 
 
+def _initials_shape(text: str) -> str:
+    """Initials' shape, letters and stops (`I. F.` and `»D- H-` both `A.A.`), or "" for
+    anything else: an article's sign-off garbled past reading is still a sign-off."""
+    shape = re.sub(r"[.\-—–=,]+", ".", re.sub(r"[^\W\d_]", "A", "".join(text.split()).strip("»«„“”‚‘’\"'")))
+    return shape if re.fullmatch(r"(?:A{1,3}\.){2,4}", shape) else ""
+
+
 def _garbled_item_at_edge(item: Item, text: str, body: list[str] | None) -> bool:
     """Whether the text at the page's edge may be the item garbled past reading: as short as
     the item, with as many letters (a number may be read as a letter), and not the truth's
     own text there: a line of the body, or the words that end or open one at that edge (`D.
     Red.` signing an article after its last words, read `D. Ked` on a line of its own: the
-    signature under it lost)."""
+    signature under it lost), or initials there read past recognition (`»D- H-` for `I. F.`)."""
     size = len(_squeeze(item.text))
     letters = sum(c.isalpha() for c in text)
     alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
@@ -401,7 +408,8 @@ def _garbled_item_at_edge(item: Item, text: str, body: list[str] | None) -> bool
     count = len(text.split())
     in_body = any(_similar(line, text) >= 0.7 for line in body or [] if len(line) <= 3 * len(text)) \
         or any(_similar(_fold(" ".join(words)), _fold(text)) >= 0.7
-               for line in at_edge for words in (line.split()[:count], line.split()[-count:]))
+               for line in at_edge for words in (line.split()[:count], line.split()[-count:])) \
+        or any(_initials_shape(line) and _initials_shape(line) == _initials_shape(text) for line in at_edge)
     return len(_squeeze(text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
 
 

@@ -43,3 +43,11 @@ def test_an_articles_sign_off_is_no_signature_the_ocr_lost():
             "stehen! D. Red."]
     assert matched([Item("sig", "9", "bottom")], texts, body) == [None]
     assert matched([Item("sig", "9", "bottom")], texts[:2] + ["g"], body) == ["g"]  # the mark as the OCR read it
+
+
+def test_initials_read_past_recognition_are_the_sign_off_not_the_lost_signature():
+    texts = ["uns daher ein sinnreiches Symbol für die Zukunft eines Landes, dessen Selbst-",
+             "industriellen Geistes ruht.", "»D- H-"]
+    body = ["uns daher ein sinnreiches Symbol für die Zukunft eines Landes, dessen Selbst-",
+            "industriellen Geistes ruht.", "I. F."]
+    assert matched([Item("sig", "7", "bottom")], texts, body) == [None]

@@ -39,12 +39,17 @@ SIGN_OFF = re.compile(rf"^(?:{INITIAL}\s?[.\-—–=]+\s?){{1,4}}$|^(?:{INITIAL}
 
 def signed_off(text: str) -> bool:
     """Whether a short line at the foot is an author's initials rather than a signature mark (a
-    letter with a stop alone, "A.", may be either: not taken for initials).
+    letter with a stop alone, "A.", may be either: not taken for initials). A quote mark the
+    OCR read from a speck before or after them ("»D- H-" for "I. F.") leaves them initials.
 
-    >>> [signed_off(text) for text in ("J. F.", "C—.", "E. R", "D. Red", "A.", "B 2", "Aa", "b b b")]
-    [True, True, True, True, False, False, False, False]
+    >>> [signed_off(text) for text in ("J. F.", "C—.", "E. R", "D. Red", "»D- H-", "A.", "B 2", "Aa", "g»", "A»")]
+    [True, True, True, True, True, False, False, False, False, False]
     """
+    text = text.strip(QUOTES)
     return bool(SIGN_OFF.match(text)) and not re.fullmatch(r"[A-Z]\.", text)
+
+
+QUOTES = "»«„“”‚‘’\"'"  # "»" alone after a mark is its star ("4»"): stripped, no initials are left
 
 
 def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | None:
