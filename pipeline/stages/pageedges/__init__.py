@@ -322,6 +322,8 @@ def _mark_line_numbers(lines: list[Line], margin: list[LineNumber]) -> None:
 def _line_number_edits(doc: Document, margin: list[LineNumber], edits: list[Edit]) -> list[Edit]:
     """The margin's line numbers as fw (outside the other furniture and the notes found: a
     number the page rules took stays theirs)."""
+    if not margin:
+        return []  # (most documents: their other edits are not sorted for nothing)
     taken = sorted((e.start, e.end) for e in edits if e.end > e.start)
     pieces = sorted((zone.start, zone.end) for surface in doc.facsimile for zone in surface.margins)
     found = []
