@@ -289,3 +289,42 @@ def test_the_runs_configuration_reaches_the_judge_of_a_pages_language():
     edition = build_edition(files, "beschluss", PipelineConfig(min_letters_for_language=100_000))
     note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
     assert "script Latin" in note and "deu" not in note
+
+
+def _render_type(lines: list[str], size: int, width: int):
+    """A 1-bit page (as archives scan) of ``lines`` in type of ``size`` pixels, the lines at twice
+    that pitch from y = 2 * size, x = size."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(LATIN_FONT), size)
+    image = Image.new("L", (width, 2 * size * (len(lines) + 2)), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((size, 2 * size * (n + 1)), line, font=face, fill=0)
+    return image.convert("1")
+
+
+def test_a_page_of_large_type_is_read_at_a_reduced_size_its_boxes_in_the_pages_pixels():
+    """Tesseract reads best lines of some 48 pixels (a 600-dpi scan of a book's type gives twice
+    that): the page is read at a whole fraction of its size, and what the edition says of where
+    each line stands is in the page's own pixels."""
+    lines = ["The committee met on the fourth of March", "to consider the accounts of the library",
+             "and the purchase of a new press for it."]
+    large = _render_type(lines, size=96, width=2600)  # lines some 110 px from ascender to descender
+    edition = build_edition(_png(large), "large.png", ENGLISH)
+    assert edition.errors == []
+    tree = parse(edition.xml)
+    note = tree.find(".//t:note[@type='digitization']", NS).text
+    assert "px tall: read at 1/2 of its size" in note
+    assert _similarity(rebuild_source(tree), " ".join(lines)) > 0.97
+    zones = sorted((int(z.get("uly")), int(z.get("ulx")), int(z.get("lry")), int(z.get("lrx")))
+                   for z in tree.iter(tei("zone")))
+    assert len(zones) == 3
+    for n, (top, left, bottom, right) in enumerate(zones):  # where each line was drawn, in the page's pixels
+        assert abs(top - 2 * 96 * (n + 1)) < 40 and abs(left - 96) < 20
+        assert 65 < bottom - top < 140 and 1800 < right <= large.width  # not the reduced page's 33-70
+
+    ordinary = build_edition(_png(_render_type(lines, size=40, width=1200)), "ordinary.png", ENGLISH)
+    note = parse(ordinary.xml).find(".//t:note[@type='digitization']", NS).text
+    assert "read at" not in note  # lines under 72 px are read as they are
+    assert _similarity(rebuild_source(parse(ordinary.xml)), " ".join(lines)) > 0.97

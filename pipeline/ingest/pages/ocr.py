@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.errors import DocumentError
-from pipeline.ingest.pages import hocr
+from pipeline.ingest.pages import hocr, textsize
 from pipeline.ingest.pages.ocrpage import OcrPage, OcrWord
 
 TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -161,6 +161,8 @@ class Recogniser:
         self.folder = tessdata()
         self.installed = installed_models()
         self.apis: dict[str, object] = {}
+        # the page being read: (reduction factor or None, its lines' height, the reduced image)
+        self._size: tuple[int | None, int | None, object] | None = None
         self.version = tesserocr.tesseract_version().split()[1] if tesserocr.tesseract_version() else "5"
         if languages:
             missing = [m for m in languages.split("+") if m not in self.installed]
@@ -271,6 +273,7 @@ class Recogniser:
     def read(self, image, dpi: int | None = None) -> OcrPage:
         """The page read from ``image``, with the models chosen for it and why, said in its ``engine``."""
         languages, how, script = self.models_for(image)
+        self._size = None  # the page's text size: known from its first reading (see _recognise)
         if script in ONE_MODEL_EACH and "+" in languages:
             page, languages, how = self._surest(image, dpi, languages.split("+"), how, script)
         else:
@@ -286,6 +289,10 @@ class Recogniser:
                                                        f"polytonic")
             else:
                 self.choices.close()  # nothing to choose: the pages may be read in parallel
+        if self._size is not None and self._size[0] is not None:
+            factor, height = self._size[0], self._size[1]
+            how += f"; its lines {height} px tall: read at 1/{factor} of its size"
+        self._size = None  # (the reduced image is let go)
         if (other := self._other_script_lines(image, dpi, page, languages)) is not None:
             how += other
         if (other := self._other_script_words(image, dpi, page, languages)) is not None:
@@ -397,6 +404,22 @@ class Recogniser:
             f"read surer" if again else None
 
     def _recognise(self, image, dpi: int | None, languages: str) -> OcrPage:
+        """The page read with ``languages``; a page whose text is far larger than Tesseract reads
+        best (see :mod:`textsize`: known from the page's first reading) read at a reduced size,
+        its boxes in the page's own pixels."""
+        if self._size is None:
+            page = self._hocr(image, dpi, languages)
+            factor = textsize.reduction(page)
+            self._size = (factor, textsize.line_height(page),
+                          textsize.reduced(image, factor) if factor else None)
+            if factor is None:
+                return page
+        factor, _height, smaller = self._size
+        if factor is None:
+            return self._hocr(image, dpi, languages)
+        return textsize.scaled_back(self._hocr(smaller, dpi // factor if dpi else None, languages), factor)
+
+    def _hocr(self, image, dpi: int | None, languages: str) -> OcrPage:
         api = self._api(languages)
         api.SetImage(image)
         if dpi:
