@@ -177,12 +177,13 @@ class ExternalCluster:
             time.sleep(1)
         raise TimeoutError(f"the cluster at {self.address} did not get {workers} workers")
 
-    def warm(self) -> None:
-        """Every worker with the pipeline and Prefect imported, as a long-lived cluster has them."""
+    def warm(self, documents: list[Path] = ()) -> None:
+        """Every worker with the pipeline and Prefect imported and the library's tables loaded
+        (``documents`` built in memory), as a long-lived cluster has them."""
         from distributed import Client
 
         with Client(self.address, timeout=10) as client:
-            client.run(_import_the_pipeline)
+            client.run(_load_the_library, [str(path) for path in documents])
 
     def tasks_run(self) -> dict[str, int]:
         """How many tasks of each function the scheduler has seen finish (its recent log)."""
@@ -211,8 +212,14 @@ class ExternalCluster:
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds so far of the scheduler and of the workers (each ``dask worker`` is a
         nanny and its worker process)."""
-        return {"scheduler": _tree_cpu(self.processes[0].pid),
-                "workers": sum(_tree_cpu(process.pid) for process in self.processes[1:])}
+        import psutil
+
+        if not hasattr(self, "_trees"):  # each process and its descendants, found once
+            self._trees = []
+            for process in self.processes:
+                root = psutil.Process(process.pid)
+                self._trees.append([root, *root.children(recursive=True)])
+        return {"scheduler": _cpu(self._trees[0]), "workers": sum(_cpu(tree) for tree in self._trees[1:])}
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -232,25 +239,25 @@ class ExternalCluster:
         self.stop()
 
 
-def _import_the_pipeline() -> None:
-    import orchestration.flow  # noqa: F401  (Prefect, the library, their tables)
+def _load_the_library(documents: list[str]) -> None:
+    import orchestration.flow  # noqa: F401  (Prefect)
     import pipeline.ingest.pages.ocr  # noqa: F401
-    import pipeline.process  # noqa: F401
+    from pipeline.config import PipelineConfig
+    from pipeline.process import build_edition
+
+    for path in documents:  # the tables each script, language and encoding needs, loaded once a process
+        build_edition(Path(path).read_bytes(), Path(path).name, PipelineConfig())
 
 
-def _tree_cpu(pid: int) -> float:
-    """User + system CPU seconds of a process and its living descendants."""
+def _cpu(processes: list) -> float:
+    """User + system CPU seconds of the processes (those still running)."""
     import psutil
 
     total = 0.0
-    try:
-        root = psutil.Process(pid)
-        for process in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times = process.cpu_times()
-                total += times.user + times.system
-    except psutil.NoSuchProcess:
-        pass
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
     return total
 
 
@@ -289,7 +296,7 @@ class Measured:
             f" (of {(os.cpu_count() or 1) * self.span:.0f} core-s)"
 
 
-SAMPLE_SECONDS = 0.5
+SAMPLE_SECONDS = 1.0  # (interpolated between samples: the span's ends fall anywhere)
 ROLES = ("workers", "scheduler", "flow's main process", "Prefect server", "watchdog", "this benchmark")
 
 
@@ -406,8 +413,9 @@ def cluster_rows(work: Path, docs: int, book_pages: int, hocr_pages: int = 0) ->
     from bench.performance import seed_sized_corpus
 
     workloads, labels = {}, {}
+    documents = []
     if docs:
-        seed_sized_corpus(work / "docs", docs)
+        documents = seed_sized_corpus(work / "docs", docs)
         workloads["documents"] = (work / "docs", ())
         labels["documents"] = (f"{docs} seed-sized documents", docs, "documents/s", 1)
     if book_pages:
@@ -426,7 +434,7 @@ def cluster_rows(work: Path, docs: int, book_pages: int, hocr_pages: int = 0) ->
     tasks = {}
     for workers in (1, 2):
         with ExternalCluster(work / f"cluster{workers}", workers) as cluster:
-            cluster.warm()
+            cluster.warm(documents[:16])  # the corpus's every kind of document: seeds, scans, encodings
             home = work / "prefect-home"
             run_on(cluster, warm, work / f"warm{workers}", home)  # Prefect's database; the library's tables
             for name, (inbox, extra) in workloads.items():
