@@ -13,6 +13,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.context import FlowRunContext
 from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -31,6 +32,9 @@ FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under th
 BATCH_DOCUMENTS = 32  # documents per task at most: a task costs tens of milliseconds to orchestrate
 BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
 MIN_BATCHES = 8  # small runs still spread over a few workers
+# What a document costs besides its bytes, in bytes: 11 ms a document and 0.5 ms a KB of text
+# (the seed-sized corpus of bench.performance, one process)
+DOCUMENT_BYTES = 20_000
 TASK_RETRIES = 2
 
 
@@ -103,21 +107,38 @@ def failure(source: Source, problem: str | Exception) -> DocumentReport:
     return DocumentReport(file_name=source.display_name, source_path=source.key, status="failed", errors=[problem])
 
 
-def batches(sources: list, path_of=lambda item: item) -> list[list]:
-    """Consecutive documents, up to BATCH_DOCUMENTS and BATCH_BYTES each (``path_of`` gives
-    the file of an item, for its size)."""
-    size = max(1, min(BATCH_DOCUMENTS, -(-len(sources) // MIN_BATCHES)))
-    groups: list[list] = []
-    weight = 0
+def batches(sources: list, path_of=lambda item: item, spread: int | None = None) -> list[list]:
+    """Consecutive documents in batches of about one weight (their bytes and what a document
+    costs besides), up to BATCH_DOCUMENTS and BATCH_BYTES each; a big document (a book) is a
+    batch of its own. ``path_of`` gives the file of an item, for its size. ``spread``: how
+    many tasks run at once (None: not known): where more than one, at least MIN_BATCHES
+    batches, their number a multiple of ``spread`` (no worker left alone with the last one)."""
+    lengths = []
     for source in sources:
         try:
             path = path_of(source)
-            length = BATCH_BYTES if path.is_dir() else path.stat().st_size  # a book: a batch of its own
+            lengths.append(BATCH_BYTES if path.is_dir() else path.stat().st_size)  # a book: a batch of its own
         except OSError:
-            length = 0  # the build reports it
-        if not groups or len(groups[-1]) >= size or weight + length > BATCH_BYTES:
+            lengths.append(0)  # the build reports it
+    count = -(-len(sources) // BATCH_DOCUMENTS)
+    if spread != 1:
+        count = max(count, MIN_BATCHES)
+    if spread and spread > 1:
+        count = -(-count // spread) * spread
+    share = max(1.0, sum(length + DOCUMENT_BYTES for length in lengths if length < BATCH_BYTES) / max(1, count))
+    groups: list[list] = []
+    done, last, weight = 0.0, None, 0  # the small documents' weight so far; the current batch's share and bytes
+    for source, length in zip(sources, lengths):
+        if length >= BATCH_BYTES:
+            groups.append([source])
+            last = None
+            continue
+        cost = length + DOCUMENT_BYTES
+        share_of = int((done + cost / 2) // share)  # the share its middle falls in
+        done += cost
+        if share_of != last or len(groups[-1]) >= BATCH_DOCUMENTS or weight + length > BATCH_BYTES:
             groups.append([])
-            weight = 0
+            last, weight = share_of, 0
         groups[-1].append(source)
         weight += length
     return groups
@@ -205,7 +226,7 @@ class _Run:
         checkpoint = time.perf_counter()
         futures = {}
         work = [(s, self.bases[s.key]) for s in sources if s.key not in unchanged]
-        for batch in batches(work, path_of=lambda pair: pair[0].path):
+        for batch in batches(work, path_of=lambda pair: pair[0].path, spread=_tasks_at_once()):
             label = batch[0][0].display_name + (f" (+{len(batch) - 1} more)" if len(batch) > 1 else "")
             future = build_batch_task.submit(batch, self.output_dir, self.config, label)
             futures.update({source.key: (future, position) for position, (source, _) in enumerate(batch)})
@@ -262,6 +283,19 @@ def stop_at_once(signum, frame) -> None:
         sys.stdout.flush()
     os.write(2, f"interrupted: {written} written, rerun to resume\n".encode())
     os._exit(130)
+
+
+def _tasks_at_once() -> int | None:
+    """How many tasks the run's task runner runs at once: a Dask cluster's threads (None when
+    the cluster does not say); this process's thread runner runs one at a time."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context is not None else None
+    if isinstance(runner, ThreadPoolTaskRunner):
+        return 1
+    try:
+        return sum(runner.client.nthreads().values()) or None
+    except Exception:  # not a Dask runner, or the cluster did not answer: batches for any cluster
+        return None
 
 
 def _batch_report(source: Source, future, position: int) -> DocumentReport:

@@ -251,6 +251,17 @@ def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path)
     groups = flow.batches(small)
     assert [p for g in groups for p in g] == small  # every document once, in order
     assert len(groups) >= flow.MIN_BATCHES and max(map(len, groups)) <= flow.BATCH_DOCUMENTS
+    one_at_a_time = flow.batches(small, spread=1)  # as few as the limits allow
+    assert [p for g in one_at_a_time for p in g] == small and len(one_at_a_time) == -(-100 // flow.BATCH_DOCUMENTS)
+    # on three workers: a multiple of three batches of about one weight, big and small documents mixed
+    mixed = []
+    for i in range(90):
+        mixed.append(tmp_path / f"m{i:03d}.txt")
+        mixed[-1].write_bytes(b"x" * (60_000 if i < 30 else 2_000))  # the big ones first
+    groups = flow.batches(mixed, spread=3)
+    assert [p for g in groups for p in g] == mixed and len(groups) % 3 == 0 and len(groups) >= flow.MIN_BATCHES
+    weights = [sum(p.stat().st_size + flow.DOCUMENT_BYTES for p in group) for group in groups]
+    assert max(weights) < 1.25 * min(weights), weights
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (flow.BATCH_BYTES + 1))
     groups = flow.batches(small[:20] + [big] + small[20:40])
