@@ -360,6 +360,8 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
             # (`me. e e e fem,`: `fem,` for `ſent,` beside the signature `e e e`)
             edge = ordered[0] if item.where == "top" else ordered[-1]
             row = next((row for row in rows if row.start <= edge.start < row.end), None)
+            if _far_from_the_text(edge, ordered):
+                continue  # a speck on the scan's margin, not the item the engine lost
             candidates = [(line.start, line.end) for line in [edge] + ([row] if row else [])  # or the row it is cut from
                           if not any(a < line.end and line.start < b for a, b in taken)] or [_untaken_end(edge, taken, item)]
             for start, end in candidates:
@@ -370,6 +372,22 @@ def match_items(items: list[Item], page: Page, body: list[str] | None = None) ->
                     taken.add(spans[index])
                     break
     return spans
+
+
+FAR = 3  # line heights between a page's edge line and the next: a speck far out on the scan
+
+
+def _far_from_the_text(edge: Line, ordered: list[Line]) -> bool:
+    """Whether the line at the page's edge stands far out from every other line (where the page
+    gives boxes): more than three line heights of blank paper away. Furniture stands at the text,
+    a head's number on its row, a signature under the last line; a mark far above or below it is
+    a speck of the scan (Arnobius 009: `--.'` at the top left, the page number 9 the engine lost)."""
+    others = [line for line in ordered if line is not edge and line.bottom is not None]
+    if edge.bottom is None or not others:
+        return False
+    heights = sorted(line.bottom - line.y for line in others)
+    gap = min(max(line.y - edge.bottom, edge.y - line.bottom) for line in others)
+    return gap > FAR * heights[len(heights) // 2]
 
 
 def _untaken_end(line: Line, taken: set[tuple[int, int]], item: Item) -> tuple[int, int]:
