@@ -413,6 +413,46 @@ def _hocr_words(lines: list[list[tuple[str, tuple[int, int, int, int], float]]])
             f"{pars}</div></body></html>").encode()
 
 
+ROMAN_FRONT = ["v", "vi", "vii", "viii", "ix", "x"]
+CHAPTERS = ["XI", "XII", "XIII", "XIV", "XV", "XVI"]
+SPECK = ".'"  # a speck above the head on one page, read as marks
+
+
+def _edition_page(number: int, rng: random.Random, foot: str | None, head: str | None = None,
+                  speck: bool = False, signature: str | None = None) -> bytes:
+    """A page image of a Greek critical edition as an engine gives it (hOCR, composed): the head
+    on one printed row cut into two boxes (chapter and verse at the outer corner, the book's
+    name centred), the page number centred under the text (``foot``: as the engine read it, or
+    None where it lost it), a signature mark at the right of the foot's row."""
+    verso = number % 2 == 0
+    chapter = head if head is not None else f"{CHAPTERS[number // 6]} {number % 20 + 1}"
+    corner = (200, 305, 330, 355) if verso else (1170, 305, 1300, 355)
+    lines = [(chapter, corner), ("ΕΞΟΔΟΣ", (650, 300, 850, 350))]
+    lines = lines if verso else lines[::-1]
+    if speck:
+        lines.insert(0, (SPECK, (240, 60, 270, 90)))
+    lines += [(" ".join(rng.choice(GREEK) for _ in range(11)), (200, 420 + 60 * n, 1300, 470 + 60 * n))
+              for n in range(20)]
+    if foot is not None:
+        lines.append((foot, (720, 1660, 780, 1710)))
+    if signature is not None:
+        lines.append((signature, (1200, 1660, 1260, 1710)))
+    return _hocr(lines)
+
+
+def _front_page(numeral: str | None, rng: random.Random, foot: str | None = None) -> bytes:
+    """A page of the introduction: its roman number alone above the text, centred; the title
+    page has none, and its year centred at the foot."""
+    text = [(" ".join(rng.choice(WORDS) for _ in range(9)), (200, 420 + 60 * n, 1300, 470 + 60 * n))
+            for n in range(20)]
+    blocks = ([[(numeral, (720, 300, 780, 350))]] if numeral else []) + [text] \
+        + ([[(foot, (700, 1660, 800, 1710))]] if foot is not None else [])
+    pars = "".join("<p class='ocr_par'>" + "".join(f"<span class='ocr_line' title='bbox {x0} {y0} {x1} {y1}'>{line}</span>"
+                                                   for line, (x0, y0, x1, y1) in block) + "</p>" for block in blocks)
+    return (f"<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' title='bbox 0 0 1500 2000'>"
+            f"{pars}</div></body></html>").encode()
+
+
 def _latin_page(top: list[tuple[str, tuple[int, int, int, int], float]], seed: int) -> bytes:
     rng = random.Random(seed)
     body = []
@@ -468,3 +508,64 @@ def test_the_number_a_page_prints_numbers_it_where_the_library_label_is_a_page_o
         assert fw(body, "pageNum") == ["2 HEU"] and "HEU" not in running_text(body)
         reasons = [e.reason for e in built.document.edits if e.kind == "page-break"]
         assert ("METS labels it '3'" in reasons[0]) == (label == "3")
+
+
+def _critical_edition(feet: dict[int, str | None]) -> list[SourceFile]:
+    """A title page (its year at the foot), six pages of introduction numbered v–x at the top, and
+    pages 1–30 numbered at the foot as ``feet`` says the engine read them."""
+    rng = random.Random(1901)
+    files = [SourceFile("p000.hocr", _front_page(None, rng, foot="1901"))]
+    files += [SourceFile(f"p{n + 1:03d}.hocr", _front_page(numeral, rng)) for n, numeral in enumerate(ROMAN_FRONT)]
+    for number in range(1, 31):
+        files.append(SourceFile(f"p{number + 6:03d}.hocr", _edition_page(
+            number, rng, feet.get(number), head="V S" if number == 9 else None, speck=number == 20,
+            signature="1" if number == 17 else None)))
+    return files
+
+
+# The numbers the engine read exactly: six of thirty, too few against all the book's pages
+# (title page and introduction included) to vote the sequence in, but its only sequence.
+READ = {3: "3", 8: "8", 14: "14", 19: "19", 25: "25", 30: "30"}
+
+
+def _built(feet: dict[int, str | None]):
+    built = build_edition(_critical_edition(feet), "exodus", PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(built.document.text)
+    return tree.find(f"{TEI}text/{TEI}body")
+
+
+def test_a_foot_sequence_read_on_few_pages_numbers_the_book_and_its_garbled_numbers():
+    """The engine read six of thirty numbers under the text, the rest lost or garbled: a run
+    without rival numbers the pages (the introduction before it keeps its roman numbers, the
+    title page's year is no page number). A number garbled past reading (``πθ`` for 26, ``0``
+    for 20) is the page's where the sequence needs it and it stands alone under the text where
+    the book's numbers stand; the signature's ``1`` at the right of page 17's foot is not 17."""
+    body = _built(READ | {20: "0", 26: "πθ"})
+    numbers = [pb.get("n") for pb in body.iter(f"{TEI}pb")]
+    assert numbers == [None] * 7 + [str(n) for n in range(1, 31)]
+    assert fw(body, "pageNum") == ROMAN_FRONT + ["3", "8", "14", "19", "0", "25", "πθ", "30"]
+    garbled = {e.text: e.get("n") for e in body.iter(f"{TEI}fw") if e.get("type") == "pageNum" and e.get("n")}
+    assert garbled == {"0": "20", "πθ": "26"}
+    text = running_text(body)
+    assert "1901" in text and "1" not in fw(body, "pageNum")
+
+
+def test_too_few_numbers_read_leave_the_garbled_foot_as_text():
+    """Three numbers read under the text are no sequence (a signature's marks agree as often):
+    no page gets a number from them, and the garbled ``πθ`` stays text."""
+    body = _built({3: "3", 14: "14", 25: "25", 26: "πθ"})
+    assert not any(pb.get("n") for pb in body.iter(f"{TEI}pb"))
+    assert "πθ" not in fw(body, "pageNum") and "πθ" in running_text(body)
+
+
+def test_a_head_cut_into_boxes_on_its_row_is_the_head_whole_under_a_speck_too():
+    """Each page's head is two boxes side by side (``ΕΞΟΔΟΣ`` and ``XII 14``): both are the head,
+    also where the chapter and verse are garbled past reading (``V S``) and where a speck above
+    the head was read as marks (which stays text, and ends no head)."""
+    body = _built(READ)
+    heads = fw(body, "header")
+    assert heads.count("ΕΞΟΔΟΣ") == 30 and "V S" in heads and len(heads) == 2 * 30
+    text = running_text(body)
+    assert "ΕΞΟΔΟΣ" not in text and "V S" not in text and SPECK in text

@@ -81,7 +81,11 @@ def _classify(doc: Document) -> dict[int, str]:
                              if b.end - b.start == len(PAGE_SEPARATOR) and text.startswith(PAGE_SEPARATOR, b.start)}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
     # apart elsewhere is a section number, not a page number.
+    # The front matter before the sequence's first page, which the sequence leaves without a
+    # number, may be numbered otherwise: roman (or Greek) numerals at the top where the body's
+    # arabic numbers stand at the foot; an arabic numeral there (a title page's year) is none.
     numbered_at_edges = doc.findings.page_numbers_found
+    front_matter = _before_the_sequence(doc)
     for i, block in enumerate(blocks):
         if i not in kinds and _only_furniture(doc, block, repaired[i]):
             kinds[i] = FOUND  # found at the page's edge, line by line (stages/pageedges/)
@@ -89,7 +93,8 @@ def _classify(doc: Document) -> dict[int, str]:
         line = text[blocks[i].start:blocks[i].end]
         if i in kinds:
             continue
-        if is_page_number(line) and not numbered_at_edges:
+        if is_page_number(line) and (not numbered_at_edges or front_matter(blocks[i].start)
+                                     and not PAGE_NUMBER_LINE.match(line).group("n").isdecimal()):
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
             kinds[i] = "catalogue-number"
@@ -158,6 +163,16 @@ def _first_page_head(doc: Document, standalone: list[int], kinds: dict[int, str]
 
     if first_page_head(line(first), [line(i) for i in heads], line_heights(doc)):
         kinds[first] = "running-head"
+
+
+def _before_the_sequence(doc: Document):
+    """Whether an offset lies on a page before the first that the sequence of page numbers
+    found at the pages' edges numbers (its page break without a number, a page break with one
+    after it): the front matter, which the sequence counts no number back into."""
+    breaks = sorted((e.start, "n" in e.attrs) for e in doc.edits if e.kind == "page-break")
+    first = next((start for start, has_n in breaks if has_n), None)
+    before = [start for start, _ in breaks if first is not None and start < first]
+    return lambda offset: bool(before) and before[0] <= offset < first
 
 
 FOUND = "furniture found"

@@ -212,8 +212,11 @@ def running_heads(pages: list[Page], heights: dict[int, int] | None = None) -> d
                 if line.with_head:
                     break  # the number's line, head and all, is furniture already
                 continue
-            # a head's chapter and verse the OCR set on a line of their own ("XVII 15") belong to it
-            if not words.reads_as_head(line.text) and not _numerals_only(line.text):
+            if not any(ch.isalnum() for ch in line.text):
+                continue  # a speck above the head the engine read as marks: text still, and no end of the head
+            # a head's chapter and verse the OCR set on a line of their own ("XVII 15") belong to it,
+            # and so does every box the engine cut the head's printed line into ("V S" for "XIV 6")
+            if not words.reads_as_head(line.text) and not _numerals_only(line.text) and not line.top_row:
                 break
             found.append(line)
         if not any(words.reads_as_head(line.text) for line in found):

@@ -38,6 +38,8 @@ class Line:
     # at the right) or "signature" (the gathering's mark, the short title)
     foot_piece: str | None = None
     head_apart: bool = False  # stands alone above the text, short, centred or at a margin (page images)
+    foot_apart: bool = False  # stands alone under the text, short, centred or at a margin (page images)
+    top_row: bool = False  # one of the boxes the engine cut the page's first printed line into (page images)
     place: str | None = None  # "left", "centre" or "right" of the text block, where a page image shows it there
     named: str | None = None  # the furniture the OCR file says it is (PAGE region types)
     line_number: str | None = None  # holds a line number of the margin, "alone" or "beside" its line: no page number

@@ -101,6 +101,10 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     bottom = [line for n, line in enumerate(by_foot[:EDGE_LINES])
               if zones[line.start][1] >= max(zones[other.start][3] for other in by_foot[n + 1:]) - 2]
     top = [line for n, line in enumerate(top) if top[: n + 1] == by_height[: n + 1]]  # stacked from the edge
+    if not top and (row := _first_row(by_height, zones)):
+        top = sorted(row, key=lambda line: zones[line.start][0])  # the pieces of one printed line, left to right
+        for line in top:
+            line.top_row = True
     bottom = [line for n, line in enumerate(bottom) if bottom[: n + 1] == by_foot[: n + 1]]
     middle = [line for line in page.lines if line not in top and line not in bottom]
     page.lines = top + middle + bottom[::-1]
@@ -127,6 +131,9 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     for line in top:
         if line.start in pieced:
             _number_at_corner(line, pieced[line.start], left, right)
+    for line in bottom[:1]:  # the same under the text, below everything else (a signature, or the number)
+        ulx, _, lrx, _ = zones[line.start]
+        line.foot_apart = lrx - ulx < 0.2 * (right - left) and line.place is not None
 
 
 CORNER = 0.05  # of the text's width: a number at the corner stands this near the text block's edge
@@ -153,6 +160,26 @@ def _number_at_corner(line: Line, zone: LineZone, left: float, right: float) -> 
         sure = not words or sum(confidence for _, _, confidence in words) / len(words) >= HEAD_CONFIDENCE
         line.with_head = letters >= 3 and sure
         return
+
+
+ROW_PIECES = 4  # a running head, the page number, the chapter and verse beside them
+
+
+def _first_row(by_height: list[Line], zones: dict) -> list[Line]:
+    """The boxes the engine cut the page's first printed line into (a head's words, the chapter
+    and verse, the page number, each a box of its own side by side), where that line stands
+    above all the others: each box overlaps the top-most one by half the lower one's height."""
+    first = zones[by_height[0].start]
+
+    def beside(box) -> bool:
+        overlap = min(box[3], first[3]) - max(box[1], first[1])
+        return overlap >= 0.5 * min(box[3] - box[1], first[3] - first[1]) > 0
+
+    row = [line for line in by_height if beside(zones[line.start])]
+    rest = [zones[line.start][1] for line in by_height if line not in row]
+    if not 2 <= len(row) <= ROW_PIECES or not rest or max(zones[line.start][3] for line in row) > min(rest) + 2:
+        return []
+    return row
 
 
 SCAN_BORDER = 0.015  # share of the image's width or height: a line this near its border is on the scan's edge
@@ -244,12 +271,14 @@ def number_by_offset(pages: list[Page]) -> None:
     candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
                   "bottom": [_foot_candidates(page, pieces) for page in pages]}
     votes: Counter[tuple[str, int]] = Counter()
+    voters: dict[tuple[str, int], list[int]] = {}  # the pages that read each (edge, offset)
     for index in range(len(pages)):
         for edge in ("top", "bottom"):
             lines = candidates[edge][index]
             for read in {read for line in lines for read in readings(line)}:
                 if read.isdecimal():
                     votes[edge, int(read) - index] += 1
+                    voters.setdefault((edge, int(read) - index), []).append(index)
     if not votes:
         return
     if _numbered_apart(pages, votes):
@@ -262,7 +291,8 @@ def number_by_offset(pages: list[Page]) -> None:
     apart = sum(bool(page.lines) and page.lines[0].head_apart for page in pages)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     needed = max(3, 2 * runner_up) if edge == "top" and apart >= len(pages) // 2 else max(2, len(pages) // 5)
-    if count < needed and not _read_cleanly_on_every_page(pages, edge, offset):
+    if count < needed and not _read_cleanly_on_every_page(pages, edge, offset) \
+            and not _run_without_rival(voters[edge, offset], runner_up):
         return
     places = _places_of_numbers(candidates[edge], offset)
     for index, page in enumerate(pages):
@@ -274,9 +304,14 @@ def number_by_offset(pages: list[Page]) -> None:
             # only where the numbers read exactly stand on the pages of its side (a verso's at the left)
             value = index + offset
             in_place = line.place is None or line.with_head or places.get(value % 2, line.place) == line.place
-            apart = line is page.lines[0] and line.head_apart and len(line.text) <= NUMBER_MAX_CHARS \
-                and len(line.core) <= NUMBER_MAX_CORE
-            if reads_exactly(line, value) or (fits(line, value) or apart) and in_place:
+            # (a piece the engine cut from the head's printed line is no line apart: it may be the head's)
+            apart = line is page.lines[0] and line.head_apart and not line.top_row \
+                and len(line.text) <= NUMBER_MAX_CHARS and len(line.core) <= NUMBER_MAX_CORE and value >= 1
+            # under the text the same, but only where the numbers read exactly stand (a signature
+            # mark stands alone under the text too, at another place)
+            apart_below = line is page.lines[-1] and line.foot_apart and len(line.text) <= NUMBER_MAX_CHARS \
+                and len(line.core) <= NUMBER_MAX_CORE and places.get(value % 2) == line.place and value >= 1
+            if reads_exactly(line, value) or (fits(line, value) or apart) and in_place or apart_below:
                 page.number = PageNumber(_holding(line, pieces), value)
                 break
     if edge == "top":
@@ -285,6 +320,23 @@ def number_by_offset(pages: list[Page]) -> None:
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
+
+
+RUN_MIN_READ = 4  # numbers read in sequence that make a run without rival
+RUN_OVER_RIVAL = 3  # as many times as often as any other offset
+RUN_SHARE = 0.2  # of the pages from the run's first page to its last
+
+
+def _run_without_rival(indices: list[int], runner_up: int) -> bool:
+    """A sequence read on fewer pages than the book has, where its front matter is numbered
+    otherwise (roman numerals at the top, arabic ones at the foot) or the engine lost most of
+    its numbers: read four times or more, three times as often as any other offset, and on a
+    fifth of the pages from the first that reads it to the last. Numbers that agree on an
+    offset so often and so close together are the page numbers; chance (a signature's ``2``
+    and ``3`` on two pages running) agrees once or twice."""
+    count = len(indices)
+    span = max(indices) - min(indices) + 1 if indices else 0
+    return count >= max(RUN_MIN_READ, RUN_OVER_RIVAL * runner_up) and count >= RUN_SHARE * span
 
 
 def _places_of_numbers(candidates: list[list[Line]], offset: int) -> dict[int, str]:
