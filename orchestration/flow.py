@@ -29,7 +29,7 @@ from pipeline.run.storage import output_lock, remove_unfinished, scratch_folder,
 
 FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under the output folder
 
-BATCH_DOCUMENTS = 32  # documents per task at most: a task costs tens of milliseconds to orchestrate
+BATCH_DOCUMENTS = 64  # documents per task at most: a task costs some 50-100 ms of CPU to orchestrate (Prefect)
 BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
 MIN_BATCHES = 8  # small runs still spread over a few workers
 # What a document costs besides its bytes, in bytes: 11 ms a document and 0.5 ms a KB of text
