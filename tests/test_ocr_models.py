@@ -159,3 +159,16 @@ def test_a_fraktur_page_whose_record_says_german_is_read_with_the_fraktur_models
         errors += Levenshtein.distance(letters(read), letters(printed))
         length += len(letters(printed))
     assert errors / length < 0.08  # 4.4 % with the Fraktur models
+
+
+def test_a_crop_without_text_is_no_warning_on_the_console(caplog):
+    """tesserocr logs "RuntimeError while iterating words: No text returned" for a crop read
+    again alone that holds no text (17 such lines on the corpora's page images): a recogniser
+    keeps that answer off the archivist's console, and tesserocr's other warnings on it."""
+    import logging
+
+    with ocr.Recogniser("lat", "page.png"):
+        logging.getLogger("tesserocr").warning("RuntimeError while iterating words: No text returned")
+        logging.getLogger("tesserocr").warning("Failed to init API")
+    messages = [record.getMessage() for record in caplog.records if record.name == "tesserocr"]
+    assert messages == ["Failed to init API"]

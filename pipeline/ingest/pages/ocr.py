@@ -11,6 +11,7 @@ reads like any engine's.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import unicodedata
@@ -140,6 +141,17 @@ def available() -> str | None:
     return None
 
 
+class _CropWithoutText(logging.Filter):
+    """tesserocr logs a warning ("RuntimeError while iterating words: No text returned") when a
+    crop read again alone holds no text: no words is the answer there, not a line for the console."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "No text returned" not in record.getMessage()
+
+
+_CROP_WITHOUT_TEXT = _CropWithoutText()
+
+
 class Recogniser:
     """One per document: Tesseract's models are loaded once for all its pages."""
 
@@ -152,6 +164,7 @@ class Recogniser:
             raise DocumentError(file_name, f"holds page images, and OCR cannot run: {why}", INSTALL_ADVICE)
         import tesserocr
 
+        logging.getLogger("tesserocr").addFilter(_CROP_WITHOUT_TEXT)  # once: a logger keeps no duplicates
         self.tesserocr = tesserocr
         self.file_name = file_name
         self.languages = languages
