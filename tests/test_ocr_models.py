@@ -79,22 +79,28 @@ def test_a_latin_line_on_a_greek_page_is_read_again_with_the_latin_model():
     assert "2 line(s) the page's models doubted read again with lat" in note, note
 
 
+def _read_rendered(lines: list[str], languages: str, name: str):
+    """A page rendered from ``lines``, recognised with ``languages``: its edition and its lines read (NFC)."""
+    from tests.test_ocr import _png, _render
+
+    edition = build_edition([SourceFile("p1.png", _png(_render(lines, size=40, width=1300)))], name,
+                            PipelineConfig(ocr_languages=languages))
+    assert edition.errors == []
+    return edition, [unicodedata.normalize("NFC", line.strip()) for line in edition.document.text.splitlines()
+                     if line.strip()]
+
+
 def test_greek_words_in_a_latin_line_are_read_again_with_the_greek_model():
     """A Latin commentary quoting Greek words: the Latin model reads each as Latin-letter
     garbage ("téAoc") it doubts, while the line's mean stays high; read again alone with the
     Greek model they come out Greek. A line of Latin alone is left as the page's model read it."""
     if not {"lat", "grc"} <= ocr.installed_models():
         pytest.skip("Debian's tesseract-ocr-lat and tesseract-ocr-grc are needed")
-    from tests.test_ocr import _png, _render
-
     lines = ["Aristoteles finem actionum humanarum esse",
              "docet quod Graeci τέλος vocant, nos finem;",
              "temperantiam autem σωφροσύνη nominat.",
              "Neque enim natura nobis insunt virtutes."]
-    edition = build_edition([SourceFile("p1.png", _png(_render(lines, size=40, width=1300)))], "commentarius",
-                            PipelineConfig(ocr_languages="lat"))
-    assert edition.errors == []
-    read = [unicodedata.normalize("NFC", line.strip()) for line in edition.document.text.splitlines() if line.strip()]
+    edition, read = _read_rendered(lines, "lat", "commentarius")
     assert read == lines, read  # the Latin-only lines as the page's model read them
     note = parse(edition.xml).find(".//t:note[@type='digitization']", NS).text
     assert "2 word(s) the page's models doubted read again alone with grc: 2 replaced" in note, note
@@ -106,15 +112,10 @@ def test_latin_words_in_a_greek_line_are_read_again_with_the_latin_model():
     Greek words, doubted or not, stay Greek."""
     if not {"lat", "grc"} <= ocr.installed_models():
         pytest.skip("Debian's tesseract-ocr-lat and tesseract-ocr-grc are needed")
-    from tests.test_ocr import _png, _render
-
     lines = ["διαφορὰ δέ τις φαίνεται τῶν τελῶν, ut ait Bekker.",
              "τὰ μὲν γάρ εἰσιν ἐνέργειαι, cf. Metaphysica.",
              "ἰατρικῆς μὲν γὰρ ὑγίεια, ναυπηγικῆς δὲ πλοῖον."]
-    edition = build_edition([SourceFile("p1.png", _png(_render(lines, size=40, width=1300)))], "scholia",
-                            PipelineConfig(ocr_languages="grc"))
-    assert edition.errors == []
-    read = [unicodedata.normalize("NFC", line.strip()) for line in edition.document.text.splitlines() if line.strip()]
+    edition, read = _read_rendered(lines, "grc", "scholia")
     assert read[0] == lines[0] and read[2] == lines[2], read
     assert read[1].endswith(" Metaphysica.") and read[1].startswith("τὰ μὲν γάρ εἰσιν ἐνέργειαι,"), read[1]
 
