@@ -236,7 +236,7 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     otherwise it takes its context's language (headings, short lines, names).
     """
     texts = [reading_text(doc, b.start, b.end, edits) for b, edits in zip(doc.blocks, edits_per_block(doc))]
-    judgements = [judge(text, config) for text in texts]
+    judgements = _judge_each_text_once(texts, config)
     scripts = [j.script for j in judgements]
     labels = [j.tag if j.probability >= 1.0 or (j.letters >= config.long_block_letters
                                                 and j.probability >= config.min_language_probability)
@@ -263,6 +263,19 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
         sizes[block.lang] += sum(map(len, doc.text[block.start:block.end].split()))  # non-space characters
     doc.lang = sizes.most_common(1)[0][0] if sizes else fallback
     doc.languages = usage_percentages(sizes)
+
+
+def _judge_each_text_once(texts: list[str], config: PipelineConfig) -> list[Judgement]:
+    """``judge`` of every text; a text the document repeats (a running head, a byline, a
+    paragraph printed twice) is judged once, since the judgement depends on the text alone."""
+    judged: dict[str, Judgement] = {}
+    judgements = []
+    for text in texts:
+        judgement = judged.get(text)
+        if judgement is None:
+            judgement = judged[text] = judge(text, config)
+        judgements.append(judgement)
+    return judgements
 
 
 def _modern_greek_unless_the_whole_is_ancient(texts: list[str], labels: list[str | None]) -> None:
@@ -332,24 +345,15 @@ def _fill_from_context(labels: list[str | None], scripts: list[str | None]) -> N
     """Unjudged blocks (headings, short lines) take the language of the nearest judged block
     written in the same script: the next one first (a heading belongs to what follows), then
     the previous one; blocks with no letters, or no such neighbour, take any nearest one."""
-    n = len(labels)
-    following: list[dict[str | None, str]] = [{} for _ in range(n)]
-    preceding: list[dict[str | None, str]] = [{} for _ in range(n)]
-    seen: dict[str | None, str] = {}
-    for i in range(n - 1, -1, -1):  # nearest judged block after i, per script (None: any)
-        following[i] = dict(seen)
-        if labels[i] is not None:
-            seen[scripts[i]] = seen[None] = labels[i]
-    seen = {}
-    for i in range(n):
-        preceding[i] = dict(seen)
-        if labels[i] is not None:
-            seen[scripts[i]] = seen[None] = labels[i]
-    for i in range(n):
+    anyscript = [None] * len(labels)
+    same_after = _nearest_labels(labels, scripts, reverse=True)
+    same_before = _nearest_labels(labels, scripts, reverse=False)
+    any_after = _nearest_labels(labels, anyscript, reverse=True)
+    any_before = _nearest_labels(labels, anyscript, reverse=False)
+    for i, script in enumerate(scripts):
         if labels[i] is None:
-            script = scripts[i]
-            labels[i] = (following[i].get(script) or preceding[i].get(script)
-                         or following[i].get(None) or preceding[i].get(None))
+            labels[i] = ((same_after[i] or same_before[i]) if script is not None else None) \
+                or any_after[i] or any_before[i]
 
 
 def usage_percentages(sizes: Counter[str]) -> list[LanguageShare]:
