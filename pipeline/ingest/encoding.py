@@ -15,13 +15,13 @@ import functools
 import heapq
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
 from pipeline.ingest.badness import BadnessCount
-from pipeline.ingest.plausibility import Plausibility, add_ascii_counts, code_page_penalty, plausibility
+from pipeline.ingest.plausibility import Plausibility, add_ascii_counts, case_mark, marks_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -52,7 +52,7 @@ DOUBTFUL_SCORE = 0.5
 DOUBTFUL_MARGIN = 0.05
 
 # C0 controls that text does not use (tab, newlines, form feed and escape are plausible in text).
-_BINARY_CONTROLS = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)]
+_BINARY_CONTROLS = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 
 
 # What a file no reader takes may be (PDFs and images have readers: a damaged one says so).
@@ -74,7 +74,7 @@ def looks_binary(data: bytes) -> str | None:
     nul_share = sample.count(0) / len(sample)
     if nul_share > 0.3:
         return None if _plausible_utf16_without_bom(sample) else f"a binary file ({nul_share:.0%} NUL bytes)"
-    control_share = sum(sample.count(b) for b in _BINARY_CONTROLS) / len(sample)
+    control_share = (len(sample) - len(sample.translate(None, _BINARY_CONTROLS))) / len(sample)  # one pass
     if control_share > 0.08 and _reads_as_utf16_text(sample):
         return None  # CJK in UTF-16 without a mark: its code units are full of low bytes
     if control_share > 0.08:  # text with a few stray controls is salvageable; this is not text
@@ -126,17 +126,22 @@ class _Reading:
 
     def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int,
                  counts: dict[str, int] | None):
-        self.decoder, self.text, self.invalid, self.rank = decoder, text, invalid, rank
-        self.label = next((name for name in labels if _reads_as(sample, name, text)), decoder)
+        self.sample, self.decoder, self.labels, self.text, self.invalid, self.rank = (
+            sample, decoder, labels, text, invalid, rank)
         self.plausibility = Plausibility(text, counts)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
         self.bound = self.plausibility.bound() * self.damage
-        self.scored: Candidate | None = None
+        self.score: float | None = None  # once scored
         self._badness: BadnessCount | None = None
+
+    @functools.cached_property
+    def label(self) -> str:
+        """The narrowest encoding that reads the sample this way: only asked of readings ranked."""
+        return next((name for name in self.labels if _reads_as(self.sample, name, self.text)), self.decoder)
 
     def key(self) -> tuple[float, int]:
         """The ranking's key: of the score once scored, of the bound before (never after it)."""
-        return (-round(self.scored.score if self.scored else self.bound, 3), self.rank)
+        return (-round(self.bound if self.score is None else self.score, 3), self.rank)
 
     def refine(self) -> None:
         """One step: the C1 controls counted (a bound of badness without searching), then a
@@ -154,33 +159,71 @@ class _Reading:
                 found = self._badness.count_to(None, enough)
             self.bound = plausibility.score(found) * self.damage
             if self.bound == 0.0:
-                self.scored = Candidate(self.label, self.decoder, 0.0, self.invalid, self.text)
+                self.score = 0.0
         else:
-            self.scored = self.candidate()
+            self.score = self._full_score()
 
-    def candidate(self) -> Candidate:
+    def _full_score(self) -> float:
         found = self._badness.count_to() if self._badness else None
         score = self.plausibility.score(found) * self.damage
-        if self.decoder in SINGLE_BYTE:
-            score = max(0.0, score - code_page_penalty(self.text))
-        return Candidate(self.label, self.decoder, score, self.invalid, self.text)
+        if self.decoder in SINGLE_BYTE:  # one character a byte: the letters' cases read off the bytes
+            score = max(0.0, score - marks_penalty(self.sample.translate(_case_marks(self.decoder)).decode("ascii")))
+        return score
+
+    def candidate(self) -> Candidate:
+        """The reading as ranked, scored in full first if it is not yet."""
+        if self.score is None:
+            self.score = self._full_score()
+        return Candidate(self.label, self.decoder, self.score, self.invalid, self.text)
 
 
-def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int,
-             high_byte_counts: Callable[[], tuple[Counter[int], bytes]]) -> _Reading | None:
+class _Counting:
+    """The character counts of the sample's readings, counted once where one reading gives
+    another's: the bytes for every single-byte code page, UTF-16 LE for UTF-16 BE."""
+
+    def __init__(self, sample: bytes):
+        self.sample = sample
+        self._utf16: tuple[str, Counter[str]] | None = None  # (decoder, counts) of a clean UTF-16 reading
+
+    @functools.cached_property
+    def high_bytes(self) -> tuple[Counter[int], bytes]:
+        return _high_byte_counts(self.sample)
+
+    def counts(self, decoder: str, part: bytes, text: str, invalid: int) -> dict[str, int] | None:
+        """The counts of ``text`` (``part`` read by ``decoder``) as character_counts gives them, or
+        None to count the text itself."""
+        if decoder in SINGLE_BYTE:  # each byte is one character: count the bytes once for every code page
+            (high, ascii_part), characters = self.high_bytes, _code_page(decoder)
+            counts: dict[str, int] = {}
+            for byte, n in high.items():
+                counts[characters[byte]] = counts.get(characters[byte], 0) + n
+            return add_ascii_counts(counts, ascii_part)  # ASCII bytes read as themselves in every code page
+        if decoder.startswith("utf-16") and not invalid and 2 * len(text) == len(part):
+            # Every code unit one character (no damage, no surrogate pair): the other byte order
+            # reads each code unit with its bytes swapped, position for position, so its counts
+            # are these with each character's bytes swapped, in the same order of first appearance.
+            if self._utf16 is None:
+                self._utf16 = decoder, Counter(text)
+                return self._utf16[1]
+            other, counts = self._utf16
+            swapped = "".join(counts).encode(other).decode(decoder)
+            return dict(zip(swapped, counts.values()))
+        return None
+
+
+def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int, counting: _Counting) -> _Reading | None:
     limit = max(2, len(sample) // 200)  # more than a few damaged bytes: not this encoding
     try:
         text, invalid = _decode_counting(sample, decoder, limit)
     except _TooDamaged:
         return None
-    counts = None
-    if decoder in SINGLE_BYTE:  # each byte is one character: count the bytes once for every code page
-        (high, ascii_part), characters = high_byte_counts(), _code_page(decoder)
-        counts = {}
-        for byte, n in high.items():
-            counts[characters[byte]] = counts.get(characters[byte], 0) + n
-        counts = add_ascii_counts(counts, ascii_part)  # ASCII bytes read as themselves in every code page
-    return _Reading(sample, decoder, labels, text, invalid, rank, counts)
+    return _Reading(sample, decoder, labels, text, invalid, rank, counting.counts(decoder, sample, text, invalid))
+
+
+@functools.cache
+def _case_marks(decoder: str) -> bytes:
+    """A bytes.translate table: each byte's case mark (see ``case_mark``) in a single-byte code page."""
+    return "".join(map(case_mark, _code_page(decoder))).encode("ascii")
 
 
 _ASCII_BYTES = bytes(range(0x80))
@@ -248,11 +291,11 @@ def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candi
     sample = _sample(data)
     utf8 = _multibyte_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
-    high_byte_counts = functools.cache(lambda: _high_byte_counts(sample))
+    counting = _Counting(sample)
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
              if decoder != without and not (decoder.startswith("utf-16") and len(data) % 2)
              and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
-    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, high_byte_counts)
+    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, counting)
                 for rank, decoder, labels in tried]
     # A heap by the ranking's key. A reading's score is at most its bound, so the first reading
     # is next once it is scored; until then its bound is tightened and it goes back in line.
@@ -260,9 +303,9 @@ def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candi
     heapq.heapify(heap)
     while heap:
         _key, reading = heap[0]
-        if reading.scored:
+        if reading.score is not None:
             heapq.heappop(heap)
-            yield reading.scored
+            yield reading.candidate()
         else:
             reading.refine()
             heapq.heapreplace(heap, (reading.key(), reading))
@@ -282,7 +325,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's. The other readings
         # are ranked only for the runner-up the header names.
-        best = _reading(sample, "utf-8", (), 0, lambda: _high_byte_counts(sample)).candidate()
+        best = _reading(sample, "utf-8", (), 0, _Counting(sample)).candidate()
         others = ranked_candidates(data, without="utf-8")
     else:
         others = ranked_candidates(data)

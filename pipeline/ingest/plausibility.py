@@ -157,7 +157,7 @@ def _character_kind(ch: str) -> tuple[str, float, str | None]:
     return _KINDS[ch]
 
 
-def _case_of(ch: str) -> str:
+def case_mark(ch: str) -> str:
     """a: an ASCII letter; l, U: a small or capital Greek or Cyrillic letter; f: final sigma."""
     if not ch.isalpha():
         return " "
@@ -170,7 +170,7 @@ def _case_of(ch: str) -> str:
     return "U" if ch.isupper() else "l" if ch.islower() else " "
 
 
-_CASES = CharacterMap(_case_of)
+_CASES = CharacterMap(case_mark)
 
 
 OUT_OF_PLACE = ("lU", "fl", "fU", "al", "aU", "af", "la", "Ua", "fa")
@@ -188,7 +188,11 @@ def code_page_penalty(text: str) -> float:
     words ("θνξρςπΰννϋυ"), French read as Greek puts Greek letters in its words ("ministθre").
     Only for single-byte readings: a real text may hold a Cyrillic homoglyph inside a Latin word
     ("Stаlin"), which a wrong single-byte reading does everywhere."""
-    marks = text.translate(_CASES)
+    return marks_penalty(text.translate(_CASES))
+
+
+def marks_penalty(marks: str) -> float:
+    """code_page_penalty() of a text whose characters are replaced by their case_mark()."""
     capitals = marks.count("U")
     letters = capitals + marks.count("l") + marks.count("f")
     if not letters:
@@ -327,7 +331,8 @@ def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, floa
         cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, cjk_totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
-        cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text, ascii_letters < families["cjk"])
+        if ascii_letters:  # both ways of looking for them start at an ASCII letter
+            cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text, ascii_letters < families["cjk"])
     score = (neutral_sum + cjk_best) / (TWENTIETHS * total)
     lettered = sum(families.values())
     if lettered:
