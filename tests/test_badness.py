@@ -57,3 +57,38 @@ def test_counting_a_stretch_at_a_time_gives_lower_bounds_then_ftfys_count(text, 
     assert count.count_to(position) <= exact
     assert count.count_to(None, enough=2) <= exact
     assert count.count_to() == exact and count.done
+
+
+CODE_PAGES = ("cp1252", "latin-1", "cp1253", "cp1251", "koi8-r")  # the decoder's single-byte candidates
+
+
+def _read_in(code_page: str) -> str:
+    return bytes(range(256)).decode(code_page, errors="replace")
+
+
+def test_the_bytes_of_a_single_byte_reading_count_as_ftfy_counts_its_text():
+    """A single-byte reading is counted in its bytes, with ftfy's pattern translated to them: on
+    the seeds saved in every encoding the decoder tries and read in every single-byte code page
+    (mojibake of every kind, mostly), the count is ftfy's, and so is the C1 bound below it."""
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        for saved in ("utf-8", "gb18030", "big5hkscs", "cp932", "cp1252", "cp1251", "koi8-r", "utf-16-le"):
+            data = text.encode(saved, errors="replace")
+            for code_page in CODE_PAGES:
+                for part in (data[:3000], data[5000:40000]):
+                    read = part.decode(code_page, errors="replace")
+                    count = badness.BadnessCount(read, (part, _read_in(code_page)))
+                    assert count.count_to() == ftfy.badness.badness(read) >= count.least, (seed.name, saved, code_page)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.one_of(st.integers(0, 255), st.sampled_from([0x20, 0x61, 0x0A, 0xC3, 0xA9, 0xE2, 0x80, 0xC2])),
+                max_size=40).map(bytes), st.sampled_from(CODE_PAGES), st.integers(0, 40))
+def test_counting_in_the_bytes_a_stretch_at_a_time_gives_ftfys_count(data, code_page, enough):
+    read = data.decode(code_page, errors="replace")
+    count = badness.BadnessCount(read, (data, _read_in(code_page)))
+    exact = ftfy.badness.badness(read)
+    assert count.at_least() <= exact
+    assert count.count_to(None, enough) <= exact
+    assert count.count_to() == exact and count.done

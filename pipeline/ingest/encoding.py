@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import functools
 import heapq
+import math
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -143,25 +144,37 @@ class _Reading:
         """The ranking's key: of the score once scored, of the bound before (never after it)."""
         return (-round(self.bound if self.score is None else self.score, 3), self.rank)
 
-    def refine(self) -> None:
-        """One step: the C1 controls counted (a bound of badness without searching), then a
-        quarter, then all of the text searched for mojibake; then the score. Once enough is
-        found to bring the score to 0, the score is 0 (it is never below)."""
+    def refine(self, rival: tuple[float, int] | None) -> None:
+        """One step: the C1 controls counted (a bound of badness without searching), then the
+        text searched for mojibake until enough is found to rank the reading after ``rival``
+        (the key of the reading next in line; None: until the end); the score once all is
+        found. Once enough is found to bring the score to 0, the score is 0 (it is never below)."""
         plausibility = self.plausibility
         if plausibility.needs_badness() and (self._badness is None or not self._badness.done):
-            enough = plausibility.zeroing_badness()
             if self._badness is None:
-                self._badness = BadnessCount(self.text)
+                code_page = (self.sample, _code_page(self.decoder)) if self.decoder in SINGLE_BYTE else None
+                self._badness = BadnessCount(self.text, code_page)
                 found = self._badness.at_least()
-            elif not self._badness.found:
-                found = self._badness.count_to(len(self.text) // 4, enough)
             else:
-                found = self._badness.count_to(None, enough)
+                found = self._badness.count_to(None, self._enough(rival))
             self.bound = plausibility.score(found) * self.damage
             if self.bound == 0.0:
                 self.score = 0.0
         else:
             self.score = self._full_score()
+
+    def _enough(self, rival: tuple[float, int] | None) -> float:
+        """How many mojibake-looking sequences bring the bound below ``rival``'s score (at the
+        rounding of the key), or the score to 0, whichever is fewer. If the count falls short
+        by a rounding, the next step counts on: the ranking only ever compares keys."""
+        plausibility = self.plausibility
+        zeroing = plausibility.zeroing_badness()
+        scale = plausibility.latin_factor * self.damage
+        if rival is None or scale <= 0:
+            return zeroing
+        below = -rival[0] - 0.0005  # a bound below it rounds below the rival's rounded score
+        needed = plausibility.total * (plausibility.before_badness - below / scale)
+        return min(zeroing, max(self._badness.found + 1, math.floor(needed) + 1))
 
     def _full_score(self) -> float:
         found = self._badness.count_to() if self._badness else None
@@ -307,7 +320,8 @@ def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candi
             heapq.heappop(heap)
             yield reading.candidate()
         else:
-            reading.refine()
+            rival = min((heap[child][0] for child in (1, 2) if child < len(heap)), default=None)
+            reading.refine(rival)
             heapq.heapreplace(heap, (reading.key(), reading))
 
 
