@@ -7,16 +7,21 @@ block at a time so that phrases are converted as phrases. The header points to t
 
 from __future__ import annotations
 
+import re
+
+import opencc
 from lxml import etree
 
 from pipeline.config import PipelineConfig
 from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.stages.scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
-from pipeline.tei import XML_LANG, local_name, tei
-from pipeline.tei.writer import indent
+from pipeline.tei import XML_LANG, tei
+from pipeline.tei.writer import STRUCTURAL_TAGS, indent
 
 SOURCE_READINGS = {"sic", "orig"}
 BLOCKS = {"p", "head", "item", "note", "fw", "titlePart", "docAuthor", "byline", "dateline", "salute", "label"}
+SOURCE_READING_TAGS = tuple(tei(name) for name in sorted(SOURCE_READINGS))
+BLOCK_TAGS = tuple(tei(name) for name in sorted(BLOCKS))
 OTHER_SCRIPT = {"zh-Hant": "zh-Hans", "zh-Hans": "zh-Hant"}
 
 
@@ -44,31 +49,40 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     tree = master
     root = tree.getroot()
     text = root.find(tei("text"))
-    for element in text.iter():
-        if local_name(element) in BLOCKS and _effective_lang(element) == source:
-            _convert_block(element, converter(opencc_config))
     header = root.find(tei("teiHeader"))
-    for element in header.iter():
-        if element.get(XML_LANG) == source:  # what the header labels as this script is converted too
-            _convert_block(element, converter(opencc_config))
-    _drop_no_op_regularizations(text)
-    for element in root.iter():
-        if element.get(XML_LANG) == source:
-            element.set(XML_LANG, target)
+    convert_blocks(blocks_in(root, source), converter(opencc_config))
+    dropped_beside_structure = _drop_no_op_regularizations(text)
+    for element in root.xpath("//*[@xml:lang = $lang]", lang=source):
+        element.set(XML_LANG, target)
     _rewrite_header(root, source, target, master_file_name, opencc_config)
-    indent(root)
+    # The master is indented: what changed where indentation lives is the header (and, rarely,
+    # the text where a dropped regularization stood between structural elements). Converted
+    # text lies inside blocks, which indent() never enters.
+    if dropped_beside_structure:
+        indent(root)
+    else:
+        indent(header, depth=1)
     return target, tree
 
 
-def _drop_no_op_regularizations(text: etree._Element) -> None:
+def blocks_in(root: etree._Element, source: str) -> list[etree._Element]:
+    """The blocks of the text in the ``source`` script, then what the header labels as it."""
+    blocks = [element for element in root.find(tei("text")).iter(*BLOCK_TAGS) if _effective_lang(element) == source]
+    return blocks + [element for element in root.find(tei("teiHeader")).iter() if element.get(XML_LANG) == source]
+
+
+def _drop_no_op_regularizations(text: etree._Element) -> bool:
     """A regularization whose two readings the conversion made equal (着 regularized to 著 in
     the master, 著 converted back to 着) regularizes nothing here: the source reading stays,
-    as plain text."""
+    as plain text. True when one stood straight in a structural element (its indentation
+    changes)."""
+    beside_structure = False
     for choice in list(text.iter(tei("choice"))):
         orig, reg = choice.find(tei("orig")), choice.find(tei("reg"))
         if orig is None or reg is None or len(orig) or len(reg) or (orig.text or "") != (reg.text or ""):
             continue
         parent = choice.getparent()
+        beside_structure = beside_structure or parent.tag in STRUCTURAL_TAGS
         kept = (orig.text or "") + (choice.tail or "")
         previous = choice.getprevious()
         if previous is not None:
@@ -76,6 +90,7 @@ def _drop_no_op_regularizations(text: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + kept
         parent.remove(choice)
+    return beside_structure
 
 
 def _effective_lang(element: etree._Element) -> str | None:
@@ -86,35 +101,80 @@ def _effective_lang(element: etree._Element) -> str | None:
     return None
 
 
-def _inside_source_reading(element: etree._Element, block: etree._Element) -> bool:
-    while element is not None and element is not block.getparent():
-        if local_name(element) in SOURCE_READINGS:
-            return True
-        element = element.getparent()
-    return False
+def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None:
+    """Convert each block's reading text as one string (phrases across <lb/> stay phrases),
+    splitting it back onto its text nodes when the conversion keeps the length, else
+    converting node by node. ``blocks`` in document order: a block inside another one
+    (page furniture inside a paragraph) is converted again after it, as it always was.
+
+    Blocks that do not nest are independent, so they are converted a round at a time:
+    the outermost first, then those inside them, each round in one OpenCC call."""
+    rounds: dict[etree._Element, int] = {}
+    for block in blocks:
+        outer = block.getparent()
+        while outer is not None and outer not in rounds:
+            outer = outer.getparent()
+        rounds[block] = 0 if outer is None else rounds[outer] + 1
+    for depth in range(max(rounds.values(), default=-1) + 1):
+        group = [block for block in blocks if rounds[block] == depth]
+        slots = [_reading_slots(block) for block in group]
+        originals = [[getattr(element, slot) for element, slot in block_slots] for block_slots in slots]
+        joined = ["".join(pieces) for pieces in originals]
+        converted = convert_texts(joined, convert)
+        for block_slots, pieces, before, after in zip(slots, originals, joined, converted):
+            if len(after) == len(before):
+                position, new = 0, []
+                for piece in pieces:
+                    new.append(after[position:position + len(piece)])
+                    position += len(piece)
+            else:
+                new = convert_texts(pieces, convert)
+            for (element, slot), piece in zip(block_slots, new):
+                setattr(element, slot, piece)
 
 
-def _convert_block(block: etree._Element, convert) -> None:
-    """Convert the block's reading text as one string (phrases across <lb/> stay phrases),
-    splitting it back onto its text nodes when the conversion keeps the length."""
-    segments = []  # (element, "text" | "tail")
+def _reading_slots(block: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The block's text nodes outside source readings, as (element, "text" | "tail"), in the
+    order block.iter() meets them (an element's tail right after its text)."""
+    inside = set()
+    for reading in block.iter(*SOURCE_READING_TAGS):
+        inside.update(reading.iter())
+    slots = []
     for element in block.iter():
-        if element.text and not _inside_source_reading(element, block):
-            segments.append((element, "text"))
-        if element is not block and element.tail and not _inside_source_reading(element.getparent(), block):
-            segments.append((element, "tail"))
-    original = [getattr(el, slot) for el, slot in segments]
-    joined = "".join(original)
-    converted = convert.convert(joined)
-    if len(converted) == len(joined):
-        pieces, position = [], 0
-        for piece in original:
-            pieces.append(converted[position:position + len(piece)])
-            position += len(piece)
+        if element.text and element not in inside:
+            slots.append((element, "text"))
+        if element is not block and element.tail and element.getparent() not in inside:
+            slots.append((element, "tail"))
+    return slots
+
+
+# A separator no OpenCC dictionary holds (their text form is one entry a line), and the
+# characters whose conversion looks past the end of a text: an ideographic description
+# sequence takes any characters after its operator as operands, a variation selector
+# belongs to the character before it. Texts without them convert alike alone or joined.
+SEPARATOR = "\n"
+JOIN_UNSAFE = re.compile("[\n\u2ff0-\u2fff\u31ef\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def convert_texts(texts: list[str], convert: opencc.OpenCC) -> list[str]:
+    """``[convert.convert(t) for t in texts]``, with one OpenCC call for the texts that can be
+    joined (an OpenCC call costs as much as converting a short paragraph)."""
+    converted = [""] * len(texts)
+    joinable = [i for i, t in enumerate(texts) if t and not JOIN_UNSAFE.search(t)]
+    if len(joinable) > 1:
+        parts = convert.convert(SEPARATOR.join(texts[i] for i in joinable)).split(SEPARATOR)
+        if len(parts) == len(joinable):
+            for i, part in zip(joinable, parts):
+                converted[i] = part
+        else:  # never seen: a conversion that made or lost a separator
+            joinable = []
     else:
-        pieces = [convert.convert(piece) for piece in original]
-    for (element, slot), piece in zip(segments, pieces):
-        setattr(element, slot, piece)
+        joinable = []
+    done = set(joinable)
+    for i, t in enumerate(texts):
+        if i not in done and t:
+            converted[i] = convert.convert(t)
+    return converted
 
 
 def _rewrite_header(root: etree._Element, source: str, target: str, master: str, opencc_config: str) -> None:

@@ -1,0 +1,111 @@
+"""The reading edition's shortcuts give what the straightforward conversion gives: many texts
+in one OpenCC call, nested blocks a round at a time, the header alone re-indented."""
+
+import copy
+import random
+
+import pytest
+from lxml import etree
+
+from conftest import SEEDS, parse
+from pipeline.config import PipelineConfig
+from pipeline.process import build_edition
+from pipeline.stages.scriptnorm import converter
+from pipeline.tei import local_name
+from pipeline.tei.reading_edition import blocks_in, build_reading_edition, convert_blocks, convert_texts, reading_script
+from pipeline.tei.writer import indent
+
+CONFIG = PipelineConfig()
+CONFIGS = ["s2t.json", "s2tw.json", "s2hk.json", "t2s.json", "tw2s.json", "hk2s.json"]
+CHINESE_SEEDS = [SEEDS[0], SEEDS[2]]  # a bilingual text in traditional script, a book in simplified
+# Blocks inside blocks (furniture and a note in a paragraph, a list in an item), source
+# readings, tails, a block ending in a description operator, an empty block.
+COMPOSED = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="zh-Hans"><teiHeader><fileDesc><titleStmt>
+<title>头发</title></titleStmt><sourceDesc><bibl><title xml:lang="zh-Hans">后来<note>发展</note>里</title>
+</bibl></sourceDesc></fileDesc></teiHeader><text><body>
+<p>这个头<lb/>发很长<fw type="header">国家发<lb/>展苎</fw>经济<choice><orig>着</orig><reg>著</reg></choice>发展
+<choice><sic>头发</sic><corr>头髮</corr></choice>后<note place="foot"><p>里面</p>书</note>面</p>
+<p xml:lang="en">hair 发</p><head>⿰</head><head>发展</head><p/><list><item>一<list><item>幺发</item></list>里</item></list>
+</body></text></TEI>"""
+
+
+def _reference_convert_block(block: etree._Element, convert) -> None:
+    """One block, one OpenCC call: the conversion convert_blocks must equal."""
+    def inside_source_reading(element):
+        while element is not None and element is not block.getparent():
+            if local_name(element) in ("sic", "orig"):
+                return True
+            element = element.getparent()
+        return False
+    segments = []
+    for element in block.iter():
+        if element.text and not inside_source_reading(element):
+            segments.append((element, "text"))
+        if element is not block and element.tail and not inside_source_reading(element.getparent()):
+            segments.append((element, "tail"))
+    original = [getattr(el, slot) for el, slot in segments]
+    joined = "".join(original)
+    converted = convert.convert(joined)
+    if len(converted) == len(joined):
+        pieces, position = [], 0
+        for piece in original:
+            pieces.append(converted[position:position + len(piece)])
+            position += len(piece)
+    else:
+        pieces = [convert.convert(piece) for piece in original]
+    for (element, slot), piece in zip(segments, pieces):
+        setattr(element, slot, piece)
+
+
+def _composed_texts(rng: random.Random, chinese: str) -> list[str]:
+    """Pieces of real Chinese cut anywhere (phrases straddle the cuts), with what converts
+    differently at a text's edge: an ideographic description operator (it takes what follows
+    as its operands), variation selectors, compatibility ideographs, line breaks, Latin."""
+    specials = ["⿰", "⿱氵", "\ufe00", "\U000e0100", "\uf900", "\n", "", " ", "A-1", "发", "头", "後", "裡"]
+    texts = []
+    for _ in range(300):
+        start = rng.randrange(len(chinese))
+        piece = chinese[start:start + rng.choice([1, 2, 3, 8, 40])]
+        if rng.random() < 0.3:
+            piece = rng.choice(specials) + piece if rng.random() < 0.5 else piece + rng.choice(specials)
+        texts.append(piece)
+    return texts
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_texts_converted_in_one_call_are_converted_as_one_by_one(name):
+    convert = converter(name)
+    chinese = "".join(path.read_text(encoding="utf-8") for path in CHINESE_SEEDS).replace("\n", "")
+    texts = _composed_texts(random.Random(name), chinese)
+    assert convert_texts(texts, convert) == [convert.convert(t) for t in texts]
+
+
+def test_a_description_operator_at_a_texts_end_is_converted_alone():
+    convert = converter("s2tw.json")
+    # joined, the operator would take the line break and 发 as its operands and leave 发 unconverted
+    assert convert.convert("⿰\n发展") != convert.convert("⿰") + "\n" + convert.convert("发展")
+    assert convert_texts(["⿰", "发展"], convert) == ["⿰", "發展"]
+
+
+@pytest.fixture(scope="module")
+def masters() -> list[tuple[etree._ElementTree, str]]:
+    return [(parse(build_edition(path.read_bytes(), path.name, CONFIG).xml), path.name) for path in CHINESE_SEEDS]
+
+
+def test_blocks_converted_a_round_at_a_time_are_converted_as_one_by_one(masters):
+    composed = (etree.ElementTree(etree.fromstring(COMPOSED)), "composed", "zh-Hans")
+    for master, name, source in [(tree, name, reading_script(tree)[0]) for tree, name in masters] + [composed]:
+        convert = converter("s2tw.json" if source == "zh-Hans" else "t2s.json")
+        by_round, one_by_one = copy.deepcopy(master), copy.deepcopy(master)
+        convert_blocks(blocks_in(by_round.getroot(), source), convert)
+        for block in blocks_in(one_by_one.getroot(), source):
+            _reference_convert_block(block, convert)
+        assert etree.tostring(by_round) == etree.tostring(one_by_one), name
+
+
+def test_the_reading_edition_is_indented_as_a_whole_tree_would_be(masters):
+    for master, name in masters:
+        reading = build_reading_edition(copy.deepcopy(master), "master.tei.xml", CONFIG)[1]
+        before = etree.tostring(reading)
+        indent(reading.getroot())  # indenting is idempotent: a tree left unindented anywhere changes
+        assert etree.tostring(reading) == before, name
