@@ -8,9 +8,12 @@ import re
 import pytest
 from lxml import etree
 
+from conftest import SEEDS
 from pipeline.config import PipelineConfig
+from pipeline.process import build_document
 from pipeline.model import Block, Document, EncodingGuess, Edit, SourceInfo
 from pipeline.tei.reader import rebuild_source, without_whitespace
+from pipeline.tei import writer
 from pipeline.tei.writer import build_tei, serialize
 from pipeline.tei.validate import schema_errors, validate_file
 
@@ -107,3 +110,45 @@ def test_the_schema_accepts_exactly_the_children_the_plain_content_model_describ
             accepted += plain
             rejected += not plain
     assert accepted > 500 and rejected > 2000  # both sides of the model were exercised
+
+
+NOTES_TEXT = "Head\n\nA para-\ngraph\n\nits note ends in hy-\n\n[3]\n\nMore note\nat the foot\n\nThe end."
+
+
+def _notes_between_paragraphs() -> Document:
+    """Notes written straight into their division, a page break between them (whose word
+    break the second note's text decides nothing of)."""
+    def at(fragment: str) -> tuple[int, int]:
+        start = NOTES_TEXT.index(fragment)
+        return start, start + len(fragment)
+    blocks = [Block(start=a, end=b, kind=kind) for kind, (a, b) in
+              [("head", at("Head")), ("p", at("A para-\ngraph")), ("note", at("its note ends in hy-")),
+               ("milestone", at("[3]")), ("note", at("More note\nat the foot")), ("p", at("The end."))]]
+    page = at("[3]")[0]
+    edits = [Edit(start=page, end=page, kind="page-break", original="", reason="test pb", stage="test",
+                  attrs={"n": "3"}),
+             Edit(start=page, end=page + 3, kind="page-number", original="[3]", reason="test fw", stage="test")]
+    return Document(source=SourceInfo(file_name="notes.txt", size=len(NOTES_TEXT), sha256="0" * 64,
+                                      encoding=EncodingGuess(encoding="utf-8", confidence=1.0)),
+                    text=NOTES_TEXT, blocks=blocks, edits=edits, lang="en")
+
+
+def _lines_one_by_one(parent: etree._Element, text: str) -> None:
+    """What _Text.append wrote for text no line of a page image begins in, before its shortcut."""
+    position = 0
+    for match in writer._LINE_BREAKS.finditer(text):
+        writer._Text._append_plain(parent, text[position:match.start()])
+        writer._sub(parent, "lb", facs=None)
+        position = match.end()
+    writer._Text._append_plain(parent, text[position:])
+
+
+def test_the_writers_shortcuts_write_what_its_general_paths_write(monkeypatch):
+    config = PipelineConfig()
+    docs = [build_document(seed.read_bytes(), seed.name, config) for seed in SEEDS]
+    docs += [_notes_between_paragraphs(), _document_with_every_kind_of_edit()]
+    with_shortcuts = [serialize(build_tei(doc, config)) for doc in docs]
+    assert b'n="3" break="no"/>' in with_shortcuts[-2]  # the first note's hyphen decides
+    monkeypatch.setattr(writer, "_HYPHENS", re.compile(""))  # every block looked at for word breaks
+    monkeypatch.setattr(writer._Text, "_append_lines", staticmethod(_lines_one_by_one))
+    assert [serialize(build_tei(doc, config)) for doc in docs] == with_shortcuts

@@ -59,21 +59,42 @@ def analysis(edit: Edit) -> str:
 _LINE_BREAKS = re.compile(r"\n(?:[ \t\u3000]*\n)*")
 
 
+LB = tei("lb")
+
+
 class _Text:
     """Appends source text to an element, line breaks as ``<lb/>``; where the text is at
     ``offset`` of the source and a page image's line begins, the ``lb`` points to its zone."""
 
     @staticmethod
     def append(parent: etree._Element, text: str, offset: int | None = None) -> None:
-        if text and (zone := facsimile.line_zone(offset)):
+        if not text:
+            return
+        if offset is None or facsimile.current.get() is None:  # no line can point to a zone
+            _Text._append_lines(parent, text)
+            return
+        if zone := facsimile.line_zone(offset):
             _sub(parent, "lb", facs=zone)
         position = 0
         # A blank line inside a block (a heading joined over two lines) is one break, not two.
         for match in _LINE_BREAKS.finditer(text):
             _Text._append_plain(parent, text[position:match.start()])
-            _sub(parent, "lb", facs=facsimile.line_zone(None if offset is None else offset + match.end()))
+            _sub(parent, "lb", facs=facsimile.line_zone(offset + match.end()))
             position = match.end()
         _Text._append_plain(parent, text[position:])
+
+    @staticmethod
+    def _append_lines(parent: etree._Element, text: str) -> None:
+        """What append() writes when no lb points to a zone: each line after an lb, as its tail."""
+        if XML_ILLEGAL.search(text):  # the line breaks are legal: the lines are if the text is
+            raise ValueError("XML-illegal character outside an edit")  # ingest records them all
+        first, *lines = _LINE_BREAKS.split(text)
+        if first:
+            _Text._append_legal(parent, first)
+        for line in lines:
+            lb = etree.SubElement(parent, LB)
+            if line:
+                lb.tail = line
 
     @staticmethod
     def _append_plain(parent: etree._Element, text: str) -> None:
@@ -81,6 +102,10 @@ class _Text:
             return
         if XML_ILLEGAL.search(text):
             raise ValueError("XML-illegal character outside an edit")  # ingest records them all
+        _Text._append_legal(parent, text)
+
+    @staticmethod
+    def _append_legal(parent: etree._Element, text: str) -> None:
         if (last := last_child(parent)) is not None:
             last.tail = (last.tail or "") + text
         else:
@@ -159,15 +184,21 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
 MILESTONE_KINDS = PAGE_FURNITURE | {"layout"}
 
 
+_HYPHENS = re.compile(f"[{re.escape(LINE_END_HYPHENS)}]")
+
+
 def _render_block_content(element: etree._Element, doc: Document, block: Block, edits: list[Edit],
-                          start: int | None = None, end: int | None = None) -> None:
+                          start: int | None = None, end: int | None = None, shared: bool = False) -> None:
     """The block's text (or the part ``[start, end)`` of it) with its edits; the whitespace
     around page furniture is where the page turned (blank lines, not line breaks of the
-    text) and is not kept as lb."""
+    text) and is not kept as lb. ``shared``: ``element`` holds other blocks' text too."""
     start = block.start if start is None else start
     end = block.end if end is None else end
     _render_span(element, doc, start, end, [e for e in edits if start <= e.start and e.end <= end])
-    _mark_word_breaks(element)
+    # A break is inside a word only after a hyphen of the source; the block's own element
+    # holds the source of the block's span alone (and replacements, which hold no break).
+    if shared or _HYPHENS.search(doc.text, block.start, block.end):
+        _mark_word_breaks(element)
 
 
 def _roles(block: Block) -> list[tuple[int, int, str]]:
@@ -463,7 +494,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
                 _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
                 continue
             if block.kind == "note":  # notes at a page's foot between paragraphs: the note straight into the div
-                _render_block_content(container, doc, block, edits)
+                _render_block_content(container, doc, block, edits, shared=True)
                 continue
             element = _body_element(container, block)
         element.set(XML_ID, f"b{index}")
@@ -527,7 +558,8 @@ def indent(element: etree._Element, depth: int = 0) -> None:
     if not (element.text or "").strip():
         element.text = pad
     for child in element:
-        indent(child, depth + 1)
+        if child.tag in STRUCTURAL_TAGS:  # what indent() would leave as it is, not called
+            indent(child, depth + 1)
         if not (child.tail or "").strip():
             child.tail = pad
     element[-1].tail = "\n" + "  " * depth
