@@ -62,7 +62,7 @@
           </xsl:if>
           <div class="legend">Marks: <span class="corr">corrected</span><span class="reg">regularized</span>
             <span class="unclear">flagged</span><span class="fw">page furniture</span><span class="pb">page</span>
-            (hover for the original)<xsl:if test="//tei:choice[tei:orig][contains(tei:orig, 'ſ') or contains(tei:orig, 'ꝛ') or contains(tei:orig, 'ﬅ') or contains(tei:orig, 'ﬆ') or contains(tei:orig, '&#x364;')]">
+            (hover for the original)<xsl:if test="//tei:choice/tei:orig[1][translate(., 'ſꝛﬅﬆ&#x364;', '') != .]">
               <label><input type="checkbox" id="show-letterforms"/> mark every historical letterform regularized (ſ → s)</label></xsl:if></div>
         </header>
         <xsl:apply-templates select="tei:text"/>
@@ -166,17 +166,22 @@
   <xsl:template match="tei:salute"><xsl:apply-templates/></xsl:template>
 
   <xsl:template match="tei:choice[tei:sic]">
-    <span class="corr" title="original: {tei:sic} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates select="tei:corr"/></span>
+    <xsl:variable name="why" select="id(translate(@ana, '#', ''))"/><!-- its category and its reason -->
+    <span class="corr" title="original: {tei:sic} — {$why/tei:catDesc}: {$why[self::tei:interp]}"><xsl:apply-templates select="tei:corr"/></span>
   </xsl:template>
-  <!-- the letterforms of stages/letterforms.py (long s, r rotunda, st ligatures, superscript e) -->
+  <!-- the letterforms of stages/letterforms.py (long s, r rotunda, st ligatures, superscript e);
+       an original holds one when translate() deleting them changes it -->
   <xsl:template match="tei:choice[tei:orig]">
-    <span class="reg" title="original: {tei:orig} — {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:if test="contains(tei:orig, 'ſ') or contains(tei:orig, 'ꝛ') or contains(tei:orig, 'ﬅ') or contains(tei:orig, 'ﬆ') or contains(tei:orig, '&#x364;')"><xsl:attribute name="class">reg letterform</xsl:attribute></xsl:if><xsl:apply-templates select="tei:reg"/></span>
+    <xsl:variable name="why" select="id(translate(@ana, '#', ''))"/><!-- its category and its reason -->
+    <span class="reg" title="original: {tei:orig} — {$why/tei:catDesc}: {$why[self::tei:interp]}"><xsl:if test="translate(tei:orig, 'ſꝛﬅﬆ&#x364;', '') != string(tei:orig)"><xsl:attribute name="class">reg letterform</xsl:attribute></xsl:if><xsl:apply-templates select="tei:reg"/></span>
   </xsl:template>
   <xsl:template match="tei:unclear">
-    <span class="unclear" title="{@reason}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:apply-templates/></span>
+    <xsl:variable name="why" select="id(translate(@ana, '#', ''))"/><!-- its category and its reason -->
+    <span class="unclear" title="{@reason}: {$why/tei:catDesc}: {$why[self::tei:interp]}"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:fw">
-    <span class="fw" title="{@type}: {id(translate(@ana, '#', ''))/tei:catDesc}: {id(translate(@ana, '#', ''))[self::tei:interp]}"><xsl:if test="@facs"><xsl:attribute name="data-zone"><xsl:value-of select="substring(@facs, 2)"/></xsl:attribute></xsl:if><xsl:apply-templates/></span>
+    <xsl:variable name="why" select="id(translate(@ana, '#', ''))"/><!-- its category and its reason -->
+    <span class="fw" title="{@type}: {$why/tei:catDesc}: {$why[self::tei:interp]}"><xsl:if test="@facs"><xsl:attribute name="data-zone"><xsl:value-of select="substring(@facs, 2)"/></xsl:attribute></xsl:if><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:pb">
     <span class="pb" title="page break">p.<xsl:if test="@n"><xsl:text> </xsl:text><xsl:value-of select="@n"/></xsl:if></span>
