@@ -19,7 +19,8 @@ Per row, on the pages that have a truth (ground truth, or judged by reading):
   signatures + catchwords: a truth item is found when a furniture edit covers the edition's
   line (or words of it) that reads like it; a furniture edit on a judged page that covers no
   truth item is a false positive of its own kind (one printed item is one: a head the engine cut
-  into boxes side by side on its row is matched as the row, its pieces neither twice nor false);
+  into boxes side by side on its row is matched as the row, its pieces neither twice nor false;
+  bench/matching.py, a rule a function);
 - joins over the page turns, dehyphenation, notes at the foot (and apparatus) as
   bench.digitization measures them; margin notes and sigla, apparatus lines left in the text;
 - seconds per page;
@@ -40,12 +41,13 @@ import re
 import shutil
 import subprocess
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.digitization import _join_hyphens, _join_over_pages, dehyphenation_score, ratio
 from bench.machine import add_record_option, describe, publish
+from bench.matching import (CLASSES, EDIT_CLASS, Item, Line, Page, _squeeze, _window_similarity, class_of,
+                            covered, match_furniture)
 from bench.real import SIGNATURE, _similar
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.metrics import Options, character_errors, normalize
@@ -60,9 +62,6 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 JUDGED = Path(__file__).resolve().parent / "judged"
 FURNITURE = PAGE_FURNITURE - {"page-break"}
 NOT_TEXT = FURNITURE | {"layout"}  # what the reading text leaves out
-CLASSES = {"page numbers": {"pageNum"}, "running heads": {"header"}, "signatures + catchwords": {"sig", "catch"}}
-EDIT_CLASS = {"page-number": "page numbers", "running-head": "running heads", "signature": "signatures + catchwords",
-              "catchword": "signatures + catchwords"}
 CER_OPTIONS = Options(normalization="NFKC")  # whitespace collapsed, line-end hyphens joined: evaluate's defaults
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 
@@ -91,15 +90,6 @@ METS = "mets.xml"
 
 
 # --- the truth: ground truth where there is one, pages judged by reading where there is none ---
-
-@dataclass
-class Item:
-    """A line (or words of one) that is not the main text: furniture, a margin number, a note."""
-    kind: str  # pageNum, header, sig, catch, lineNum, verseNum, margin, note, apparatus
-    text: str
-    where: str = ""  # top, bottom, margin, foot
-    n: str = ""  # a page number's value where the print garbles it (`4r` printed for 41)
-
 
 @dataclass
 class PageTruth:
@@ -162,32 +152,11 @@ def judged_truth(corpus: str, folder: Path) -> dict[str, PageTruth]:
     return truths
 
 
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
 def corpus_truth(corpus: str, folder: Path) -> dict[str, PageTruth]:
     return grenzboten_truth(folder) if corpus == "grenzboten-1841" else judged_truth(corpus, folder)
 
 
 # --- the edition's pages and lines, whatever the input ---
-
-@dataclass
-class Line:
-    start: int
-    end: int
-    text: str
-    y: float  # its place on the page, top to foot (the box's top, or the line's rank)
-    bottom: float | None = None  # the box's foot, where the page gives boxes
-
-
-@dataclass
-class Page:
-    stem: str
-    start: int
-    end: int
-    lines: list[Line]
-
 
 def pages_of_book(doc, stems: list[str]) -> list[Page]:
     pages = []
@@ -257,204 +226,6 @@ def cer(found: str, truth: str) -> tuple[int, int]:
     return counts.errors, counts.length
 
 
-# --- matching the truth's items to the edition's lines ---
-
-# Capitals that Greek and Latin print alike: an engine reading a Greek head with Latin letters
-# (`rENEΣIΣ` for `ΓΕΝΕΣΙΣ`) read the print right, letter for letter.
-HOMOGLYPHS = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")
-
-
-def _fold(text: str) -> str:
-    """Compatibility forms folded (`²3` is `23`), Greek capitals that look like Latin ones as those."""
-    return unicodedata.normalize("NFKC", text).translate(HOMOGLYPHS)
-
-
-def _window_similarity(line: str, wanted: str, at_ends: bool = False) -> tuple[float, int, int]:
-    """How like ``wanted`` the line or a run of its words is (compatibility forms folded: ``²3`` is
-    ``23``), and that run's span in the line; a run inside a much longer line counts for less, so
-    that a number standing alone beats the same digits among the apparatus's words. ``at_ends``:
-    only runs that open or close the line (a head or a foot item the engine set on a line of
-    text stands at its end, never amid its words: a catchword ``tres`` is not the text's word).
-    A run of more words than the item's, letters set apart (and the leaf's digit), is compared
-    without its spaces, wherever it stands: a signature printed letter-spaced (``e e e``, between
-    the short title and the catchword) is the truth's ``eee``."""
-    folded, wanted = _fold(line), _fold(wanted)
-    best = (_similar(folded, wanted), 0, len(line))
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
-    count = max(1, len(wanted.split()))
-    partial = 0.8 if len(_squeeze(line)) > 2 * len(_squeeze(wanted)) + 2 else 1.0
-    for size in range(count, count + SPACED_WORDS + 1):
-        for i in range(len(words) - size + 1):
-            spaced = size > count
-            if spaced and not (any(c.isalpha() for c in wanted) and _letter_spaced(line, words[i:i + size])):
-                continue
-            if at_ends and not spaced and 0 < i < len(words) - size:
-                continue
-            span = (words[i][0], words[i + size - 1][1])
-            run = _fold(line[span[0]:span[1]])
-            similarity = (_similar(_squeeze(run), _squeeze(wanted)) if spaced else _similar(run, wanted)) * partial
-            if similarity > best[0]:
-                best = (similarity, *span)
-    return best
-
-
-SPACED_WORDS = 3  # more words than the item's a letter-spaced reading of it may take
-SPACED_LETTER = re.compile(r"^[^\W\d_][.,;:]?$")
-SPACED_LEAF = re.compile(r"^\d[.,;:]?$")
-
-
-def _letter_spaced(line: str, words: list[tuple[int, int]]) -> bool:
-    """Letters set apart by spaces, perhaps with the leaf's digit last (``e e e``, ``a a a 2,``)."""
-    return all(SPACED_LETTER.match(line[a:b]) or (n == len(words) - 1 and SPACED_LEAF.match(line[a:b]))
-               for n, (a, b) in enumerate(words))
-
-
-def _digits_agree(wanted: str, found: str) -> bool:
-    """A short item's digits are read alike, or the engine read none (a number garbled to letters),
-    or it garbled some of them in place (`8j` for 83: as many characters, the digits it kept in
-    order); `1.` is not 19."""
-    found, wanted = unicodedata.normalize("NFKC", found), unicodedata.normalize("NFKC", wanted)
-    digits, wanted_digits = [c for c in found if c.isdigit()], [c for c in wanted if c.isdigit()]
-    if not digits or digits == wanted_digits:
-        return True
-    rest = iter(wanted_digits)
-    kept_in_order = all(digit in rest for digit in digits)
-    return kept_in_order and sum(c.isalnum() for c in found) == sum(c.isalnum() for c in wanted)
-
-
-def match_items(items: list[Item], page: Page, body: list[str] | None = None) -> list[tuple[int, int] | None]:
-    """The span of the edition's text that is each item: the line (or words of one) reading most
-    like it near the page's edge the judgement names (a margin's item: a short line of its own,
-    as the engines that read it apart give it); an item garbled beyond recognition is the line
-    left standing at that edge, if it is as short and has the same digits, and not a line of the
-    truth's body (`I. F.` signing an article above the signature `7` the OCR lost). No line serves
-    two items."""
-    spans: list[tuple[int, int] | None] = [None] * len(items)
-    if not page.lines:
-        return spans
-    ordered = sorted(page.lines, key=lambda line: line.y)
-    taken: set[tuple[int, int]] = set()
-    rows = _rows_cut_in_pieces(page.lines)
-    for index, item in sorted(enumerate(items), key=lambda pair: -len(pair[1].text)):
-        near = {"top": ordered[:3], "bottom": ordered[-3:]}.get(item.where, ordered)
-        near = near + [row for row in rows if item.where in ("top", "bottom") and any(
-            row.start <= line.start < row.end for line in near)]
-        if item.where == "margin":
-            near = [line for line in ordered if len(_squeeze(line.text)) <= len(_squeeze(item.text)) + 4]
-        short = len(_squeeze(item.text)) <= 4
-        best, span = (0.4 if short else 0.5), None
-        for line in near:
-            similarity, a, b = _window_similarity(line.text, item.text, at_ends=item.where in ("top", "bottom"))
-            if short and not _digits_agree(item.n or item.text, line.text[a:b]):
-                continue  # `1.` is not the page number 19, `132` not the signature B 2
-            if similarity >= best and (line.start + a, line.start + b) not in taken:
-                best, span = similarity + 1e-9, (line.start + a, line.start + b)
-        if span is not None:
-            taken.add(span)
-            spans[index] = span
-    for index, item in enumerate(items):  # when every item that reads alike has its line
-        if spans[index] is None and item.where in ("top", "bottom"):
-            # garbled past reading (`χι 14 PENE212` for `XI 14 ΓΕΝΕΣΙΣ`): the line at that edge, as short
-            # as the item and with its digits; or, where another item took part of a foot line, a
-            # catchword the words left at its end, a signature's short title those at its start
-            # (`me. e e e fem,`: `fem,` for `ſent,` beside the signature `e e e`)
-            edge = ordered[0] if item.where == "top" else ordered[-1]
-            row = next((row for row in rows if row.start <= edge.start < row.end), None)
-            if _far_from_the_text(edge, ordered):
-                continue  # a speck on the scan's margin, not the item the engine lost
-            candidates = [(line.start, line.end) for line in [edge] + ([row] if row else [])  # or the row it is cut from
-                          if not any(a < line.end and line.start < b for a, b in taken)] or [_untaken_end(edge, taken, item)]
-            for start, end in candidates:
-                text = row.text if row and (start, end) == (row.start, row.end) else \
-                    edge.text[start - edge.start:end - edge.start]
-                if end > start and _garbled_item_at_edge(item, text, body):
-                    spans[index] = start, end
-                    taken.add(spans[index])
-                    break
-    return spans
-
-
-FAR = 3  # line heights between a page's edge line and the next: a speck far out on the scan
-
-
-def _far_from_the_text(edge: Line, ordered: list[Line]) -> bool:
-    """Whether the line at the page's edge stands far out from every other line (where the page
-    gives boxes): more than three line heights of blank paper away. Furniture stands at the text,
-    a head's number on its row, a signature under the last line; a mark far above or below it is
-    a speck of the scan (Arnobius 009: `--.'` at the top left, the page number 9 the engine lost)."""
-    others = [line for line in ordered if line is not edge and line.bottom is not None]
-    if edge.bottom is None or not others:
-        return False
-    heights = sorted(line.bottom - line.y for line in others)
-    gap = min(max(line.y - edge.bottom, edge.y - line.bottom) for line in others)
-    return gap > FAR * heights[len(heights) // 2]
-
-
-def _untaken_end(line: Line, taken: set[tuple[int, int]], item: Item) -> tuple[int, int]:
-    """On a foot line another item took part of, for a catchword the words after the last taken
-    span, for a signature those before the first (the foot prints title, signature, catchword
-    left to right); else nothing."""
-    inside = [(a, b) for a, b in taken if a < line.end and line.start < b]
-    if item.where != "bottom" or item.kind not in ("catch", "sig") or not inside:
-        return 0, 0
-    if item.kind == "catch":
-        after = max(b for _a, b in inside)
-        rest = line.text[after - line.start:]
-        return (after + len(rest) - len(rest.lstrip()), line.end) if rest.strip() else (0, 0)
-    before = min(a for a, _b in inside)
-    rest = line.text[: before - line.start]
-    return (line.start, line.start + len(rest.rstrip())) if rest.strip() else (0, 0)
-
-
-def _initials_shape(text: str) -> str:
-    """Initials' shape, letters and stops (`I. F.` and `»D- H-` both `A.A.`), or "" for
-    anything else: an article's sign-off garbled past reading is still a sign-off."""
-    shape = re.sub(r"[.\-—–=,]+", ".", re.sub(r"[^\W\d_]", "A", "".join(text.split()).strip("»«„“”‚‘’\"'")))
-    return shape if re.fullmatch(r"(?:A{1,3}\.){2,4}", shape) else ""
-
-
-def _garbled_item_at_edge(item: Item, text: str, body: list[str] | None) -> bool:
-    """Whether the text at the page's edge may be the item garbled past reading: as short as
-    the item, with as many letters (a number may be read as a letter), and not the truth's
-    own text there: a line of the body, or the words that end or open one at that edge (`D.
-    Red.` signing an article after its last words, read `D. Ked` on a line of its own: the
-    signature under it lost), or initials there read past recognition (`»D- H-` for `I. F.`)."""
-    size = len(_squeeze(item.text))
-    letters = sum(c.isalpha() for c in text)
-    alike = size <= 4 or letters * 2 >= sum(c.isalpha() for c in item.text)  # `8` for a misread 3
-    at_edge = (body or [])[:3] if item.where == "top" else (body or [])[-3:]
-    count = len(text.split())
-    in_body = any(_similar(line, text) >= 0.7 for line in body or [] if len(line) <= 3 * len(text)) \
-        or any(_similar(_fold(" ".join(words)), _fold(text)) >= 0.7
-               for line in at_edge for words in (line.split()[:count], line.split()[-count:])) \
-        or any(_initials_shape(line) and _initials_shape(line) == _initials_shape(text) for line in at_edge)
-    return len(_squeeze(text)) <= max(8, size * 3 // 2 + 2) and alike and not in_body
-
-
-def _rows_cut_in_pieces(lines: list[Line]) -> list[Line]:
-    """A printed line the engine cut into boxes side by side (`rENEΣIΣ` and `x11 13` on the row of
-    the head `ΓΕΝΕΣΙΣ XII 13`), as one line: the pieces that follow one another in the text,
-    joined by a space where the text has its line break (so the offsets stay the text's)."""
-    rows, by_start = [], sorted(lines, key=lambda line: line.start)
-    run: list[Line] = []
-    for line in by_start + [None]:
-        if line is not None and run and line.start == run[-1].end + 1 and line.bottom is not None \
-                and run[-1].bottom is not None and _same_row(line, run[-1]):
-            run.append(line)
-            continue
-        if len(run) >= 2:
-            rows.append(Line(run[0].start, run[-1].end, " ".join(piece.text for piece in run),
-                             min(piece.y for piece in run), max(piece.bottom for piece in run)))
-        run = [line] if line is not None else []
-    return rows
-
-
-def _same_row(a: Line, b: Line) -> bool:
-    """Two boxes on one printed line: they overlap by half the lower one's height at least."""
-    overlap = min(a.bottom, b.bottom) - max(a.y, b.y)
-    return overlap >= 0.5 * min(a.bottom - a.y, b.bottom - b.y) > 0
-
-
 # --- one row ---
 
 @dataclass
@@ -491,9 +262,6 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
     furniture = [e for e in edits if e.kind in FURNITURE]
     notes = [e for e in edits if e.kind == "footnote"]
 
-    def covered(span, among) -> list:
-        return [e for e in among if e.start < span[1] and span[0] < e.end]
-
     ours, theirs, gt_pages, control = [], [], [], []
     last_body: list[int | None] = []
     first_body: list[int | None] = []
@@ -504,41 +272,7 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
             first_body.append(None)
             continue
         row.truth_pages += 1
-        matched = list(zip(truth.items, match_items(truth.items, page, truth.body)))
-        on_page = [e for e in furniture if page.start <= e.start < page.end]
-        hit_edits = {id(e) for _item, span in matched if span for e in covered(span, on_page)}
-        parts = _parts_of_items(doc, page, truth.items, [e for e in on_page if id(e) not in hit_edits])
-        hit_edits.update(id(e) for found in parts.values() for e in found)
-        for index, found in _pieces_on_items_rows(page, matched, [e for e in on_page if id(e) not in hit_edits]).items():
-            parts.setdefault(index, []).extend(found)
-            hit_edits.update(id(e) for e in found)
-        for index, (item, span) in enumerate(matched):
-            name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
-            found = (covered(span, on_page) if span else []) + parts.get(index, [])
-            if not found and span is None and item.kind == "pageNum":
-                # garbled past matching (`23` for 25), but the edition's fw says which page it is
-                found = [e for e in on_page if e.kind == "page-number" and id(e) not in hit_edits
-                         and e.attrs.get("n") == (item.n or item.text)][:1]
-                hit_edits.update(id(e) for e in found)
-            if name:
-                if found:
-                    row.furniture[name][0] += 1
-                elif span is not None:  # a line the OCR lost is not counted
-                    row.furniture[name][2] += 1
-                    row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} left in the text")
-            elif item.kind in ("lineNum", "verseNum") and span:
-                row.numbers_on_line_numbers += sum(1 for e in found if e.kind == "page-number")
-            elif item.kind in ("margin", "apparatus") and span:
-                row.aside_in_text[1] += 1
-                if not covered(span, notes) and not found:
-                    row.aside_in_text[0] += 1
-                    row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} in the running text")
-        for edit in on_page:
-            if id(edit) not in hit_edits:
-                name = EDIT_CLASS.get(edit.kind)
-                if name:
-                    row.furniture[name][1] += 1
-                    row.failures.append(f"{page.stem}: {doc.text[edit.start:edit.end]!r} taken as {edit.kind}")
+        matched = _score_furniture(row, doc, page, truth, furniture, notes)
         # the body: what is neither furniture, margin, nor note by the truth
         aside = [span for item, span in matched if span and item.kind not in ("note", "apparatus")]
         # a note or an apparatus at the foot: from its first line down
@@ -588,45 +322,32 @@ def score(row: Row, edition, pages: list[Page], truths: dict[str, PageTruth],
     return control
 
 
-def _parts_of_items(doc, page: Page, items: list[Item], edits: list) -> dict[int, list]:
-    """Furniture edits that are a piece of a truth item the engine read as lines of their own (a
-    running head split in two: ``X1 14`` and ``FNEΣIΣ``), at the item's edge of the page."""
-    ordered = sorted(page.lines, key=lambda line: line.y)
-    edges = {"top": ordered[:4], "bottom": ordered[-4:]}
-    parts: dict[int, list] = {}
-    for edit in edits:
-        text = doc.text[edit.start:edit.end]
-        if len(_squeeze(text)) < 2:
-            continue
-        for index, item in enumerate(items):
-            near = edges.get(item.where, ordered)
-            if any(line.start <= edit.start < line.end + 1 for line in near) and \
-                    _window_similarity(item.text, text)[0] >= 0.6:
-                parts.setdefault(index, []).append(edit)
-                break
-    return parts
-
-
-def _pieces_on_items_rows(page: Page, matched: list[tuple[Item, tuple[int, int] | None]],
-                          edits: list) -> dict[int, list]:
-    """Furniture edits of an item's class on the other pieces of the printed row the item was
-    matched on (boxes side by side at the page's edge: `x11 13` beside `rENEΣIΣ`, one running
-    head `ΓΕΝΕΣΙΣ XII 13`): one printed item is one item, its pieces no false positives."""
-    pieces: dict[int, list] = {}
-    taken: set[int] = set()
-    for index, (item, span) in enumerate(matched):
-        name = next((n for n, kinds in CLASSES.items() if item.kind in kinds), None)
-        own = [line for line in page.lines if span and span[0] < line.end + 1 and line.start < span[1]]
-        if name is None or not own or item.where not in ("top", "bottom") or any(line.bottom is None for line in own):
-            continue
-        row = [line for line in page.lines if line not in own and line.bottom is not None
-               and any(_same_row(line, piece) for piece in own)]
-        for edit in edits:
-            if EDIT_CLASS.get(edit.kind) == name and id(edit) not in taken \
-                    and any(line.start <= edit.start < line.end + 1 for line in row):
-                pieces.setdefault(index, []).append(edit)
-                taken.add(id(edit))
-    return pieces
+def _score_furniture(row: Row, doc, page: Page, truth: PageTruth, furniture: list, notes: list) -> list:
+    """Count the page's furniture (found, false, missed), margin and apparatus lines left in the
+    running text, line numbers taken for page numbers; give back each item with its span."""
+    on_page = [e for e in furniture if page.start <= e.start < page.end]
+    match = match_furniture(doc, page, truth.items, truth.body, on_page)
+    for (item, span), found in zip(match.matched, match.found):
+        name = class_of(item)
+        if name:
+            if found:
+                row.furniture[name][0] += 1
+            elif span is not None:  # a line the OCR lost is not counted
+                row.furniture[name][2] += 1
+                row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} left in the text")
+        elif item.kind in ("lineNum", "verseNum") and span:
+            row.numbers_on_line_numbers += sum(1 for e in found if e.kind == "page-number")
+        elif item.kind in ("margin", "apparatus") and span:
+            row.aside_in_text[1] += 1
+            if not covered(span, notes) and not found:
+                row.aside_in_text[0] += 1
+                row.failures.append(f"{page.stem}: {item.kind} {doc.text[span[0]:span[1]]!r} in the running text")
+    for edit in match.others:
+        name = EDIT_CLASS.get(edit.kind)
+        if name:
+            row.furniture[name][1] += 1
+            row.failures.append(f"{page.stem}: {doc.text[edit.start:edit.end]!r} taken as {edit.kind}")
+    return match.matched
 
 
 def _score_joins(row: Row, doc, pages: list[Page], truths, last_body, first_body) -> None:
