@@ -44,23 +44,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.digitization import _join_hyphens, _join_over_pages, dehyphenation_score, ratio
+from bench.digitization import FURNITURE, _join_hyphens, _join_over_pages, _squeeze, dehyphenation_score, ratio
 from bench.machine import add_record_option, describe, publish
-from bench.matching import (CLASSES, EDIT_CLASS, Item, Line, Page, _squeeze, _window_similarity, class_of,
-                            covered, match_furniture)
+from bench.matching import (CLASSES, EDIT_CLASS, Item, Line, Page, _window_similarity, class_of, covered,
+                            match_furniture)
 from bench.real import SIGNATURE, _similar
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.metrics import Options, character_errors, normalize
 from pipeline.ingest.mets.mets import parse_mets
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.reader import natural_key
-from pipeline.kinds import CONTAINER_KINDS, FW_TYPES, PAGE_FURNITURE, READING_KINDS
+from pipeline.kinds import CONTAINER_KINDS, FW_TYPES, READING_KINDS
 from pipeline.process import build_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 JUDGED = Path(__file__).resolve().parent / "judged"
-FURNITURE = PAGE_FURNITURE - {"page-break"}
 NOT_TEXT = FURNITURE | {"layout"}  # what the reading text leaves out
 CER_OPTIONS = Options(normalization="NFKC")  # whitespace collapsed, line-end hyphens joined: evaluate's defaults
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)

@@ -44,7 +44,7 @@ from lxml import etree
 from rapidfuzz.distance import Levenshtein
 
 from bench.machine import add_record_option, describe, publish
-from bench.real import notes_score
+from bench.real import SIGNATURE, notes_score
 from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.ingest.pages.reader import natural_key
@@ -57,7 +57,6 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "grenzboten-1841"
 INPUTS = {"ABBYY FineReader 11 XML": ("abbyy-xml", ".abbyy.xml"), "Tesseract 3 hOCR": ("tess-hocr", ".hocr"),
           "OCRopus hOCR": ("ocropus-hocr", ".hocr")}
 IMAGE_MODELS = "Fraktur+frk"  # what OSD's "Fraktur" gets: Debian's script model and the German Fraktur one
-SIGNATURE = re.compile(r"^\s*[A-Za-z]?\s?\d{1,2}\s?[*»«]?\s*$|^\s*\S{1,2}\s?[*»«]\s*$")
 FURNITURE = PAGE_FURNITURE - {"page-break"}
 PUNCTUATION = ".,;:!?»«\"'()[]-¬⸗—„“”‚‘’*"
 LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])[-¬⸗]\s*\n\s*(?=[^\W\d_])")

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_files import (DAMAGED_HEADERS, LINES, alto, consonants, hocr, page_xml,  # noqa: E402
-                                 pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
+from tests.hostile_files import (DAMAGED_HEADERS, LINES, alto, consonants, hocr, locked_pdf,  # noqa: E402
+                                 page_xml, pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
                                  tiff_with_a_damaged_second_page, tiff_with_a_tag_past_its_end)
 
 # Run in the child, in the code checkout measured: the run's walk and documents, one JSON
@@ -82,16 +82,6 @@ def blank_tiff(width: int, height: int) -> bytes:
     Image.new("1", (width, height), 1).save(buffer, format="TIFF", compression="group4")
     return buffer.getvalue()
 
-
-def locked_pdf() -> bytes:
-    from fpdf import FPDF
-
-    document = FPDF()
-    document.set_encryption(owner_password="owner", user_password="secret")
-    document.add_page()
-    document.set_font("Helvetica")
-    document.text(20, 20, "The committee met on the first of March.")
-    return bytes(document.output())
 
 CASES: dict[str, dict[str, bytes]] = {
     "bomb 50,000² PNG beside a letter": {"letter.txt": LETTER, "scans/p1.png": png_header(50_000, 50_000)},

@@ -37,3 +37,9 @@ def tei_all() -> etree.RelaxNG:
 
 def parse(xml: bytes) -> etree._ElementTree:
     return etree.ElementTree(etree.fromstring(xml))
+
+
+def block_of(doc, needle: str) -> int:
+    """The index of the block of ``doc`` the first ``needle`` of its text stands in."""
+    at = doc.text.index(needle)
+    return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)

@@ -160,6 +160,18 @@ def pdf_declaring(*pages_inches: tuple[float, float], text: str | None = None) -
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
 
 
+def locked_pdf() -> bytes:
+    """A PDF locked by a password (to open it, not only to edit it)."""
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_encryption(owner_password="owner", user_password="secret")
+    document.add_page()
+    document.set_font("Helvetica")
+    document.text(20, 20, LINES[0])
+    return bytes(document.output())
+
+
 def consonants(words: int, seed: int = 0) -> str:
     """Words of random consonants: what a hidden layer of a broken OCR run can hold."""
     import random

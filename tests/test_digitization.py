@@ -20,7 +20,7 @@ from pipeline.stages.structure import centred_titles
 from pipeline.tei import XML_ID, local_name, tei
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.ingest.pages.compose import SourceFile
-from tests.conftest import ROOT, parse
+from tests.conftest import ROOT, block_of, parse
 
 CORPUS = ROOT / "tests" / "data" / "grenzboten-1841"
 STEMS = ("179399", "179400", "179401")  # printed pages 8, 9, 10; page 9 ends with the signature mark "2"
@@ -400,13 +400,9 @@ def test_page_images_decide_a_page_turn_by_short_lines_indents_and_lower_case():
     files = [SourceFile(f"p{n}.hocr", data) for n, data in enumerate(pages, start=1)]
     doc = build_edition(files, "minutes", CONFIG).document
 
-    def block_of(needle: str) -> int:
-        at = doc.text.index(needle)
-        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
-
-    assert block_of("treaty signed.") != block_of("And then the wardens")  # a short last line ends it
-    assert block_of("accounts of 1622.") == block_of("that the ropes")  # lower case resumes after the note
-    assert block_of("account was closed") != block_of("Item the next year")  # an indent begins a paragraph
+    assert block_of(doc, "treaty signed.") != block_of(doc, "And then the wardens")  # a short last line ends it
+    assert block_of(doc, "accounts of 1622.") == block_of(doc, "that the ropes")  # lower case resumes after the note
+    assert block_of(doc, "account was closed") != block_of(doc, "Item the next year")  # an indent begins a paragraph
 
 
 def test_page_images_of_a_full_last_line_before_a_sentence_opening_word_end_the_paragraph():
@@ -424,12 +420,8 @@ def test_page_images_of_a_full_last_line_before_a_sentence_opening_word_end_the_
     files = [SourceFile(f"p{n}.hocr", data) for n, data in enumerate(pages, start=1)]
     doc = build_edition(files, "wardens", CONFIG).document
 
-    def block_of(needle: str) -> int:
-        at = doc.text.index(needle)
-        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
-
-    assert block_of("bells of the parish church") != block_of("The ropes of the tower")
-    assert block_of("bells of the great") == block_of("Westminster masons")
+    assert block_of(doc, "bells of the parish church") != block_of(doc, "The ropes of the tower")
+    assert block_of(doc, "bells of the great") == block_of(doc, "Westminster masons")
 
 
 def test_a_line_the_ocr_wrote_out_of_its_place_neither_ends_a_page_nor_opens_the_next_one_early():
@@ -450,11 +442,7 @@ def test_a_line_the_ocr_wrote_out_of_its_place_neither_ends_a_page_nor_opens_the
     edition = build_edition(files, "wardens", CONFIG)
     doc = edition.document
 
-    def block_of(needle: str) -> int:
-        at = doc.text.index(needle)
-        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
-
-    assert block_of("of the great bells") == block_of("Westminster masons")
+    assert block_of(doc, "of the great bells") == block_of(doc, "Westminster masons")
     breaks = sorted(e.start for e in doc.edits if e.kind == "page-break")
     assert breaks[1] <= doc.text.index("Westminster masons")
     assert without_whitespace(rebuild_source(parse(edition.xml))) == without_whitespace(doc.text)

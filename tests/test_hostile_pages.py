@@ -19,8 +19,8 @@ from pipeline.run.naming import assign_names
 from pipeline.tei import tei
 from pipeline.tei.reader import rebuild_source_from_file
 from pipeline.tei.validate import validate_file
-from tests.hostile_files import (DAMAGED_HEADERS, FONT, LINES, abbyy, alto, consonants, hocr, page_xml,
-                                 pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
+from tests.hostile_files import (DAMAGED_HEADERS, FONT, LINES, abbyy, alto, consonants, hocr, locked_pdf,
+                                 page_xml, pdf_declaring, pdf_with_hidden_layer, png_header, real_png, text_png,
                                  tiff_with_a_damaged_second_page, tiff_with_a_tag_past_its_end)
 
 CONFIG = PipelineConfig()
@@ -501,17 +501,10 @@ def test_a_page_file_over_max_page_file_bytes_is_that_pages_line_wherever_it_com
 # --- 11. the smaller items ------------------------------------------------------------------------
 
 def test_a_pdf_without_pages_and_one_locked_by_a_password_say_what_they_are(tmp_path):
-    from fpdf import FPDF
-
-    locked = FPDF()
-    locked.set_encryption(owner_password="owner", user_password="secret")
-    locked.add_page()
-    locked.set_font("Helvetica")
-    locked.text(20, 20, "The committee met on the first of March.")
     inbox = tmp_path / "in"
     inbox.mkdir()
     (inbox / "empty.pdf").write_bytes(pdf_declaring())
-    (inbox / "locked.pdf").write_bytes(bytes(locked.output()))
+    (inbox / "locked.pdf").write_bytes(locked_pdf())
     reports, _ = run([inbox], tmp_path / "out")
     assert reports["empty.pdf"].errors == ["is a PDF with no pages (its page tree counts 0)"]
     assert reports["locked.pdf"].errors == ["is a PDF locked with a password: its pages cannot be read (decrypt it "

@@ -13,7 +13,7 @@ from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
 from pipeline.tei import XML_ID
 from pipeline.tei.reader import rebuild_source, without_whitespace
-from tests.conftest import parse
+from tests.conftest import block_of, parse
 
 CONFIG = PipelineConfig()
 WORDS = ("the council met again in the spring and the delegates of the northern provinces argued "
@@ -237,12 +237,8 @@ def test_a_paragraph_whose_full_stop_the_ocr_garbled_ends_where_its_short_last_l
     pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((17, 18, 19), (first, second, third))]
     doc = build_document("\f".join(pages).encode(), "garbled-stop.txt", CONFIG)
 
-    def block_of(needle: str) -> int:
-        at = doc.text.index(needle)
-        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
-
-    assert block_of("signed at last«") != block_of("Council records")
-    assert block_of(" ".join(WORDS[:11])) == block_of("Hanseatic merchants protested")
+    assert block_of(doc, "signed at last«") != block_of(doc, "Council records")
+    assert block_of(doc, " ".join(WORDS[:11])) == block_of(doc, "Hanseatic merchants protested")
 
 
 def test_a_piece_closed_by_a_rule_at_the_foot_of_a_page_is_not_joined_to_the_next_title():
@@ -254,11 +250,7 @@ def test_a_piece_closed_by_a_rule_at_the_foot_of_a_page_is_not_joined_to_the_nex
     pages = [f"{n}\n" + "\n".join(lines) for n, lines in zip((31, 32, 33), (first, second, third))]
     doc = build_document("\ufeff".join(pages).encode(), "rule.txt", CONFIG)
 
-    def block_of(needle: str) -> int:
-        at = doc.text.index(needle)
-        return next(i for i, b in enumerate(doc.blocks) if b.start <= at < b.end)
-
-    assert block_of("opposed the tariffs") != block_of("Letters from Vienna")
+    assert block_of(doc, "opposed the tariffs") != block_of(doc, "Letters from Vienna")
 
 
 def _article_pages(closing: list[str], joiner: str) -> tuple[str, str]:
