@@ -5,6 +5,7 @@ the header, and every problem of a bad package said on a line of its own."""
 from __future__ import annotations
 
 import cProfile
+import json
 import pstats
 import shutil
 import threading
@@ -675,3 +676,21 @@ def test_a_file_added_beside_an_unchanged_package_is_said_and_the_edition_kept(t
     # and the manifest the rerun writes says it too
     recorded = read_manifest(output).documents[0].problems
     assert [line for line in recorded if "not in the METS" in line] == left
+
+
+def test_a_rerun_restates_the_left_out_files_once_whatever_manifest_it_reads():
+    """The report's last problems are the files left out beside the package; a rerun says this
+    run's in their place (the package's own problems kept before them), also over a manifest
+    written before the report recorded which lines those were (they were said once, not twice)."""
+    from pipeline.run.document import DocumentReport
+
+    own = "page 3 (3): OCR-D-IMG/p3.tif is named by the METS but absent from the package"
+    readme, added = "README.txt: not in the METS, left out", "Lieferschein.pdf: not in the METS, left out"
+    recorded = DocumentReport.model_validate_json(json.dumps(
+        {"file_name": "delivery", "source_path": "/in/delivery", "status": "ok", "problems": [own, readme],
+         "left_out": [readme]}))
+    recorded.say_left_out((added,))
+    assert (recorded.problems, recorded.left_out) == ([own, added], [added])
+    older = DocumentReport(file_name="delivery", source_path="/in/delivery", status="ok", problems=[own, readme])
+    older.say_left_out((readme, added))
+    assert (older.problems, older.left_out) == ([own, readme, added], [readme, added])

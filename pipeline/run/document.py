@@ -42,8 +42,10 @@ class DocumentReport(BaseModel):
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # findings worth a look: truncated, halves not aligned, …
     problems: list[str] = Field(default_factory=list)  # parts not read: a library package's absent file, …
-    # the last of the problems: files beside the source the run did not read (a library package's
-    # folder), listed again by every run, even one that carries the edition over
+    # Which of the problems, the last ones, are files beside the source the run did not read (a
+    # library package's folder): every run says them anew, even one that carries the edition over
+    # (see say_left_out). Not derivable from the problems' text, so recorded; the lines stay among
+    # the problems, where archivists read them (console, manifest).
     left_out: list[str] = Field(default_factory=list)
     seconds: float = 0.0
     unchanged: bool = False  # the source and configuration were seen before: nothing was rewritten
@@ -66,6 +68,15 @@ class DocumentReport(BaseModel):
         line = f"{self.status.upper():7} {name}: {encoding}, {langs}; {edits}; {validity}"
         return line + (" (unchanged)" if self.unchanged else "")
 
+    def say_left_out(self, lines: list[str] | tuple[str, ...]) -> None:
+        """``lines`` (the files beside the source this run leaves out) as the last of the problems,
+        in place of those the report said before: a file added to a package's folder since the
+        last run is said, one removed is no longer. A manifest of before ``left_out`` listed them
+        among the problems only: a line said again is not said twice."""
+        own = self.problems[:len(self.problems) - len(self.left_out)]
+        now = set(lines)
+        self.problems = [*(line for line in own if line not in now), *lines]
+        self.left_out = list(lines)
 
     def problem_lines(self) -> list[str]:
         """Each part of the source that could not be read, a line each, under the document's."""
@@ -182,8 +193,7 @@ def process_file(source: Path, output_dir: Path, config: PipelineConfig, base: s
                 report.reading_edition_path = str(reading)
             report.exports = write_exports(edition.exports, target.parent, output_dir)
             report.export_settings = settings_digest(config)
-    report.problems.extend(left_out)
-    report.left_out = list(left_out)
+    report.say_left_out(left_out)
     report.seconds = round(time.perf_counter() - started, 4)
     return report
 

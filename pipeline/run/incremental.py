@@ -63,18 +63,7 @@ def carried_over(sources: list[Source], bases: dict[str, str], output_dir: Path,
         if not exports_in_place(report, output_dir, config):
             continue
         if source_sha256(source.path, source.pages) == report.sha256:
-            unchanged[source.key] = report.model_copy(update={
-                "unchanged": True, "seconds": 0.0, "file_name": source.display_name, **restated(report, source)})
+            kept = report.model_copy(update={"unchanged": True, "seconds": 0.0, "file_name": source.display_name})
+            kept.say_left_out(source.left_out)  # as this run finds them: the digest does not cover them
+            unchanged[source.key] = kept
     return unchanged
-
-
-def restated(report: DocumentReport, source: Source) -> dict[str, list[str]]:
-    """The report's lines of files beside the source left out, as this run finds them: a file
-    added to a package folder since the last run (or removed) changes no edition, and the
-    digest does not cover it, but the report says it."""
-    earlier = len(report.left_out)
-    problems = report.problems[:len(report.problems) - earlier] if earlier else report.problems
-    now = set(source.left_out)  # a manifest of before this field listed them among the problems only
-    return {"problems": [*(line for line in problems if line not in now), *source.left_out],
-            "left_out": list(source.left_out)}
-
