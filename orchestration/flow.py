@@ -8,6 +8,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -60,6 +61,11 @@ _FINISHED: dict[str, dict[str, DocumentReport]] = {}
 # In a run from the command line, every document finished in this process until the run takes
 # its report: what a Ctrl-C records although its task has not ended (not kept in Dask workers).
 _DONE: dict[str, DocumentReport] | None = None
+# Held while a batch's files are put in place and added to _DONE: a Ctrl-C takes it before it
+# records (a batch half put in place, its documents not yet said done, was left out of the
+# manifest and the count), and keeps it (no batch lands after the record).
+_LANDING = threading.Lock()
+LANDING_WAIT_SECONDS = 10  # at most, for a batch's renames on a stalled disk: Ctrl-C still stops
 
 
 @task(
@@ -79,8 +85,13 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
     pages = pages_on_the_cluster()  # a book's pages are read on the whole cluster, if there is one
     io_errors: dict[str, OSError] = {}
     built = []  # this attempt's documents: their files are put in place together, at the end
+
+    def landed() -> None:  # in place: from now on a Ctrl-C records them (see stop_at_once)
+        if _DONE is not None:
+            _DONE.update((key, finished[key]) for key in built if key in finished)
+
     try:
-        with written_together():  # one flush to disk for the batch, not one per file
+        with written_together(landed, _LANDING):  # one flush to disk for the batch, not one per file
             for source, base in work:
                 if source.key not in finished:
                     built.append(source.key)
@@ -97,8 +108,6 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
         for key in built:  # nothing of them was put in place: a retry builds them again
             finished.pop(key, None)
         raise
-    if _DONE is not None:
-        _DONE.update((key, finished[key]) for key in built if key in finished)
     if io_errors and task_run.run_count <= TASK_RETRIES:
         raise OSError("; ".join(f"{key}: {error}" for key, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]
@@ -241,12 +250,12 @@ class _Run:
             if len(sources) > 20 and sys.stderr.isatty():
                 print(f"[{done}/{len(sources)}]", file=sys.stderr, end="\r")
             report = unchanged.get(source.key) or _batch_report(source, *futures[source.key])
+            reports.append(report)  # before it leaves _DONE: a Ctrl-C between the two records it
             if _DONE is not None:
                 _DONE.pop(source.key, None)
             print(report.console_line())
             for line in report.problem_lines():
                 print(line)
-            reports.append(report)
             if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
                 self.record(reports + [unchanged[s.key] for s in sources[done:] if s.key in unchanged])
                 checkpoint = time.perf_counter()
@@ -284,6 +293,7 @@ def stop_at_once(signum, frame) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the record
     written = 0
     with contextlib.suppress(Exception):
+        _LANDING.acquire(timeout=LANDING_WAIT_SECONDS)  # a batch being put in place lands whole first
         run = _CURRENT_RUN
         written = run.record_interrupted() if run is not None else 0
     with contextlib.suppress(Exception):

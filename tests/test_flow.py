@@ -144,31 +144,6 @@ def test_a_transient_failure_is_retried_and_a_lasting_one_is_not_retried_forever
     assert calls["n"] == 3  # the first attempt and two retries
 
 
-def test_killing_a_run_leaves_only_whole_editions(tmp_path):
-    import signal
-    import time
-
-    inbox, out = tmp_path / "many", tmp_path / "out"
-    inbox.mkdir()
-    for i in range(60):
-        seed = SEEDS[i % len(SEEDS)]
-        (inbox / f"{i:03d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\nCopy {i}.\n".encode())
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
-    process = subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-    deadline = time.time() + 240
-    while time.time() < deadline and len(list(out.glob("*.tei.xml"))) < 5:
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    editions = list(out.glob("*.tei.xml"))
-    assert 5 <= len(editions) < 60 + 24  # stopped part-way
-    from pipeline.tei.validate import validate_file
-
-    for edition in editions:
-        assert validate_file(edition) == [], edition
-
-
 def test_every_run_leaves_a_manifest_and_withdrawn_sources_keep_their_editions(prefect_harness, inbox, tmp_path):
     import flows
     from pipeline.run.manifest import RunManifest

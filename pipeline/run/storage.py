@@ -46,11 +46,14 @@ _PENDING: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.Co
 
 
 @contextlib.contextmanager
-def written_together() -> Iterator[None]:
+def written_together(landed: Callable[[], None] | None = None,
+                     landing: contextlib.AbstractContextManager | None = None) -> Iterator[None]:
     """The files written inside are flushed to disk together at the end, then put in place:
     one flush of the file system for a batch of documents instead of one per file (each costs
     milliseconds, tens of them on a busy disk). A name never points at data not yet on disk,
-    as with single writes; if anything fails, no file of the group is put in place."""
+    as with single writes; if anything fails, no file of the group is put in place.
+    ``landed`` is called once all are in place, inside ``landing`` (a lock held from the first
+    rename on): who takes that lock finds the group put in place and said so, or not begun."""
     pending: list[tuple[str, Path]] = []
     token = _PENDING.set(pending)
     try:
@@ -58,8 +61,11 @@ def written_together() -> Iterator[None]:
         _PENDING.reset(token)
         token = None
         flush_to_disk([tmp for tmp, _ in pending])
-        for tmp, path in pending:
-            os.replace(tmp, path)
+        with landing or contextlib.nullcontext():
+            for tmp, path in pending:
+                os.replace(tmp, path)
+            if landed is not None:
+                landed()
     finally:
         if token is not None:
             _PENDING.reset(token)
