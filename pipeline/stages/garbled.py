@@ -37,9 +37,12 @@ from pipeline.stages.script import opencc_table
 # trying every position would make this the slowest stage. Copies stand at most four
 # separators apart, so each copy's first two characters stand within 44 characters of the
 # last copy's: the lookahead tests that first (across line breaks, which may separate the
-# copies), in one cheap scan, before the unit lengths are tried.
+# copies), in one cheap scan, before the unit lengths are tried. The gaps are greedy: a
+# lookahead only asks whether some chain of copies exists, which does not depend on the order
+# the gaps are tried in, and a greedy gap takes its 42 characters at once before it backs off
+# (0.10 → 0.06 s over the seed-sized documents).
 UNIT_SEPARATORS = r"\s，,、；;。.：:"
-LOOP_AHEAD = r"(?=(\S.)(?s:.{0,42}?)\1(?s:.{0,42}?)\1(?s:.{0,42}?)\1)"
+LOOP_AHEAD = r"(?=(\S.)(?s:.{0,42})\1(?s:.{0,42})\1(?s:.{0,42})\1)"
 BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){LOOP_AHEAD}"
                           r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}")
 # Where BACK_TO_BACK may start after the block's start: the separator first, because the regex
