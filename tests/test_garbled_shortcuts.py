@@ -21,6 +21,7 @@ GARBLED = [
     "the the the the end; ab ab ab ab, abababab and a—a—a—a—b",
     "........ -------- …… ……，……，……，…… 中國中國中國中國",
     "甲乙，甲乙，甲乙，甲乙 甲乙丙丁戊，甲乙丙丁戊 甲乙丙丁戊，甲乙丙丁戊。x" + "，" * 9,
+    "x ab,ab,ab,ab,cd,cd,cd,cd ef ef ef ef 12 12 12 12 Ω1 Ω1 Ω1 Ω1 _x_x_x_x",  # one loop right after another
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     "Wir wissen es nicht, wir wissen es nicht, wir wissen es nicht, wir wissen es nicht.",
     # the longest unit (40 characters) and the widest separator (4): copies 44 characters apart
@@ -39,6 +40,5 @@ def texts() -> list[str]:
 
 @pytest.mark.parametrize("text", texts())
 def test_loops_found_through_the_lookahead_are_the_definitions_matches(text):
-    assert [m.span() for m in _back_to_back(text)] == [m.span() for m in LOOP_DEFINITION.finditer(text)]
-    for line in text.split("\n\n")[:200]:  # blocks, as the stage sees them
-        assert [m.span() for m in _back_to_back(line)] == [m.span() for m in LOOP_DEFINITION.finditer(line)]
+    for block in [text, *text.split("\n\n")[:200]]:  # whole, and in blocks as the stage sees them
+        assert _back_to_back(block) == [(*m.span(), m.group("unit")) for m in LOOP_DEFINITION.finditer(block)]

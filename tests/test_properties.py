@@ -55,7 +55,7 @@ def test_back_to_back_loops_looked_for_from_separators_are_the_patterns_own_matc
     (a speed-up): the matches must be those of the pattern run over the whole text."""
     from pipeline.stages.garbled import BACK_TO_BACK, _back_to_back
 
-    assert [m.span() for m in _back_to_back(text)] == [m.span() for m in BACK_TO_BACK.finditer(text)]
+    assert _back_to_back(text) == [(*m.span(), m.group("unit")) for m in BACK_TO_BACK.finditer(text)]
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
