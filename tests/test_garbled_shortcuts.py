@@ -3,12 +3,20 @@ real OCR text (Grenzboten), the synthetic scans of the benchmark and composed ga
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
+from itertools import accumulate, repeat
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.scans import chinese_scan, english_scan
-from pipeline.stages.garbled import UNIT_SEPARATORS, _back_to_back
+from pipeline.stages import garbled
+from pipeline.stages.garbled import (CHUNK, CLAUSE_STRIP, SYMBOL_RUN, UNIT_SEPARATORS, _back_to_back, _clause_texts,
+                                     _ClauseSketch, _JoinedBlocks, _rare_character, _rare_runs, _self_coordinations)
 from tests.conftest import ROOT, SEEDS
 
 # The loop pattern without the lookahead that lets the stage skip most of the text: what a
@@ -20,6 +28,7 @@ GARBLED = [
     "蘇聯與蘇聯，以及由這些蘇聯中派出的實業家與蘇聯，蘇聯與蘇聯，蘇聯與蘇聯，爲了和平。",
     "the the the the end; ab ab ab ab, abababab and a—a—a—a—b",
     "........ -------- …… ……，……，……，…… 中國中國中國中國",
+    "他說外交部長與外交部長，又說蘇聯和蘇聯。外交部與外交部與外交部 ‖‖§§¶¶ ※※☆☆★ 丨丶丿丨 ㄅㄆㄇ 〡〢〣",
     "甲乙，甲乙，甲乙，甲乙 甲乙丙丁戊，甲乙丙丁戊 甲乙丙丁戊，甲乙丙丁戊。x" + "，" * 9,
     "x ab,ab,ab,ab,cd,cd,cd,cd ef ef ef ef 12 12 12 12 Ω1 Ω1 Ω1 Ω1 _x_x_x_x",  # one loop right after another
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
@@ -42,3 +51,93 @@ def texts() -> list[str]:
 def test_loops_found_through_the_lookahead_are_the_definitions_matches(text):
     for block in [text, *text.split("\n\n")[:200]]:  # whole, and in blocks as the stage sees them
         assert _back_to_back(block) == [(*m.span(), m.group("unit")) for m in LOOP_DEFINITION.finditer(block)]
+
+
+def blocks_of(text: str) -> list[SimpleNamespace]:
+    """Paragraphs as blocks (start, end), and each paragraph's lines as blocks of their own too
+    when a paragraph has several: blocks that end on a clause mark, a full stop or a word."""
+    blocks, start = [], 0
+    for paragraph in text.split("\n\n"):
+        blocks.append(SimpleNamespace(start=start, end=start + len(paragraph)))
+        start += len(paragraph) + 2
+    lines = [SimpleNamespace(start=b.start + m.start(), end=b.start + m.end())
+             for b in blocks[::2] for m in re.finditer(r"[^\n]+", text[b.start:b.end])]
+    return sorted(blocks + lines, key=lambda b: (b.start, b.end))
+
+
+CLAUSE_CASES = [
+    "，。a。b，，c.d. e", "ab ab\n\nab ab", "蘇聯 蘇聯，\n\n蘇聯，蘇聯", "。", "", "x.", "x. ", "蘇聯，。；：", "a,b;c:d!e?f", " ，  ，", "Ende.\n\nNeu， ja",
+]
+
+
+@pytest.mark.parametrize("text", texts() + CLAUSE_CASES)
+@pytest.mark.parametrize("chunk", [CHUNK, 7])
+def test_clauses_of_blocks_split_together_are_each_blocks_own(text, chunk, monkeypatch):
+    """The sketch splits many blocks into clauses at once (a document in chunks of joined
+    blocks); each block's clauses, whether they recur and whether the block repeats one of its
+    long clauses must be what the block's own text gives."""
+    monkeypatch.setattr(garbled, "CHUNK", chunk)
+    blocks = blocks_of(text)
+    doc = SimpleNamespace(text=text)
+    sketch = _ClauseSketch(doc, blocks)
+    recurring = dict(sketch.recurring())
+
+    def slot(key: str) -> int:
+        return hash(key) & (garbled.SKETCH_SIZE - 1) if key else garbled.NO_WORDS
+
+    for index, block in enumerate(blocks):
+        own = _clause_texts(text[block.start:block.end])
+        ends = list(accumulate(map(len, own), initial=block.start))
+        assert sketch.clauses(index) == list(zip(ends, ends[1:]))
+        keys = [clause.strip(CLAUSE_STRIP) for clause in own]
+        recurs = [sketch.counts[slot(key)] >= 3 for key in keys]
+        assert recurring.get(index) == (recurs if any(recurs) else None)
+        long = [slot(key) for key in keys if len(key) >= garbled.NOISY_CLAUSE]
+        assert sketch.repeats_inside(index) == (len(set(long)) < len(long))
+    counted = Counter(slot(key) for block in blocks for key in map(str.strip, _clause_texts(text[block.start:block.end]),
+                                                                     repeat(CLAUSE_STRIP)) if key)
+    assert all(sketch.counts[s] == min(n, 3) for s, n in counted.items())
+
+
+@pytest.mark.parametrize("text", texts() + CLAUSE_CASES)
+def test_patterns_over_joined_blocks_find_what_each_block_alone_gives(text):
+    """Loops, symbol soup, rare characters and self-coordination looked for over the blocks
+    joined: the same spans as block by block."""
+    blocks = blocks_of(text)
+    joined = _JoinedBlocks(text, blocks)
+    assert sorted(joined.spans(((start, end) for start, end, _ in _back_to_back(joined.text)), "")) == sorted(
+        (b.start + start, b.start + end, "") for b in blocks for start, end, _ in _back_to_back(text[b.start:b.end]))
+    definition = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
+    rare = re.compile(f"{_rare_character().pattern}{{3,}}")
+    for found, own in ((joined.spans((m.span() for m in SYMBOL_RUN.finditer(joined.text)), ""), definition),
+                       (joined.spans(_rare_runs(joined.text), ""), rare)):
+        expected = [(b.start + m.start(), b.start + m.end(), "") for b in blocks
+                    for m in own.finditer(text[b.start:b.end]) if own is definition or len(set(m.group())) >= 2]
+        assert sorted(found) == sorted(expected)
+    assert sorted(joined.place(p)[1] + p for p in _self_coordinations(joined.text)) == sorted(
+        b.start + p for b in blocks for p in _self_coordinations(text[b.start:b.end]))
+
+
+SMALL_FIXES = st.lists(st.sampled_from([" ", "  ", "\u00a0", "a", "\n", "\t", "\u00ad", "\ufeff", "\u200b", "\u2060",
+                                        "Б", "αβ", "x", "§", "…", "蘇"]), max_size=25).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(SMALL_FIXES)
+def test_the_text_fix_stages_patterns_find_what_their_definitions_find(text):
+    """Patterns rewritten for the regex engine's sake (a single class first, a literal search
+    where the text allows it) find what the patterns as first written find."""
+    from pipeline.stages.invisible import invisible_edits
+    from pipeline.stages.markers import OTHER_ALPHABET_RUN, _layout_spaces
+
+    invisible = re.compile("[\ufeff\u200b\u2060]|\u00ad(?![ \\t]*\\n)")
+    assert [(e.start, e.end) for e in invisible_edits(text)] == [m.span() for m in invisible.finditer(text)]
+    spaces = re.compile("[ \u00a0]{2,}|\u00a0")
+    assert [m.span() for m in _layout_spaces(text)] == [
+        m.span() for m in spaces.finditer(text)
+        if m.start() and m.end() < len(text) and not text[m.start() - 1].isspace() and not text[m.end()].isspace()]
+    assert [m.span() for m in OTHER_ALPHABET_RUN.finditer(text)] == [
+        m.span() for m in re.finditer("[\u0400-\u04ff\u0370-\u03ff]+", text)]
+    assert [m.span() for m in SYMBOL_RUN.finditer(text)] == [
+        m.span() for m in re.finditer(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}", text)]
