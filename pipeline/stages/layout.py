@@ -745,13 +745,14 @@ def _is_mid_sentence_cut(doc: Document, block: Block) -> bool:
     """A paragraph of some length that ends on a letter, in a document most of whose
     paragraphs end with sentence punctuation: in a text whose paragraphs rarely do (lists,
     verse, captions), a missing full stop proves nothing."""
-    stats = paragraph_statistics(doc)
     text = doc.text[block.start:block.end].rstrip(SPACE)
-    broken_word = ends_broken_word(text)
+    if len(text) < CUT_MIN_CHARS or not (text[-1:].isalnum() or text[-1:] in COMMAS or ends_broken_word(text)):
+        return False  # the block's own ending decides, before the document's paragraphs are counted
+    stats = paragraph_statistics(doc)
     # a comma: the sentence goes on, unless the text ends its paragraphs with it
     open_clause = text[-1:] in COMMAS and not stats.ends_paragraphs(text[-1:])
     return (stats.paragraphs > 0 and stats.ending_sentence >= SENTENCE_ENDING_SHARE * stats.paragraphs
-            and len(text) >= CUT_MIN_CHARS and (text[-1:].isalnum() or broken_word or open_clause))
+            and (text[-1:].isalnum() or ends_broken_word(text) or open_clause))
 
 
 def mark_truncation(doc: Document) -> None:

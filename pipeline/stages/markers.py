@@ -16,7 +16,8 @@ OMISSION = re.compile(OMISSION_PATTERN)
 FOOTNOTE_ANCHOR = re.compile(r"\[footnoteRef:(?P<n>\d+)\]")
 FOOTNOTE_BODY = re.compile(r"\[(?P<n>\d+):\s.*?\](?=\s*(?:\[\d+:|$|\n))", re.S)
 # One or two Cyrillic or Greek letters on their own among Latin text ("Belov М.", "Stаlin").
-OTHER_ALPHABET_RUN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff]+")
+# (one letter and more, not "+": the regex engine skips to a pattern's first class in C)
+OTHER_ALPHABET_RUN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff][\u0400-\u04ff\u0370-\u03ff]*")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 HOMOGLYPH_CONTEXT = 20  # characters on each side that must be Latin for the letter to be suspect
 # A backslash not after a letter or another backslash, before a letter. The pattern starts with
@@ -27,12 +28,15 @@ STRAY_BACKSLASH = re.compile(r"\\(?<![\w\\]\\)(?=[A-Za-z])")
 # Written to begin with one character class, which the regex engine skips to in C; the plain
 # alternation "[ \u00a0]{2,}|\u00a0" is tried at every position (0.14 → 0.08 s, benchmark corpus).
 LAYOUT_SPACE_RUN = re.compile("[ \u00a0](?:[ \u00a0]+|(?<=\u00a0))")
+# The same in a text without no-break spaces: two spaces or more, which the regex engine finds
+# by its search for a literal, where LAYOUT_SPACE_RUN stops at every space.
+SPACE_RUN = re.compile("  +")
 
 
 def _layout_spaces(text: str):
     """The runs of layout whitespace between two words (runs found first, their neighbours
     looked at after: a lookbehind at every position was this stage's slowest pass)."""
-    for run in LAYOUT_SPACE_RUN.finditer(text):
+    for run in (LAYOUT_SPACE_RUN if "\u00a0" in text else SPACE_RUN).finditer(text):
         start, end = run.span()
         if start and end < len(text) and not text[start - 1].isspace() and not text[end].isspace():
             yield run
