@@ -555,12 +555,14 @@ def indent(element: etree._Element, depth: int = 0) -> None:
     if element.tag not in STRUCTURAL_TAGS or not len(element):
         return
     pad = "\n" + "  " * (depth + 1)
-    if not (element.text or "").strip():
+    text = element.text
+    if text is None or not text.strip():
         element.text = pad
     for child in element:
         if child.tag in STRUCTURAL_TAGS:  # what indent() would leave as it is, not called
             indent(child, depth + 1)
-        if not (child.tail or "").strip():
+        tail = child.tail
+        if tail is None or not tail.strip():
             child.tail = pad
     element[-1].tail = "\n" + "  " * depth
 
