@@ -11,7 +11,7 @@ from conftest import SEEDS, parse
 from pipeline.config import PipelineConfig
 from pipeline.process import build_edition
 from pipeline.stages.scriptnorm import converter
-from pipeline.tei import local_name
+from pipeline.tei import local_name, reading_edition
 from pipeline.tei.reading_edition import blocks_in, build_reading_edition, convert_blocks, convert_texts, reading_script
 from pipeline.tei.writer import indent
 
@@ -19,11 +19,12 @@ CONFIG = PipelineConfig()
 CONFIGS = ["s2t.json", "s2tw.json", "s2hk.json", "t2s.json", "tw2s.json", "hk2s.json"]
 CHINESE_SEEDS = [SEEDS[0], SEEDS[2]]  # a bilingual text in traditional script, a book in simplified
 # Blocks inside blocks (furniture and a note in a paragraph, a list in an item), source
-# readings, tails, a block ending in a description operator, an empty block.
+# readings, tails, a block ending in a description operator, an empty block; 苎 and 幺
+# convert differently once and twice (苎 → 苧 → 薴).
 COMPOSED = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="zh-Hans"><teiHeader><fileDesc><titleStmt>
 <title>头发</title></titleStmt><sourceDesc><bibl><title xml:lang="zh-Hans">后来<note>发展</note>里</title>
 </bibl></sourceDesc></fileDesc></teiHeader><text><body>
-<p>这个头<lb/>发很长<fw type="header">国家发<lb/>展苎</fw>经济<choice><orig>着</orig><reg>著</reg></choice>发展
+<p>苎麻</p><p>这个头<lb/>发很长<fw type="header">国家发<lb/>展苎</fw>经济<choice><orig>着</orig><reg>著</reg></choice>发展
 <choice><sic>头发</sic><corr>头髮</corr></choice>后<note place="foot"><p>里面</p>书</note>面</p>
 <p xml:lang="en">hair 发</p><head>⿰</head><head>发展</head><p/><list><item>一<list><item>幺发</item></list>里</item></list>
 </body></text></TEI>"""
@@ -92,7 +93,9 @@ def masters() -> list[tuple[etree._ElementTree, str]]:
     return [(parse(build_edition(path.read_bytes(), path.name, CONFIG).xml), path.name) for path in CHINESE_SEEDS]
 
 
-def test_blocks_converted_a_round_at_a_time_are_converted_as_one_by_one(masters):
+@pytest.mark.parametrize("batch", [reading_edition.BATCH_CHARACTERS, 1])  # a big book's text in batches
+def test_blocks_converted_a_round_at_a_time_are_converted_as_one_by_one(masters, batch, monkeypatch):
+    monkeypatch.setattr(reading_edition, "BATCH_CHARACTERS", batch)
     composed = (etree.ElementTree(etree.fromstring(COMPOSED)), "composed", "zh-Hans")
     for master, name, source in [(tree, name, reading_script(tree)[0]) for tree, name in masters] + [composed]:
         convert = converter("s2tw.json" if source == "zh-Hans" else "t2s.json")

@@ -107,8 +107,8 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
     converting node by node. ``blocks`` in document order: a block inside another one
     (page furniture inside a paragraph) is converted again after it, as it always was.
 
-    Blocks that do not nest are independent, so they are converted a round at a time:
-    the outermost first, then those inside them, each round in one OpenCC call."""
+    Blocks that do not nest are independent, so they are converted a round at a time (the
+    outermost first, then those inside them), many blocks in one OpenCC call."""
     rounds: dict[etree._Element, int] = {}
     for block in blocks:
         outer = block.getparent()
@@ -116,24 +116,37 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
             outer = outer.getparent()
         rounds[block] = 0 if outer is None else rounds[outer] + 1
     for depth in range(max(rounds.values(), default=-1) + 1):
-        group = [block for block in blocks if rounds[block] == depth]
-        slots = [_reading_slots(block) for block in group]
-        originals = [[getattr(element, slot) for element, slot in block_slots] for block_slots in slots]
-        joined = ["".join(pieces) for pieces in originals]
-        converted = convert_texts(joined, convert)
-        for block_slots, pieces, before, after in zip(slots, originals, joined, converted):
-            if len(after) == len(before):
-                position, new = 0, []
-                for piece in pieces:
-                    new.append(after[position:position + len(piece)])
-                    position += len(piece)
-            else:
-                new = convert_texts(pieces, convert)
-            for (element, slot), piece in zip(block_slots, new):
-                setattr(element, slot, piece)
+        batch, size = [], 0
+        for block in (block for block in blocks if rounds[block] == depth):
+            slots = _reading_slots(block)
+            pieces = [getattr(element, slot) for element, slot in slots]
+            batch.append((slots, pieces, "".join(pieces)))
+            size += len(batch[-1][2])
+            if size >= BATCH_CHARACTERS:  # a big book's text is not held twice at once
+                _convert_batch(batch, convert)
+                batch, size = [], 0
+        _convert_batch(batch, convert)
 
 
-def _reading_slots(block: etree._Element) -> list[tuple[etree._Element, str]]:
+BATCH_CHARACTERS = 100_000
+Slots = list[tuple[etree._Element, str]]  # a block's text nodes: (element, "text" | "tail")
+
+
+def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.OpenCC) -> None:
+    """Blocks (their text nodes, the nodes' texts, the texts joined) converted and written back."""
+    for (slots, pieces, before), after in zip(batch, convert_texts([joined for _, _, joined in batch], convert)):
+        if len(after) == len(before):
+            position, new = 0, []
+            for piece in pieces:
+                new.append(after[position:position + len(piece)])
+                position += len(piece)
+        else:
+            new = convert_texts(pieces, convert)
+        for (element, slot), piece in zip(slots, new):
+            setattr(element, slot, piece)
+
+
+def _reading_slots(block: etree._Element) -> Slots:
     """The block's text nodes outside source readings, as (element, "text" | "tail"), in the
     order block.iter() meets them (an element's tail right after its text)."""
     inside = set()
