@@ -66,7 +66,7 @@ def blocks_of(text: str) -> list[SimpleNamespace]:
 
 
 CLAUSE_CASES = [
-    "，。a。b，，c.d. e", "ab ab\n\nab ab", "蘇聯 蘇聯，\n\n蘇聯，蘇聯", "。", "", "x.", "x. ", "蘇聯，。；：", "a,b;c:d!e?f", " ，  ，", "Ende.\n\nNeu， ja",
+    "，。a。b，，c.d. e", "ab ab\n\nab ab", "x，x\n\nab ab ab ab\n\nx，x\n\nab ab ab ab", "蘇聯 蘇聯，\n\n蘇聯，蘇聯", "。", "", "x.", "x. ", "蘇聯，。；：", "a,b;c:d!e?f", " ，  ，", "Ende.\n\nNeu， ja",
 ]
 
 
@@ -80,7 +80,7 @@ def test_clauses_of_blocks_split_together_are_each_blocks_own(text, chunk, monke
     blocks = blocks_of(text)
     doc = SimpleNamespace(text=text)
     sketch = _ClauseSketch(doc, blocks)
-    recurring = dict(sketch.recurring())
+    recurring = {copy: recurs for index, recurs, copies in sketch.recurring() for copy in [index, *copies]}
 
     def slot(key: str) -> int:
         return hash(key) & (garbled.SKETCH_SIZE - 1) if key else garbled.NO_WORDS
@@ -114,7 +114,7 @@ def test_patterns_over_joined_blocks_find_what_each_block_alone_gives(text):
         expected = [(b.start + m.start(), b.start + m.end(), "") for b in blocks
                     for m in own.finditer(text[b.start:b.end]) if own is definition or len(set(m.group())) >= 2]
         assert sorted(found) == sorted(expected)
-    assert sorted(joined.place(p)[1] + p for p in _self_coordinations(joined.text)) == sorted(
+    assert sorted(shift + p for p in _self_coordinations(joined.text) for _, shift in joined.place(p)) == sorted(
         b.start + p for b in blocks for p in _self_coordinations(text[b.start:b.end]))
 
 

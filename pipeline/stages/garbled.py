@@ -130,19 +130,6 @@ RECURS = bytes(int(count >= DOCUMENT_REPEATS) for count in range(256))  # a coun
 CHUNK = 1 << 20  # characters of blocks joined into one text at a time: few calls, bounded memory
 
 
-def _chunks(blocks) -> Iterator[list]:
-    """The blocks in runs of about CHUNK characters."""
-    chunk, size = [], 0
-    for block in blocks:
-        chunk.append(block)
-        size += block.end - block.start
-        if size >= CHUNK:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
 # Blocks are split into clauses many at a time, joined by a clause mark: each block's clauses
 # are those it has alone (the regex looks no further than the next character, and the mark
 # ends a clause as the end of the block did), but for the last one, which takes the mark along
@@ -156,47 +143,78 @@ class _ClauseSketch:
     A sequence of clauses the document repeats three times is made of clauses it repeats
     three times, so sequences whose clauses do not recur are skipped without building their
     text. Counters saturate at three; a collision can only over-count. A block's clauses are
-    listed only when asked for (most blocks need none)."""
+    listed only when asked for (most blocks need none). A text that several blocks have is
+    split once: the later blocks are its copies, and only count its clauses again."""
 
     def __init__(self, doc: Document, blocks):
         self.counts = counts = bytearray(SKETCH_SIZE + 1)
         counts[NO_WORDS] = DOCUMENT_REPEATS
         self.blocks = blocks
-        self.ends = array("q")  # end of every clause, in its chunk of joined blocks
+        self.ends = array("q")  # end of every clause of the texts split, in its chunk of joined blocks
         self.slots = array("q")  # each clause's counter
-        self.first, self.last = array("q"), array("q")  # each block's clauses: self.ends[first:last]
-        self.shift = array("q")  # what makes a position of a block's chunk the document's
-        self.repeats_long = bytearray()  # whether each block has a long clause twice (a noisy loop may)
-        for chunk in _chunks(blocks):
-            pieces = [doc.text[block.start:block.end] for block in chunk]
-            clauses = CLAUSE.findall(CLAUSE_JOINER.join(pieces) + CLAUSE_JOINER)
-            clauses.pop()  # the empty match at the end
-            # hash() differs between processes, so collisions do too; they only let more
-            # sequences through to the exact count, so the result is the same everywhere.
-            keys = list(map(str.strip, clauses, repeat(CLAUSE_STRIP)))
-            slots = list(map((SKETCH_SIZE - 1).__and__, map(hash, keys)))
-            if "" in keys:
-                slots = [slot if key else NO_WORDS for slot, key in zip(slots, keys)]
-            long = list(map(NOISY_CLAUSE.__le__, map(len, keys)))
-            ends = list(accumulate(map(len, clauses)))
-            done, start = len(self.slots), 0  # clauses of earlier chunks; where the block starts
-            index = 0
-            for block, piece in zip(chunk, pieces):
-                joiner = start + len(piece)
-                last = bisect_left(ends, joiner + 1, index)  # the clause the joiner ends
-                alone = (ends[last - 1] if last else 0) == joiner  # the joiner is a clause of its own
-                stop = last if alone else last + 1
-                self.first.append(done + index)
-                self.last.append(done + stop)
-                self.shift.append(block.start - start)
-                long_slots = list(compress(slots[index:stop], long[index:stop]))
-                self.repeats_long.append(len(set(long_slots)) < len(long_slots))
-                index, start = last + 1, joiner + 1
-            self.ends.extend(ends)
-            self.slots.extend(slots)
-            for slot in slots:
-                if counts[slot] < DOCUMENT_REPEATS:
-                    counts[slot] += 1
+        # each block's clauses (self.ends[first:last]), and what makes a position of their chunk the document's
+        zeros = array("q", bytes(8 * len(blocks)))
+        self.first, self.last, self.shift = zeros, array("q", zeros), array("q", zeros)
+        self.repeats_long = bytearray(len(blocks))  # whether each block has a long clause twice (a noisy loop may)
+        self.split: list[int] = []  # the blocks whose texts were split, in order
+        self.copies: dict[int, list[int]] = {}  # the blocks whose texts were split, to their copies
+        first_with: dict[str, int] = {}
+        chunk, pieces, size = [], [], 0
+        for index, block in enumerate(blocks):
+            piece = doc.text[block.start:block.end]
+            original = first_with.setdefault(piece, index)
+            if original != index:
+                self.copies.setdefault(original, []).append(index)
+                continue
+            chunk.append(index)
+            pieces.append(piece)
+            size += len(piece)
+            if size >= CHUNK:
+                self._split(chunk, pieces)
+                chunk, pieces, size = [], [], 0
+        if chunk:
+            self._split(chunk, pieces)
+        for original, copies in self.copies.items():
+            first, last, shift = self.first[original], self.last[original], self.shift[original]
+            for copy in copies:
+                self.first[copy], self.last[copy], self.repeats_long[copy] = first, last, self.repeats_long[original]
+                self.shift[copy] = blocks[copy].start - blocks[original].start + shift
+            for _ in copies[:DOCUMENT_REPEATS - 1]:  # by the third copy every counter is full
+                for slot in self.slots[first:last]:
+                    if counts[slot] < DOCUMENT_REPEATS:
+                        counts[slot] += 1
+
+    def _split(self, chunk: list[int], pieces: list[str]) -> None:
+        """Split the texts of some blocks (by index) into clauses, and count them."""
+        clauses = CLAUSE.findall(CLAUSE_JOINER.join(pieces) + CLAUSE_JOINER)
+        clauses.pop()  # the empty match at the end
+        # hash() differs between processes, so collisions do too; they only let more
+        # sequences through to the exact count, so the result is the same everywhere.
+        keys = list(map(str.strip, clauses, repeat(CLAUSE_STRIP)))
+        slots = list(map((SKETCH_SIZE - 1).__and__, map(hash, keys)))
+        if "" in keys:
+            slots = [slot if key else NO_WORDS for slot, key in zip(slots, keys)]
+        long = list(map(NOISY_CLAUSE.__le__, map(len, keys)))
+        ends = list(accumulate(map(len, clauses)))
+        done, start = len(self.slots), 0  # clauses of earlier chunks; where the block starts
+        first = 0
+        for index, piece in zip(chunk, pieces):
+            joiner = start + len(piece)
+            last = bisect_left(ends, joiner + 1, first)  # the clause the joiner ends
+            alone = (ends[last - 1] if last else 0) == joiner  # the joiner is a clause of its own
+            stop = last if alone else last + 1
+            self.first[index], self.last[index] = done + first, done + stop
+            self.shift[index] = self.blocks[index].start - start
+            long_slots = list(compress(slots[first:stop], long[first:stop]))
+            self.repeats_long[index] = len(set(long_slots)) < len(long_slots)
+            first, start = last + 1, joiner + 1
+        self.split += chunk
+        self.ends.extend(ends)
+        self.slots.extend(slots)
+        counts = self.counts
+        for slot in slots:
+            if counts[slot] < DOCUMENT_REPEATS:
+                counts[slot] += 1
 
     def clauses(self, index: int) -> list[tuple[int, int]]:
         """The clauses of the index-th block, as (start, end) in the document."""
@@ -206,21 +224,24 @@ class _ClauseSketch:
             ends[-1] = min(ends[-1], block.end)  # the last clause without the joiner
         return list(zip([block.start, *ends], ends))
 
-    def recurring(self) -> Iterator[tuple[int, list[bool]]]:
+    def recurring(self) -> Iterator[tuple[int, list[bool], list[int]]]:
         """The blocks with a clause the document has three times (or one of nothing but
-        punctuation), by index, and whether each of their clauses recurs so."""
+        punctuation), by index, whether each of their clauses recurs so, and the blocks that
+        are copies of each."""
         recurs = bytes(map(self.counts.__getitem__, self.slots)).translate(RECURS)
+        firsts = [self.first[index] for index in self.split]
         clause = recurs.find(1)
         while clause >= 0:
-            index = bisect_right(self.first, clause) - 1
+            index = self.split[bisect_right(firsts, clause) - 1]
             first, last = self.first[index], self.last[index]
             if clause < last:  # else the clause of a joiner alone, between two blocks
-                yield index, list(map(bool, recurs[first:last]))
+                yield index, list(map(bool, recurs[first:last])), self.copies.get(index, [])
             clause = recurs.find(1, max(last, clause + 1))
 
     def repeats_inside(self, index: int) -> bool:
         """Whether the index-th block may repeat one of its long clauses (as a noisy loop does)."""
         return bool(self.repeats_long[index])
+
 
 class _LoopFinder:
     """Clause sequences (1–3 clauses) that the document repeats and that repeat themselves,
@@ -228,12 +249,14 @@ class _LoopFinder:
 
     def __init__(self, text: str):
         self.text = text
-        # Where each sequence of recurring clauses stands (start, end, start, end, …). Whether
-        # it may repeat itself is asked at the end, of the sequences found three times only.
-        self.places: dict[str, array] = {}
+        # Where each sequence of recurring clauses stands: (start, end, shifts) of a block, where
+        # shifts place the block's copies (0: itself). Whether a sequence may repeat itself is
+        # asked at the end, of those found three times only.
+        self.places: dict[str, list[tuple[int, int, list[int]]]] = {}
 
-    def add(self, clauses: list[tuple[int, int]], recurs: list[bool]) -> None:
-        """A block's clauses and whether each recurs three times in the document."""
+    def add(self, clauses: list[tuple[int, int]], recurs: list[bool], shifts: list[int]) -> None:
+        """A block's clauses and whether each recurs three times in the document; ``shifts``:
+        where the block's text stands again, from its own start (0 for itself)."""
         text, places = self.text, self.places
         count = len(clauses)
         for i, (start, _) in enumerate(clauses):
@@ -245,20 +268,16 @@ class _LoopFinder:
                     continue  # too short to be a candidate, stripped or not
                 key = text[start:end].strip(CLAUSE_STRIP)
                 if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
-                    if (found := places.get(key)) is None:
-                        places[key] = array("q", (start, end))
-                    else:
-                        found.append(start)
-                        found.append(end)
+                    places.setdefault(key, []).append((start, end, shifts))
 
     def spans(self) -> list[tuple[int, int, str]]:
         found = []
         for key, places in self.places.items():
-            count = len(places) // 2
+            count = sum(len(shifts) for _, _, shifts in places)
             if count >= DOCUMENT_REPEATS and _may_repeat_itself(key) and _repeats_itself(key):
-                found += [(start, end, "repetition loop: a clause sequence repeated "
-                           f"{count}× in the document that repeats itself within") for start, end in
-                          zip(places[::2], places[1::2])]
+                found += [(start + shift, end + shift, "repetition loop: a clause sequence repeated "
+                           f"{count}× in the document that repeats itself within")
+                          for start, end, shifts in places for shift in shifts]
         return found
 
 
@@ -266,30 +285,37 @@ class _LoopFinder:
 # in one call rather than one per block (a document has hundreds). No pattern matches across the
 # joiner: a loop's unit holds no line break and its separators no NUL, and the other patterns'
 # characters are neither. (The loop's lookahead may look across it: that only lets more starts
-# through to the unit's own test.)
+# through to the unit's own test.) What the patterns find in a block depends on its text alone,
+# so a text that several blocks have (a repeated heading, a book set twice) is scanned once.
 BLOCK_JOINER = "\n\x00\n"
 
 
 class _JoinedBlocks:
     def __init__(self, text: str, blocks):
-        pieces = [text[block.start:block.end] for block in blocks]
+        places: dict[str, int] = {}  # each text, by its place among the texts joined
+        self.copies: list[list[int]] = []  # the blocks (their indexes) that have each text joined
+        pieces = []
+        for index, block in enumerate(blocks):
+            piece = text[block.start:block.end]
+            place = places.setdefault(piece, len(pieces))
+            if place == len(pieces):
+                pieces.append(piece)
+                self.copies.append([index])
+            else:
+                self.copies[place].append(index)
         self.text = BLOCK_JOINER + BLOCK_JOINER.join(pieces)
         self.starts = list(accumulate([len(BLOCK_JOINER)] + [len(piece) + len(BLOCK_JOINER) for piece in pieces]))
         self.blocks = blocks
 
-    def place(self, position: int) -> tuple[int, int]:
-        """The index of the block a position of the joined text lies in, and what to add to the
-        position to make it the document's."""
-        index = bisect_right(self.starts, position) - 1
-        return index, self.blocks[index].start - self.starts[index]
+    def place(self, position: int) -> list[tuple[int, int]]:
+        """Each block a position of the joined text stands for (by its index), and what to add
+        to the position to make it the document's."""
+        place = bisect_right(self.starts, position) - 1
+        return [(index, self.blocks[index].start - self.starts[place]) for index in self.copies[place]]
 
     def spans(self, spans: Iterable[tuple[int, int]], reason: str) -> list[tuple[int, int, str]]:
-        """Spans of the joined text, each inside one block, as spans of the document."""
-        found = []
-        for start, end in spans:
-            shift = self.place(start)[1]
-            found.append((start + shift, end + shift, reason))
-        return found
+        """Spans of the joined text, each inside one text, as spans of the document."""
+        return [(start + shift, end + shift, reason) for start, end in spans for _, shift in self.place(start)]
 
 
 LOOP = "repetition loop: the same stretch four times or more, back to back"
@@ -309,8 +335,9 @@ def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch) -> list[tuple[i
     found = joined.spans(((start, end) for start, end, unit in _back_to_back(joined.text)
                           if any(ch.isalnum() for ch in unit)), LOOP)
     for position in _self_coordinations(joined.text):
-        index, shift = joined.place(position)
-        found += [(start, end, COORDINATED) for start, end in sketch.clauses(index) if start <= position + shift < end]
+        for index, shift in joined.place(position):
+            found += [(start, end, COORDINATED) for start, end in sketch.clauses(index)
+                      if start <= position + shift < end]
     found += joined.spans((run.span() for run in SYMBOL_RUN.finditer(joined.text)
                            if len(set(run.group()) - PUNCTUATION_RUNS) >= 3), SYMBOL_SOUP)
     if chinese := [block for block in blocks if (block.lang or doc.lang or "").startswith("zh")]:
@@ -318,11 +345,13 @@ def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch) -> list[tuple[i
         found += joined.spans((run.span() for run in LATIN_RUN.finditer(joined.text) if _is_latin_noise(run.group())),
                               LATIN_NOISE)
         found += joined.spans(_rare_runs(joined.text), RARE_NOISE)
-    for index, block in enumerate(blocks):
+    for index in sketch.split:  # a block with its copies
         if sketch.repeats_inside(index):  # else the block holds no noisy loop
+            block = blocks[index]
             relative = [(start - block.start, end - block.start) for start, end in sketch.clauses(index)]
-            found += [(block.start + start, block.start + end, NOISY_LOOP)
-                      for start, end in _noisy_loops(doc.text[block.start:block.end], relative)]
+            noisy = _noisy_loops(doc.text[block.start:block.end], relative)
+            found += [(blocks[copy].start + start, blocks[copy].start + end, NOISY_LOOP)
+                      for copy in [index, *sketch.copies.get(index, [])] for start, end in noisy]
     return found
 
 
@@ -438,8 +467,8 @@ def flag_garbled(doc: Document) -> None:
     """Stage: clauses that look like garbage or repeat in a loop, flagged as garbled and kept."""
     blocks = [b for b in doc.blocks if b.kind in ("p", "head", "note")]
     sketch, loops = _ClauseSketch(doc, blocks), _LoopFinder(doc.text)
-    for index, recurs in sketch.recurring():
-        loops.add(sketch.clauses(index), recurs)
+    for index, recurs, copies in sketch.recurring():
+        loops.add(sketch.clauses(index), recurs, [0] + [blocks[copy].start - blocks[index].start for copy in copies])
     spans = _pattern_spans(doc, blocks, sketch) + loops.spans()
     edits = []
     for start, end, reason in _merge(spans):
