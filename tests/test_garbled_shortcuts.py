@@ -141,3 +141,23 @@ def test_the_text_fix_stages_patterns_find_what_their_definitions_find(text):
         m.span() for m in re.finditer("[\u0400-\u04ff\u0370-\u03ff]+", text)]
     assert [m.span() for m in SYMBOL_RUN.finditer(text)] == [
         m.span() for m in re.finditer(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}", text)]
+
+
+LINES = st.lists(st.sampled_from(["a", "\n", "é", "Ã©", "蘇", "\x1b", "“", "龘", "\n\n", " "]), max_size=30).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(LINES)
+def test_lines_looked_at_are_those_holding_a_character_the_line_test_needs(text):
+    """ftfy and the mojibake stage look only at lines that hold a character their line test
+    needs: every line the test would pass is among them, with its offset."""
+    from pipeline.stages.mojibake import _unusual_character, _worth_examining
+    from pipeline.stages.textfix import _MAY_CHANGE, ftfy_may_change, lines_with
+
+    offsets = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+    every = list(zip(offsets, text.split("\n")))
+    for character, test in ((_MAY_CHANGE, ftfy_may_change), (_unusual_character(), _worth_examining)):
+        found = list(lines_with(text, character))
+        assert found == [(offset, line) for offset, line in every if character.search(line)]
+        assert [(o, line) for o, line in every if test(line)] == [(o, line) for o, line in found if test(line)]

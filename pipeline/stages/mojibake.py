@@ -13,7 +13,7 @@ import re
 
 from pipeline.model import Edit
 from pipeline.ingest.plausibility import common_han, common_hangul, plausibility
-from pipeline.stages.textfix import diff_edits
+from pipeline.stages.textfix import diff_edits, lines_with
 
 # (what happened, the codec the text was misread with, the codec it was really in)
 MISREADINGS = [
@@ -37,6 +37,12 @@ def _usual_characters() -> re.Pattern[str]:
     usual = sorted(common_han() | common_hangul())
     ranges = r"\x00-\x7f\u3000-\u303f\u3040-\u30ff\uff00-\uffef\u2010-\u2027\u00a0-\u00ff"
     return re.compile("[" + ranges + "".join(re.escape(c) for c in usual) + "]+")
+
+
+@functools.cache
+def _unusual_character() -> re.Pattern[str]:
+    """A character _usual_characters does not take: a line without one is not examined."""
+    return re.compile("[^" + _usual_characters().pattern[1:-2] + "]")
 
 
 _EAST_ASIAN = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\ue000-\uf8ff\ufffd]+")
@@ -128,11 +134,9 @@ def repair_line(line: str) -> tuple[str, str, float] | None:
 def mojibake_edits(text: str) -> list[Edit]:
     """Corrections of the lines that are Chinese text decoded with the wrong encoding and saved again as UTF-8."""
     edits: list[Edit] = []
-    offset = 0
-    for line in text.split("\n"):
+    for offset, line in lines_with(text, _unusual_character()):  # a line with none is not worth examining
         if _worth_examining(line) and (found := repair_line(line)):
             repaired, name, confidence = found
             edits.extend(diff_edits(line, repaired, offset, f"mojibake: {name}, then saved as UTF-8",
                                     confidence, stage="mojibake"))
-        offset += len(line) + 1
     return edits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import ftfy
 
@@ -74,6 +75,22 @@ def ftfy_may_change(line: str) -> bool:
     return not line.isascii() and (badness.is_bad(line) or bool(_FIXED_REGARDLESS.search(line)))
 
 
+# A line ftfy may change holds one of these: badness fires only near a suspect character.
+_MAY_CHANGE = re.compile(badness.SUSPECT.pattern[:-1] + _FIXED_REGARDLESS.pattern[1:])
+
+
+def lines_with(text: str, character: re.Pattern) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line of ``text`` that holds a match of ``character`` (a
+    character class), found by one search each, where a test of every line costs a call each."""
+    position = 0
+    while match := character.search(text, position):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        yield start, text[start:end]
+        position = end + 1
+
+
 # Scripts a repair may produce without the document showing them elsewhere: what mojibake
 # hides is almost always one of these. A repair into any other (ftfy reads the Fraktur "ß¬"
 # at a line's end, U+00DF U+00AC, as the UTF-8 of the NKo mark U+07EC) is refused.
@@ -90,19 +107,16 @@ def _scripts(text: str) -> set[str]:
 def ftfy_edits(text: str) -> list[Edit]:
     """Run ftfy line by line and turn each change it makes into an edit on the changed span."""
     edits: list[Edit] = []
-    offset = 0
     present: set[str] | None = None  # the document's own scripts, read at the first repair
-    for line in text.split("\n"):
+    for offset, line in lines_with(text, _MAY_CHANGE):
         if ftfy_may_change(line):
             fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
             if fixed != line:
                 present = _scripts(text) if present is None else present
                 if _scripts(fixed) - _scripts(line) - REPAIR_SCRIPTS - present:
-                    offset += len(line) + 1
                     continue
                 steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
                 edits.extend(diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}", 0.9, "ingest"))
-        offset += len(line) + 1
     return edits
 
 
