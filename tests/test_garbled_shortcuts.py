@@ -161,3 +161,14 @@ def test_lines_looked_at_are_those_holding_a_character_the_line_test_needs(text)
         found = list(lines_with(text, character))
         assert found == [(offset, line) for offset, line in every if character.search(line)]
         assert [(o, line) for o, line in every if test(line)] == [(o, line) for o, line in found if test(line)]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from(["ab", "é", "-", "¬", "=", "\u00ad", " ", "\t", "\n", "1", "蘇", "-\n"]), max_size=25)
+       .map("".join), st.integers(0, 30), st.integers(0, 60))
+def test_line_end_hyphens_found_from_the_hyphens_are_the_patterns_matches(text, start, end):
+    from pipeline.stages.hyphenation import LINE_END_HYPHEN, _line_end_hyphens_in_lines
+
+    assert [(m.span(), m.group("left")) for m in _line_end_hyphens_in_lines(text, start, end)] == [
+        (m.span(), m.group("left")) for m in LINE_END_HYPHEN.finditer(text, start, end)]

@@ -23,6 +23,10 @@ LETTER = "A-Za-zÀ-ɏͰ-Ͽἀ-῾Ѐ-ӿ꜠-ꟿ\u0300-\u036f"
 LINE_END_HYPHEN = re.compile(rf"(?P<left>[{LETTER}]++)(?P<hyphen>[{re.escape(LINE_END_HYPHENS)}])[ \t]*\n")
 # Whether there is any: the hyphen looked for first, the letter before it checked after
 ANY_LINE_END_HYPHEN = re.compile(rf"[{re.escape(LINE_END_HYPHENS)}](?<=[{LETTER}].)[ \t]*\n")
+# Where LINE_END_HYPHEN matches, found from the hyphens: the pattern itself, which begins with a
+# run of letters, is tried at every letter of the text and reads each word to its end every time.
+HYPHEN_AT_LINE_END = re.compile(rf"[{re.escape(LINE_END_HYPHENS)}][ \t]*\n")
+A_LETTER = re.compile(f"[{LETTER}]")
 # ... and one with a margin's line number after it, which the OCR wrote at the line's end ("rela- ιο")
 HYPHEN_BEFORE = re.compile(rf"(?P<left>[{LETTER}]+)(?P<hyphen>[{re.escape(LINE_END_HYPHENS)}])[ \t]+$")
 WORD = re.compile(rf"[{LETTER}]+(?:-[{LETTER}]+)*")
@@ -84,7 +88,7 @@ def _line_end_hyphens(doc: Document, start: int, end: int, line_numbers: list[Ed
     """The line-end hyphens in ``[start, end)``: at the line's end, or before a line number of
     the margin (one of ``line_numbers``, the document's) that ends the line (the number stays
     recorded as furniture, the word is joined over it)."""
-    found = list(LINE_END_HYPHEN.finditer(doc.text, start, end))
+    found = _line_end_hyphens_in_lines(doc.text, start, end)
     for edit in line_numbers:
         if not start < edit.start < end:
             continue
@@ -94,3 +98,16 @@ def _line_end_hyphens(doc: Document, start: int, end: int, line_numbers: list[Ed
         if match := HYPHEN_BEFORE.search(doc.text, max(line_start, start), edit.start):
             found.append(match)
     return sorted(found, key=lambda match: match.start())
+
+
+def _line_end_hyphens_in_lines(text: str, start: int, end: int) -> list[re.Match]:
+    """LINE_END_HYPHEN.finditer(text, start, end): each match starts where the letters before
+    a hyphen at a line's end begin (a hyphen is no letter, nor a line end)."""
+    found = []
+    for hyphen in HYPHEN_AT_LINE_END.finditer(text, start, end):
+        left = hyphen.start()
+        while left > start and A_LETTER.match(text, left - 1):
+            left -= 1
+        if left < hyphen.start():
+            found.append(LINE_END_HYPHEN.match(text, left, end))
+    return found
