@@ -253,6 +253,7 @@ class _LoopFinder:
         # shifts place the block's copies (0: itself). Whether a sequence may repeat itself is
         # asked at the end, of those found three times only.
         self.places: dict[str, list[tuple[int, int, list[int]]]] = {}
+        self.copied: set[str] = set()  # the sequences found in a block with copies (else one place each)
 
     def add(self, clauses: list[tuple[int, int]], recurs: list[bool], shifts: list[int]) -> None:
         """A block's clauses and whether each recurs three times in the document; ``shifts``:
@@ -269,11 +270,13 @@ class _LoopFinder:
                 key = text[start:end].strip(CLAUSE_STRIP)
                 if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
                     places.setdefault(key, []).append((start, end, shifts))
+                    if len(shifts) > 1:
+                        self.copied.add(key)
 
     def spans(self) -> list[tuple[int, int, str]]:
         found = []
         for key, places in self.places.items():
-            count = sum(len(shifts) for _, _, shifts in places)
+            count = sum(len(shifts) for _, _, shifts in places) if key in self.copied else len(places)
             if count >= DOCUMENT_REPEATS and _may_repeat_itself(key) and _repeats_itself(key):
                 found += [(start + shift, end + shift, "repetition loop: a clause sequence repeated "
                            f"{count}× in the document that repeats itself within")
