@@ -118,7 +118,7 @@ def test_patterns_over_joined_blocks_find_what_each_block_alone_gives(text):
         b.start + p for b in blocks for p in _self_coordinations(text[b.start:b.end]))
 
 
-SMALL_FIXES = st.lists(st.sampled_from([" ", "  ", "\u00a0", "a", "\n", "\t", "\u00ad", "\ufeff", "\u200b", "\u2060",
+SMALL_FIXES = st.lists(st.sampled_from([" ", "  ", "\u00a0", "\u00a0 ", "   ", "a", "\n", "\t", "\u00ad", "\ufeff", "\u200b", "\u2060",
                                         "Б", "αβ", "x", "§", "…", "蘇"]), max_size=25).map("".join)
 
 
@@ -129,12 +129,13 @@ def test_the_text_fix_stages_patterns_find_what_their_definitions_find(text):
     """Patterns rewritten for the regex engine's sake (a single class first, a literal search
     where the text allows it) find what the patterns as first written find."""
     from pipeline.stages.invisible import invisible_edits
-    from pipeline.stages.markers import OTHER_ALPHABET_RUN, _layout_spaces
+    from pipeline.stages.markers import LAYOUT_SPACE_RUN, OTHER_ALPHABET_RUN, _layout_space_runs, _layout_spaces
 
     invisible = re.compile("[\ufeff\u200b\u2060]|\u00ad(?![ \\t]*\\n)")
     assert [(e.start, e.end) for e in invisible_edits(text)] == [m.span() for m in invisible.finditer(text)]
     spaces = re.compile("[ \u00a0]{2,}|\u00a0")
-    assert [m.span() for m in _layout_spaces(text)] == [
+    assert _layout_space_runs(text) == [m.span() for m in LAYOUT_SPACE_RUN.finditer(text)]
+    assert list(_layout_spaces(text)) == [
         m.span() for m in spaces.finditer(text)
         if m.start() and m.end() < len(text) and not text[m.start() - 1].isspace() and not text[m.end()].isspace()]
     assert [m.span() for m in OTHER_ALPHABET_RUN.finditer(text)] == [

@@ -7,6 +7,7 @@ spaces, doubled spaces) normalized to one space.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
@@ -28,18 +29,33 @@ STRAY_BACKSLASH = re.compile(r"\\(?<![\w\\]\\)(?=[A-Za-z])")
 # Written to begin with one character class, which the regex engine skips to in C; the plain
 # alternation "[ \u00a0]{2,}|\u00a0" is tried at every position (0.14 → 0.08 s, benchmark corpus).
 LAYOUT_SPACE_RUN = re.compile("[ \u00a0](?:[ \u00a0]+|(?<=\u00a0))")
-# The same in a text without no-break spaces: two spaces or more, which the regex engine finds
-# by its search for a literal, where LAYOUT_SPACE_RUN stops at every space.
-SPACE_RUN = re.compile("  +")
+LAYOUT_SPACES = " \u00a0"
 
 
-def _layout_spaces(text: str):
+def _layout_space_runs(text: str) -> list[tuple[int, int]]:
+    """LAYOUT_SPACE_RUN.finditer(text), as spans: the runs of spaces two long or more, or that
+    hold a no-break space. Found from two spaces and from each no-break space by literal
+    searches, where the pattern stops at every space of the text."""
+    runs = set()
+    for seed in ("  ", "\u00a0"):
+        position = text.find(seed)
+        while position >= 0:
+            start, end = position, position + len(seed)
+            while start and text[start - 1] in LAYOUT_SPACES:
+                start -= 1
+            while end < len(text) and text[end] in LAYOUT_SPACES:
+                end += 1
+            runs.add((start, end))
+            position = text.find(seed, end)
+    return sorted(runs)
+
+
+def _layout_spaces(text: str) -> Iterator[tuple[int, int]]:
     """The runs of layout whitespace between two words (runs found first, their neighbours
     looked at after: a lookbehind at every position was this stage's slowest pass)."""
-    for run in (LAYOUT_SPACE_RUN if "\u00a0" in text else SPACE_RUN).finditer(text):
-        start, end = run.span()
+    for start, end in _layout_space_runs(text):
         if start and end < len(text) and not text[start - 1].isspace() and not text[end].isspace():
-            yield run
+            yield start, end
 
 
 def _homoglyphs(text: str):
@@ -90,7 +106,7 @@ def mark_inline(doc: Document) -> None:
                           reason="a backslash before a word, likely an export artefact: flagged, not changed"))
     add_edits(doc, edits)
     # Layout whitespace last: it must not split the marks above.
-    spaces = [Edit(start=m.start(), end=m.end(), kind="regularization", original=m.group(), replacement=" ",
+    spaces = [Edit(start=start, end=end, kind="regularization", original=text[start:end], replacement=" ",
                    stage="markers", reason=LAYOUT_WHITESPACE, group="whitespace")
-              for m in _layout_spaces(text)]
+              for start, end in _layout_spaces(text)]
     add_edits(doc, spaces)
