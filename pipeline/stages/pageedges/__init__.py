@@ -39,7 +39,7 @@ from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, Marg
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
 from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
-                                                pages_by_numbers, pages_by_surfaces)
+                                                pages_by_numbers, pages_by_surfaces, top_words)
 from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
 
 REASONS = {
@@ -111,12 +111,13 @@ def find_page_edges(doc: Document) -> None:
     _mark_line_numbers(lines, margin)
     mark_number_tokens(lines)
     pages = pages_by_marks(lines)
+    words = None  # the words at the pages' tops, found once for the numbers and the running heads
     if doc.facsimile:
         pages = pages_by_surfaces(lines, doc)
-        number_by_offset(pages)
+        number_by_offset(pages, words := top_words(pages))
         how = "a page of the digitized source (its own file, image or page element)"
     elif pages is not None:
-        number_by_offset(pages)
+        number_by_offset(pages, words := top_words(pages))
         how = "a form feed or byte-order mark where the export's page files were joined"
     else:
         pages = pages_by_numbers(lines)
@@ -125,7 +126,7 @@ def find_page_edges(doc: Document) -> None:
             return
         how = "the page's number in the sequence of the document's page numbers"
     edits: list[Edit] = []
-    heads = running_heads(pages, line_heights(doc))
+    heads = running_heads(pages, line_heights(doc), words)
     offset = inferred_offset(pages)
     for index, page in enumerate(pages):
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image

@@ -176,13 +176,15 @@ def _read_as_punctuation(line: Line) -> bool:
     return line.foot_aside and line.type_sized and 1 <= len(text) <= 3 and not any(ch.isalnum() for ch in text)
 
 
-def running_heads(pages: list[Page], heights: dict[int, int] | None = None) -> dict[int, list[Line]]:
+def running_heads(pages: list[Page], heights: dict[int, int] | None = None,
+                  words: HeadWords | None = None) -> dict[int, list[Line]]:
     """The lines at a page's top (besides its number) that are its running head: the first line
     that repeats on the tops of many pages; the lines made of the words the document prints at
     its pages' tops (a head that changes with the chapter, garbled by the OCR, perhaps set on
     two lines); or the lines the OCR file itself calls the page's header (PAGE region type).
     The first page's top line is its head only where the page shows it (``heights``: the
-    height of each line's box, by where it starts): see :func:`first_page_head`."""
+    height of each line's box, by where it starts): see :func:`first_page_head`. ``words``: the
+    pages' head words, where the caller has them."""
     tops: list[tuple[int, Line, str]] = []
     named: dict[int, list[Line]] = {}
     for index, page in enumerate(pages):
@@ -199,7 +201,7 @@ def running_heads(pages: list[Page], heights: dict[int, int] | None = None) -> d
         if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
             heads[index] = [line]
     full = typical_line_length([line for page in pages for line in page.lines])
-    words = HeadWords.of_pages([page.lines for page in pages], full)
+    words = HeadWords.of_pages([page.lines for page in pages], full) if words is None else words
     for index, page in enumerate(pages):
         if index in named or not words:
             continue

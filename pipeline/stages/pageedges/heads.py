@@ -11,9 +11,11 @@ line of a head the OCR split over two lines above the number.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 
+from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.pageedges.lines import HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line
 
 TOP_LINES = 3  # a head, perhaps split over two lines, and the page number
@@ -48,23 +50,33 @@ class HeadWords:
     def __init__(self, tops: list[list[str]], everywhere: list[str]):
         """``tops``: each page's top lines (or each line that may be a head); ``everywhere``:
         every line of the text."""
+        self.words: list[str] = []
+        if len(tops) < HEAD_PAGES:
+            return  # too few pages (or lines) for a word to stand at the tops of HEAD_PAGES of them
         on_pages = [{word for text in texts for word in words_of(text)} for texts in tops]
         on_tops = Counter(word for words in on_pages for word in words)
         pages_of: dict[str, set[int]] = {}
         for index, words in enumerate(on_pages):
             for word in words:
                 pages_of.setdefault(word, set()).add(index)
-        # the lines' words as words_of reads them, in one scan: no word or numeral crosses a line's end
-        anywhere = Counter(word for word in map(str.lower, WORD.findall(HEAD_NUMERAL.sub(" ", "\n".join(everywhere))))
-                           if word in on_tops)
         share = sum(len(texts) for texts in tops) / max(1, len(everywhere))  # of the lines at the tops
-        self.words: list[str] = []
+        # each word's OCR variants among them, itself first (their order counts for nothing below)
+        candidates = list(on_tops)
+        variants_of = {word: [word] for word in candidates}
+        for i, j in within_bound(candidates, candidates, ALIKE_WORDS):
+            if i != j and _alike(candidates[i], candidates[j]):
+                variants_of[candidates[i]].append(candidates[j])
+        anywhere: Counter[str] | None = None
         for word in on_tops:
-            variants = [other for other in on_tops if other == word or _alike(word, other)]
+            variants = variants_of[word]
             pages = set().union(*(pages_of[v] for v in variants))
             running = {index for index in pages if pages & {index - 2, index - 1, index + 1, index + 2}}
-            if len(running) >= HEAD_PAGES and sum(on_tops[v] for v in variants) >= AT_TOPS * share * sum(
-                    anywhere[v] for v in variants):
+            if len(running) < HEAD_PAGES:
+                continue
+            if anywhere is None:  # counted once, and only where a word runs over the tops
+                # the lines' words as words_of reads them, in one scan: no word or numeral crosses a line's end
+                anywhere = Counter(map(str.lower, WORD.findall(HEAD_NUMERAL.sub(" ", "\n".join(everywhere)))))
+            if sum(on_tops[v] for v in variants) >= AT_TOPS * share * sum(anywhere[v] for v in variants):
                 self.words.append(word)
 
     @classmethod
@@ -88,6 +100,7 @@ class HeadWords:
         return matched > 0 and matched >= HEAD_LETTERS * letters
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words are compared on page after page
 def _alike(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 4:
         return a == b

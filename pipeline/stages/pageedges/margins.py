@@ -28,7 +28,6 @@ import re
 from math import gcd
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
 
 from pipeline.stages.textshape import OCR_DIGITS
 from pipeline.stages.pageedges.lines import Line
@@ -88,6 +87,8 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     image set the margin's pieces apart, the piece on that side (and the line's own words after
     the pieces). ``index``: the line's among the text's lines."""
     text = line.text
+    if not pieces and place != "alone":
+        return _word_token(line, place == "left", index)
     if pieces and place in pieces:
         start, end = pieces[place].start - line.start, pieces[place].end - line.start
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -122,6 +123,28 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
         return None
     return _Token(index, line.start + start, line.start + end, core, place == "alone",
                   piece=bool(pieces) and place in pieces)
+
+
+def _word_token(line: Line, left: bool, index: int) -> _Token | None:
+    """:func:`_edge_token` of a line without the margin's pieces: its first or last word (of
+    two at least), trimmed, where it is short or digits stand at its edge (glued to a word)."""
+    text = line.text
+    words = text.split(None, 1) if left else text.rsplit(None, 1)
+    if len(words) < 2:
+        return None
+    word = words[0] if left else words[1]
+    core = word.strip(EDGE_PUNCTUATION)  # (no whitespace in a word to trim)
+    if not core or len(core) > 4 and not core[0 if left else -1].isdecimal():
+        return None  # most lines' words: no number, nor digits glued at its edge
+    start = (len(text) - len(text.lstrip()) if left else len(text.rstrip()) - len(word)) \
+        + len(word) - len(word.lstrip(EDGE_PUNCTUATION))
+    if glued := GLUED["left" if left else "right"].match(core):
+        digits = glued.span("digits")
+        return _Token(index, line.start + start + digits[0], line.start + start + digits[1], glued["digits"], False,
+                      glued=True)
+    if len(core) > 4:
+        return None
+    return _Token(index, line.start + start, line.start + start + len(core), core, False)
 
 
 def _value(token: str, vocabulary: _Vocabulary) -> int | None:
@@ -170,11 +193,18 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
             if numbers := _fill(run, tokens, text_index, vocabulary, place == "alone"):
                 runs.append((place, numbers))
                 found.update(numbers)
+    if not runs and not protruding:
+        return sorted(found.values(), key=lambda number: number.start)  # (no run: no page's count to follow)
     places = _places_on_pages(lines, text_index, page_starts)
     found.update(_by_the_pages_count(runs, candidates, found, places, vocabulary))
     if protruding:
         found.update(_by_protrusions(lines, protruding, places, found, vocabulary))
     return sorted(found.values(), key=lambda number: number.start)
+
+
+WORD_IN_LINE = re.compile(r"\w+")
+FIRST_WORD = re.compile(r"^[^\w\n]*(\w+)", re.MULTILINE)
+ONE_WORD = re.compile(r"^[^\w\n]*(\w+)[^\w\n]*$", re.MULTILINE)
 
 
 class _Vocabulary:
@@ -188,9 +218,13 @@ class _Vocabulary:
 
     def __contains__(self, word: str) -> bool:
         if self.words is None:
-            inner = (re.findall(r"\w+", _own_text(line, self.beside.get(i)))[1:-1]
-                     for i, line in enumerate(self.lines))
-            uses = Counter(map(str.lower, chain.from_iterable(inner)))
+            # the words inside the lines: all the lines' words (one scan of their text, a word never
+            # crossing a line's end) but each line's first and last (once where it is both)
+            text = "\n".join(_own_text(line, self.beside.get(i)) for i, line in enumerate(self.lines))
+            uses = Counter(map(str.lower, WORD_IN_LINE.findall(text)))
+            uses.subtract(map(str.lower, FIRST_WORD.findall(text)))
+            uses.subtract(word[::-1].lower() for word in FIRST_WORD.findall(text[::-1]))  # the last ones
+            uses.update(map(str.lower, ONE_WORD.findall(text)))
             rare = max(RARE_WORD, len(self.lines) // LINES_PER_USE)
             self.words = {word for word, count in uses.items() if count > rare}
         return word in self.words
@@ -324,6 +358,8 @@ def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
           vocabulary: _Vocabulary) -> list[list[tuple[int, int]]]:
     """Runs of (line, value) read as numbers whose values grow with the lines: by a step of at
     least MIN_STEP, each value a multiple of it; one at least read as printed."""
+    if not alone and not _may_follow(tokens, text_index):
+        return []  # (without asking the document's words of the lookalikes: most documents have no run)
     read = [(i, v) for i, token in sorted(tokens.items())
             if not token.glued and (v := _value(token.text, vocabulary)) is not None and v > 0]
     runs: list[list[tuple[int, int]]] = []
@@ -332,13 +368,14 @@ def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
         if i in used:
             continue
         run = [(i, v)]
-        for j, w in read[k + 1:]:
+        for n in range(k + 1, len(read)):
+            j, w = read[n]
             last_i, last_v = run[-1]
-            if j in used or w <= last_v:
-                continue
-            if not _follows(last_i, last_v, j, w, text_index, alone):
-                if text_index[j] - text_index[last_i] > (MAX_GAP_STEPS + 1) * 10:
-                    break
+            # no number this far below the run's last follows it (_follows: MAX_GAP_STEPS * 10 + 1
+            # lines at most), nor any after it (the lines only go on): the run is complete
+            if text_index[j] - text_index[last_i] > (MAX_GAP_STEPS + 1) * 10:
+                break
+            if j in used or w <= last_v or not _follows(last_i, last_v, j, w, text_index, alone):
                 continue
             run.append((j, w))
         if len(run) < MIN_READ or not any(tokens[i].text.isdecimal() for i, _ in run):
@@ -352,6 +389,25 @@ def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
         runs.append(run)
         used.update(i for i, _ in run)
     return runs
+
+
+def _may_follow(tokens: dict[int, _Token], text_index: list[int]) -> bool:
+    """Whether a run beside the lines may be read: two of the tokens that may read as numbers
+    (their lookalikes too, whatever the document's words) follow one another as :func:`_follows`
+    has it, their values as far apart as their lines, one of them read as printed. Without
+    such a pair no run can be read."""
+    lines_by_offset: dict[int, list[tuple[int, bool]]] = {}  # value minus line -> (line, read as printed)
+    for i, token in tokens.items():
+        read = token.text.translate(NUMBER_LOOKALIKES)
+        if not token.glued and read.isascii() and read.isdecimal() and int(read) > 0:
+            lines_by_offset.setdefault(int(read) - text_index[i], []).append((text_index[i], token.text.isdecimal()))
+    for lines in lines_by_offset.values():
+        lines.sort()
+        # a pair within reach has such a pair among neighbours (the lines between are nearer still)
+        if any(b - a <= MAX_GAP_STEPS * 10 and (printed_a or printed_b)
+               for (a, printed_a), (b, printed_b) in zip(lines, lines[1:])):
+            return True
+    return False
 
 
 def _follows(i: int, v: int, j: int, w: int, text_index: list[int], alone: bool) -> bool:

@@ -261,12 +261,13 @@ def pages_by_marks(lines: list[Line]) -> list[Page] | None:
     return pages
 
 
-def number_by_offset(pages: list[Page]) -> None:
+def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     """Pages known from their marks: the edge (top or bottom) and the offset (printed number
     minus page index) that most pages agree on; then each page's edge line that fits (at the
-    top, the number may stand under a running head the OCR set on lines of its own)."""
+    top, the number may stand under a running head the OCR set on lines of its own).
+    ``heads``: the pages' head words (:func:`top_words`), where the caller has them."""
     full = typical_line_length([line for page in pages for line in page.lines])
-    heads = HeadWords.of_pages([page.lines for page in pages], full)
+    heads = HeadWords.of_pages([page.lines for page in pages], full) if heads is None else heads
     pieces: dict[int, Line] = {}  # a number's piece of a foot line (by its id) -> the line
     candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
                   "bottom": [_foot_candidates(page, pieces) for page in pages]}
@@ -320,6 +321,14 @@ def number_by_offset(pages: list[Page]) -> None:
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
                 and title_shaped(page.lines[0], full)
+
+
+
+def top_words(pages: list[Page]) -> HeadWords:
+    """The words the pages print at their tops (:class:`HeadWords`): found once for the rules
+    that read the numbers and the running heads (the pages' lines stay as they are between them)."""
+    return HeadWords.of_pages([page.lines for page in pages],
+                              typical_line_length([line for page in pages for line in page.lines]))
 
 
 RUN_MIN_READ = 4  # numbers read in sequence that make a run without rival
