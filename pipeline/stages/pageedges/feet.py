@@ -8,6 +8,7 @@ them on one line or on lines of their own, in any order, and garbles them (``Ltv
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,15 +34,10 @@ class FootItem:
 def foot_items(lines: list[Line], next_first: str | None) -> list[FootItem]:
     """The signature line and catchword at the foot of a page whose lines (text, then foot) are
     given; ``next_first`` is the next page's first word of text."""
-    foot = []
-    for line in reversed(lines[-FOOT_LINES:]):
-        if len(line.text) > FOOT_CHARS or len(foot) == len(lines) - 1:
-            break
-        foot.insert(0, line)
+    foot = _foot(lines)
     if not foot:
         return []
-    words = [(m.group(), line, line.start + m.start(), line.start + m.end())
-             for line in foot for m in re.finditer(r"\S+", line.text)]
+    words = _words(foot)
     items: list[FootItem] = []
     gathering = _gathering(words)
     if gathering is not None:
@@ -70,6 +66,22 @@ def foot_items(lines: list[Line], next_first: str | None) -> list[FootItem]:
     return items
 
 
+def _foot(lines: list[Line]) -> list[Line]:
+    """The short lines at the end of the page's (up to FOOT_LINES, and never all its lines)."""
+    foot: list[Line] = []
+    for line in reversed(lines[-FOOT_LINES:]):
+        if len(line.text) > FOOT_CHARS or len(foot) == len(lines) - 1:
+            break
+        foot.insert(0, line)
+    return foot
+
+
+def _words(foot: list[Line]) -> list[tuple[str, Line, int, int]]:
+    """The foot's words: (word, its line, start, end)."""
+    return [(m.group(), line, line.start + m.start(), line.start + m.end())
+            for line in foot for m in re.finditer(r"\S+", line.text)]
+
+
 def inner_feet(lines: list[Line]) -> list[FootItem]:
     """Page feet the pages found do not end on: front matter without page numbers, which a text
     export without page marks runs into one page. A line followed by a blank line is a page's
@@ -81,13 +93,23 @@ def inner_feet(lines: list[Line]) -> list[FootItem]:
         line, following = lines[at], lines[at + 1]
         if not following.blank_before or not following.text.split():
             continue
+        # (the foot's lines, and one above them: all foot_items reads of the lines up to here)
+        above = lines[max(0, at - FOOT_LINES): at + 1]
+        if not _signed(above):
+            continue
         next_first = following.text.split()[0]
-        found = foot_items(lines[: at + 1], next_first)
+        found = foot_items(above, next_first)
         repeated = [item for item in found if item.kind == "catchword" and line.start <= item.start
                     and _repeats(line.text[item.start - line.start:item.end - line.start], next_first)]
         if repeated and any(item.kind == "signature" for item in found):
             items += found
     return items
+
+
+def _signed(lines: list[Line]) -> bool:
+    """Whether the foot of these lines holds a gathering's signature (which the foot of a page
+    inside the text needs: without it, no need to look for the catchword)."""
+    return _gathering(_words(_foot(lines))) is not None
 
 
 # A gathering signed with signs instead of letters (the preliminary leaves: "*", "**", ")(");
@@ -131,8 +153,13 @@ def _repeats(text: str, word: str | None) -> bool:
     a, b = _folded(text), _folded(word)
     if len(a) < 2 or len(b) < 2:
         return False
-    return a == b or (min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= ALIKE_CATCHWORD)
+    if a == b:
+        return True
+    # difflib's real_quick_ratio, a bound of its ratio, first: a word and a line of text are no pair
+    return min(len(a), len(b)) >= 4 and 2.0 * min(len(a), len(b)) / (len(a) + len(b)) >= ALIKE_CATCHWORD \
+        and difflib.SequenceMatcher(None, a, b).ratio() >= ALIKE_CATCHWORD
 
 
+@functools.lru_cache(maxsize=4096)  # a page's next first word is asked of for each of its foot's lines
 def _folded(text: str) -> str:
-    return "".join(ch for ch in text.replace("ſ", "s").lower() if ch.isalpha())
+    return "".join(filter(str.isalpha, text.replace("ſ", "s").lower()))

@@ -86,9 +86,14 @@ def _edge_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None = 
     ("alone"), trimmed of the punctuation OCR scatters around a margin's number; where the page
     image set the margin's pieces apart, the piece on that side (and the line's own words after
     the pieces). ``index``: the line's among the text's lines."""
-    text = line.text
     if not pieces and place != "alone":
-        return _word_token(line, place == "left", index)
+        return _word_token(line, place == "left", index)  # most lines: the same token, sooner
+    return _any_token(line, place, pieces, index)
+
+
+def _any_token(line: Line, place: str, pieces: dict[str, MarginPiece] | None, index: int) -> _Token | None:
+    """:func:`_edge_token` of any line, the margin's pieces or not."""
+    text = line.text
     if pieces and place in pieces:
         start, end = pieces[place].start - line.start, pieces[place].end - line.start
         words = list(re.finditer(r"\S+", text[start:end]))

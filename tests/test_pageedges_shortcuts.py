@@ -1,0 +1,110 @@
+"""The page-edge rules' shortcuts (pairs left out by a bound, a run's search stopped early, a
+common line's edge word read without the general path) find exactly what the full
+computation finds: each shortcut switched off, the stage's edits and findings stay the same,
+on the seeds, real pages of the corpora (tests/data) and pages composed in the books' patterns."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from bench.scans import chinese_scan, english_scan
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.process import build_document
+from pipeline.stages import STAGES
+from pipeline.stages.pageedges import feet, find_page_edges, heads, margins
+from tests.conftest import ROOT
+from tests.test_book_furniture import _book_without_page_marks, body_lines, latin_book
+from tests.test_margins import _greek_edition, _latin_edition, _latin_pages
+
+DATA = ROOT / "tests" / "data"
+BEFORE_PAGE_EDGES = STAGES[:[stage.name for stage in STAGES].index("page-edges")]
+
+
+def _dedication() -> str:
+    """An early print's unnumbered front matter, a gathering's foot inside it before a blank
+    line (signature and catchword), then pages numbered without marks."""
+    rng = random.Random(1670)
+    lines = ["EPISTOLA DEDICATORIA", *body_lines(rng, 12), "a a a 2, pacem", "", "pacem et concordiam",
+             *body_lines(rng, 9), "b b b 3, lex", "", "populus " + body_lines(rng, 1)[0], "", "Vale."]
+    return "\n".join(lines) + "\n\n" + _book_without_page_marks()
+
+
+def _book(folder: str) -> list[SourceFile]:
+    return [SourceFile(path.name, path.read_bytes()) for path in sorted((DATA / folder).glob("*.hocr"))]
+
+
+INPUTS = {
+    **{f"seed {path.name}": lambda path=path: path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))},
+    "English scan (form feeds, heads, numbers)": lambda: english_scan(0).text.encode(),
+    "English scan, another": lambda: english_scan(3).text.encode(),
+    "Chinese scan": lambda: chinese_scan(1).text.encode(),
+    "Greek edition, line numbers apart, pages by their numbers":
+        lambda: _greek_edition(12, 6, "\n\n", column=False).encode(),
+    "Greek edition, the margin's column, form feeds": lambda: _greek_edition(40, 5, "\f", column=True).encode(),
+    "Latin edition, line numbers beside the lines": lambda: _latin_edition(40, 6).encode(),
+    "Latin edition, a page's numbers garbled": lambda: _latin_pages(6, garbled={2, 5}).encode(),
+    "Early print: signatures, catchwords, heads": lambda: latin_book().encode(),
+    "Early print: a gathering's foot in unnumbered front matter": lambda: _dedication().encode(),
+    "Swete (tess hOCR)": lambda: _book("swete-1901/tess-hocr"),
+    "Arnobius (tess hOCR)": lambda: _book("arnobius-1875/tess-hocr"),
+    "Arnobius (OCRopus hOCR)": lambda: _book("arnobius-1875/ocropus-hocr"),
+    "Hobbes (OCRopus hOCR)": lambda: _book("hobbes-1668/ocropus-hocr"),
+    "Grenzboten (tess hOCR)": lambda: _book("grenzboten-1841/tess-hocr"),
+}
+
+
+def _all_pairs(firsts: list[str], seconds: list[str], _threshold: float) -> Iterator[tuple[int, int]]:
+    return ((i, j) for i in range(len(firsts)) for j in range(len(seconds)))
+
+
+def _without_shortcuts(patch: pytest.MonkeyPatch) -> None:
+    """Every pair of words to difflib, every margin's place searched for runs, every line's edge
+    word by the general path, every foot inside a page read in full."""
+    patch.setattr(heads, "within_bound", _all_pairs)
+    patch.setattr(heads, "_alike", heads._alike.__wrapped__)
+    patch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)
+    patch.setattr(feet, "_signed", lambda _lines: True)
+    patch.setattr(feet, "_folded", feet._folded.__wrapped__)
+    patch.setattr(margins, "_edge_token", lambda line, place, pieces=None, index=-1:
+                  margins._any_token(line, place, pieces, index))
+
+
+def _found(document) -> tuple:
+    edits = [(e.start, e.end, e.kind, e.original, e.reason, e.confidence, sorted(e.attrs.items()))
+             for e in document.edits]
+    return edits, repr(document.findings), document.notes
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_page_edges_the_same_without_shortcuts(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = INPUTS[name]()
+    document = build_document(data, "book" if isinstance(data, list) else "text.txt", PipelineConfig(),
+                              stages=BEFORE_PAGE_EDGES)
+    copy = pickle.loads(pickle.dumps(document))
+    find_page_edges(document)
+    with monkeypatch.context() as patch:
+        _without_shortcuts(patch)
+        find_page_edges(copy)
+    assert _found(copy) == _found(document)
+    if not name.startswith("seed"):  # (a seed is an article without pages)
+        assert document.edits, "the input has page furniture for the rules to find"
+
+
+def test_the_bound_never_leaves_out_a_pair_difflib_takes() -> None:
+    """The words at pages' tops as OCR varies them, and ones made to sit at the threshold:
+    every pair whose difflib ratio reaches it is within the bound."""
+    words = ["homine", "homtttc", "hominc", "homiue", "tarifs", "tariffs", "council", "counci1", "ΓΕΝΕΣΙΣ",
+             "ΓΕΝΕΣΙΣ".lower(), "γενεσεως", "grenzboten", "grenzbotcn", "abcdefghij", "abcdefgxyz", "abcdeqrstu",
+             "", "a", "ab", "ba", "leviathan", "leviatban", "aaaa", "aaab", "baaa", "abab", "baba"]
+    import difflib
+    for threshold in (0.7, 0.8):
+        within = set(heads.within_bound(words, words, threshold))
+        for i, a in enumerate(words):
+            for j, b in enumerate(words):
+                if difflib.SequenceMatcher(None, a, b).ratio() >= threshold:
+                    assert (i, j) in within, (a, b, threshold)
