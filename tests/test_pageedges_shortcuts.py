@@ -16,7 +16,8 @@ from pipeline.config import PipelineConfig
 from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_document
 from pipeline.stages import STAGES
-from pipeline.stages.pageedges import feet, find_page_edges, heads, margins
+from pipeline.stages.pageedges import feet, find_page_edges, heads, lines, margins, numbering
+from pipeline.stages.textshape import without_engine_spaces
 from tests.conftest import ROOT
 from tests.test_book_furniture import _book_without_page_marks, body_lines, latin_book
 from tests.test_margins import _greek_edition, _latin_edition, _latin_pages
@@ -66,6 +67,8 @@ def _without_shortcuts(patch: pytest.MonkeyPatch) -> None:
     """Every pair of words to difflib, every margin's place searched for runs, every line's edge
     word by the general path, every foot inside a page read in full."""
     patch.setattr(heads, "within_bound", _all_pairs)
+    patch.setattr(lines, "within_bound", _all_pairs)
+    patch.setattr(lines, "_short", lambda text: len(without_engine_spaces(text)) <= lines.NUMBER_MAX_CHARS)
     patch.setattr(heads, "_alike", heads._alike.__wrapped__)
     patch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)
     patch.setattr(feet, "_signed", lambda _lines: True)
@@ -108,3 +111,38 @@ def test_the_bound_never_leaves_out_a_pair_difflib_takes() -> None:
             for j, b in enumerate(words):
                 if difflib.SequenceMatcher(None, a, b).ratio() >= threshold:
                     assert (i, j) in within, (a, b, threshold)
+
+
+def _chain_pair_by_pair(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
+    """The longest run of candidates, each asked of every earlier one (numbering._chain's spec)."""
+    best, back = [1] * len(candidates), [-1] * len(candidates)
+    for j, (line_j, value_j) in enumerate(candidates):
+        for i, (line_i, value_i) in enumerate(candidates[:j]):
+            skip = value_j - value_i
+            if not 1 <= skip <= numbering.MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
+                continue
+            if per_page is not None and not 0.7 * per_page <= (line_j - line_i) / skip <= 1.4 * per_page:
+                continue
+            if best[i] + 1 > best[j]:
+                best[j], back[j] = best[i] + 1, i
+    if not candidates:
+        return []
+    j = max(range(len(candidates)), key=lambda k: (best[k], -k))
+    chain = []
+    while j >= 0:
+        chain.append(j)
+        j = back[j]
+    return chain[::-1]
+
+
+def test_the_page_numbers_chain_is_the_one_asked_pair_by_pair() -> None:
+    """Numbers read at pages' edges and in the text (a book's copies joined, numbers repeating,
+    a line read two ways): the same longest run, ties to the earliest, with and without a page's length."""
+    rng = random.Random(32)
+    for trial in range(300):
+        candidates, line = [], 0
+        for _ in range(rng.randint(0, 60)):
+            line += rng.choice([0, 1, 1, 2, 5, 9, 10, 11, 30])
+            candidates.append((line, rng.choice([rng.randint(1, 30), (line // 10) % 25 + 1])))
+        for per_page in (None, 10.0, rng.uniform(3, 40)):
+            assert numbering._chain(candidates, per_page) == _chain_pair_by_pair(candidates, per_page), trial

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.textshape import without_engine_spaces
 from pipeline.stages.textshape import OCR_DIGITS, SimilarTo, text_key
 from pipeline.stages.numerals import chinese_page_numbers
@@ -120,7 +121,7 @@ def mark_number_tokens(lines: list[Line]) -> None:
     for line in lines:
         if line.line_number:
             continue
-        if len(without_engine_spaces(line.text)) <= NUMBER_MAX_CHARS or framed(line.text):
+        if _short(line.text) or framed(line.text):
             line.token = line.text
         elif len(line.text) <= 80 and _DECIMAL.search(line.text):  # (a number-shaped token holds a digit)
             for token, rest in ends(line.text):
@@ -132,16 +133,25 @@ def mark_number_tokens(lines: list[Line]) -> None:
             line.token, line.with_head = token, True
 
 
+def _short(text: str) -> bool:
+    """A line short enough to be a page number: NUMBER_MAX_CHARS at most, the spaces an engine
+    sets between Chinese characters left out (only spaces are: a line needs that many)."""
+    return len(text) <= NUMBER_MAX_CHARS or text.count(" ") >= len(text) - NUMBER_MAX_CHARS \
+        and len(without_engine_spaces(text)) <= NUMBER_MAX_CHARS
+
+
 SIMILAR_HEADS = 0.8  # page tops read by OCR vary more than the lines standing apart layout.py compares
 
 
 def alike_counts(counts: Counter[str]) -> dict[str, int]:
     """For each key, how many of the counted keys are it or an OCR variant of it."""
     alike = dict.fromkeys(counts, 0)
-    for other, n in counts.items():
-        similar = SimilarTo(other, SIMILAR_HEADS)
-        for key in counts:
-            alike[key] += n if similar(key) else 0
+    keys = list(counts)
+    similar: dict[int, SimilarTo] = {}  # (made once for each key compared with others)
+    for i, j in within_bound(keys, keys, SIMILAR_HEADS):  # the pairs difflib may find similar
+        if i not in similar:
+            similar[i] = SimilarTo(keys[i], SIMILAR_HEADS)
+        alike[keys[j]] += counts[keys[i]] if similar[i](keys[j]) else 0
     return alike
 
 
@@ -201,8 +211,14 @@ def page_lines(text: str) -> list[Line]:
     blanks = 0
     for raw in text.split("\n"):
         has_mark = "\f" in raw or "\ufeff" in raw
-        if not has_mark and not raw.strip(SPACE):
-            blanks += 1
+        if not has_mark:  # most lines: the line trimmed, as _add trims it
+            stripped = raw.strip(SPACE)
+            if not stripped:
+                blanks += 1
+            else:
+                start = position + len(raw) - len(raw.lstrip(SPACE))
+                result.append(Line(start, start + len(stripped), stripped, pending_mark, blanks))
+                pending_mark, blanks = False, 0
             position += len(raw) + 1
             continue
         count = len(result)

@@ -442,25 +442,39 @@ def _top_candidates(page: Page, heads: HeadWords, full: int) -> list[Line]:
 
 def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[int]:
     """The longest run of (line index, value) candidates whose values grow, at a steady
-    number of lines a page when ``per_page`` is known; returns positions in ``candidates``."""
+    number of lines a page when ``per_page`` is known; returns positions in ``candidates``
+    (which come in the order of their lines)."""
     best: list[int] = [1] * len(candidates)
     back: list[int] = [-1] * len(candidates)
-    by_value: dict[int, list[int]] = {}  # positions of the candidates reading each value
-    for j, (_, value) in enumerate(candidates):
-        by_value.setdefault(value, []).append(j)
+    # A candidate follows the earliest of the longest runs that may precede it: a few values
+    # lower and far enough above. The candidates done, by value: their lines (in order), their
+    # positions, and for each first k of them the longest run and its earliest position, which
+    # answers for all those far enough above at once.
+    done: dict[int, tuple[list[int], list[int], list[tuple[int, int]]]] = {}
     for j, (line_j, value_j) in enumerate(candidates):
-        # only candidates a few values lower can precede it; asked in order, as before
-        earlier = sorted(i for value in range(value_j - MAX_PAGE_SKIP, value_j)
-                         for i in by_value.get(value, ()) if i < j)
-        for i in earlier:
-            line_i, value_i = candidates[i]
-            skip = value_j - value_i
-            if not 1 <= skip <= MAX_PAGE_SKIP or line_j - line_i < 3 * skip:
+        longest, first = 0, -1
+        for skip in range(1, MAX_PAGE_SKIP + 1):
+            if (entry := done.get(value_j - skip)) is None:
                 continue
-            if per_page is not None and not 0.7 * per_page <= (line_j - line_i) / skip <= 1.4 * per_page:
+            lines, positions, leading = entry
+            above = bisect.bisect_right(lines, line_j - 3 * skip)  # three lines a page at least
+            if per_page is None:
+                if above and (leading[above - 1][0] > longest
+                              or leading[above - 1][0] == longest and leading[above - 1][1] < first):
+                    longest, first = leading[above - 1]
                 continue
-            if best[i] + 1 > best[j]:
-                best[j], back[j] = best[i] + 1, i
+            # (lines farther above than 1.4 pages a value are too far: the test below says so too)
+            for k in range(bisect.bisect_left(lines, line_j - 1.4 * per_page * skip - 1), above):
+                i = positions[k]
+                if 0.7 * per_page <= (line_j - lines[k]) / skip <= 1.4 * per_page \
+                        and (best[i] > longest or best[i] == longest and i < first):
+                    longest, first = best[i], i
+        if first >= 0:
+            best[j], back[j] = longest + 1, first
+        lines, positions, leading = done.setdefault(value_j, ([], [], []))
+        lines.append(line_j)
+        positions.append(j)
+        leading.append(leading[-1] if leading and leading[-1][0] >= best[j] else (best[j], j))
     if not candidates:
         return []
     j = max(range(len(candidates)), key=lambda k: (best[k], -k))
