@@ -71,6 +71,7 @@ def _without_shortcuts(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(lines, "_short", lambda text: len(without_engine_spaces(text)) <= lines.NUMBER_MAX_CHARS)
     patch.setattr(heads, "_alike", heads._alike.__wrapped__)
     patch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)
+    patch.setattr(margins, "_no_run_beside", lambda *_args: False)
     patch.setattr(feet, "_signed", lambda _lines: True)
     patch.setattr(feet, "_folded", feet._folded.__wrapped__)
     patch.setattr(margins, "_edge_token", lambda line, place, pieces=None, index=-1:

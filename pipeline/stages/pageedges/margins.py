@@ -186,25 +186,71 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
         count += i not in alone_lines
     candidates: dict[str, dict[int, _Token]] = {}
     runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
+    unread: dict[str, set[int]] = {}  # a margin without a run, read only if the others' runs need it
     for place in ("right", "left", "alone"):
-        tokens: dict[int, _Token] = {}
-        for i, line in enumerate(lines):
-            if (place == "alone") != (i in alone_lines) or i in found:
-                continue
-            if (token := _edge_token(line, place, beside.get(i), i)) is not None:
-                tokens[i] = token
-        candidates[place] = tokens
+        if place != "alone" and not beside and _no_run_beside(lines, place, text_index, alone_lines, found):
+            unread[place] = set(found)  # (the lines its tokens leave out)
+            continue
+        tokens = candidates[place] = _tokens(lines, place, beside, alone_lines, found)
         for run in _runs(tokens, text_index, place == "alone", vocabulary):
             if numbers := _fill(run, tokens, text_index, vocabulary, place == "alone"):
                 runs.append((place, numbers))
                 found.update(numbers)
     if not runs and not protruding:
         return sorted(found.values(), key=lambda number: number.start)  # (no run: no page's count to follow)
+    for place, left_out in unread.items():
+        candidates[place] = _tokens(lines, place, beside, alone_lines, left_out)
     places = _places_on_pages(lines, text_index, page_starts)
     found.update(_by_the_pages_count(runs, candidates, found, places, vocabulary))
     if protruding:
         found.update(_by_protrusions(lines, protruding, places, found, vocabulary))
     return sorted(found.values(), key=lambda number: number.start)
+
+
+def _tokens(lines: list[Line], place: str, beside: dict[int, dict[str, MarginPiece]], alone_lines: set[int],
+            left_out) -> dict[int, _Token]:
+    """The tokens at one place of the lines ("alone": the lines of their own), by line, but
+    those ``left_out`` (lines whose number another margin's run holds)."""
+    return {i: token for i, line in enumerate(lines)
+            if (place == "alone") == (i in alone_lines) and i not in left_out
+            and (token := _edge_token(line, place, beside.get(i), i)) is not None}
+
+
+REACH = MAX_GAP_STEPS * 10  # lines of text between two numbers of a run at most (_follows)
+_E = re.escape(EDGE_PUNCTUATION)
+# a line whose last (first) word may be a number read as printed: its digits between punctuation
+PRINTED_AT = {"right": re.compile(rf"\s[{_E}]*[0-9]{{1,4}}[{_E}]*\s*\Z"),
+              "left": re.compile(rf"\A\s*[{_E}]*[0-9]{{1,4}}[{_E}]*\s")}
+
+
+def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_lines: set[int],
+                   left_out) -> bool:
+    """Whether the lines' words at ``place`` (lines without the margin's pieces) certainly hold
+    no run, found without reading every line's word: a run holds a number read as printed
+    (digits alone at the line's edge, which a pattern finds) and another number (or its
+    lookalike) that follows it within REACH lines, its value as far from it as its line
+    (:func:`_may_follow`). Each line's word is read once at most, as the full reading would."""
+    printed = [i for i, line in enumerate(lines) if i not in alone_lines and i not in left_out
+               and PRINTED_AT[place].search(line.text)]
+    line_at = {text_index[i]: i for i in range(len(lines)) if i not in alone_lines}
+    values: dict[int, int | None] = {}  # line -> the value its token may read as (None: none)
+
+    def value(i: int) -> int | None:
+        if i not in values:
+            token = _edge_token(lines[i], place, None, i)
+            read = token.text.translate(NUMBER_LOOKALIKES) if token is not None and not token.glued else ""
+            values[i] = int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
+        return values[i]
+
+    for i in printed:
+        token = _edge_token(lines[i], place, None, i)
+        if token is None or token.glued or not token.text.isdecimal() or (v := value(i)) is None:
+            continue
+        for step in range(-REACH, REACH + 1):
+            j = line_at.get(text_index[i] + step)
+            if step and j is not None and j not in left_out and value(j) == v + step:
+                return False
+    return True
 
 
 WORD_IN_LINE = re.compile(r"\w+")
