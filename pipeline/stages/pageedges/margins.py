@@ -28,6 +28,7 @@ import re
 from math import gcd
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pipeline.stages.textshape import OCR_DIGITS
 from pipeline.stages.pageedges.lines import Line
@@ -187,8 +188,10 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     candidates: dict[str, dict[int, _Token]] = {}
     runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
     unread: dict[str, set[int]] = {}  # a margin without a run, read only if the others' runs need it
+    digit_lines = _digit_lines(lines) if not beside else []
     for place in ("right", "left", "alone"):
-        if place != "alone" and not beside and _no_run_beside(lines, place, text_index, alone_lines, found):
+        if place != "alone" and not beside \
+                and _no_run_beside(lines, place, text_index, alone_lines, found, digit_lines):
             unread[place] = set(found)  # (the lines its tokens leave out)
             continue
         tokens = candidates[place] = _tokens(lines, place, beside, alone_lines, found)
@@ -218,34 +221,55 @@ def _tokens(lines: list[Line], place: str, beside: dict[int, dict[str, MarginPie
 
 REACH = MAX_GAP_STEPS * 10  # lines of text between two numbers of a run at most (_follows)
 _E = re.escape(EDGE_PUNCTUATION)
-# a line whose last (first) word may be a number read as printed: its digits between punctuation
-PRINTED_AT = {"right": re.compile(rf"\s[{_E}]*[0-9]{{1,4}}[{_E}]*\s*\Z"),
-              "left": re.compile(rf"\A\s*[{_E}]*[0-9]{{1,4}}[{_E}]*\s")}
+_D = "0-9" + re.escape("".join(map(chr, NUMBER_LOOKALIKES)))  # digits and their lookalikes
+# a line's first word (its last, the line read backwards) that may be a number, or its lookalikes
+READ_FIRST = re.compile(rf"\s*[{_E}]*[{_D}]{{1,4}}[{_E}]*\s")
+DIGIT = re.compile("[0-9]")
+
+
+def _digit_lines(lines: list[Line]) -> list[int]:
+    """The lines with a digit, found in one scan of their text (joined by newlines, which no
+    line holds)."""
+    starts = list(accumulate((len(line.text) + 1 for line in lines[:-1]), initial=0))
+    text = "\n".join(line.text for line in lines)
+    found: list[int] = []
+    at = 0
+    while (digit := DIGIT.search(text, at)) is not None:
+        found.append(bisect.bisect_right(starts, digit.start()) - 1)
+        if found[-1] + 1 == len(starts):
+            break
+        at = starts[found[-1] + 1]  # (the next line)
+    return found
 
 
 def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_lines: set[int],
-                   left_out) -> bool:
+                   left_out, digit_lines: list[int]) -> bool:
     """Whether the lines' words at ``place`` (lines without the margin's pieces) certainly hold
     no run, found without reading every line's word: a run holds a number read as printed
-    (digits alone at the line's edge, which a pattern finds) and another number (or its
-    lookalike) that follows it within REACH lines, its value as far from it as its line
-    (:func:`_may_follow`). Each line's word is read once at most, as the full reading would."""
-    printed = [i for i, line in enumerate(lines) if i not in alone_lines and i not in left_out
-               and PRINTED_AT[place].search(line.text)]
-    line_at = {text_index[i]: i for i in range(len(lines)) if i not in alone_lines}
+    (on a line with a digit) and another number (or its lookalike) that follows it within
+    REACH lines, its value as far from it as its line (:func:`_may_follow`). Only the words
+    of the lines with digits are read, and those near them that a pattern finds digits or
+    lookalikes alone in."""
+    line_at: dict[int, int] | None = None
     values: dict[int, int | None] = {}  # line -> the value its token may read as (None: none)
 
     def value(i: int) -> int | None:
         if i not in values:
-            token = _edge_token(lines[i], place, None, i)
+            text = lines[i].text
+            token = _edge_token(lines[i], place, None, i) \
+                if READ_FIRST.match(text if place == "left" else text[::-1]) else None
             read = token.text.translate(NUMBER_LOOKALIKES) if token is not None and not token.glued else ""
             values[i] = int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
         return values[i]
 
-    for i in printed:
+    for i in digit_lines:
+        if i in alone_lines or i in left_out:
+            continue
         token = _edge_token(lines[i], place, None, i)
         if token is None or token.glued or not token.text.isdecimal() or (v := value(i)) is None:
             continue
+        if line_at is None:
+            line_at = {text_index[k]: k for k in range(len(lines)) if k not in alone_lines}
         for step in range(-REACH, REACH + 1):
             j = line_at.get(text_index[i] + step)
             if step and j is not None and j not in left_out and value(j) == v + step:
