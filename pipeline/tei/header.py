@@ -127,7 +127,8 @@ def build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: Pi
         taxonomy = sub(sub(encoding_desc, "classDecl"), "taxonomy", **{XML_ID: "interventions"})
         for kind in kinds:
             sub(sub(taxonomy, "category", **{XML_ID: category_id(kind)}), "catDesc", BY_NAME[kind].description)
-    illegal = sorted({ch for e in doc.edits for ch in XML_ILLEGAL.findall(e.original)})
+    # one search of every original at once: XML_ILLEGAL matches single characters
+    illegal = sorted(set(XML_ILLEGAL.findall("".join(e.original for e in doc.edits))))
     if illegal:
         _char_decl(sub(encoding_desc, "charDecl"), illegal)
 
