@@ -52,8 +52,9 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     header = root.find(tei("teiHeader"))
     convert_blocks(blocks_in(root, source), converter(opencc_config))
     dropped_beside_structure = _drop_no_op_regularizations(text)
-    for element in root.xpath("//*[@xml:lang = $lang]", lang=source):
-        element.set(XML_LANG, target)
+    for element in root.iter():
+        if element.get(XML_LANG) == source:
+            element.set(XML_LANG, target)
     _rewrite_header(root, source, target, master_file_name, opencc_config)
     # The master is indented: what changed where indentation lives is the header (and, rarely,
     # the text where a dropped regularization stood between structural elements). Converted
@@ -118,8 +119,7 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
     for depth in range(max(rounds.values(), default=-1) + 1):
         batch, size = [], 0
         for block in (block for block in blocks if rounds[block] == depth):
-            slots = _reading_slots(block)
-            pieces = [getattr(element, slot) for element, slot in slots]
+            slots, pieces = _reading_slots(block)
             batch.append((slots, pieces, "".join(pieces)))
             size += len(batch[-1][2])
             if size >= BATCH_CHARACTERS:  # a big book's text is not held twice at once
@@ -146,19 +146,21 @@ def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.Op
             setattr(element, slot, piece)
 
 
-def _reading_slots(block: etree._Element) -> Slots:
+def _reading_slots(block: etree._Element) -> tuple[Slots, list[str]]:
     """The block's text nodes outside source readings, as (element, "text" | "tail"), in the
-    order block.iter() meets them (an element's tail right after its text)."""
+    order block.iter() meets them (an element's tail right after its text), and their texts."""
     inside = set()
     for reading in block.iter(*SOURCE_READING_TAGS):
         inside.update(reading.iter())
-    slots = []
+    slots, texts = [], []
     for element in block.iter():
-        if element.text and element not in inside:
+        if (text := element.text) and element not in inside:
             slots.append((element, "text"))
-        if element is not block and element.tail and element.getparent() not in inside:
+            texts.append(text)
+        if element is not block and (tail := element.tail) and element.getparent() not in inside:
             slots.append((element, "tail"))
-    return slots
+            texts.append(tail)
+    return slots, texts
 
 
 # A separator no OpenCC dictionary holds (their text form is one entry a line), and the
