@@ -42,3 +42,84 @@ def test_unjudged_blocks_take_the_same_neighbours_language_as_the_plain_rule():
         _fill_from_context(fast, scripts)
         _fill_from_context_plainly(plain, scripts)
         assert fast == plain, (labels, scripts)
+
+
+def _samples_the_pipeline_detects() -> list[tuple[str, frozenset[str]]]:
+    """Every (sample, languages) the language stage gives langdetect on the seeds and on pages
+    of the real corpora (German Fraktur, English, Latin, polytonic Greek), in order."""
+    import pipeline.stages.language as language
+    from pipeline.config import PipelineConfig
+    from pipeline.process import build_document
+    from tests.conftest import ROOT, SEEDS
+
+    data = ROOT / "tests" / "data"
+    inputs = [(seed.read_bytes(), seed.name) for seed in SEEDS]
+    for folder in ("grenzboten-1841/tess-txt", "arnobius-1875/tess-hocr", "hobbes-1668/ocropus-hocr",
+                   "swete-1901/tess-hocr"):
+        inputs += [(path.read_bytes(), path.name) for path in sorted((data / folder).iterdir())]
+    # composed: paragraphs in several scripts and languages, and one of capitals
+    inputs.append(("\n\n".join([
+        "Ἐν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν, καὶ θεὸς ἦν ὁ λόγος. οὗτος ἦν ἐν ἀρχῇ πρὸς τὸν θεόν.",
+        "В начале было Слово, и Слово было у Бога, и Слово было Бог. Оно было в начале у Бога.",
+        "Au commencement était la Parole, et la Parole était avec Dieu, et la Parole était Dieu.",
+        "IM ANFANG WAR DAS WORT, UND DAS WORT WAR BEI GOTT, UND GOTT WAR DAS WORT. DASSELBE WAR IM ANFANG.",
+        "In principio erat Verbum, et Verbum erat apud Deum, et Deus erat Verbum. Hoc erat in principio apud Deum.",
+    ]).encode("utf-8"), "composed.txt"))
+    seen: list[tuple[str, frozenset[str]]] = []
+    original = language._langdetect
+
+    def recording(text, allowed, seed):
+        seen.append((text, allowed))
+        return original(text, allowed, seed)
+
+    language._langdetect = recording
+    language._alphabet_language.cache_clear()
+    try:
+        for data_, name in inputs:
+            build_document(data_, name, PipelineConfig())
+    finally:
+        language._langdetect = original
+        language._alphabet_language.cache_clear()
+    return seen
+
+
+def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_detects():
+    """The fast detector (n-grams kept by word, factors kept by alpha, draws made ahead, products
+    in C) against langdetect's own Detector with the same profiles: every language's probability
+    equal to the last bit, for each sample the stage detects, with 3 trials and langdetect's 7
+    (trials after the second draw their alpha from the text's own draws), twice (the second
+    time from the factory's kept n-grams and factors), and upper-cased."""
+    from pathlib import Path
+
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    from pipeline.stages.fastdetect import FastDetectorFactory
+
+    samples = _samples_the_pipeline_detects()
+    assert len(samples) > 100 and len({allowed for _, allowed in samples}) == 3  # Latin, Cyrillic, Greek's group
+    factories = {}
+    for allowed in {allowed for _, allowed in samples}:
+        profiles = [(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in sorted(allowed)
+                    if (Path(PROFILES_DIRECTORY) / lang).is_file()]
+        theirs, ours = DetectorFactory(), FastDetectorFactory()
+        theirs.load_json_profile(profiles)
+        ours.load_json_profile(profiles)
+        factories[allowed] = theirs, ours
+
+    def detect(factory, text, trials):
+        factory.set_seed(0)
+        detector = factory.create()
+        detector.n_trial = trials
+        detector.append(text)
+        try:
+            detector.get_probabilities()
+            return detector.langprob
+        except Exception as error:  # "no features in text": the same error from both
+            return repr(error)
+
+    cases = [(text, allowed, 3) for text, allowed in samples] + [(text.upper(), allowed, 3) for text, allowed in samples]
+    cases += [(text, allowed, 7) for text, allowed in samples[::4]]
+    expected = [detect(factories[allowed][0], text, trials) for text, allowed, trials in cases]
+    for _ in range(2):
+        assert [detect(factories[allowed][1], text, trials) for text, allowed, trials in cases] == expected
