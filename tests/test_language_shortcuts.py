@@ -123,3 +123,43 @@ def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_
     expected = [detect(factories[allowed][0], text, trials) for text, allowed, trials in cases]
     for _ in range(2):
         assert [detect(factories[allowed][1], text, trials) for text, allowed, trials in cases] == expected
+
+
+def test_the_standards_carry_the_same_characters_asked_one_at_a_time():
+    """Whether Big5, KS X 1001, Big5-HKSCS and GB 2312 carry a character, asked per character
+    as the script rules meet them, against the sets of every character the rules can ask about
+    that each encoding carries; and characters outside those sets carry nothing."""
+    from pipeline.stages.scriptnorm import attested_traditional, valid_simplified, valid_traditional
+    from pipeline.stages.script import simplified_only, traditional_only
+
+    def carried(encoding):
+        found = set()
+        for ch in simplified_only() | traditional_only():
+            try:
+                ch.encode(encoding)
+                found.add(ch)
+            except UnicodeEncodeError:
+                pass
+        return found
+
+    big5, hanja, hkscs, gb = carried("cp950"), carried("euc-kr"), carried("big5hkscs"), carried("gb2312")
+    asked = sorted(simplified_only() | traditional_only()) + list("于里干台的是A é")
+    assert [valid_traditional(ch) for ch in asked] == [ch in big5 or ch in hanja for ch in asked]
+    assert [attested_traditional(ch) for ch in asked] == [ch in hkscs for ch in asked]
+    assert [valid_simplified(ch) for ch in asked] == [ch in gb for ch in asked]
+    assert 1000 < len(gb) < len(simplified_only() | traditional_only())
+
+
+def test_a_documents_character_counts_are_its_counter_whatever_is_asked():
+    """Characters counted one at a time, then all at once past a few: the same numbers."""
+    from collections import Counter
+
+    from pipeline.stages.scriptnorm import _DocumentCounts
+    from tests.conftest import SEEDS
+
+    rng = random.Random(3)
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        counts, expected = _DocumentCounts(text), Counter(text)
+        asked = [rng.choice(text) for _ in range(60)] + ["结", "結", "\x00"]
+        assert [counts[ch] for ch in asked + asked] == [expected[ch] for ch in asked + asked]

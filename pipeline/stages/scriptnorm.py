@@ -45,31 +45,32 @@ def converter(config_name: str) -> opencc.OpenCC:
 
 
 @functools.cache
-def _encodable(encoding: str) -> frozenset[str]:
-    """Han characters of the simplified-only and traditional-only sets that ``encoding`` carries."""
-    found = set()
-    for ch in simplified_only() | traditional_only():
-        try:
-            ch.encode(encoding)
-            found.add(ch)
-        except UnicodeEncodeError:
-            pass
-    return frozenset(found)
+def _encodes(encoding: str, ch: str) -> bool:
+    """Whether ``encoding`` carries ``ch``, a Han character of the simplified-only or
+    traditional-only sets (False for any other). Asked character by character, as the rules
+    meet them: a document asks about a few, and the sets hold thousands."""
+    if ch not in simplified_only() and ch not in traditional_only():
+        return False
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def valid_traditional(ch: str) -> bool:
     """Whether a character is in the traditional character sets (Big5, or KS X 1001's hanja)."""
-    return ch in _encodable("cp950") or ch in _encodable("euc-kr")
+    return _encodes("cp950", ch) or _encodes("euc-kr", ch)
 
 
 def attested_traditional(ch: str) -> bool:
     """Encoded by Big5-HKSCS: a form Hong Kong printing uses, weaker evidence than Big5."""
-    return ch in _encodable("big5hkscs")
+    return _encodes("big5hkscs", ch)
 
 
 def valid_simplified(ch: str) -> bool:
     """Whether a character is in GB 2312, the simplified character set."""
-    return ch in _encodable("gb2312")
+    return _encodes("gb2312", ch)
 
 
 @functools.cache
@@ -99,15 +100,23 @@ def variant_map(standard: str) -> dict[str, str]:
 
 
 class _DocumentCounts:
-    """How often the document writes each character, counted the first time a stray asks."""
+    """How often the document writes each character a rule asks about: counted one at a time
+    while few are asked (most documents ask about a handful), all at once from then on."""
+
+    FEW = 32  # characters counted one at a time: a pass over the text each
 
     def __init__(self, text: str):
-        self.text, self.counts = text, None
+        self.text, self.asked, self.counts = text, {}, None
 
     def __getitem__(self, ch: str) -> int:
-        if self.counts is None:
-            self.counts = Counter(self.text)
-        return self.counts[ch]
+        if self.counts is not None:
+            return self.counts[ch]
+        if ch not in self.asked:
+            if len(self.asked) == self.FEW:
+                self.counts = Counter(self.text)
+                return self.counts[ch]
+            self.asked[ch] = self.text.count(ch)
+        return self.asked[ch]
 
 
 @functools.cache
