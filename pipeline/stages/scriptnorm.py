@@ -135,31 +135,37 @@ def _any_of(characters: frozenset[str]) -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(ch) for ch in sorted(characters)) + "]")
 
 
-def _candidates(doc: Document, start: int, end: int, script: str, standard: str):
+def _candidates(doc: Document, start: int, end: int, script: str, standard: str, present_in: dict):
     """The positions of the block's characters its rules look at, in order: one pass in C
-    finds which occur, a class of those few finds where."""
-    present = frozenset(doc.text[start:end].translate(_candidate_table(script, standard)))
+    finds which occur, a class of those few finds where. Which occur is kept in
+    ``present_in`` by the block's text and script: a document that repeats a paragraph
+    (running text printed twice, a heading on every page) looks into it once."""
+    text = doc.text[start:end]
+    present = present_in.get((script, text))
+    if present is None:
+        present = present_in[script, text] = frozenset(text.translate(_candidate_table(script, standard)))
     return (match.start() for match in _any_of(present).finditer(doc.text, start, end)) if present else ()
 
 
 def normalize_script(doc: Document, config: PipelineConfig) -> None:
     """Add corrections and regularizations to the Chinese blocks of ``doc``."""
     counts = _DocumentCounts(doc.text)
+    present_in: dict[tuple[str, str], frozenset[str]] = {}
     edits: list[Edit] = []
     for block in doc.blocks:
         if block.lang == "zh-Hant":
-            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard)
+            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard, present_in)
         elif block.lang == "zh-Hans":
-            edits += _simplified_block_edits(doc, block.start, block.end, counts)
+            edits += _simplified_block_edits(doc, block.start, block.end, counts, present_in)
     add_edits(doc, edits)
 
 
 def _traditional_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
-                             standard: str) -> list[Edit]:
+                             standard: str, present_in: dict) -> list[Edit]:
     edits = []
     variants = variant_map(standard)
     stray, table = simplified_only(), opencc_table("STCharacters")
-    for i in _candidates(doc, start, end, "Hant", standard):
+    for i in _candidates(doc, start, end, "Hant", standard, present_in):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_traditional(ch),
                                                        attested_traditional(ch))):
@@ -176,10 +182,11 @@ def _traditional_block_edits(doc: Document, start: int, end: int, counts: _Docum
     return edits
 
 
-def _simplified_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts) -> list[Edit]:
+def _simplified_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
+                            present_in: dict) -> list[Edit]:
     edits = []
     stray, table = traditional_only(), opencc_table("TSCharacters")
-    for i in _candidates(doc, start, end, "Hans", "none"):
+    for i in _candidates(doc, start, end, "Hans", "none", present_in):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_simplified(ch), False)):
             target, confidence, how = _choose_target(doc.text, i, table[ch], counts, "t2s.json")
