@@ -159,6 +159,7 @@ class FastDetectorFactory(DetectorFactory):
         self._factors: OrderedDict[float, dict[str, list[float]] | None] = OrderedDict()
 
     def add_profile(self, profile, index: int, langsize: int) -> None:
+        """As DetectorFactory.add_profile; what the factory kept is forgotten (the profiles changed)."""
         super().add_profile(profile, index, langsize)
         self._ngrams = None
         self._word_ngrams.clear()
