@@ -10,10 +10,12 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -70,12 +72,14 @@ LANDING_WAIT_SECONDS = 10  # at most, for a batch's renames on a stalled disk: C
 
 @task(
     name="build-editions-batch",
+    cache_policy=NO_CACHE,  # nothing is cached: no key to compute (a hash of the inputs and source) per task
+    persist_result=False,  # the reports go back to the run in memory (or over Dask)
     retries=TASK_RETRIES,
     retry_delay_seconds=1,
     retry_condition_fn=_retry_only_io_errors,
     task_run_name="{label}",
 )
-def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: PipelineConfig,
+def build_batch_task(work: Sequence[tuple[Source, str]], output_dir: Path, config: PipelineConfig,
                      label: str) -> list[DocumentReport]:
     """Build the editions of a few documents (each a source and its edition's base name).
     Whatever goes wrong with one document is that document's report: the others are built.
@@ -112,6 +116,27 @@ def build_batch_task(work: list[tuple[Source, str]], output_dir: Path, config: P
         raise OSError("; ".join(f"{key}: {error}" for key, error in io_errors.items()))
     del _FINISHED[str(task_run.id)]
     return [finished.get(source.key) or failure(source, io_errors[source.key]) for source, _ in work]
+
+
+class Unwalked(Sequence):
+    """A list Prefect does not walk. It looks for futures in a task's arguments and a flow's
+    return value, list by list, model by model and field by field (16,000 steps for the
+    reports of 500 documents); these hold none. (Its ``quote`` is lost on a Dask worker.)"""
+
+    def __init__(self, items: list):
+        self._items = items
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __repr__(self) -> str:
+        return f"Unwalked({self._items!r})"
 
 
 def failure(source: Source, problem: str | Exception) -> DocumentReport:
@@ -162,7 +187,7 @@ def batches(sources: list, path_of=lambda item: item, spread: int | None = None)
 
 @flow(name="build-editions", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig | None = None,
-                   follow_links: bool = False) -> list[DocumentReport]:
+                   follow_links: bool = False) -> Sequence[DocumentReport]:
     """Turn every source under ``inputs`` into an edition in ``output_dir`` (named after its
     path under its input folder), a few documents per task.
 
@@ -186,7 +211,7 @@ def build_editions(inputs: list[Path], output_dir: Path, config: PipelineConfig 
     for name in manifest.withdrawn:
         print(f"WITHDRAWN {printable(name)}: its source is no longer in the input (edition kept)")
     _publish_artifacts(manifest)
-    return reports
+    return Unwalked(reports)
 
 
 def _publish_artifacts(manifest) -> None:
@@ -240,16 +265,18 @@ class _Run:
         self.bases, self.kept = assign_names(sources, self.output_dir, known)
         unchanged = self.unchanged = carried_over(sources, self.bases, self.output_dir, self.config, previous)
         checkpoint = time.perf_counter()
-        futures = {}
+        submitted = {}
         work = [(s, self.bases[s.key]) for s in sources if s.key not in unchanged]
         for batch in batches(work, path_of=lambda pair: pair[0].path, spread=_tasks_at_once()):
             label = batch[0][0].display_name + (f" (+{len(batch) - 1} more)" if len(batch) > 1 else "")
-            future = build_batch_task.submit(batch, self.output_dir, self.config, label)
-            futures.update({source.key: (future, position) for position, (source, _) in enumerate(batch)})
+            batch_run = _Batch(build_batch_task.submit(Unwalked(batch), self.output_dir, self.config, label))
+            submitted.update({source.key: (batch_run, position) for position, (source, _) in enumerate(batch)})
         for done, source in enumerate(sources, start=1):
             if len(sources) > 20 and sys.stderr.isatty():
                 print(f"[{done}/{len(sources)}]", file=sys.stderr, end="\r")
-            report = unchanged.get(source.key) or _batch_report(source, *futures[source.key])
+            if (report := unchanged.get(source.key)) is None:
+                batch_run, position = submitted[source.key]
+                report = batch_run.report(source, position)
             reports.append(report)  # before it leaves _DONE: a Ctrl-C between the two records it
             if _DONE is not None:
                 _DONE.pop(source.key, None)
@@ -315,11 +342,22 @@ def _tasks_at_once() -> int | None:
         return None
 
 
-def _batch_report(source: Source, future, position: int) -> DocumentReport:
-    try:
-        return future.result()[position]
-    except Exception as error:  # the batch failed after its retries: not a document's fault
-        return failure(source, error)
+class _Batch:
+    """A batch handed to the task runner. Its reports are asked of Prefect once, not once a
+    document: each answer is a round trip through Prefect's event-loop thread."""
+
+    def __init__(self, future):
+        self.future = future
+        self.reports: list[DocumentReport] | None = None
+        self.problem: Exception | None = None
+
+    def report(self, source: Source, position: int) -> DocumentReport:
+        if self.reports is None and self.problem is None:
+            try:
+                self.reports = self.future.result()
+            except Exception as error:  # the batch failed after its retries: not a document's fault
+                self.problem = error
+        return failure(source, self.problem) if self.reports is None else self.reports[position]
 
 
 def summarize(reports: list[DocumentReport]) -> str:
