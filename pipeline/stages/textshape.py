@@ -235,7 +235,7 @@ def is_heading_shaped(text: str) -> bool:
         return False
     if INSIDE_SENTENCES.search(text):  # a line that holds sentences is a paragraph (or part of one)
         return False
-    if len(WIDE.findall(text)) > len(text) / 2:
+    if not text.isascii() and len(WIDE.findall(text)) > len(text) / 2:  # (ASCII holds no wide character)
         return len(text) <= 40
     return len(text) <= 120 and len(text.split()) <= 16
 
