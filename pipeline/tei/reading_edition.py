@@ -111,11 +111,15 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
     Blocks that do not nest are independent, so they are converted a round at a time (the
     outermost first, then those inside them), many blocks in one OpenCC call."""
     rounds: dict[etree._Element, int] = {}
+    held: dict[etree._Element, int] = {}  # an element no block: the round of the innermost block holding it, or -1
     for block in blocks:
-        outer = block.getparent()
-        while outer is not None and outer not in rounds:
+        between, outer = [], block.getparent()
+        while outer is not None and outer not in rounds and outer not in held:
+            between.append(outer)
             outer = outer.getparent()
-        rounds[block] = 0 if outer is None else rounds[outer] + 1
+        holder = -1 if outer is None else rounds[outer] if outer in rounds else held[outer]
+        held.update(dict.fromkeys(between, holder))  # the blocks' ancestors come first: it holds
+        rounds[block] = holder + 1
     for depth in range(max(rounds.values(), default=-1) + 1):
         batch, size = [], 0
         for block in (block for block in blocks if rounds[block] == depth):
@@ -149,11 +153,11 @@ def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.Op
 def _reading_slots(block: etree._Element) -> tuple[Slots, list[str]]:
     """The block's text nodes outside source readings, as (element, "text" | "tail"), in the
     order block.iter() meets them (an element's tail right after its text), and their texts."""
-    inside = set()
-    for reading in block.iter(*SOURCE_READING_TAGS):
-        inside.update(reading.iter())
     slots, texts = [], []
+    inside: set[etree._Element] = set()  # the source readings met so far, with all they hold
     for element in block.iter():
+        if element.tag in SOURCE_READING_TAGS:  # met before anything it holds
+            inside.update(element.iter())
         if (text := element.text) and element not in inside:
             slots.append((element, "text"))
             texts.append(text)
