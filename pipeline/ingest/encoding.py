@@ -131,9 +131,22 @@ class _Reading:
             sample, decoder, labels, text, invalid, rank)
         self.plausibility = Plausibility(text, counts)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
-        self.bound = self.plausibility.bound() * self.damage
-        self.score: float | None = None  # once scored
+        # What a single-byte reading loses for its letters out of place: read off the bytes
+        # (one character a byte) when the reading first needs refining; 0 for the others.
+        self.penalty: float | None = None if decoder in SINGLE_BYTE else 0.0
+        self.bound = self._less_penalty(self.plausibility.bound())
+        self.score: float | None = 0.0 if self.bound == 0.0 else None  # once scored (never above the bound)
         self._badness: BadnessCount | None = None
+
+    def _less_penalty(self, plausibility: float) -> float:
+        """The score of the reading, given its plausibility (or a bound of it: a bound of the
+        score; so too before the penalty is known)."""
+        score = plausibility * self.damage
+        return max(0.0, score - self.penalty) if self.penalty else score
+
+    def _read_penalty(self) -> None:
+        marks = self.sample.translate(_case_marks(self.decoder)).decode("ascii")
+        self.penalty = marks_penalty(marks)
 
     @functools.cached_property
     def label(self) -> str:
@@ -145,19 +158,24 @@ class _Reading:
         return (-round(self.bound if self.score is None else self.score, 3), self.rank)
 
     def refine(self, rival: tuple[float, int] | None) -> None:
-        """One step: the C1 controls counted (a bound of badness without searching), then the
-        text searched for mojibake until enough is found to rank the reading after ``rival``
-        (the key of the reading next in line; None: until the end); the score once all is
-        found. Once enough is found to bring the score to 0, the score is 0 (it is never below)."""
+        """One step: a single-byte reading's penalty read; the C1 controls counted (a bound of
+        badness without searching); the text searched for mojibake until enough is found to
+        rank the reading after ``rival`` (the key of the reading next in line; None: until the
+        end); the score once all is found. Once the bound is 0, the score is 0 (never below)."""
         plausibility = self.plausibility
-        if plausibility.needs_badness() and (self._badness is None or not self._badness.done):
+        if self.penalty is None:  # the cheapest step first
+            self._read_penalty()
+            self.bound = self._less_penalty(plausibility.bound())
+            if self.bound == 0.0:
+                self.score = 0.0
+        elif plausibility.needs_badness() and (self._badness is None or not self._badness.done):
             if self._badness is None:
                 code_page = (self.sample, _code_page(self.decoder)) if self.decoder in SINGLE_BYTE else None
                 self._badness = BadnessCount(self.text, code_page)
                 found = self._badness.at_least()
             else:
                 found = self._badness.count_to(None, self._enough(rival))
-            self.bound = plausibility.score(found) * self.damage
+            self.bound = self._less_penalty(plausibility.score(found))
             if self.bound == 0.0:
                 self.score = 0.0
         else:
@@ -165,23 +183,22 @@ class _Reading:
 
     def _enough(self, rival: tuple[float, int] | None) -> float:
         """How many mojibake-looking sequences bring the bound below ``rival``'s score (at the
-        rounding of the key), or the score to 0, whichever is fewer. If the count falls short
-        by a rounding, the next step counts on: the ranking only ever compares keys."""
+        rounding of the key; None: to 0), or the plausibility to 0, whichever is fewer. If the
+        count falls short by a rounding, the next step counts on: only keys are compared."""
         plausibility = self.plausibility
         zeroing = plausibility.zeroing_badness()
         scale = plausibility.latin_factor * self.damage
-        if rival is None or scale <= 0:
+        if scale <= 0:
             return zeroing
-        below = -rival[0] - 0.0005  # a bound below it rounds below the rival's rounded score
-        needed = plausibility.total * (plausibility.before_badness - below / scale)
+        below = 0.0 if rival is None else -rival[0] - 0.0005  # below it, the bound rounds below the rival's
+        needed = plausibility.total * (plausibility.before_badness - (below + (self.penalty or 0.0)) / scale)
         return min(zeroing, max(self._badness.found + 1, math.floor(needed) + 1))
 
     def _full_score(self) -> float:
+        if self.penalty is None:
+            self._read_penalty()
         found = self._badness.count_to() if self._badness else None
-        score = self.plausibility.score(found) * self.damage
-        if self.decoder in SINGLE_BYTE:  # one character a byte: the letters' cases read off the bytes
-            score = max(0.0, score - marks_penalty(self.sample.translate(_case_marks(self.decoder)).decode("ascii")))
-        return score
+        return self._less_penalty(self.plausibility.score(found))
 
     def candidate(self) -> Candidate:
         """The reading as ranked, scored in full first if it is not yet."""

@@ -243,7 +243,7 @@ class Plausibility:
         return max(0.0, (self.before_badness - found / self.total) * self.latin_factor)
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(0x80))
 ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 ASCII_CONTROLS = bytes(code for code in range(0x20) if code not in b"\t\n\r\x0c")
 LETTER, CONTROL = "a", "\x01"  # what ASCII letters and controls are counted under
@@ -257,8 +257,10 @@ def character_counts(text: str) -> dict[str, int]:
     ascii_part = text.encode("ascii", "ignore")
     if 2 * len(ascii_part) < len(text):
         return Counter(text)
-    counts = Counter("".join(_NON_ASCII_RUN.findall(text)))
-    return add_ascii_counts(counts, ascii_part)
+    # The non-ASCII characters in order: in UTF-8 every byte of theirs is above ASCII, every
+    # ASCII character one byte below it, so deleting those bytes leaves exactly theirs.
+    encoded = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return add_ascii_counts(Counter(encoded.decode("utf-8", "surrogatepass")), ascii_part)
 
 
 def add_ascii_counts(counts: dict[str, int], ascii_part: bytes) -> dict[str, int]:
