@@ -15,7 +15,7 @@ import re._compiler
 import re._constants
 import re._parser
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import ftfy.badness
 import ftfy.chardata
@@ -64,56 +64,82 @@ C1_BOUND = _c1_counts_each_once()
 _C1 = re.compile(f"[{C1_CONTROLS}]")
 
 
-def _suspect_characters() -> re.Pattern:
+def _suspect_characters() -> str:
     chars: set[str] = set()
     for encoding in ftfy.chardata.CHARMAP_ENCODINGS:  # mojibake is made of these
         chars |= set(bytes(range(0x80, 0x100)).decode(encoding, errors="ignore"))
     chars |= {ch for ch in BADNESS_RE.pattern if ord(ch) >= 0x80}  # and what the regex names
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+    return "".join(sorted(chars))
 
 
-SUSPECT = _suspect_characters()
+SUSPECTS = _suspect_characters()
+SUSPECT = re.compile("[" + re.escape(SUSPECTS) + "]")
 
 
-def _windows(text: str | bytes, suspect: re.Pattern = SUSPECT) -> list[tuple[int, int]] | None:
+@dataclass(frozen=True)
+class Patterns:
+    """What BadnessCount searches a text with (or the bytes of a single-byte code page, whose
+    suspect bytes and C1 controls are then counted in C by ``bytes.translate``)."""
+    badness: re.Pattern
+    suspects: str | bytes  # the suspect characters (or bytes)
+    c1: str | bytes  # the C1 controls (or the bytes read as them)
+
+    def _pattern(self, pattern: str) -> re.Pattern:
+        return re.compile(pattern.encode("ascii") if isinstance(self.suspects, bytes) else pattern)
+
+    def _class(self, members: str | bytes, negated: bool = False) -> str:
+        escaped = "".join(f"\\x{byte:02x}" for byte in members) if isinstance(members, bytes) else re.escape(members)
+        return ("[^" if negated else "[") + escaped + "]"
+
+    @functools.cached_property
+    def clusters(self) -> re.Pattern:
+        """Runs of suspect characters with at most 2 * REACH others between two of them: the
+        windows of a run's characters (REACH on either side of each) merge into one."""
+        one, other = self._class(self.suspects), self._class(self.suspects, negated=True)
+        return self._pattern(f"{one}(?:{other}{{0,{2 * REACH}}}{one})*")
+
+    @functools.cached_property
+    def _counted(self) -> dict[str | bytes, re.Pattern]:
+        return {members: self._pattern(self._class(members)) for members in (self.suspects, self.c1) if members}
+
+    def count(self, members: str | bytes, subject: str | bytes) -> int:
+        """How many of ``members`` (the suspects or the C1 controls) ``subject`` holds."""
+        if isinstance(subject, bytes):
+            return len(subject) - len(subject.translate(None, members))
+        return len(self._counted[members].findall(subject)) if members else 0
+
+    def windows(self, subject: str | bytes) -> list[tuple[int, int]] | None:
+        """Stretches of ``subject`` that can hold a match: windows around suspect characters,
+        merged. None when suspect characters are everywhere (a wrong decoding): search it all."""
+        if self.count(self.suspects, subject) > len(subject) // (2 * REACH):
+            return None  # counted in C first: a wrong decoding has them everywhere
+        if not self.suspects:
+            return []
+        return [(max(0, run.start() - REACH), min(len(subject), run.end() + REACH))
+                for run in self.clusters.finditer(subject)]
+
+
+TEXT_PATTERNS = Patterns(BADNESS_RE, SUSPECTS, C1_CONTROLS)
+
+
+def _windows(text: str) -> list[tuple[int, int]] | None:
     """Stretches of ``text`` that can hold a match: windows around suspect characters, merged.
-    None when suspect characters are everywhere (a wrong decoding): search the whole text.
-    (``text`` may be the bytes of a single-byte code page, ``suspect`` then their pattern.)"""
-    if len(suspect.findall(text)) > len(text) // (2 * REACH):
-        return None  # counted in C first: a wrong decoding has them everywhere
-    suspects = [match.start() for match in suspect.finditer(text)]
-    windows: list[tuple[int, int]] = []
-    for position in suspects:
-        low, high = max(0, position - REACH), min(len(text), position + 1 + REACH)
-        if windows and low <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], high)
-        else:
-            windows.append((low, high))
-    return windows
+    None when suspect characters are everywhere (a wrong decoding): search the whole text."""
+    return TEXT_PATTERNS.windows(text)
 
 
 # --- the same search in the bytes of a single-byte code page ------------------------------
 # A single-byte reading is its bytes, each read as one character. Every item of BADNESS_RE
-# (and of SUSPECT and _C1) matches one character by what the character is, so the pattern
-# with each item replaced by the bytes whose character it matches finds, in the bytes, the
-# matches it finds in the text, at the same positions: the same count, searched faster
-# (a class of bytes is a bitmap, a class of characters a lookup in blocks).
+# matches one character by what the character is, so the pattern with each item replaced by
+# the bytes whose character it matches finds, in the bytes, the matches it finds in the text,
+# at the same positions: the same count, searched faster (a class of bytes is a bitmap, a
+# class of characters a lookup in blocks). So too the suspect characters and C1 controls.
 
 class _Untranslatable(Exception):
     pass
 
 
-class Patterns(NamedTuple):
-    """What BadnessCount searches with: ftfy's pattern, the suspect characters, the C1 controls."""
-    badness: re.Pattern
-    suspect: re.Pattern
-    c1: re.Pattern | None
-
-
-TEXT_PATTERNS = Patterns(BADNESS_RE, SUSPECT, _C1)
 _NOTHING = re.compile(b"(?!)")
-
-
 _ITEM_MATCHERS: dict[str, re.Pattern] = {}  # each item of the patterns compiled alone, once for every code page
 
 
@@ -165,9 +191,11 @@ def code_page_patterns(characters: str) -> Patterns | None:
     ``characters[b]``; None if ftfy's pattern uses what cannot be translated (the text is
     searched then)."""
     try:
-        return Patterns(*(_bytes_pattern(pattern, characters) for pattern in TEXT_PATTERNS))
+        badness_re = _bytes_pattern(BADNESS_RE, characters)
     except _Untranslatable:
         return None
+    return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in SUSPECTS),
+                    bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS))
 
 
 def badness(text: str) -> int:
@@ -201,8 +229,8 @@ class BadnessCount:
             subject = code_page[0]
         self.text = subject
         # Each C1 control stands in a match of its own (C1_BOUND): a bound before any search.
-        self.least = len(patterns.c1.findall(subject)) if C1_BOUND else 0
-        windows = _windows(subject, patterns.suspect)
+        self.least = patterns.count(patterns.c1, subject) if C1_BOUND else 0
+        windows = patterns.windows(subject)
         self.found = 0
         self._matches = patterns.badness.finditer(subject) if windows is None else None
         if windows is not None:  # few suspect characters: the windows give the count at once

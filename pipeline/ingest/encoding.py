@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
 from pipeline.ingest.badness import BadnessCount
-from pipeline.ingest.plausibility import Plausibility, add_ascii_counts, case_mark, marks_penalty, plausibility
+from pipeline.ingest.plausibility import Plausibility, case_mark, code_page_counts, marks_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -208,26 +208,17 @@ class _Reading:
 
 
 class _Counting:
-    """The character counts of the sample's readings, counted once where one reading gives
-    another's: the bytes for every single-byte code page, UTF-16 LE for UTF-16 BE."""
+    """The character counts of the sample's readings, counted in C where one character is one
+    byte, once where one reading gives another's (UTF-16 LE for UTF-16 BE)."""
 
-    def __init__(self, sample: bytes):
-        self.sample = sample
+    def __init__(self) -> None:
         self._utf16: tuple[str, Counter[str]] | None = None  # (decoder, counts) of a clean UTF-16 reading
-
-    @functools.cached_property
-    def high_bytes(self) -> tuple[Counter[int], bytes]:
-        return _high_byte_counts(self.sample)
 
     def counts(self, decoder: str, part: bytes, text: str, invalid: int) -> dict[str, int] | None:
         """The counts of ``text`` (``part`` read by ``decoder``) as character_counts gives them, or
         None to count the text itself."""
-        if decoder in SINGLE_BYTE:  # each byte is one character: count the bytes once for every code page
-            (high, ascii_part), characters = self.high_bytes, _code_page(decoder)
-            counts: dict[str, int] = {}
-            for byte, n in high.items():
-                counts[characters[byte]] = counts.get(characters[byte], 0) + n
-            return add_ascii_counts(counts, ascii_part)  # ASCII bytes read as themselves in every code page
+        if decoder in SINGLE_BYTE:  # each byte is one character: counted by class in the bytes
+            return code_page_counts(part, _code_page(decoder))
         if decoder.startswith("utf-16") and not invalid and 2 * len(text) == len(part):
             # Every code unit one character (no damage, no surrogate pair): the other byte order
             # reads each code unit with its bytes swapped, position for position, so its counts
@@ -256,9 +247,6 @@ def _case_marks(decoder: str) -> bytes:
     return "".join(map(case_mark, _code_page(decoder))).encode("ascii")
 
 
-_ASCII_BYTES = bytes(range(0x80))
-
-
 class _TooDamaged(Exception):
     pass
 
@@ -283,11 +271,6 @@ def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]
     _TooDamaged past ``limit``)."""
     _damage.count, _damage.limit = 0, limit
     return sample.decode(decoder, errors="scan2tei-replace-counting"), _damage.count
-
-
-def _high_byte_counts(sample: bytes) -> tuple[Counter[int], bytes]:
-    """The sample's bytes above ASCII counted (in order of first appearance), and its ASCII bytes."""
-    return Counter(sample.translate(None, _ASCII_BYTES)), sample.translate(None, bytes(range(0x80, 0x100)))
 
 
 @functools.cache
@@ -321,7 +304,7 @@ def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candi
     sample = _sample(data)
     utf8 = _multibyte_utf8(sample)
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
-    counting = _Counting(sample)
+    counting = _Counting()
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
              if decoder != without and not (decoder.startswith("utf-16") and len(data) % 2)
              and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
@@ -356,7 +339,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's. The other readings
         # are ranked only for the runner-up the header names.
-        best = _reading(sample, "utf-8", (), 0, _Counting(sample)).candidate()
+        best = _reading(sample, "utf-8", (), 0, _Counting()).candidate()
         others = ranked_candidates(data, without="utf-8")
     else:
         others = ranked_candidates(data)

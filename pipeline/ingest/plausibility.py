@@ -294,13 +294,52 @@ def _part_symbol(ch: str) -> str:
     return _SYMBOL_OF_PART[part]
 
 
-_PART_SYMBOLS = CharacterMap(_part_symbol)
+class _SymbolOf(dict):
+    """The symbol of each character (_part_symbol), kept as characters are met; looked up by
+    the character itself (a text's distinct characters, mapped in C, faster than translated)."""
+
+    def __missing__(self, ch: str) -> str:
+        self[ch] = symbol = _part_symbol(ch)
+        return symbol
+
+
+_SYMBOL_OF = _SymbolOf()
+
+
+@functools.cache
+def byte_classes(characters: str) -> tuple[bytes, tuple[tuple[bytes, str], ...]]:
+    """The bytes of a single-byte code page (byte b reads as ``characters[b]``) in classes of
+    characters plausibility() counts alike: a bytes.translate table giving each byte its class,
+    and of each class that counts, its mark in the table and one character to count it under
+    (LETTER and CONTROL for ASCII letters and controls)."""
+    table, counted, index_of = bytearray(), [], {}
+    for ch in characters:
+        symbol = _SYMBOL_OF[ch]
+        if symbol not in index_of:
+            index_of[symbol] = len(index_of)
+            kind = _PARTS[ord(symbol)][0]
+            if kind != "ascii":  # other ASCII characters count for nothing
+                counted.append((bytes((index_of[symbol],)), LETTER if kind == "letter" else CONTROL if kind == "control"
+                                else ch))
+        table.append(index_of[symbol])
+    return bytes(table), tuple(counted)
+
+
+def code_page_counts(data: bytes, characters: str) -> dict[str, int]:
+    """What character_counts() gives for plausibility() of ``data`` read in a single-byte code
+    page (byte b as ``characters[b]``), counted in C by class: one character of a class stands
+    for the class (plausibility() counts its characters alike), classes in order of first
+    appearance (a tie between script families goes to the first met)."""
+    table, counted = byte_classes(characters)
+    classes = data.translate(table)
+    present = sorted((classes.find(mark), character, n) for mark, character in counted if (n := classes.count(mark)))
+    return {character: n for _first, character, n in present}
 
 
 def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
     per_part: dict[str, int] = {}  # in order of first appearance: a tie between script families goes to the first met
-    for symbol, n in zip("".join(counts).translate(_PART_SYMBOLS), counts.values()):
+    for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
         per_part[symbol] = per_part.get(symbol, 0) + n
     neutral_sum = 0  # in twentieths, as the totals in each writing system
     cjk_totals = [0] * len(WRITING_SYSTEMS)
