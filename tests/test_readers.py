@@ -31,3 +31,21 @@ def test_a_new_reader_is_one_row():
     assert reader_for(b"%FAKE\nhello", "x.fake", readers) is fake
     assert reader_for(b"hello", "x.txt", readers).name == "text"
     assert fake.read(b"%FAKE\nhello", "x.fake", PipelineConfig()).text == "hello"
+
+
+def test_utf16_that_does_not_start_with_markup_is_not_given_to_the_xml_parser():
+    """A UTF-16 file (with a byte-order mark) is given to the XML parser, to find its first
+    element, only if it starts with "<": where it does not, the parser finds none either."""
+    from pathlib import Path
+
+    from pipeline.ingest.pages.formats import _starts_with_markup, root_element
+
+    hocr = (Path(__file__).parent / "data" / "hobbes-1668" / "ocropus-hocr" / "0009.hocr").read_text(encoding="utf-8")
+    body = hocr[hocr.index("<html"):]
+    texts = [body, "\n \t" + body, "Leviathan, sive de materia <i>civitatis</i>.", "\u3000<p>蘇聯</p>",
+             " " * 200 + "<p>x</p>", "\ufeff<p>x</p>", "x<p>y</p>", "", "\n"]
+    for text in texts:
+        for data in (text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be")):
+            assert _starts_with_markup(data) or root_element(data) is None, text[:20]
+        assert reader_for(text.encode("utf-16") + b"\n\x00", "scan.txt").name in ("text", "XML that is not text")
+    assert root_element(body.encode("utf-16")) == ("http://www.w3.org/1999/xhtml", "html")

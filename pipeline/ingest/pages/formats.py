@@ -55,9 +55,20 @@ def root_element(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _starts_with_markup(head: bytes) -> bool:
+    """Whether the first thing in the file but white space (and byte-order marks) may be "<",
+    in UTF-8 or in UTF-16 with a byte-order mark: XML starts so, or the parser finds no element.
+    (Where the first characters say nothing, a NUL of UTF-32 or only white space, it may.)"""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            start = head[:256].decode(codec, errors="replace").lstrip("\ufeff \t\r\n")
+            return not start or start[0] in "<\x00"
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def ocr_format(head: bytes, name: str = "") -> tuple[str, PageFormat] | None:
     """The name and reader of the OCR format of a file, from its first bytes, or None."""
-    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not _starts_with_markup(head):
         return None  # a text that mentions "ocr_page" is not hOCR
     root = root_element(head)
     if root is None:
