@@ -300,3 +300,38 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
     counts = [_lone_cjk_touching_latin(text) for text in texts]
     assert [_lone_cjk_touching_latin(text, from_letters=True) for text in texts] == counts
     assert sum(counts) > 1000
+
+
+def test_damage_counted_in_the_decoded_text_is_the_damage_a_handler_counts():
+    """Where the codec puts U+FFFD itself, the damaged stretches are counted in the decoded text
+    (a prefix first, to drop a reading that is not this encoding): on the seeds saved in every
+    encoding, stretches of them and bytes at random, the text and the count (or the verdict
+    "too damaged") are those an error handler counting each stretch gives."""
+    import random
+
+    from pipeline.ingest import encoding as decoding
+
+    rng = random.Random(11)
+    samples = [path.read_text(encoding="utf-8").encode(saved, errors="replace")[start:start + size]
+               for path in SEEDS for saved in ("utf-8", "gb18030", "big5hkscs", "cp932", "cp949", "cp1252")
+               for start, size in ((0, 40000), (1, 3001), (7, 200))]
+    samples += [bytes(rng.choice([rng.randrange(256), 0xE4, 0xB8, 0x41, 0x84, 0x31, 0xA4, 0x37]) for _ in range(n))
+                for n in [rng.randrange(1, 3000) for _ in range(300)]]
+    samples += ["\ufffd 蘇聯".encode(codec) * 50 for codec in ("utf-8", "gb18030")]  # U+FFFD itself in the text
+    damage = []
+
+    def count(error: UnicodeDecodeError) -> tuple[str, int]:
+        damage.append(error)
+        return "\ufffd", error.end
+
+    codecs.register_error("test-count-each-stretch", count)
+    for sample in samples:
+        limit = max(2, len(sample) // 200)
+        for decoder in decoding._REPLACING_IN_C:
+            damage.clear()
+            expected = sample.decode(decoder, errors="test-count-each-stretch")
+            try:
+                got = decoding._decode_counting(sample, decoder, limit)
+            except decoding._TooDamaged:
+                got = None
+            assert got == (None if len(damage) > limit else (expected, len(damage))), (decoder, sample[:40])

@@ -266,11 +266,37 @@ def _replace_counting(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("scan2tei-replace-counting", _replace_counting)
 
 
+# Decoders whose "replace" is done inside the codec (no handler called for each damaged
+# stretch): UTF-8 and the CJK codecs. Each damaged stretch is one U+FFFD, as with the handler.
+_REPLACING_IN_C = ("utf-8", "gb18030", "big5hkscs", "cp932", "cp949")
+
+
 def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]:
     """The sample decoded as with errors="replace", and the number of damaged stretches (raise
     _TooDamaged past ``limit``)."""
+    own = _own_replacement(decoder)
+    if decoder in _REPLACING_IN_C and (own is None or own not in sample):
+        # Every U+FFFD is then a damaged stretch: counted in the text, first in a prefix. A
+        # prefix reads as the whole does up to its end, where a character it cuts is one more.
+        prefix = sample[:8 * (limit + 2)]
+        if len(prefix) < len(sample) and prefix.decode(decoder, errors="replace").count("\ufffd") > limit + 1:
+            raise _TooDamaged
+        text = sample.decode(decoder, errors="replace")
+        if (invalid := text.count("\ufffd")) > limit:
+            raise _TooDamaged
+        return text, invalid
     _damage.count, _damage.limit = 0, limit
     return sample.decode(decoder, errors="scan2tei-replace-counting"), _damage.count
+
+
+@functools.cache
+def _own_replacement(decoder: str) -> bytes | None:
+    """The bytes that read as U+FFFD itself in ``decoder``, if any (of the CJK code pages, only
+    GB18030 has it; no other bytes read as it in any of them)."""
+    try:
+        return "\ufffd".encode(decoder)
+    except UnicodeEncodeError:
+        return None
 
 
 @functools.cache
