@@ -110,13 +110,20 @@ class Patterns:
 
     def windows(self, subject: str | bytes) -> list[tuple[int, int]] | None:
         """Stretches of ``subject`` that can hold a match: windows around suspect characters,
-        merged. None when suspect characters are everywhere (a wrong decoding): search it all."""
-        if self.count(self.suspects, subject) > len(subject) // (2 * REACH):
+        merged. None when they would cover most of it (a wrong decoding, suspect characters
+        everywhere): search it all, as far as needed. (Either way the count is the same.)"""
+        if isinstance(subject, bytes) and self.count(self.suspects, subject) > len(subject) // (2 * REACH):
             return None  # counted in C first: a wrong decoding has them everywhere
         if not self.suspects:
             return []
-        return [(max(0, run.start() - REACH), min(len(subject), run.end() + REACH))
-                for run in self.clusters.finditer(subject)]
+        windows, covered = [], 0
+        for run in self.clusters.finditer(subject):
+            low, high = max(0, run.start() - REACH), min(len(subject), run.end() + REACH)
+            windows.append((low, high))
+            covered += high - low
+            if covered > len(subject) // 2:
+                return None
+        return windows
 
 
 TEXT_PATTERNS = Patterns(BADNESS_RE, SUSPECTS, C1_CONTROLS)
@@ -228,13 +235,13 @@ class BadnessCount:
         else:
             subject = code_page[0]
         self.text = subject
-        # Each C1 control stands in a match of its own (C1_BOUND): a bound before any search.
-        self.least = patterns.count(patterns.c1, subject) if C1_BOUND else 0
         windows = patterns.windows(subject)
-        self.found = 0
+        self.found, self.least = 0, 0
         self._matches = patterns.badness.finditer(subject) if windows is None else None
         if windows is not None:  # few suspect characters: the windows give the count at once
             self.found = sum(len(patterns.badness.findall(subject, start, end)) for start, end in windows)
+        elif C1_BOUND:  # each C1 control stands in a match of its own: a bound before any search
+            self.least = patterns.count(patterns.c1, subject)
         self.done = windows is not None
 
     def at_least(self) -> int:

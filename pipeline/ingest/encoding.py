@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
 from pipeline.ingest.badness import BadnessCount
-from pipeline.ingest.plausibility import Plausibility, case_mark, code_page_counts, marks_penalty, plausibility
+from pipeline.ingest.plausibility import CodePageCounts, Plausibility, case_mark, marks_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -212,13 +212,16 @@ class _Counting:
     byte, once where one reading gives another's (UTF-16 LE for UTF-16 BE)."""
 
     def __init__(self) -> None:
+        self._code_pages: CodePageCounts | None = None  # every single-byte reading reads the same bytes
         self._utf16: tuple[str, Counter[str]] | None = None  # (decoder, counts) of a clean UTF-16 reading
 
     def counts(self, decoder: str, part: bytes, text: str, invalid: int) -> dict[str, int] | None:
         """The counts of ``text`` (``part`` read by ``decoder``) as character_counts gives them, or
         None to count the text itself."""
         if decoder in SINGLE_BYTE:  # each byte is one character: counted by class in the bytes
-            return code_page_counts(part, _code_page(decoder))
+            if self._code_pages is None:
+                self._code_pages = CodePageCounts(part)
+            return self._code_pages.counts(_code_page(decoder))
         if decoder.startswith("utf-16") and not invalid and 2 * len(text) == len(part):
             # Every code unit one character (no damage, no surrogate pair): the other byte order
             # reads each code unit with its bytes swapped, position for position, so its counts

@@ -307,33 +307,40 @@ _SYMBOL_OF = _SymbolOf()
 
 
 @functools.cache
-def byte_classes(characters: str) -> tuple[bytes, tuple[tuple[bytes, str], ...]]:
-    """The bytes of a single-byte code page (byte b reads as ``characters[b]``) in classes of
-    characters plausibility() counts alike: a bytes.translate table giving each byte its class,
-    and of each class that counts, its mark in the table and one character to count it under
-    (LETTER and CONTROL for ASCII letters and controls)."""
-    table, counted, index_of = bytearray(), [], {}
-    for ch in characters:
-        symbol = _SYMBOL_OF[ch]
+def _byte_classes(characters: str) -> tuple[bytes, tuple[tuple[bytes, str], ...]]:
+    """The bytes above ASCII of a single-byte code page (byte b reads as ``characters[b]``) in
+    classes of characters plausibility() counts alike: a bytes.translate table giving each byte
+    its class, and of each class its mark in the table and one character to count it under."""
+    table, counted, index_of = bytearray(256), [], {}
+    for byte in range(0x80, 0x100):
+        symbol = _SYMBOL_OF[characters[byte]]
         if symbol not in index_of:
             index_of[symbol] = len(index_of)
-            kind = _PARTS[ord(symbol)][0]
-            if kind != "ascii":  # other ASCII characters count for nothing
-                counted.append((bytes((index_of[symbol],)), LETTER if kind == "letter" else CONTROL if kind == "control"
-                                else ch))
-        table.append(index_of[symbol])
+            counted.append((bytes((index_of[symbol],)), characters[byte]))
+        table[byte] = index_of[symbol]
     return bytes(table), tuple(counted)
 
 
-def code_page_counts(data: bytes, characters: str) -> dict[str, int]:
-    """What character_counts() gives for plausibility() of ``data`` read in a single-byte code
-    page (byte b as ``characters[b]``), counted in C by class: one character of a class stands
-    for the class (plausibility() counts its characters alike), classes in order of first
-    appearance (a tie between script families goes to the first met)."""
-    table, counted = byte_classes(characters)
-    classes = data.translate(table)
-    present = sorted((classes.find(mark), character, n) for mark, character in counted if (n := classes.count(mark)))
-    return {character: n for _first, character, n in present}
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+class CodePageCounts:
+    """What character_counts() gives for the readings of ``data`` in single-byte code pages,
+    counted in C: its ASCII bytes once (they read as themselves in every code page), the others
+    by class, one character of a class standing for it (plausibility() counts them alike)."""
+
+    def __init__(self, data: bytes):
+        self.high = data.translate(None, _ASCII_BYTES)  # in their order: the order of first appearance
+        self.ascii_counts = add_ascii_counts({}, data.translate(None, _HIGH_BYTES))
+
+    def counts(self, characters: str) -> dict[str, int]:
+        """The counts of the reading in which byte b reads as ``characters[b]``: its classes in
+        order of first appearance (a tie between script families goes to the first met)."""
+        table, counted = _byte_classes(characters)
+        classes = self.high.translate(table)
+        present = sorted((classes.find(mark), character, n)
+                         for mark, character in counted if (n := classes.count(mark)))
+        return {character: n for _first, character, n in present} | self.ascii_counts
 
 
 def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
