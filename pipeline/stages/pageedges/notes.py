@@ -102,8 +102,10 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
     on_image = boxes is not None and all(line.start in boxes for line in lines)
     closer: list[tuple[float, PageNotes]] = []  # splits above lines set closer, with the space above them
     for index in range(first_allowed, len(lines)):
+        match = NOTE_MARK.match(lines[index].text)
+        if match is None and not on_image:
+            continue  # (a text's note opens with its mark: the page is not copied for every line)
         body, notes = lines[:index], lines[index:]
-        match = NOTE_MARK.match(notes[0].text)
         mark = (match.group("sign") or match.group("mark")) if match else ""
         if on_image:
             space = _space_above_closer_lines(body, notes, boxes, flush)

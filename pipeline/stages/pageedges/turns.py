@@ -89,8 +89,10 @@ def covered_lines(pages: list[Page], edits: list[Edit]) -> set[tuple[int, int]]:
     for page in pages:
         for line in page.lines:
             first = max(0, bisect.bisect_left(ordered, (line.start, line.start)) - 1)
-            inside = [span for span in ordered[first:bisect.bisect_left(ordered, (line.end, line.end))]
-                      if span[0] < line.end and line.start < span[1]]
+            last = bisect.bisect_left(ordered, (line.end, line.end), first)
+            if last - first < 2:
+                continue  # (one span at most on the line: most lines)
+            inside = [span for span in ordered[first:last] if span[0] < line.end and line.start < span[1]]
             if len(inside) > 1 and not any(ch.strip() for ch in _uncovered(line, inside)):
                 spans.add((line.start, line.end))
     return spans
