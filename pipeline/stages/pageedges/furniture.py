@@ -200,8 +200,10 @@ def running_heads(pages: list[Page], heights: dict[int, int] | None = None,
         # The first page's line is the heading or title the later pages repeat as their head.
         if alike[key] >= RUNNING_HEAD_MIN_PAGES and alike[key] >= 0.3 * len(pages) and index > 0:
             heads[index] = [line]
-    full = typical_line_length([line for page in pages for line in page.lines])
-    words = HeadWords.of_pages([page.lines for page in pages], full) if words is None else words
+    if words is None:
+        words = HeadWords.of_pages([page.lines for page in pages],
+                                   typical_line_length([line for page in pages for line in page.lines]))
+    full = words.full
     for index, page in enumerate(pages):
         if index in named or not words:
             continue

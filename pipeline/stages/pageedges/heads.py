@@ -51,6 +51,7 @@ class HeadWords:
         """``tops``: each page's top lines (or each line that may be a head); ``everywhere``:
         every line of the text."""
         self.words: list[str] = []
+        self.full: int | None = None  # the typical line length the pages' tops were read with (of_pages)
         if len(tops) < HEAD_PAGES:
             return  # too few pages (or lines) for a word to stand at the tops of HEAD_PAGES of them
         on_pages = [{word for text in texts for word in words_of(text)} for texts in tops]
@@ -82,8 +83,10 @@ class HeadWords:
     @classmethod
     def of_pages(cls, pages: list[list[Line]], full: int) -> HeadWords:
         """The head words of pages given as their lines (``full``: the typical line length)."""
-        return cls([[line.text for line in top_lines(lines, full)] for lines in pages],
-                   [line.text for lines in pages for line in lines])
+        words = cls([[line.text for line in top_lines(lines, full)] for lines in pages],
+                    [line.text for lines in pages for line in lines])
+        words.full = full
+        return words
 
     def __bool__(self) -> bool:
         return bool(self.words)

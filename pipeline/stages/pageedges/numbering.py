@@ -266,8 +266,8 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     minus page index) that most pages agree on; then each page's edge line that fits (at the
     top, the number may stand under a running head the OCR set on lines of its own).
     ``heads``: the pages' head words (:func:`top_words`), where the caller has them."""
-    full = typical_line_length([line for page in pages for line in page.lines])
-    heads = HeadWords.of_pages([page.lines for page in pages], full) if heads is None else heads
+    heads = top_words(pages) if heads is None else heads
+    full = heads.full
     pieces: dict[int, Line] = {}  # a number's piece of a foot line (by its id) -> the line
     candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
                   "bottom": [_foot_candidates(page, pieces) for page in pages]}
