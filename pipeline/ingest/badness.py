@@ -205,6 +205,12 @@ def code_page_patterns(characters: str) -> Patterns | None:
                     bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS))
 
 
+def suspect_count(text: str) -> int:
+    """How many suspect characters ``text`` holds: at least as many as ftfy's count (each of
+    its non-overlapping sequences holds one; the windows around them rely on it)."""
+    return TEXT_PATTERNS.count(SUSPECTS, text)
+
+
 def badness(text: str) -> int:
     """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)``."""
     windows = _windows(text)

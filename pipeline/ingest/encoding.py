@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
-from pipeline.ingest.badness import BadnessCount
+from pipeline.ingest.badness import BadnessCount, suspect_count
 from pipeline.ingest.plausibility import CodePageCounts, Plausibility, case_mark, marks_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
@@ -148,7 +148,6 @@ class _Reading:
         marks = self.sample.translate(_case_marks(self.decoder)).decode("ascii")
         self.penalty = marks_penalty(marks)
 
-    @functools.cached_property
     def label(self) -> str:
         """The narrowest encoding that reads the sample this way: only asked of readings ranked."""
         return next((name for name in self.labels if _reads_as(self.sample, name, self.text)), self.decoder)
@@ -204,7 +203,7 @@ class _Reading:
         """The reading as ranked, scored in full first if it is not yet."""
         if self.score is None:
             self.score = self._full_score()
-        return Candidate(self.label, self.decoder, self.score, self.invalid, self.text)
+        return Candidate(self.label(), self.decoder, self.score, self.invalid, self.text)
 
 
 class _Counting:
@@ -315,15 +314,15 @@ def _reads_as(sample: bytes, encoding: str, text: str) -> bool:
         return False
 
 
-def _multibyte_utf8(sample: bytes) -> bool:
-    """Valid UTF-8 with characters beyond ASCII: hardly ever an accident."""
+def _multibyte_utf8(sample: bytes) -> str | None:
+    """The sample read as UTF-8 if it is valid UTF-8 with characters beyond ASCII (hardly ever
+    an accident), else None."""
     if sample.isascii():
-        return False
+        return None
     try:
-        sample.decode("utf-8")
+        return sample.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candidate]:
@@ -331,11 +330,16 @@ def ranked_candidates(data: bytes, without: str | None = None) -> Iterator[Candi
     plausible first (ties in the order of CANDIDATES). Lazily: a reading is scored in full only
     once its bound could put it next."""
     sample = _sample(data)
-    utf8 = _multibyte_utf8(sample)
+    return _ranked(sample, len(data) % 2 == 1, _multibyte_utf8(sample) is not None, without)
+
+
+def _ranked(sample: bytes, odd: bool, utf8: bool, without: str | None) -> Iterator[Candidate]:
+    """ranked_candidates() of the sample of a file of an ``odd`` length, ``utf8`` if it is valid
+    multi-byte UTF-8."""
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
     counting = _Counting()
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
-             if decoder != without and not (decoder.startswith("utf-16") and len(data) % 2)
+             if decoder != without and not (decoder.startswith("utf-16") and odd)
              and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
     readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, counting)
                 for rank, decoder, labels in tried]
@@ -363,31 +367,51 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
     if data.isascii() and b"\x00" not in data:  # NULs: ASCII text in UTF-16
         return data.decode("ascii"), EncodingGuess(encoding="utf-8", confidence=1.0)
     sample = _sample(data)
-    certain_utf8 = _multibyte_utf8(sample) and b"\x00" not in sample  # NULs: UTF-16 without a mark
-    if certain_utf8:
+    utf8 = _multibyte_utf8(sample)
+    odd = len(data) % 2 == 1
+    if utf8 is not None and b"\x00" not in sample:  # NULs: UTF-16 without a mark
         # Valid multi-byte UTF-8 by accident is vanishingly rare; a misreading that was then
         # saved as UTF-8 is the mojibake stage's job, not the decoder's. The other readings
         # are ranked only for the runner-up the header names.
-        best = _reading(sample, "utf-8", (), 0, _Counting()).candidate()
-        others = ranked_candidates(data, without="utf-8")
-    else:
-        others = ranked_candidates(data)
-        best = next(others, None)
+        others = _ranked(sample, odd, True, "utf-8")
+        runner_up = next((c for c in others if c.text != utf8), None)
+        confidence = _utf8_confidence(_Reading(sample, "utf-8", (), utf8, 0, 0, None), runner_up)
+        guess = _guess("utf-8", confidence, runner_up)
+        return utf8 if len(sample) == len(data) else _decode_all(data, "utf-8", file_name), guess
+    others = _ranked(sample, odd, utf8 is not None, None)
+    best = next(others, None)
     if best is None:
         raise DocumentError(file_name, "cannot be decoded in any supported encoding",
                             "convert it to UTF-8, or report its encoding so it can be added")
     # The runner-up is the best reading that differs: cp1252 and Latin-1 often read alike.
     runner_up = next((c for c in others if c.text != best.text), None)
-    margin = best.score - runner_up.score if runner_up else best.score
-    confidence = round(max(0.0, min(1.0, best.score * (0.5 + 5 * margin))), 2)
-    if certain_utf8:
-        confidence = max(confidence, 0.99)
-    guess = EncodingGuess(
-        encoding=best.encoding, confidence=confidence,
-        runner_up=runner_up.encoding if runner_up else None,
-        runner_up_confidence=round(runner_up.score, 2) if runner_up else None,
-    )
+    guess = _guess(best.encoding, _confidence(best.score, runner_up), runner_up)
     return _decode_all(data, best.decoder, file_name), guess
+
+
+def _confidence(score: float, runner_up: Candidate | None) -> float:
+    """How sure a reading of this score is, against the runner-up: 0..1."""
+    margin = score - runner_up.score if runner_up else score
+    return round(max(0.0, min(1.0, score * (0.5 + 5 * margin))), 2)
+
+
+def _utf8_confidence(reading: _Reading, runner_up: Candidate | None) -> float:
+    """The confidence in valid multi-byte UTF-8: 0.99 at least. It never falls as the score
+    rises, and the score lies between the reading's bound and its plausibility with as many
+    mojibake-looking sequences as suspect characters (each sequence holds one): where the two
+    give the same confidence, ftfy's pattern is not searched for."""
+    plausibility = reading.plausibility
+    highest = max(_confidence(plausibility.bound(), runner_up), 0.99)
+    if plausibility.needs_badness():
+        lowest = max(_confidence(plausibility.score(suspect_count(reading.text)), runner_up), 0.99)
+        if lowest != highest:
+            return max(_confidence(reading.candidate().score, runner_up), 0.99)
+    return highest
+
+
+def _guess(encoding: str, confidence: float, runner_up: Candidate | None) -> EncodingGuess:
+    return EncodingGuess(encoding=encoding, confidence=confidence, runner_up=runner_up.encoding if runner_up else None,
+                         runner_up_confidence=round(runner_up.score, 2) if runner_up else None)
 
 
 def is_doubtful(guess: EncodingGuess) -> bool:

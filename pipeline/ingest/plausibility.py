@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 
 from pipeline.charmap import CharacterMap
 from pipeline.ingest.badness import badness
@@ -252,11 +252,9 @@ LETTER, CONTROL = "a", "\x01"  # what ASCII letters and controls are counted und
 def character_counts(text: str) -> dict[str, int]:
     """What plausibility() needs of the text's characters: the count of each non-ASCII one, in order
     of first appearance, and of ASCII letters and controls as wholes (under LETTER and CONTROL;
-    other ASCII characters count for nothing). Mostly ASCII text is counted in C by bytes
-    methods; mostly non-ASCII text one character at a time, ASCII included."""
+    other ASCII characters count for nothing). The ASCII ones are counted in C by bytes methods,
+    the others one at a time."""
     ascii_part = text.encode("ascii", "ignore")
-    if 2 * len(ascii_part) < len(text):
-        return Counter(text)
     # The non-ASCII characters in order: in UTF-8 every byte of theirs is above ASCII, every
     # ASCII character one byte below it, so deleting those bytes leaves exactly theirs.
     encoded = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
@@ -345,9 +343,10 @@ class CodePageCounts:
 
 def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
-    per_part: dict[str, int] = {}  # in order of first appearance: a tie between script families goes to the first met
+    # In order of first appearance: a tie between script families goes to the first met.
+    per_part: dict[str, int] = defaultdict(int)
     for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
-        per_part[symbol] = per_part.get(symbol, 0) + n
+        per_part[symbol] += n
     neutral_sum = 0  # in twentieths, as the totals in each writing system
     cjk_totals = [0] * len(WRITING_SYSTEMS)
     families: Counter[str] = Counter()
@@ -387,7 +386,7 @@ def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, floa
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
     score -= control_penalty
     factor = 1.0
-    if families and families.most_common(1)[0][0] == "latin":
+    if families and max(families, key=families.__getitem__) == "latin":  # the first of the most common
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
         density = families["latin"] / (families["latin"] + ascii_letters)

@@ -63,7 +63,8 @@ def _starts_with_markup(head: bytes) -> bool:
         if head.startswith(bom):
             start = head[:256].decode(codec, errors="replace").lstrip("\ufeff \t\r\n")
             return not start or start[0] in "<\x00"
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n") or head.lstrip(b"\xef\xbb\xbf \t\r\n")  # without copying it
+    return start.startswith(b"<")
 
 
 def ocr_format(head: bytes, name: str = "") -> tuple[str, PageFormat] | None:
