@@ -58,6 +58,10 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     flow.record_what_finishes()
     signal.signal(signal.SIGINT, flow.stop_at_once)
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
+    if server is None and not os.environ.get("PREFECT_API_URL"):
+        # Prefect's temporary server, for this run alone: no automations to trigger on its events
+        # (their service read each event of each task: a tenth of the server's work)
+        os.environ.setdefault("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "false")
     # on Dask workers, tasks report to the run's own server (else each worker starts one)
     server = server or api_for_workers(dask_address, workers > 1)
     try:

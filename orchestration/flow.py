@@ -32,12 +32,14 @@ from pipeline.run.storage import output_lock, remove_unfinished, scratch_folder,
 
 FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under the output folder
 
-# Documents per task at most: a task costs some 50-100 ms of CPU to orchestrate (Prefect). In one
-# process a batch's editions land together at its end, and a killed run loses the batch it was on:
-# 32. On a cluster the orchestration is what keeps a second worker from doubling the documents
-# (1.68x with 32, 1.72x with 64 on two workers, BENCHMARKS.md): 64.
-BATCH_DOCUMENTS = 32
-CLUSTER_BATCH_DOCUMENTS = 64
+# Documents per task at most: a task costs some 25 ms of CPU to orchestrate (Prefect's task engine,
+# its three events, the server recording them), 64 seed-sized documents some 500 ms to build. On a
+# cluster the orchestration is what keeps a second worker from doubling the documents (1.68x with
+# 32, 1.72x with 64 on two workers, BENCHMARKS.md). In one process a batch's editions land together
+# at its end, and a killed run loses the batch it was on: a run of more than FIRST_BATCH documents
+# is two batches at least, so that its first editions land midway.
+BATCH_DOCUMENTS = 64
+FIRST_BATCH = 32
 BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
 MIN_BATCHES = 8  # small runs still spread over a few workers
 # What a document costs besides its bytes, in bytes: 11 ms a document and 0.5 ms a KB of text
@@ -148,11 +150,11 @@ def failure(source: Source, problem: str | Exception) -> DocumentReport:
 
 def batches(sources: list, path_of=lambda item: item, spread: int | None = None) -> list[list]:
     """Consecutive documents in batches of about one weight (their bytes and what a document
-    costs besides), up to BATCH_DOCUMENTS (tasks run one at a time) or CLUSTER_BATCH_DOCUMENTS,
-    and BATCH_BYTES, each; a big document (a book) is a batch of its own. ``path_of`` gives the
-    file of an item, for its size. ``spread``: how
-    many tasks run at once (None: not known): where more than one, at least MIN_BATCHES
-    batches, their number a multiple of ``spread`` (no worker left alone with the last one)."""
+    costs besides), up to BATCH_DOCUMENTS and BATCH_BYTES each; a big document (a book) is a
+    batch of its own. ``path_of`` gives the file of an item, for its size. ``spread``: how many
+    tasks run at once (None: not known): one, at least two batches beyond FIRST_BATCH documents;
+    more than one, at least MIN_BATCHES batches, their number a multiple of ``spread`` (no
+    worker left alone with the last one)."""
     lengths = []
     for source in sources:
         try:
@@ -160,8 +162,10 @@ def batches(sources: list, path_of=lambda item: item, spread: int | None = None)
             lengths.append(BATCH_BYTES if path.is_dir() else path.stat().st_size)  # a book: a batch of its own
         except OSError:
             lengths.append(0)  # the build reports it
-    most = BATCH_DOCUMENTS if spread == 1 else CLUSTER_BATCH_DOCUMENTS
+    most = BATCH_DOCUMENTS
     count = -(-len(sources) // most)
+    if spread == 1 and len(sources) > FIRST_BATCH:
+        count = max(count, 2)
     if spread != 1:
         count = max(count, MIN_BATCHES)
     if spread and spread > 1:

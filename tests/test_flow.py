@@ -225,9 +225,12 @@ def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path)
         small[-1].write_bytes(b"x" * 10_000)
     groups = flow.batches(small)
     assert [p for g in groups for p in g] == small  # every document once, in order
-    assert len(groups) >= flow.MIN_BATCHES and max(map(len, groups)) <= flow.CLUSTER_BATCH_DOCUMENTS
+    assert len(groups) >= flow.MIN_BATCHES and max(map(len, groups)) <= flow.BATCH_DOCUMENTS
     one_at_a_time = flow.batches(small, spread=1)  # as few as the limits allow
     assert [p for g in one_at_a_time for p in g] == small and len(one_at_a_time) == -(-100 // flow.BATCH_DOCUMENTS)
+    # a few dozen documents in one process: two batches, the first editions land midway; fewer: one
+    assert len(flow.batches(small[:flow.FIRST_BATCH + 1], spread=1)) == 2
+    assert len(flow.batches(small[:flow.FIRST_BATCH], spread=1)) == 1
     # on three workers: a multiple of three batches of about one weight, big and small documents mixed
     mixed = []
     for i in range(90):
