@@ -168,3 +168,22 @@ def test_a_document_whose_edits_or_blocks_overlap_is_refused_not_doubled():
     doc.blocks = [Block(start=0, end=7, kind="p"), Block(start=4, end=13, kind="p")]
     with pytest.raises(ValueError, match="overlap"):
         build_tei(doc, PipelineConfig())
+
+
+def test_a_note_block_without_its_footnote_keeps_its_text_in_a_valid_edition():
+    # composed: a note at a page's foot, found as the segmenter's note block, whose footnote
+    # edit did not stand (refused by an edit across its edge): its text is no note's
+    page = "\n".join(f"The {nth} line of the page runs on for a while here" for nth in ("first", "second", "third"))
+    text = (page + "\nand the fourth line of the page ends the paragraph.¹\n\n"
+            "¹ A note set at the foot\nof the page, with its last words at the foot\n"
+            f"\f{page}\nand the last line.\n\f{page}\nand the last line.\n")
+    doc = build_document(text.encode(), "notes.txt", PipelineConfig())
+    note = next(b for b in doc.blocks if b.kind == "note")
+    assert any(e.kind == "footnote" for e in doc.edits), "the composed page no longer shows its note"
+    doc.edits = [e for e in doc.edits if e.kind not in ("footnote", "note-anchor")]
+    tree = build_tei(doc, PipelineConfig())
+    assert schema_errors(tree) == []
+    written = "".join(tree.getroot().find(".//{*}body").itertext())
+    assert "its last words at the foot" in written
+    assert doc.text[note.start:note.end] in rebuild_source(tree)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(doc.text)

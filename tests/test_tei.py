@@ -116,8 +116,9 @@ NOTES_TEXT = "Head\n\nA para-\ngraph\n\nits note ends in hy-\n\n[3]\n\nMore note
 
 
 def _notes_between_paragraphs() -> Document:
-    """Notes written straight into their division, a page break between them (whose word
-    break the second note's text decides nothing of)."""
+    """Notes between paragraphs, a page break between them: the second a footnote, written
+    straight into its division; the first a note block whose footnote edit did not stand
+    (its text is a paragraph's: a division holds no text)."""
     def at(fragment: str) -> tuple[int, int]:
         start = NOTES_TEXT.index(fragment)
         return start, start + len(fragment)
@@ -127,7 +128,9 @@ def _notes_between_paragraphs() -> Document:
     page = at("[3]")[0]
     edits = [Edit(start=page, end=page, kind="page-break", original="", reason="test pb", stage="test",
                   attrs={"n": "3"}),
-             Edit(start=page, end=page + 3, kind="page-number", original="[3]", reason="test fw", stage="test")]
+             Edit(start=page, end=page + 3, kind="page-number", original="[3]", reason="test fw", stage="test"),
+             Edit(start=at("More note")[0], end=at("at the foot")[1], kind="footnote", reason="test note",
+                  original="More note\nat the foot", stage="test", attrs={"id": "p2"})]
     return Document(source=SourceInfo(file_name="notes.txt", size=len(NOTES_TEXT), sha256="0" * 64,
                                       encoding=EncodingGuess(encoding="utf-8", confidence=1.0)),
                     text=NOTES_TEXT, blocks=blocks, edits=edits, lang="en")
@@ -148,7 +151,9 @@ def test_the_writers_shortcuts_write_what_its_general_paths_write(monkeypatch):
     docs = [build_document(seed.read_bytes(), seed.name, config) for seed in SEEDS]
     docs += [_notes_between_paragraphs(), _document_with_every_kind_of_edit()]
     with_shortcuts = [serialize(build_tei(doc, config)) for doc in docs]
-    assert b'n="3" break="no"/>' in with_shortcuts[-2]  # the first note's hyphen decides
+    assert b'<p xml:id="b3">its note ends in hy-</p>' in with_shortcuts[-2]
+    assert b'<lb/>at the foot</note>' in with_shortcuts[-2]
+    assert schema_errors(build_tei(docs[-2], config)) == []
     monkeypatch.setattr(writer, "_HYPHENS", re.compile(""))  # every block looked at for word breaks
     monkeypatch.setattr(writer._Text, "_append_lines", staticmethod(_lines_one_by_one))
     assert [serialize(build_tei(doc, config)) for doc in docs] == with_shortcuts

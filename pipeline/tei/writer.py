@@ -332,8 +332,11 @@ def _body_element(container: etree._Element, block: Block) -> etree._Element:
 def _only_milestones(doc: Document, block: Block, edits: list[Edit]) -> bool:
     """The block's characters are all its furniture's (whitespace aside): written as milestones
     alone, nothing of the text is lost. Otherwise the block is written as a paragraph."""
-    if not all(e.kind in MILESTONE_KINDS for e in edits):
-        return False
+    return all(e.kind in MILESTONE_KINDS for e in edits) and _all_in_edits(doc, block, edits)
+
+
+def _all_in_edits(doc: Document, block: Block, edits: list[Edit]) -> bool:
+    """The block's characters (whitespace aside) all lie inside its edits."""
     position = block.start
     for edit in edits:
         if doc.text[position:edit.start].strip():
@@ -493,7 +496,9 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
             if block.kind == "milestone" and _only_milestones(doc, block, edits):
                 _render_milestones(container, edits)  # pb and fw between paragraphs: straight into the div
                 continue
-            if block.kind == "note":  # notes at a page's foot between paragraphs: the note straight into the div
+            # notes at a page's foot between paragraphs: the note straight into the div; text
+            # outside every note (one whose edit was refused) is a paragraph's, as a div holds no text
+            if block.kind == "note" and _all_in_edits(doc, block, edits):
                 _render_block_content(container, doc, block, edits, shared=True)
                 continue
             element = _body_element(container, block)
@@ -564,7 +569,9 @@ def indent(element: etree._Element, depth: int = 0) -> None:
         tail = child.tail
         if tail is None or not tail.strip():
             child.tail = pad
-    element[-1].tail = "\n" + "  " * depth
+    last = element[-1]
+    if last.tail is None or not last.tail.strip():  # text there is the source's: never overwritten
+        last.tail = "\n" + "  " * depth
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
