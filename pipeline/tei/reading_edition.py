@@ -8,6 +8,7 @@ block at a time so that phrases are converted as phrases. The header points to t
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 import opencc
 from lxml import etree
@@ -106,7 +107,8 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
     """Convert each block's reading text as one string (phrases across <lb/> stay phrases),
     splitting it back onto its text nodes when the conversion keeps the length, else
     converting node by node. ``blocks`` in document order: a block inside another one
-    (page furniture inside a paragraph) is converted again after it, as it always was.
+    (page furniture inside a paragraph) is converted as a block of its own, and its text
+    is not the outer block's (OpenCC converted twice is no conversion: 苎 → 苧 → 薴).
 
     Blocks that do not nest are independent, so they are converted a round at a time (the
     outermost first, then those inside them), many blocks in one OpenCC call."""
@@ -123,7 +125,7 @@ def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None
     for depth in range(max(rounds.values(), default=-1) + 1):
         batch, size = [], 0
         for block in (block for block in blocks if rounds[block] == depth):
-            slots, pieces = _reading_slots(block)
+            slots, pieces = _reading_slots(block, rounds)
             batch.append((slots, pieces, "".join(pieces)))
             size += len(batch[-1][2])
             if size >= BATCH_CHARACTERS:  # a big book's text is not held twice at once
@@ -150,14 +152,15 @@ def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.Op
             setattr(element, slot, piece)
 
 
-def _reading_slots(block: etree._Element) -> tuple[Slots, list[str]]:
-    """The block's text nodes outside source readings, as (element, "text" | "tail"), in the
-    order block.iter() meets them (an element's tail right after its text), and their texts."""
+def _reading_slots(block: etree._Element, blocks: Container[etree._Element]) -> tuple[Slots, list[str]]:
+    """The block's text nodes outside source readings and outside the ``blocks`` it holds
+    (converted as blocks of their own), as (element, "text" | "tail"), in the order
+    block.iter() meets them (an element's tail right after its text), and their texts."""
     slots, texts = [], []
-    inside: set[etree._Element] = set()  # the source readings met so far, with all they hold
+    inside: set[etree._Element] = set()  # the source readings and inner blocks met so far, with all they hold
     for element in block.iter():
-        if element.tag in SOURCE_READING_TAGS:  # met before anything it holds
-            inside.update(element.iter())
+        if element is not block and element in blocks or element.tag in SOURCE_READING_TAGS:
+            inside.update(element.iter())  # met before anything it holds
         if (text := element.text) and element not in inside:
             slots.append((element, "text"))
             texts.append(text)
