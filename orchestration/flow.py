@@ -72,6 +72,12 @@ _LANDING = threading.Lock()
 LANDING_WAIT_SECONDS = 10  # at most, for a batch's renames on a stalled disk: Ctrl-C still stops
 
 
+def _landing_lock() -> threading.Lock:
+    """The process's landing lock. The batch task asks for it by this function: a task sent to a
+    Dask worker carries the globals it names, and a lock cannot travel (the worker takes its own)."""
+    return _LANDING
+
+
 @task(
     name="build-editions-batch",
     cache_policy=NO_CACHE,  # nothing is cached: no key to compute (a hash of the inputs and source) per task
@@ -97,7 +103,7 @@ def build_batch_task(work: Sequence[tuple[Source, str]], output_dir: Path, confi
             _DONE.update((key, finished[key]) for key in built if key in finished)
 
     try:
-        with written_together(landed, _LANDING):  # one flush to disk for the batch, not one per file
+        with written_together(landed, _landing_lock()):  # one flush to disk for the batch, not one per file
             for source, base in work:
                 if source.key not in finished:
                     built.append(source.key)
