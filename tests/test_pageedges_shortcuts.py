@@ -126,14 +126,7 @@ def _chain_pair_by_pair(candidates: list[tuple[int, int]], per_page: float | Non
                 continue
             if best[i] + 1 > best[j]:
                 best[j], back[j] = best[i] + 1, i
-    if not candidates:
-        return []
-    j = max(range(len(candidates)), key=lambda k: (best[k], -k))
-    chain = []
-    while j >= 0:
-        chain.append(j)
-        j = back[j]
-    return chain[::-1]
+    return numbering.walk_back(best, back)
 
 
 def test_the_page_numbers_chain_is_the_one_asked_pair_by_pair() -> None:

@@ -475,9 +475,15 @@ def _chain(candidates: list[tuple[int, int]], per_page: float | None) -> list[in
         lines.append(line_j)
         positions.append(j)
         leading.append(leading[-1] if leading and leading[-1][0] >= best[j] else (best[j], j))
-    if not candidates:
+    return walk_back(best, back)
+
+
+def walk_back(best: list[int], back: list[int]) -> list[int]:
+    """The longest chain (ties to the earliest end), read back from its end along ``back``
+    (each candidate's predecessor, -1 at a chain's start); ``best``: each candidate's chain length."""
+    if not best:
         return []
-    j = max(range(len(candidates)), key=lambda k: (best[k], -k))
+    j = max(range(len(best)), key=lambda k: (best[k], -k))
     chain = []
     while j >= 0:
         chain.append(j)
