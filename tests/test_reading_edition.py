@@ -20,13 +20,14 @@ CONFIGS = ["s2t.json", "s2tw.json", "s2hk.json", "t2s.json", "tw2s.json", "hk2s.
 CHINESE_SEEDS = [SEEDS[0], SEEDS[2]]  # a bilingual text in traditional script, a book in simplified
 # Blocks inside blocks (furniture and a note in a paragraph, a list in an item), source
 # readings, tails, a block ending in a description operator, an empty block; 苎 and 幺
-# convert differently once and twice (苎 → 苧 → 薴).
+# convert differently once and twice (苎 → 苧 → 薴); a phrase (头发) across the end of an
+# element holding another.
 COMPOSED = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="zh-Hans"><teiHeader><fileDesc><titleStmt>
 <title>头发</title></titleStmt><sourceDesc><bibl><title xml:lang="zh-Hans">后来<note>发展</note>里</title>
 </bibl></sourceDesc></fileDesc></teiHeader><text><body>
 <p>苎麻</p><p>这个头<lb/>发很长<fw type="header">国家发<lb/>展苎</fw>经济<choice><orig>着</orig><reg>著</reg></choice>发展
 <choice><sic>头发</sic><corr>头髮</corr></choice>后<note place="foot"><p>里面</p>书</note>面</p>
-<p xml:lang="en">hair 发</p><head>⿰</head><head>发展</head><p/><list><item>一<list><item>幺发</item></list>里</item></list>
+<p>这个<unclear>好<lb/>头</unclear>发</p><p xml:lang="en">hair 发</p><head>⿰</head><head>发展</head><p/><list><item>一<list><item>幺发</item></list>里</item></list>
 </body></text></TEI>"""
 
 
@@ -39,11 +40,12 @@ def _reference_convert_block(block: etree._Element, convert, blocks) -> None:
                 return True
             element = element.getparent()
         return False
-    segments = []
-    for element in block.iter():
-        if element.text and not inside_source_reading(element):
+    segments = []  # in document order: an element's text, what it holds, its tail
+    for event, element in etree.iterwalk(block, events=("start", "end")):
+        if event == "start" and element.text and not inside_source_reading(element):
             segments.append((element, "text"))
-        if element is not block and element.tail and not inside_source_reading(element.getparent()):
+        if event == "end" and element is not block and element.tail \
+                and not inside_source_reading(element.getparent()):
             segments.append((element, "tail"))
     original = [getattr(el, slot) for el, slot in segments]
     joined = "".join(original)
@@ -127,3 +129,13 @@ def test_a_block_inside_a_block_is_converted_once():
     assert "".join(fw.itertext()) == convert.convert("国家发展苎")
     inner = tree.findall(".//{*}item")[-1]
     assert inner.text == convert.convert("幺发")
+
+
+def test_a_blocks_text_is_converted_in_document_order():
+    # 头 in a doubted word over a line break, 发 after it: one phrase, 頭髮 (发 alone is 發)
+    convert = converter("s2tw.json")
+    assert convert.convert("头发") == "頭髮" and convert.convert("发") == "發"
+    tree = etree.ElementTree(etree.fromstring(COMPOSED))
+    convert_blocks(blocks_in(tree.getroot(), "zh-Hans"), convert)
+    unclear = tree.find(".//{*}unclear")
+    assert unclear.find("{*}lb").tail == "頭" and unclear.tail == "髮"

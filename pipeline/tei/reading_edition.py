@@ -154,20 +154,21 @@ def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.Op
 
 def _reading_slots(block: etree._Element, blocks: Container[etree._Element]) -> tuple[Slots, list[str]]:
     """The block's text nodes outside source readings and outside the ``blocks`` it holds
-    (converted as blocks of their own), as (element, "text" | "tail"), in the order
-    block.iter() meets them (an element's tail right after its text), and their texts."""
-    slots, texts = [], []
-    inside: set[etree._Element] = set()  # the source readings and inner blocks met so far, with all they hold
-    for element in block.iter():
-        if element is not block and element in blocks or element.tag in SOURCE_READING_TAGS:
-            inside.update(element.iter())  # met before anything it holds
-        if (text := element.text) and element not in inside:
+    (converted as blocks of their own), as (element, "text" | "tail"), in document order
+    (an element's tail after all it holds), and their texts."""
+    slots: Slots = []
+
+    def walk(element: etree._Element) -> None:
+        if element.text:
             slots.append((element, "text"))
-            texts.append(text)
-        if element is not block and (tail := element.tail) and element.getparent() not in inside:
-            slots.append((element, "tail"))
-            texts.append(tail)
-    return slots, texts
+        for child in element:
+            if child.tag not in SOURCE_READING_TAGS and child not in blocks:
+                walk(child)
+            if child.tail:
+                slots.append((child, "tail"))
+
+    walk(block)
+    return slots, [getattr(element, slot) for element, slot in slots]
 
 
 # A separator no OpenCC dictionary holds (their text form is one entry a line), and the
