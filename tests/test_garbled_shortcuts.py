@@ -173,3 +173,16 @@ def test_line_end_hyphens_found_from_the_hyphens_are_the_patterns_matches(text, 
 
     assert [(m.span(), m.group("left")) for m in _line_end_hyphens_in_lines(text, start, end)] == [
         (m.span(), m.group("left")) for m in LINE_END_HYPHEN.finditer(text, start, end)]
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_blocks_with_the_same_text_are_found_by_hash_as_by_the_text(collide, monkeypatch):
+    """Blocks are grouped by their text's hash and compared where hashes meet: the groups a
+    dict keyed by the text gives, also when every hash collides."""
+    if collide:
+        monkeypatch.setattr(garbled, "hash", lambda _text: 0, raising=False)
+    for text in texts() + CLAUSE_CASES + ["ab\n\nab\n\nabc\n\nab\n\n\n\nabc\n\nb\n\n"]:
+        blocks = blocks_of(text)
+        first_with: dict[str, int] = {}
+        assert garbled._same_text(text, blocks) == [first_with.setdefault(text[b.start:b.end], index)
+                                                    for index, b in enumerate(blocks)]

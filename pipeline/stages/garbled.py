@@ -146,7 +146,7 @@ class _ClauseSketch:
     listed only when asked for (most blocks need none). A text that several blocks have is
     split once: the later blocks are its copies, and only count its clauses again."""
 
-    def __init__(self, doc: Document, blocks):
+    def __init__(self, doc: Document, blocks, same: list[int] | None = None):
         self.counts = counts = bytearray(SKETCH_SIZE + 1)
         counts[NO_WORDS] = DOCUMENT_REPEATS
         self.blocks = blocks
@@ -158,14 +158,13 @@ class _ClauseSketch:
         self.repeats_long = bytearray(len(blocks))  # whether each block has a long clause twice (a noisy loop may)
         self.split: list[int] = []  # the blocks whose texts were split, in order
         self.copies: dict[int, list[int]] = {}  # the blocks whose texts were split, to their copies
-        first_with: dict[str, int] = {}
         chunk, pieces, size = [], [], 0
-        for index, block in enumerate(blocks):
-            piece = doc.text[block.start:block.end]
-            original = first_with.setdefault(piece, index)
+        for index, original in enumerate(_same_text(doc.text, blocks) if same is None else same):
             if original != index:
                 self.copies.setdefault(original, []).append(index)
                 continue
+            block = blocks[index]
+            piece = doc.text[block.start:block.end]
             chunk.append(index)
             pieces.append(piece)
             size += len(piece)
@@ -293,16 +292,37 @@ class _LoopFinder:
 BLOCK_JOINER = "\n\x00\n"
 
 
+def _same_text(text: str, blocks) -> list[int]:
+    """For each block, the first block that has the same text (its own index when none before
+    it has). Texts are looked up by their hash and compared where two hashes meet: a dict keyed
+    by the texts would hold a copy of the text of every block (of the whole book, for a book)."""
+    first_with: dict[int, list[int]] = {}  # the hash of each text, to the first blocks that have it
+    same = []
+    for index, block in enumerate(blocks):
+        piece = text[block.start:block.end]
+        firsts = first_with.setdefault(hash(piece), [])
+        for first in firsts:
+            other = blocks[first]
+            if other.end - other.start == len(piece) and text.startswith(piece, other.start):
+                same.append(first)
+                break
+        else:
+            firsts.append(index)
+            same.append(index)
+    return same
+
+
 class _JoinedBlocks:
-    def __init__(self, text: str, blocks):
-        places: dict[str, int] = {}  # each text, by its place among the texts joined
+    def __init__(self, text: str, blocks, same: list[int] | None = None):
+        """``same``: for each block, a block with the same text (as _same_text gives them)."""
+        places: dict[int, int] = {}  # each text (by its block in ``same``), by its place among the texts joined
         self.copies: list[list[int]] = []  # the blocks (their indexes) that have each text joined
         pieces = []
-        for index, block in enumerate(blocks):
-            piece = text[block.start:block.end]
-            place = places.setdefault(piece, len(pieces))
+        for index, original in enumerate(_same_text(text, blocks) if same is None else same):
+            place = places.setdefault(original, len(pieces))
             if place == len(pieces):
-                pieces.append(piece)
+                block = blocks[index]
+                pieces.append(text[block.start:block.end])
                 self.copies.append([index])
             else:
                 self.copies[place].append(index)
@@ -330,9 +350,10 @@ RARE_NOISE = ("characters running Chinese hardly ever uses (radicals, strokes, b
 NOISY_LOOP = "repetition loop: a clause repeated back to back, with a stray character changed in some copies"
 
 
-def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch) -> list[tuple[int, int, str]]:
-    """Loops, self-coordination, symbol soup and noise in the blocks, given their clauses."""
-    joined = _JoinedBlocks(doc.text, blocks)
+def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch, same: list[int]) -> list[tuple[int, int, str]]:
+    """Loops, self-coordination, symbol soup and noise in the blocks, given their clauses and
+    which have the same text (``same``, as _same_text gives it)."""
+    joined = _JoinedBlocks(doc.text, blocks, same)
     # A loop repeats words: a unit without a letter or digit is a leader of dots, a dash rule
     # or an ellipsis ("........", "--------", "……"), which printers set so.
     found = joined.spans(((start, end) for start, end, unit in _back_to_back(joined.text)
@@ -343,8 +364,10 @@ def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch) -> list[tuple[i
                       if start <= position + shift < end]
     found += joined.spans((run.span() for run in SYMBOL_RUN.finditer(joined.text)
                            if len(set(run.group()) - PUNCTUATION_RUNS) >= 3), SYMBOL_SOUP)
-    if chinese := [block for block in blocks if (block.lang or doc.lang or "").startswith("zh")]:
-        joined = _JoinedBlocks(doc.text, chinese)
+    if chinese := [index for index, block in enumerate(blocks) if (block.lang or doc.lang or "").startswith("zh")]:
+        first_among: dict[int, int] = {}  # the first Chinese block with each text
+        joined = _JoinedBlocks(doc.text, [blocks[index] for index in chinese],
+                               [first_among.setdefault(same[index], place) for place, index in enumerate(chinese)])
         found += joined.spans((run.span() for run in LATIN_RUN.finditer(joined.text) if _is_latin_noise(run.group())),
                               LATIN_NOISE)
         found += joined.spans(_rare_runs(joined.text), RARE_NOISE)
@@ -469,10 +492,11 @@ def _is_latin_noise(run: str) -> bool:
 def flag_garbled(doc: Document) -> None:
     """Stage: clauses that look like garbage or repeat in a loop, flagged as garbled and kept."""
     blocks = [b for b in doc.blocks if b.kind in ("p", "head", "note")]
-    sketch, loops = _ClauseSketch(doc, blocks), _LoopFinder(doc.text)
+    same = _same_text(doc.text, blocks)
+    sketch, loops = _ClauseSketch(doc, blocks, same), _LoopFinder(doc.text)
     for index, recurs, copies in sketch.recurring():
         loops.add(sketch.clauses(index), recurs, [0] + [blocks[copy].start - blocks[index].start for copy in copies])
-    spans = _pattern_spans(doc, blocks, sketch) + loops.spans()
+    spans = _pattern_spans(doc, blocks, sketch, same) + loops.spans()
     edits = []
     for start, end, reason in _merge(spans):
         text = doc.text[start:end]
