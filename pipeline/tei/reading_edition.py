@@ -8,7 +8,7 @@ block at a time so that phrases are converted as phrases. The header points to t
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Iterator
 
 import opencc
 from lxml import etree
@@ -16,7 +16,7 @@ from lxml import etree
 from pipeline.config import PipelineConfig
 from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.stages.scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
-from pipeline.tei import XML_LANG, tei
+from pipeline.tei import TEI_NS, XML_LANG, tei
 from pipeline.tei.writer import STRUCTURAL_TAGS, indent
 
 SOURCE_READINGS = {"sic", "orig"}
@@ -28,7 +28,8 @@ OTHER_SCRIPT = {"zh-Hant": "zh-Hans", "zh-Hans": "zh-Hant"}
 
 def reading_script(tree: etree._ElementTree) -> tuple[str, str] | None:
     """(source tag, target tag) when the edition has Chinese text of one dominant script."""
-    usage = {e.get("ident"): int(e.get("usage")) for e in tree.iter(tei("language")) if e.get("usage")}
+    header = tree.getroot().find(tei("teiHeader"))  # where the writer declares languages (langUsage)
+    usage = {e.get("ident"): int(e.get("usage")) for e in header.iter(tei("language")) if e.get("usage")}
     chinese = {tag: pct for tag, pct in usage.items() if tag in OTHER_SCRIPT}
     if not chinese:
         return None
@@ -51,12 +52,11 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     root = tree.getroot()
     text = root.find(tei("text"))
     header = root.find(tei("teiHeader"))
-    convert_blocks(blocks_in(root, source), converter(opencc_config))
+    convert_reading_text(root, source, converter(opencc_config))
     dropped_beside_structure = _drop_no_op_regularizations(text)
-    for element in root.iter():
-        if element.get(XML_LANG) == source:
-            element.set(XML_LANG, target)
-    _rewrite_header(root, source, target, master_file_name, opencc_config)
+    for element in _LABELLED(root, lang=source):
+        element.set(XML_LANG, target)
+    _rewrite_header(header, source, target, master_file_name, opencc_config)
     # The master is indented: what changed where indentation lives is the header (and, rarely,
     # the text where a dropped regularization stood between structural elements). Converted
     # text lies inside blocks, which indent() never enters.
@@ -67,10 +67,7 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     return target, tree
 
 
-def blocks_in(root: etree._Element, source: str) -> list[etree._Element]:
-    """The blocks of the text in the ``source`` script, then what the header labels as it."""
-    blocks = [element for element in root.find(tei("text")).iter(*BLOCK_TAGS) if _effective_lang(element) == source]
-    return blocks + [element for element in root.find(tei("teiHeader")).iter() if element.get(XML_LANG) == source]
+_LABELLED = etree.XPath("descendant-or-self::*[@xml:lang = $lang]")  # the elements labelled as in $lang
 
 
 def _drop_no_op_regularizations(text: etree._Element) -> bool:
@@ -79,7 +76,7 @@ def _drop_no_op_regularizations(text: etree._Element) -> bool:
     as plain text. True when one stood straight in a structural element (its indentation
     changes)."""
     beside_structure = False
-    for choice in list(text.iter(tei("choice"))):
+    for choice in _SAME_READINGS(text):
         orig, reg = choice.find(tei("orig")), choice.find(tei("reg"))
         if orig is None or reg is None or len(orig) or len(reg) or (orig.text or "") != (reg.text or ""):
             continue
@@ -95,7 +92,92 @@ def _drop_no_op_regularizations(text: etree._Element) -> bool:
     return beside_structure
 
 
-def _effective_lang(element: etree._Element) -> str | None:
+# The regularizations whose two readings have the same text: those the loop above can drop
+# (asked of libxml2 at once rather than of each of a book's regularizations in Python).
+_SAME_READINGS = etree.XPath("descendant::tei:choice[string(tei:orig[1]) = string(tei:reg[1])]",
+                             namespaces={"tei": TEI_NS})
+
+
+def convert_reading_text(root: etree._Element, source: str, convert: opencc.OpenCC) -> None:
+    """Convert each block's reading text (see ``block_texts``) as one string (phrases across
+    <lb/> stay phrases), splitting it back onto its text nodes when the conversion keeps the
+    length, else converting node by node. A block's conversion depends on its own text alone
+    (``convert_texts`` joins texts only where they convert alike alone or joined): the blocks
+    are converted many in one OpenCC call."""
+    batch, size = [], 0
+    for slots, pieces in block_texts(root, source):
+        joined = "".join(pieces)
+        batch.append((slots, pieces, joined))
+        size += len(joined)
+        if size >= BATCH_CHARACTERS:  # a big book's text is not held twice at once
+            _convert_batch(batch, convert)
+            batch, size = [], 0
+    _convert_batch(batch, convert)
+
+
+BATCH_CHARACTERS = 100_000
+Slots = list[tuple[etree._Element, str]]  # a block's text nodes: (element, "text" | "tail")
+
+
+def block_texts(root: etree._Element, source: str) -> Iterator[tuple[Slots, list[str]]]:
+    """The reading text of each block in the ``source`` script, as its text nodes (element,
+    "text" | "tail") and their texts, in document order (an element's tail after all it
+    holds). The blocks: those of the text whose nearest xml:lang is ``source``, and the
+    elements of the header labelled ``source``. A block's reading text leaves out the source
+    readings (sic, orig) and the blocks it holds, converted as blocks of their own (OpenCC
+    converted twice is no conversion: 苎 → 苧 → 薴). Each block is given once its text is
+    complete (a block inside another one before it): one walk over the text."""
+    text = root.find(tei("text"))
+    yield from _block_texts(text, _inherited_lang(text), source, in_header=False)
+    header = root.find(tei("teiHeader"))
+    if _LABELLED(header, lang=source):  # most headers label nothing in the script: not walked
+        yield from _block_texts(header, None, source, in_header=True)
+
+
+def _block_texts(part: etree._Element, lang: str | None, source: str,
+                 in_header: bool) -> Iterator[tuple[Slots, list[str]]]:
+    # For each open element: the xml:lang in effect, the reading text its own text belongs to
+    # (that of the innermost block holding it; None outside blocks and in source readings),
+    # and whether it is a block.
+    open_elements: list[tuple[str | None, tuple[Slots, list[str]] | None, bool]] = []
+    reading = None
+    for event, element in etree.iterwalk(part, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            own_lang = element.get(XML_LANG)
+            if own_lang:
+                lang = own_lang
+            is_block = own_lang == source if in_header else lang == source and element.tag in _BLOCKS
+            outer = reading
+            if is_block:
+                reading = [], []
+            elif element.tag in _SOURCE_READINGS:
+                reading = None
+            open_elements.append((lang, outer, is_block))
+            if reading is not None and element.text:
+                reading[0].append((element, "text"))
+                reading[1].append(element.text)
+            continue
+        if event == "end":
+            # back to the element holding this one: its language, its reading text
+            _, outer, is_block = open_elements.pop()
+            if is_block:
+                yield reading
+            reading = outer
+            lang = open_elements[-1][0] if open_elements else lang
+        elif reading is not None and element.text:  # a comment or processing instruction
+            reading[0].append((element, "text"))
+            reading[1].append(element.text)
+        if reading is not None and element.tail:  # the tail is the text of the element holding it
+            reading[0].append((element, "tail"))
+            reading[1].append(element.tail)
+
+
+_BLOCKS, _SOURCE_READINGS = frozenset(BLOCK_TAGS), frozenset(SOURCE_READING_TAGS)
+
+
+def _inherited_lang(element: etree._Element) -> str | None:
+    """The xml:lang in effect where ``element`` stands: its nearest ancestor's that has one."""
+    element = element.getparent()
     while element is not None:
         if element.get(XML_LANG):
             return element.get(XML_LANG)
@@ -103,44 +185,11 @@ def _effective_lang(element: etree._Element) -> str | None:
     return None
 
 
-def convert_blocks(blocks: list[etree._Element], convert: opencc.OpenCC) -> None:
-    """Convert each block's reading text as one string (phrases across <lb/> stay phrases),
-    splitting it back onto its text nodes when the conversion keeps the length, else
-    converting node by node. ``blocks`` in document order: a block inside another one
-    (page furniture inside a paragraph) is converted as a block of its own, and its text
-    is not the outer block's (OpenCC converted twice is no conversion: 苎 → 苧 → 薴).
-
-    Blocks that do not nest are independent, so they are converted a round at a time (the
-    outermost first, then those inside them), many blocks in one OpenCC call."""
-    rounds: dict[etree._Element, int] = {}
-    held: dict[etree._Element, int] = {}  # an element no block: the round of the innermost block holding it, or -1
-    for block in blocks:
-        between, outer = [], block.getparent()
-        while outer is not None and outer not in rounds and outer not in held:
-            between.append(outer)
-            outer = outer.getparent()
-        holder = -1 if outer is None else rounds[outer] if outer in rounds else held[outer]
-        held.update(dict.fromkeys(between, holder))  # the blocks' ancestors come first: it holds
-        rounds[block] = holder + 1
-    for depth in range(max(rounds.values(), default=-1) + 1):
-        batch, size = [], 0
-        for block in (block for block in blocks if rounds[block] == depth):
-            slots, pieces = _reading_slots(block, rounds)
-            batch.append((slots, pieces, "".join(pieces)))
-            size += len(batch[-1][2])
-            if size >= BATCH_CHARACTERS:  # a big book's text is not held twice at once
-                _convert_batch(batch, convert)
-                batch, size = [], 0
-        _convert_batch(batch, convert)
-
-
-BATCH_CHARACTERS = 100_000
-Slots = list[tuple[etree._Element, str]]  # a block's text nodes: (element, "text" | "tail")
-
-
 def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.OpenCC) -> None:
     """Blocks (their text nodes, the nodes' texts, the texts joined) converted and written back."""
     for (slots, pieces, before), after in zip(batch, convert_texts([joined for _, _, joined in batch], convert)):
+        if after == before:  # nothing changed: nothing to write back
+            continue
         if len(after) == len(before):
             position, new = 0, []
             for piece in pieces:
@@ -150,25 +199,6 @@ def _convert_batch(batch: list[tuple[Slots, list[str], str]], convert: opencc.Op
             new = convert_texts(pieces, convert)
         for (element, slot), piece in zip(slots, new):
             setattr(element, slot, piece)
-
-
-def _reading_slots(block: etree._Element, blocks: Container[etree._Element]) -> tuple[Slots, list[str]]:
-    """The block's text nodes outside source readings and outside the ``blocks`` it holds
-    (converted as blocks of their own), as (element, "text" | "tail"), in document order
-    (an element's tail after all it holds), and their texts."""
-    slots: Slots = []
-
-    def walk(element: etree._Element) -> None:
-        if element.text:
-            slots.append((element, "text"))
-        for child in element:
-            if child.tag not in SOURCE_READING_TAGS and child not in blocks:
-                walk(child)
-            if child.tail:
-                slots.append((child, "tail"))
-
-    walk(block)
-    return slots, [getattr(element, slot) for element, slot in slots]
 
 
 # A separator no OpenCC dictionary holds (their text form is one entry a line), and the
@@ -200,21 +230,25 @@ def convert_texts(texts: list[str], convert: opencc.OpenCC) -> list[str]:
     return converted
 
 
-def _rewrite_header(root: etree._Element, source: str, target: str, master: str, opencc_config: str) -> None:
+def _rewrite_header(header: etree._Element, source: str, target: str, master: str, opencc_config: str) -> None:
     script = "simplified" if target == "zh-Hans" else "traditional"
-    title = root.find(f".//{tei('titleStmt')}/{tei('title')}")
+    title = header.find(_TITLE)
     title.text = f"{title.text} ({script}-script reading edition)"
-    bibl = root.find(f".//{tei('sourceDesc')}/{tei('bibl')}")
+    bibl = header.find(_BIBL)
     etree.SubElement(bibl, tei("relatedItem"), type="master", target=master)
-    normalization = root.find(f".//{tei('normalization')}")
+    normalization = header.find(_NORMALIZATION)
     paragraph = etree.SubElement(normalization, tei("p"))
     paragraph.text = (f"Reading edition derived from the master edition {master}: its reading text converted "
                       f"from {source} to {target} with OpenCC {opencc_config} (phrase level, block by block; "
                       "OpenCC also folds CJK compatibility ideographs). Source readings (sic, orig) are "
                       "left as in the master; this edition is for reading and searching, the master for citing.")
-    for language in root.iter(tei("language")):
+    for language in header.iter(tei("language")):
         if language.get("ident") == source:
             language.set("ident", target)
             language.text = LANGUAGE_NAMES.get(target, target)
-    change = root.findall(f".//{tei('revisionDesc')}/{tei('change')}")[-1]
+    change = header.findall(_CHANGE)[-1]
     change.text += f" Reading edition in {target} derived from {master}."
+
+
+_TITLE, _BIBL = f".//{tei('titleStmt')}/{tei('title')}", f".//{tei('sourceDesc')}/{tei('bibl')}"
+_NORMALIZATION, _CHANGE = f".//{tei('normalization')}", f".//{tei('revisionDesc')}/{tei('change')}"
