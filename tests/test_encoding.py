@@ -304,7 +304,8 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
 
 def test_damage_counted_in_the_decoded_text_is_the_damage_a_handler_counts():
     """Where the codec puts U+FFFD itself, the damaged stretches are counted in the decoded text
-    (a prefix first, to drop a reading that is not this encoding): on the seeds saved in every
+    (a stretch of bytes at a time, to drop a reading that is not this encoding), in a single-byte
+    code page as its undefined bytes: on the seeds saved in every
     encoding, stretches of them and bytes at random, the text and the count (or the verdict
     "too damaged") are those an error handler counting each stretch gives."""
     import random
@@ -327,7 +328,7 @@ def test_damage_counted_in_the_decoded_text_is_the_damage_a_handler_counts():
     codecs.register_error("test-count-each-stretch", count)
     for sample in samples:
         limit = max(2, len(sample) // 200)
-        for decoder in decoding._REPLACING_IN_C:
+        for decoder in decoding._REPLACING_IN_C + decoding.SINGLE_BYTE:
             damage.clear()
             expected = sample.decode(decoder, errors="test-count-each-stretch")
             try:
@@ -359,3 +360,31 @@ def test_the_confidence_in_utf8_decided_by_bounds_is_the_one_its_score_gives():
         _text, guess = decode(data, "item.txt")
         _expected_text, expected, _ranking = _every_reading_scored_in_full(data)
         assert (guess.encoding, guess.confidence, guess.runner_up, guess.runner_up_confidence) == expected
+
+
+def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_character():
+    """Plausibility counts a text's characters by part with numpy, in no order of first
+    appearance: on the seeds read in every candidate encoding, the texts above, random mixtures
+    and texts whose script families tie for the most letters (the first met then decides), its
+    figures are those of the characters counted one by one, in order (a Counter)."""
+    import random
+    from collections import Counter
+
+    from pipeline.ingest import encoding as decoding
+    from pipeline.ingest.plausibility import Plausibility
+
+    texts = [path.read_bytes()[:40000].decode(decoder, errors="replace")
+             for path in SEEDS for decoder, _labels in decoding.CANDIDATES]
+    texts += list(TEXTS.values())
+    rng = random.Random(3)
+    alphabet = "aZ .,é\nçαβΩжЖ中文字한글カな\u3000“”\x01\x85\ufffd\U00020000\ud800ß€"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    ties = ["garçon éé αβγ", "αβγ garçon éé", "жжж ééé", "ééé жжж", "ab éé αα жж", "ab αα éé жж", ""]
+    texts += ties
+    figures = []
+    for text in texts:
+        numpy_counted, counted = Plausibility(text), Plausibility(text, Counter(text))
+        figures.append((numpy_counted.total, numpy_counted.before_badness, numpy_counted.latin_factor))
+        assert figures[-1] == (counted.total, counted.before_badness, counted.latin_factor), text[:40]
+    # the ties are told apart by the family met first: Latin first is dense accented Latin
+    assert figures[-7][2] != figures[-6][2] and figures[-5][2] != figures[-4][2]

@@ -15,7 +15,6 @@ import functools
 import heapq
 import math
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -207,31 +206,20 @@ class _Reading:
 
 
 class _Counting:
-    """The character counts of the sample's readings, counted in C where one character is one
-    byte, once where one reading gives another's (UTF-16 LE for UTF-16 BE)."""
+    """The character counts of the sample's single-byte readings, counted in C (one character
+    is one byte) and their ASCII bytes once for all."""
 
     def __init__(self) -> None:
         self._code_pages: CodePageCounts | None = None  # every single-byte reading reads the same bytes
-        self._utf16: tuple[str, Counter[str]] | None = None  # (decoder, counts) of a clean UTF-16 reading
 
-    def counts(self, decoder: str, part: bytes, text: str, invalid: int) -> dict[str, int] | None:
-        """The counts of ``text`` (``part`` read by ``decoder``) as character_counts gives them, or
-        None to count the text itself."""
-        if decoder in SINGLE_BYTE:  # each byte is one character: counted by class in the bytes
-            if self._code_pages is None:
-                self._code_pages = CodePageCounts(part)
-            return self._code_pages.counts(_code_page(decoder))
-        if decoder.startswith("utf-16") and not invalid and 2 * len(text) == len(part):
-            # Every code unit one character (no damage, no surrogate pair): the other byte order
-            # reads each code unit with its bytes swapped, position for position, so its counts
-            # are these with each character's bytes swapped, in the same order of first appearance.
-            if self._utf16 is None:
-                self._utf16 = decoder, Counter(text)
-                return self._utf16[1]
-            other, counts = self._utf16
-            swapped = "".join(counts).encode(other).decode(decoder)
-            return dict(zip(swapped, counts.values()))
-        return None
+    def counts(self, decoder: str, part: bytes) -> dict[str, int] | None:
+        """The counts of ``part`` read by ``decoder``, or None to count the text itself (by numpy,
+        see ``Plausibility``)."""
+        if decoder not in SINGLE_BYTE:
+            return None
+        if self._code_pages is None:
+            self._code_pages = CodePageCounts(part)
+        return self._code_pages.counts(_code_page(decoder))
 
 
 def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int, counting: _Counting) -> _Reading | None:
@@ -240,7 +228,7 @@ def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int, co
         text, invalid = _decode_counting(sample, decoder, limit)
     except _TooDamaged:
         return None
-    return _Reading(sample, decoder, labels, text, invalid, rank, counting.counts(decoder, sample, text, invalid))
+    return _Reading(sample, decoder, labels, text, invalid, rank, counting.counts(decoder, sample))
 
 
 @functools.cache
@@ -276,19 +264,38 @@ _REPLACING_IN_C = ("utf-8", "gb18030", "big5hkscs", "cp932", "cp949")
 def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]:
     """The sample decoded as with errors="replace", and the number of damaged stretches (raise
     _TooDamaged past ``limit``)."""
+    if decoder in SINGLE_BYTE:
+        # A byte the code page leaves undefined is a damaged stretch of its own (the codec calls
+        # the handler once for each, side by side or not): counted in C, before decoding.
+        invalid = len(sample) - len(sample.translate(None, _undefined_bytes(decoder)))
+        if invalid > limit:
+            raise _TooDamaged
+        return sample.decode(decoder, errors="replace"), invalid
     own = _own_replacement(decoder)
     if decoder in _REPLACING_IN_C and (own is None or own not in sample):
-        # Every U+FFFD is then a damaged stretch: counted in the text, first in a prefix. A
-        # prefix reads as the whole does up to its end, where a character it cuts is one more.
-        prefix = sample[:8 * (limit + 2)]
-        if len(prefix) < len(sample) and prefix.decode(decoder, errors="replace").count("\ufffd") > limit + 1:
-            raise _TooDamaged
-        text = sample.decode(decoder, errors="replace")
-        if (invalid := text.count("\ufffd")) > limit:
-            raise _TooDamaged
-        return text, invalid
+        # Every U+FFFD is then a damaged stretch: counted in the text, a stretch of bytes at a
+        # time, to stop once past the limit. An incremental decoder reads the stretches as one
+        # decoding reads the whole (a character cut at a stretch's end waits for the next).
+        decoding = codecs.getincrementaldecoder(decoder)(errors="replace")
+        parts, invalid = [], 0
+        for start in range(0, len(sample), DAMAGE_STRETCH):
+            part = decoding.decode(sample[start:start + DAMAGE_STRETCH], final=start + DAMAGE_STRETCH >= len(sample))
+            invalid += part.count("\ufffd")
+            if invalid > limit:
+                raise _TooDamaged
+            parts.append(part)
+        return "".join(parts), invalid
     _damage.count, _damage.limit = 0, limit
     return sample.decode(decoder, errors="scan2tei-replace-counting"), _damage.count
+
+
+DAMAGE_STRETCH = 4096  # bytes decoded at a time while damage is counted
+
+
+@functools.cache
+def _undefined_bytes(decoder: str) -> bytes:
+    """The bytes a single-byte code page leaves undefined."""
+    return bytes(byte for byte, ch in enumerate(_code_page(decoder)) if ch == "\ufffd")
 
 
 @functools.cache

@@ -12,6 +12,9 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
+
+import numpy
 
 from pipeline.charmap import CharacterMap
 from pipeline.ingest.badness import badness
@@ -219,9 +222,11 @@ class Plausibility:
     characters are everywhere) only for those that can still be best or runner-up."""
 
     def __init__(self, text: str, counts: dict[str, int] | None = None):
-        """``counts``: the text's characters counted as :func:`character_counts` does, if the caller has them."""
+        """``counts``: the text's characters counted (each character, or characters counted alike
+        under one of them, as :class:`CodePageCounts` gives them), if the caller has them."""
         self.text = text
-        self.total, self.before_badness, self.latin_factor = _before_badness(text, counts or character_counts(text))
+        self.total, self.before_badness, self.latin_factor = (
+            _before_badness(text, counts) if counts is not None else _score_of_parts(text, *_part_counts(text)))
 
     def bound(self) -> float:
         """The score if ftfy found no mojibake-looking sequence: never below score()."""
@@ -247,18 +252,6 @@ _ASCII_BYTES = bytes(range(0x80))
 ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 ASCII_CONTROLS = bytes(code for code in range(0x20) if code not in b"\t\n\r\x0c")
 LETTER, CONTROL = "a", "\x01"  # what ASCII letters and controls are counted under
-
-
-def character_counts(text: str) -> dict[str, int]:
-    """What plausibility() needs of the text's characters: the count of each non-ASCII one, in order
-    of first appearance, and of ASCII letters and controls as wholes (under LETTER and CONTROL;
-    other ASCII characters count for nothing). The ASCII ones are counted in C by bytes methods,
-    the others one at a time."""
-    ascii_part = text.encode("ascii", "ignore")
-    # The non-ASCII characters in order: in UTF-8 every byte of theirs is above ASCII, every
-    # ASCII character one byte below it, so deleting those bytes leaves exactly theirs.
-    encoded = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    return add_ascii_counts(Counter(encoded.decode("utf-8", "surrogatepass")), ascii_part)
 
 
 def add_ascii_counts(counts: dict[str, int], ascii_part: bytes) -> dict[str, int]:
@@ -323,8 +316,8 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 class CodePageCounts:
-    """What character_counts() gives for the readings of ``data`` in single-byte code pages,
-    counted in C: its ASCII bytes once (they read as themselves in every code page), the others
+    """The character counts plausibility() needs of the readings of ``data`` in single-byte code
+    pages, counted in C: its ASCII bytes once (they read as themselves in every code page), the others
     by class, one character of a class standing for it (plausibility() counts them alike)."""
 
     def __init__(self, data: bytes):
@@ -341,18 +334,78 @@ class CodePageCounts:
         return {character: n for _first, character, n in present} | self.ascii_counts
 
 
+# --- the parts of a whole text counted at once ---------------------------------------------
+# Each code point's part (its index in _PARTS), for numpy to look a text's characters up all
+# at once and count them by part (a Counter of the characters takes a Python object per
+# character: ten times longer on a reading full of CJK characters, such as UTF-16's).
+_UNKNOWN = 0xFFFF  # a code point not met yet
+_PART_OF: numpy.ndarray | None = None
+
+
+def _parts(text: str) -> numpy.ndarray:
+    """The part of each character of ``text``, in order."""
+    global _PART_OF
+    if _PART_OF is None:
+        _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+    parts = _PART_OF.take(codes)
+    if len(parts) and parts.max() == _UNKNOWN:
+        for code in numpy.unique(codes[parts == _UNKNOWN]).tolist():
+            _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
+        assert len(_PARTS) < _UNKNOWN
+        parts = _PART_OF.take(codes)
+    return parts
+
+
+def _part_counts(text: str) -> tuple[dict[int, int], Callable[[list[str]], str]]:
+    """(the count of each part among the characters of ``text``, in no particular order; which
+    of some script families the text meets first)."""
+    parts = _parts(text)
+    counts = numpy.bincount(parts)
+    present = counts.nonzero()[0]
+    per_part = dict(zip(present.tolist(), counts[present].tolist()))
+
+    def first_met(families: list[str]) -> str:
+        def first(family: str) -> int:
+            members = [part for part in per_part if _family(_PARTS[part]) == family]
+            return int(numpy.isin(parts, members).argmax())
+        return min(families, key=first)
+    return per_part, first_met
+
+
+def _family(part: tuple[str, int, str | None, tuple[int, ...]]) -> str | None:
+    """The script family a character of this part counts for (CJK characters: "cjk")."""
+    return "cjk" if part[0] == "cjk" else part[2]
+
+
+def _first_most_common(families: Counter[str], first_met: Callable[[list[str]], str] | None) -> str:
+    """The family with the most letters; of several, the first the text meets (the first in
+    ``families`` when they are counted in order of first appearance, ``first_met`` is None)."""
+    most = max(families.values())
+    tied = [family for family, n in families.items() if n == most]
+    return first_met(tied) if first_met and len(tied) > 1 else tied[0]
+
+
 def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
     # In order of first appearance: a tie between script families goes to the first met.
-    per_part: dict[str, int] = defaultdict(int)
+    per_part: dict[int, int] = defaultdict(int)
     for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
-        per_part[symbol] += n
+        per_part[ord(symbol)] += n
+    return _score_of_parts(text, per_part)
+
+
+def _score_of_parts(text: str, per_part: dict[int, int],
+                    first_met: Callable[[list[str]], str] | None = None) -> tuple[int, float, float]:
+    """_before_badness() of the text whose characters count as ``per_part`` says (part: count).
+    ``first_met``: which of some script families the text meets first, if ``per_part`` is not
+    in the order of first appearance (only asked when the families tie for the most letters)."""
     neutral_sum = 0  # in twentieths, as the totals in each writing system
     cjk_totals = [0] * len(WRITING_SYSTEMS)
     families: Counter[str] = Counter()
     total = ascii_letters = controls = 0
-    for symbol, n in per_part.items():
-        kind, score, family, cjk_scores = _PARTS[ord(symbol)]
+    for part, n in per_part.items():
+        kind, score, family, cjk_scores = _PARTS[part]
         if kind == "control":
             controls += n
         elif kind == "letter":
@@ -386,7 +439,7 @@ def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, floa
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
     score -= control_penalty
     factor = 1.0
-    if families and max(families, key=families.__getitem__) == "latin":  # the first of the most common
+    if families and _first_most_common(families, first_met) == "latin":
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
         density = families["latin"] / (families["latin"] + ascii_letters)
