@@ -465,6 +465,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
     _build_reasons(root, doc)
     if doc.facsimile:
         facsimile.build_facsimile(root, doc, facsimile_base)
+    indented = _indent_structure(list(root))
     text = _sub(root, "text")
     text.set(XML_LANG, doc.lang or "und")
     body = _sub(text, "body")
@@ -524,7 +525,7 @@ def _build_tei(doc: Document, config: PipelineConfig, previous: PreviousEdition 
             pair[1].set("corresp", "#" + pair[0].get(XML_ID))
     if not len(body):
         _sub(body, "p")  # an empty source still gives a valid edition
-    indent(root)
+    indent(root, indented=indented)
     return etree.ElementTree(root)
 
 
@@ -555,8 +556,9 @@ def _build_reasons(root: etree._Element, doc: Document) -> None:
 STRUCTURAL_TAGS = frozenset(tei(name) for name in STRUCTURAL)
 
 
-def indent(element: etree._Element, depth: int = 0) -> None:
-    """Indent structural elements only: whitespace inside text-bearing elements is content."""
+def indent(element: etree._Element, depth: int = 0, indented: frozenset[etree._Element] = frozenset()) -> None:
+    """Indent structural elements only: whitespace inside text-bearing elements is content.
+    The children ``indented`` are indented already."""
     if element.tag not in STRUCTURAL_TAGS or not len(element):
         return
     pad = "\n" + "  " * (depth + 1)
@@ -564,7 +566,7 @@ def indent(element: etree._Element, depth: int = 0) -> None:
     if text is None or not text.strip():
         element.text = pad
     for child in element:
-        if child.tag in STRUCTURAL_TAGS:  # what indent() would leave as it is, not called
+        if child.tag in STRUCTURAL_TAGS and child not in indented:  # what indent() would leave as it is, not called
             indent(child, depth + 1)
         tail = child.tail
         if tail is None or not tail.strip():
@@ -572,6 +574,15 @@ def indent(element: etree._Element, depth: int = 0) -> None:
     last = element[-1]
     if last.tail is None or not last.tail.strip():  # text there is the source's: never overwritten
         last.tail = "\n" + "  " * depth
+
+
+def _indent_structure(parts: list[etree._Element]) -> frozenset[etree._Element]:
+    """Indent the header, the reasons and the facsimile (the root's children so far), in C: there
+    every element holding elements is structural and no text or tail is set before, so lxml's
+    indent(), which pads every element holding elements, writes what indent() writes."""
+    for part in parts:
+        etree.indent(part, level=1)
+    return frozenset(parts)
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
