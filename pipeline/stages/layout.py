@@ -406,8 +406,10 @@ def detect_pages(doc: Document) -> None:
             turn = _continues(doc, _as_paragraph_if_cut(doc, previous), following)
         furniture = [index for index in cluster if kinds[index] != NOTE]
         if furniture:
-            # without pages elsewhere, only a sentence running over the furniture says a page turns here
-            edits += _furniture_edits(doc, furniture, kinds, page_turns=paged or bool(turn))
+            # without pages elsewhere, only a sentence running over the furniture says a page turns here;
+            # a digitized source's pages are its images, each with its page break already: a line of
+            # furniture the page edges did not take (a number at the scan's border) turns no page
+            edits += _furniture_edits(doc, furniture, kinds, page_turns=(paged or bool(turn)) and not doc.facsimile)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
                 and previous.part == following.part == "body" and not _gap_between(gaps, previous.end, following.start):
             # the notes inside it where printed, each its own note (a critical apparatus too: the

@@ -240,10 +240,8 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
         raise EmptyDocument(name, _no_page_has_text(list(no_text.values()), len(sources))) from error
     for index, (surface, page) in enumerate(zip(doc.facsimile, mets.pages)):
         surface.label = page.label
-        if not sources[index].page.lines:  # not recognised either: the edition keeps the page as a gap
-            surface.missing = missing.get(index) or ("blank", "its image, recognised, shows none" if
-                                                     sources[index].text_from.endswith("(OCR)") else
-                                                     "its text file holds none")
+        if index in missing and not sources[index].page.lines:  # not recognised either: a gap (a blank page: compose)
+            surface.missing = missing[index]
     record = read_record(mets.dmd[ids[0]], mets.dmd.get(mets.physical_dmdid or "")) \
         if (ids := mets.record_ids()) else None
     record = record or LibraryRecord()

@@ -31,6 +31,15 @@ class PageSource:
     # pixel limit or damaged; the edition keeps the page, its break and a gap
     missing: tuple[str, str] | None = None
 
+    @property
+    def without_text(self) -> tuple[str, str] | None:
+        """Why the page has no text, where it has none: its ``missing`` reason, or a blank page
+        (read, nothing on it: a verso left blank, a plate), which keeps its page break too."""
+        if self.missing or self.page.lines:
+            return self.missing
+        return "blank", "its image, recognised, shows none" if self.text_from.endswith("(OCR)") \
+            else "its text file holds none"
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -236,7 +245,7 @@ def _surface(source: PageSource, start: int, scale: tuple[float, float] | None) 
         (width, height), unit = source.image_size or (page.width, page.height), "pixel"
     return Surface(start=start, end=start, image=source.image, image_page=source.image_page, width=width,
                    height=height, unit=unit, text_from=source.text_from, text_file=source.text_file, engine=page.engine,
-                   missing=source.missing)
+                   missing=source.without_text)
 
 
 def _flip_height(source: PageSource, book_height: int | None) -> int | None:

@@ -39,7 +39,7 @@ from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, Marg
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
 from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
-                                                pages_by_numbers, pages_by_surfaces, top_words)
+                                                pages_by_numbers, pages_by_surfaces, positions, top_words)
 from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
 
 REASONS = {
@@ -84,10 +84,12 @@ REASONS = {
 }
 
 
-def _missing_page_edits(doc: Document, pages: list[Page]) -> list[Edit]:
+def _missing_page_edits(doc: Document, pages: list[Page], offset: int | None) -> list[Edit]:
     """A page the source names but whose text is not there (a library package's file absent,
-    not fetched, not recognised): its page break and a gap, where the next page with text
-    begins (after the last one's text, at the end), so that the edition has all its pages."""
+    not fetched, not recognised, a blank page): its page break (and a gap, but for a blank page),
+    where the next page with text begins (after the last one's text, at the end), so that the
+    edition has all its pages; its number the library's label, else the one the numbered pages
+    around it count to it (``offset``), as for a page with text that prints none."""
     edits = []
     for index, surface in enumerate(doc.facsimile):
         if surface.missing is None or surface.lines:
@@ -95,10 +97,11 @@ def _missing_page_edits(doc: Document, pages: list[Page]) -> list[Edit]:
         following = next((page for page in pages if page.surface is not None and page.surface > index), None)
         at = page_start(doc, following)[0] if following else pages[-1].lines[-1].end if pages else 0
         reason, what = surface.missing
+        counted = None if surface.label else _counted(index, offset)
+        number = {"n": surface.label} if surface.label else {"n": str(counted)} if counted else {}
         edits.append(Edit(start=at, end=at, kind="missing-page", original="", stage="page-edges",
-                          reason=f"page without text: {what}",
-                          attrs={"surface": str(index + 1), "reason": reason,
-                                 **({"n": surface.label} if surface.label else {})}))
+                          reason=f"page without text: {what}" + (COUNTED if counted else ""),
+                          attrs={"surface": str(index + 1), "reason": reason, **number}))
     return edits
 
 
@@ -128,9 +131,9 @@ def find_page_edges(doc: Document) -> None:
     edits: list[Edit] = []
     heads = running_heads(pages, line_heights(doc), words)
     offset = inferred_offset(pages)
-    for index, page in enumerate(pages):
+    for index, (at, page) in enumerate(zip(positions(pages), pages)):
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
-            value = page.number.value if page.number else _counted(index, offset)
+            value = page.number.value if page.number else _counted(at, offset)
             start, original = page_start(doc, page)
             label = doc.facsimile[page.surface].label if page.surface is not None else None
             if label is not None:
@@ -192,7 +195,7 @@ def find_page_edges(doc: Document) -> None:
                           reason=REASONS[why]))
     furniture = covered_lines(pages, [e for e in edits if e.kind != "page-break"])
     if doc.facsimile:
-        edits += _missing_page_edits(doc, pages)
+        edits += _missing_page_edits(doc, pages, offset)
     notes = page_notes(doc, pages, furniture)
     edits += _note_edits(doc, notes)
     edits += _line_number_edits(doc, margin, edits)
@@ -269,12 +272,12 @@ def _margin_pieces(doc: Document) -> list[MarginPiece]:
     return pieces
 
 
-def _counted(index: int, offset: int | None) -> int | None:
+def _counted(position: int, offset: int | None) -> int | None:
     """The number an unnumbered page bears in the sequence of the numbered ones; none before
     page 1 (front matter the count runs back into is unnumbered, or numbered otherwise)."""
-    if offset is None or index + offset < 1:
+    if offset is None or position + offset < 1:
         return None
-    return index + offset
+    return position + offset
 
 
 def _number_span(line: Line) -> tuple[int, int]:
@@ -355,6 +358,7 @@ def _whole_margin_piece(text: str, pieces: list[tuple[int, int]], start: int, en
     return start, end
 
 
+COUNTED = "; its number (@n) counted from the numbers printed on the pages around it"
 LABELLED = "; its number (@n) is the page's label in the library's METS (ORDERLABEL)"
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from pipeline.stages.pageedges.heads import HeadWords, top_lines
 from pipeline.stages.pageedges.lines import (HEAD_NUMERAL, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, head_key,
                                              shaped_as_heads)
-from pipeline.stages.pageedges.numbering import Page
+from pipeline.stages.pageedges.numbering import Page, positions
 from pipeline.stages.textshape import typical_line_length
 
 # A gathering's number, perhaps after a letter or before a star (which OCR reads as », «, ',
@@ -143,7 +143,8 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
     found = [index for index, (_, kind, _) in feet.items() if kind == "signature"]
     if len(found) < 3:
         return {}
-    number = {index: (page.number.value if page.number else index + (offset or 0)) for index, page in enumerate(pages)}
+    number = {index: (page.number.value if page.number else at + (offset or 0))
+              for index, (at, page) in enumerate(zip(positions(pages), pages))}
     fits_found = []  # (share of the marks read it explains, fewer places, longer period)
     for period in GATHERING_PERIODS:
         residues = Counter(number[index] % period for index in found)

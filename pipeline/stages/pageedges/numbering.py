@@ -261,9 +261,16 @@ def pages_by_marks(lines: list[Line]) -> list[Page] | None:
     return pages
 
 
+def positions(pages: list[Page]) -> list[int]:
+    """Each page's place in the book: its page image's, where the pages are a digitized
+    source's (a blank or unread page between two pages with text is counted, as the printed
+    numbers count it), else its place among the pages found."""
+    return [index if page.surface is None else page.surface for index, page in enumerate(pages)]
+
+
 def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     """Pages known from their marks: the edge (top or bottom) and the offset (printed number
-    minus page index) that most pages agree on; then each page's edge line that fits (at the
+    minus page position, :func:`positions`) that most pages agree on; then each page's edge line that fits (at the
     top, the number may stand under a running head the OCR set on lines of its own).
     ``heads``: the pages' head words (:func:`top_words`), where the caller has them."""
     heads = top_words(pages) if heads is None else heads
@@ -272,14 +279,15 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     candidates = {"top": [_top_candidates(page, heads, full) for page in pages],
                   "bottom": [_foot_candidates(page, pieces) for page in pages]}
     votes: Counter[tuple[str, int]] = Counter()
-    voters: dict[tuple[str, int], list[int]] = {}  # the pages that read each (edge, offset)
+    voters: dict[tuple[str, int], list[int]] = {}  # the pages (positions) that read each (edge, offset)
+    at = positions(pages)
     for index in range(len(pages)):
         for edge in ("top", "bottom"):
             lines = candidates[edge][index]
             for read in {read for line in lines for read in readings(line)}:
                 if read.isdecimal():
-                    votes[edge, int(read) - index] += 1
-                    voters.setdefault((edge, int(read) - index), []).append(index)
+                    votes[edge, int(read) - at[index]] += 1
+                    voters.setdefault((edge, int(read) - at[index]), []).append(at[index])
     if not votes:
         return
     if _numbered_apart(pages, votes):
@@ -292,10 +300,10 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     apart = sum(bool(page.lines) and page.lines[0].head_apart for page in pages)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     needed = max(3, 2 * runner_up) if edge == "top" and apart >= len(pages) // 2 else max(2, len(pages) // 5)
-    if count < needed and not _read_cleanly_on_every_page(pages, edge, offset) \
+    if count < needed and not _read_cleanly_on_every_page(pages, edge, offset, at) \
             and not _run_without_rival(voters[edge, offset], runner_up):
         return
-    places = _places_of_numbers(candidates[edge], offset)
+    places = _places_of_numbers(candidates[edge], offset, at)
     for index, page in enumerate(pages):
         if len(page.lines) < 2:
             continue
@@ -303,7 +311,7 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
             # where the page image shows a short line apart above the text, that is the number the
             # sequence needs, however the OCR read it ("It", "HH" for 31, 33); a number misread
             # only where the numbers read exactly stand on the pages of its side (a verso's at the left)
-            value = index + offset
+            value = at[index] + offset
             in_place = line.place is None or line.with_head or places.get(value % 2, line.place) == line.place
             # (a piece the engine cut from the head's printed line is no line apart: it may be the head's)
             apart = line is page.lines[0] and line.head_apart and not line.top_row \
@@ -316,7 +324,7 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
                 page.number = PageNumber(_holding(line, pieces), value)
                 break
     if edge == "top":
-        _numbers_beside_garbled_heads(pages, offset, heads, full)
+        _numbers_beside_garbled_heads(pages, offset, heads, full, at)
         # a page without the number its sequence gives it, opening with a title
         for index, page in enumerate(pages):
             page.opens_with_title = index > 0 and page.number is None and bool(page.lines) \
@@ -348,15 +356,15 @@ def _run_without_rival(indices: list[int], runner_up: int) -> bool:
     return count >= max(RUN_MIN_READ, RUN_OVER_RIVAL * runner_up) and count >= RUN_SHARE * span
 
 
-def _places_of_numbers(candidates: list[list[Line]], offset: int) -> dict[int, str]:
+def _places_of_numbers(candidates: list[list[Line]], offset: int, at: list[int]) -> dict[int, str]:
     """Where the page images show the numbers read exactly on lines of their own (beside a head
     the line's place is the head's), for even and odd pages apart (a book prints them at the
     outer corners, or centred): the place most of each side's share, where two or more agree."""
     seen: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
     for index, lines in enumerate(candidates):
         for line in lines:
-            if line.place is not None and not line.with_head and reads_exactly(line, index + offset):
-                seen[(index + offset) % 2][line.place] += 1
+            if line.place is not None and not line.with_head and reads_exactly(line, at[index] + offset):
+                seen[(at[index] + offset) % 2][line.place] += 1
     return {side: counts.most_common(1)[0][0] for side, counts in seen.items()
             if counts and counts.most_common(1)[0][1] >= 2}
 
@@ -384,13 +392,13 @@ def _numbered_apart(pages: list[Page], votes: Counter[tuple[str, int]]) -> bool:
     return found
 
 
-def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int) -> bool:
+def _read_cleanly_on_every_page(pages: list[Page], edge: str, offset: int, at: list[int]) -> bool:
     """Every page (a short document has too few for the votes above: two pages of a PDF)
     shows its number in sequence, read exactly as printed, alone at the same edge, and, on
     a page image, standing apart above the text where the number is at the top."""
     return len(pages) >= 2 and all(
         len(page.lines) > 1 and reads_exactly(line := page.lines[0] if edge == "top" else page.lines[-1],
-                                              index + offset)
+                                              at[index] + offset)
         and (edge != "top" or line.head_apart or page.surface is None)
         for index, page in enumerate(pages))
 
@@ -605,7 +613,8 @@ def _number_beside_head(line: Line, value: int, heads: HeadWords, full: int) -> 
     return False
 
 
-def _numbers_beside_garbled_heads(pages: list[Page], offset: int, heads: HeadWords, full: int) -> None:
+def _numbers_beside_garbled_heads(pages: list[Page], offset: int, heads: HeadWords, full: int,
+                                  at: list[int]) -> None:
     """Where the book prints its page numbers beside its running heads (most numbers found
     stand so), a page without its number found has it beside the head on its first line,
     both perhaps garbled."""
@@ -613,9 +622,9 @@ def _numbers_beside_garbled_heads(pages: list[Page], offset: int, heads: HeadWor
     if not heads or not numbered or sum(page.number.line.with_head for page in numbered) < HEADS_BESIDE * len(numbered):
         return
     for index, page in enumerate(pages):
-        if page.number is None and len(page.lines) >= 2 and _number_beside_head(page.lines[0], index + offset,
+        if page.number is None and len(page.lines) >= 2 and _number_beside_head(page.lines[0], at[index] + offset,
                                                                                   heads, full):
-            page.number = PageNumber(page.lines[0], index + offset)
+            page.number = PageNumber(page.lines[0], at[index] + offset)
 
 
 def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: float) -> str:
@@ -633,9 +642,9 @@ def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: 
 
 
 def inferred_offset(pages: list[Page]) -> int | None:
-    """Printed number minus page index, when the numbered pages agree: unnumbered pages
-    (a chapter's opening page) get the number they would bear."""
-    offsets = Counter(page.number.value - index for index, page in enumerate(pages) if page.number)
+    """Printed number minus page position (:func:`positions`), when the numbered pages agree:
+    unnumbered pages (a chapter's opening page) get the number they would bear."""
+    offsets = Counter(page.number.value - at for at, page in zip(positions(pages), pages) if page.number)
     if not offsets:
         return None
     offset, count = offsets.most_common(1)[0]

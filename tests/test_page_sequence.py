@@ -1,0 +1,118 @@
+"""A book's pages as page files, where the sequence of pages is not the sequence of pages with
+text: a blank page (a verso left blank, a plate) between numbered pages, and a page number
+the page edges leave to the layout (set at the scan's very border, or beside vertical Chinese
+text). Pages composed here as hOCR, as Tesseract writes it; every page keeps its one page
+break, linked to its image, and the printed numbers stay the pages' numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.run.naming import assign_names
+from pipeline.tei import tei
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+
+GERMAN = ("Die Reise ging am andern Morgen weiter, und wir erreichten gegen Abend die kleine Stadt am Flusse, "
+          "deren alte Mauern noch von den Zeiten erzählen, da die Bürger sich selbst gegen ihre Feinde wehren "
+          "mußten. Der Wirth des Gasthauses empfing uns freundlich und wies uns die besten Zimmer an, die er "
+          "hatte; von den Fenstern sah man über die Dächer hinweg auf die Berge, deren Gipfel noch Schnee trugen.")
+CHINESE = ("本埠消息昨日午後三時許南京路一帶忽有大批市民聚集據聞係因米價飛漲各米店門前排隊購米者絡繹不絕"
+           "巡捕房得訊後即派探捕多名前往彈壓秩序始告恢復又訊商會方面對於此事已於昨晚召集緊急會議")
+HEAD = ("<?xml version='1.0' encoding='UTF-8'?>\n<html xmlns='http://www.w3.org/1999/xhtml'><head>"
+        "<meta name='ocr-system' content='tesseract 5.3.0'/></head><body>\n")
+
+
+def _line(ident: str, box: tuple[int, int, int, int], words: list[tuple[str, tuple[int, int, int, int]]]) -> str:
+    spans = " ".join(f"<span class='ocrx_word' id='{ident}w{k}' title='bbox {' '.join(map(str, b))}; x_wconf 91'>"
+                     f"{word}</span>" for k, (word, b) in enumerate(words))
+    return f"<span class='ocr_line' id='{ident}' title='bbox {' '.join(map(str, box))}'>{spans}</span>"
+
+
+def _page(name: str, blocks: list[list[str]], size=(1600, 2400)) -> str:
+    """A page of hOCR, each block of lines an area of its own (as Tesseract sets a page's number apart)."""
+    areas = "".join("<div class='ocr_carea'><p class='ocr_par'>" + "\n".join(lines) + "</p></div>\n"
+                    for lines in blocks)
+    return (HEAD + f"<div class='ocr_page' id='page_1' title='image \"{name}.png\"; bbox 0 0 {size[0]} {size[1]}'>"
+            + areas + "</div></body></html>\n")
+
+
+def _german_page(n: int, number: int | None) -> str:
+    """A page of German prose, its number centred above the text."""
+    words = (GERMAN.split() * 3)[n * 7:]
+    lines, y = [], 300
+    head = [[_line(f"n{n}", (770, 180, 830, 230), [(str(number), (770, 180, 830, 230))])]] if number else []
+    for k in range(14):
+        row, x = [], 200
+        while words and x + 20 * len(words[0]) < 1400:
+            word = words.pop(0)
+            row.append((word, (x, y, x + 20 * len(word), y + 50)))
+            x += 20 * len(word) + 20
+        lines.append(_line(f"l{n}_{k}", (200, y, row[-1][1][2], y + 50), row))
+        y += 70
+    return _page(f"p{n}", head + [lines])
+
+
+def _run(book: Path, out: Path):
+    sources, problems = discover_sources([book])
+    assert problems == [] and len(sources) == 1
+    bases, _ = assign_names(sources, out, {})
+    source = sources[0]
+    report = process_file(source.path, out, PipelineConfig(), bases[source.key], source.display_name, source.pages)
+    assert report.status == "ok", report.errors
+    return parse((out / f"{book.name}.tei.xml").read_bytes())
+
+
+def test_a_blank_page_between_numbered_pages_keeps_its_page_and_the_numbers_stay_printed(tmp_path):
+    """Printed pages 11, 12, (13 blank), 14, 15, 16: the blank page's image is a page of the book,
+    its page break there, numbered as the pages around it count; the pages after it keep the
+    numbers they print (counting only pages with text, 14 seemed the 3rd page: no sequence)."""
+    book = tmp_path / "Reise"
+    book.mkdir()
+    for n in range(1, 7):
+        number = 10 + n
+        text = _german_page(n, number) if number != 13 else _page(f"p{n}", [])
+        (book / f"p{n}.hocr").write_text(text, encoding="utf-8")
+    tree = _run(book, tmp_path / "out")
+    breaks = list(tree.iter(tei("pb")))
+    assert [(pb.get("facs"), pb.get("n")) for pb in breaks] == [(f"#facs-p{n}", str(10 + n)) for n in range(1, 7)]
+    blank = breaks[2]
+    assert blank.getnext() is None or blank.getnext().tag != tei("gap")  # blank as printed: nothing is missing
+    numbers = [fw.text for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
+    assert numbers == ["11", "12", "14", "15", "16"]
+    rebuilt = without_whitespace(rebuild_source(tree))
+    assert all(without_whitespace(word) in rebuilt for word in GERMAN.split()[:20])
+
+
+def _vertical_page(n: int, offset: int) -> tuple[str, int]:
+    """A page of vertical Chinese as Tesseract's vertical models write it: columns from right to
+    left, each a line of characters from top to bottom; the leaf's number alone at the foot's left,
+    at the image's very border (a scan cropped tight), where a library's stamp would stand."""
+    lines, k = [], offset
+    for column in range(8):
+        x1 = 1400 - column * 120
+        x0, chars = x1 - 80, [CHINESE[(k + i) % len(CHINESE)] for i in range(18)]
+        k += 18
+        lines.append(_line(f"c{n}_{column}", (x0, 200, x1, 200 + 18 * 100),
+                           [(ch, (x0, 200 + i * 100, x1, 300 + i * 100)) for i, ch in enumerate(chars)]))
+    number = "〇一二三四五六七八九"[n]
+    return _page(f"v{n}", [lines, [_line(f"n{n}", (250, 2340, 310, 2395), [(number, (250, 2340, 310, 2395))])]]), k
+
+
+def test_each_page_image_of_vertical_text_is_one_page_break_however_its_number_is_read(tmp_path):
+    """A line of furniture the page edges did not take (a number at the scan's border, under
+    vertical columns) turns no page of its own: the page's image already gave the page its break
+    (it made a second one, numbered, before the foot's number, inside the page)."""
+    book = tmp_path / "滬濱舊聞"
+    book.mkdir()
+    k = 0
+    for n in (1, 2, 3):
+        page, k = _vertical_page(n, k)
+        (book / f"v{n}.hocr").write_text(page, encoding="utf-8")
+    tree = _run(book, tmp_path / "out")
+    assert [pb.get("facs") for pb in tree.iter(tei("pb"))] == ["#facs-p1", "#facs-p2", "#facs-p3"]
+    rebuilt = without_whitespace(rebuild_source(tree))
+    assert CHINESE[:60] in rebuilt  # the columns in their order, right to left
