@@ -95,6 +95,14 @@ def test_a_folder_of_ocr_files_and_images_is_one_edition_linked_to_its_pages(tmp
     assert int(zone.get("uly")) > 0.85 * 4872
 
 
+def test_a_problem_of_the_whole_book_names_the_book_once_under_its_line(tmp_path):
+    """OCR files naming images the book folder lacks: one line under the book's, naming it once."""
+    book = _book(tmp_path, "tess-hocr", ".hocr", images=False)
+    lines = _run([book], tmp_path / "out")["Grenzboten 1841"].problem_lines()
+    assert len(lines) == 1 and lines[0].count("Grenzboten 1841") == 1, lines
+    assert "3 OCR files name an image that is not among the book's files" in lines[0]
+
+
 def test_the_ocr_text_of_every_page_rebuilds_from_the_edition(tmp_path):
     book = _book(tmp_path, "abbyy-xml", ".abbyy.xml", images=False)
     files = [SourceFile(p.name, p.read_bytes()) for p in sorted(book.iterdir())]

@@ -79,8 +79,11 @@ class DocumentReport(BaseModel):
         self.left_out = list(lines)
 
     def problem_lines(self) -> list[str]:
-        """Each part of the source that could not be read, a line each, under the document's."""
-        return [f"        {printable(self.file_name)}: {printable(problem)}" for problem in self.problems]
+        """Each part of the source that could not be read, a line each, under the document's,
+        naming the document once (a problem of the whole book names it already)."""
+        name = printable(self.file_name)
+        return [f"        {said if said.startswith(name + ': ') else f'{name}: {said}'}"
+                for said in map(printable, self.problems)]
 
 
 def printable(text: str) -> str:
