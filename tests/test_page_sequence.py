@@ -116,3 +116,38 @@ def test_each_page_image_of_vertical_text_is_one_page_break_however_its_number_i
     assert [pb.get("facs") for pb in tree.iter(tei("pb"))] == ["#facs-p1", "#facs-p2", "#facs-p3"]
     rebuilt = without_whitespace(rebuild_source(tree))
     assert CHINESE[:60] in rebuilt  # the columns in their order, right to left
+
+
+
+def _german_paragraphs(texts: list[str]) -> list[list[str]]:
+    """Each text a block of full lines of German prose, a gap between the blocks."""
+    blocks, y = [], 150
+    for i, text in enumerate(texts):
+        rows, row, x = [], [], 200
+        for word in text.split():
+            if x + 20 * len(word) >= 1400:
+                rows.append(row)
+                row, x = [], 200
+            row.append((word, (x, y + 70 * len(rows), x + 20 * len(word), y + 70 * len(rows) + 50)))
+            x += 20 * len(word) + 20
+        rows.append(row)
+        blocks.append([_line(f"b{i}_{k}", (200, r[0][1][1], r[-1][1][2], r[0][1][3]), r) for k, r in enumerate(rows)])
+        y += 70 * len(rows) + 60
+    return blocks
+
+
+def test_a_sentence_going_on_over_a_gap_inside_the_one_page_with_text_turns_no_page(tmp_path):
+    """A book (or a library's package) whose only page with text shows a gap inside a sentence
+    (between two areas the engine read: a column's foot and the next one's top): the page's image
+    is the page, and the sentence goes on in it; no page break is made there (one was, before the
+    blank page's, where no other page with text told the pages)."""
+    first, second = [s.strip() for s in GERMAN.replace(";", ".").split(".") if s.strip()][:2]
+    cut = "Von den Fenstern sah man über die Dächer hinweg auf die Berge, und wir gingen am andern Morgen".split()
+    texts = [first + ".", second + ".", " ".join(cut[:9]), " ".join(cut[9:]) + " weiter.", second + ".", first + "."]
+    book = tmp_path / "Reise"
+    book.mkdir()
+    (book / "p1.hocr").write_text(_page("p1", []), encoding="utf-8")  # a blank page before it
+    (book / "p2.hocr").write_text(_page("p2", _german_paragraphs(texts), size=(1600, 3000)), encoding="utf-8")
+    tree = _run(book, tmp_path / "out")
+    assert [pb.get("facs") for pb in tree.iter(tei("pb"))] == ["#facs-p1", "#facs-p2"]
+    assert any("Dächer" in text and "Berge" in text for text in ("".join(p.itertext()) for p in tree.iter(tei("p"))))

@@ -634,8 +634,9 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
-            if doc.findings.page_starts:
-                # the pages are known, and none turns here: a paragraph the OCR split inside a page
+            if doc.findings.page_starts or doc.facsimile:
+                # the pages are known (a digitized source's are its images, even where only one of them
+                # holds text), and none turns here: a paragraph the OCR split inside a page
                 # (on page images each line keeps its own lb; after furniture no line of text ends)
                 if not doc.facsimile and not _ends_with_furniture(doc, previous):
                     edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
