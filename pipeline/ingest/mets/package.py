@@ -95,12 +95,17 @@ class _Package:
     def locate(self, file: MetsFile) -> Located:
         return locate(file, self.available)
 
-    def files_in(self, page: PhysicalPage, group: str) -> list[MetsFile]:
-        return [self.mets.files[i] for i in page.file_ids if self.mets.files[i].group == group]
+    def files_in(self, page: PhysicalPage, group: str, kind: str | None = None) -> list[MetsFile]:
+        """The page's files in ``group``; of ``kind`` ("text" or "image") only, where given: an
+        OCR-D processor's group holds the page's PAGE file and the image it derived side by side
+        (a file whose MIMETYPE and name say neither stays: its bytes decide)."""
+        other = {"text": "image", "image": "text"}.get(kind or "")
+        return [self.mets.files[i] for i in page.file_ids if self.mets.files[i].group == group
+                and (other is None or groups.file_kind(self.mets.files[i]) != other)]
 
     def text_of(self, page: PhysicalPage, group: str) -> tuple[OcrPage | None, str | None, str]:
         """(the page as read, problem, which file and format) from ``group``."""
-        found = self.files_in(page, group)
+        found = self.files_in(page, group, "text")
         if not found:
             return None, None, ""
         file = found[0]
@@ -110,7 +115,7 @@ class _Package:
 
     def text_file(self, page: PhysicalPage, group: str) -> str | None:
         """The file the page's text is read from in ``group``: its name in the package, or its URL."""
-        found = self.files_in(page, group)
+        found = self.files_in(page, group, "text")
         if not found:
             return None
         where = self.locate(found[0])
@@ -139,7 +144,7 @@ class _Package:
     def image_of(self, page: PhysicalPage, group: str) -> tuple[str | None, tuple[int, int] | None,
                                                             bytes | None, str | None]:
         """(the image as the edition names it, its size, its bytes when local, problem) from ``group``."""
-        found = self.files_in(page, group)
+        found = self.files_in(page, group, "image")
         if not found:
             return None, None, None, None
         where = self.locate(found[0])
@@ -162,7 +167,7 @@ class _Package:
         first) that has a usable one: (image, size, its bytes when local, the problems met on
         the way, the group it came from)."""
         problems = []
-        local = [g for g in chosen[1:] if any(self.locate(f).name for f in self.files_in(page, g))]
+        local = [g for g in chosen[1:] if any(self.locate(f).name for f in self.files_in(page, g, "image"))]
         for group in dict.fromkeys([*chosen[:1], *local, *chosen[1:]]):  # a local image can be recognised
             image, size, data, problem = self.image_of(page, group)
             if problem:
@@ -196,6 +201,7 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     to_recognise: list[tuple[int, bytes, str]] = []
     missing: dict[int, tuple[str, str]] = {}  # page index -> (gap/@reason, what), pages without text
     no_text: dict[int, str] = {}  # page index -> why it has no text, said if no page has any
+    unrecognised: dict[int, str] = {}  # page index -> its local image, said of it once recognition was tried
     fallbacks: dict[str, set[str]] = {"text": set(), "image": set()}  # the other groups pages were taken from
     for number, page in enumerate(mets.pages, start=1):
         said = f"page {number}" + (f" ({page.label})" if page.label else "")
@@ -220,10 +226,10 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
                 missing[len(sources)] = why_missing
             no_text[len(sources)] = f"{said}: " + "; ".join(
                 [problem or (f"{where} holds no text" if where else f"no text file in file group {text_group}")]
-                + (image_problems if image is None else [f"{image} recognised, no text found" if image_data
-                                                         else f"{image} is remote (not recognised)"]))
+                + (image_problems if image is None else [] if image_data else [f"{image} is remote (not recognised)"]))
             if image_data is not None:
                 to_recognise.append((len(sources), image_data, image))
+                unrecognised[len(sources)] = image
             elif not problem:
                 package.problems.append(f"{said}: no text" + (f" in file group {text_group}" if text_group else "")
                                         + (" and its image is remote (not recognised)" if image else
@@ -232,8 +238,12 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     if to_recognise and (why_not := ocr.available()) is not None:
         package.problems.append(f"{len(to_recognise)} pages without text have an image, but cannot be recognised "
                                 f"here: {why_not}")
+        outcome = f"not recognised ({why_not})"
     elif to_recognise:
         _recognise(sources, to_recognise, name, config, _record_models(package), package.problems, language_of)
+        outcome = "recognised, no text found"
+    for index, image in unrecognised.items():  # what became of each page's image, as it happened
+        no_text[index] += f"; {image} {outcome}"
     try:
         doc = compose(sources, name, files, "UTF-8", book=True)
     except EmptyDocument as error:
@@ -270,7 +280,7 @@ def _missing(package: _Package, page: PhysicalPage, text_group: str | None, prob
              image: str | None, image_problems: list[str]) -> tuple[str, str] | None:
     """(gap/@reason, what) of a page without text; None for a text file read whole that holds
     none, beside an image that is usable or none at all (a blank page)."""
-    found = package.files_in(page, text_group) if text_group else []
+    found = package.files_in(page, text_group, "text") if text_group else []
     # an image here that cannot be recognised (a 1×1 placeholder) makes the page unreadable, not missing
     unusable = "; ".join(image_problems) if image is None and any(
         package.locate(file).name for file in map(package.mets.files.get, page.file_ids)
@@ -294,7 +304,7 @@ def _text_elsewhere(package: _Package, page: PhysicalPage,
     """(group, page as read, which file) from the first of the ``others`` text groups whose
     file for the page has text; read without keeping it (only the chosen group's are kept)."""
     for group in others:
-        found = package.files_in(page, group)
+        found = package.files_in(page, group, "text")
         if found and (read := package._parse(found[0], extra=[]))[0] is not None and read[0].lines:
             return group, read[0], read[2]
     return None
