@@ -228,7 +228,7 @@ def add_processing_options(parser: argparse.ArgumentParser) -> None:
                              "truth over OCR, else the group with text on most pages)")
     parser.add_argument("--fetch", action="store_true",
                         help="library packages: read remote full text (http/https) into OUTPUT/.fetched/")
-    parser.add_argument("--export", nargs="+", choices=("alto", "text"), metavar="FORMAT",
+    parser.add_argument("--export", nargs="+", action="extend", choices=("alto", "text"), metavar="FORMAT",
                         help="also write each edition as alto (ALTO v4 pages, OUT/NAME.alto/) and/or text "
                              "(its reading text, OUT/NAME.txt); a IIIF manifest is written for every edition with "
                              "page images")
@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                                  ocr_threads=max(1, getattr(args, "workers", 1)),
                                  file_group=getattr(args, "file_group", None),
                                  fetch=getattr(args, "fetch", None) or None,
-                                 exports=getattr(args, "export", None), base_url=getattr(args, "base_url", None),
+                                 exports=list(dict.fromkeys(args.export)) if getattr(args, "export", None) else None,
+                                 base_url=getattr(args, "base_url", None),
                                  text_furniture=getattr(args, "text_furniture", None),
                                  text_notes=getattr(args, "text_notes", None))
         except ConfigFileError as error:

@@ -252,6 +252,29 @@ def test_the_readmes_before_and_after_is_what_the_pipeline_makes_of_that_page():
     assert '<pb ana="#kind-page-break #reason-…" n="9" break="no"/><fw type="pageNum"' in xml
 
 
+def test_export_given_twice_writes_both_formats(tmp_path, monkeypatch):
+    """`--export alto --export text` (each format its own option, as the README's lines show them)
+    asks the run for both: the second option once replaced the first, and no ALTO was written, unsaid."""
+    from orchestration import cli
+    from pipeline.run.document import process_file
+
+    given = {}
+    monkeypatch.setattr(cli, "command_run", lambda inputs, output, *args, config: given.update(config=config) or 0)
+    assert cli.main(["run", "--input", str(tmp_path), "--output", str(tmp_path / "out"),
+                     "--export", "alto", "--export", "text", "--export", "alto"]) == 0
+    assert given["config"].exports == ["alto", "text"]
+    book = tmp_path / "in" / "Grenzboten 1841"  # and the run writes both, as the document's task does
+    book.mkdir(parents=True)
+    data = ROOT / "tests" / "data" / "grenzboten-1841"
+    shutil.copy(data / "tess-hocr" / "179399.hocr", book)
+    shutil.copy(data / "tif" / "179399.tif", book)
+    out = tmp_path / "out"
+    report = process_file(book, out, given["config"], "Grenzboten 1841", "Grenzboten 1841", ("179399.hocr", "179399.tif"))
+    assert report.status == "ok", report.errors
+    assert (out / "Grenzboten 1841.txt").is_file()
+    assert sorted(path.name for path in (out / "Grenzboten 1841.alto").iterdir()) == ["0001.xml"]
+
+
 def test_serve_schedules_runs_with_the_exports_and_settings_run_takes(tmp_path, monkeypatch):
     """`serve` takes run's options (exports, base URL, OCR models, file group, fetching) and
     hands them to the scheduled runs as the deployment's parameters: none is dropped."""
