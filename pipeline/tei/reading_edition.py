@@ -56,15 +56,28 @@ def build_reading_edition(master: etree._ElementTree, master_file_name: str,
     dropped_beside_structure = _drop_no_op_regularizations(text)
     for element in _LABELLED(root, lang=source):
         element.set(XML_LANG, target)
-    _rewrite_header(header, source, target, master_file_name, opencc_config)
-    # The master is indented: what changed where indentation lives is the header (and, rarely,
-    # the text where a dropped regularization stood between structural elements). Converted
-    # text lies inside blocks, which indent() never enters.
+    extended = _rewrite_header(header, source, target, master_file_name, opencc_config)
+    # The master is indented, and indent() leaves what it indented as it is: what changed where
+    # indentation lives is the header elements given a new child (and, rarely, the text where a
+    # dropped regularization stood between structural elements). Converted text lies inside
+    # blocks, which indent() never enters.
     if dropped_beside_structure:
         indent(root)
     else:
-        indent(header, depth=1)
+        for element in extended:
+            _indent_as_in(header, element)
     return target, tree
+
+
+def _indent_as_in(header: etree._Element, element: etree._Element) -> None:
+    """What ``indent(header, depth=1)`` does to ``element`` (nothing unless every element from
+    the header down to it is structural: indent() enters no other)."""
+    depth, ancestor = 1, element
+    while ancestor is not header:
+        if ancestor.tag not in STRUCTURAL_TAGS:
+            return
+        ancestor, depth = ancestor.getparent(), depth + 1
+    indent(element, depth)
 
 
 _LABELLED = etree.XPath("descendant-or-self::*[@xml:lang = $lang]")  # the elements labelled as in $lang
@@ -138,7 +151,8 @@ def _block_texts(part: etree._Element, lang: str | None, source: str,
                  in_header: bool) -> Iterator[tuple[Slots, list[str]]]:
     # For each open element: the xml:lang in effect, the reading text its own text belongs to
     # (that of the innermost block holding it; None outside blocks and in source readings),
-    # and whether it is a block.
+    # and whether it is a block. (lxml makes a new string at each reading of a text or a tag:
+    # each is read once.)
     open_elements: list[tuple[str | None, tuple[Slots, list[str]] | None, bool]] = []
     reading = None
     for event, element in etree.iterwalk(part, events=("start", "end", "comment", "pi")):
@@ -146,16 +160,17 @@ def _block_texts(part: etree._Element, lang: str | None, source: str,
             own_lang = element.get(XML_LANG)
             if own_lang:
                 lang = own_lang
-            is_block = own_lang == source if in_header else lang == source and element.tag in _BLOCKS
+            tag = element.tag
+            is_block = own_lang == source if in_header else lang == source and tag in _BLOCKS
             outer = reading
             if is_block:
                 reading = [], []
-            elif element.tag in _SOURCE_READINGS:
+            elif tag in _SOURCE_READINGS:
                 reading = None
             open_elements.append((lang, outer, is_block))
-            if reading is not None and element.text:
+            if reading is not None and (text := element.text):
                 reading[0].append((element, "text"))
-                reading[1].append(element.text)
+                reading[1].append(text)
             continue
         if event == "end":
             # back to the element holding this one: its language, its reading text
@@ -164,12 +179,12 @@ def _block_texts(part: etree._Element, lang: str | None, source: str,
                 yield reading
             reading = outer
             lang = open_elements[-1][0] if open_elements else lang
-        elif reading is not None and element.text:  # a comment or processing instruction
+        elif reading is not None and (text := element.text):  # a comment or processing instruction
             reading[0].append((element, "text"))
-            reading[1].append(element.text)
-        if reading is not None and element.tail:  # the tail is the text of the element holding it
+            reading[1].append(text)
+        if reading is not None and (tail := element.tail):  # the tail is the text of the element holding it
             reading[0].append((element, "tail"))
-            reading[1].append(element.tail)
+            reading[1].append(tail)
 
 
 _BLOCKS, _SOURCE_READINGS = frozenset(BLOCK_TAGS), frozenset(SOURCE_READING_TAGS)
@@ -213,7 +228,10 @@ def convert_texts(texts: list[str], convert: opencc.OpenCC) -> list[str]:
     """``[convert.convert(t) for t in texts]``, with one OpenCC call for the texts that can be
     joined (an OpenCC call costs as much as converting a short paragraph)."""
     converted = [""] * len(texts)
-    joinable = [i for i, t in enumerate(texts) if t and not JOIN_UNSAFE.search(t)]
+    if JOIN_UNSAFE.search("".join(texts)):  # some texts are converted alone: which?
+        joinable = [i for i, t in enumerate(texts) if t and not JOIN_UNSAFE.search(t)]
+    else:  # as usual, none (asked of all the texts at once)
+        joinable = [i for i, t in enumerate(texts) if t]
     if len(joinable) > 1:
         parts = convert.convert(SEPARATOR.join(texts[i] for i in joinable)).split(SEPARATOR)
         if len(parts) == len(joinable):
@@ -230,7 +248,11 @@ def convert_texts(texts: list[str], convert: opencc.OpenCC) -> list[str]:
     return converted
 
 
-def _rewrite_header(header: etree._Element, source: str, target: str, master: str, opencc_config: str) -> None:
+def _rewrite_header(header: etree._Element, source: str, target: str, master: str,
+                    opencc_config: str) -> list[etree._Element]:
+    """The header names the reading edition and the master, its languages and how it was made;
+    the elements given a new child are returned. (The writer puts all of these in the header,
+    the TEI's first element: searched there, they are found as in the whole tree.)"""
     script = "simplified" if target == "zh-Hans" else "traditional"
     title = header.find(_TITLE)
     title.text = f"{title.text} ({script}-script reading edition)"
@@ -248,6 +270,7 @@ def _rewrite_header(header: etree._Element, source: str, target: str, master: st
             language.text = LANGUAGE_NAMES.get(target, target)
     change = header.findall(_CHANGE)[-1]
     change.text += f" Reading edition in {target} derived from {master}."
+    return [bibl, normalization]
 
 
 _TITLE, _BIBL = f".//{tei('titleStmt')}/{tei('title')}", f".//{tei('sourceDesc')}/{tei('bibl')}"
