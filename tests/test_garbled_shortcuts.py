@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from bench.scans import chinese_scan, english_scan
 from pipeline.stages import garbled
-from pipeline.stages.garbled import (CHUNK, CLAUSE_STRIP, SYMBOL_RUN, UNIT_SEPARATORS, _back_to_back, _clause_texts,
+from pipeline.stages.garbled import (CHUNK, CLAUSE_STRIP, SYMBOL, SYMBOL_RUN, _back_to_back, _clause_texts,
                                      _ClauseSketch, _JoinedBlocks, _rare_character, _rare_runs, _self_coordinations)
 from tests.conftest import ROOT, SEEDS
 
 # The loop pattern without the lookahead that lets the stage skip most of the text: what a
 # loop is, tried at every position where a unit may start.
-LOOP_DEFINITION = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}]))"
+LOOP_DEFINITION = re.compile(r"(?:^|(?<=[\s，,、；;。.：:]))"
                              r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}")
 
 GARBLED = [
@@ -81,22 +81,17 @@ def test_clauses_of_blocks_split_together_are_each_blocks_own(text, chunk, monke
     doc = SimpleNamespace(text=text)
     sketch = _ClauseSketch(doc, blocks)
     recurring = {copy: recurs for index, recurs, copies in sketch.recurring() for copy in [index, *copies]}
-
-    def slot(key: str) -> int:
-        return hash(key) & (garbled.SKETCH_SIZE - 1) if key else garbled.NO_WORDS
-
+    counted = Counter(key for block in blocks
+                      for key in map(str.strip, _clause_texts(text[block.start:block.end]), repeat(CLAUSE_STRIP)))
     for index, block in enumerate(blocks):
         own = _clause_texts(text[block.start:block.end])
         ends = list(accumulate(map(len, own), initial=block.start))
         assert sketch.clauses(index) == list(zip(ends, ends[1:]))
         keys = [clause.strip(CLAUSE_STRIP) for clause in own]
-        recurs = [sketch.counts[slot(key)] >= 3 for key in keys]
+        recurs = [not key or counted[key] >= 3 for key in keys]  # punctuation alone always recurs
         assert recurring.get(index) == (recurs if any(recurs) else None)
-        long = [slot(key) for key in keys if len(key) >= garbled.NOISY_CLAUSE]
+        long = [key for key in keys if len(key) >= garbled.NOISY_CLAUSE]
         assert sketch.repeats_inside(index) == (len(set(long)) < len(long))
-    counted = Counter(slot(key) for block in blocks for key in map(str.strip, _clause_texts(text[block.start:block.end]),
-                                                                     repeat(CLAUSE_STRIP)) if key)
-    assert all(sketch.counts[s] == min(n, 3) for s, n in counted.items())
 
 
 @pytest.mark.parametrize("text", texts() + CLAUSE_CASES)
@@ -186,3 +181,13 @@ def test_blocks_with_the_same_text_are_found_by_hash_as_by_the_text(collide, mon
         first_with: dict[str, int] = {}
         assert garbled._same_text(text, blocks) == [first_with.setdefault(text[b.start:b.end], index)
                                                     for index, b in enumerate(blocks)]
+
+
+def test_classes_listed_for_speed_are_the_categories_they_stand_for():
+    """WHITESPACE is every character \\s takes (str.isspace), and no character NOT_SYMBOLS
+    lists is a SYMBOL: the runs looked for from the characters outside it are all of them."""
+    every = list(map(chr, range(0x110000)))
+    whitespace = re.compile(f"[{garbled.WHITESPACE}]")
+    assert [ch for ch in every if whitespace.match(ch)] == [ch for ch in every if re.match(r"\s", ch)]
+    listed, symbol = re.compile(f"[{garbled.NOT_SYMBOLS}]"), re.compile(SYMBOL)
+    assert not [ch for ch in every if listed.match(ch) and symbol.match(ch)]

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import functools
 import re
-from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, repeat
+
+import numpy
 
 from pipeline.edits import add_edits
 from pipeline.ingest.plausibility import common_han
@@ -41,9 +42,12 @@ from pipeline.stages.script import opencc_table
 # copies), in one cheap scan, before the unit lengths are tried. The gaps are greedy: a
 # lookahead only asks whether some chain of copies exists, whatever order the gaps are tried
 # in, and a greedy gap takes its 42 characters at once before it backs off.
-UNIT_SEPARATORS = r"\s，,、；;。.：:"
-LOOP_AHEAD = r"(?=(\S.)(?s:.{0,42})\1(?s:.{0,42})\1(?s:.{0,42})\1)"
-UNIT_COPIES = r"(?P<unit>\S.{1,39}?)(?:[，,、；;\s]{0,4}(?P=unit)){3,}"
+# Python's whitespace (str.isspace, the regex's \s) listed: a class of characters is tested
+# in a step, \s by asking each character's Unicode category.
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+UNIT_SEPARATORS = WHITESPACE + "，,、；;。.：:"
+LOOP_AHEAD = f"(?=([^{WHITESPACE}].)(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1)"
+UNIT_COPIES = f"(?P<unit>[^{WHITESPACE}].{{1,39}}?)(?:[，,、；;{WHITESPACE}]{{0,4}}(?P=unit)){{3,}}"
 BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){LOOP_AHEAD}{UNIT_COPIES}")
 # A loop after a separator, found by one search in C: the regex engine skips from separator to
 # separator (a lookbehind it would try at every position) and tries the unit lengths only where
@@ -71,7 +75,14 @@ CONJUNCTION = re.compile("[與与和及同跟]")
 # pattern's first character class in C, but tries a pattern that begins with a repeat at
 # every position (0.018 → 0.012 s over the seed-sized documents).
 SYMBOL = r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]"
-SYMBOL_RUN = re.compile(f"{SYMBOL}{SYMBOL}{{3,}}")
+# Letters, digits and spaces of the common scripts, listed, none of them a SYMBOL: a class of
+# ranges alone is tested in a step (a bitmap), where SYMBOL asks each character's Unicode
+# category. A run is looked for from a character outside them, and the lookbehind keeps those
+# that are symbols: the runs SYMBOL{4,} finds, at a third of its cost.
+NOT_SYMBOLS = ("0-9A-Za-z_\t-\r \u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02c1\u038e-\u03a1\u03a3-\u03f5\u03f7-\u0481"
+               "\u048a-\u052f\u1e00-\u1f15\u3000-\u303f\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff"
+               "\uac00-\ud7a3\uff01-\uff0f\uff1a-\uff20\uff21-\uff3a\uff41-\uff5a")
+SYMBOL_RUN = re.compile(f"[^{NOT_SYMBOLS}](?<={SYMBOL}){SYMBOL}{{3,}}")
 PUNCTUATION_RUNS = frozenset("…—–-.·\"'“”‘’()[]（）「」『』《》〈〉,;:!?")
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .,'\-]{6,}[A-Za-z]")
 ENUMERATOR = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]")
@@ -124,9 +135,7 @@ def _may_repeat_itself(text: str) -> bool:
 
 
 NOISY_CLAUSE = 4  # characters of a clause a noisy loop repeats
-SKETCH_SIZE = 1 << 20  # counters; collisions only let more sequences through to the exact count
-NO_WORDS = SKETCH_SIZE  # the counter of clauses that are nothing but punctuation: always full
-RECURS = bytes(int(count >= DOCUMENT_REPEATS) for count in range(256))  # a counter's value: recurs or not
+NO_WORDS = -1  # the hash of clauses that are nothing but punctuation (no text hashes to -1): they always recur
 CHUNK = 1 << 20  # characters of blocks joined into one text at a time: few calls, bounded memory
 
 
@@ -138,26 +147,24 @@ CLAUSE_JOINER = "，"
 
 
 class _ClauseSketch:
-    """Every clause of the document, and about how often each occurs, in compact arrays.
+    """Every clause of the document, and whether it occurs three times, in compact arrays.
 
     A sequence of clauses the document repeats three times is made of clauses it repeats
     three times, so sequences whose clauses do not recur are skipped without building their
-    text. Counters saturate at three; a collision can only over-count. A block's clauses are
-    listed only when asked for (most blocks need none). A text that several blocks have is
-    split once: the later blocks are its copies, and only count its clauses again."""
+    text. Clauses are counted by their hash (their texts are not kept: a book's would weigh as
+    much as the book); a collision can only over-count. A block's clauses are listed only when
+    asked for (most blocks need none). A text that several blocks have is split once: the later
+    blocks are its copies, and only count its clauses again. What is computed for every clause
+    or block is computed for all of them at once, in arrays."""
 
     def __init__(self, doc: Document, blocks, same: list[int] | None = None):
-        self.counts = counts = bytearray(SKETCH_SIZE + 1)
-        counts[NO_WORDS] = DOCUMENT_REPEATS
         self.blocks = blocks
-        self.ends = array("q")  # end of every clause of the texts split, in its chunk of joined blocks
-        self.slots = array("q")  # each clause's counter
         # each block's clauses (self.ends[first:last]), and what makes a position of their chunk the document's
-        zeros = array("q", bytes(8 * len(blocks)))
-        self.first, self.last, self.shift = zeros, array("q", zeros), array("q", zeros)
-        self.repeats_long = bytearray(len(blocks))  # whether each block has a long clause twice (a noisy loop may)
+        first, last, shift = (numpy.zeros(len(blocks), numpy.int64) for _ in range(3))
+        self.repeats_long = numpy.zeros(len(blocks), bool)  # whether each block has a long clause twice
         self.split: list[int] = []  # the blocks whose texts were split, in order
         self.copies: dict[int, list[int]] = {}  # the blocks whose texts were split, to their copies
+        ends, hashes = [numpy.zeros(0, numpy.int64)], [numpy.zeros(0, numpy.int64)]  # of each chunk split
         chunk, pieces, size = [], [], 0
         for index, original in enumerate(_same_text(doc.text, blocks) if same is None else same):
             if original != index:
@@ -169,56 +176,66 @@ class _ClauseSketch:
             pieces.append(piece)
             size += len(piece)
             if size >= CHUNK:
-                self._split(chunk, pieces)
+                self._split(chunk, pieces, (first, last, shift), ends, hashes)
                 chunk, pieces, size = [], [], 0
         if chunk:
-            self._split(chunk, pieces)
+            self._split(chunk, pieces, (first, last, shift), ends, hashes)
+        self.ends = numpy.concatenate(ends)  # end of every clause of the texts split, in its chunk
+        hashes = numpy.concatenate(hashes)  # each clause's hash (NO_WORDS for punctuation alone)
+        # A copy counts its text's clauses again: twice at most, as by the third copy every clause recurs.
+        counted = [hashes]
         for original, copies in self.copies.items():
-            first, last, shift = self.first[original], self.last[original], self.shift[original]
-            for copy in copies:
-                self.first[copy], self.last[copy], self.repeats_long[copy] = first, last, self.repeats_long[original]
-                self.shift[copy] = blocks[copy].start - blocks[original].start + shift
-            for _ in copies[:DOCUMENT_REPEATS - 1]:  # by the third copy every counter is full
-                for slot in self.slots[first:last]:
-                    if counts[slot] < DOCUMENT_REPEATS:
-                        counts[slot] += 1
+            copies_array = numpy.array(copies)
+            first[copies_array], last[copies_array] = first[original], last[original]
+            self.repeats_long[copies_array] = self.repeats_long[original]
+            shift[copies_array] = shift[original] - blocks[original].start + numpy.array(
+                [blocks[copy].start for copy in copies])
+            counted += [hashes[first[original]:last[original]]] * min(len(copies), DOCUMENT_REPEATS - 1)
+        distinct, counts = numpy.unique(numpy.concatenate(counted), return_counts=True)
+        self.recurs = (counts[numpy.searchsorted(distinct, hashes)] >= DOCUMENT_REPEATS) | (hashes == NO_WORDS)
+        self.first, self.last, self.shift = first.tolist(), last.tolist(), shift.tolist()
 
-    def _split(self, chunk: list[int], pieces: list[str]) -> None:
-        """Split the texts of some blocks (by index) into clauses, and count them."""
+    def _split(self, chunk: list[int], pieces: list[str], places, ends: list, hashes: list) -> None:
+        """Split the texts of some blocks (by index) into clauses: note where each block's
+        clauses are (``places``: first, last and shift arrays) and add the clauses' ends and
+        hashes to ``ends`` and ``hashes``."""
         clauses = CLAUSE.findall(CLAUSE_JOINER.join(pieces) + CLAUSE_JOINER)
         clauses.pop()  # the empty match at the end
+        count = len(clauses)
+        keys = list(map(str.strip, clauses, repeat(CLAUSE_STRIP)))
         # hash() differs between processes, so collisions do too; they only let more
         # sequences through to the exact count, so the result is the same everywhere.
-        keys = list(map(str.strip, clauses, repeat(CLAUSE_STRIP)))
-        slots = list(map((SKETCH_SIZE - 1).__and__, map(hash, keys)))
-        if "" in keys:
-            slots = [slot if key else NO_WORDS for slot, key in zip(slots, keys)]
-        long = list(map(NOISY_CLAUSE.__le__, map(len, keys)))
-        ends = list(accumulate(map(len, clauses)))
-        done, start = len(self.slots), 0  # clauses of earlier chunks; where the block starts
-        first = 0
-        for index, piece in zip(chunk, pieces):
-            joiner = start + len(piece)
-            last = bisect_left(ends, joiner + 1, first)  # the clause the joiner ends
-            alone = (ends[last - 1] if last else 0) == joiner  # the joiner is a clause of its own
-            stop = last if alone else last + 1
-            self.first[index], self.last[index] = done + first, done + stop
-            self.shift[index] = self.blocks[index].start - start
-            long_slots = list(compress(slots[first:stop], long[first:stop]))
-            self.repeats_long[index] = len(set(long_slots)) < len(long_slots)
-            first, start = last + 1, joiner + 1
+        clause_hashes = numpy.fromiter(map(hash, keys), numpy.int64, count)
+        key_lengths = numpy.fromiter(map(len, keys), numpy.int64, count)
+        clause_hashes[key_lengths == 0] = NO_WORDS
+        clause_ends = numpy.fromiter(accumulate(map(len, clauses)), numpy.int64, count)
+        lengths = numpy.fromiter(map(len, pieces), numpy.int64, len(pieces))
+        joiners = numpy.cumsum(lengths + 1) - 1  # where each block's joiner stands
+        lasts = numpy.searchsorted(clause_ends, joiners + 1)  # the clause each joiner ends
+        alone = numpy.where(lasts > 0, clause_ends[lasts - 1], 0) == joiners  # the joiner is a clause of its own
+        stops = lasts + ~alone
+        firsts = numpy.concatenate(([0], lasts[:-1] + 1))
+        done = sum(map(len, ends))  # clauses of earlier chunks
+        chunk_array = numpy.array(chunk)
+        first, last, shift = places
+        first[chunk_array], last[chunk_array] = done + firsts, done + stops
+        shift[chunk_array] = numpy.array([self.blocks[index].start for index in chunk]) - (joiners - lengths)
+        # Blocks with a long clause twice: (block, hash) of each long clause, sorted, pairs side by side.
+        clause_block = numpy.searchsorted(firsts, numpy.arange(count), "right") - 1
+        long = (key_lengths >= NOISY_CLAUSE) & (numpy.arange(count) < stops[clause_block])
+        long_blocks, long_hashes = clause_block[long], clause_hashes[long]
+        order = numpy.lexsort((long_hashes, long_blocks))
+        long_blocks, long_hashes = long_blocks[order], long_hashes[order]
+        twice = (long_blocks[1:] == long_blocks[:-1]) & (long_hashes[1:] == long_hashes[:-1])
+        self.repeats_long[chunk_array[long_blocks[1:][twice]]] = True
         self.split += chunk
-        self.ends.extend(ends)
-        self.slots.extend(slots)
-        counts = self.counts
-        for slot in slots:
-            if counts[slot] < DOCUMENT_REPEATS:
-                counts[slot] += 1
+        ends.append(clause_ends)
+        hashes.append(clause_hashes)
 
     def clauses(self, index: int) -> list[tuple[int, int]]:
         """The clauses of the index-th block, as (start, end) in the document."""
         block, shift = self.blocks[index], self.shift[index]
-        ends = [end + shift for end in self.ends[self.first[index]:self.last[index]]]
+        ends = [end + shift for end in self.ends[self.first[index]:self.last[index]].tolist()]
         if ends:
             ends[-1] = min(ends[-1], block.end)  # the last clause without the joiner
         return list(zip([block.start, *ends], ends))
@@ -227,15 +244,14 @@ class _ClauseSketch:
         """The blocks with a clause the document has three times (or one of nothing but
         punctuation), by index, whether each of their clauses recurs so, and the blocks that
         are copies of each."""
-        recurs = bytes(map(self.counts.__getitem__, self.slots)).translate(RECURS)
-        firsts = [self.first[index] for index in self.split]
-        clause = recurs.find(1)
-        while clause >= 0:
-            index = self.split[bisect_right(firsts, clause) - 1]
-            first, last = self.first[index], self.last[index]
-            if clause < last:  # else the clause of a joiner alone, between two blocks
-                yield index, list(map(bool, recurs[first:last])), self.copies.get(index, [])
-            clause = recurs.find(1, max(last, clause + 1))
+        if not self.split:
+            return
+        split = numpy.array(self.split)
+        clauses = numpy.flatnonzero(self.recurs)
+        places = numpy.searchsorted(numpy.array(self.first)[split], clauses, "right") - 1
+        inside = clauses < numpy.array(self.last)[split[places]]  # else the clause of a joiner alone, between blocks
+        for index in split[numpy.unique(places[inside])].tolist():
+            yield index, self.recurs[self.first[index]:self.last[index]].tolist(), self.copies.get(index, [])
 
     def repeats_inside(self, index: int) -> bool:
         """Whether the index-th block may repeat one of its long clauses (as a noisy loop does)."""
