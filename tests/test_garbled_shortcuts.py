@@ -191,3 +191,33 @@ def test_classes_listed_for_speed_are_the_categories_they_stand_for():
     assert [ch for ch in every if whitespace.match(ch)] == [ch for ch in every if re.match(r"\s", ch)]
     listed, symbol = re.compile(f"[{garbled.NOT_SYMBOLS}]"), re.compile(SYMBOL)
     assert not [ch for ch in every if listed.match(ch) and symbol.match(ch)]
+
+
+@pytest.mark.parametrize("text", texts() + CLAUSE_CASES + ["蘇聯和蘇聯和蘇聯，外交部與外交部與外交部長，甲乙丙丁和甲乙丙丁，和和和和和和"])
+def test_self_coordination_looked_for_from_echoed_conjunctions_is_the_patterns(text):
+    """Conjunctions the word's first character does not follow are passed over: the places
+    where SELF_COORDINATION matches are all found still."""
+    assert set(_self_coordinations(text)) == {p for p in range(len(text)) if garbled.SELF_COORDINATION.match(text, p)}
+
+
+def copy_as_first_written(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    if a == b or (not a.isascii() and garbled._one_script(a) == garbled._one_script(b)):
+        return True
+    if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
+        return False
+    if [ch for ch in a if not ch.isdigit()] == [ch for ch in b if not ch.isdigit()]:
+        return False
+    matcher = SequenceMatcher(a=a, b=b, autojunk=False)
+    return matcher.quick_ratio() >= garbled.NOISY_COPY and matcher.ratio() >= garbled.NOISY_COPY
+
+
+def test_copies_told_apart_first_by_the_longest_common_subsequence_are_difflibs():
+    clauses = sorted({key for text in texts() for clause in _clause_texts(text)
+                      if 4 <= len(key := clause.strip(CLAUSE_STRIP)) <= 40})
+    pairs = list(zip(clauses, clauses[1:])) + [(a, a[:i] + "x" + a[i + 1:]) for a in clauses[::7] for i in (0, 2)]
+    pairs += [("abcdefgh", "abcdxfgh"), ("abcd", "badc"), ("abcdef", "fedcba"), ("貿易協定", "貿易协定"), ("甲乙丙丁", "甲乙丙戊")]
+    assert len(pairs) > 1000
+    assert [garbled._copy_of(a, b) for a, b in pairs] == [copy_as_first_written(a, b) for a, b in pairs]
+    assert any(copy_as_first_written(a, b) and a != b for a, b in pairs)

@@ -25,9 +25,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 
 import numpy
+from rapidfuzz.distance import Indel
 
 from pipeline.edits import add_edits
 from pipeline.ingest.plausibility import common_han
@@ -69,7 +70,11 @@ def _back_to_back(text: str) -> list[tuple[int, int, str]]:
 
 
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
-CONJUNCTION = re.compile("[與与和及同跟]")
+CONJUNCTION = "[與与和及同跟]"
+# A conjunction followed by the character two, three or four before it (the first of a word
+# of two to four the conjunction may join to itself)
+CONJUNCTION_ECHO = re.compile(f"{CONJUNCTION}(?=(.))(?:(?<=\\1.{CONJUNCTION})|(?<=\\1..{CONJUNCTION})"
+                              f"|(?<=\\1...{CONJUNCTION}))")
 # Four or more symbols in a row, of three kinds or more: not a dash, an ellipsis or a quote.
 # Runs are written as one character and more (here and below): the regex engine skips to a
 # pattern's first character class in C, but tries a pattern that begins with a repeat at
@@ -273,19 +278,25 @@ class _LoopFinder:
     def add(self, clauses: list[tuple[int, int]], recurs: list[bool], shifts: list[int]) -> None:
         """A block's clauses and whether each recurs three times in the document; ``shifts``:
         where the block's text stands again, from its own start (0 for itself)."""
-        text, places = self.text, self.places
+        text, places, copied = self.text, self.places, len(shifts) > 1
         count = len(clauses)
-        for i, (start, _) in enumerate(clauses):
-            for j in range(i, min(i + 3, count)):  # sequences of 1 to 3 clauses, each recurring
+        for i in compress(range(count), recurs):  # sequences of 1 to 3 clauses, each recurring
+            start = clauses[i][0]
+            for j in range(i, min(i + 3, count)):
                 if not recurs[j]:
                     break
                 end = clauses[j][1]
                 if end - start < MIN_LOOP_CLAUSE:
                     continue  # too short to be a candidate, stripped or not
                 key = text[start:end].strip(CLAUSE_STRIP)
-                if MIN_LOOP_CLAUSE <= len(key) <= MAX_LOOP_SPAN:
-                    places.setdefault(key, []).append((start, end, shifts))
-                    if len(shifts) > 1:
+                if len(key) > MAX_LOOP_SPAN:
+                    break  # and so are the longer sequences
+                if len(key) >= MIN_LOOP_CLAUSE:
+                    if (found := places.get(key)) is None:
+                        places[key] = [(start, end, shifts)]
+                    else:
+                        found.append((start, end, shifts))
+                    if copied:
                         self.copied.add(key)
 
     def spans(self) -> list[tuple[int, int, str]]:
@@ -399,9 +410,10 @@ def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch, same: list[int]
 
 def _self_coordinations(text: str) -> list[int]:
     """Where SELF_COORDINATION matches, looked for from its conjunctions (rare) instead of at
-    every Han character. Overlapping matches are found too; a match holds no clause mark, so
-    they flag the same clauses as the pattern's own matches."""
-    return [conjunction.start() - length for conjunction in CONJUNCTION.finditer(text) for length in (2, 3, 4)
+    every Han character, and from those only that the word's first character follows (the
+    lookbehinds). Overlapping matches are found too; a match holds no clause mark, so they
+    flag the same clauses as the pattern's own matches."""
+    return [conjunction.start() - length for conjunction in CONJUNCTION_ECHO.finditer(text) for length in (2, 3, 4)
             if conjunction.start() >= length and SELF_COORDINATION.match(text, conjunction.start() - length)]
 
 
@@ -493,6 +505,10 @@ def _copy_of(a: str, b: str) -> bool:
         return False
     if [ch for ch in a if not ch.isdigit()] == [ch for ch in b if not ch.isdigit()]:
         return False  # "Article 1, Article 2": an enumeration
+    # difflib's matching blocks are a common subsequence: its ratio is at most the longest
+    # one's (rapidfuzz's Indel similarity, in C), so pairs below the bar there are not copies.
+    if Indel.normalized_similarity(a, b) < NOISY_COPY - 1e-9:
+        return False
     matcher = SequenceMatcher(a=a, b=b, autojunk=False)
     return matcher.quick_ratio() >= NOISY_COPY and matcher.ratio() >= NOISY_COPY
 
