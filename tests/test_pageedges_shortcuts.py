@@ -140,3 +140,59 @@ def test_the_page_numbers_chain_is_the_one_asked_pair_by_pair() -> None:
             candidates.append((line, rng.choice([rng.randint(1, 30), (line // 10) % 25 + 1])))
         for per_page in (None, 10.0, rng.uniform(3, 40)):
             assert numbering._chain(candidates, per_page) == _chain_pair_by_pair(candidates, per_page), trial
+
+
+def _no_run_beside_line_by_line(lines_, place, text_index, alone_lines, left_out, digit_lines) -> bool:
+    """margins._no_run_beside's spec: every number read as printed asked of each line within
+    REACH lines of text of it, whether its word reads as a number that far from it."""
+    def value(i: int) -> int | None:
+        token = margins._any_token(lines_[i], place, None, i)
+        read = token.text.translate(margins.NUMBER_LOOKALIKES) if token is not None and not token.glued else ""
+        return int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
+
+    line_at = {text_index[k]: k for k in range(len(lines_)) if k not in alone_lines}
+    for i in digit_lines:
+        token = margins._any_token(lines_[i], place, None, i)
+        if i in alone_lines or i in left_out or token is None or token.glued or not token.text.isdecimal():
+            continue
+        if (v := value(i)) is None:
+            continue
+        for step in range(-margins.REACH, margins.REACH + 1):
+            j = line_at.get(text_index[i] + step)
+            if step and j is not None and j not in left_out and value(j) == v + step:
+                return False
+    return True
+
+
+def _numbered_lines(rng: random.Random) -> str:
+    """Lines of words, some with a number or its lookalikes at an edge (glued, apart, alone)."""
+    words = ["et", "in", "Io", "lo", "is", "so", "I", "ιο", "«s", "20", "25.", "·30", "5", "10", "ab", "nunc"]
+    rows = []
+    for index in range(rng.randint(0, 80)):
+        row = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        if rng.random() < 0.3:
+            row = f"{row} {index + rng.choice([0, 0, 1, 5])}" if rng.random() < 0.5 else f"{index} {row}"
+        rows.append(rng.choice(["", "\f", " "]) + row if rng.random() < 0.1 else row)
+    return "\n".join(rows)
+
+
+def test_no_run_beside_is_the_line_by_line_search() -> None:
+    """The search for a run's first pair by the value less the line's place (one scan of the
+    joined lines for the words that may be numbers) decides as asking each line near each
+    number does: on the inputs above and on composed lines of numbers, lookalikes and words."""
+    rng = random.Random(2)
+    texts = [_numbered_lines(rng) for _ in range(400)]
+    texts += [data.decode() for name, make in INPUTS.items() if isinstance(data := make(), bytes)]
+    for text in texts:
+        found = lines.page_lines(text)
+        alone = {i for i, line in enumerate(found) if len(line.text) <= 6}
+        text_index, count = [], 0
+        for i in range(len(found)):
+            text_index.append(count)
+            count += i not in alone
+        joined = margins._joined(found)
+        digits = margins._digit_lines(joined)
+        for left_out in (set(), set(range(0, len(found), 7))):
+            for place in ("left", "right"):
+                assert margins._no_run_beside(found, place, text_index, alone, left_out, digits, joined) \
+                    == _no_run_beside_line_by_line(found, place, text_index, alone, left_out, digits), (text, place)

@@ -22,10 +22,19 @@ TOC_MIN_ENTRIES = 3
 AUTHOR_LINE = re.compile(r"^(?P<name>.{1,20}?)\s*[著編编譯译撰輯辑纂]$|^(?i:by)\s+(?P<by>.+)$")
 
 
+# Where a line may begin with a unit word (UNIT's beginnings after the line's spaces): the
+# lines UNIT is asked of, found in one scan of the text instead of line by line
+UNIT_LINE = re.compile(r"^[" + re.escape(SPACE.replace("\n", "")) + r"]*(?:第|(?i:chapter|part|book|section))",
+                       re.MULTILINE)
+
+
 def unit_levels(doc: Document) -> dict[str, int]:
     """Unit word → heading level, in the order the book first uses them."""
     levels: dict[str, int] = {}
-    for line in doc.text.split("\n"):
+    text = doc.text
+    for candidate in UNIT_LINE.finditer(text):
+        end = text.find("\n", candidate.start())
+        line = text[candidate.start():end if end >= 0 else len(text)]
         match = UNIT.match(line.strip(SPACE))
         if match:
             unit = (match.group("unit") or match.group("word")).lower()
@@ -71,14 +80,25 @@ def _find_contents(doc: Document) -> tuple[int | None, int] | None:
         if doc.text.count("\n", block.start, block.end) + 1 < TOC_MIN_ENTRIES:
             continue  # too few lines to hold the entries
         lines = [line for line in doc.text[block.start:block.end].split("\n") if line.strip(SPACE)]
-        entries = [line for line in lines if TOC_ENTRY.match(line.strip(SPACE))]
-        if len(entries) >= TOC_MIN_ENTRIES and len(entries) >= 0.8 * len(lines):
+        if _entries_at_least(lines, max(TOC_MIN_ENTRIES, 0.8 * len(lines))):
             previous = index - 1
             while previous >= 0 and doc.blocks[previous].kind == "milestone":
                 previous -= 1
             head = previous if previous >= 0 and doc.blocks[previous].kind == "head" else None
             return head, index
     return None
+
+
+def _entries_at_least(lines: list[str], needed: float) -> bool:
+    """Whether ``needed`` of the lines at least are contents entries: asked line by line only
+    until too many are not (most blocks' first lines already say no)."""
+    most = len(lines)  # the entries there can be, less each line that is none
+    for line in lines:
+        if most < needed:
+            break
+        if not TOC_ENTRY.match(line.strip(SPACE)):
+            most -= 1
+    return most >= needed
 
 
 def _split_entries(doc: Document, block: Block, levels: dict[str, int]) -> list[Block]:

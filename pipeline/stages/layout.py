@@ -57,19 +57,22 @@ def is_catalogue_number(text: str) -> bool:
 
 
 def _standalone(doc: Document, block: Block) -> bool:
+    """A line standing alone in the body: heading-shaped, a page number or a shelf mark."""
+    if block.part != "body" or block.kind not in ("head", "p") or doc.text.find("\n", block.start, block.end) >= 0:
+        return False  # (most paragraphs: several lines, not copied)
     text = doc.text[block.start:block.end]
-    return block.part == "body" and block.kind in ("head", "p") and "\n" not in text and (
-        is_heading_shaped(text) or is_page_number(text) or is_catalogue_number(text))
+    return is_heading_shaped(text) or is_page_number(text) or is_catalogue_number(text)
 
 
-def _classify(doc: Document) -> dict[int, str]:
-    """Block index → furniture kind, for the blocks the evidence makes page furniture."""
+def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
+    """Block index → furniture kind, for the blocks the evidence makes page furniture
+    (``alone``: whether each block is :func:`_standalone`)."""
     blocks, text = doc.blocks, doc.text
     # A line an earlier stage already repaired (mojibake, a control character) is text:
     # it cannot also be furniture, whose fw must hold the line's characters as they are.
     # (A page break found at a page's edge does not repair anything: it stands between lines.)
     repaired = edits_per_block(doc)
-    standalone = [i for i, b in enumerate(blocks) if _standalone(doc, b)
+    standalone = [i for i, b in enumerate(blocks) if alone[i]
                   and not any(e.end > e.start or e.kind != "page-break" for e in repaired[i])]
     edges = _page_edge_lines(doc) if doc.facsimile else None
 
@@ -121,7 +124,7 @@ def _classify(doc: Document) -> dict[int, str]:
         exact.setdefault(key, group)
         groups[group].append(i)
     for occurrences in groups:
-        standalone_ones = [i for i in occurrences if _standalone(doc, blocks[i]) and may_be_furniture(i)]
+        standalone_ones = [i for i in occurrences if alone[i] and may_be_furniture(i)]
         if len(standalone_ones) >= RUNNING_HEAD_MIN_REPEATS:
             for i in standalone_ones[1:] if standalone_ones[0] == occurrences[0] else standalone_ones:
                 kinds[i] = "running-head"
@@ -134,7 +137,7 @@ def _classify(doc: Document) -> dict[int, str]:
             for later in occurrences[1:]:
                 if later in standalone_ones and _at_page_turn(doc, later, kinds):
                     kinds[later] = "running-head"
-    _heads_inside_cuts(doc, standalone, kinds)
+    _heads_inside_cuts(doc, standalone, kinds, alone)
     _first_page_head(doc, standalone, kinds)
     for i, block in enumerate(blocks):  # a rule or specks beside the furniture: part of the page turn
         if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and block.kind in ("p", "head") \
@@ -232,7 +235,7 @@ def break_between(doc: Document, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] <= end
 
 
-def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
+def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, str], alone: list[bool]) -> None:
     """A short line beside other furniture, between the halves of a sentence, is a running
     head even when it occurs once (a short scan, a chapter's only page turn): no heading
     stands in the middle of a sentence."""
@@ -240,17 +243,17 @@ def _heads_inside_cuts(doc: Document, standalone: list[int], kinds: dict[int, st
     while changed:
         changed = False
         for i in standalone:
-            if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and _inside_cut(doc, i, kinds):
+            if i not in kinds and (i - 1 in kinds or i + 1 in kinds) and _inside_cut(doc, i, kinds, alone):
                 kinds[i] = "running-head"
                 changed = True
 
 
-def _inside_cut(doc: Document, index: int, kinds: dict[int, str]) -> bool:
+def _inside_cut(doc: Document, index: int, kinds: dict[int, str], alone: list[bool]) -> bool:
     blocks = doc.blocks
     before, after = index - 1, index + 1
-    while before >= 0 and (before in kinds or _standalone(doc, blocks[before])):
+    while before >= 0 and (before in kinds or alone[before]):
         before -= 1
-    while after < len(blocks) and (after in kinds or _standalone(doc, blocks[after])):
+    while after < len(blocks) and (after in kinds or alone[after]):
         after += 1
     if before < 0 or after >= len(blocks) or blocks[after].kind != "p":
         return False
@@ -381,7 +384,8 @@ def detect_pages(doc: Document) -> None:
     """Turn page furniture into ``fw`` edits, page boundaries into ``pb`` edits, and join the
     halves of paragraphs cut by a page boundary into one block. A text that shows no pages
     gets no page break: a paragraph it split is joined (on strong evidence), not paged."""
-    kinds = _classify(doc)
+    alone = [_standalone(doc, block) for block in doc.blocks]  # (asked again and again: once each)
+    kinds = _classify(doc, alone)
     paged = shows_pages(doc, kinds)
     if not paged:
         _numbers_without_pages(doc, kinds)
@@ -409,7 +413,8 @@ def detect_pages(doc: Document) -> None:
             # without pages elsewhere, only a sentence running over the furniture says a page turns here;
             # a digitized source's pages are its images, each with its page break already: a line of
             # furniture the page edges did not take (a number at the scan's border) turns no page
-            edits += _furniture_edits(doc, furniture, kinds, page_turns=(paged or bool(turn)) and not doc.facsimile)
+            edits += _furniture_edits(doc, furniture, kinds, alone,
+                                      page_turns=(paged or bool(turn)) and not doc.facsimile)
         if turn and previous.kind in ("p", "head") and following.kind in ("p", "head") \
                 and previous.part == following.part == "body" and not _gap_between(gaps, previous.end, following.start):
             # the notes inside it where printed, each its own note (a critical apparatus too: the
@@ -432,7 +437,9 @@ def detect_pages(doc: Document) -> None:
 
 def _remaining_page_separators(doc: Document) -> list[Edit]:
     """Every form feed is a page break, also one that ended up inside a block of text."""
-    covered = {i for e in doc.edits for i in range(e.start, e.end) if e.kind == "page-break"}
+    if PAGE_SEPARATOR not in doc.text:
+        return []  # (most texts: no form feed to look for)
+    covered = {i for e in doc.edits if e.kind == "page-break" for i in range(e.start, e.end)}
     return [Edit(start=m.start(), end=m.end(), kind="page-break", original=PAGE_SEPARATOR, stage="layout",
                  reason="page boundary: a form feed, the export's page separator")
             for m in re.finditer(PAGE_SEPARATOR, doc.text) if m.start() not in covered]
@@ -461,7 +468,7 @@ def _as_paragraph_if_cut(doc: Document, block: Block) -> Block:
     return block
 
 
-def _short_lines_before(doc: Document, index: int) -> int:
+def _short_lines_before(doc: Document, index: int, alone: list[bool]) -> int:
     """Where the short lines standing right before block ``index`` on its page image begin (the
     margin's numbers the engine wrote first): a page break there is the page's, which its
     furniture under them stands at. Without page images, or none: the block's own start."""
@@ -470,16 +477,17 @@ def _short_lines_before(doc: Document, index: int) -> int:
         return start
     surfaces = [surface.start for surface in doc.facsimile]
     page_start = surfaces[max(0, bisect.bisect_right(surfaces, start) - 1)]
-    while index > 0 and doc.blocks[index - 1].start >= page_start and _standalone(doc, doc.blocks[index - 1]):
+    while index > 0 and doc.blocks[index - 1].start >= page_start and alone[index - 1]:
         index -= 1
     return doc.blocks[index].start
 
 
-def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str], page_turns: bool) -> list[Edit]:
+def _furniture_edits(doc: Document, cluster: list[int], kinds: dict[int, str], alone: list[bool],
+                     page_turns: bool) -> list[Edit]:
     """The furniture's fw edits, and a page break where ``page_turns`` (a stamp alone in a text
     without pages is the stamp, not a page)."""
     blocks, text = doc.blocks, doc.text
-    known = break_between(doc, _short_lines_before(doc, cluster[0]) - 2, blocks[cluster[-1]].end)
+    known = break_between(doc, _short_lines_before(doc, cluster[0], alone) - 2, blocks[cluster[-1]].end)
     cluster = [i for i in cluster if kinds[i] != FOUND]
     separators = [i for i in cluster if kinds[i] == "page-separator"]
     attrs = _page_number_after(doc, cluster, kinds, separators[0] if separators else None)
@@ -625,7 +633,7 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
         previous = result[-1] if result else None
         # a note at a page's foot joins nothing; nor does furniture between paragraphs, which holds no text
         if previous is None or "note" in (previous.kind, block.kind) or previous.kind == "milestone" \
-                or _gap_between(gaps, previous.end, _first_text(doc, block)):
+                or gaps and _gap_between(gaps, previous.end, _first_text(doc, block)):
             result.append(block)
             continue
         if known_turn(doc, previous, block) or paged and _continues(doc, previous, block) \

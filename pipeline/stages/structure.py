@@ -78,7 +78,9 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
     current: list[Line] = []
     for line in lines:
         stripped = line.text.strip(SPACE)
-        standalone = (stripped[:1] == "[" and OMISSION_LINE.match(stripped)) or is_rule_line(stripped)
+        # (a rule begins with a mark: most lines are done with at their first character)
+        standalone = (stripped[:1] == "[" and OMISSION_LINE.match(stripped)) \
+            or stripped and not stripped[0].isalnum() and is_rule_line(stripped)
         if not stripped or line.text == PAGE_SEPARATOR or standalone:
             if current:
                 groups.append(current)
@@ -100,11 +102,11 @@ def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
         # every bulleted line is an item of its own; not where the line above breaks a word
         # the line goes on with (the "bullet" a speck the OCR read in the margin)
         return not ends_broken_word(previous.text)
-    short = _is_short(previous) or (full >= PRINTED_LINES and len(previous.text.strip(SPACE)) < 0.3 * full)
-    if line.indented and (not previous.indented or short or ends_sentence(previous.text)):
-        return True
     length = len(previous.text.strip(SPACE))
-    return full >= PRINTED_LINES and ends_sentence(previous.text) and length < FULL_LINE * full
+    if line.indented and (not previous.indented or ends_sentence(previous.text) or _is_short(previous)
+                          or full >= PRINTED_LINES and length < 0.3 * full):
+        return True  # (whether the line above is short asked last: it costs the most)
+    return full >= PRINTED_LINES and length < FULL_LINE * full and ends_sentence(previous.text)
 
 
 def _is_short(line: Line) -> bool:

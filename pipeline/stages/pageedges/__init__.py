@@ -227,7 +227,10 @@ def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, li
         next_first = None
         if following is not None:
             above = heads.get(index + 1, []) + ([following.number.line] if following.number else [])
-            text = next((line for line in following.lines if line not in above and line.line_number != "alone"), None)
+            # (the lines above by identity: two lines of the text are never equal, and comparing
+            # their every field costs)
+            text = next((line for line in following.lines if line.line_number != "alone"
+                         and not any(line is other for other in above)), None)
             next_first = text.text.split()[0] if text is not None else None
         lines = [line for line in page.lines if line.line_number != "alone"
                  and (page.number is None or line is not page.number.line)]
@@ -316,6 +319,8 @@ def _number_reason(number: PageNumber) -> str:
 
 def _mark_line_numbers(lines: list[Line], margin: list[LineNumber]) -> None:
     """The lines holding a line number of the margin, which the page rules then never read as a page's number."""
+    if not margin:
+        return  # (most documents)
     numbers = sorted((number.start, number.alone) for number in margin)
     for line in lines:
         index = bisect.bisect_left(numbers, (line.start, False))

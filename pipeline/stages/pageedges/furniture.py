@@ -63,7 +63,7 @@ def signature_at_foot(page: Page, following: Page | None) -> tuple[Line, str] | 
     last = lines[-1]
     if page.number is not None and page.number.line is last:
         last = lines[-2]
-    before = lines[lines.index(last) - 1]
+    before = lines[-2] if last is lines[-1] else lines[-3]  # (the line above the last)
     if len(last.text) <= 6 and SIGNATURE.match(last.text) and any(ch.isdigit() for ch in last.text):
         return last, "signature"  # digits are never the end of a word broken at the line before
     if before.text.endswith("-"):

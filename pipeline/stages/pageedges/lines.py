@@ -149,6 +149,9 @@ def alike_counts(counts: Counter[str]) -> dict[str, int]:
     keys = list(counts)
     similar: dict[int, SimilarTo] = {}  # (made once for each key compared with others)
     for i, j in within_bound(keys, keys, SIMILAR_HEADS):  # the pairs difflib may find similar
+        if i == j:  # a key is its own variant (difflib's ratio of a text with itself is 1): most pairs
+            alike[keys[j]] += counts[keys[i]]
+            continue
         if i not in similar:
             similar[i] = SimilarTo(keys[i], SIMILAR_HEADS)
         alike[keys[j]] += counts[keys[i]] if similar[i](keys[j]) else 0

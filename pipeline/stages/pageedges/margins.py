@@ -188,10 +188,11 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     candidates: dict[str, dict[int, _Token]] = {}
     runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
     unread: dict[str, set[int]] = {}  # a margin without a run, read only if the others' runs need it
-    digit_lines = _digit_lines(lines) if not beside else []
+    joined = _joined(lines) if not beside else ("", [])
+    digit_lines = _digit_lines(joined) if not beside else []
     for place in ("right", "left", "alone"):
         if place != "alone" and not beside \
-                and _no_run_beside(lines, place, text_index, alone_lines, found, digit_lines):
+                and _no_run_beside(lines, place, text_index, alone_lines, found, digit_lines, joined):
             unread[place] = set(found)  # (the lines its tokens leave out)
             continue
         tokens = candidates[place] = _tokens(lines, place, beside, alone_lines, found)
@@ -227,11 +228,16 @@ READ_FIRST = re.compile(rf"\s*[{_E}]*[{_D}]{{1,4}}[{_E}]*\s")
 DIGIT = re.compile("[0-9]")
 
 
-def _digit_lines(lines: list[Line]) -> list[int]:
-    """The lines with a digit, found in one scan of their text (joined by newlines, which no
-    line holds)."""
-    starts = list(accumulate((len(line.text) + 1 for line in lines[:-1]), initial=0))
-    text = "\n".join(line.text for line in lines)
+def _joined(lines: list[Line]) -> tuple[str, list[int]]:
+    """The lines' text joined by newlines (which no line holds), and where each line starts in it:
+    what a pattern scans once for all the lines."""
+    return "\n".join(line.text for line in lines), list(accumulate((len(line.text) + 1 for line in lines[:-1]),
+                                                                   initial=0))
+
+
+def _digit_lines(joined: tuple[str, list[int]]) -> list[int]:
+    """The lines with a digit, found in one scan of their text (:func:`_joined`)."""
+    text, starts = joined
     found: list[int] = []
     at = 0
     while (digit := DIGIT.search(text, at)) is not None:
@@ -242,15 +248,41 @@ def _digit_lines(lines: list[Line]) -> list[int]:
     return found
 
 
+# READ_FIRST at a line's start in the lines joined by newlines (a newline before the first): the
+# newline that begins the line, where the line's spaces, a number and a space follow (its spaces
+# kept inside the line, so that it matches before every line READ_FIRST matches, and a few more, whose
+# word the newline ends: :func:`_read_first_lines` asks READ_FIRST of each)
+READ_FIRST_JOINED = re.compile(rf"\n(?=[^\S\n]*[{_E}]*[{_D}]{{1,4}}[{_E}]*\s)")
+
+
+def _read_first_lines(lines: list[Line], place: str, joined: tuple[str, list[int]]) -> list[int]:
+    """The lines whose first ("left") or last ("right") word READ_FIRST may read as a number,
+    found in one scan of the joined text (read backwards for the last words)."""
+    text, starts = joined
+    found = []
+    if place == "left":
+        for match in READ_FIRST_JOINED.finditer("\n" + text):
+            i = bisect.bisect_right(starts, match.start()) - 1  # (the line starts after the newline)
+            if READ_FIRST.match(lines[i].text):
+                found.append(i)
+    else:
+        backwards = "\n" + text[::-1]
+        for match in READ_FIRST_JOINED.finditer(backwards):
+            # the line's end, read backwards, follows the newline
+            i = bisect.bisect_right(starts, len(text) - 1 - match.start()) - 1
+            if READ_FIRST.match(lines[i].text[::-1]):
+                found.append(i)
+    return found
+
+
 def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_lines: set[int],
-                   left_out, digit_lines: list[int]) -> bool:
+                   left_out, digit_lines: list[int], joined: tuple[str, list[int]]) -> bool:
     """Whether the lines' words at ``place`` (lines without the margin's pieces) certainly hold
     no run, found without reading every line's word: a run holds a number read as printed
     (on a line with a digit) and another number (or its lookalike) that follows it within
     REACH lines, its value as far from it as its line (:func:`_may_follow`). Only the words
-    of the lines with digits are read, and those near them that a pattern finds digits or
-    lookalikes alone in."""
-    line_at: dict[int, int] | None = None
+    of the lines with digits are read, and those that a pattern finds digits or lookalikes
+    alone in (one scan of the joined lines)."""
     values: dict[int, int | None] = {}  # line -> the value its token may read as (None: none)
 
     def value(i: int) -> int | None:
@@ -262,19 +294,23 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
             values[i] = int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
         return values[i]
 
+    printed = []  # (line of text, its value) of the numbers read as printed
     for i in digit_lines:
         if i in alone_lines or i in left_out:
             continue
         token = _edge_token(lines[i], place, None, i)
         if token is None or token.glued or not token.text.isdecimal() or (v := value(i)) is None:
             continue
-        if line_at is None:
-            line_at = {text_index[k]: k for k in range(len(lines)) if k not in alone_lines}
-        for step in range(-REACH, REACH + 1):
-            j = line_at.get(text_index[i] + step)
-            if step and j is not None and j not in left_out and value(j) == v + step:
-                return False
-    return True
+        printed.append((text_index[i], v))
+    if not printed:
+        return True
+    # a number w on line of text t follows one v on line s where w - v == t - s, t within REACH of s:
+    # the lines whose value less their place is the same are the only ones to compare
+    by_offset: dict[int, list[int]] = {}
+    for j in _read_first_lines(lines, place, joined):
+        if j not in alone_lines and j not in left_out and (w := value(j)) is not None:
+            by_offset.setdefault(text_index[j] - w, []).append(text_index[j])
+    return not any(0 < abs(t - s) <= REACH for s, v in printed for t in by_offset.get(s - v, ()))
 
 
 WORD_IN_LINE = re.compile(r"\w+")
