@@ -196,3 +196,25 @@ def test_no_run_beside_is_the_line_by_line_search() -> None:
             for place in ("left", "right"):
                 assert margins._no_run_beside(found, place, text_index, alone, left_out, digits, joined) \
                     == _no_run_beside_line_by_line(found, place, text_index, alone, left_out, digits), (text, place)
+
+
+def test_first_lines_compare_as_similar_to_does() -> None:
+    """layout's groups of repeated lines: the first group whose first line a key is an OCR
+    variant of, with matchers made only where the lengths allow, is the one SimilarTo finds
+    asking every group in turn (running heads as OCR varies them, keys at the length bound)."""
+    from pipeline.stages.layout import SIMILAR_HEADS, _FirstLines
+    from pipeline.stages.textshape import SimilarTo
+    rng = random.Random(9)
+    heads_ = ["DieGrenzboten", "DieGrenzbotcn", "DieGrenzb", "CHAPTERONE", "CHAPTERONF", "Leviathan", "abcde",
+              "abcdef", "abcdefghij", "abcdefghi", "abcdefgh", "蘇聯外交政策史論", "蘇聯外交政策史", "ΓΕΝΕΣΙΣ"]
+    for trial in range(300):
+        keys = [rng.choice(heads_) for _ in range(rng.randint(1, 12))]
+        keys += ["".join(rng.choice("aeinrst") for _ in range(rng.randint(1, 12))) for _ in range(rng.randint(0, 8))]
+        rng.shuffle(keys)
+        firsts, lazy = [], _FirstLines()
+        for key in keys:
+            expected = next((g for g, first in enumerate(firsts) if SimilarTo(first, SIMILAR_HEADS)(key)), None)
+            assert lazy.first_similar(key) == expected, (trial, key, firsts)
+            if expected is None:
+                firsts.append(key)
+                lazy.append(key)

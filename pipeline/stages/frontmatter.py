@@ -22,19 +22,10 @@ TOC_MIN_ENTRIES = 3
 AUTHOR_LINE = re.compile(r"^(?P<name>.{1,20}?)\s*[著編编譯译撰輯辑纂]$|^(?i:by)\s+(?P<by>.+)$")
 
 
-# Where a line may begin with a unit word (UNIT's beginnings after the line's spaces): the
-# lines UNIT is asked of, found in one scan of the text instead of line by line
-UNIT_LINE = re.compile(r"^[" + re.escape(SPACE.replace("\n", "")) + r"]*(?:第|(?i:chapter|part|book|section))",
-                       re.MULTILINE)
-
-
 def unit_levels(doc: Document) -> dict[str, int]:
     """Unit word → heading level, in the order the book first uses them."""
     levels: dict[str, int] = {}
-    text = doc.text
-    for candidate in UNIT_LINE.finditer(text):
-        end = text.find("\n", candidate.start())
-        line = text[candidate.start():end if end >= 0 else len(text)]
+    for line in doc.text.split("\n"):
         match = UNIT.match(line.strip(SPACE))
         if match:
             unit = (match.group("unit") or match.group("word")).lower()

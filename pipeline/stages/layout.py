@@ -108,7 +108,7 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
     heads = sorted({i for i in standalone if i not in kinds}
                    | {i for i, b in enumerate(blocks) if b.kind == "head" and i not in kinds})
     groups: list[list[int]] = []  # occurrences of the same line, fuzzily
-    similar_to_group: list[SimilarTo] = []  # each group's first line, to compare the others with
+    similar_to_group = _FirstLines()  # each group's first line, to compare the others with
     exact: dict[str, int] = {}  # key → its group, for the repeats that are not OCR variants
     for i in heads:
         key = text_key(text[blocks[i].start:blocks[i].end])
@@ -116,10 +116,10 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
             continue
         group = exact.get(key)
         if group is None:
-            group = next((g for g, similar in enumerate(similar_to_group) if similar(key)), None)
+            group = similar_to_group.first_similar(key)
         if group is None:
             group = len(groups)
-            similar_to_group.append(SimilarTo(key, SIMILAR_HEADS))
+            similar_to_group.append(key)
             groups.append([])
         exact.setdefault(key, group)
         groups[group].append(i)
@@ -146,6 +146,39 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
     # the notes at a page's foot: part of the page turn like its furniture, though text
     kinds |= {i: NOTE for i, block in enumerate(blocks) if block.kind == "note"}
     return kinds
+
+
+class _FirstLines:
+    """The keys of the groups' first lines, each compared with a later key as
+    ``SimilarTo(first, SIMILAR_HEADS)`` does, its matcher made only when a key's length may
+    reach the ratio (most pairs of headings differ in length: difflib's real quick ratio, the
+    first bound SimilarTo asks, says no by their lengths alone)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.similar: dict[int, SimilarTo] = {}
+
+    def append(self, key: str) -> None:
+        self.keys.append(key)
+
+    def first_similar(self, key: str) -> int | None:
+        """The first group whose first line ``key`` is an OCR variant of, or None."""
+        for group, first in enumerate(self.keys):
+            shorter = min(len(key), len(first))
+            if shorter < SIMILAR_MIN_CHARS:
+                if key == first:
+                    return group
+                continue
+            if 2.0 * shorter / (len(key) + len(first)) < SIMILAR_HEADS:
+                continue  # (difflib's real_quick_ratio)
+            if group not in self.similar:
+                self.similar[group] = SimilarTo(first, SIMILAR_HEADS)
+            if self.similar[group](key):
+                return group
+        return None
+
+
+SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality
 
 
 def _first_page_head(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:
@@ -196,10 +229,10 @@ def _page_edge_lines(doc: Document) -> set[int]:
 
 def _only_furniture(doc: Document, block: Block, edits: list[Edit]) -> bool:
     """A block whose every character is page furniture (or invisible) that a stage found."""
+    if not any(e.kind in PAGE_FURNITURE and e.end > e.start for e in edits):
+        return False  # (most blocks: no edit at all)
     covered = [(e.start, e.end) for e in edits
                if e.kind in PAGE_FURNITURE or (e.kind == "regularization" and not (e.replacement or "").strip())]
-    if not any(e.kind in PAGE_FURNITURE and e.end > e.start for e in edits):
-        return False
     position = block.start
     for start, end in sorted(covered):
         if doc.text[position:start].strip(SPACE + "\n"):

@@ -76,6 +76,7 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
     full = typical_line_length(lines) if full is None else full
     groups: list[list[Line]] = []
     current: list[Line] = []
+    above = ""  # the line above, trimmed (inside a run, the group's last line)
     for line in lines:
         stripped = line.text.strip(SPACE)
         # (a rule begins with a mark: most lines are done with at their first character)
@@ -87,30 +88,33 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
             current = []
             if stripped:  # a page separator or a horizontal rule stands alone
                 groups.append([line])
-        elif current and (line.start in breaks or _starts_paragraph(current[-1], line, full)):
+        elif current and (line.start in breaks or _starts_paragraph(current[-1], line, full, above, stripped)):
             groups.append(current)
             current = [line]
         else:
             current.append(line)
+        above = stripped
     if current:
         groups.append(current)
     return groups
 
 
-def _starts_paragraph(previous: Line, line: Line, full: int) -> bool:
-    if line.text.strip(SPACE).startswith(BULLETS_WITH_SPACE):
+INDENTS = tuple(" \t\u3000\u00a0")  # what textshape.INDENT begins with: an indented line's first character
+
+
+def _starts_paragraph(previous: Line, line: Line, full: int, above: str, stripped: str) -> bool:
+    """Whether ``line`` begins a paragraph after ``previous`` (``above`` and ``stripped``: their
+    texts trimmed, measured once)."""
+    if stripped.startswith(BULLETS_WITH_SPACE):
         # every bulleted line is an item of its own; not where the line above breaks a word
         # the line goes on with (the "bullet" a speck the OCR read in the margin)
         return not ends_broken_word(previous.text)
-    length = len(previous.text.strip(SPACE))
-    if line.indented and (not previous.indented or ends_sentence(previous.text) or _is_short(previous)
-                          or full >= PRINTED_LINES and length < 0.3 * full):
-        return True  # (whether the line above is short asked last: it costs the most)
+    length = len(above)
+    if line.text.startswith(INDENTS) and (not previous.text.startswith(INDENTS) or ends_sentence(previous.text)
+                                          or full >= PRINTED_LINES and length < 0.3 * full
+                                          or is_heading_shaped(above)):  # (short: asked last, it costs the most)
+        return True
     return full >= PRINTED_LINES and length < FULL_LINE * full and ends_sentence(previous.text)
-
-
-def _is_short(line: Line) -> bool:
-    return is_heading_shaped(line.text.strip(SPACE))
 
 
 def join_split_headings(doc: Document) -> None:
