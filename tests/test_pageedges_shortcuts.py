@@ -69,6 +69,7 @@ def _without_shortcuts(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(heads, "within_bound", _all_pairs)
     patch.setattr(lines, "within_bound", _all_pairs)
     patch.setattr(lines, "_short", lambda text: len(without_engine_spaces(text)) <= lines.NUMBER_MAX_CHARS)
+    patch.setattr(lines, "_may_be_framed", lambda _text: True)
     patch.setattr(heads, "_alike", heads._alike.__wrapped__)
     patch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)
     patch.setattr(margins, "_no_run_beside", lambda *_args: False)
@@ -211,10 +212,40 @@ def test_first_lines_compare_as_similar_to_does() -> None:
         keys = [rng.choice(heads_) for _ in range(rng.randint(1, 12))]
         keys += ["".join(rng.choice("aeinrst") for _ in range(rng.randint(1, 12))) for _ in range(rng.randint(0, 8))]
         rng.shuffle(keys)
-        firsts, lazy = [], _FirstLines()
+        firsts, lazy = [], _FirstLines(keys if trial % 2 else [])  # with the bound, and without
         for key in keys:
             expected = next((g for g, first in enumerate(firsts) if SimilarTo(first, SIMILAR_HEADS)(key)), None)
             assert lazy.first_similar(key) == expected, (trial, key, firsts)
             if expected is None:
                 firsts.append(key)
                 lazy.append(key)
+
+
+def test_a_framed_number_is_never_left_unasked() -> None:
+    """Every line FRAMED reads a number in passes the first-characters test that lets it be
+    asked: page numbers in brackets, dashes and ornaments, spaces of every kind around them."""
+    rng = random.Random(5)
+    pieces = ["(", ")", "[", "]", "-", "–", "—", "*", "X", "R", "190", "12", "iv", ".", " ", "\t", "\u2028", "\x0b",
+              "\u3000", "一", "a"]
+    texts = ["( 190 )", "[12]", "— 38 —", "* (190) *", "R ( 190.) X", " [12]", "\x0b(3)", "x\u2028[4]"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 7))) for _ in range(20000)]
+    framed_ones = [text for text in texts if lines.framed(text)]
+    assert len(framed_ones) > 100
+    assert all(lines._may_be_framed(text) for text in framed_ones)
+
+
+def test_few_pairs_asked_one_by_one_give_the_table_s_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound asked pair by pair (few strings) gives the pairs, in the order, that the table
+    of all pairs at once gives: OCR variants, empty strings, strings at the threshold."""
+    from pipeline.stages.pageedges import alike
+    rng = random.Random(7)
+    words = ["homine", "hominc", "", "a", "ab", "ba", "ΓΕΝΕΣΙΣ", "γενεσεως", "grenzboten", "grenzbotcn", "aaaa",
+             "aaab", "abcdefghij", "abcdefgxyz", "蘇聯外交", "蘇聯外文"]
+    for trial in range(400):
+        firsts = [rng.choice(words) for _ in range(rng.randint(0, 9))]
+        seconds = [rng.choice(words) for _ in range(rng.randint(0, 9))]
+        threshold = rng.choice([0.7, 0.8, 0.9, 2 / 3])
+        with monkeypatch.context() as patch:
+            patch.setattr(alike, "FEW_PAIRS", 0)
+            table = list(alike.within_bound(firsts, seconds, threshold))
+        assert list(alike.within_bound(firsts, seconds, threshold)) == table, trial

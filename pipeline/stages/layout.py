@@ -26,6 +26,7 @@ from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.numerals import NUMERAL, numeral_value
 from pipeline.stages.pageedges import line_heights
+from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.pageedges.furniture import first_page_head
 from pipeline.stages.pageedges.lines import Line
 from pipeline.stages.structure import FULL_LINE
@@ -108,10 +109,10 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
     heads = sorted({i for i in standalone if i not in kinds}
                    | {i for i, b in enumerate(blocks) if b.kind == "head" and i not in kinds})
     groups: list[list[int]] = []  # occurrences of the same line, fuzzily
-    similar_to_group = _FirstLines()  # each group's first line, to compare the others with
+    keys = [text_key(text[blocks[i].start:blocks[i].end]) for i in heads]
+    similar_to_group = _FirstLines(keys)  # each group's first line, to compare the others with
     exact: dict[str, int] = {}  # key → its group, for the repeats that are not OCR variants
-    for i in heads:
-        key = text_key(text[blocks[i].start:blocks[i].end])
+    for i, key in zip(heads, keys):
         if not key:
             continue
         group = exact.get(key)
@@ -150,13 +151,20 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
 
 class _FirstLines:
     """The keys of the groups' first lines, each compared with a later key as
-    ``SimilarTo(first, SIMILAR_HEADS)`` does, its matcher made only when a key's length may
-    reach the ratio (most pairs of headings differ in length: difflib's real quick ratio, the
-    first bound SimilarTo asks, says no by their lengths alone)."""
+    ``SimilarTo(first, SIMILAR_HEADS)`` does, its matcher made only for a pair whose ratio may
+    reach the threshold: by their lengths (difflib's real quick ratio, the first bound SimilarTo
+    asks) and, among many keys, by their longest common subsequence (:func:`within_bound`,
+    all the pairs at once: headings that differ need no difflib to say so)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keys: list[str]) -> None:
+        """``keys``: every key that may be compared (the bound is computed for their pairs)."""
         self.keys: list[str] = []
         self.similar: dict[int, SimilarTo] = {}
+        self.may_be_alike: set[tuple[str, str]] | None = None
+        distinct = list(dict.fromkeys(key for key in keys if len(key) >= SIMILAR_MIN_CHARS))
+        if len(distinct) >= BOUND_FROM_KEYS:
+            self.may_be_alike = {(distinct[i], distinct[j])
+                                 for i, j in within_bound(distinct, distinct, SIMILAR_HEADS)}
 
     def append(self, key: str) -> None:
         self.keys.append(key)
@@ -171,6 +179,8 @@ class _FirstLines:
                 continue
             if 2.0 * shorter / (len(key) + len(first)) < SIMILAR_HEADS:
                 continue  # (difflib's real_quick_ratio)
+            if self.may_be_alike is not None and (key, first) not in self.may_be_alike:
+                continue  # (their longest common subsequence is too short)
             if group not in self.similar:
                 self.similar[group] = SimilarTo(first, SIMILAR_HEADS)
             if self.similar[group](key):
@@ -179,6 +189,7 @@ class _FirstLines:
 
 
 SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality
+BOUND_FROM_KEYS = 4  # keys from which the bound for all pairs at once costs less than asking difflib
 
 
 def _first_page_head(doc: Document, standalone: list[int], kinds: dict[int, str]) -> None:

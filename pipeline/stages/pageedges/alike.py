@@ -17,6 +17,8 @@ from rapidfuzz.distance import LCSseq
 from rapidfuzz.process import cdist
 
 ROWS = 256  # strings compared with all the others at once (the table of lengths stays small)
+# pairs asked one by one below this many (the table for all at once costs as much as 70 pairs do)
+FEW_PAIRS = 64
 
 
 def within_bound(firsts: list[str], seconds: list[str], threshold: float) -> Iterator[tuple[int, int]]:
@@ -24,6 +26,14 @@ def within_bound(firsts: list[str], seconds: list[str], threshold: float) -> Ite
     ``threshold``: ``2 * LCS / (len(a) + len(b))`` does, computed as difflib computes its ratio
     (floating point, the same operations: the bound is never below the ratio it bounds)."""
     if not firsts or not seconds:
+        return
+    if len(firsts) * len(seconds) <= FEW_PAIRS:
+        similarity = LCSseq.similarity
+        for i, first in enumerate(firsts):
+            for j, second in enumerate(seconds):
+                length = len(first) + len(second)
+                if (2.0 * similarity(first, second) / length if length else 1.0) >= threshold:
+                    yield i, j
         return
     second_lengths = numpy.array([len(text) for text in seconds], dtype=numpy.float64)
     for low in range(0, len(firsts), ROWS):

@@ -121,16 +121,27 @@ def mark_number_tokens(lines: list[Line]) -> None:
     for line in lines:
         if line.line_number:
             continue
-        if _short(line.text) or framed(line.text):
-            line.token = line.text
-        elif len(line.text) <= 80 and _DECIMAL.search(line.text):  # (a number-shaped token holds a digit)
-            for token, rest in ends(line.text):
+        text = line.text
+        if _short(text) or _may_be_framed(text) and framed(text):
+            line.token = text
+        elif len(text) <= 80 and _DECIMAL.search(text):  # (a number-shaped token holds a digit)
+            for token, rest in ends(text):
                 if number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))
     alike = alike_counts(Counter(key for _, key in {(id(line), key) for line, _, key in beside}))  # a line once
     for line, token, key in beside:
         if alike[key] >= RUNNING_HEAD_MIN_PAGES and line.token is None:
             line.token, line.with_head = token, True
+
+
+FRAME_OPENERS = tuple("([-–—")  # what FRAMED's frame begins with (after an ornament and a space, if any)
+
+
+def _may_be_framed(text: str) -> bool:
+    """Whether FRAMED may match the line (:func:`framed`), by its first two characters: a
+    frame's opening, or an ornament and a space before it (a space first: the line as
+    ``framed`` trims it decides). Most lines are words, and need no pattern."""
+    return text.startswith(FRAME_OPENERS) or text[:1].isspace() or text[1:2].isspace()
 
 
 def _short(text: str) -> bool:

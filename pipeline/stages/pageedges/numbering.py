@@ -509,8 +509,8 @@ def _numbers_open_sections(lines: list[Line], chain: list[tuple[int, int]]) -> b
 def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
     ones are looked for where the chain says a number must stand."""
-    candidates = [(i, int(read)) for i, line in enumerate(lines) for read in readings(line)
-                  if read.isdecimal() and 0 < int(read) < 10000]
+    candidates = [(i, int(read)) for i, line in enumerate(lines) if line.token is not None  # (else no reading)
+                  for read in readings(line) if read.isdecimal() and 0 < int(read) < 10000]
     chain = [candidates[k] for k in _chain(candidates, None)]
     if len(chain) < 3:
         return None
