@@ -165,13 +165,14 @@ def _no_run_beside_line_by_line(lines_, place, text_index, alone_lines, left_out
     return True
 
 
-def _numbered_lines(rng: random.Random) -> str:
-    """Lines of words, some with a number or its lookalikes at an edge (glued, apart, alone)."""
+def _numbered_lines(rng: random.Random, numbered: float = 0.3) -> str:
+    """Lines of words, some (``numbered`` of them) with a number or its lookalikes at an edge
+    (glued, apart, alone)."""
     words = ["et", "in", "Io", "lo", "is", "so", "I", "ιο", "«s", "20", "25.", "·30", "5", "10", "ab", "nunc"]
     rows = []
-    for index in range(rng.randint(0, 80)):
+    for index in range(rng.randint(0, 80 if numbered > 0.1 else 150)):
         row = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
-        if rng.random() < 0.3:
+        if rng.random() < numbered:
             row = f"{row} {index + rng.choice([0, 0, 1, 5])}" if rng.random() < 0.5 else f"{index} {row}"
         rows.append(rng.choice(["", "\f", " "]) + row if rng.random() < 0.1 else row)
     return "\n".join(rows)
@@ -182,7 +183,13 @@ def test_no_run_beside_is_the_line_by_line_search() -> None:
     joined lines for the words that may be numbers) decides as asking each line near each
     number does: on the inputs above and on composed lines of numbers, lookalikes and words."""
     rng = random.Random(2)
-    texts = [_numbered_lines(rng) for _ in range(400)]
+    texts = [_numbered_lines(rng) for _ in range(400)] + [_numbered_lines(rng, 0.03) for _ in range(600)]
+    for apart in (1, 29, 30, 31):  # two numbers as far apart as their lines, at the edge of REACH and beyond
+        for first, second in ((f"verba sunt {5}", f"verba sunt {5 + apart}"),
+                              ("Io verba sunt", f"{10 + apart} verba sunt")):  # (a lookalike: Io for 10)
+            rows = ["verba sunt hic et nunc"] * 40
+            rows[2], rows[2 + apart] = first, second
+            texts.append("\n".join(rows))
     texts += [data.decode() for name, make in INPUTS.items() if isinstance(data := make(), bytes)]
     for text in texts:
         found = lines.page_lines(text)
@@ -191,8 +198,8 @@ def test_no_run_beside_is_the_line_by_line_search() -> None:
         for i in range(len(found)):
             text_index.append(count)
             count += i not in alone
-        joined = margins._joined(found)
-        digits = margins._digit_lines(joined)
+        joined = lines.joined(found)
+        digits = lines.lines_with(margins.DIGIT, joined)
         for left_out in (set(), set(range(0, len(found), 7))):
             for place in ("left", "right"):
                 assert margins._no_run_beside(found, place, text_index, alone, left_out, digits, joined) \

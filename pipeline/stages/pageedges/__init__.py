@@ -34,7 +34,7 @@ from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.feet import FOOT_LINES, FootItem, foot_items, inner_feet
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
-from pipeline.stages.pageedges.lines import Line, between_dashes, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.lines import Line, between_dashes, joined, mark_number_tokens, page_lines
 from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, MarginPiece, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
@@ -109,10 +109,11 @@ def find_page_edges(doc: Document) -> None:
     """Stage: where the pages turn, and at their edges the furniture: page numbers, running heads, signatures,
     catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
+    together = joined(lines)  # (scanned once for all the lines by the rules that look for digits)
     margin = line_numbers(lines, _margin_pieces(doc), [surface.start for surface in doc.facsimile],
-                          [MarginPiece(p.start, p.end, p.side) for p in protrusions(doc)])
+                          [MarginPiece(p.start, p.end, p.side) for p in protrusions(doc)], together)
     _mark_line_numbers(lines, margin)
-    mark_number_tokens(lines)
+    mark_number_tokens(lines, together)
     pages = pages_by_marks(lines)
     words = None  # the words at the pages' tops, found once for the numbers and the running heads
     if doc.facsimile:

@@ -3,9 +3,11 @@ lines come before each, which part of a line could be a page number and what it 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.textshape import without_engine_spaces
@@ -112,19 +114,41 @@ def shaped_as_heads(text: str, heads: list[str]) -> bool:
     return any(head_numerals(head) == numerals and similar(head_key(head)) for head in heads)
 
 
-def mark_number_tokens(lines: list[Line]) -> None:
+def joined(lines: list[Line]) -> tuple[str, list[int]]:
+    """The lines' text joined by newlines (which no line holds), and where each line starts in it:
+    what a pattern scans once for all the lines."""
+    return "\n".join(line.text for line in lines), list(accumulate((len(line.text) + 1 for line in lines[:-1]),
+                                                                   initial=0))
+
+
+def lines_with(pattern: re.Pattern, text: tuple[str, list[int]]) -> list[int]:
+    """The lines (by index) in which ``pattern`` (that never matches a newline) finds a match,
+    in one scan of their joined text (:func:`joined`)."""
+    text, starts = text
+    found: list[int] = []
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        found.append(bisect.bisect_right(starts, match.start()) - 1)
+        if found[-1] + 1 == len(starts):
+            break
+        at = starts[found[-1] + 1]  # (the next line)
+    return found
+
+
+def mark_number_tokens(lines: list[Line], together: tuple[str, list[int]] | None = None) -> None:
     """Which part of each line could be a page number: a short line whole, or the number at
     either end of a line whose other words the document repeats at three or more places, as
     the OCR reads them again (a running head printed beside the number: "24  ON TARIFFS",
     "THE COUNCIL  25", "Cap. 4. De Homine. 1 5" with the number's digits set apart)."""
     beside: list[tuple[Line, str, str]] = []
-    for line in lines:
+    with_digit = set(lines_with(_DECIMAL, together or joined(lines)))  # (a number-shaped token holds a digit)
+    for i, line in enumerate(lines):
         if line.line_number:
             continue
         text = line.text
-        if _short(text) or _may_be_framed(text) and framed(text):
+        if len(text) <= NUMBER_MAX_CHARS or _short(text) or _may_be_framed(text) and framed(text):
             line.token = text
-        elif len(text) <= 80 and _DECIMAL.search(text):  # (a number-shaped token holds a digit)
+        elif len(text) <= 80 and i in with_digit:
             for token, rest in ends(text):
                 if number_shaped(token) and (key := head_key(rest)):
                     beside.append((line, token, key))

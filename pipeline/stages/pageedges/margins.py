@@ -28,10 +28,10 @@ import re
 from math import gcd
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate
 
 from pipeline.stages.textshape import OCR_DIGITS
-from pipeline.stages.pageedges.lines import Line
+from pipeline.stages.pageedges.lines import Line, lines_with
+from pipeline.stages.pageedges.lines import joined as lines_joined
 
 # OCR's confusions of digits with letters, also with Greek ones (a Greek model reads a Latin
 # margin's 10 as ιο, 20 as πο or 2ο)
@@ -170,11 +170,12 @@ def _looks_numeric(token: str) -> bool:
 
 
 def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = (),
-                 protruding: list[MarginPiece] = ()) -> list[LineNumber]:
+                 protruding: list[MarginPiece] = (), together: tuple[str, list[int]] | None = None) -> list[LineNumber]:
     """The margin's line numbers among the text's lines (see the module's docstring); ``pieces``:
     the margins' words the page images set apart, if any; ``page_starts``: where the page
     images' pages start (else the page marks of the text say it); ``protruding``: the pieces
-    at lines' edges whose boxes stand out into the margin, where the OCR gave no word boxes."""
+    at lines' edges whose boxes stand out into the margin, where the OCR gave no word boxes;
+    ``together``: the lines joined (:func:`lines.joined`), where the caller has them."""
     beside = _pieces_by_line(lines, pieces)
     vocabulary = _Vocabulary(lines, beside)
     found: dict[int, LineNumber] = {}
@@ -188,8 +189,8 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     candidates: dict[str, dict[int, _Token]] = {}
     runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
     unread: dict[str, set[int]] = {}  # a margin without a run, read only if the others' runs need it
-    joined = _joined(lines) if not beside else ("", [])
-    digit_lines = _digit_lines(joined) if not beside else []
+    joined = together or lines_joined(lines)
+    digit_lines = lines_with(DIGIT, joined) if not beside else []
     for place in ("right", "left", "alone"):
         if place != "alone" and not beside \
                 and _no_run_beside(lines, place, text_index, alone_lines, found, digit_lines, joined):
@@ -226,26 +227,6 @@ _D = "0-9" + re.escape("".join(map(chr, NUMBER_LOOKALIKES)))  # digits and their
 # a line's first word (its last, the line read backwards) that may be a number, or its lookalikes
 READ_FIRST = re.compile(rf"\s*[{_E}]*[{_D}]{{1,4}}[{_E}]*\s")
 DIGIT = re.compile("[0-9]")
-
-
-def _joined(lines: list[Line]) -> tuple[str, list[int]]:
-    """The lines' text joined by newlines (which no line holds), and where each line starts in it:
-    what a pattern scans once for all the lines."""
-    return "\n".join(line.text for line in lines), list(accumulate((len(line.text) + 1 for line in lines[:-1]),
-                                                                   initial=0))
-
-
-def _digit_lines(joined: tuple[str, list[int]]) -> list[int]:
-    """The lines with a digit, found in one scan of their text (:func:`_joined`)."""
-    text, starts = joined
-    found: list[int] = []
-    at = 0
-    while (digit := DIGIT.search(text, at)) is not None:
-        found.append(bisect.bisect_right(starts, digit.start()) - 1)
-        if found[-1] + 1 == len(starts):
-            break
-        at = starts[found[-1] + 1]  # (the next line)
-    return found
 
 
 # READ_FIRST at a line's start in the lines joined by newlines (a newline before the first): the
@@ -307,8 +288,12 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
     # a number w on line of text t follows one v on line s where w - v == t - s, t within REACH of s:
     # the lines whose value less their place is the same are the only ones to compare
     by_offset: dict[int, list[int]] = {}
+    reached = sorted(s for s, _ in printed)  # (a word no number read reaches is not read)
     for j in _read_first_lines(lines, place, joined):
-        if j not in alone_lines and j not in left_out and (w := value(j)) is not None:
+        if j in alone_lines or j in left_out:
+            continue
+        nearest = bisect.bisect_left(reached, text_index[j] - REACH)
+        if nearest < len(reached) and reached[nearest] <= text_index[j] + REACH and (w := value(j)) is not None:
             by_offset.setdefault(text_index[j] - w, []).append(text_index[j])
     return not any(0 < abs(t - s) <= REACH for s, v in printed for t in by_offset.get(s - v, ()))
 

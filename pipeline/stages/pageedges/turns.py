@@ -60,10 +60,10 @@ def page_turns(doc: Document, pages: list[Page], edits: list[Edit], notes: list[
             # before a word capitalized only where sentences begin ends it too
             ends = (_ends_by_layout(boxes, last, first) or begins_sentence_after(doc, last.text, first.start)) \
                 and not first.text[:1].islower()
-        else:
-            ends = (ends_text(last.text) or _short_last_line_of_page(page, last, furniture)
-                    or following.opens_with_title or begins_sentence_after(doc, last.text, first.start)) \
-                and first.text[:1].isupper()
+        else:  # (the capital asked first: without it nothing else counts)
+            ends = first.text[:1].isupper() and (
+                ends_text(last.text) or _short_last_line_of_page(page, last, furniture)
+                or following.opens_with_title or begins_sentence_after(doc, last.text, first.start))
         final = ends and (boxes is not None or following.opens_with_title)
         if following.surface in divisions:  # the library's logical map begins a division there
             ends = final = True
