@@ -68,24 +68,24 @@ def _samples_the_pipeline_detects() -> list[tuple[str, frozenset[str]]]:
     seen: list[tuple[str, frozenset[str]]] = []
     original = language._langdetect
 
-    def recording(text, allowed, seed):
-        seen.append((text, allowed))
-        return original(text, allowed, seed)
+    def recording(texts, allowed, seed):
+        seen.extend((text, allowed) for text in texts)
+        return original(texts, allowed, seed)
 
     language._langdetect = recording
-    language._alphabet_language.cache_clear()
+    language._alphabet_cache.clear()
     try:
         for data_, name in inputs:
             build_document(data_, name, PipelineConfig())
     finally:
         language._langdetect = original
-        language._alphabet_language.cache_clear()
+        language._alphabet_cache.clear()
     return seen
 
 
 def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_detects():
     """The fast detector (n-grams kept by word, factors kept by alpha, draws made ahead, products
-    in C) against langdetect's own Detector with the same profiles: every language's probability
+    in C, walks of many texts taken together in numpy) against langdetect's own Detector with the same profiles: every language's probability
     equal to the last bit, for each sample the stage detects, with 3 trials and langdetect's 7
     (trials after the second draw their alpha from the text's own draws), twice (the second
     time from the factory's kept n-grams and factors), and upper-cased."""
@@ -123,6 +123,45 @@ def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_
     expected = [detect(factories[allowed][0], text, trials) for text, allowed, trials in cases]
     for _ in range(2):
         assert [detect(factories[allowed][1], text, trials) for text, allowed, trials in cases] == expected
+    assert [detect_together_(factories[allowed][1], [(text, trials)])[0] for text, allowed, trials in cases] == expected
+
+    # The walks of many texts taken together (in numpy while enough are left, alone after), as the
+    # stage takes a document's: groups of every size, the same probabilities.
+    rng = random.Random(3)
+    order = list(range(len(cases)))
+    rng.shuffle(order)
+    together = [None] * len(cases)
+    start = 0
+    while start < len(order):
+        size = rng.choice([1, 2, 7, 20, 60, 200])
+        group = order[start:start + size]
+        start += size
+        by_factory: dict[frozenset[str], list[int]] = {}
+        for index in group:
+            by_factory.setdefault(cases[index][1], []).append(index)
+        for allowed, indices in by_factory.items():
+            found = detect_together_(factories[allowed][1], [(cases[i][0], cases[i][2]) for i in indices])
+            for index, result in zip(indices, found):
+                together[index] = result
+    assert together == expected
+
+
+def detect_together_(factory, texts_and_trials):
+    """langprob of each text (its trials given), the texts' walks taken together by detect_together."""
+    from pipeline.stages.fastdetect import detect_together
+
+    factory.set_seed(0)
+    detectors, walks = [], []
+    for text, trials in texts_and_trials:
+        detector = factory.create()
+        detector.n_trial = trials
+        detector.append(text)
+        if (walk := detector.walk()) is not None:
+            walks.append(walk)
+        detectors.append(detector)
+    detect_together(walks)
+    return [detector.langprob if detector.langprob is not None
+            else "LangDetectException('No features in text.')" for detector in detectors]
 
 
 def test_the_standards_carry_the_same_characters_asked_one_at_a_time():

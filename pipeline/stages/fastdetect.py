@@ -18,6 +18,7 @@ from collections import OrderedDict
 from itertools import repeat
 from operator import add, mul, truediv
 
+import numpy as np
 from langdetect import DetectorFactory
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
@@ -33,11 +34,11 @@ _LATIN = re.compile("[A-z]")  # langdetect's test: 'A' <= ch <= 'z', the six sig
 _NOT_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
-def _ngrams(text: str, known: dict[str, str]) -> list[str]:
-    """The n-grams of ``text``, standing after a space, that the profiles know (``known``: each
-    n-gram of the profiles to itself, so that the n-grams are the profiles' own strings): each
-    character's n-grams are the character, it with the one before, and the three ending with it
-    unless the one before is a space, read off three aligned copies of the text."""
+def _ngrams(text: str, known: dict[str, int]) -> list[int]:
+    """The n-grams of ``text``, standing after a space, that the profiles know, as their rows in
+    ``known`` (from 1, so that each is true): each character's n-grams are the character, it with
+    the one before, and the three ending with it unless the one before is a space, read off three
+    aligned copies of the text."""
     text = " " + text
     result = []
     for before_previous, previous, ch in zip(" " + text, text, text[1:]):
@@ -75,7 +76,12 @@ class FastDetector(Detector):
 
     def _extract_ngrams(self) -> list[str]:
         """As Detector._extract_ngrams: the 1-, 2- and 3-grams of the normalized text that the
-        profiles know, none inside a word of capitals, none that is a lone space.
+        profiles know, none inside a word of capitals, none that is a lone space."""
+        grams = self.factory.grams()
+        return [grams[row] for row in self._extract_rows()]
+
+    def _extract_rows(self) -> list[int]:
+        """The rows (:meth:`FastDetectorFactory.rows`) of the n-grams _extract_ngrams gives.
 
         langdetect's buffer restarts at every space, so once runs of spaces are one (a second
         space adds nothing) a word's n-grams, those of its letters and of the space after it,
@@ -84,50 +90,96 @@ class FastDetector(Detector):
         words = _SPACE_RUN.sub(" ", self.text.translate(_NORMALIZED)).lstrip(" ").split(" ")
         last = words.pop()  # with no space after it ("" when the text ends with a space)
         ngrams_of = self.factory.word_ngrams
-        result: list[str] = []
+        result: list[int] = []
         for word in words:
             result += ngrams_of(word)
-        result += _ngrams(last, self.factory.ngrams())
+        result += _ngrams(last, self.factory.rows())
         return result
 
     def _detect_block(self) -> None:
-        """As Detector._detect_block, the same floating-point operations in the same order on
-        the same draws from the same seeded generator: each trial starts from the prior, draws
-        its smoothing ``alpha``, then multiplies each language's probability by ``alpha /
-        BASE_FREQ + p(n-gram | language)`` for n-grams drawn at random, normalizing after the
-        first draw and every fifth after it, until one language holds more than CONV_THRESHOLD
-        or the ITERATION_LIMIT-th draw.
-
-        Faster in three ways. The draws between two normalizations are made first (they do not
-        depend on the probabilities) and their products taken for each language in one pass in
-        C (``map``: (((p × f1) × f2) …) × f5, langdetect's order). An n-gram's factors ``alpha /
-        BASE_FREQ + p`` are added once and kept by the factory for an ``alpha`` drawn again:
-        with a fixed seed, the first trials of every text draw the same alphas. And
-        random.choice is inlined: ``ngrams[_randbelow(len(ngrams))]``, where _randbelow(n)
-        draws n.bit_length() bits until they are below n."""
-        self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
+        """As Detector._detect_block: the text cleaned, its n-grams extracted, its random trials
+        walked (:class:`Walk`)."""
+        walk = self.walk()
+        if walk is None:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        known, n_trial, limit = self.word_lang_prob_map, self.n_trial, self.ITERATION_LIMIT
-        self.langprob = [0.0] * len(self.langlist)
-        self.random.seed(self.seed)
-        getrandbits, count = self.random.getrandbits, len(ngrams)
-        bits = count.bit_length()
-        for _ in range(n_trial):
-            prob = self._init_probability()
-            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
-            weight = alpha / self.BASE_FREQ
-            kept = self.factory.factors(weight)
+        walk.run()
+
+    def walk(self) -> Walk | None:
+        """The text's random trials, ready to be walked (None when the text has no n-gram the
+        profiles know: langdetect's "no features in text")."""
+        self.cleaning_text()
+        ngrams = self._extract_rows()
+        return Walk(self, ngrams) if ngrams else None
+
+
+class Walk:
+    """Detector._detect_block's random trials for one text, the same floating-point operations
+    in the same order on the same draws from the same seeded generator: each trial starts from
+    the prior, draws its smoothing ``alpha``, then multiplies each language's probability by
+    ``alpha / BASE_FREQ + p(n-gram | language)`` for n-grams drawn at random, normalizing after
+    the first draw and every fifth after it, until one language holds more than CONV_THRESHOLD
+    or the ITERATION_LIMIT-th draw; the trials' probabilities are averaged into ``langprob``.
+
+    Kept as state between normalizations, so that a walk goes on alone (:meth:`run`) or in
+    step with other texts' walks (:func:`detect_together`), from wherever it stands."""
+
+    def __init__(self, detector: FastDetector, ngrams: list[int]):
+        self.detector, self.ngrams = detector, ngrams
+        detector.langprob = None  # set when the last trial ends
+        detector.random.seed(detector.seed)
+        self.getrandbits, self.count = detector.random.getrandbits, len(ngrams)
+        self.bits = self.count.bit_length()
+        self.langprob = [0.0] * len(detector.langlist)
+        self.trials_left = detector.n_trial
+        self._start_trial()
+
+    def _start_trial(self) -> None:
+        detector = self.detector
+        self.prob = detector._init_probability()
+        alpha = detector.alpha + detector.random.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
+        self.weight = alpha / detector.BASE_FREQ
+        self.last, self.draws = 0, 1  # the draw after which the next normalization comes, and the draws up to it
+
+    def draw(self) -> int:
+        """random.choice's index, inlined: _randbelow(n) draws n.bit_length() bits until they are below n."""
+        getrandbits, bits, count = self.getrandbits, self.bits, self.count
+        drawn = getrandbits(bits)
+        while drawn >= count:
+            drawn = getrandbits(bits)
+        return drawn
+
+    def normalized(self, prob: list[float]) -> bool:
+        """After a normalization to ``prob``: whether the trial ends there (converged, or at the
+        iteration limit); if it does, its probabilities are averaged in and the next trial begins."""
+        detector = self.detector
+        if max(prob) > detector.CONV_THRESHOLD or self.last >= detector.ITERATION_LIMIT:
+            self.langprob = [mean + p / detector.n_trial for mean, p in zip(self.langprob, prob)]
+            self.trials_left -= 1
+            if self.trials_left:
+                self._start_trial()
+            else:
+                detector.langprob = self.langprob
+            return True
+        self.prob, self.last, self.draws = prob, self.last + 5, 5
+        return False
+
+    def run(self) -> None:
+        """The walk to its end, alone. Faster than langdetect's loop in two ways: a step's draws
+        (they do not depend on the probabilities) made first and their products taken for each
+        language in one pass in C (``map``: (((p × f1) × f2) …) × f5, langdetect's order); an
+        n-gram's factors ``alpha / BASE_FREQ + p`` added once and kept by the factory for an
+        ``alpha`` drawn again (with a fixed seed, the first trials of every text draw the same
+        alphas)."""
+        factory, ngrams = self.detector.factory, self.ngrams
+        known = factory.probabilities()
+        while self.trials_left:
+            weight = self.weight
+            kept = factory.factors(weight)
             factors = kept if kept is not None else {}
-            last, draws = 0, 1  # the draw after which the next normalization comes, and the draws up to it
             while True:
-                products = prob
-                for _ in range(draws):
-                    drawn = getrandbits(bits)
-                    while drawn >= count:
-                        drawn = getrandbits(bits)
-                    word = ngrams[drawn]
+                products = self.prob
+                for _ in range(self.draws):
+                    word = ngrams[self.draw()]
                     factor = factors.get(word)
                     if factor is None:
                         factor = map(add, repeat(weight), known[word])
@@ -136,11 +188,66 @@ class FastDetector(Detector):
                     products = map(mul, products, factor)
                 prob = list(products)
                 total = sum(prob)  # Detector._normalize_prob: the same sum, quotients and maximum
-                prob = list(map(truediv, prob, repeat(total)))
-                if max(prob) > self.CONV_THRESHOLD or last >= limit:
+                if self.normalized(list(map(truediv, prob, repeat(total)))):
                     break
-                last, draws = last + 5, 5
-            self.langprob = [mean + p / n_trial for mean, p in zip(self.langprob, prob)]
+
+
+TOGETHER = 6  # walks worth a step in numpy: fewer go on alone
+
+
+def detect_together(walks: list[Walk]) -> None:
+    """The walks of many texts (detectors of one factory) taken a step at a time together: each
+    step's products, sums and quotients for all of them at once in numpy, each number the same
+    IEEE operation on the same operands as in :meth:`Walk.run` (a product of two floats, the
+    sum left to right: ``np.add.accumulate``, which adds in order), so every probability comes
+    out to the last bit. A walk's own draws stay its own (its generator, its n-grams). When
+    fewer than TOGETHER walks are left, they finish alone.
+
+    A text's first step makes one draw, the others five: a walk's missing draws multiply by
+    1.0, which changes no float."""
+    walks = [walk for walk in walks if walk.trials_left]
+    if len(walks) < TOGETHER:
+        for walk in walks:
+            walk.run()
+        return
+    matrix = walks[0].detector.factory.matrix()
+    prob = np.array([walk.prob for walk in walks])
+    weight = np.array([walk.weight for walk in walks])
+    while len(walks) >= TOGETHER:
+        drawn, short = [], []
+        for i, walk in enumerate(walks):
+            getrandbits, bits, count, ngrams = walk.getrandbits, walk.bits, walk.count, walk.ngrams
+            picks = []
+            for _ in range(walk.draws):  # Walk.draw, inlined
+                index = getrandbits(bits)
+                while index >= count:
+                    index = getrandbits(bits)
+                picks.append(ngrams[index])
+            if len(picks) == 1:
+                picks += (0, 0, 0, 0)
+                short.append(i)
+            drawn.append(picks)
+        factors = matrix[np.array(drawn)]
+        factors += weight[:, None, None]
+        if short:
+            factors[short, 1:] = 1.0
+        for j in range(5):
+            prob *= factors[:, j]
+        prob /= np.add.accumulate(prob, axis=1)[:, -1:]
+        kept = []
+        for i, (walk, row) in enumerate(zip(walks, prob.tolist())):
+            if walk.normalized(row):
+                if not walk.trials_left:
+                    continue
+                prob[i] = walk.prob
+                weight[i] = walk.weight
+            kept.append(i)
+        if len(kept) < len(walks):
+            walks = [walks[i] for i in kept]
+            prob, weight = prob[kept], weight[kept]
+    for walk, row in zip(walks, prob.tolist()):
+        walk.prob = row
+        walk.run()
 
 
 FACTOR_ROWS = 2048  # n-grams whose factors a factory keeps per alpha (a row of 31 floats: about 1 KB)
@@ -154,34 +261,56 @@ class FastDetectorFactory(DetectorFactory):
 
     def __init__(self):
         super().__init__()
-        self._ngrams: dict[str, str] | None = None
-        self._word_ngrams: dict[str, tuple[str, ...]] = {}
-        self._factors: OrderedDict[float, dict[str, list[float]] | None] = OrderedDict()
+        self._rows: dict[str, int] | None = None
+        self._grams: list[str] = []
+        self._probabilities: list[list[float] | None] = []
+        self._matrix: np.ndarray | None = None
+        self._word_ngrams: dict[str, tuple[int, ...]] = {}
+        self._factors: OrderedDict[float, dict[int, list[float]] | None] = OrderedDict()
 
     def add_profile(self, profile, index: int, langsize: int) -> None:
         """As DetectorFactory.add_profile; what the factory kept is forgotten (the profiles changed)."""
         super().add_profile(profile, index, langsize)
-        self._ngrams = None
+        self._rows = self._matrix = None
         self._word_ngrams.clear()
         self._factors.clear()
 
-    def ngrams(self) -> dict[str, str]:
-        """Each n-gram of the profiles to itself: the words' n-grams kept are these strings, not
-        copies (a tenth of the memory), with their hashes computed once."""
-        if self._ngrams is None:
-            self._ngrams = {gram: gram for gram in self.word_lang_prob_map}
-        return self._ngrams
+    def rows(self) -> dict[str, int]:
+        """Each n-gram of the profiles to its row, from 1 (every row true): texts and the words
+        kept are read as rows, which index :meth:`probabilities` and :meth:`matrix`."""
+        if self._rows is None:
+            self._grams = ["", *self.word_lang_prob_map]
+            self._rows = {gram: row for row, gram in enumerate(self._grams) if row}
+            self._probabilities = [None, *self.word_lang_prob_map.values()]
+        return self._rows
 
-    def word_ngrams(self, word: str) -> tuple[str, ...]:
-        """The n-grams of a word between spaces: of its characters and of the space after it."""
+    def grams(self) -> list[str]:
+        """Each row's n-gram."""
+        self.rows()
+        return self._grams
+
+    def probabilities(self) -> list[list[float] | None]:
+        """Each row's p(n-gram | language), the languages in langlist's order (langdetect's own lists)."""
+        self.rows()
+        return self._probabilities
+
+    def matrix(self) -> np.ndarray:
+        """:meth:`probabilities` as a matrix (row 0 zeros): what walks taken together read."""
+        if self._matrix is None:
+            rows = self.probabilities()
+            self._matrix = np.array([[0.0] * len(self.langlist), *rows[1:]], dtype=np.float64)
+        return self._matrix
+
+    def word_ngrams(self, word: str) -> tuple[int, ...]:
+        """The n-grams (rows) of a word between spaces: of its characters and of the space after it."""
         ngrams = self._word_ngrams.get(word)
         if ngrams is None:
-            ngrams = tuple(_ngrams(word + " ", self.ngrams()))
+            ngrams = tuple(_ngrams(word + " ", self.rows()))
             if len(self._word_ngrams) < WORDS:
                 self._word_ngrams[word] = ngrams
         return ngrams
 
-    def factors(self, weight: float) -> dict[str, list[float]] | None:
+    def factors(self, weight: float) -> dict[int, list[float]] | None:
         """The factors ``weight + p(n-gram | language)`` kept for ``weight``, by n-gram, from the
         second detection that draws it on (with a fixed seed, the first trials of every text
         draw the same alphas, the later ones new alphas); None the first time."""

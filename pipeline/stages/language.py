@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY
-from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import edits_per_block, reading_text
 from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.model import Document, LanguageShare
-from pipeline.stages.fastdetect import FastDetectorFactory
+from pipeline.stages.fastdetect import FastDetector, FastDetectorFactory, detect_together
 from pipeline.stages.script import chinese_script, script_evidence
 from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import LETTERS_WORD
@@ -134,6 +133,7 @@ def _detector_factory(languages: frozenset[str]) -> FastDetectorFactory:
     folder = Path(PROFILES_DIRECTORY)
     factory.load_json_profile([(folder / lang).read_text(encoding="utf-8") for lang in sorted(languages)
                                if (folder / lang).is_file()])
+    factory.matrix()  # its tables made with the profiles, once a process, not by the first document's texts
     return factory
 
 
@@ -152,22 +152,33 @@ LANGDETECT_SAMPLE = 1000  # characters of a block given to langdetect: enough, a
 LANGDETECT_TRIALS = 3  # langdetect's default is 7 random trials; seeded, 3 agree on our benchmark
 
 
-def _langdetect(text: str, allowed: frozenset[str], seed: int) -> tuple[str | None, float]:
-    """langdetect's best language among ``allowed`` and its probability.
+def _langdetect(samples: list[str], allowed: frozenset[str], seed: int) -> list[tuple[str | None, float]]:
+    """langdetect's best language among ``allowed`` and its probability, for each sample: their
+    random walks taken together (:func:`detect_together`), each one's answer its own.
 
     Lower-cased first: langdetect's profiles are lower-case, and all-capitals headings
     ("CONFIDENTIAL") otherwise come out as German or Dutch.
     """
     factory = _detector_factory(allowed)
     factory.set_seed(seed)
-    detector = factory.create()
-    detector.n_trial = LANGDETECT_TRIALS
-    detector.append(text[:LANGDETECT_SAMPLE].lower())
-    try:
-        candidates = detector.get_probabilities()
-    except LangDetectException:
+    detectors, walks = [], []
+    for sample in samples:
+        detector = factory.create()
+        detector.n_trial = LANGDETECT_TRIALS
+        detector.append(sample[:LANGDETECT_SAMPLE].lower())
+        if (walk := detector.walk()) is not None:
+            walks.append(walk)
+        detectors.append(detector)
+    detect_together(walks)
+    return [_best_allowed(detector, allowed) for detector in detectors]
+
+
+def _best_allowed(detector: FastDetector, allowed: frozenset[str]) -> tuple[str | None, float]:
+    """The detector's most probable language among ``allowed`` (None when the text had nothing
+    langdetect knows)."""
+    if detector.langprob is None:
         return None, 0.0
-    for candidate in candidates:
+    for candidate in detector.get_probabilities():
         if candidate.lang in allowed:
             return candidate.lang, candidate.prob
     return None, 0.0
@@ -193,6 +204,32 @@ class PageLanguage:
 def judge(text: str, config: PipelineConfig) -> Judgement:
     """Chinese (with ``zh`` when its script is undecided), Japanese and Korean from the
     characters; other scripts by seeded langdetect among the languages of that script."""
+    return judge_all([text], config)[0]
+
+
+def judge_all(texts: list[str], config: PipelineConfig) -> list[Judgement]:
+    """:func:`judge` of each text. A text repeated (a running head, a byline, a paragraph
+    printed twice) is judged once, since the judgement depends on the text alone; the texts
+    langdetect reads are given to it together, a script's at a time."""
+    judged: dict[str, Judgement] = {}
+    alphabetic: dict[str, list[str]] = {}  # script -> its texts langdetect reads
+    for text in texts:
+        if text not in judged:
+            judged[text] = judgement = _judge_by_script(text, config)
+            if judgement.tag is None and judgement.letters >= config.min_letters_for_language:
+                alphabetic.setdefault(judgement.script, []).append(text)
+    for script, script_texts in alphabetic.items():
+        # Only the sample is read: cached by it, so the cache never holds a whole long block.
+        languages = _alphabet_languages([text[:LANGDETECT_SAMPLE] for text in script_texts], script,
+                                        config.langdetect_seed)
+        for text, (tag, probability) in zip(script_texts, languages):
+            judged[text] = Judgement(tag, probability, judged[text].letters, script)
+    return [judged[text] for text in texts]
+
+
+def _judge_by_script(text: str, config: PipelineConfig) -> Judgement:
+    """The judgement a text's characters settle: Chinese, Japanese, Korean, no letters; for an
+    alphabet, only the letters and the script (langdetect's part is left to :func:`judge_all`)."""
     scripts = script_counts(text)
     letters = sum(scripts.values())
     if letters == 0:
@@ -206,26 +243,36 @@ def judge(text: str, config: PipelineConfig) -> Judgement:
         evidence = script_evidence(text)
         script = chinese_script(*evidence)
         return Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0, letters, dominant, evidence)
-    if letters < config.min_letters_for_language:
-        return Judgement(None, 0.0, letters, dominant)
-    # Only the sample is read: cached by it, so the cache never holds a whole long block.
-    tag, probability = _alphabet_language(text[:LANGDETECT_SAMPLE], dominant, config.langdetect_seed)
-    return Judgement(tag, probability, letters, dominant)
+    return Judgement(None, 0.0, letters, dominant)
 
 
-@functools.lru_cache(maxsize=4096)
-def _alphabet_language(sample: str, script: str, seed: int) -> tuple[str | None, float]:
-    """The language of a sample written in an alphabet: langdetect's best among the languages
-    of that script, or Latin, which langdetect does not know. Cached: documents repeat their
-    short lines (running heads, bylines)."""
-    allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
-        script, frozenset({"el", "ar", "fa", "ur", "he"}))
-    tag, probability = _langdetect(sample, allowed, seed)
-    if script == "latin" and reads_as_latin(sample):
-        tag = "la"
-    elif script == "greek" and tag == "el" and reads_as_ancient_greek(sample):
-        tag = "grc"
-    return tag, probability
+ALPHABET_CACHE = 4096  # samples whose language is kept: documents repeat their short lines (running heads, bylines)
+_alphabet_cache: OrderedDict[tuple[str, str, int], tuple[str | None, float]] = OrderedDict()
+
+
+def _alphabet_languages(samples: list[str], script: str, seed: int) -> list[tuple[str | None, float]]:
+    """The language of each sample written in an alphabet: langdetect's best among the languages
+    of that script, or Latin, which langdetect does not know. Kept for the ALPHABET_CACHE samples
+    used last (the answer depends on the sample, the script and the seed alone)."""
+    keys = [(sample, script, seed) for sample in samples]
+    for key in keys:
+        if key in _alphabet_cache:
+            _alphabet_cache.move_to_end(key)
+    missing = list(dict.fromkeys(key for key in keys if key not in _alphabet_cache))
+    if missing:
+        allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
+            script, frozenset({"el", "ar", "fa", "ur", "he"}))
+        found = _langdetect([sample for sample, _, _ in missing], allowed, seed)
+        for (sample, _, _), (tag, probability) in zip(missing, found):
+            if script == "latin" and reads_as_latin(sample):
+                tag = "la"
+            elif script == "greek" and tag == "el" and reads_as_ancient_greek(sample):
+                tag = "grc"
+            _alphabet_cache[sample, script, seed] = tag, probability
+    answers = [_alphabet_cache[key] for key in keys]
+    while len(_alphabet_cache) > ALPHABET_CACHE:
+        _alphabet_cache.popitem(last=False)
+    return answers
 
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:
@@ -236,7 +283,7 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     otherwise it takes its context's language (headings, short lines, names).
     """
     texts = [reading_text(doc, b.start, b.end, edits) for b, edits in zip(doc.blocks, edits_per_block(doc))]
-    judgements = _judge_each_text_once(texts, config)
+    judgements = judge_all(texts, config)
     scripts = [j.script for j in judgements]
     labels = [j.tag if j.probability >= 1.0 or (j.letters >= config.long_block_letters
                                                 and j.probability >= config.min_language_probability)
@@ -263,19 +310,6 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
         sizes[block.lang] += sum(map(len, doc.text[block.start:block.end].split()))  # non-space characters
     doc.lang = sizes.most_common(1)[0][0] if sizes else fallback
     doc.languages = usage_percentages(sizes)
-
-
-def _judge_each_text_once(texts: list[str], config: PipelineConfig) -> list[Judgement]:
-    """``judge`` of every text; a text the document repeats (a running head, a byline, a
-    paragraph printed twice) is judged once, since the judgement depends on the text alone."""
-    judged: dict[str, Judgement] = {}
-    judgements = []
-    for text in texts:
-        judgement = judged.get(text)
-        if judgement is None:
-            judgement = judged[text] = judge(text, config)
-        judgements.append(judgement)
-    return judgements
 
 
 def _modern_greek_unless_the_whole_is_ancient(texts: list[str], labels: list[str | None]) -> None:
