@@ -4,6 +4,7 @@ checked against the straightforward one on the seeds, the real corpora's texts a
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from pipeline.stages.language import _fill_from_context
 
@@ -202,3 +203,112 @@ def test_a_documents_character_counts_are_its_counter_whatever_is_asked():
         counts, expected = _DocumentCounts(text), Counter(text)
         asked = [rng.choice(text) for _ in range(60)] + ["结", "結", "\x00"]
         assert [counts[ch] for ch in asked + asked] == [expected[ch] for ch in asked + asked]
+
+
+def _texts_of_every_kind() -> list[str]:
+    """Blocks of the seeds and of real pages (German Fraktur, English, Latin, polytonic Greek),
+    and composed text: every script family, Vietnamese marks, addresses, astral characters,
+    lone surrogates, control characters, empty text."""
+    from tests.conftest import ROOT, SEEDS
+
+    data = ROOT / "tests" / "data"
+    texts = [block for seed in SEEDS for block in seed.read_text(encoding="utf-8").split("\n\n")]
+    for folder in ("grenzboten-1841/tess-txt", "grenzboten-1841/gt"):
+        texts += [path.read_text(encoding="utf-8") for path in sorted((data / folder).iterdir())]
+    alphabet = ("ABCDEFGHIJKLMabcdefghijklm ÀÉÎÕÜàéîõüßœ ΑΒΓΔαβγδἀἁὰ АБВГабвг אבג عربيی ａｂｃ ぁあアカ ㄅㄆ 가나다 ᄀᄁ "
+                "ẠẤẦạấầ ắ e\u0300 a\u0301 o\u0303 u\u0309 i\u0323 șțŞ 蘇聯外交于里干臺灣说說〇 𠀀𠀁𪚥 \ud800 \udfff "
+                "\u2019\u201c\u00a0\u3000\t\n\x0b\x0c\x1c\x1f\x85.,;:!?0123456789 http://x.org a@b.cd")
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 300))) for _ in range(600)]
+    return texts + ["", " ", "\ud800"]
+
+
+def test_scripts_counted_together_are_the_scripts_counted_one_text_at_a_time():
+    """A document's blocks counted in one pass (a table of code points) against script_counts'
+    patterns per text; the Chinese evidence likewise against script_evidence."""
+    from pipeline.stages.script import script_evidence, script_evidence_together
+    from pipeline.stages.textshape import script_counts, script_counts_together
+
+    texts = _texts_of_every_kind()
+    assert script_counts_together(texts) == [script_counts(text) for text in texts]
+    assert script_evidence_together(texts) == [script_evidence(text) for text in texts]
+    for size in (1, 2, 5):  # and in small groups, as a short document's
+        groups = [texts[i:i + size] for i in range(0, 40, size)]
+        assert [script_counts_together(group) for group in groups] == [[script_counts(t) for t in group] for group in groups]
+    assert script_counts_together([]) == [] and script_evidence_together([]) == []
+
+
+def test_the_table_of_scripts_is_the_patterns_on_every_code_point():
+    """Each code point's family in the table is the family whose pattern matches it."""
+    import numpy as np
+
+    from pipeline.stages.textshape import SCRIPT_RUNS, _script_table
+
+    every = "".join(map(chr, range(0x110000)))
+    expected = np.zeros(0x110000, dtype=np.uint8)
+    for number, pattern in enumerate(SCRIPT_RUNS.values(), 1):
+        for match in pattern.finditer(every):
+            expected[match.start():match.end()] = number
+    assert np.array_equal(_script_table(), expected)
+
+
+def test_the_detectors_text_steps_are_langdetects():
+    """append (addresses, Vietnamese marks, spaces), cleaning_text (Latin letters among others),
+    the normalized characters and the n-grams: FastDetector's against langdetect's own Detector
+    on texts of every kind, lower- and upper-case."""
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+    from langdetect.utils.ngram import NGram
+
+    from pipeline.charmap import CharacterMap
+    from pipeline.stages.fastdetect import _NORMALIZED, FastDetectorFactory
+
+    profiles = [(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in ("de", "el", "en", "ru", "vi")]
+    theirs, ours = DetectorFactory(), FastDetectorFactory()
+    theirs.load_json_profile(profiles)
+    ours.load_json_profile(profiles)
+    table = CharacterMap(NGram.normalize)
+    texts = _texts_of_every_kind()
+    texts += [text.upper() for text in texts[-300:]] + ["Grün  und   blau", "  a\u0300  ", "x" * 12000]
+    for text in texts:
+        mine, langdetects = ours.create(), theirs.create()
+        mine.append(text)
+        langdetects.append(text)
+        assert mine.text == langdetects.text, text
+        mine.cleaning_text()
+        langdetects.cleaning_text()
+        assert mine.text == langdetects.text, text
+        assert _NORMALIZED.translate(mine.text) == mine.text.translate(table)
+        assert mine._extract_ngrams() == langdetects._extract_ngrams(), text
+
+
+def test_non_space_characters_are_those_between_the_words():
+    from pipeline.stages.language import non_space_characters
+
+    rng = random.Random(2)
+    texts = _texts_of_every_kind() + ["".join(map(chr, rng.choices(range(128), k=200))) for _ in range(200)]
+    assert [non_space_characters(text) for text in texts] == [sum(map(len, text.split())) for text in texts]
+
+
+def test_the_characters_a_chinese_blocks_rules_look_at_are_found_in_order():
+    """The positions script normalization visits (looked up per code point in numpy) are those
+    of the characters its rules look at, one by one, in blocks of the seeds and composed text."""
+    from pipeline.stages.script import simplified_only, traditional_only
+    from pipeline.stages.scriptnorm import _candidates, variant_map
+    from pipeline.stages.textshape import code_points
+
+    texts = _texts_of_every_kind()
+    rng = random.Random(4)
+    strays = sorted(simplified_only())[:300] + sorted(traditional_only())[:300] + sorted(variant_map("tw"))[:100]
+    texts += ["".join(rng.choice(strays + list("的是在了不和有大这主中人上为们地个用工时要动国 \n")) for _ in range(200))
+              for _ in range(50)]
+    document = "\n\n".join(texts)
+    codes = code_points([document])
+    for script, standard, looked_at in [("Hant", "tw", simplified_only() | set(variant_map("tw"))),
+                                        ("Hant", "none", simplified_only()), ("Hans", "none", traditional_only())]:
+        start = 0
+        for text in texts:
+            end = start + len(text)
+            assert _candidates(codes, start, end, script, standard) == [
+                i for i in range(start, end) if document[i] in looked_at]
+            start = end + 2

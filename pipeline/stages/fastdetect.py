@@ -189,20 +189,24 @@ class Walk:
             drawn = getrandbits(bits)
         return drawn
 
-    def normalized(self, prob: list[float]) -> bool:
+    def ends(self, prob: list[float]) -> bool:
         """After a normalization to ``prob``: whether the trial ends there (converged, or at the
-        iteration limit); if it does, its probabilities are averaged in and the next trial begins."""
+        iteration limit); if not, the next normalization comes five draws later."""
         detector = self.detector
         if max(prob) > detector.CONV_THRESHOLD or self.last >= detector.ITERATION_LIMIT:
-            self.langprob = [mean + p / detector.n_trial for mean, p in zip(self.langprob, prob)]
-            self.trials_left -= 1
-            if self.trials_left:
-                self._start_trial()
-            else:
-                detector.langprob = self.langprob
             return True
         self.prob, self.last, self.draws = prob, self.last + 5, 5
         return False
+
+    def end_trial(self, prob: list[float]) -> None:
+        """The trial's probabilities averaged in, and the next trial begun (or the walk done)."""
+        n_trial = self.detector.n_trial
+        self.langprob = [mean + p / n_trial for mean, p in zip(self.langprob, prob)]
+        self.trials_left -= 1
+        if self.trials_left:
+            self._start_trial()
+        else:
+            self.detector.langprob = self.langprob
 
     def run(self) -> None:
         """The walk to its end, alone. Faster than langdetect's loop in two ways: a step's draws
@@ -229,7 +233,9 @@ class Walk:
                     products = map(mul, products, factor)
                 prob = list(products)
                 total = sum(prob)  # Detector._normalize_prob: the same sum, quotients and maximum
-                if self.normalized(list(map(truediv, prob, repeat(total)))):
+                prob = list(map(truediv, prob, repeat(total)))
+                if self.ends(prob):
+                    self.end_trial(prob)
                     break
 
 
@@ -251,9 +257,11 @@ def detect_together(walks: list[Walk]) -> None:
         for walk in walks:
             walk.run()
         return
-    matrix = walks[0].detector.factory.matrix()
+    detector = walks[0].detector
+    matrix, threshold, limit = detector.factory.matrix(), detector.CONV_THRESHOLD, detector.ITERATION_LIMIT
     prob = np.array([walk.prob for walk in walks])
     weight = np.array([walk.weight for walk in walks])
+    last = np.array([walk.last for walk in walks])
     while len(walks) >= TOGETHER:
         drawn, short = [], []
         for i, walk in enumerate(walks):
@@ -267,6 +275,7 @@ def detect_together(walks: list[Walk]) -> None:
             if len(picks) == 1:
                 picks += (0, 0, 0, 0)
                 short.append(i)
+                walk.draws = 5
             drawn.append(picks)
         factors = matrix[np.array(drawn)]
         factors += weight[:, None, None]
@@ -275,19 +284,22 @@ def detect_together(walks: list[Walk]) -> None:
         for j in range(5):
             prob *= factors[:, j]
         prob /= np.add.accumulate(prob, axis=1)[:, -1:]
-        kept = []
-        for i, (walk, row) in enumerate(zip(walks, prob.tolist())):
-            if walk.normalized(row):
-                if not walk.trials_left:
-                    continue
-                prob[i] = walk.prob
-                weight[i] = walk.weight
-            kept.append(i)
-        if len(kept) < len(walks):
-            walks = [walks[i] for i in kept]
-            prob, weight = prob[kept], weight[kept]
-    for walk, row in zip(walks, prob.tolist()):
-        walk.prob = row
+        ending = np.flatnonzero((prob.max(axis=1) > threshold) | (last >= limit)).tolist()
+        last += 5
+        done = []
+        for i in ending:  # as Walk.ends: the trial over
+            walk = walks[i]
+            walk.end_trial(prob[i].tolist())
+            if walk.trials_left:
+                prob[i], weight[i], last[i] = walk.prob, walk.weight, walk.last
+            else:
+                done.append(i)
+        if done:
+            kept = np.setdiff1d(np.arange(len(walks)), done)
+            walks = [walks[i] for i in kept.tolist()]
+            prob, weight, last = prob[kept], weight[kept], last[kept]
+    for walk, row, at in zip(walks, prob.tolist(), last.tolist()):
+        walk.prob, walk.last = row, at
         walk.run()
 
 

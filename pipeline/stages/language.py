@@ -9,6 +9,7 @@ languages that share an alphabet, and only among languages written in that alpha
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from collections import Counter, OrderedDict
 from pathlib import Path
@@ -22,9 +23,10 @@ from pipeline.ingest.pages.ocr import LanguageOf
 from pipeline.model import Document, LanguageShare
 from pipeline.stages.fastdetect import FastDetector, FastDetectorFactory, detect_together
 from pipeline.stages.script import chinese_script, script_evidence_together
-from pipeline.stages.textshape import dominant_script, script_counts_together
+from pipeline.stages.textshape import SCRIPT_PATTERNS, script_count_table
 from pipeline.stages.textshape import LETTERS_WORD
 
+SCRIPT_FAMILIES = list(SCRIPT_PATTERNS)  # the columns of script_count_table
 LATIN_LANGUAGES = frozenset(
     "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()
 )
@@ -231,20 +233,20 @@ def _judge_by_script(texts: list[str]) -> list[Judgement]:
     Korean, no letters; for an alphabet, only the letters and the script (langdetect's part is
     left to :func:`judge_all`)."""
     judgements, chinese = [], []
-    for scripts in script_counts_together(texts):
-        letters = sum(scripts.values())
+    counts = script_count_table(texts)
+    kana, hangul, han = (SCRIPT_FAMILIES.index(name) for name in ("kana", "hangul", "han"))
+    # dominant_script's choice: the family with the most letters, the first of them on a tie
+    for row, letters, dominant in zip(counts.tolist(), counts.sum(axis=1).tolist(), counts.argmax(axis=1).tolist()):
         if letters == 0:
             judgements.append(Judgement(None, 0.0, 0, None))
-            continue
-        dominant = dominant_script(scripts)
-        if scripts.get("kana", 0) >= 0.1 * letters:
+        elif row[kana] >= 0.1 * letters:
             judgements.append(Judgement("ja", 1.0, letters, "han"))
-        elif dominant == "hangul":
-            judgements.append(Judgement("ko", 1.0, letters, dominant))
+        elif dominant == hangul:
+            judgements.append(Judgement("ko", 1.0, letters, "hangul"))
         else:
-            if dominant == "han":  # its evidence counted below, with the other Chinese texts'
+            if dominant == han:  # its evidence counted below, with the other Chinese texts'
                 chinese.append(len(judgements))
-            judgements.append(Judgement(None, 0.0, letters, dominant))
+            judgements.append(Judgement(None, 0.0, letters, SCRIPT_FAMILIES[dominant]))
     for i, evidence in zip(chinese, script_evidence_together([texts[i] for i in chinese])):
         script = chinese_script(*evidence)
         judgements[i] = Judgement("zh" if script in (None, "mixed") else f"zh-{script}", 1.0,
@@ -254,6 +256,7 @@ def _judge_by_script(texts: list[str]) -> list[Judgement]:
 
 ALPHABET_CACHE = 4096  # samples whose language is kept: documents repeat their short lines (running heads, bylines)
 _alphabet_cache: OrderedDict[tuple[str, str, int], tuple[str | None, float]] = OrderedDict()
+_alphabet_lock = threading.Lock()  # pages recognised in threads judge their language
 
 
 def _alphabet_languages(samples: list[str], script: str, seed: int) -> list[tuple[str | None, float]]:
@@ -261,24 +264,29 @@ def _alphabet_languages(samples: list[str], script: str, seed: int) -> list[tupl
     of that script, or Latin, which langdetect does not know. Kept for the ALPHABET_CACHE samples
     used last (the answer depends on the sample, the script and the seed alone)."""
     keys = [(sample, script, seed) for sample in samples]
-    for key in keys:
-        if key in _alphabet_cache:
-            _alphabet_cache.move_to_end(key)
-    missing = list(dict.fromkeys(key for key in keys if key not in _alphabet_cache))
+    found = {}
+    with _alphabet_lock:
+        for key in keys:
+            if key in _alphabet_cache:
+                _alphabet_cache.move_to_end(key)
+                found[key] = _alphabet_cache[key]
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
         allowed = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(
             script, frozenset({"el", "ar", "fa", "ur", "he"}))
-        found = _langdetect([sample for sample, _, _ in missing], allowed, seed)
-        for (sample, _, _), (tag, probability) in zip(missing, found):
+        for key, (tag, probability) in zip(missing, _langdetect([sample for sample, _, _ in missing], allowed, seed)):
+            sample = key[0]
             if script == "latin" and reads_as_latin(sample):
                 tag = "la"
             elif script == "greek" and tag == "el" and reads_as_ancient_greek(sample):
                 tag = "grc"
-            _alphabet_cache[sample, script, seed] = tag, probability
-    answers = [_alphabet_cache[key] for key in keys]
-    while len(_alphabet_cache) > ALPHABET_CACHE:
-        _alphabet_cache.popitem(last=False)
-    return answers
+            found[key] = tag, probability
+        with _alphabet_lock:
+            for key in missing:
+                _alphabet_cache[key] = found[key]
+            while len(_alphabet_cache) > ALPHABET_CACHE:
+                _alphabet_cache.popitem(last=False)
+    return [found[key] for key in keys]
 
 
 def label_languages(doc: Document, config: PipelineConfig) -> None:

@@ -21,16 +21,16 @@ OpenCC's first reading with low certainty and the alternatives named in the reas
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 
+import numpy as np
 import opencc
 
-from pipeline.charmap import CharacterMap
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits
 from pipeline.model import Document, Edit
 from pipeline.stages.script import opencc_table, simplified_only, traditional_only
+from pipeline.stages.textshape import code_points
 
 CONTEXT = 4  # characters on each side given to OpenCC's phrase conversion
 VARIANT_TABLES = {"tw": "TWVariants", "hk": "HKVariants", "none": None}
@@ -120,52 +120,43 @@ class _DocumentCounts:
 
 
 @functools.cache
-def _candidate_table(script: str, standard: str) -> CharacterMap:
-    """Keeps only the characters a block's rules look at: strays of the other script, and in
-    a traditional text the variants of the standard."""
-    if script == "Hant":
-        stray, variants = simplified_only(), variant_map(standard)
-        return CharacterMap(lambda ch: ch if ch in stray or ch in variants else None)
-    stray = traditional_only()
-    return CharacterMap(lambda ch: ch if ch in stray else None)
+def _candidate_mask(script: str, standard: str) -> np.ndarray:
+    """For each code point, whether a block's rules look at it: strays of the other script,
+    and in a traditional text the variants of the standard."""
+    looked_at = simplified_only() | set(variant_map(standard)) if script == "Hant" else traditional_only()
+    mask = np.zeros(0x110000, dtype=bool)
+    mask[[ord(ch) for ch in looked_at]] = True
+    return mask
 
 
-@functools.lru_cache(maxsize=4096)
-def _any_of(characters: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(characters)) + "]")
-
-
-def _candidates(doc: Document, start: int, end: int, script: str, standard: str, present_in: dict):
-    """The positions of the block's characters its rules look at, in order: one pass in C
-    finds which occur, a class of those few finds where. Which occur is kept in
-    ``present_in`` by the block's text and script: a document that repeats a paragraph
-    (running text printed twice, a heading on every page) looks into it once."""
-    text = doc.text[start:end]
-    present = present_in.get((script, text))
-    if present is None:
-        present = present_in[script, text] = frozenset(text.translate(_candidate_table(script, standard)))
-    return (match.start() for match in _any_of(present).finditer(doc.text, start, end)) if present else ()
+def _candidates(codes: np.ndarray, start: int, end: int, script: str, standard: str) -> list[int]:
+    """The positions of the block's characters its rules look at, in order, found in numpy
+    among the document's code points."""
+    return (np.flatnonzero(_candidate_mask(script, standard)[codes[start:end]]) + start).tolist()
 
 
 def normalize_script(doc: Document, config: PipelineConfig) -> None:
     """Add corrections and regularizations to the Chinese blocks of ``doc``."""
+    chinese = [block for block in doc.blocks if block.lang in ("zh-Hant", "zh-Hans")]
+    if not chinese:
+        return
     counts = _DocumentCounts(doc.text)
-    present_in: dict[tuple[str, str], frozenset[str]] = {}
+    codes = code_points([doc.text])
     edits: list[Edit] = []
-    for block in doc.blocks:
+    for block in chinese:
         if block.lang == "zh-Hant":
-            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard, present_in)
-        elif block.lang == "zh-Hans":
-            edits += _simplified_block_edits(doc, block.start, block.end, counts, present_in)
+            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard, codes)
+        else:
+            edits += _simplified_block_edits(doc, block.start, block.end, counts, codes)
     add_edits(doc, edits)
 
 
 def _traditional_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
-                             standard: str, present_in: dict) -> list[Edit]:
+                             standard: str, codes: np.ndarray) -> list[Edit]:
     edits = []
     variants = variant_map(standard)
     stray, table = simplified_only(), opencc_table("STCharacters")
-    for i in _candidates(doc, start, end, "Hant", standard, present_in):
+    for i in _candidates(codes, start, end, "Hant", standard):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_traditional(ch),
                                                        attested_traditional(ch))):
@@ -183,10 +174,10 @@ def _traditional_block_edits(doc: Document, start: int, end: int, counts: _Docum
 
 
 def _simplified_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
-                            present_in: dict) -> list[Edit]:
+                            codes: np.ndarray) -> list[Edit]:
     edits = []
     stray, table = traditional_only(), opencc_table("TSCharacters")
-    for i in _candidates(doc, start, end, "Hans", "none", present_in):
+    for i in _candidates(codes, start, end, "Hans", "none"):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_simplified(ch), False)):
             target, confidence, how = _choose_target(doc.text, i, table[ch], counts, "t2s.json")

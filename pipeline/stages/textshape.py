@@ -380,16 +380,22 @@ def owners(texts: list[str]) -> np.ndarray:
     return np.repeat(np.arange(len(texts)), [len(text) for text in texts])
 
 
-def script_counts_together(texts: list[str]) -> list[dict[str, int]]:
-    """``script_counts`` of each text, for many texts in one pass in numpy (a document's blocks):
-    each code point's family looked up in a table, the letters counted per text and family."""
-    if not texts:
-        return []
+def script_count_table(texts: list[str]) -> np.ndarray:
+    """The letters of each text (a row) in each script family (a column, in SCRIPT_PATTERNS'
+    order), for many texts in one pass in numpy (a document's blocks): each code point's family
+    looked up in a table, the letters counted per text and family."""
     families = len(SCRIPT_PATTERNS) + 1
+    if not texts:
+        return np.zeros((0, families - 1), dtype=np.int64)
     counts = np.bincount(owners(texts) * families + _script_table()[code_points(texts)],
-                         minlength=families * len(texts)).reshape(len(texts), families)[:, 1:]
+                         minlength=families * len(texts))
+    return counts.reshape(len(texts), families)[:, 1:]
+
+
+def script_counts_together(texts: list[str]) -> list[dict[str, int]]:
+    """``script_counts`` of each text, for many texts in one pass (:func:`script_count_table`)."""
     names = list(SCRIPT_PATTERNS)
-    return [{name: n for name, n in zip(names, row) if n} for row in counts.tolist()]
+    return [{name: n for name, n in zip(names, row) if n} for row in script_count_table(texts).tolist()]
 
 
 def dominant_script(counts: dict[str, int]) -> str:
