@@ -245,10 +245,10 @@ TOGETHER = 6  # walks worth a step in numpy: fewer go on alone
 def detect_together(walks: list[Walk]) -> None:
     """The walks of many texts (detectors of one factory) taken a step at a time together: each
     step's products, sums and quotients for all of them at once in numpy, each number the same
-    IEEE operation on the same operands as in :meth:`Walk.run` (a product of two floats, the
-    sum left to right: ``np.add.accumulate``, which adds in order), so every probability comes
-    out to the last bit. A walk's own draws stay its own (its generator, its n-grams). When
-    fewer than TOGETHER walks are left, they finish alone.
+    IEEE operation on the same operands as in :meth:`Walk.run` (a product of two floats, folded
+    in order by ``np.multiply.reduce``; the sum left to right: ``np.add.accumulate``, which adds
+    in order), so every probability comes out to the last bit. A walk's own draws stay its own
+    (its generator, its n-grams). When fewer than TOGETHER walks are left, they finish alone.
 
     A text's first step makes one draw, the others five: a walk's missing draws multiply by
     1.0, which changes no float."""
@@ -262,6 +262,7 @@ def detect_together(walks: list[Walk]) -> None:
     prob = np.array([walk.prob for walk in walks])
     weight = np.array([walk.weight for walk in walks])
     last = np.array([walk.last for walk in walks])
+    steps = np.empty((len(walks), 6, prob.shape[1]))
     while len(walks) >= TOGETHER:
         drawn, short = [], []
         for i, walk in enumerate(walks):
@@ -277,12 +278,13 @@ def detect_together(walks: list[Walk]) -> None:
                 short.append(i)
                 walk.draws = 5
             drawn.append(picks)
-        factors = matrix[np.array(drawn)]
-        factors += weight[:, None, None]
+        step = steps[:len(walks)]  # the probabilities, then the five draws' factors
+        step[:, 0] = prob
+        np.take(matrix, np.array(drawn), axis=0, out=step[:, 1:])
+        step[:, 1:] += weight[:, None, None]
         if short:
-            factors[short, 1:] = 1.0
-        for j in range(5):
-            prob *= factors[:, j]
+            step[short, 2:] = 1.0
+        np.multiply.reduce(step, axis=1, out=prob)  # a fold in order: (((p × f1) × f2) …) × f5
         prob /= np.add.accumulate(prob, axis=1)[:, -1:]
         ending = np.flatnonzero((prob.max(axis=1) > threshold) | (last >= limit)).tolist()
         last += 5

@@ -51,8 +51,8 @@ def reads_as_latin(text: str) -> bool:
     words = LETTERS_WORD.findall(text.lower())
     if len(words) < 12:
         return False
-    latin = sum(word in LATIN_WORDS for word in words)
-    articles = sum(word in ARTICLES for word in words)
+    latin = sum(map(LATIN_WORDS.__contains__, words))
+    articles = sum(map(ARTICLES.__contains__, words))
     return latin >= LATIN_WORD_SHARE * len(words) and articles <= ARTICLE_SHARE * len(words)
 
 
