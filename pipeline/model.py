@@ -251,6 +251,9 @@ class Findings:
     footnotes: list[tuple[int, int]] = field(default_factory=list)
     # page-edges: two pages or more carry a page number found at their edges
     page_numbers_found: bool = False
+    # segment: the median length of the text's lines (textshape's typical_line_length of its
+    # split_lines), measured where segment splits the text anyway; None until measured
+    full_line_length: int | None = None
 
 
 FINDINGS = frozenset(Findings.__dataclass_fields__)  # the names stages may find and need

@@ -661,7 +661,10 @@ def _short_last_line(doc: Document, block: Block) -> bool:
 
 
 def _full_line_length(doc: Document) -> int:
-    """Measured once per document (the text never changes)."""
+    """The median length of the text's lines: measured by segment, which splits the text into
+    lines anyway (else once per document here: the text never changes)."""
+    if doc.findings.full_line_length is not None:
+        return doc.findings.full_line_length
     if "full line length" not in doc.scratch.document:
         doc.scratch.document["full line length"] = typical_line_length(split_lines(doc.text))
     return doc.scratch.document["full line length"]

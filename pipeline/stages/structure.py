@@ -60,6 +60,9 @@ def split_at(lines: list[Line], positions: set[int]) -> list[Line]:
     result = []
     for line in lines:
         first = bisect.bisect_right(ordered, line.start)
+        if first == len(ordered) or ordered[first] >= line.end:
+            result.append(line)  # (no cut inside: most lines, kept as they are)
+            continue
         cuts = ordered[first:bisect.bisect_left(ordered, line.end, first)]
         start = line.start
         for cut in cuts + [line.end]:
@@ -137,8 +140,11 @@ def segment(doc: Document) -> None:
     # Where a page ends a paragraph, the page's furniture stands between paragraphs: the
     # groups break around it (stages/pageedges/ says where).
     breaks = frozenset(p for turn in doc.findings.paragraph_ends_at_page_turns for p in turn)
-    lines = split_at(split_lines(doc.text), breaks)
+    unsplit = split_lines(doc.text)
+    lines = split_at(unsplit, breaks)
     full = typical_line_length(lines)
+    # the text's own line length, for the pages stage: the same lines where no break cut one
+    doc.findings.full_line_length = full if len(lines) == len(unsplit) else typical_line_length(unsplit)
     printed = full >= PRINTED_LINES and keeps_printed_lines(lines)
     groups = line_groups(lines, breaks, full)
     blocks: list[Block] = []
