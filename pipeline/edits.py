@@ -67,7 +67,10 @@ def add_edits(doc: Document, new: list[Edit]) -> list[Edit]:
 def _merged(edits: list[Edit], new: list[Edit]) -> list[Edit]:
     """``sorted(edits + new, key=edit_order)`` for ``edits`` already in that order (as add_edits
     leaves them): each new edit placed by bisection, after the edits equal to it, as the stable
-    sort places it, and the runs between copied whole (few keys computed for a long list)."""
+    sort places it, and the runs between copied whole (few keys computed for a long list).
+    Many new edits cost more keys placed one by one than sorted all together: they are sorted."""
+    if len(new) * len(edits).bit_length() >= len(edits):
+        return sorted(edits + new, key=edit_order)
     pieces, position = [], 0
     for edit in sorted(new, key=edit_order):
         place = bisect.bisect_right(edits, edit_order(edit), position, key=edit_order)
