@@ -256,3 +256,61 @@ def test_few_pairs_asked_one_by_one_give_the_table_s_pairs(monkeypatch: pytest.M
             patch.setattr(alike, "FEW_PAIRS", 0)
             table = list(alike.within_bound(firsts, seconds, threshold))
         assert list(alike.within_bound(firsts, seconds, threshold)) == table, trial
+
+
+def _covered_line_by_line(pages, edits) -> set[tuple[int, int]]:
+    """turns.covered_lines as it was: every line of every page asked."""
+    import bisect
+
+    from pipeline.stages.pageedges import turns
+    spans = {(e.start, e.end) for e in edits}
+    ordered = sorted(spans)
+    for page in pages:
+        for line in page.lines:
+            first = max(0, bisect.bisect_left(ordered, (line.start, line.start)) - 1)
+            last = bisect.bisect_left(ordered, (line.end, line.end), first)
+            if last - first < 2:
+                continue
+            inside = [span for span in ordered[first:last] if span[0] < line.end and line.start < span[1]]
+            if len(inside) > 1 and not any(ch.strip() for ch in turns._uncovered(line, inside)):
+                spans.add((line.start, line.end))
+    return spans
+
+
+def test_covered_lines_asks_only_the_lines_a_span_begins_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The furniture's lines found asking only the lines a span of it begins on are the ones
+    asking every line finds: on the inputs above (their pages and edits as the stage has them)
+    and on lines composed with spans over, across and beside them."""
+    from pipeline.model import Edit
+    from pipeline.stages.pageedges import turns
+    from pipeline.stages.pageedges.numbering import Page
+    calls = []
+    real = turns.covered_lines
+
+    def recorded(pages, edits):
+        found = real(pages, edits)
+        calls.append((set(found), _covered_line_by_line(pages, edits), {(e.start, e.end) for e in edits}))
+        return found
+
+    monkeypatch.setattr(turns, "covered_lines", recorded)
+    import pipeline.stages.pageedges as stage
+    monkeypatch.setattr(stage, "covered_lines", recorded)
+    for make in INPUTS.values():
+        data = make()
+        document = build_document(data, "book" if isinstance(data, list) else "text.txt", PipelineConfig(),
+                                  stages=BEFORE_PAGE_EDGES)
+        find_page_edges(document)
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice("ab  \n") for _ in range(rng.randint(1, 80)))
+        found = lines.page_lines(text)
+        pages = [Page(found[k:k + 3]) for k in range(0, len(found), 3)]
+        edits = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randint(0, len(text))
+            edits.append(Edit(start=start, end=min(len(text), start + rng.randint(0, 6)), kind="signature",
+                              original=text[start:start + 6], stage="page-edges", reason="composed"))
+        calls.append((real(pages, edits), _covered_line_by_line(pages, edits), {(e.start, e.end) for e in edits}))
+    assert sum(len(found - spans) for found, _, spans in calls) > 10  # lines covered in pieces were found
+    for found, expected, _ in calls:
+        assert found == expected

@@ -86,16 +86,24 @@ def covered_lines(pages: list[Page], edits: list[Edit]) -> set[tuple[int, int]]:
     signature line and the catchword beside it)."""
     spans = {(e.start, e.end) for e in edits}
     ordered = sorted(spans)
-    for page in pages:
-        for line in page.lines:
-            first = max(0, bisect.bisect_left(ordered, (line.start, line.start)) - 1)
-            last = bisect.bisect_left(ordered, (line.end, line.end), first)
-            if last - first < 2:
-                continue  # (one span at most on the line: most lines)
-            inside = [span for span in ordered[first:last] if span[0] < line.end and line.start < span[1]]
-            if len(inside) > 1 and not any(ch.strip() for ch in _uncovered(line, inside)):
-                spans.add((line.start, line.end))
+    # a line two spans or more stand on has one beginning on it (the earlier one may begin
+    # before it): only the lines a span begins on are looked at
+    lines = sorted((line for page in pages for line in page.lines), key=_start)
+    starts = [line.start for line in lines]
+    candidates = {bisect.bisect_right(starts, start) - 1 for start, _ in ordered}
+    for line in (lines[index] for index in sorted(candidates) if index >= 0):
+        first = max(0, bisect.bisect_left(ordered, (line.start, line.start)) - 1)
+        last = bisect.bisect_left(ordered, (line.end, line.end), first)
+        if last - first < 2:
+            continue  # (one span at most on the line)
+        inside = [span for span in ordered[first:last] if span[0] < line.end and line.start < span[1]]
+        if len(inside) > 1 and not any(ch.strip() for ch in _uncovered(line, inside)):
+            spans.add((line.start, line.end))
     return spans
+
+
+def _start(line: Line) -> int:
+    return line.start
 
 
 def _uncovered(line: Line, spans: list[tuple[int, int]]) -> str:
