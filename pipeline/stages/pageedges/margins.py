@@ -262,8 +262,8 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
     no run, found without reading every line's word: a run holds a number read as printed
     (on a line with a digit) and another number (or its lookalike) that follows it within
     REACH lines, its value as far from it as its line (:func:`_may_follow`). Only the words
-    of the lines with digits are read, and those that a pattern finds digits or lookalikes
-    alone in (one scan of the joined lines)."""
+    that a pattern finds digits or lookalikes alone in (one scan of the joined lines) are read:
+    no other word has a value."""
     values: dict[int, int | None] = {}  # line -> the value its token may read as (None: none)
 
     def value(i: int) -> int | None:
@@ -275,9 +275,11 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
             values[i] = int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
         return values[i]
 
+    readable = _read_first_lines(lines, place, joined)  # (no other line's word has a value)
+    with_digit = set(digit_lines)
     printed = []  # (line of text, its value) of the numbers read as printed
-    for i in digit_lines:
-        if i in alone_lines or i in left_out:
+    for i in readable:
+        if i not in with_digit or i in alone_lines or i in left_out:
             continue
         token = _edge_token(lines[i], place, None, i)
         if token is None or token.glued or not token.text.isdecimal() or (v := value(i)) is None:
@@ -289,7 +291,7 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
     # the lines whose value less their place is the same are the only ones to compare
     by_offset: dict[int, list[int]] = {}
     reached = sorted(s for s, _ in printed)  # (a word no number read reaches is not read)
-    for j in _read_first_lines(lines, place, joined):
+    for j in readable:
         if j in alone_lines or j in left_out:
             continue
         nearest = bisect.bisect_left(reached, text_index[j] - REACH)
