@@ -269,7 +269,8 @@ def _role(process) -> str:
         return "other"
     if "watchdog" in command:
         return "watchdog"
-    return "Prefect server" if "prefect" in command or "uvicorn" in command else "other"
+    servers = ("prefect", "uvicorn", "temporary_server")  # Prefect's own, or the run's (orchestration/)
+    return "Prefect server" if any(name in command for name in servers) else "other"
 
 
 @dataclass

@@ -24,7 +24,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from orchestration import flow
 from orchestration.environment import ROOT
 from orchestration.serve import command_serve
-from orchestration.server import api_for_workers, local_server_url
+from orchestration.server import local_server_url, temporary_api
 from pipeline import evaluation
 from pipeline.config import ConfigFileError, PipelineConfig, load_config
 from pipeline.errors import DocumentError
@@ -62,8 +62,8 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
         # Prefect's temporary server, for this run alone: no automations to trigger on its events
         # (their service read each event of each task: a tenth of the server's work)
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "false")
-    # on Dask workers, tasks report to the run's own server (else each worker starts one)
-    server = server or api_for_workers(dask_address, workers > 1)
+    # the run's own temporary server; on Dask workers, tasks report to it (else each worker starts one)
+    server = server or temporary_api(dask_address)
     try:
         with flow.dask_scratch(output_dir, workers > 1 and not dask_address) as scratch, \
                 (temporary_settings({PREFECT_API_URL: server}) if server else contextlib.nullcontext()):

@@ -83,27 +83,25 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def api_for_workers(dask_address: str | None, local_cluster: bool) -> str | None:
-    """The Prefect API for a run's tasks on Dask workers, when the run has none yet (Prefect's
-    embedded mode): the run's temporary server, started now, so that its address travels
-    with the tasks. None when the run has an API (or no workers), or when workers are on
-    other machines (said on the console).
+def temporary_api(dask_address: str | None) -> str | None:
+    """The Prefect API for a run that has none yet (Prefect's embedded mode): the run's
+    temporary server (orchestration/temporary_server.py), started now, so that its address
+    travels with the tasks to Dask workers. None when the run has an API, or when its Dask
+    workers are on other machines (said on the console).
 
     Left to Prefect, the embedded mode starts a temporary server in every process that needs
     one: each worker process would start its own at its first task (20-30 s of CPU beside
     the documents, a database of its own, the task runs recorded where no one looks). The
     run's server listens on 127.0.0.1, which another machine cannot reach."""
-    if PREFECT_API_URL.value() or not (dask_address or local_cluster):
+    if PREFECT_API_URL.value():
         return None
     if dask_address and not workers_on_this_machine(dask_address):
         print("NOTE    the Dask workers on other machines start a Prefect server each, and record the run's "
               "tasks there: set PREFECT_API_URL to a Prefect server they reach", flush=True)
         return None
-    from prefect.server.api.server import SubprocessASGIServer
+    from orchestration.temporary_server import start_temporary_server
 
-    server = SubprocessASGIServer()  # the one the embedded mode starts in this process (stopped at exit)
-    server.start()
-    return server.api_url
+    return start_temporary_server()
 
 
 def workers_on_this_machine(dask_address: str) -> bool:
