@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from pipeline import PIPELINE_NAME
@@ -41,7 +43,7 @@ class Source:
         """Whether the source is a folder of page files read as one book."""
         return bool(self.pages)
 
-    @property
+    @cached_property  # asked for at every step of the run
     def key(self) -> str:
         """How runs recognise this source: its absolute path (links not resolved); a second
         METS of a package folder, given by itself, is a source apart from the folder's own."""
@@ -94,7 +96,9 @@ def _problem(path: Path) -> str | None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    """``path == folder or folder in path.parents``, as one comparison of their parts."""
+    depth = len(folder.parts)
+    return path.parts[:depth] == folder.parts and (depth > 0 or not path.anchor)  # "." holds no absolute path
 
 
 def discover_sources(paths: list[Path], exclude: tuple[Path, ...] = (),
@@ -137,24 +141,33 @@ def _walk(root: Path, excluded: tuple[Path, ...], follow_links: bool) -> tuple[l
         here = Path(folder)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")
                          and not (here / name).is_symlink() and not _skipped(here / name, excluded)]
+        real_here = None  # the folder's real path, resolved once: a file that is no link lies in it
         for name in files:
             if name.startswith("."):
                 continue
             candidate = here / name
-            if not candidate.is_file():  # a broken or looping link, a device, a socket
+            try:
+                ordinary = stat.S_ISREG(os.lstat(candidate).st_mode)  # a regular file, not a link
+            except OSError:
+                ordinary = False
+            if ordinary:
+                real_here = real_here or here.resolve()
+                real, link = real_here / name, False
+            elif not candidate.is_file():  # a broken or looping link, a device, a socket
                 if problem := _problem(candidate):
                     problems.append(InputProblem(candidate, problem))
                 continue
-            real = candidate.resolve()
+            else:
+                real, link = candidate.resolve(), candidate.is_symlink()
             if any(_inside(real, other) for other in excluded):
                 continue
-            if candidate.is_symlink() and not follow_links and not _inside(real, real_root):
+            if link and not follow_links and not _inside(real, real_root):
                 problems.append(InputProblem(candidate, "symbolic link to a file outside the input folder; "
                                                         "not read (pass --follow-links to read it)"))
                 continue
             found.append(Source(candidate, PurePosixPath(candidate.relative_to(root).as_posix())))
-    found.sort(key=lambda source: source.path)
-    problems.sort(key=lambda problem: problem.path)
+    found.sort(key=lambda source: source.path.parts)  # as paths sort, part by part
+    problems.sort(key=lambda problem: problem.path.parts)
     return found, problems
 
 
@@ -190,7 +203,7 @@ def _books(sources: list[Source], root: Path) -> list[Source]:
     for folder, found in pages.items():
         names = tuple(sorted((s.path.name for s in found), key=natural_key))
         others.append(Source(folder, _folder_name(folder, root), names))
-    return sorted(others, key=lambda source: source.path)
+    return sorted(others, key=lambda source: source.path.parts)  # as paths sort, part by part
 
 
 def _folder_name(folder: Path, root: Path) -> PurePosixPath:

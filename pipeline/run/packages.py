@@ -107,7 +107,7 @@ def find_packages(files: list[Path]) -> tuple[list[Package], set[Path]]:
         claimed.update([main, *members, *others])
     unnamed: dict[Path, list[Path]] = {}
     folders = {folder for folder, *_rest in found}
-    for path in sorted(present - claimed):
+    for path in sorted(present - claimed) if folders else ():  # no package: no file is under one
         # the package folder nearest above the file
         owner = next((parent for parent in path.parents if parent in folders), None)
         if owner is not None:
