@@ -19,19 +19,23 @@ from pathlib import Path
 import psutil
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over ``path``.
-    Inside :func:`written_together`, the flush and the rename wait for the end of the group."""
+    Inside :func:`written_together`, the flush and the rename wait for the end of the group.
+    ``durable=False``: not flushed (after a crash of the machine the file may be empty): for a
+    file that only informs while its writer runs."""
     pending = _PENDING.get()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _temporary_beside(path)
     try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            if pending is None:
-                tmp.flush()
-                os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, 0o644)
+            if pending is None and durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         if pending is not None:
             pending.append((tmp_name, path))
             return
@@ -39,6 +43,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in ``path``'s folder, open for writing; the folder is made when it
+    is missing (not asked of the file system before every write)."""
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        path.parent.mkdir(parents=True, exist_ok=True)  # says what is in the way, if anything
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
 # The files written inside written_together() in this thread: (temporary file, its place)
@@ -55,6 +69,7 @@ def written_together(landed: Callable[[], None] | None = None,
     ``landed`` is called once all are in place, inside ``landing`` (a lock held from the first
     rename on): who takes that lock finds the group put in place and said so, or not begun."""
     pending: list[tuple[str, Path]] = []
+    placed = 0
     token = _PENDING.set(pending)
     try:
         yield
@@ -64,12 +79,13 @@ def written_together(landed: Callable[[], None] | None = None,
         with landing or contextlib.nullcontext():
             for tmp, path in pending:
                 os.replace(tmp, path)
+                placed += 1
             if landed is not None:
                 landed()
     finally:
         if token is not None:
             _PENDING.reset(token)
-        for tmp, _ in pending:
+        for tmp, _ in pending[placed:]:
             Path(tmp).unlink(missing_ok=True)  # what was not put in place
 
 
@@ -89,7 +105,7 @@ def flush_to_disk(files: list[str]) -> None:
     """Make the files' contents durable: one syncfs per file system where Linux has it, else
     an fsync each."""
     by_device: dict[int, str] = {}
-    for name in files:
+    for name in {os.path.dirname(name): name for name in files}.values():  # a folder's files: its device
         by_device.setdefault(os.stat(name).st_dev, name)
     if SYNCFS is not None:
         for name in by_device.values():
@@ -196,7 +212,7 @@ def output_lock(output_dir: Path, waiting: Callable[[str], None] | None = None):
             fcntl.flock(fd, fcntl.LOCK_EX)
         owner = output_dir / LOCK_OWNER
         with contextlib.suppress(OSError):  # only for the message of a run that waits
-            write_atomically(owner, f"{os.getpid()}\n{' '.join(sys.argv)}\n".encode())
+            write_atomically(owner, f"{os.getpid()}\n{' '.join(sys.argv)}\n".encode(), durable=False)
         try:
             yield
         finally:
