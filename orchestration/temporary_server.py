@@ -28,7 +28,7 @@ import time
 
 import httpx
 
-STARTUP_ATTEMPTS = 3  # a port taken between its choice and the server's bind: another port
+STARTUP_ATTEMPTS = 3  # a server that stops at once (its port taken since it was chosen): another port
 HEALTH_POLL_SECONDS = 0.1
 
 
@@ -59,8 +59,11 @@ def start_temporary_server() -> str:
             _Server.process, _Server.url = process, url
             atexit.register(stop_temporary_server)
             return url
-        _stop(process)
-    raise RuntimeError(f"Prefect's temporary server did not start ({STARTUP_ATTEMPTS} attempts, "
+        if process.poll() is None:  # running, not answering
+            _stop(process)
+            raise RuntimeError(f"Prefect's temporary server did not answer within {timeout} s "
+                               "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
+    raise RuntimeError(f"Prefect's temporary server stopped at its start ({STARTUP_ATTEMPTS} attempts, "
                        f"exit code {process.returncode})")
 
 
