@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
+from pipeline.process import build_edition
 from pipeline.run.document import process_file
 from pipeline.run.inputs import discover_sources
 from pipeline.run.naming import assign_names
@@ -151,3 +152,32 @@ def test_a_sentence_going_on_over_a_gap_inside_the_one_page_with_text_turns_no_p
     tree = _run(book, tmp_path / "out")
     assert [pb.get("facs") for pb in tree.iter(tei("pb"))] == ["#facs-p1", "#facs-p2"]
     assert any("Dächer" in text and "Berge" in text for text in ("".join(p.itertext()) for p in tree.iter(tei("p"))))
+
+
+def test_a_page_missing_from_the_files_leaves_the_printed_numbers_as_printed(tmp_path):
+    """Printed pages 11, 12, 14, 15, 16, 17: page 13's file was not delivered. The numbers read
+    exactly before the gap are the print (they were made 12 and 13, 'misread' by one, to fit
+    the sequence after it); nothing is inferred over the gap."""
+    book = tmp_path / "Reise"
+    book.mkdir()
+    for n, number in enumerate((11, 12, 14, 15, 16, 17), start=1):
+        (book / f"p{n}.hocr").write_text(_german_page(n, number), encoding="utf-8")
+    tree = _run(book, tmp_path / "out")
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["11", "12", "14", "15", "16", "17"]
+    numbers = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
+    assert [(fw.text, fw.get("n")) for fw in numbers] == [(str(n), None) for n in (11, 12, 14, 15, 16, 17)]
+
+
+def test_a_page_missing_from_a_text_export_leaves_the_printed_numbers_as_printed():
+    """The same in a text export, its pages joined by form feeds, each number the page's first line."""
+    words = (GERMAN.split() * 8)
+    pages = []
+    for number in (11, 12, 14, 15, 16, 17, 18):
+        lines = [" ".join(words[k:k + 8]) for k in range(0, 96, 8)]
+        words = words[96:] + words[:96]
+        pages.append(f"{number}\n" + "\n".join(lines))
+    edition = build_edition("\n\f".join(pages).encode(), "reise.txt", PipelineConfig())
+    tree = parse(edition.xml)
+    numbers = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
+    assert [(fw.text, fw.get("n")) for fw in numbers] == [(str(n), None) for n in (11, 12, 14, 15, 16, 17, 18)]
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["12", "14", "15", "16", "17", "18"]

@@ -307,6 +307,10 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     for index, page in enumerate(pages):
         if len(page.lines) < 2:
             continue
+        if (own := _read_in_step_with_a_neighbour(candidates[edge], at, index)) is not None \
+                and own[1] != at[index] + offset:
+            page.number = PageNumber(_holding(own[0], pieces), own[1])
+            continue
         for line in candidates[edge][index]:
             # where the page image shows a short line apart above the text, that is the number the
             # sequence needs, however the OCR read it ("It", "HH" for 31, 33); a number misread
@@ -354,6 +358,23 @@ def _run_without_rival(indices: list[int], runner_up: int) -> bool:
     count = len(indices)
     span = max(indices) - min(indices) + 1 if indices else 0
     return count >= max(RUN_MIN_READ, RUN_OVER_RIVAL * runner_up) and count >= RUN_SHARE * span
+
+
+def _read_in_step_with_a_neighbour(candidates: list[list[Line]], at: list[int], index: int) -> tuple[Line, int] | None:
+    """The number a page's edge reads as printed where the page before or after it reads its own
+    as printed in step with it (the same offset from the pages' positions): two pages agreeing
+    so are the print, even where they break the book's sequence (a page missing from the files,
+    a plate the printer counted and the scan left out) and the OCR's confusions ("18" for 13)
+    stand alone. None where no neighbour agrees."""
+    for line in candidates[index]:
+        for value in (int(read) for read in readings(line) if read.isdecimal()):
+            if not reads_exactly(line, value):
+                continue
+            for other in (index - 1, index + 1):
+                if 0 <= other < len(candidates) and any(
+                        reads_exactly(near, value + at[other] - at[index]) for near in candidates[other]):
+                    return line, value
+    return None
 
 
 def _places_of_numbers(candidates: list[list[Line]], offset: int, at: list[int]) -> dict[int, str]:
