@@ -9,7 +9,7 @@ import pytest
 
 from bench.layout import evaluate
 from bench.scans import chinese_scan, english_scan
-from pipeline.stages.numerals import chinese_to_int, numeral_value
+from pipeline.numerals import chinese_to_int, numeral_value
 from pipeline.config import PipelineConfig
 from pipeline.process import build_document, build_edition
 from tests.conftest import parse

@@ -7,6 +7,7 @@ break, linked to its image, and the printed numbers stay the pages' numbers."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from pipeline.config import PipelineConfig
 from pipeline.process import build_edition
@@ -181,3 +182,21 @@ def test_a_page_missing_from_a_text_export_leaves_the_printed_numbers_as_printed
     numbers = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
     assert [(fw.text, fw.get("n")) for fw in numbers] == [(str(n), None) for n in (11, 12, 14, 15, 16, 17, 18)]
     assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["12", "14", "15", "16", "17", "18"]
+
+
+def test_page_files_named_by_chinese_numerals_follow_the_numbers(tmp_path):
+    """A Chinese book's files named by its 卷 (卷一 … 卷十): their order is the numerals' (卷二
+    before 卷三 before 卷十), not the characters' code points (一 三 九 二 十), which scrambled
+    the text."""
+    book = tmp_path / "滬濱舊聞"
+    book.mkdir()
+    names = ["卷一", "卷二", "卷三", "卷九", "卷十"]
+    k = 0
+    for n, name in enumerate(names, start=1):
+        page, k = _vertical_page(n, k)
+        (book / f"{name}.hocr").write_text(page, encoding="utf-8")
+    tree = _run(book, tmp_path / "out")
+    assert [unquote(surface.get("source")).rsplit("/", 1)[-1] for surface in tree.iter(tei("surface"))] == \
+        [f"{name}.hocr" for name in names]
+    rebuilt = without_whitespace(rebuild_source(tree))
+    assert rebuilt.startswith(CHINESE[:60]), rebuilt[:60]

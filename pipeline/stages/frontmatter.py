@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from pipeline.model import Block, Document
-from pipeline.stages.numerals import NUMERAL, numeral_value
+from pipeline.numerals import NUMERAL, numeral_value
 from pipeline.stages.textshape import SPACE, UNIT, is_heading_shaped, is_title_text
 
 TOC_ENTRY = re.compile(rf"^(?P<title>.*?\S)[ \t\u3000]+(?P<page>{NUMERAL.pattern})[ \t\u3000]*$")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pipeline.edits import add_edits, edits_per_block
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
-from pipeline.stages.numerals import NUMERAL, numeral_value
+from pipeline.numerals import NUMERAL, numeral_value
 from pipeline.stages.pageedges import line_heights
 from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.pageedges.furniture import first_page_head

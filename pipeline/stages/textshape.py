@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.charmap import CharacterMap
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.model import Document
-from pipeline.stages.numerals import NUMERAL
+from pipeline.numerals import NUMERAL
 
 INDENT = re.compile(r"^[ \t\u3000\u00a0]+")
 SENTENCE_END = tuple(".!?;,:。！？；，：、…")

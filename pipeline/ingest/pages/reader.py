@@ -17,14 +17,20 @@ from pipeline.ingest.pages.formats import page_kind
 from pipeline.ingest.pages.ocrpage import OcrPage, Problem
 from pipeline.ingest.pages.pagework import PageMap, parse_page_file
 from pipeline.model import Document
+from pipeline.numerals import CHINESE_DIGITS, CHINESE_UNITS, chinese_to_int
 
 SNIFF_BYTES = 65536
 
 
+NAME_NUMBER = re.compile(f"(\\d+|[{''.join(CHINESE_DIGITS)}{''.join(CHINESE_UNITS)}]+)")  # a number in a file's name
+
+
 def natural_key(name: str) -> tuple:
-    """``p2`` before ``p10``: digits compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-                 for part in re.split(r"(\d+)", name) if part)
+    """``p2`` before ``p10``, ``卷二`` before ``卷十`` (files named by 卷, 冊, 頁): digits and
+    Chinese numerals compare as numbers."""
+    return tuple((0, int(part), "") if part.isdecimal()
+                 else (0, value, "") if (value := chinese_to_int(part)) is not None
+                 else (1, 0, part.lower()) for part in NAME_NUMBER.split(name) if part)
 
 
 def stems(name: str) -> list[str]:

@@ -12,7 +12,7 @@ from itertools import accumulate
 from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.textshape import without_engine_spaces
 from pipeline.stages.textshape import OCR_DIGITS, SimilarTo, text_key
-from pipeline.stages.numerals import chinese_page_numbers
+from pipeline.numerals import chinese_page_numbers
 from pipeline.stages.textshape import SPACE
 
 PAGE_MARKS = "\f\ufeff"  # a form feed, or a byte-order mark where page files were concatenated
