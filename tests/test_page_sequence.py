@@ -200,3 +200,19 @@ def test_page_files_named_by_chinese_numerals_follow_the_numbers(tmp_path):
         [f"{name}.hocr" for name in names]
     rebuilt = without_whitespace(rebuild_source(tree))
     assert rebuilt.startswith(CHINESE[:60]), rebuilt[:60]
+
+
+def test_the_same_misreading_on_two_pages_between_numbered_ones_is_still_read_as_the_sequence():
+    """Two pages running whose numbers the OCR misread alike (34, 35 read "54", "55", as Hobbes's
+    1668 heads read 57, 58 for 37, 38) between pages printing the sequence: no gap (the pages
+    after them go on from the ones before), so the sequence's numbers stand, the readings kept."""
+    words = (GERMAN.split() * 8)
+    pages = []
+    for number, read in zip(range(31, 39), ("31", "32", "33", "54", "55", "36", "37", "38")):
+        lines = [" ".join(words[k:k + 8]) for k in range(0, 96, 8)]
+        words = words[96:] + words[:96]
+        pages.append(f"{read}\n" + "\n".join(lines))
+    tree = parse(build_edition("\n\f".join(pages).encode(), "reise.txt", PipelineConfig()).xml)
+    numbers = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
+    assert [(fw.text, fw.get("n")) for fw in numbers][3:5] == [("54", "34"), ("55", "35")]
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == [str(n) for n in range(32, 39)]

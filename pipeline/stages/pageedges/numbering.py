@@ -304,11 +304,12 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
             and not _run_without_rival(voters[edge, offset], runner_up):
         return
     places = _places_of_numbers(candidates[edge], offset, at)
+    in_sequence = [index for index in range(len(pages))  # the pages that print their number in the sequence
+                   if any(reads_exactly(line, at[index] + offset) for line in candidates[edge][index])]
     for index, page in enumerate(pages):
         if len(page.lines) < 2:
             continue
-        if (own := _read_in_step_with_a_neighbour(candidates[edge], at, index)) is not None \
-                and own[1] != at[index] + offset:
+        if (own := _read_before_or_after_a_gap(candidates[edge], at, index, offset, in_sequence)) is not None:
             page.number = PageNumber(_holding(own[0], pieces), own[1])
             continue
         for line in candidates[edge][index]:
@@ -360,19 +361,25 @@ def _run_without_rival(indices: list[int], runner_up: int) -> bool:
     return count >= max(RUN_MIN_READ, RUN_OVER_RIVAL * runner_up) and count >= RUN_SHARE * span
 
 
-def _read_in_step_with_a_neighbour(candidates: list[list[Line]], at: list[int], index: int) -> tuple[Line, int] | None:
-    """The number a page's edge reads as printed where the page before or after it reads its own
-    as printed in step with it (the same offset from the pages' positions): two pages agreeing
-    so are the print, even where they break the book's sequence (a page missing from the files,
-    a plate the printer counted and the scan left out) and the OCR's confusions ("18" for 13)
-    stand alone. None where no neighbour agrees."""
+def _read_before_or_after_a_gap(candidates: list[list[Line]], at: list[int], index: int, offset: int,
+                                in_sequence: list[int]) -> tuple[Line, int] | None:
+    """The number a page's edge reads as printed where it breaks the book's sequence (``offset``)
+    as a gap in the pages does: a page missing from the files (or a plate the printer counted
+    and the scan left out) before the pages that print their numbers in the sequence
+    (``in_sequence``) makes the pages before it read lower, after them higher. The reading
+    stands where the page before or after it reads its own as printed in step with it, and no
+    page on its side of the gap prints the sequence's number: the OCR's confusions ("57" for
+    37, "5" for 55 where a digit faded) fall between pages that do. None otherwise."""
     for line in candidates[index]:
         for value in (int(read) for read in readings(line) if read.isdecimal()):
-            if not reads_exactly(line, value):
+            own = value - at[index]
+            if own == offset or not reads_exactly(line, value):
+                continue
+            if any(i < index for i in in_sequence) if own < offset else any(i > index for i in in_sequence):
                 continue
             for other in (index - 1, index + 1):
                 if 0 <= other < len(candidates) and any(
-                        reads_exactly(near, value + at[other] - at[index]) for near in candidates[other]):
+                        reads_exactly(near, at[other] + own) for near in candidates[other]):
                     return line, value
     return None
 
