@@ -208,7 +208,7 @@ def test_the_same_misreading_on_two_pages_between_numbered_ones_is_still_read_as
     after them go on from the ones before), so the sequence's numbers stand, the readings kept."""
     words = (GERMAN.split() * 8)
     pages = []
-    for number, read in zip(range(31, 39), ("31", "32", "33", "54", "55", "36", "37", "38")):
+    for read in ("31", "32", "33", "54", "55", "36", "37", "38"):
         lines = [" ".join(words[k:k + 8]) for k in range(0, 96, 8)]
         words = words[96:] + words[:96]
         pages.append(f"{read}\n" + "\n".join(lines))
@@ -216,3 +216,20 @@ def test_the_same_misreading_on_two_pages_between_numbered_ones_is_still_read_as
     numbers = [fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum"]
     assert [(fw.text, fw.get("n")) for fw in numbers][3:5] == [("54", "34"), ("55", "35")]
     assert [pb.get("n") for pb in tree.iter(tei("pb"))] == [str(n) for n in range(32, 39)]
+
+
+def test_a_paragraph_runs_on_over_a_blank_page_as_over_any_page_turn(tmp_path):
+    """A plate (a blank page to the OCR) between two pages of one paragraph: nothing of it is
+    missing, so the paragraph goes on over it as it does where the pages follow each other."""
+    editions = {}
+    for blank in (False, True):
+        book = tmp_path / f"Reise {blank}"
+        book.mkdir()
+        files = [_german_page(1, 11), _page("p2", [])] if blank else [_german_page(1, 11)]
+        files += [_german_page(2, 13 if blank else 12), _german_page(3, 14 if blank else 13)]
+        for n, text in enumerate(files, start=1):
+            (book / f"p{n}.hocr").write_text(text, encoding="utf-8")
+        editions[blank] = _run(book, tmp_path / f"out {blank}")
+    paragraphs = {blank: len(list(tree.find(".//" + tei("body")).iter(tei("p")))) for blank, tree in editions.items()}
+    assert paragraphs == {False: 1, True: 1}  # the composed pages are one paragraph, with the plate too
+    assert [pb.get("n") for pb in editions[True].iter(tei("pb"))] == ["11", "12", "13", "14"]

@@ -720,8 +720,10 @@ def _word_goes_on(doc: Document, previous: Block, following: Block) -> bool:
 def _missing_pages(doc: Document) -> list[int]:
     """Where the pages the source names but whose text is not there (a library package's
     absent file) stand: what was printed on them is unknown, so no sentence is known to go
-    on over them, and no paragraph is joined across one."""
-    return sorted(edit.start for edit in doc.edits if edit.kind == "missing-page")
+    on over them, and no paragraph is joined across one. A blank page (a plate, a verso left
+    blank) is no such gap: nothing of it is missing, and a sentence goes on over it."""
+    return sorted(edit.start for edit in doc.edits
+                  if edit.kind == "missing-page" and edit.attrs.get("reason") != "blank")
 
 
 def _gap_between(gaps: list[int], start: int, end: int) -> bool:
