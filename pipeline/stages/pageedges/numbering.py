@@ -306,10 +306,11 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
     places = _places_of_numbers(candidates[edge], offset, at)
     in_sequence = [index for index in range(len(pages))  # the pages that print their number in the sequence
                    if any(reads_exactly(line, at[index] + offset) for line in candidates[edge][index])]
+    span = (in_sequence[0], in_sequence[-1]) if in_sequence else None
     for index, page in enumerate(pages):
         if len(page.lines) < 2:
             continue
-        if (own := _read_before_or_after_a_gap(candidates[edge], at, index, offset, in_sequence)) is not None:
+        if (own := _read_before_or_after_a_gap(candidates[edge], at, index, offset, span)) is not None:
             page.number = PageNumber(_holding(own[0], pieces), own[1])
             continue
         for line in candidates[edge][index]:
@@ -362,11 +363,11 @@ def _run_without_rival(indices: list[int], runner_up: int) -> bool:
 
 
 def _read_before_or_after_a_gap(candidates: list[list[Line]], at: list[int], index: int, offset: int,
-                                in_sequence: list[int]) -> tuple[Line, int] | None:
+                                span: tuple[int, int] | None) -> tuple[Line, int] | None:
     """The number a page's edge reads as printed where it breaks the book's sequence (``offset``)
     as a gap in the pages does: a page missing from the files (or a plate the printer counted
-    and the scan left out) before the pages that print their numbers in the sequence
-    (``in_sequence``) makes the pages before it read lower, after them higher. The reading
+    and the scan left out) before the pages that print their numbers in the sequence (the
+    first and last of them: ``span``) makes the pages before it read lower, after them higher. The reading
     stands where the page before or after it reads its own as printed in step with it, and no
     page on its side of the gap prints the sequence's number: the OCR's confusions ("57" for
     37, "5" for 55 where a digit faded) fall between pages that do. None otherwise."""
@@ -375,7 +376,7 @@ def _read_before_or_after_a_gap(candidates: list[list[Line]], at: list[int], ind
             own = value - at[index]
             if own == offset or not reads_exactly(line, value):
                 continue
-            if any(i < index for i in in_sequence) if own < offset else any(i > index for i in in_sequence):
+            if span is not None and (span[0] < index if own < offset else span[1] > index):
                 continue
             for other in (index - 1, index + 1):
                 if 0 <= other < len(candidates) and any(
