@@ -294,8 +294,7 @@ def test_the_characters_a_chinese_blocks_rules_look_at_are_found_in_order():
     """The positions script normalization visits (looked up per code point in numpy) are those
     of the characters its rules look at, one by one, in blocks of the seeds and composed text."""
     from pipeline.stages.script import simplified_only, traditional_only
-    from pipeline.stages.scriptnorm import _candidates, variant_map
-    from pipeline.stages.textshape import code_points
+    from pipeline.stages.scriptnorm import _Candidates, variant_map
 
     texts = _texts_of_every_kind()
     rng = random.Random(4)
@@ -303,12 +302,12 @@ def test_the_characters_a_chinese_blocks_rules_look_at_are_found_in_order():
     texts += ["".join(rng.choice(strays + list("的是在了不和有大这主中人上为们地个用工时要动国 \n")) for _ in range(200))
               for _ in range(50)]
     document = "\n\n".join(texts)
-    codes = code_points([document])
+    candidates = _Candidates(document)
     for script, standard, looked_at in [("Hant", "tw", simplified_only() | set(variant_map("tw"))),
                                         ("Hant", "none", simplified_only()), ("Hans", "none", traditional_only())]:
         start = 0
         for text in texts:
             end = start + len(text)
-            assert _candidates(codes, start, end, script, standard) == [
+            assert candidates(start, end, script, standard) == [
                 i for i in range(start, end) if document[i] in looked_at]
             start = end + 2

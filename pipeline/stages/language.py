@@ -296,7 +296,9 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     is the language around it, and switches language only on near-certain evidence;
     otherwise it takes its context's language (headings, short lines, names).
     """
-    texts = [reading_text(doc, b.start, b.end, edits) for b, edits in zip(doc.blocks, edits_per_block(doc))]
+    # a block without edits reads as it stands
+    texts = [reading_text(doc, b.start, b.end, edits) if edits else doc.text[b.start:b.end]
+             for b, edits in zip(doc.blocks, edits_per_block(doc))]
     judgements = judge_all(texts, config)
     scripts = [j.script for j in judgements]
     labels = [j.tag if j.probability >= 1.0 or (j.letters >= config.long_block_letters

@@ -20,6 +20,7 @@ OpenCC's first reading with low certainty and the alternatives named in the reas
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import Counter
 
@@ -129,10 +130,21 @@ def _candidate_mask(script: str, standard: str) -> np.ndarray:
     return mask
 
 
-def _candidates(codes: np.ndarray, start: int, end: int, script: str, standard: str) -> list[int]:
-    """The positions of the block's characters its rules look at, in order, found in numpy
-    among the document's code points."""
-    return (np.flatnonzero(_candidate_mask(script, standard)[codes[start:end]]) + start).tolist()
+class _Candidates:
+    """The positions of the characters a block's rules look at, in order: found for the whole
+    document at once in numpy (its code points through the script's mask), a block's read off
+    by bisection."""
+
+    def __init__(self, text: str):
+        self.codes = code_points([text])
+        self.found: dict[tuple[str, str], list[int]] = {}
+
+    def __call__(self, start: int, end: int, script: str, standard: str) -> list[int]:
+        found = self.found.get((script, standard))
+        if found is None:
+            mask = _candidate_mask(script, standard)
+            found = self.found[script, standard] = np.flatnonzero(mask[self.codes]).tolist()
+        return found[bisect.bisect_left(found, start):bisect.bisect_left(found, end)]
 
 
 def normalize_script(doc: Document, config: PipelineConfig) -> None:
@@ -141,22 +153,22 @@ def normalize_script(doc: Document, config: PipelineConfig) -> None:
     if not chinese:
         return
     counts = _DocumentCounts(doc.text)
-    codes = code_points([doc.text])
+    candidates = _Candidates(doc.text)
     edits: list[Edit] = []
     for block in chinese:
         if block.lang == "zh-Hant":
-            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard, codes)
+            edits += _traditional_block_edits(doc, block.start, block.end, counts, config.script_standard, candidates)
         else:
-            edits += _simplified_block_edits(doc, block.start, block.end, counts, codes)
+            edits += _simplified_block_edits(doc, block.start, block.end, counts, candidates)
     add_edits(doc, edits)
 
 
 def _traditional_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
-                             standard: str, codes: np.ndarray) -> list[Edit]:
+                             standard: str, candidates: _Candidates) -> list[Edit]:
     edits = []
     variants = variant_map(standard)
     stray, table = simplified_only(), opencc_table("STCharacters")
-    for i in _candidates(codes, start, end, "Hant", standard):
+    for i in candidates(start, end, "Hant", standard):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_traditional(ch),
                                                        attested_traditional(ch))):
@@ -174,10 +186,10 @@ def _traditional_block_edits(doc: Document, start: int, end: int, counts: _Docum
 
 
 def _simplified_block_edits(doc: Document, start: int, end: int, counts: _DocumentCounts,
-                            codes: np.ndarray) -> list[Edit]:
+                            candidates: _Candidates) -> list[Edit]:
     edits = []
     stray, table = traditional_only(), opencc_table("TSCharacters")
-    for i in _candidates(codes, start, end, "Hans", "none"):
+    for i in candidates(start, end, "Hans", "none"):
         ch = doc.text[i]
         if ch in stray and (decision := _decide_stray(ch, table[ch], counts, valid_simplified(ch), False)):
             target, confidence, how = _choose_target(doc.text, i, table[ch], counts, "t2s.json")
