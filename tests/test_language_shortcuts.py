@@ -86,10 +86,11 @@ def _samples_the_pipeline_detects() -> list[tuple[str, frozenset[str]]]:
 
 def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_detects():
     """The fast detector (n-grams kept by word, factors kept by alpha, draws made ahead, products
-    in C, walks of many texts taken together in numpy) against langdetect's own Detector with the same profiles: every language's probability
-    equal to the last bit, for each sample the stage detects, with 3 trials and langdetect's 7
-    (trials after the second draw their alpha from the text's own draws), twice (the second
-    time from the factory's kept n-grams and factors), and upper-cased."""
+    in C, walks of many texts taken together in numpy) against langdetect's own Detector with the
+    same profiles: every language's probability equal to the last bit, for each sample the stage
+    detects, with 3 trials and langdetect's 7 (trials after the second draw their alpha from the
+    text's own draws), twice (the second time from the factory's kept n-grams and factors),
+    upper-cased, and with trials cut short by a lower iteration limit."""
     from pathlib import Path
 
     from langdetect import DetectorFactory
@@ -108,10 +109,10 @@ def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_
         ours.load_json_profile(profiles)
         factories[allowed] = theirs, ours
 
-    def detect(factory, text, trials):
+    def detect(factory, text, trials, limit):
         factory.set_seed(0)
         detector = factory.create()
-        detector.n_trial = trials
+        detector.n_trial, detector.ITERATION_LIMIT = trials, limit
         detector.append(text)
         try:
             detector.get_probabilities()
@@ -119,12 +120,16 @@ def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_
         except Exception as error:  # "no features in text": the same error from both
             return repr(error)
 
-    cases = [(text, allowed, 3) for text, allowed in samples] + [(text.upper(), allowed, 3) for text, allowed in samples]
-    cases += [(text, allowed, 7) for text, allowed in samples[::4]]
-    expected = [detect(factories[allowed][0], text, trials) for text, allowed, trials in cases]
+    limit = 1000  # langdetect's ITERATION_LIMIT
+    cases = [(text, allowed, 3, limit) for text, allowed in samples]
+    cases += [(text.upper(), allowed, 3, limit) for text, allowed in samples]
+    cases += [(text, allowed, 7, limit) for text, allowed in samples[::4]]
+    cases += [(text, allowed, 3, 10) for text, allowed in samples[::5]] + [(text, allowed, 3, 0) for text, allowed in samples[::7]]
+    expected = [detect(factories[allowed][0], text, trials, limit) for text, allowed, trials, limit in cases]
     for _ in range(2):
-        assert [detect(factories[allowed][1], text, trials) for text, allowed, trials in cases] == expected
-    assert [detect_together_(factories[allowed][1], [(text, trials)])[0] for text, allowed, trials in cases] == expected
+        assert [detect(factories[allowed][1], text, trials, limit) for text, allowed, trials, limit in cases] == expected
+    assert [detect_together_(factories[allowed][1], [(text, trials, limit)])[0]
+            for text, allowed, trials, limit in cases] == expected
 
     # The walks of many texts taken together (in numpy while enough are left, alone after), as the
     # stage takes a document's: groups of every size, the same probabilities.
@@ -137,25 +142,26 @@ def test_the_fast_detector_gives_langdetects_probabilities_on_what_the_pipeline_
         size = rng.choice([1, 2, 7, 20, 60, 200])
         group = order[start:start + size]
         start += size
-        by_factory: dict[frozenset[str], list[int]] = {}
+        by_factory: dict[tuple[frozenset[str], int], list[int]] = {}
         for index in group:
-            by_factory.setdefault(cases[index][1], []).append(index)
-        for allowed, indices in by_factory.items():
-            found = detect_together_(factories[allowed][1], [(cases[i][0], cases[i][2]) for i in indices])
+            by_factory.setdefault((cases[index][1], cases[index][3]), []).append(index)
+        for (allowed, _), indices in by_factory.items():
+            found = detect_together_(factories[allowed][1], [(cases[i][0], cases[i][2], cases[i][3]) for i in indices])
             for index, result in zip(indices, found):
                 together[index] = result
     assert together == expected
 
 
-def detect_together_(factory, texts_and_trials):
-    """langprob of each text (its trials given), the texts' walks taken together by detect_together."""
+def detect_together_(factory, texts_trials_limits):
+    """langprob of each text (its trials and iteration limit given), the texts' walks taken
+    together by detect_together."""
     from pipeline.stages.fastdetect import detect_together
 
     factory.set_seed(0)
     detectors, walks = [], []
-    for text, trials in texts_and_trials:
+    for text, trials, limit in texts_trials_limits:
         detector = factory.create()
-        detector.n_trial = trials
+        detector.n_trial, detector.ITERATION_LIMIT = trials, limit
         detector.append(text)
         if (walk := detector.walk()) is not None:
             walks.append(walk)

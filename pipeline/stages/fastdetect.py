@@ -260,48 +260,51 @@ def detect_together(walks: list[Walk]) -> None:
     detector = walks[0].detector
     matrix, threshold, limit = detector.factory.matrix(), detector.CONV_THRESHOLD, detector.ITERATION_LIMIT
     prob = np.array([walk.prob for walk in walks])
-    weight = np.array([walk.weight for walk in walks])
-    last = np.array([walk.last for walk in walks])
-    steps = np.empty((len(walks), 6, prob.shape[1]))
+    weight = np.array([walk.weight for walk in walks])[:, None]
+    # The step at which each walk's trial began: its last draw's index at step s is 5 (s - begun).
+    begun = [-(walk.last // 5) for walk in walks]
+    step = 0
     while len(walks) >= TOGETHER:
         drawn, short = [], []
         for i, walk in enumerate(walks):
             getrandbits, bits, count, ngrams = walk.getrandbits, walk.bits, walk.count, walk.ngrams
-            picks = []
             for _ in range(walk.draws):  # Walk.draw, inlined
                 index = getrandbits(bits)
                 while index >= count:
                     index = getrandbits(bits)
-                picks.append(ngrams[index])
-            if len(picks) == 1:
-                picks += (0, 0, 0, 0)
+                drawn.append(ngrams[index])
+            if walk.draws == 1:
+                drawn += (0, 0, 0, 0)
                 short.append(i)
                 walk.draws = 5
-            drawn.append(picks)
-        step = steps[:len(walks)]  # the probabilities, then the five draws' factors
-        step[:, 0] = prob
-        np.take(matrix, np.array(drawn), axis=0, out=step[:, 1:])
-        step[:, 1:] += weight[:, None, None]
+        # the probabilities, then each of the five draws' factors (all walks' at once)
+        factors = np.empty((6, *prob.shape))
+        factors[0] = prob
+        np.take(matrix, np.fromiter(drawn, np.intp, len(drawn)).reshape(len(walks), 5).T, axis=0, out=factors[1:])
+        factors[1:] += weight
         if short:
-            step[short, 2:] = 1.0
-        np.multiply.reduce(step, axis=1, out=prob)  # a fold in order: (((p × f1) × f2) …) × f5
+            factors[2:, short] = 1.0
+        np.multiply.reduce(factors, axis=0, out=prob)  # a fold in order: (((p × f1) × f2) …) × f5
         prob /= np.add.accumulate(prob, axis=1)[:, -1:]
-        ending = np.flatnonzero((prob.max(axis=1) > threshold) | (last >= limit)).tolist()
-        last += 5
+        ending = np.flatnonzero(prob.max(axis=1) > threshold).tolist()
+        if 5 * (step - min(begun)) >= limit:  # a trial at its last draw
+            ending = sorted(set(ending) | {i for i, first in enumerate(begun) if 5 * (step - first) >= limit})
+        step += 1
         done = []
         for i in ending:  # as Walk.ends: the trial over
             walk = walks[i]
             walk.end_trial(prob[i].tolist())
             if walk.trials_left:
-                prob[i], weight[i], last[i] = walk.prob, walk.weight, walk.last
+                prob[i], weight[i], begun[i] = walk.prob, walk.weight, step
             else:
                 done.append(i)
         if done:
-            kept = np.setdiff1d(np.arange(len(walks)), done)
-            walks = [walks[i] for i in kept.tolist()]
-            prob, weight, last = prob[kept], weight[kept], last[kept]
-    for walk, row, at in zip(walks, prob.tolist(), last.tolist()):
-        walk.prob, walk.last = row, at
+            finished = set(done)
+            kept = [i for i in range(len(walks)) if i not in finished]
+            walks, begun = [walks[i] for i in kept], [begun[i] for i in kept]
+            prob, weight = prob[kept], weight[kept]
+    for walk, row, first in zip(walks, prob.tolist(), begun):
+        walk.prob, walk.last = row, 5 * (step - first)
         walk.run()
 
 
