@@ -120,8 +120,9 @@ def bibliographic_line(text: str) -> bool:
 def signature_lines(page: Page, feet: list[Line]) -> Line | None:
     """The bibliographic line at the page's foot: its last line of text (above the signature
     mark and catchword found there), short and made of abbreviations and numerals."""
+    at_foot = {id(foot) for foot in feet}  # (the page's own lines: by identity, not field by field)
     lines = [line for line in _without_margin_numbers(page)
-             if line not in feet and (page.number is None or line is not page.number.line)]
+             if id(line) not in at_foot and (page.number is None or line is not page.number.line)]
     if len(lines) < 4:
         return None
     last = lines[-1]
