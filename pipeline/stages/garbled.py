@@ -462,8 +462,8 @@ def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
     """Three or more clauses in a row, copies of the first but for a character or two, at
     least two of them exact and at least one not (all exact is the back-to-back loop's job,
     at four copies; copies that differ only in digits are an enumeration, not a loop)."""
-    clauses = [(s, e) for s, e in clauses if len(text[s:e].strip(CLAUSE_STRIP)) >= NOISY_CLAUSE]
-    stripped = [text[s:e].strip(CLAUSE_STRIP) for s, e in clauses]
+    kept = [(s, e, key) for s, e in clauses if len(key := text[s:e].strip(CLAUSE_STRIP)) >= NOISY_CLAUSE]
+    clauses, stripped = [(s, e) for s, e, _ in kept], [key for _, _, key in kept]
     if len(set(stripped)) == len(stripped):
         return []  # a loop repeats some clause exactly at least once
     found, i = [], 0
@@ -486,9 +486,11 @@ def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
     return found
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _one_script(text: str) -> str:
     """The text with every traditional character read as its simplified form: a copy that
-    differs only in variants is still a copy."""
+    differs only in variants is still a copy. (Kept for the clauses asked again: a loop's
+    clause is compared with each that follows it, and recurs.)"""
     return text.translate(_to_simplified())
 
 
