@@ -743,6 +743,9 @@ def test_a_group_holding_a_page_file_and_its_derived_image_gives_the_text_of_the
     tree = parse((tmp_path / "out" / "ocrd.tei.xml").read_bytes())
     assert "Königs Gebot" in " ".join("".join(tree.find(".//" + tei("body")).itertext()).split())
     assert tree.find(".//" + tei("graphic")).get("url").endswith("OCR-D-BIN/page1.png")
+    note = "".join(tree.find(".//" + tei("note[@type='digitization']")).itertext())
+    assert note.startswith("Library package: 1 page in the order") and "(1 page, 0 of them" in note \
+        and note.endswith("; 0 problems reported."), note  # one page is no "1 pages"
 
 
 def test_a_package_whose_images_cannot_be_recognised_here_never_says_they_were(tmp_path, monkeypatch):

@@ -266,14 +266,19 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     read = [source for source in sources if source.page.lines]
     remote = sum(bool(source.image) and source.image.startswith(("http://", "https://")) for source in sources)
     doc.provenance = (
-        f"Library package: {len(sources)} pages in the order of the physical structure map of "
+        f"Library package: {_counted(len(sources), 'page')} in the order of the physical structure map of "
         f"{package.mets_file.name}; text from file group {text_group or '(none)'} ({why}), "
         f"{'read by ' + engines(read) if read else 'no page read'}; images from file group {image_group or '(none)'} "
-        f"({imaged} pages, {remote} of them the library's URLs)"
+        f"({_counted(imaged, 'page')}, {remote} of them the library's URLs)"
         + "".join(f"; where a page lacks its {kind} file there, from file group{'s' * (len(used) > 1)} "
                   f"{', '.join(sorted(used))}" for kind, used in fallbacks.items() if used)
-        + f"; {len(package.problems)} problems reported.")
+        + f"; {_counted(len(package.problems), 'problem')} reported.")
     return doc
+
+
+def _counted(count: int, thing: str) -> str:
+    """``1 page``, ``3 pages``."""
+    return f"{count} {thing}{'s' * (count != 1)}"
 
 
 def _missing(package: _Package, page: PhysicalPage, text_group: str | None, problem: str | None,
