@@ -181,23 +181,6 @@ class Walk:
         self.weight = alpha / detector.BASE_FREQ
         self.last, self.draws = 0, 1  # the draw after which the next normalization comes, and the draws up to it
 
-    def draw(self) -> int:
-        """random.choice's index, inlined: _randbelow(n) draws n.bit_length() bits until they are below n."""
-        getrandbits, bits, count = self.getrandbits, self.bits, self.count
-        drawn = getrandbits(bits)
-        while drawn >= count:
-            drawn = getrandbits(bits)
-        return drawn
-
-    def ends(self, prob: list[float]) -> bool:
-        """After a normalization to ``prob``: whether the trial ends there (converged, or at the
-        iteration limit); if not, the next normalization comes five draws later."""
-        detector = self.detector
-        if max(prob) > detector.CONV_THRESHOLD or self.last >= detector.ITERATION_LIMIT:
-            return True
-        self.prob, self.last, self.draws = prob, self.last + 5, 5
-        return False
-
     def end_trial(self, prob: list[float]) -> None:
         """The trial's probabilities averaged in, and the next trial begun (or the walk done)."""
         n_trial = self.detector.n_trial
@@ -217,14 +200,20 @@ class Walk:
         alphas)."""
         factory, ngrams = self.detector.factory, self.ngrams
         known = factory.probabilities()
+        getrandbits, bits, count = self.getrandbits, self.bits, self.count
+        threshold, limit = self.detector.CONV_THRESHOLD, self.detector.ITERATION_LIMIT
         while self.trials_left:
-            weight = self.weight
+            weight, prob, last, draws = self.weight, self.prob, self.last, self.draws
             kept = factory.factors(weight)
             factors = kept if kept is not None else {}
             while True:
-                products = self.prob
-                for _ in range(self.draws):
-                    word = ngrams[self.draw()]
+                products = prob
+                for _ in range(draws):
+                    # random.choice's index: _randbelow(n) draws n.bit_length() bits until below n
+                    drawn = getrandbits(bits)
+                    while drawn >= count:
+                        drawn = getrandbits(bits)
+                    word = ngrams[drawn]
                     factor = factors.get(word)
                     if factor is None:
                         factor = map(add, repeat(weight), known[word])
@@ -234,9 +223,10 @@ class Walk:
                 prob = list(products)
                 total = sum(prob)  # Detector._normalize_prob: the same sum, quotients and maximum
                 prob = list(map(truediv, prob, repeat(total)))
-                if self.ends(prob):
+                if max(prob) > threshold or last >= limit:  # converged, or the iteration limit
                     self.end_trial(prob)
                     break
+                last, draws = last + 5, 5
 
 
 TOGETHER = 6  # walks worth a step in numpy: fewer go on alone
@@ -268,7 +258,7 @@ def detect_together(walks: list[Walk]) -> None:
         drawn, short = [], []
         for i, walk in enumerate(walks):
             getrandbits, bits, count, ngrams = walk.getrandbits, walk.bits, walk.count, walk.ngrams
-            for _ in range(walk.draws):  # Walk.draw, inlined
+            for _ in range(walk.draws):  # random.choice's index, as in Walk.run
                 index = getrandbits(bits)
                 while index >= count:
                     index = getrandbits(bits)
@@ -291,7 +281,7 @@ def detect_together(walks: list[Walk]) -> None:
             ending = sorted(set(ending) | {i for i, first in enumerate(begun) if 5 * (step - first) >= limit})
         step += 1
         done = []
-        for i in ending:  # as Walk.ends: the trial over
+        for i in ending:  # the trial over
             walk = walks[i]
             walk.end_trial(prob[i].tolist())
             if walk.trials_left:

@@ -297,8 +297,9 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
     otherwise it takes its context's language (headings, short lines, names).
     """
     # a block without edits reads as it stands
-    texts = [reading_text(doc, b.start, b.end, edits) if edits else doc.text[b.start:b.end]
-             for b, edits in zip(doc.blocks, edits_per_block(doc))]
+    sources = [doc.text[b.start:b.end] for b in doc.blocks]
+    texts = [reading_text(doc, b.start, b.end, edits) if edits else source
+             for b, edits, source in zip(doc.blocks, edits_per_block(doc), sources)]
     judgements = judge_all(texts, config)
     scripts = [j.script for j in judgements]
     labels = [j.tag if j.probability >= 1.0 or (j.letters >= config.long_block_letters
@@ -322,8 +323,11 @@ def label_languages(doc: Document, config: PipelineConfig) -> None:
         block.lang = tag or fallback
 
     sizes: Counter[str] = Counter()
-    for block in doc.blocks:
-        sizes[block.lang] += non_space_characters(doc.text[block.start:block.end])
+    counted: dict[str, int] = {}  # a text the document repeats is counted once
+    for block, source in zip(doc.blocks, sources):
+        if (size := counted.get(source)) is None:
+            size = counted[source] = non_space_characters(source)
+        sizes[block.lang] += size
     doc.lang = sizes.most_common(1)[0][0] if sizes else fallback
     doc.languages = usage_percentages(sizes)
 
@@ -360,10 +364,13 @@ def _accept_short_blocks(judgements: list[Judgement], labels: list[str | None], 
     language of a same-script neighbour or of the script's majority, or when it is near certain."""
     if not any(tag is None and judgement.tag is not None for judgement, tag in zip(judgements, labels)):
         return  # no block waits for acceptance
-    majority: dict[str | None, Counter[str]] = {}
+    letters: dict[str | None, Counter[str]] = {}
     for judgement, tag in zip(judgements, labels):
         if tag:
-            majority.setdefault(judgement.script, Counter())[tag] += judgement.letters
+            if judgement.script not in letters:
+                letters[judgement.script] = Counter()
+            letters[judgement.script][tag] += judgement.letters
+    majority = {script: counter.most_common(1)[0][0] for script, counter in letters.items()}
     previous = _nearest_labels(labels, [j.script for j in judgements], reverse=False)
     following = _nearest_labels(labels, [j.script for j in judgements], reverse=True)
     for i, judgement in enumerate(judgements):
@@ -371,7 +378,7 @@ def _accept_short_blocks(judgements: list[Judgement], labels: list[str | None], 
             continue
         context = {previous[i], following[i]}
         if judgement.script in majority:
-            context.add(majority[judgement.script].most_common(1)[0][0])
+            context.add(majority[judgement.script])
         if judgement.tag in context or judgement.probability >= config.switch_language_probability:
             labels[i] = judgement.tag
 
