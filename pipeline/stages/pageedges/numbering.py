@@ -106,7 +106,8 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
         for line in top:
             line.top_row = True
     bottom = [line for n, line in enumerate(bottom) if bottom[: n + 1] == by_foot[: n + 1]]
-    middle = [line for line in page.lines if line not in top and line not in bottom]
+    at_edges = {id(line) for line in top + bottom}  # (the page's own lines: by identity, not field by field)
+    middle = [line for line in page.lines if id(line) not in at_edges]
     page.lines = top + middle + bottom[::-1]
     lefts = sorted(zones[line.start][0] for line in middle) or [0]
     rights = sorted(zones[line.start][2] for line in middle) or [0]
