@@ -43,7 +43,7 @@ def test_the_installed_ftfy_counts_each_c1_control_in_a_match_of_its_own():
     full of them); the bound is used only when ftfy's regex allows it, as the installed one does."""
     assert badness.C1_BOUND
     latin1 = "Gr\u00fc\u00dfe \u2014 \u201cquoted\u201d 蘇聯".encode("utf-8").decode("latin-1")
-    assert ftfy.badness.badness(latin1) >= len(badness._C1.findall(latin1)) > 0
+    assert ftfy.badness.badness(latin1) >= badness.TEXT_PATTERNS.count_c1(latin1) > 0
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
@@ -92,3 +92,22 @@ def test_counting_in_the_bytes_a_stretch_at_a_time_gives_ftfys_count(data, code_
     assert count.at_least() <= exact
     assert count.count_to(None, enough) <= exact
     assert count.count_to() == exact and count.done
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "500")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.one_of(PIECES, st.characters(min_codepoint=0x80, max_codepoint=0x9F),
+                          st.characters(min_codepoint=0x10000)), max_size=30).map("".join))
+def test_the_regex_is_tried_wherever_a_match_can_start(text):
+    """Badness is searched for only where an alternative's first two characters stand: every
+    position where ftfy's regex matches is one of them (in text, and in the bytes of each
+    single-byte code page), and the installed ftfy's regex is understood (not searched everywhere)."""
+    assert badness.TEXT_PATTERNS.starts is not None
+    starts = set(badness.TEXT_PATTERNS.match_starts(text).tolist())
+    assert {p for p in range(len(text)) if badness.BADNESS_RE.match(text, p)} <= starts
+    for code_page in CODE_PAGES:
+        data = text.encode(code_page, errors="ignore")
+        patterns = badness.code_page_patterns(_read_in(code_page))
+        assert patterns.starts is not None
+        starts = set(patterns.match_starts(data).tolist())
+        assert {p for p in range(len(data)) if patterns.badness.match(data, p)} <= starts

@@ -1,10 +1,10 @@
 """ftfy's mojibake heuristic (``ftfy.badness``), the same answers, searched only where it can fire.
 
-Every sequence ftfy's ``BADNESS_RE`` matches contains a character of the single-byte code
-pages it knows or of its badness categories, and is at most a few characters long (the
-regex's own maximum width). Chinese text has few such characters, so searching a short
-window around each one, instead of running the long alternation over every position,
-gives the same count several times faster. ``tests/test_badness.py`` checks the equality.
+Every alternative of ftfy's ``BADNESS_RE`` is a short sequence of one-character items: a match
+can start only where a character its first item takes is followed by one its second item takes
+(``MatchStarts``). Those places are looked up for a whole text at once (numpy, a bit for each
+alternative), and the long alternation is tried only there: in clean text, hardly anywhere.
+``tests/test_badness.py`` checks the equality with ftfy's own count.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ import re
 import re._compiler
 import re._constants
 import re._parser
-
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ftfy.badness
 import ftfy.chardata
+import numpy
 
 BADNESS_RE = ftfy.badness.BADNESS_RE
-# The longest match: a window this wide on each side of a character holds every match
-# that contains it.
-REACH = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1]
 
 
 C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))  # what bytes 80–9F are in Latin-1: each one is mojibake
@@ -61,7 +59,6 @@ def _c1_counts_each_once() -> bool:
 
 
 C1_BOUND = _c1_counts_each_once()
-_C1 = re.compile(f"[{C1_CONTROLS}]")
 
 
 def _suspect_characters() -> str:
@@ -76,63 +73,188 @@ SUSPECTS = _suspect_characters()
 SUSPECT = re.compile("[" + re.escape(SUSPECTS) + "]")
 
 
+class _Untranslatable(Exception):
+    pass
+
+
+_ONE_CHARACTER = (re._constants.LITERAL, re._constants.NOT_LITERAL, re._constants.IN, re._constants.ANY)
+_Item = tuple  # a parsed one-character item: (op, argument)
+
+
+PREFIX = 3  # characters of a match looked at before the regex is tried
+
+
+def _prefixes(items: list) -> list[tuple[_Item, ...]]:
+    """The one-character items the first PREFIX characters of a match of the sequence ``items``
+    can be taken by (fewer: the match may end there). Raises _Untranslatable for what it does
+    not know (a group, a lookaround)."""
+    found: list[tuple[_Item, ...]] = []
+
+    def walk(rest: list, taken: tuple) -> None:
+        if len(taken) == PREFIX or not rest:
+            if not taken:
+                raise _Untranslatable("a match may be empty")
+            found.append(taken)
+            return
+        (op, av), after = rest[0], rest[1:]
+        if op is re._constants.AT:  # takes no character (the regex checks it where tried)
+            walk(after, taken)
+        elif op in _ONE_CHARACTER:
+            walk(after, taken + ((op, av),))
+        elif op is re._constants.MAX_REPEAT and len(av[2].data) == 1 and av[2].data[0][0] in _ONE_CHARACTER:
+            low, high, inner = av
+            if low == 0:
+                walk(after, taken)
+            if high:
+                left = high if high is re._constants.MAXREPEAT else high - 1
+                walk(([(op, (max(0, low - 1), left, inner))] if left else []) + after, taken + (inner.data[0],))
+        else:
+            raise _Untranslatable(op)
+
+    walk(list(items), ())
+    return found
+
+
+class MatchStarts:
+    """Where a match of ``pattern`` (an alternation of sequences of one-character items) can
+    start in a subject: where the next PREFIX characters are each taken by the item at their
+    place in some alternative (or the alternative may end before). Each alternative's beginnings
+    are one bit of a uint64, looked up per character; in a text, a character beyond the Basic
+    Multilingual Plane stands for all of them. A superset of where matches start: trying the
+    regex there finds what a search everywhere finds."""
+
+    def __init__(self, pattern: re.Pattern):
+        parsed = re._parser.parse(pattern.pattern, pattern.flags)
+        if pattern.flags & re.IGNORECASE:
+            raise _Untranslatable("case-insensitive")
+        branch = parsed.data[0] if len(parsed.data) == 1 else None
+        alternatives = branch[1][1] if branch and branch[0] is re._constants.BRANCH else [parsed]
+        prefixes = [prefix for alternative in alternatives for prefix in _prefixes(alternative.data)]
+        if len(prefixes) > 64:
+            raise _Untranslatable("more than 64 beginnings")
+        self.in_bytes = isinstance(pattern.pattern, bytes)
+        self.size = 0x100 if self.in_bytes else 0x10000  # and one more: every character beyond
+        self.flags = pattern.flags
+        # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
+        # that may have ended before character k (what the end of the subject allows there).
+        self.tables = [numpy.zeros(self.size + 1, numpy.uint64) for _ in range(PREFIX)]
+        self.ended = [numpy.uint64(0)] * PREFIX
+        for bit, prefix in enumerate(prefixes):
+            flag = numpy.uint64(1 << bit)
+            for place in range(PREFIX):
+                if place < len(prefix):
+                    self.tables[place][self._members(prefix[place])] |= flag
+                else:  # ended: any character may follow
+                    self.tables[place] |= flag
+                    self.ended[place] |= flag
+
+    def _members(self, item: _Item) -> numpy.ndarray:
+        """Which characters (by code) the one-character ``item`` takes, as a mask over the table."""
+        op, av = item
+        members = numpy.zeros(self.size + 1, bool)
+        if op is re._constants.LITERAL or op is re._constants.NOT_LITERAL:
+            members[av] = True
+            if op is re._constants.NOT_LITERAL:
+                members = ~members
+        elif op is re._constants.ANY:
+            members[:] = True
+            if not self.flags & re.DOTALL:
+                members[ord("\n")] = False
+        else:  # IN: literals, ranges, categories, perhaps negated
+            negated = False
+            for kind, value in av:
+                if kind is re._constants.NEGATE:
+                    negated = True
+                elif kind is re._constants.LITERAL:
+                    members[value] = True
+                elif kind is re._constants.RANGE:
+                    members[value[0]:value[1] + 1] = True
+                elif kind is re._constants.CATEGORY:
+                    members[:self.size] |= _category_members(value, self.flags, self.size, self.in_bytes)
+                else:
+                    raise _Untranslatable(kind)
+            if negated:
+                members = ~members
+        members[self.size] = True  # beyond the table: tried wherever they are
+        return members
+
+    def __call__(self, subject: str | bytes) -> numpy.ndarray:
+        """The positions of ``subject`` where a match can start, in order."""
+        if self.in_bytes:
+            codes = numpy.frombuffer(subject, numpy.uint8)
+        else:
+            codes = numpy.minimum(numpy.frombuffer(subject.encode("utf-32-le", "surrogatepass"), numpy.uint32),
+                                  self.size)
+        possible = self.tables[0][codes]
+        for place in range(1, PREFIX):
+            after = numpy.full(len(codes), self.ended[place], numpy.uint64)
+            after[:len(codes) - place] = self.tables[place][codes[place:]]
+            possible &= after
+        return numpy.flatnonzero(possible)
+
+
+@functools.cache
+def _category_members(category: object, flags: int, size: int, in_bytes: bool) -> numpy.ndarray:
+    """The characters below ``size`` a category (``\\s``, ``\\w``…) takes, asked of the regex engine."""
+    matcher = re._compiler.compile(re._parser.SubPattern(
+        re._parser.State(), [(re._constants.IN, [(re._constants.CATEGORY, category)])]), flags)
+    alphabet = bytes(range(size)) if in_bytes else "".join(map(chr, range(size)))
+    members = numpy.zeros(size, bool)
+    members[[match.start() for match in matcher.finditer(alphabet)]] = True
+    return members
+
+
+def _match_starts(pattern: re.Pattern) -> MatchStarts | None:
+    try:
+        return MatchStarts(pattern)
+    except _Untranslatable:
+        return None  # another ftfy's regex: searched everywhere
+
+
+def _matches_at(pattern: re.Pattern, subject: str | bytes, starts: numpy.ndarray) -> Iterator[re.Match]:
+    """The matches a search of the whole ``subject`` finds, found by trying the regex only at
+    ``starts`` (every match starts at one of them): in order, each tried from the last one's end."""
+    end, match = 0, pattern.match
+    for start in starts.tolist():
+        if start >= end and (found := match(subject, start)):
+            end = found.end()
+            yield found
+
+
 @dataclass(frozen=True)
 class Patterns:
     """What BadnessCount searches a text with (or the bytes of a single-byte code page, whose
-    suspect bytes and C1 controls are then counted in C by ``bytes.translate``)."""
+    C1 controls are then counted in C by ``bytes.translate``)."""
     badness: re.Pattern
-    suspects: str | bytes  # the suspect characters (or bytes)
     c1: str | bytes  # the C1 controls (or the bytes read as them)
 
-    def _pattern(self, pattern: str) -> re.Pattern:
-        return re.compile(pattern.encode("ascii") if isinstance(self.suspects, bytes) else pattern)
-
-    def _class(self, members: str | bytes, negated: bool = False) -> str:
-        escaped = "".join(f"\\x{byte:02x}" for byte in members) if isinstance(members, bytes) else re.escape(members)
-        return ("[^" if negated else "[") + escaped + "]"
+    @functools.cached_property
+    def starts(self) -> MatchStarts | None:
+        return _match_starts(self.badness)
 
     @functools.cached_property
-    def clusters(self) -> re.Pattern:
-        """Runs of suspect characters with at most 2 * REACH others between two of them: the
-        windows of a run's characters (REACH on either side of each) merge into one."""
-        one, other = self._class(self.suspects), self._class(self.suspects, negated=True)
-        return self._pattern(f"{one}(?:{other}{{0,{2 * REACH}}}{one})*")
+    def _c1_pattern(self) -> re.Pattern:
+        return re.compile("[" + re.escape(self.c1) + "]")
 
-    @functools.cached_property
-    def _counted(self) -> dict[str | bytes, re.Pattern]:
-        return {members: self._pattern(self._class(members)) for members in (self.suspects, self.c1) if members}
-
-    def count(self, members: str | bytes, subject: str | bytes) -> int:
-        """How many of ``members`` (the suspects or the C1 controls) ``subject`` holds."""
+    def count_c1(self, subject: str | bytes) -> int:
+        """How many C1 controls ``subject`` holds."""
         if isinstance(subject, bytes):
-            return len(subject) - len(subject.translate(None, members))
-        return len(self._counted[members].findall(subject)) if members else 0
+            return len(subject) - len(subject.translate(None, self.c1))
+        return len(self._c1_pattern.findall(subject)) if self.c1 else 0
 
-    def windows(self, subject: str | bytes) -> list[tuple[int, int]] | None:
-        """Stretches of ``subject`` that can hold a match: windows around suspect characters,
-        merged. None when they would cover most of it (a wrong decoding, suspect characters
-        everywhere): search it all, as far as needed. (Either way the count is the same.)"""
-        if isinstance(subject, bytes) and self.count(self.suspects, subject) > len(subject) // (2 * REACH):
-            return None  # counted in C first: a wrong decoding has them everywhere
-        if not self.suspects:
-            return []
-        windows, covered = [], 0
-        for run in self.clusters.finditer(subject):
-            low, high = max(0, run.start() - REACH), min(len(subject), run.end() + REACH)
-            windows.append((low, high))
-            covered += high - low
-            if covered > len(subject) // 2:
-                return None
-        return windows
+    def match_starts(self, subject: str | bytes) -> numpy.ndarray | None:
+        """Where in ``subject`` a match can start (None: not known, anywhere)."""
+        return self.starts(subject) if self.starts else None
+
+    def matches(self, subject: str | bytes, starts: numpy.ndarray | None) -> Iterator[re.Match]:
+        """The regex's matches in ``subject``, in order: tried only at ``starts`` (see
+        match_starts) if they are fewer than half the subject, else searched everywhere, in C."""
+        if starts is None or len(starts) > len(subject) // 2:
+            return self.badness.finditer(subject)
+        return _matches_at(self.badness, subject, starts)
 
 
-TEXT_PATTERNS = Patterns(BADNESS_RE, SUSPECTS, C1_CONTROLS)
-
-
-def _windows(text: str) -> list[tuple[int, int]] | None:
-    """Stretches of ``text`` that can hold a match: windows around suspect characters, merged.
-    None when suspect characters are everywhere (a wrong decoding): search the whole text."""
-    return TEXT_PATTERNS.windows(text)
+TEXT_PATTERNS = Patterns(BADNESS_RE, C1_CONTROLS)
 
 
 # --- the same search in the bytes of a single-byte code page ------------------------------
@@ -141,10 +263,6 @@ def _windows(text: str) -> list[tuple[int, int]] | None:
 # the bytes whose character it matches finds, in the bytes, the matches it finds in the text,
 # at the same positions: the same count, searched faster (a class of bytes is a bitmap, a
 # class of characters a lookup in blocks). So too the suspect characters and C1 controls.
-
-class _Untranslatable(Exception):
-    pass
-
 
 _NOTHING = re.compile(b"(?!)")
 _ITEM_MATCHERS: dict[str, re.Pattern] = {}  # each item of the patterns compiled alone, once for every code page
@@ -201,36 +319,32 @@ def code_page_patterns(characters: str) -> Patterns | None:
         badness_re = _bytes_pattern(BADNESS_RE, characters)
     except _Untranslatable:
         return None
-    return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in SUSPECTS),
-                    bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS))
+    return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS))
 
 
 def suspect_count(text: str) -> int:
     """How many suspect characters ``text`` holds: at least as many as ftfy's count (each of
-    its non-overlapping sequences holds one; the windows around them rely on it)."""
-    return TEXT_PATTERNS.count(SUSPECTS, text)
+    its non-overlapping sequences holds one)."""
+    return len(SUSPECT.findall(text))
 
 
 def badness(text: str) -> int:
     """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)``."""
-    windows = _windows(text)
-    if windows is None:
-        return len(BADNESS_RE.findall(text))
-    return sum(len(BADNESS_RE.findall(text, start, end)) for start, end in windows)
+    return sum(1 for _match in TEXT_PATTERNS.matches(text, TEXT_PATTERNS.match_starts(text)))
 
 
 def is_bad(text: str) -> bool:
     """As ``ftfy.badness.is_bad(text)``."""
-    windows = _windows(text)
-    if windows is None:
-        return bool(BADNESS_RE.search(text))
-    return any(BADNESS_RE.search(text, start, end) for start, end in windows)
+    return next(TEXT_PATTERNS.matches(text, TEXT_PATTERNS.match_starts(text)), None) is not None
+
+
+FEW_STARTS = 64  # where a match can start in at most so many places, it is counted at once
 
 
 class BadnessCount:
     """``badness(text)`` counted a stretch at a time where it is costly (a wrong decoding, whose
-    suspect characters are everywhere): each step's count is a lower bound of the whole count,
-    which lets a caller drop a reading before the whole text is searched."""
+    mojibake-looking sequences are everywhere): each step's count is a lower bound of the whole
+    count, which lets a caller drop a reading before the whole text is searched."""
 
     def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
         """``code_page``: (the bytes ``text`` was read from, the character each byte reads as)
@@ -241,14 +355,14 @@ class BadnessCount:
         else:
             subject = code_page[0]
         self.text = subject
-        windows = patterns.windows(subject)
         self.found, self.least = 0, 0
-        self._matches = patterns.badness.finditer(subject) if windows is None else None
-        if windows is not None:  # few suspect characters: the windows give the count at once
-            self.found = sum(len(patterns.badness.findall(subject, start, end)) for start, end in windows)
+        starts = patterns.match_starts(subject)
+        self._matches: Iterator[re.Match] | None = patterns.matches(subject, starts)
+        self.done = False
+        if starts is not None and len(starts) <= FEW_STARTS:  # the count at once
+            self.count_to()
         elif C1_BOUND:  # each C1 control stands in a match of its own: a bound before any search
-            self.least = patterns.count(patterns.c1, subject)
-        self.done = windows is not None
+            self.least = patterns.count_c1(subject)
 
     def at_least(self) -> int:
         """A lower bound of the count (the count once done), before any more searching."""
