@@ -291,7 +291,7 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
     gives, on texts drawn from letters, CJK characters of each kind, spaces and punctuation."""
     import random
 
-    from pipeline.ingest.plausibility import _lone_cjk_touching_latin
+    from pipeline.ingest.plausibility import _SPACED_HAN, _CountedByCode, _lone_cjk_touching_latin
 
     rng = random.Random(7)
     alphabet = "aZq .é1\n中文字한글カなぁ\u3400\u9fff\u30ff\uac00\ud7af\u33ff\u2fff。"
@@ -300,6 +300,13 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
     counts = [_lone_cjk_touching_latin(text) for text in texts]
     assert [_lone_cjk_touching_latin(text, from_letters=True) for text in texts] == counts
     assert sum(counts) > 1000
+    # and so by numpy, every position at once, with the spaces between hanzi
+    texts += ["".join(rng.choice("中 文a한 ") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    counts += [_lone_cjk_touching_latin(text) for text in texts[len(counts):]]
+    by_code = [_CountedByCode(text) for text in texts]
+    assert [counted.lone_cjk(False) for counted in by_code] == counts
+    spaced = [len(_SPACED_HAN.findall(text)) for text in texts]
+    assert [counted.spaced_han() for counted in by_code] == spaced and sum(spaced) > 500
 
 
 def test_damage_counted_in_the_decoded_text_is_the_damage_a_handler_counts():

@@ -119,7 +119,7 @@ class MatchStarts:
     """Where a match of ``pattern`` (an alternation of sequences of one-character items) can
     start in a subject: where the next PREFIX characters are each taken by the item at their
     place in some alternative (or the alternative may end before). Each alternative's beginnings
-    are one bit of a uint64, looked up per character; in a text, a character beyond the Basic
+    are one bit of a uint32, looked up per character; in a text, a character beyond the Basic
     Multilingual Plane stands for all of them. A superset of where matches start: trying the
     regex there finds what a search everywhere finds."""
 
@@ -130,22 +130,33 @@ class MatchStarts:
         branch = parsed.data[0] if len(parsed.data) == 1 else None
         alternatives = branch[1][1] if branch and branch[0] is re._constants.BRANCH else [parsed]
         prefixes = [prefix for alternative in alternatives for prefix in _prefixes(alternative.data)]
-        if len(prefixes) > 64:
-            raise _Untranslatable("more than 64 beginnings")
         self.in_bytes = isinstance(pattern.pattern, bytes)
         self.size = 0x100 if self.in_bytes else 0x10000  # and one more: every character beyond
         self.flags = pattern.flags
         # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
         # that may have ended before character k (what the end of the subject allows there).
-        self.tables = [numpy.zeros(self.size + 1, numpy.uint64) for _ in range(PREFIX)]
-        self.ended = [numpy.uint64(0)] * PREFIX
-        for bit, prefix in enumerate(prefixes):
-            flag = numpy.uint64(1 << bit)
+        # Each beginning as the characters each place takes (every one where it may have ended).
+        beginnings = [[self._members(prefix[place]) if place < len(prefix) else numpy.ones(self.size + 1, bool)
+                       for place in range(PREFIX)] for prefix in prefixes]
+        ends = [[place >= len(prefix) for place in range(PREFIX)] for prefix in prefixes]
+        # More than 32: those whose first character is rarest share a bit two by two (the union
+        # of both at each place: still a superset, hardly a wider one).
+        while len(beginnings) > 32:
+            rarest = sorted(range(len(beginnings)), key=lambda index: int(beginnings[index][0].sum()))[:2]
+            (one, other), keep = rarest, [i for i in range(len(beginnings)) if i not in rarest]
+            merged = [a | b for a, b in zip(beginnings[one], beginnings[other])]
+            merged_ends = [a or b for a, b in zip(ends[one], ends[other])]
+            beginnings = [beginnings[i] for i in keep] + [merged]
+            ends = [ends[i] for i in keep] + [merged_ends]
+        # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
+        # that may have ended before character k (what the end of the subject allows there).
+        self.tables = [numpy.zeros(self.size + 1, numpy.uint32) for _ in range(PREFIX)]
+        self.ended = [numpy.uint32(0)] * PREFIX
+        for bit, (places, ended) in enumerate(zip(beginnings, ends)):
+            flag = numpy.uint32(1 << bit)
             for place in range(PREFIX):
-                if place < len(prefix):
-                    self.tables[place][self._members(prefix[place])] |= flag
-                else:  # ended: any character may follow
-                    self.tables[place] |= flag
+                self.tables[place][places[place]] |= flag
+                if ended[place]:
                     self.ended[place] |= flag
 
     def _members(self, item: _Item) -> numpy.ndarray:
@@ -178,18 +189,19 @@ class MatchStarts:
         members[self.size] = True  # beyond the table: tried wherever they are
         return members
 
-    def __call__(self, subject: str | bytes) -> numpy.ndarray:
-        """The positions of ``subject`` where a match can start, in order."""
+    def __call__(self, subject: str | bytes, codes: numpy.ndarray | None = None) -> numpy.ndarray:
+        """The positions of ``subject`` where a match can start, in order (``codes``: a text's
+        code points, if the caller has them)."""
         if self.in_bytes:
             codes = numpy.frombuffer(subject, numpy.uint8)
         else:
-            codes = numpy.minimum(numpy.frombuffer(subject.encode("utf-32-le", "surrogatepass"), numpy.uint32),
-                                  self.size)
-        possible = self.tables[0][codes]
+            if codes is None:
+                codes = numpy.frombuffer(subject.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+            codes = numpy.minimum(codes, self.size)
+        possible = self.tables[0].take(codes)
         for place in range(1, PREFIX):
-            after = numpy.full(len(codes), self.ended[place], numpy.uint64)
-            after[:len(codes) - place] = self.tables[place][codes[place:]]
-            possible &= after
+            possible[:len(codes) - place] &= self.tables[place].take(codes[place:])
+            possible[max(0, len(codes) - place):] &= self.ended[place]
         return numpy.flatnonzero(possible)
 
 
@@ -242,9 +254,9 @@ class Patterns:
             return len(subject) - len(subject.translate(None, self.c1))
         return len(self._c1_pattern.findall(subject)) if self.c1 else 0
 
-    def match_starts(self, subject: str | bytes) -> numpy.ndarray | None:
+    def match_starts(self, subject: str | bytes, codes: numpy.ndarray | None = None) -> numpy.ndarray | None:
         """Where in ``subject`` a match can start (None: not known, anywhere)."""
-        return self.starts(subject) if self.starts else None
+        return self.starts(subject, codes) if self.starts else None
 
     def matches(self, subject: str | bytes, starts: numpy.ndarray | None) -> Iterator[re.Match]:
         """The regex's matches in ``subject``, in order: tried only at ``starts`` (see
@@ -346,17 +358,18 @@ class BadnessCount:
     mojibake-looking sequences are everywhere): each step's count is a lower bound of the whole
     count, which lets a caller drop a reading before the whole text is searched."""
 
-    def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
+    def __init__(self, text: str, code_page: tuple[bytes, str] | None = None, codes: numpy.ndarray | None = None):
         """``code_page``: (the bytes ``text`` was read from, the character each byte reads as)
-        when it was read in a single-byte code page; the bytes are searched instead."""
+        when it was read in a single-byte code page; the bytes are searched instead. ``codes``:
+        the text's code points, if the caller has them."""
         patterns = code_page_patterns(code_page[1]) if code_page else None
         if patterns is None:
             patterns, subject = TEXT_PATTERNS, text
         else:
-            subject = code_page[0]
+            subject, codes = code_page[0], None
         self.text = subject
         self.found, self.least = 0, 0
-        starts = patterns.match_starts(subject)
+        starts = patterns.match_starts(subject, codes)
         self._matches: Iterator[re.Match] | None = patterns.matches(subject, starts)
         self.done = False
         if starts is not None and len(starts) <= FEW_STARTS:  # the count at once

@@ -169,7 +169,7 @@ class _Reading:
         elif plausibility.needs_badness() and (self._badness is None or not self._badness.done):
             if self._badness is None:
                 code_page = (self.sample, _code_page(self.decoder)) if self.decoder in SINGLE_BYTE else None
-                self._badness = BadnessCount(self.text, code_page)
+                self._badness = BadnessCount(self.text, code_page, plausibility.codes)
                 found = self._badness.at_least()
             else:
                 found = self._badness.count_to(None, self._enough(rival))

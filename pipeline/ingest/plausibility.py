@@ -12,7 +12,6 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
 
 import numpy
 
@@ -225,8 +224,9 @@ class Plausibility:
         """``counts``: the text's characters counted (each character, or characters counted alike
         under one of them, as :class:`CodePageCounts` gives them), if the caller has them."""
         self.text = text
-        self.total, self.before_badness, self.latin_factor = (
-            _before_badness(text, counts) if counts is not None else _score_of_parts(text, *_part_counts(text)))
+        counted = _CountedByCharacter(text, counts) if counts is not None else _CountedByCode(text)
+        self.codes = counted.codes if isinstance(counted, _CountedByCode) else None  # for badness to reuse
+        self.total, self.before_badness, self.latin_factor = _before_badness(text, counted)
 
     def bound(self) -> float:
         """The score if ftfy found no mojibake-looking sequence: never below score()."""
@@ -342,35 +342,77 @@ _UNKNOWN = 0xFFFF  # a code point not met yet
 _PART_OF: numpy.ndarray | None = None
 
 
-def _parts(text: str) -> numpy.ndarray:
-    """The part of each character of ``text``, in order."""
-    global _PART_OF
-    if _PART_OF is None:
-        _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
-    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
-    parts = _PART_OF.take(codes)
-    if len(parts) and parts.max() == _UNKNOWN:
-        for code in numpy.unique(codes[parts == _UNKNOWN]).tolist():
-            _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
-        assert len(_PARTS) < _UNKNOWN
-        parts = _PART_OF.take(codes)
-    return parts
+def code_points(text: str) -> numpy.ndarray:
+    """The code point of each character of ``text`` (lone surrogates too), as numpy holds them."""
+    return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
 
 
-def _part_counts(text: str) -> tuple[dict[int, int], Callable[[list[str]], str]]:
-    """(the count of each part among the characters of ``text``, in no particular order; which
-    of some script families the text meets first)."""
-    parts = _parts(text)
-    counts = numpy.bincount(parts)
-    present = counts.nonzero()[0]
-    per_part = dict(zip(present.tolist(), counts[present].tolist()))
+class _CountedByCharacter:
+    """The parts of a text counted from its characters' counts (in order of first appearance)."""
 
-    def first_met(families: list[str]) -> str:
+    def __init__(self, text: str, counts: dict[str, int]):
+        self.text = text
+        self.per_part: dict[int, int] = defaultdict(int)
+        for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
+            self.per_part[ord(symbol)] += n
+
+    def first_met(self, families: list[str]) -> str:
+        return families[0]  # counted in order of first appearance
+
+    def spaced_han(self) -> int:
+        return len(_SPACED_HAN.findall(self.text))
+
+    def lone_cjk(self, few_letters: bool) -> int:
+        return _lone_cjk_touching_latin(self.text, few_letters)
+
+
+def _in_range(codes: numpy.ndarray, low: int, high: int) -> numpy.ndarray:
+    """Whether each code lies in low..high (one comparison: below low wraps round to large)."""
+    return (codes - numpy.uint32(low)) <= numpy.uint32(high - low)
+
+
+class _CountedByCode:
+    """The parts of a text counted by numpy from its code points (see _PART_OF), and what
+    plausibility looks for in it (CJK characters beside letters, spaces between hanzi)
+    looked for in them, all positions at once."""
+
+    def __init__(self, text: str):
+        global _PART_OF
+        if _PART_OF is None:
+            _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
+        self.codes = codes = code_points(text)
+        counts = numpy.bincount(parts := _PART_OF.take(codes))
+        if len(counts) > _UNKNOWN:  # characters not met before
+            for code in numpy.unique(codes[parts == _UNKNOWN]).tolist():
+                _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
+            assert len(_PARTS) < _UNKNOWN
+            counts = numpy.bincount(parts := _PART_OF.take(codes))
+        self.parts = parts
+        present = counts.nonzero()[0]
+        self.per_part = dict(zip(present.tolist(), counts[present].tolist()))
+
+    def first_met(self, families: list[str]) -> str:
+        """Of ``families``, the one whose first character comes first."""
         def first(family: str) -> int:
-            members = [part for part in per_part if _family(_PARTS[part]) == family]
-            return int(numpy.isin(parts, members).argmax())
+            members = [part for part in self.per_part if _family(_PARTS[part]) == family]
+            return int(numpy.isin(self.parts, members).argmax())
         return min(families, key=first)
-    return per_part, first_met
+
+    def spaced_han(self) -> int:
+        """As _SPACED_HAN.findall: spaces with a hanzi on either side."""
+        han = _in_range(self.codes, 0x4E00, 0x9FFF)
+        return int(numpy.count_nonzero((self.codes[1:-1] == 0x20) & han[:-2] & han[2:]))
+
+    def lone_cjk(self, _few_letters: bool) -> int:
+        """As _lone_cjk_touching_latin: CJK characters with no CJK neighbour and an ASCII letter
+        on either side (a letter before and no CJK after, or no CJK before and a letter after)."""
+        codes = self.codes
+        cjk = _in_range(codes, 0x3040, 0x30FF) | _in_range(codes, 0x3400, 0x9FFF) | _in_range(codes, 0xAC00, 0xD7AF)
+        letter = _in_range(codes | numpy.uint32(0x20), ord("a"), ord("z"))
+        no = numpy.zeros(1, bool)
+        before_letter, before_cjk = numpy.concatenate((no, letter[:-1])), numpy.concatenate((no, cjk[:-1]))
+        after_letter, after_cjk = numpy.concatenate((letter[1:], no)), numpy.concatenate((cjk[1:], no))
+        return int(numpy.count_nonzero(cjk & ((before_letter & ~after_cjk) | (~before_cjk & after_letter))))
 
 
 def _family(part: tuple[str, int, str | None, tuple[int, ...]]) -> str | None:
@@ -378,28 +420,17 @@ def _family(part: tuple[str, int, str | None, tuple[int, ...]]) -> str | None:
     return "cjk" if part[0] == "cjk" else part[2]
 
 
-def _first_most_common(families: Counter[str], first_met: Callable[[list[str]], str] | None) -> str:
-    """The family with the most letters; of several, the first the text meets (the first in
-    ``families`` when they are counted in order of first appearance, ``first_met`` is None)."""
+def _first_most_common(families: Counter[str], counted: _CountedByCharacter | _CountedByCode) -> str:
+    """The family with the most letters; of several, the first the text meets."""
     most = max(families.values())
     tied = [family for family, n in families.items() if n == most]
-    return first_met(tied) if first_met and len(tied) > 1 else tied[0]
+    return counted.first_met(tied) if len(tied) > 1 else tied[0]
 
 
-def _before_badness(text: str, counts: dict[str, int]) -> tuple[int, float, float]:
-    """(non-ASCII characters, score before badness, factor for dense accented Latin)."""
-    # In order of first appearance: a tie between script families goes to the first met.
-    per_part: dict[int, int] = defaultdict(int)
-    for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
-        per_part[ord(symbol)] += n
-    return _score_of_parts(text, per_part)
-
-
-def _score_of_parts(text: str, per_part: dict[int, int],
-                    first_met: Callable[[list[str]], str] | None = None) -> tuple[int, float, float]:
-    """_before_badness() of the text whose characters count as ``per_part`` says (part: count).
-    ``first_met``: which of some script families the text meets first, if ``per_part`` is not
-    in the order of first appearance (only asked when the families tie for the most letters)."""
+def _before_badness(text: str, counted: _CountedByCharacter | _CountedByCode) -> tuple[int, float, float]:
+    """(non-ASCII characters, score before badness, factor for dense accented Latin) of the text
+    whose characters are ``counted``."""
+    per_part = counted.per_part
     neutral_sum = 0  # in twentieths, as the totals in each writing system
     cjk_totals = [0] * len(WRITING_SYSTEMS)
     families: Counter[str] = Counter()
@@ -427,19 +458,19 @@ def _score_of_parts(text: str, per_part: dict[int, int],
     if families["cjk"]:
         # Chinese and Japanese do not put spaces between words; Korean does. Korean read as
         # GBK gives common hanzi too, but separated by spaces.
-        spaced = TWENTIETHS * len(_SPACED_HAN.findall(text))
+        spaced = TWENTIETHS * counted.spaced_han()
         cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, cjk_totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
         if ascii_letters:  # both ways of looking for them start at an ASCII letter
-            cjk_best -= 2 * TWENTIETHS * _lone_cjk_touching_latin(text, ascii_letters < families["cjk"])
+            cjk_best -= 2 * TWENTIETHS * counted.lone_cjk(ascii_letters < families["cjk"])
     score = (neutral_sum + cjk_best) / (TWENTIETHS * total)
     lettered = sum(families.values())
     if lettered:
         score *= 0.5 + 0.5 * max(families.values()) / lettered  # one script, not a mixture
     score -= control_penalty
     factor = 1.0
-    if families and _first_most_common(families, first_met) == "latin":
+    if families and _first_most_common(families, counted) == "latin":
         # In European writing accented letters are a minority inside ASCII words; a dense
         # run of them is what a CJK or UTF-8 byte stream looks like through a Latin codec.
         density = families["latin"] / (families["latin"] + ascii_letters)
