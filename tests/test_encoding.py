@@ -395,3 +395,15 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
         assert figures[-1] == (counted.total, counted.before_badness, counted.latin_factor), text[:40]
     # the ties are told apart by the family met first: Latin first is dense accented Latin
     assert figures[-7][2] != figures[-6][2] and figures[-5][2] != figures[-4][2]
+    # a single-byte reading counted in its bytes
+    samples = [path.read_text(encoding="utf-8").encode(saved, errors="replace")[:40000]
+               for path in SEEDS for saved in ("utf-8", "gb18030", "cp1252", "cp1251", "utf-16-le")]
+    samples += [text.encode("utf-8") for text in ties + list(TEXTS.values())]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    for data in samples:
+        for decoder in decoding.SINGLE_BYTE:
+            text = data.decode(decoder, errors="replace")
+            by_bytes = Plausibility(text, code_page=(data, decoding._code_page(decoder)))
+            counted = Plausibility(text, Counter(text))
+            assert (by_bytes.total, by_bytes.before_badness, by_bytes.latin_factor) == (
+                counted.total, counted.before_badness, counted.latin_factor), (decoder, data[:40])

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import DocumentError
 from pipeline.model import EncodingGuess
 from pipeline.ingest.badness import BadnessCount, suspect_count
-from pipeline.ingest.plausibility import CodePageCounts, Plausibility, case_mark, marks_penalty, plausibility
+from pipeline.ingest.plausibility import Plausibility, case_mark, marks_penalty, plausibility
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = [
@@ -124,11 +124,11 @@ class _Reading:
     (see ``Plausibility``), tighter bounds as badness is counted a stretch at a time, the score
     last; each step only when the ranking needs it."""
 
-    def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int,
-                 counts: dict[str, int] | None):
+    def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int):
         self.sample, self.decoder, self.labels, self.text, self.invalid, self.rank = (
             sample, decoder, labels, text, invalid, rank)
-        self.plausibility = Plausibility(text, counts)
+        code_page = (sample, _code_page(decoder)) if decoder in SINGLE_BYTE else None  # counted in its bytes
+        self.plausibility = Plausibility(text, code_page=code_page)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
         # What a single-byte reading loses for its letters out of place: read off the bytes
         # (one character a byte) when the reading first needs refining; 0 for the others.
@@ -205,30 +205,13 @@ class _Reading:
         return Candidate(self.label(), self.decoder, self.score, self.invalid, self.text)
 
 
-class _Counting:
-    """The character counts of the sample's single-byte readings, counted in C (one character
-    is one byte) and their ASCII bytes once for all."""
-
-    def __init__(self) -> None:
-        self._code_pages: CodePageCounts | None = None  # every single-byte reading reads the same bytes
-
-    def counts(self, decoder: str, part: bytes) -> dict[str, int] | None:
-        """The counts of ``part`` read by ``decoder``, or None to count the text itself (by numpy,
-        see ``Plausibility``)."""
-        if decoder not in SINGLE_BYTE:
-            return None
-        if self._code_pages is None:
-            self._code_pages = CodePageCounts(part)
-        return self._code_pages.counts(_code_page(decoder))
-
-
-def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int, counting: _Counting) -> _Reading | None:
+def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int) -> _Reading | None:
     limit = max(2, len(sample) // 200)  # more than a few damaged bytes: not this encoding
     try:
         text, invalid = _decode_counting(sample, decoder, limit)
     except _TooDamaged:
         return None
-    return _Reading(sample, decoder, labels, text, invalid, rank, counting.counts(decoder, sample))
+    return _Reading(sample, decoder, labels, text, invalid, rank)
 
 
 @functools.cache
@@ -344,11 +327,10 @@ def _ranked(sample: bytes, odd: bool, utf8: bool, without: str | None) -> Iterat
     """ranked_candidates() of the sample of a file of an ``odd`` length, ``utf8`` if it is valid
     multi-byte UTF-8."""
     sample16 = sample[:-1] if len(sample) % 2 else sample  # an odd sample of an even file: cut inside a code unit
-    counting = _Counting()
     tried = [(rank, decoder, labels) for rank, (decoder, labels) in enumerate(CANDIDATES)
              if decoder != without and not (decoder.startswith("utf-16") and odd)
              and not (utf8 and decoder in ALPHABET_CODE_PAGES)]
-    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank, counting)
+    readings = [_reading(sample16 if decoder.startswith("utf-16") else sample, decoder, labels, rank)
                 for rank, decoder, labels in tried]
     # A heap by the ranking's key. A reading's score is at most its bound, so the first reading
     # is next once it is scored; until then its bound is tightened and it goes back in line.
@@ -382,7 +364,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
         # are ranked only for the runner-up the header names.
         others = _ranked(sample, odd, True, "utf-8")
         runner_up = next((c for c in others if c.text != utf8), None)
-        confidence = _utf8_confidence(_Reading(sample, "utf-8", (), utf8, 0, 0, None), runner_up)
+        confidence = _utf8_confidence(_Reading(sample, "utf-8", (), utf8, 0, 0), runner_up)
         guess = _guess("utf-8", confidence, runner_up)
         return utf8 if len(sample) == len(data) else _decode_all(data, "utf-8", file_name), guess
     others = _ranked(sample, odd, utf8 is not None, None)

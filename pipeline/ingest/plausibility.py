@@ -220,12 +220,14 @@ class Plausibility:
     bounds and counts badness (the costliest step on a wrong decoding, whose mojibake-looking
     characters are everywhere) only for those that can still be best or runner-up."""
 
-    def __init__(self, text: str, counts: dict[str, int] | None = None):
-        """``counts``: the text's characters counted (each character, or characters counted alike
-        under one of them, as :class:`CodePageCounts` gives them), if the caller has them."""
+    def __init__(self, text: str, counts: dict[str, int] | None = None, code_page: tuple[bytes, str] | None = None):
+        """``counts``: the text's characters counted, if the caller has them (else they are
+        counted by numpy); ``code_page``: the bytes the text was read from in a single-byte code
+        page, and the character each byte reads as (they are counted instead)."""
         self.text = text
-        counted = _CountedByCharacter(text, counts) if counts is not None else _CountedByCode(text)
-        self.codes = counted.codes if isinstance(counted, _CountedByCode) else None  # for badness to reuse
+        counted = _CountedByCharacter(text, counts) if counts is not None else _CountedByCode(text, code_page)
+        # a text's code points, for badness to reuse
+        self.codes = counted.codes if isinstance(counted, _CountedByCode) and not code_page else None
         self.total, self.before_badness, self.latin_factor = _before_badness(text, counted)
 
     def bound(self) -> float:
@@ -246,20 +248,6 @@ class Plausibility:
             return self.bound()
         found = badness(self.text) if badness_count is None else badness_count
         return max(0.0, (self.before_badness - found / self.total) * self.latin_factor)
-
-
-_ASCII_BYTES = bytes(range(0x80))
-ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
-ASCII_CONTROLS = bytes(code for code in range(0x20) if code not in b"\t\n\r\x0c")
-LETTER, CONTROL = "a", "\x01"  # what ASCII letters and controls are counted under
-
-
-def add_ascii_counts(counts: dict[str, int], ascii_part: bytes) -> dict[str, int]:
-    """``counts`` with the letters and controls of ``ascii_part`` (only ASCII bytes) added as wholes."""
-    for lump, members in ((LETTER, ASCII_LETTERS), (CONTROL, ASCII_CONTROLS)):
-        if n := len(ascii_part) - len(ascii_part.translate(None, members)):
-            counts[lump] = counts.get(lump, 0) + n
-    return counts
 
 
 # What a character counts for in plausibility() (its kind, score, script family and, for a
@@ -297,43 +285,6 @@ class _SymbolOf(dict):
 _SYMBOL_OF = _SymbolOf()
 
 
-@functools.cache
-def _byte_classes(characters: str) -> tuple[bytes, tuple[tuple[bytes, str], ...]]:
-    """The bytes above ASCII of a single-byte code page (byte b reads as ``characters[b]``) in
-    classes of characters plausibility() counts alike: a bytes.translate table giving each byte
-    its class, and of each class its mark in the table and one character to count it under."""
-    table, counted, index_of = bytearray(256), [], {}
-    for byte in range(0x80, 0x100):
-        symbol = _SYMBOL_OF[characters[byte]]
-        if symbol not in index_of:
-            index_of[symbol] = len(index_of)
-            counted.append((bytes((index_of[symbol],)), characters[byte]))
-        table[byte] = index_of[symbol]
-    return bytes(table), tuple(counted)
-
-
-_HIGH_BYTES = bytes(range(0x80, 0x100))
-
-
-class CodePageCounts:
-    """The character counts plausibility() needs of the readings of ``data`` in single-byte code
-    pages, counted in C: its ASCII bytes once (they read as themselves in every code page), the others
-    by class, one character of a class standing for it (plausibility() counts them alike)."""
-
-    def __init__(self, data: bytes):
-        self.high = data.translate(None, _ASCII_BYTES)  # in their order: the order of first appearance
-        self.ascii_counts = add_ascii_counts({}, data.translate(None, _HIGH_BYTES))
-
-    def counts(self, characters: str) -> dict[str, int]:
-        """The counts of the reading in which byte b reads as ``characters[b]``: its classes in
-        order of first appearance (a tie between script families goes to the first met)."""
-        table, counted = _byte_classes(characters)
-        classes = self.high.translate(table)
-        present = sorted((classes.find(mark), character, n)
-                         for mark, character in counted if (n := classes.count(mark)))
-        return {character: n for _first, character, n in present} | self.ascii_counts
-
-
 # --- the parts of a whole text counted at once ---------------------------------------------
 # Each code point's part (its index in _PARTS), for numpy to look a text's characters up all
 # at once and count them by part (a Counter of the characters takes a Python object per
@@ -345,6 +296,20 @@ _PART_OF: numpy.ndarray | None = None
 def code_points(text: str) -> numpy.ndarray:
     """The code point of each character of ``text`` (lone surrogates too), as numpy holds them."""
     return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+
+
+def _learn_parts(codes: numpy.ndarray) -> None:
+    """Enter the parts of characters not met before in _PART_OF."""
+    for code in numpy.unique(codes).tolist():
+        _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
+    assert len(_PARTS) < _UNKNOWN
+
+
+@functools.cache
+def _code_page_parts(characters: str) -> numpy.ndarray:
+    """The part of each byte's character in a single-byte code page whose byte b reads as ``characters[b]``."""
+    _CountedByCode(characters)  # every character's part entered in _PART_OF
+    return _PART_OF.take(code_points(characters))
 
 
 class _CountedByCharacter:
@@ -374,22 +339,35 @@ def _in_range(codes: numpy.ndarray, low: int, high: int) -> numpy.ndarray:
 class _CountedByCode:
     """The parts of a text counted by numpy from its code points (see _PART_OF), and what
     plausibility looks for in it (CJK characters beside letters, spaces between hanzi)
-    looked for in them, all positions at once."""
+    looked for in them, all positions at once. A single-byte code page's reading is counted
+    from its bytes (``code_page``: the bytes, and the character each byte reads as)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
         global _PART_OF
         if _PART_OF is None:
             _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
-        self.codes = codes = code_points(text)
-        counts = numpy.bincount(parts := _PART_OF.take(codes))
-        if len(counts) > _UNKNOWN:  # characters not met before
-            for code in numpy.unique(codes[parts == _UNKNOWN]).tolist():
-                _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
-            assert len(_PARTS) < _UNKNOWN
+        self.text, self.code_page = text, code_page
+        if code_page is not None:
+            self._codes: numpy.ndarray | None = None  # looked up only if asked for
+            counts = numpy.bincount(parts := _code_page_parts(code_page[1]).take(
+                numpy.frombuffer(code_page[0], numpy.uint8)))
+        else:
+            self._codes = codes = code_points(text)
             counts = numpy.bincount(parts := _PART_OF.take(codes))
+            if len(counts) > _UNKNOWN:  # characters not met before
+                _learn_parts(codes[parts == _UNKNOWN])
+                counts = numpy.bincount(parts := _PART_OF.take(codes))
         self.parts = parts
         present = counts.nonzero()[0]
         self.per_part = dict(zip(present.tolist(), counts[present].tolist()))
+
+    @property
+    def codes(self) -> numpy.ndarray:
+        """The text's code points."""
+        if self._codes is None:
+            data, characters = self.code_page
+            self._codes = code_points(characters).take(numpy.frombuffer(data, numpy.uint8))
+        return self._codes
 
     def first_met(self, families: list[str]) -> str:
         """Of ``families``, the one whose first character comes first."""
