@@ -340,9 +340,10 @@ def suspect_count(text: str) -> int:
     return len(SUSPECT.findall(text))
 
 
-def badness(text: str) -> int:
-    """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)``."""
-    return sum(1 for _match in TEXT_PATTERNS.matches(text, TEXT_PATTERNS.match_starts(text)))
+def badness(text: str, codes: numpy.ndarray | None = None) -> int:
+    """The number of mojibake-looking sequences, as ``ftfy.badness.badness(text)`` (``codes``:
+    the text's code points, if the caller has them)."""
+    return sum(1 for _match in TEXT_PATTERNS.matches(text, TEXT_PATTERNS.match_starts(text, codes)))
 
 
 def is_bad(text: str) -> bool:

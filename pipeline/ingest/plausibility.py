@@ -246,7 +246,7 @@ class Plausibility:
         """The score; given a lower bound of ftfy's count instead of the count, a bound of it."""
         if not self.needs_badness():
             return self.bound()
-        found = badness(self.text) if badness_count is None else badness_count
+        found = badness(self.text, self.codes) if badness_count is None else badness_count
         return max(0.0, (self.before_badness - found / self.total) * self.latin_factor)
 
 
@@ -331,9 +331,24 @@ class _CountedByCharacter:
         return _lone_cjk_touching_latin(self.text, few_letters)
 
 
-def _in_range(codes: numpy.ndarray, low: int, high: int) -> numpy.ndarray:
-    """Whether each code lies in low..high (one comparison: below low wraps round to large)."""
-    return (codes - numpy.uint32(low)) <= numpy.uint32(high - low)
+# What spaces between hanzi and CJK characters beside letters are looked for by, per code
+# point: the _CJK class of those patterns, an ASCII letter, a hanzi of _SPACED_HAN, a space.
+CJK, ASCII_LETTER, HAN, SPACE = 1, 2, 4, 8
+_FLAGS: numpy.ndarray | None = None
+
+
+def _flags(codes: numpy.ndarray) -> numpy.ndarray:
+    """The flags of each code point."""
+    global _FLAGS
+    if _FLAGS is None:
+        _FLAGS = numpy.zeros(0x110000, numpy.uint8)
+        for low, high in ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF)):
+            _FLAGS[low:high + 1] |= CJK
+        _FLAGS[ord("A"):ord("Z") + 1] |= ASCII_LETTER
+        _FLAGS[ord("a"):ord("z") + 1] |= ASCII_LETTER
+        _FLAGS[0x4E00:0x9FFF + 1] |= HAN
+        _FLAGS[ord(" ")] |= SPACE
+    return _FLAGS.take(codes)
 
 
 class _CountedByCode:
@@ -376,21 +391,26 @@ class _CountedByCode:
             return int(numpy.isin(self.parts, members).argmax())
         return min(families, key=first)
 
+    @functools.cached_property
+    def _flags(self) -> numpy.ndarray:
+        return _flags(self.codes)
+
     def spaced_han(self) -> int:
         """As _SPACED_HAN.findall: spaces with a hanzi on either side."""
-        han = _in_range(self.codes, 0x4E00, 0x9FFF)
-        return int(numpy.count_nonzero((self.codes[1:-1] == 0x20) & han[:-2] & han[2:]))
+        flags = self._flags
+        spaces = numpy.flatnonzero(flags[1:-1] & SPACE) + 1
+        return int(numpy.count_nonzero(flags[spaces - 1] & flags[spaces + 1] & HAN))
 
     def lone_cjk(self, _few_letters: bool) -> int:
         """As _lone_cjk_touching_latin: CJK characters with no CJK neighbour and an ASCII letter
         on either side (a letter before and no CJK after, or no CJK before and a letter after)."""
-        codes = self.codes
-        cjk = _in_range(codes, 0x3040, 0x30FF) | _in_range(codes, 0x3400, 0x9FFF) | _in_range(codes, 0xAC00, 0xD7AF)
-        letter = _in_range(codes | numpy.uint32(0x20), ord("a"), ord("z"))
-        no = numpy.zeros(1, bool)
-        before_letter, before_cjk = numpy.concatenate((no, letter[:-1])), numpy.concatenate((no, cjk[:-1]))
-        after_letter, after_cjk = numpy.concatenate((letter[1:], no)), numpy.concatenate((cjk[1:], no))
-        return int(numpy.count_nonzero(cjk & ((before_letter & ~after_cjk) | (~before_cjk & after_letter))))
+        nothing = numpy.zeros(1, numpy.uint8)  # beyond either end
+        flags = numpy.concatenate((nothing, self._flags, nothing))
+        cjk = numpy.flatnonzero(self._flags & CJK) + 1
+        before, after = flags[cjk - 1], flags[cjk + 1]
+        lone = (((before & ASCII_LETTER) != 0) & ((after & CJK) == 0)) | (
+            ((before & CJK) == 0) & ((after & ASCII_LETTER) != 0))
+        return int(numpy.count_nonzero(lone))
 
 
 def _family(part: tuple[str, int, str | None, tuple[int, ...]]) -> str | None:
