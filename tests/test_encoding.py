@@ -291,7 +291,8 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
     gives, on texts drawn from letters, CJK characters of each kind, spaces and punctuation."""
     import random
 
-    from pipeline.ingest.plausibility import _SPACED_HAN, _CountedByCode, _lone_cjk_touching_latin
+    from pipeline.ingest.plausibility import (_HAN_BEFORE_SPACED_HAN, _SPACED_HAN, _CountedByCode,
+                                              _lone_cjk_touching_latin)
 
     rng = random.Random(7)
     alphabet = "aZq .é1\n中文字한글カなぁ\u3400\u9fff\u30ff\uac00\ud7af\u33ff\u2fff。"
@@ -307,6 +308,7 @@ def test_lone_cjk_characters_are_counted_alike_from_either_side():
     assert [counted.lone_cjk(False) for counted in by_code] == counts
     spaced = [len(_SPACED_HAN.findall(text)) for text in texts]
     assert [counted.spaced_han() for counted in by_code] == spaced and sum(spaced) > 500
+    assert [len(_HAN_BEFORE_SPACED_HAN.findall(text)) for text in texts] == spaced  # found from the hanzi before
 
 
 def test_damage_counted_in_the_decoded_text_is_the_damage_a_handler_counts():
@@ -386,20 +388,25 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
     rng = random.Random(3)
     alphabet = "aZ .,é\nçαβΩжЖ中文字한글カな\u3000“”\x01\x85\ufffd\U00020000\ud800ß€"
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    # mostly ASCII (the others counted apart), the CJK ones beside letters and spaces
+    texts += ["".join(rng.choice("abc  xyz.\n" * 8 + alphabet) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    texts += [text + " plain words" * 8 for text in texts[-300:]] + ["中 文a한 ab 中文 中x中 x中 文 " + "word " * 40]
     ties = ["garçon éé αβγ", "αβγ garçon éé", "жжж ééé", "ééé жжж", "ab éé αα жж", "ab αα éé жж", ""]
-    texts += ties
+    texts += [tie + " and plain words" * 5 for tie in ties] + ["éé αα" + " ." * 20, "αα éé" + " ." * 20] + ties
     figures = []
     for text in texts:
         numpy_counted, counted = Plausibility(text), Plausibility(text, Counter(text))
         figures.append((numpy_counted.total, numpy_counted.before_badness, numpy_counted.latin_factor))
         assert figures[-1] == (counted.total, counted.before_badness, counted.latin_factor), text[:40]
     # the ties are told apart by the family met first: Latin first is dense accented Latin
-    assert figures[-7][2] != figures[-6][2] and figures[-5][2] != figures[-4][2]
+    assert figures[-7][2] != figures[-6][2] and figures[-5][2] != figures[-4][2] and figures[-9][2] != figures[-8][2]
     # a single-byte reading counted in its bytes
     samples = [path.read_text(encoding="utf-8").encode(saved, errors="replace")[:40000]
                for path in SEEDS for saved in ("utf-8", "gb18030", "cp1252", "cp1251", "utf-16-le")]
     samples += [text.encode("utf-8") for text in ties + list(TEXTS.values())]
     samples += [bytes(rng.randrange(256) for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    samples += [bytes(rng.choice([rng.randrange(256), 0x61, 0x20, 0x41]) for _ in range(rng.randint(0, 80)))
+                for _ in range(300)]
     for data in samples:
         for decoder in decoding.SINGLE_BYTE:
             text = data.decode(decoder, errors="replace")
