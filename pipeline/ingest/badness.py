@@ -242,6 +242,7 @@ class Patterns:
 
     @functools.cached_property
     def starts(self) -> MatchStarts | None:
+        """Where a match of the badness pattern can start (None: a pattern not understood)."""
         return _match_starts(self.badness)
 
     @functools.cached_property
