@@ -250,7 +250,8 @@ def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]
     if decoder in SINGLE_BYTE:
         # A byte the code page leaves undefined is a damaged stretch of its own (the codec calls
         # the handler once for each, side by side or not): counted in C, before decoding.
-        invalid = len(sample) - len(sample.translate(None, _undefined_bytes(decoder)))
+        undefined = _undefined_bytes(decoder)
+        invalid = len(sample) - len(sample.translate(None, undefined)) if undefined else 0
         if invalid > limit:
             raise _TooDamaged
         return sample.decode(decoder, errors="replace"), invalid
@@ -375,6 +376,8 @@ def decode(data: bytes, file_name: str) -> tuple[str, EncodingGuess]:
     # The runner-up is the best reading that differs: cp1252 and Latin-1 often read alike.
     runner_up = next((c for c in others if c.text != best.text), None)
     guess = _guess(best.encoding, _confidence(best.score, runner_up), runner_up)
+    if len(sample) == len(data) and not best.invalid:  # the whole file, read without an error: as decoded
+        return best.text, guess
     return _decode_all(data, best.decoder, file_name), guess
 
 

@@ -119,7 +119,6 @@ def _cjk_score(ch: str, system: str) -> float:
 
 
 _SPACED_HAN = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")  # a space between hanzi, found from the space
-_HAN_BEFORE_SPACED_HAN = re.compile(r"[\u4e00-\u9fff](?= [\u4e00-\u9fff])")  # the same, found from the hanzi before
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 # A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side. The
 # pattern starts with the character (its neighbours are looked at behind it): the regex engine
@@ -299,24 +298,6 @@ def code_points(text: str) -> numpy.ndarray:
     return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
 
 
-SPARSE = 0.25  # a text with fewer characters beyond ASCII than this share of its characters
-_ASCII_BYTES, _HIGH_BYTES = bytes(range(0x80)), bytes(range(0x80, 0x100))
-_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
-_ASCII_CONTROLS = bytes(code for code in range(0x20) if code not in b"\t\n\r\x0c")
-
-
-def _ascii_counts(ascii_part: bytes) -> tuple[int, int]:
-    """(letters, controls) among ASCII bytes, as plausibility counts them."""
-    return (len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS)),
-            len(ascii_part) - len(ascii_part.translate(None, _ASCII_CONTROLS)))
-
-
-@functools.cache
-def _ascii_parts() -> tuple[int, int]:
-    """The parts of an ASCII letter and of an ASCII control."""
-    return ord(_SYMBOL_OF["a"]), ord(_SYMBOL_OF["\x01"])
-
-
 def _learn_parts(codes: numpy.ndarray) -> None:
     """Enter the parts of characters not met before in _PART_OF."""
     for code in numpy.unique(codes).tolist():
@@ -374,55 +355,33 @@ class _CountedByCode:
     """The parts of a text counted by numpy from its code points (see _PART_OF), and what
     plausibility looks for in it (CJK characters beside letters, spaces between hanzi)
     looked for in them, all positions at once. A single-byte code page's reading is counted
-    from its bytes (``code_page``: the bytes, and the character each byte reads as).
-
-    An ASCII character counts only as a letter, a control or nothing: in a text mostly of
-    them (SPARSE), they are counted in C and only the others looked up, and CJK neighbours
-    are looked for by regexes that skip in C to the few CJK characters."""
+    from its bytes (``code_page``: the bytes, and the character each byte reads as)."""
 
     def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
         global _PART_OF
         if _PART_OF is None:
             _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
-        self.text, self.code_page, self._codes = text, code_page, None
-        ascii_counts: tuple[int, int] | None = None  # (letters, controls), if counted apart
+        self.text, self.code_page = text, code_page
         if code_page is not None:
-            data, characters = code_page
-            high = data.translate(None, _ASCII_BYTES)
-            if len(high) < SPARSE * len(data):
-                data, ascii_counts = high, _ascii_counts(data.translate(None, _HIGH_BYTES))
-            counts = numpy.bincount(parts := _code_page_parts(characters).take(numpy.frombuffer(data, numpy.uint8)))
+            self._codes: numpy.ndarray | None = None  # looked up only if asked for
+            counts = numpy.bincount(parts := _code_page_parts(code_page[1]).take(
+                numpy.frombuffer(code_page[0], numpy.uint8)))
         else:
-            ascii_part = text.encode("ascii", "ignore")
-            if len(text) - len(ascii_part) < SPARSE * len(text):
-                # in UTF-8 every byte of a character beyond ASCII is beyond ASCII: deleting the
-                # ASCII bytes leaves the others' characters, in their order
-                codes = code_points(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode(
-                    "utf-8", "surrogatepass"))
-                ascii_counts = _ascii_counts(ascii_part)
-            else:
-                self._codes = codes = code_points(text)
+            self._codes = codes = code_points(text)
             counts = numpy.bincount(parts := _PART_OF.take(codes))
             if len(counts) > _UNKNOWN:  # characters not met before
                 _learn_parts(codes[parts == _UNKNOWN])
                 counts = numpy.bincount(parts := _PART_OF.take(codes))
-        self.parts, self.sparse = parts, ascii_counts is not None  # parts: of the characters counted, in order
+        self.parts = parts
         present = counts.nonzero()[0]
         self.per_part = dict(zip(present.tolist(), counts[present].tolist()))
-        if ascii_counts is not None:
-            for part, n in zip(_ascii_parts(), ascii_counts):
-                if n:
-                    self.per_part[part] = self.per_part.get(part, 0) + n
 
     @property
     def codes(self) -> numpy.ndarray:
         """The text's code points."""
         if self._codes is None:
-            if self.code_page is None:
-                self._codes = code_points(self.text)
-            else:
-                data, characters = self.code_page
-                self._codes = code_points(characters).take(numpy.frombuffer(data, numpy.uint8))
+            data, characters = self.code_page
+            self._codes = code_points(characters).take(numpy.frombuffer(data, numpy.uint8))
         return self._codes
 
     def first_met(self, families: list[str]) -> str:
@@ -438,8 +397,6 @@ class _CountedByCode:
 
     def spaced_han(self) -> int:
         """As _SPACED_HAN.findall: spaces with a hanzi on either side."""
-        if self.sparse:
-            return len(_HAN_BEFORE_SPACED_HAN.findall(self.text))
         flags = self._flags
         spaces = numpy.flatnonzero(flags[1:-1] & SPACE) + 1
         return int(numpy.count_nonzero(flags[spaces - 1] & flags[spaces + 1] & HAN))
@@ -447,8 +404,6 @@ class _CountedByCode:
     def lone_cjk(self, _few_letters: bool) -> int:
         """As _lone_cjk_touching_latin: CJK characters with no CJK neighbour and an ASCII letter
         on either side (a letter before and no CJK after, or no CJK before and a letter after)."""
-        if self.sparse:
-            return _lone_cjk_touching_latin(self.text)
         nothing = numpy.zeros(1, numpy.uint8)  # beyond either end
         flags = numpy.concatenate((nothing, self._flags, nothing))
         cjk = numpy.flatnonzero(self._flags & CJK) + 1
