@@ -141,13 +141,15 @@ class MatchStarts:
         ends = [[place >= len(prefix) for place in range(PREFIX)] for prefix in prefixes]
         # More than 32: those whose first character is rarest share a bit two by two (the union
         # of both at each place: still a superset, hardly a wider one).
+        sizes = [int(places[0].sum()) for places in beginnings]
         while len(beginnings) > 32:
-            rarest = sorted(range(len(beginnings)), key=lambda index: int(beginnings[index][0].sum()))[:2]
+            rarest = sorted(range(len(beginnings)), key=sizes.__getitem__)[:2]
             (one, other), keep = rarest, [i for i in range(len(beginnings)) if i not in rarest]
             merged = [a | b for a, b in zip(beginnings[one], beginnings[other])]
             merged_ends = [a or b for a, b in zip(ends[one], ends[other])]
             beginnings = [beginnings[i] for i in keep] + [merged]
             ends = [ends[i] for i in keep] + [merged_ends]
+            sizes = [sizes[i] for i in keep] + [int(merged[0].sum())]
         # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
         # that may have ended before character k (what the end of the subject allows there).
         self.tables = [numpy.zeros(self.size + 1, numpy.uint32) for _ in range(PREFIX)]
@@ -207,12 +209,17 @@ class MatchStarts:
 
 @functools.cache
 def _category_members(category: object, flags: int, size: int, in_bytes: bool) -> numpy.ndarray:
-    """The characters below ``size`` a category (``\\s``, ``\\w``…) takes, asked of the regex engine."""
+    """The characters below ``size`` a category (``\\s``, ``\\w``…) takes, asked of the regex engine:
+    each one it takes replaced by U+0001 (in place: it takes one character), then looked for."""
     matcher = re._compiler.compile(re._parser.SubPattern(
         re._parser.State(), [(re._constants.IN, [(re._constants.CATEGORY, category)])]), flags)
-    alphabet = bytes(range(size)) if in_bytes else "".join(map(chr, range(size)))
-    members = numpy.zeros(size, bool)
-    members[[match.start() for match in matcher.finditer(alphabet)]] = True
+    if in_bytes:
+        marked = numpy.frombuffer(matcher.sub(b"\x01", bytes(range(size))), numpy.uint8)
+    else:
+        alphabet = numpy.arange(size, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        marked = numpy.frombuffer(matcher.sub("\x01", alphabet).encode("utf-32-le", "surrogatepass"), numpy.uint32)
+    members = marked == 1
+    members[1] = matcher.fullmatch(b"\x01" if in_bytes else "\x01") is not None
     return members
 
 
