@@ -9,8 +9,12 @@ import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from pipeline.config import PipelineConfig
 from pipeline.ingest.pages import abbyy
 from pipeline.ingest.pages.ocrpage import OcrPage
+from pipeline.run.document import process_file
+from pipeline.run.inputs import discover_sources
+from pipeline.run.naming import assign_names
 from tests.conftest import ROOT
 
 GRENZBOTEN = ROOT / "tests" / "data" / "grenzboten-1841" / "abbyy-xml"
@@ -143,3 +147,48 @@ def tiny_package(folder: Path, pages: int, order: bool = True) -> None:
         listed.append((f"{n:06d}", str(n), name))
     text = mets(listed)
     (folder / "mets.xml").write_text(text if order else re.sub(r' ORDER="\d+"', "", text), encoding="utf-8")
+
+
+OCRD_PAGE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata><Creator>'
+             'ocrd-tesserocr-recognize</Creator></Metadata><Page imageFilename="OCR-D-BIN/page1.png" imageWidth="1000" '
+             'imageHeight="1400">{regions}</Page></PcGts>\n')
+OCRD_LINE = ('<TextRegion id="r1"><Coords points="100,100 900,100 900,140 100,140"/><TextLine id="r1l1"><Coords '
+             'points="100,100 900,100 900,140 100,140"/><TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>'
+             '</TextRegion>')
+
+
+def ocrd_workspace(folder: Path, text: str | None, image: bytes | None = None) -> None:
+    """An OCR-D workspace of one page whose processor's group holds the binarized image it
+    derived and its PAGE file side by side, the image named first (as OCR-D writes them);
+    ``image`` (PNG bytes) is the page's image, else a blank one."""
+    import io
+
+    from PIL import Image
+
+    (folder / "OCR-D-BIN").mkdir(parents=True)
+    blank = io.BytesIO()
+    Image.new("L", (1000, 1400), 255).save(blank, format="PNG")
+    (folder / "OCR-D-BIN" / "page1.png").write_bytes(image or blank.getvalue())
+    regions = OCRD_LINE.format(text=text) if text else ""
+    (folder / "OCR-D-BIN" / "page1.xml").write_text(OCRD_PAGE.format(regions=regions), encoding="utf-8")
+    (folder / "mets.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<mets:mets xmlns:mets="http://www.loc.gov/METS/" xmlns:xlink="http://www.w3.org/1999/xlink">
+  <mets:dmdSec ID="DMD"><mets:mdWrap MDTYPE="MODS"><mets:xmlData>{MODS}</mets:xmlData></mets:mdWrap></mets:dmdSec>
+  <mets:fileSec><mets:fileGrp USE="OCR-D-BIN">
+    <mets:file ID="BIN_IMG_1" MIMETYPE="image/png"><mets:FLocat LOCTYPE="OTHER" xlink:href="OCR-D-BIN/page1.png"/></mets:file>
+    <mets:file ID="BIN_1" MIMETYPE="application/vnd.prima.page+xml"><mets:FLocat LOCTYPE="OTHER" xlink:href="OCR-D-BIN/page1.xml"/></mets:file>
+  </mets:fileGrp></mets:fileSec>
+  <mets:structMap TYPE="PHYSICAL"><mets:div ID="SEQ" TYPE="physSequence"><mets:div ID="P1" ORDER="1" ORDERLABEL="7" TYPE="page">
+    <mets:fptr FILEID="BIN_IMG_1"/><mets:fptr FILEID="BIN_1"/></mets:div></mets:div></mets:structMap>
+</mets:mets>
+""", encoding="utf-8")
+
+
+def run(inputs: list[Path], output: Path, config: PipelineConfig | None = None):
+    """What a run does with its inputs (the flow's task, without Prefect): sources and reports."""
+    sources, problems = discover_sources(inputs, exclude=(output,))
+    bases, _withdrawn = assign_names(sources, output, {})
+    reports = [process_file(source.path, output, config or PipelineConfig(), bases[source.key],
+                            source.display_name, source.pages, source.left_out, source.key) for source in sources]
+    return sources, problems, reports

@@ -28,19 +28,10 @@ from pipeline.tei import local_name
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from pipeline.tei.validate import schema_errors
 from tests.conftest import ROOT, parse
-from tests.library_packages import (IMAGE_URL, MODS, PAGES, TINY_ALTO, grenzboten_package, mets, page_name,
+from tests.library_packages import (ocrd_workspace, run, IMAGE_URL, MODS, PAGES, TINY_ALTO, grenzboten_package, mets, page_name,
                                     tiny_package)
 
 WORKSPACES = ROOT / "tests" / "data" / "ocrd-workspaces"
-
-
-def run(inputs: list[Path], output: Path, config: PipelineConfig | None = None):
-    """What a run does with its inputs (the flow's task, without Prefect): sources and reports."""
-    sources, problems = discover_sources(inputs, exclude=(output,))
-    bases, _withdrawn = assign_names(sources, output, {})
-    reports = [process_file(source.path, output, config or PipelineConfig(), bases[source.key],
-                            source.display_name, source.pages, source.left_out, source.key) for source in sources]
-    return sources, problems, reports
 
 
 def texts(tree: etree._ElementTree, path: str) -> list[str]:
@@ -696,46 +687,11 @@ def test_a_rerun_restates_the_left_out_files_once_whatever_manifest_it_reads():
     assert (older.problems, older.left_out) == ([own, readme, added], [readme, added])
 
 
-OCRD_PAGE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata><Creator>'
-             'ocrd-tesserocr-recognize</Creator></Metadata><Page imageFilename="OCR-D-BIN/page1.png" imageWidth="1000" '
-             'imageHeight="1400">{regions}</Page></PcGts>\n')
-OCRD_LINE = ('<TextRegion id="r1"><Coords points="100,100 900,100 900,140 100,140"/><TextLine id="r1l1"><Coords '
-             'points="100,100 900,100 900,140 100,140"/><TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>'
-             '</TextRegion>')
-
-
-def _ocrd_workspace(folder: Path, text: str | None) -> None:
-    """An OCR-D workspace of one page whose processor's group holds the binarized image it
-    derived and its PAGE file side by side, the image named first (as OCR-D writes them)."""
-    import io
-
-    from PIL import Image
-
-    (folder / "OCR-D-BIN").mkdir(parents=True)
-    blank = io.BytesIO()
-    Image.new("L", (1000, 1400), 255).save(blank, format="PNG")
-    (folder / "OCR-D-BIN" / "page1.png").write_bytes(blank.getvalue())
-    regions = OCRD_LINE.format(text=text) if text else ""
-    (folder / "OCR-D-BIN" / "page1.xml").write_text(OCRD_PAGE.format(regions=regions), encoding="utf-8")
-    (folder / "mets.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
-<mets:mets xmlns:mets="http://www.loc.gov/METS/" xmlns:xlink="http://www.w3.org/1999/xlink">
-  <mets:dmdSec ID="DMD"><mets:mdWrap MDTYPE="MODS"><mets:xmlData>{MODS}</mets:xmlData></mets:mdWrap></mets:dmdSec>
-  <mets:fileSec><mets:fileGrp USE="OCR-D-BIN">
-    <mets:file ID="BIN_IMG_1" MIMETYPE="image/png"><mets:FLocat LOCTYPE="OTHER" xlink:href="OCR-D-BIN/page1.png"/></mets:file>
-    <mets:file ID="BIN_1" MIMETYPE="application/vnd.prima.page+xml"><mets:FLocat LOCTYPE="OTHER" xlink:href="OCR-D-BIN/page1.xml"/></mets:file>
-  </mets:fileGrp></mets:fileSec>
-  <mets:structMap TYPE="PHYSICAL"><mets:div ID="SEQ" TYPE="physSequence"><mets:div ID="P1" ORDER="1" ORDERLABEL="7" TYPE="page">
-    <mets:fptr FILEID="BIN_IMG_1"/><mets:fptr FILEID="BIN_1"/></mets:div></mets:div></mets:structMap>
-</mets:mets>
-""", encoding="utf-8")
-
-
 def test_a_group_holding_a_page_file_and_its_derived_image_gives_the_text_of_the_page_file(tmp_path):
     """OCR-D's processors put the image they derived beside their PAGE file in one group: the
     PAGE file gives the text, the image is the page's image; neither is taken for the other."""
     folder = tmp_path / "in" / "ocrd"
-    _ocrd_workspace(folder, "Der Herold verkündet des Königs Gebot auf dem Markte")
+    ocrd_workspace(folder, "Der Herold verkündet des Königs Gebot auf dem Markte")
     _s, _p, reports = run([folder.parent], tmp_path / "out")
     assert reports[0].status == "ok", reports[0].errors
     assert not any("not an OCR file" in line or "not a page image" in line for line in reports[0].problems), \
@@ -755,7 +711,7 @@ def test_a_package_whose_images_cannot_be_recognised_here_never_says_they_were(t
 
     monkeypatch.setattr(ocr, "available", lambda: "tesserocr is not installed")
     folder = tmp_path / "in" / "ocrd"
-    _ocrd_workspace(folder, None)
+    ocrd_workspace(folder, None)
     _s, _p, reports = run([folder.parent], tmp_path / "out")
     assert reports[0].status == "empty"
     line = reports[0].console_line()

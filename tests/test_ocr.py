@@ -328,3 +328,20 @@ def test_a_page_of_large_type_is_read_at_a_reduced_size_its_boxes_in_the_pages_p
     note = parse(ordinary.xml).find(".//t:note[@type='digitization']", NS).text
     assert "read at" not in note  # lines under 72 px are read as they are
     assert _similarity(rebuild_source(parse(ordinary.xml)), " ".join(lines)) > 0.97
+
+
+def test_a_package_page_recognised_from_its_image_is_said_so_not_read_from_the_file_group(tmp_path):
+    """A workspace whose PAGE file holds no text but whose image shows it: the page is
+    recognised, and the header says the text came from the image by Tesseract, never that
+    the file group's file was read by it."""
+    from tests.library_packages import ocrd_workspace, run
+
+    folder = tmp_path / "in" / "ocrd"
+    ocrd_workspace(folder, None, image=_png(_render(PAGES[0][1:])))
+    _s, _p, reports = run([folder.parent], tmp_path / "out", ENGLISH)
+    assert reports[0].status == "ok", reports[0].errors
+    tree = parse((tmp_path / "out" / "ocrd.tei.xml").read_bytes())
+    assert _similarity(" ".join(PAGES[0][1:]), "".join(tree.find(".//t:body", NS).itertext())) > 0.9
+    note = "".join(tree.find(".//t:note[@type='digitization']", NS).itertext())
+    assert "text from file group OCR-D-BIN (the only group of text files), no page read there; " \
+           "recognised from the page images by Tesseract" in note and "(1 page)" in note, note

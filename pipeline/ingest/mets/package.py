@@ -264,11 +264,15 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     doc.problems.extend(said)
     imaged = sum(source.image is not None for source in sources)
     read = [source for source in sources if source.page.lines]
+    recognised = [source for source in read if source.text_from.endswith("(OCR)")]
+    from_files = [source for source in read if not source.text_from.endswith("(OCR)")]
     remote = sum(bool(source.image) and source.image.startswith(("http://", "https://")) for source in sources)
     doc.provenance = (
         f"Library package: {_counted(len(sources), 'page')} in the order of the physical structure map of "
         f"{package.mets_file.name}; text from file group {text_group or '(none)'} ({why}), "
-        f"{'read by ' + engines(read) if read else 'no page read'}; images from file group {image_group or '(none)'} "
+        f"{'read by ' + engines(from_files) if from_files else 'no page read there' if recognised else 'no page read'}"
+        + (f"; recognised from the page images by {engines(recognised)}" if recognised else "")
+        + f"; images from file group {image_group or '(none)'} "
         f"({_counted(imaged, 'page')}, {remote} of them the library's URLs)"
         + "".join(f"; where a page lacks its {kind} file there, from file group{'s' * (len(used) > 1)} "
                   f"{', '.join(sorted(used))}" for kind, used in fallbacks.items() if used)
