@@ -40,6 +40,10 @@ FETCH_CACHE = ".fetched"  # remote files of library packages (--fetch), under th
 # at its end, and a killed run loses the batch it was on: a run of more than FIRST_BATCH documents
 # is two batches at least, so that its first editions land midway.
 BATCH_DOCUMENTS = 64
+# In one process nothing runs beside a batch: a task's orchestration (some 20 ms of CPU, in the
+# run and its server) is all it costs, so twice as many documents a task, about 1.5 s of
+# seed-sized documents, as much text as BATCH_BYTES at most, which is what a kill can lose.
+BATCH_DOCUMENTS_ONE_PROCESS = 128
 FIRST_BATCH = 32
 BATCH_BYTES = 2_000_000  # ... and a big document is a task of its own
 MIN_BATCHES = 8  # small runs still spread over a few workers
@@ -168,7 +172,8 @@ def failure(source: Source, problem: str | Exception) -> DocumentReport:
 
 def batches(sources: list, path_of=lambda item: item, spread: int | None = None) -> list[list]:
     """Consecutive documents in batches of about one weight (their bytes and what a document
-    costs besides), up to BATCH_DOCUMENTS and BATCH_BYTES each; a big document (a book) is a
+    costs besides), up to BATCH_DOCUMENTS (in one process BATCH_DOCUMENTS_ONE_PROCESS) and
+    BATCH_BYTES each; a big document (a book) is a
     batch of its own. ``path_of`` gives the file of an item, for its size. ``spread``: how many
     tasks run at once (None: not known): one, at least two batches beyond FIRST_BATCH documents;
     more than one, at least MIN_BATCHES batches, their number a multiple of ``spread`` (no
@@ -180,7 +185,7 @@ def batches(sources: list, path_of=lambda item: item, spread: int | None = None)
             lengths.append(BATCH_BYTES if path.is_dir() else path.stat().st_size)  # a book: a batch of its own
         except OSError:
             lengths.append(0)  # the build reports it
-    most = BATCH_DOCUMENTS
+    most = BATCH_DOCUMENTS_ONE_PROCESS if spread == 1 else BATCH_DOCUMENTS
     count = -(-len(sources) // most)
     if spread == 1 and len(sources) > FIRST_BATCH:
         count = max(count, 2)

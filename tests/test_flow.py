@@ -227,7 +227,9 @@ def test_documents_are_batched_into_few_tasks_and_big_ones_stand_alone(tmp_path)
     assert [p for g in groups for p in g] == small  # every document once, in order
     assert len(groups) >= flow.MIN_BATCHES and max(map(len, groups)) <= flow.BATCH_DOCUMENTS
     one_at_a_time = flow.batches(small, spread=1)  # as few as the limits allow
-    assert [p for g in one_at_a_time for p in g] == small and len(one_at_a_time) == -(-100 // flow.BATCH_DOCUMENTS)
+    assert [p for g in one_at_a_time for p in g] == small
+    assert len(one_at_a_time) == 2  # one would hold them all: two, so that the first ones land midway
+    assert len(flow.batches(small * 3, spread=1)) == -(-300 // flow.BATCH_DOCUMENTS_ONE_PROCESS)
     # a few dozen documents in one process: two batches, the first editions land midway; fewer: one
     assert len(flow.batches(small[:flow.FIRST_BATCH + 1], spread=1)) == 2
     assert len(flow.batches(small[:flow.FIRST_BATCH], spread=1)) == 1
