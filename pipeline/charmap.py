@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy
+
 
 class CharacterMap(dict):
     """``replacement(ch)`` gives what ``ch`` becomes: itself to keep it, other text to mark it,
@@ -21,3 +23,8 @@ class CharacterMap(dict):
     def __missing__(self, code: int) -> str | None:
         self[code] = self.replacement(chr(code))
         return self[code]
+
+
+def code_points(text: str) -> numpy.ndarray:
+    """The code point of each character of ``text`` (lone surrogates too), as numpy holds them."""
+    return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)

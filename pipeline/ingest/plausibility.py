@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import numpy
 
-from pipeline.charmap import CharacterMap
+from pipeline.charmap import CharacterMap, code_points
 from pipeline.ingest.badness import badness
 
 
@@ -291,11 +291,6 @@ _SYMBOL_OF = _SymbolOf()
 # character: ten times longer on a reading full of CJK characters, such as UTF-16's).
 _UNKNOWN = 0xFFFF  # a code point not met yet
 _PART_OF: numpy.ndarray | None = None
-
-
-def code_points(text: str) -> numpy.ndarray:
-    """The code point of each character of ``text`` (lone surrogates too), as numpy holds them."""
-    return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
 
 
 def _learn_parts(codes: numpy.ndarray) -> None:

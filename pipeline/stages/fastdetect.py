@@ -26,6 +26,8 @@ from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
+from pipeline.charmap import code_points
+
 
 class _CodePointMap:
     """``str.translate`` for a function from a character to one character, as a table of code
@@ -39,7 +41,7 @@ class _CodePointMap:
         self.filled = np.zeros(0x110000, dtype=bool)
 
     def translate(self, text: str) -> str:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = code_points(text)
         if not self.filled[codes].all():
             for code in np.unique(codes[~self.filled[codes]]).tolist():
                 replaced = self.replacement(chr(code))

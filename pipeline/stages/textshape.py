@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.charmap import CharacterMap
+from pipeline.charmap import code_points as charmap_code_points
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.model import Document
 from pipeline.numerals import NUMERAL
 
-INDENT = re.compile(r"^[ \t\u3000\u00a0]+")
+INDENTS = tuple(" \t\u3000\u00a0")  # the spaces an indented line begins with (ideographic, no-break too)
 SENTENCE_END = tuple(".!?;,:。！？；，：、…")
 # What ends a sentence (or a quotation, or a clause a new paragraph may follow).
 TERMINAL = frozenset("。！？；：…」』）)】〕\"”’.!?;:]")
@@ -53,7 +54,7 @@ class Line:
     @property
     def indented(self) -> bool:
         """Whether the line begins with spaces (ideographic and no-break ones too)."""
-        return bool(INDENT.match(self.text))
+        return self.text.startswith(INDENTS)
 
 
 # A horizontal rule: HTML's <hr/> or a line of dashes, underscores, equals signs or stars.
@@ -372,7 +373,7 @@ def _script_table() -> np.ndarray:
 
 def code_points(texts: list[str]) -> np.ndarray:
     """The code points of the texts one after another (lone surrogates as their own)."""
-    return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return charmap_code_points("".join(texts))
 
 
 def owners(texts: list[str]) -> np.ndarray:
