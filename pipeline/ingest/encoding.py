@@ -127,8 +127,9 @@ class _Reading:
     def __init__(self, sample: bytes, decoder: str, labels: tuple[str, ...], text: str, invalid: int, rank: int):
         self.sample, self.decoder, self.labels, self.text, self.invalid, self.rank = (
             sample, decoder, labels, text, invalid, rank)
-        code_page = (sample, _code_page(decoder)) if decoder in SINGLE_BYTE else None  # counted in its bytes
-        self.plausibility = Plausibility(text, code_page=code_page)
+        # a single-byte reading's characters and damage are counted in its bytes
+        self.code_page = (sample, _code_page(decoder)) if decoder in SINGLE_BYTE else None
+        self.plausibility = Plausibility(text, code_page=self.code_page)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
         # What a single-byte reading loses for its letters out of place: read off the bytes
         # (one character a byte) when the reading first needs refining; 0 for the others.
@@ -168,8 +169,7 @@ class _Reading:
                 self.score = 0.0
         elif plausibility.needs_badness() and (self._badness is None or not self._badness.done):
             if self._badness is None:
-                code_page = (self.sample, _code_page(self.decoder)) if self.decoder in SINGLE_BYTE else None
-                self._badness = BadnessCount(self.text, code_page, plausibility.codes)
+                self._badness = BadnessCount(self.text, self.code_page, plausibility.codes)
                 found = self._badness.at_least()
             else:
                 found = self._badness.count_to(None, self._enough(rival))
