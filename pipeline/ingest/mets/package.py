@@ -264,8 +264,8 @@ def read_package(files: list[SourceFile], name: str, config: PipelineConfig,
     doc.problems.extend(said)
     imaged = sum(source.image is not None for source in sources)
     read = [source for source in sources if source.page.lines]
-    recognised = [source for source in read if source.text_from.endswith("(OCR)")]
-    from_files = [source for source in read if not source.text_from.endswith("(OCR)")]
+    recognised = [source for source in read if source.recognised]
+    from_files = [source for source in read if not source.recognised]
     remote = sum(bool(source.image) and source.image.startswith(("http://", "https://")) for source in sources)
     doc.provenance = (
         f"Library package: {_counted(len(sources), 'page')} in the order of the physical structure map of "

@@ -32,12 +32,17 @@ class PageSource:
     missing: tuple[str, str] | None = None
 
     @property
+    def recognised(self) -> bool:
+        """Whether the page's text is the OCR's reading of its image (its ``text_from`` says so)."""
+        return self.text_from.endswith("(OCR)")
+
+    @property
     def without_text(self) -> tuple[str, str] | None:
         """Why the page has no text, where it has none: its ``missing`` reason, or a blank page
         (read, nothing on it: a verso left blank, a plate), which keeps its page break too."""
         if self.missing or self.page.lines:
             return self.missing
-        return "blank", "its image, recognised, shows none" if self.text_from.endswith("(OCR)") \
+        return "blank", "its image, recognised, shows none" if self.recognised \
             else "its text file holds none"
 
 
