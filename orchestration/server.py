@@ -25,9 +25,7 @@ SERVER_LOG_FILE = "server-console.log"
 def start_local_server() -> tuple[subprocess.Popen, str]:
     """A long-lived Prefect server on 127.0.0.1 (SQLite under $PREFECT_HOME/server), for
     scheduling: Prefect's temporary embedded server refuses schedules."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     home = server_home()
     home.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
@@ -46,6 +44,13 @@ def start_local_server() -> tuple[subprocess.Popen, str]:
         time.sleep(0.5)
     stop_server(server)
     raise RuntimeError(f"the Prefect server did not answer within 120 s; see {home / SERVER_LOG_FILE}")
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 free now (the system's choice)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def server_home() -> Path:

@@ -21,12 +21,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 
-import httpx
+from orchestration.server import answers, free_port
 
 STARTUP_ATTEMPTS = 3  # a server that stops at once (its port taken since it was chosen): another port
 HEALTH_POLL_SECONDS = 0.1
@@ -52,7 +51,7 @@ def start_temporary_server() -> str:
     env.pop("PREFECT_API_URL", None)
     timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
     for _ in range(STARTUP_ATTEMPTS):
-        port = _free_port()
+        port = free_port()
         process = subprocess.Popen([sys.executable, "-m", "orchestration.temporary_server", str(port)], env=env)
         url = f"http://127.0.0.1:{port}/api"
         if _healthy(process, url, timeout):
@@ -83,21 +82,13 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _healthy(process: subprocess.Popen, url: str, timeout: float) -> bool:
     """Wait until the server answers (True), stops or does not answer within ``timeout``."""
     deadline = time.monotonic() + timeout
-    with httpx.Client() as client:
-        while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(httpx.HTTPError):
-                if client.get(f"{url}/health", timeout=2).status_code == 200:
-                    return True
-            time.sleep(HEALTH_POLL_SECONDS)
+    while time.monotonic() < deadline and process.poll() is None:
+        if answers(url, timeout=2):
+            return True
+        time.sleep(HEALTH_POLL_SECONDS)
     return False
 
 
