@@ -102,9 +102,6 @@ def line_groups(lines: list[Line], breaks: frozenset[int] = frozenset(), full: i
     return groups
 
 
-INDENTS = tuple(" \t\u3000\u00a0")  # what textshape.INDENT begins with: an indented line's first character
-
-
 def _starts_paragraph(previous: Line, line: Line, full: int, above: str, stripped: str) -> bool:
     """Whether ``line`` begins a paragraph after ``previous`` (``above`` and ``stripped``: their
     texts trimmed, measured once)."""
@@ -113,9 +110,9 @@ def _starts_paragraph(previous: Line, line: Line, full: int, above: str, strippe
         # the line goes on with (the "bullet" a speck the OCR read in the margin)
         return not ends_broken_word(previous.text)
     length = len(above)
-    if line.text.startswith(INDENTS) and (not previous.text.startswith(INDENTS) or ends_sentence(previous.text)
-                                          or full >= PRINTED_LINES and length < 0.3 * full
-                                          or is_heading_shaped(above)):  # (short: asked last, it costs the most)
+    if line.indented and (not previous.indented or ends_sentence(previous.text)
+                          or full >= PRINTED_LINES and length < 0.3 * full
+                          or is_heading_shaped(above)):  # (short: asked last, it costs the most)
         return True
     return full >= PRINTED_LINES and length < FULL_LINE * full and ends_sentence(previous.text)
 
