@@ -98,10 +98,9 @@ def _missing_page_edits(doc: Document, pages: list[Page], offset: int | None) ->
         at = page_start(doc, following)[0] if following else pages[-1].lines[-1].end if pages else 0
         reason, what = surface.missing
         counted = None if surface.label else _counted(index, offset)
-        number = {"n": surface.label} if surface.label else {"n": str(counted)} if counted else {}
         edits.append(Edit(start=at, end=at, kind="missing-page", original="", stage="page-edges",
                           reason=f"page without text: {what}" + (COUNTED if counted else ""),
-                          attrs={"surface": str(index + 1), "reason": reason, **number}))
+                          attrs={"surface": str(index + 1), "reason": reason, **_number(surface.label, counted)}))
     return edits
 
 
@@ -143,7 +142,7 @@ def find_page_edges(doc: Document) -> None:
             labelled = (PRINTED_AGAINST_LABEL.format(label=label) if printed else LABELLED) if label else ""
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
                               stage="page-edges", reason=f"page boundary: {how}" + labelled,
-                              attrs={"n": printed or label} if label else {"n": str(value)} if value else {}))
+                              attrs=_number(printed or label, value)))
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
@@ -371,6 +370,11 @@ LABELLED = "; its number (@n) is the page's label in the library's METS (ORDERLA
 PRINTED_AGAINST_LABEL = ("; its number (@n) is the one printed on the page, read as printed at its edge, where the "
                          "library's METS labels it {label!r} (ORDERLABEL), a page or two off")
 LABEL_DRIFT = 2  # pages: a label this far off the printed number is the library's slip in a sequence
+
+
+def _number(label: str | None, value: int | None) -> dict[str, str]:
+    """A page break's @n: the number it is labelled or prints, else the one counted, else none."""
+    return {"n": label} if label else {"n": str(value)} if value else {}
 
 
 def _printed_against_label(page, label: str | None) -> str | None:
