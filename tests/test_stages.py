@@ -108,3 +108,27 @@ def test_the_command_line_prints_the_stages_with_what_they_need_and_find(capsys)
     assert "needs  invisible-characters\n" in entries["page-edges"]
     assert "finds  page_starts, page_turns, paragraph_ends_at_page_turns" in entries["page-edges"]
     assert re.search(r"needs  page-edges, .*paragraph_ends_at_page_turns, footnotes\n", entries["segment"])
+
+
+def test_the_runner_names_only_the_edits_a_stage_added():
+    """The runner looks for new edits only where the list of edits changed: an edit a stage
+    adds carries its name whatever the stage wrote, and the next stage, adding none, renames
+    nothing."""
+    from pipeline.edits import add_edits
+    from pipeline.model import Edit
+
+    def flags_the_first_letter(doc: Document, config: PipelineConfig) -> None:
+        add_edits(doc, [Edit(start=0, end=1, kind="flag", original=doc.text[0], reason="a test", stage="someone")])
+
+    def looks_only(doc: Document, config: PipelineConfig) -> None:
+        assert doc.edits
+
+    stages = STAGES[:1] + (Stage("flagger", flags_the_first_letter, "a flag"), Stage("reader", looks_only, "nothing"))
+    doc = build_document(b"Xylography, a page.\n", "x.txt", PipelineConfig(), stages=stages)
+    assert [(e.start, e.kind, e.stage) for e in doc.edits] == [(0, "flag", "flagger")]
+
+
+def test_a_list_of_stages_out_of_order_is_refused_before_it_runs():
+    reordered = [s for s in STAGES if s.name != "languages"] + [next(s for s in STAGES if s.name == "languages")]
+    with pytest.raises(ValueError, match="runs before 'languages'"):
+        build_document(SEEDS[1].read_bytes(), SEEDS[1].name, PipelineConfig(), stages=reordered)
