@@ -212,8 +212,11 @@ def test_the_writers_shortcuts_write_what_its_general_paths_write(monkeypatch):
     with_shortcuts = [serialize(build_tei(doc, config)) for doc in docs]
     assert b'<p xml:id="b3">its note ends in hy-</p>' in with_shortcuts[-2]
     assert b'<lb/>at the foot</note>' in with_shortcuts[-2]
+    assert b'<p xml:id="b2">A para-<lb break="no"/>graph</p>' in with_shortcuts[-2]  # a block without edits
     assert schema_errors(build_tei(docs[-2], config)) == []
     monkeypatch.setattr(writer, "_HYPHENS", re.compile(""))  # every block looked at for word breaks
+    monkeypatch.setattr(writer, "_HYPHEN_AT_LINE_END", re.compile(""))
+    monkeypatch.setattr(writer, "_render_plain_block", writer._Text.append)  # a block without edits as any other
     monkeypatch.setattr(writer._Text, "_append_lines", staticmethod(_lines_one_by_one))
     monkeypatch.setattr(writer, "_indent_structure", lambda parts: frozenset())  # indent() walks it all
     assert [serialize(build_tei(doc, config)) for doc in docs] == with_shortcuts

@@ -33,9 +33,10 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
     """A TEI element ``tag`` appended to ``parent``, with ``text`` and the attributes not None."""
     qualified = _QUALIFIED.get(tag) or _QUALIFIED.setdefault(tag, tei(tag))
     element = etree.SubElement(parent, qualified)
-    for name, value in attrs.items():  # one by one: lxml sets them faster than it reads a dict of them
-        if value is not None:
-            element.set(name, value)
+    if attrs:
+        for name, value in attrs.items():  # one by one: lxml sets them faster than it reads a dict of them
+            if value is not None:
+                element.set(name, value)
     if text is not None:
         # Header values derived from the source (a title line with a stray control character)
         # drop what XML cannot carry; the body keeps it, recorded, as <g>.

@@ -88,6 +88,9 @@ class _Text:
         """What append() writes when no lb points to a zone: each line after an lb, as its tail."""
         if XML_ILLEGAL.search(text):  # the line breaks are legal: the lines are if the text is
             raise ValueError("XML-illegal character outside an edit")  # ingest records them all
+        if "\n" not in text:  # one line: nothing to split
+            _Text._append_legal(parent, text)
+            return
         first, *lines = _LINE_BREAKS.split(text)
         if first:
             _Text._append_legal(parent, first)
@@ -192,13 +195,38 @@ def _render_block_content(element: etree._Element, doc: Document, block: Block, 
     """The block's text (or the part ``[start, end)`` of it) with its edits; the whitespace
     around page furniture is where the page turned (blank lines, not line breaks of the
     text) and is not kept as lb. ``shared``: ``element`` holds other blocks' text too."""
+    whole = start is None and end is None
     start = block.start if start is None else start
     end = block.end if end is None else end
-    _render_span(element, doc, start, end, [e for e in edits if start <= e.start and e.end <= end])
+    if whole and not edits and not shared and facsimile.current.get() is None:
+        _render_plain_block(element, doc.text[start:end])
+    else:
+        _render_span(element, doc, start, end, [e for e in edits if start <= e.start and e.end <= end])
+    if shared or _may_break_words(doc, block, edits, whole):
+        _mark_word_breaks(element)
+
+
+def _render_plain_block(element: etree._Element, text: str) -> None:
+    """What _render_span writes of a block without edits, no line of a page image beginning in it."""
+    if text:
+        _Text._append_lines(element, text)
+
+
+_HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
+
+
+def _may_break_words(doc: Document, block: Block, edits: list[Edit], whole: bool) -> bool:
+    """Whether a line or page break in the block's own element may be inside a word: the
+    search _mark_word_breaks makes, skipped where its answer cannot be yes."""
     # A break is inside a word only after a hyphen of the source; the block's own element
     # holds the source of the block's span alone (and replacements, which hold no break).
-    if shared or _HYPHENS.search(doc.text, block.start, block.end):
-        _mark_word_breaks(element)
+    if not _HYPHENS.search(doc.text, block.start, block.end):
+        return False
+    if edits or not whole:
+        return True
+    # A block without edits, written whole: its breaks are its line breaks alone (lb), each
+    # after a line of its text, so one is break="no" only after a line ending in "-".
+    return _HYPHEN_AT_LINE_END.search(doc.text, block.start, block.end) is not None
 
 
 def _roles(block: Block) -> list[tuple[int, int, str]]:
