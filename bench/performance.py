@@ -98,9 +98,16 @@ def load_once() -> float:
     library's throughput is measured after it; start-up is goal 1's."""
     from pipeline.config import PipelineConfig
     from pipeline.process import build_edition
+    from pipeline.stages.scriptnorm import TO_SIMPLIFIED, TO_TRADITIONAL, converter
 
+    config = PipelineConfig()
     started = time.perf_counter()
-    build_edition(SMALL_DOCUMENT.encode(), "small.txt", PipelineConfig())
+    build_edition(SMALL_DOCUMENT.encode(), "small.txt", config)
+    # The small document is in traditional script: its reading edition loads the tables of one
+    # direction only. The other's (s2tw: 0.07 CPU s, a 0.9 MB phrase table) are loaded once a
+    # process too, by its first simplified-script document: loaded here, as the docstring says.
+    for tables in (TO_SIMPLIFIED, TO_TRADITIONAL):
+        converter(tables[config.script_standard])
     return time.perf_counter() - started
 
 
