@@ -4,6 +4,7 @@ checked against the straightforward one on the seeds, the real corpora's texts a
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from pipeline.stages.language import _fill_from_context
@@ -229,13 +230,29 @@ def _texts_of_every_kind() -> list[str]:
     return texts + ["", " ", "\ud800"]
 
 
+def _script_counts_by_patterns(text: str) -> dict[str, int]:
+    """Letters per script family as SCRIPT_PATTERNS match them, one text at a time."""
+    from pipeline.stages.textshape import SCRIPT_PATTERNS
+
+    return {name: n for name, pattern in SCRIPT_PATTERNS.items() if (n := len(pattern.findall(text)))}
+
+
+def script_counts_together(texts: list[str]) -> list[dict[str, int]]:
+    """script_count_table's rows as script_counts gives them."""
+    from pipeline.stages.textshape import SCRIPT_PATTERNS, script_count_table
+
+    return [{name: n for name, n in zip(SCRIPT_PATTERNS, row) if n} for row in script_count_table(texts).tolist()]
+
+
 def test_scripts_counted_together_are_the_scripts_counted_one_text_at_a_time():
-    """A document's blocks counted in one pass (a table of code points) against script_counts'
-    patterns per text; the Chinese evidence likewise against script_evidence."""
+    """A document's blocks counted in one pass (a table of code points), and one text's
+    (script_counts: its bytes if ASCII, else the table), against SCRIPT_PATTERNS' matches per
+    text; the Chinese evidence likewise against script_evidence."""
     from pipeline.stages.script import script_evidence, script_evidence_together
-    from pipeline.stages.textshape import script_counts, script_counts_together
+    from pipeline.stages.textshape import script_counts
 
     texts = _texts_of_every_kind()
+    assert [script_counts(text) for text in texts] == [_script_counts_by_patterns(text) for text in texts]
     assert script_counts_together(texts) == [script_counts(text) for text in texts]
     assert script_evidence_together(texts) == [script_evidence(text) for text in texts]
     for size in (1, 2, 5):  # and in small groups, as a short document's
@@ -248,12 +265,12 @@ def test_the_table_of_scripts_is_the_patterns_on_every_code_point():
     """Each code point's family in the table is the family whose pattern matches it."""
     import numpy as np
 
-    from pipeline.stages.textshape import SCRIPT_RUNS, _script_table
+    from pipeline.stages.textshape import SCRIPT_PATTERNS, _script_table
 
     every = "".join(map(chr, range(0x110000)))
     expected = np.zeros(0x110000, dtype=np.uint8)
-    for number, pattern in enumerate(SCRIPT_RUNS.values(), 1):
-        for match in pattern.finditer(every):
+    for number, pattern in enumerate(SCRIPT_PATTERNS.values(), 1):
+        for match in re.finditer(f"{pattern.pattern}+", every):
             expected[match.start():match.end()] = number
     assert np.array_equal(_script_table(), expected)
 

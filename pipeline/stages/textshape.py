@@ -16,6 +16,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -148,10 +150,17 @@ def mostly_words(text: str) -> bool:
     return sum(ch.isalnum() for ch in marks) >= len(marks) / 2
 
 
+_TEXT = attrgetter("text")
+
+
 def typical_line_length(lines: list[Line]) -> int:
     """The median length of the text's lines: how long a full printed line is."""
-    lengths = sorted(len(line.text.strip(SPACE)) for line in lines if line.text.strip(SPACE))
+    # each line stripped once, its length kept unless none is left (a blank line)
+    lengths = sorted(filter(None, map(len, map(str.strip, map(_TEXT, lines), repeat(SPACE)))))
     return lengths[len(lengths) // 2] if lengths else 0
+
+
+_SPACE_OR_INVISIBLE = SPACE + "\ufeff\u200b\u2060"
 
 
 def ends_sentence(text: str) -> bool:
@@ -161,7 +170,7 @@ def ends_sentence(text: str) -> bool:
     >>> ends_sentence("Er ging."), ends_sentence("他走了。」 "), ends_sentence("und dann")
     (True, True, False)
     """
-    stripped = text.rstrip(SPACE + "\ufeff\u200b\u2060")
+    stripped = text.rstrip(_SPACE_OR_INVISIBLE)
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
@@ -248,6 +257,9 @@ def is_heading_shaped(text: str) -> bool:
 WORD = re.compile(r"[^\W\d_]{2}|[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
+_AROUND_A_TITLE = SPACE + "[](){}.,;:-–—|/\\*'\""
+
+
 def is_title_text(text: str) -> bool:
     """Whether a line can name a document: it holds a word and is no numeral. A page number
     the OCR misread (``4]``, ``O``, ``xii``) names nothing.
@@ -255,7 +267,7 @@ def is_title_text(text: str) -> bool:
     >>> is_title_text("Leviathan"), is_title_text("序"), is_title_text("4]"), is_title_text("xii")
     (True, True, False, False)
     """
-    stripped = text.strip(SPACE + "[](){}.,;:-–—|/\\*'\"")
+    stripped = text.strip(_AROUND_A_TITLE)
     return bool(WORD.search(stripped)) and not NUMERAL.fullmatch(stripped)
 
 
@@ -318,30 +330,19 @@ SCRIPT_PATTERNS = {
     "arabic": re.compile("[\u0600-\u06ff]"),
     "hebrew": re.compile("[\u0590-\u05ff]"),
 }
-# Runs of each script's letters: counted by their lengths, fewer matches to build than letters
-SCRIPT_RUNS = {name: re.compile(f"{pattern.pattern}+") for name, pattern in SCRIPT_PATTERNS.items()}
-LESS_COMMON_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPT_PATTERNS.items()
-                                          if name not in ("han", "latin")))
-
 
 _NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
 
 
 def script_counts(text: str) -> dict[str, int]:
     """Letters per script family (families without letters left out, the rest in the order of
-    SCRIPT_PATTERNS), counted by compiled patterns (one pass each, in C). Most blocks are Latin
-    or Chinese: one scan says whether the other scripts need counting, and an ASCII block's
-    letters are counted by deleting the rest of its bytes."""
+    SCRIPT_PATTERNS): each code point's family looked up in :func:`script_count_table`'s table
+    and counted, in numpy; an ASCII text's letters counted by deleting the rest of its bytes."""
     if text.isascii():
         letters = len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
         return {"latin": letters} if letters else {}
-    others = LESS_COMMON_SCRIPTS.search(text) is not None
-    counts = {}
-    for name, pattern in SCRIPT_RUNS.items():
-        if name in ("latin", "han") or others:
-            if letters := sum(map(len, pattern.findall(text))):
-                counts[name] = letters
-    return counts
+    counts = np.bincount(_script_table()[charmap_code_points(text)], minlength=len(SCRIPT_PATTERNS) + 1)
+    return {name: letters for name, letters in zip(SCRIPT_PATTERNS, counts[1:].tolist()) if letters}
 
 
 def _class_ranges(pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -391,12 +392,6 @@ def script_count_table(texts: list[str]) -> np.ndarray:
     counts = np.bincount(owners(texts) * families + _script_table()[code_points(texts)],
                          minlength=families * len(texts))
     return counts.reshape(len(texts), families)[:, 1:]
-
-
-def script_counts_together(texts: list[str]) -> list[dict[str, int]]:
-    """``script_counts`` of each text, for many texts in one pass (:func:`script_count_table`)."""
-    names = list(SCRIPT_PATTERNS)
-    return [{name: n for name, n in zip(names, row) if n} for row in script_count_table(texts).tolist()]
 
 
 def dominant_script(counts: dict[str, int]) -> str:
