@@ -412,3 +412,25 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
             counted = Plausibility(text, Counter(text))
             assert (by_bytes.total, by_bytes.before_badness, by_bytes.latin_factor) == (
                 counted.total, counted.before_badness, counted.latin_factor), (decoder, data[:40])
+
+
+def test_the_parts_of_cjk_characters_learnt_all_at_once_are_those_learnt_one_at_a_time():
+    """A wrong reading meets thousands of kana, hangul and Han characters: their parts are
+    learnt all at once, by numpy, from the standards' levels. For every such code point (and
+    the kind of every code point around their blocks), the part is the one _part_symbol()
+    gives character by character."""
+    import numpy
+
+    from pipeline.ingest import plausibility as P
+
+    P._CountedByCode("x")  # the table of parts made
+    around = numpy.concatenate([numpy.arange(0x2F00, 0xFB10), numpy.arange(0x1FFF0, 0x20010),
+                                numpy.arange(0x3FFF0, 0x40010)])
+    assert P._is_cjk_code(around).tolist() == [P._character_kind(chr(code))[0] == "cjk" for code in around.tolist()]
+    codes = numpy.arange(0x110000)
+    cjk = codes[P._is_cjk_code(codes)]
+    assert len(cjk) > 170000
+    P._learn_cjk_parts(cjk)
+    learnt = P._PART_OF.take(cjk).tolist()
+    assert [P._PARTS[part] for part in learnt] == [P._PARTS[ord(P._part_symbol(chr(code)))] for code in cjk.tolist()]
+    assert len({P._PARTS[part] for part in learnt}) >= 10  # kana, hangul common or not, Han of every level

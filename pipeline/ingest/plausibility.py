@@ -266,7 +266,10 @@ def _twentieths(score: float) -> int:
 def _part_symbol(ch: str) -> str:
     kind, score, family = _character_kind(ch)
     cjk_scores = tuple(map(_twentieths, _cjk_scores(ch))) if kind == "cjk" else ()
-    part = (kind, _twentieths(score), family, cjk_scores)
+    return _symbol_of_part((kind, _twentieths(score), family, cjk_scores))
+
+
+def _symbol_of_part(part: tuple[str, int, str | None, tuple[int, ...]]) -> str:
     if part not in _SYMBOL_OF_PART:
         _SYMBOL_OF_PART[part] = chr(len(_PARTS))
         _PARTS.append(part)
@@ -294,10 +297,63 @@ _PART_OF: numpy.ndarray | None = None
 
 
 def _learn_parts(codes: numpy.ndarray) -> None:
-    """Enter the parts of characters not met before in _PART_OF."""
-    for code in numpy.unique(codes).tolist():
+    """Enter the parts of characters not met before in _PART_OF: the CJK ones all at once (a
+    wrong reading, UTF-16's above all, meets thousands of them), the others one at a time."""
+    unknown = numpy.unique(codes)
+    cjk = _is_cjk_code(unknown)
+    if cjk.any():
+        _learn_cjk_parts(unknown[cjk])
+    for code in unknown[~cjk].tolist():
         _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
     assert len(_PARTS) < _UNKNOWN
+
+
+def _is_cjk_code(codes: numpy.ndarray) -> numpy.ndarray:
+    """Which code points _character_kind() calls "cjk" (kana, hangul, Han), all at once."""
+    def within(low: int, high: int) -> numpy.ndarray:
+        return (codes >= low) & (codes <= high)
+    kana = within(0x3041, 0x30FA) | within(0x30FC, 0x30FE)
+    han = within(0x4E00, 0x9FFF) | within(0x3400, 0x4DBF) | within(0x20000, 0x3FFFF) | within(0xF900, 0xFAFF)
+    return kana | within(0xAC00, 0xD7AF) | han
+
+
+@functools.cache
+def _bmp_cjk_twentieths() -> numpy.ndarray:
+    """Per Basic Multilingual Plane code point of a kana, hangul or Han character, its
+    _cjk_score() in each writing system, in twentieths, packed a byte each (the first system in
+    the lowest byte). Han characters beyond the plane are in no standard's levels: 0.1 in each."""
+    low = _twentieths(0.1)
+    rows = numpy.full((0x10000, len(WRITING_SYSTEMS)), low, numpy.uint32)
+    codes = numpy.arange(0x10000)
+    rows[(codes >= 0x3041) & (codes <= 0x30FA) | (codes >= 0x30FC) & (codes <= 0x30FE)] = [
+        _twentieths(1.0 if system == "ja" else 0.2) for system in WRITING_SYSTEMS]
+    hangul = numpy.arange(0xAC00, 0xD7B0)
+    ko = WRITING_SYSTEMS.index("ko")
+    rows[hangul, ko] = _twentieths(0.5)
+    rows[_codes_of(common_hangul()), ko] = _twentieths(1.0)
+    for index, system in enumerate(WRITING_SYSTEMS):
+        first, known = han_levels().get(system, (frozenset(), frozenset()))
+        rows[_codes_of(known), index] = _twentieths(0.5)
+        rows[_codes_of(first), index] = _twentieths(1.0)
+    return sum(rows[:, index] << (8 * index) for index in range(len(WRITING_SYSTEMS)))
+
+
+def _codes_of(characters: frozenset[str]) -> numpy.ndarray:
+    codes = code_points("".join(characters))
+    assert (codes < 0x10000).all()  # the standards' characters are all in the Basic Multilingual Plane
+    return codes
+
+
+def _learn_cjk_parts(codes: numpy.ndarray) -> None:
+    """_learn_parts() of kana, hangul and Han code points: their scores looked up all at once,
+    a part entered for each distinct set of scores."""
+    beyond = _twentieths(0.1) * sum(1 << (8 * index) for index in range(len(WRITING_SYSTEMS)))
+    packed = numpy.where(codes < 0x10000, _bmp_cjk_twentieths().take(numpy.minimum(codes, 0xFFFF)), beyond)
+    distinct, which = numpy.unique(packed, return_inverse=True)
+    symbols = [ord(_symbol_of_part(("cjk", 0, None, tuple((key >> (8 * index)) & 0xFF
+                                                           for index in range(len(WRITING_SYSTEMS))))))
+               for key in distinct.tolist()]
+    _PART_OF[codes] = numpy.array(symbols, numpy.uint16).take(which)
 
 
 @functools.cache
