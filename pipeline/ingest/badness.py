@@ -21,10 +21,18 @@ import ftfy.badness
 import ftfy.chardata
 import numpy
 
+from pipeline.charmap import code_points
+
 BADNESS_RE = ftfy.badness.BADNESS_RE
 
 
 C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))  # what bytes 80–9F are in Latin-1: each one is mojibake
+
+
+@functools.cache
+def _parsed(pattern: re.Pattern) -> re._parser.SubPattern:
+    """The regex parsed, once: its items are read, never changed."""
+    return re._parser.parse(pattern.pattern, pattern.flags)
 
 
 def _c1_counts_each_once() -> bool:
@@ -32,7 +40,7 @@ def _c1_counts_each_once() -> bool:
     then a text holds at least as many matches as C1 controls, a bound counted in C. Checked on
     the regex's own structure (an alternation of sequences of one-character items), so that
     another ftfy with another regex only loses the bound, never the right count."""
-    parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    parsed = _parsed(BADNESS_RE)
     if len(parsed.data) != 1 or parsed.data[0][0] is not re._constants.BRANCH:
         return False
 
@@ -124,7 +132,7 @@ class MatchStarts:
     regex there finds what a search everywhere finds."""
 
     def __init__(self, pattern: re.Pattern):
-        parsed = re._parser.parse(pattern.pattern, pattern.flags)
+        parsed = _parsed(pattern)
         if pattern.flags & re.IGNORECASE:
             raise _Untranslatable("case-insensitive")
         branch = parsed.data[0] if len(parsed.data) == 1 else None
@@ -191,6 +199,18 @@ class MatchStarts:
         members[self.size] = True  # beyond the table: tried wherever they are
         return members
 
+    def over_bytes(self, characters: str) -> MatchStarts:
+        """These starts in the bytes of a single-byte code page whose byte b reads as
+        ``characters[b]``: each byte looked up as its character. The pattern translated to the
+        bytes matches where this one matches in the text they read as, so where it can start
+        too; and no regex is parsed again (a table of 256 entries taken from the text's)."""
+        assert not self.in_bytes
+        starts = object.__new__(MatchStarts)
+        starts.in_bytes, starts.size, starts.flags, starts.ended = True, 0x100, self.flags, self.ended
+        codes = numpy.append(numpy.minimum(code_points(characters), self.size), self.size)  # and beyond
+        starts.tables = [table.take(codes) for table in self.tables]
+        return starts
+
     def __call__(self, subject: str | bytes, codes: numpy.ndarray | None = None) -> numpy.ndarray:
         """The positions of ``subject`` where a match can start, in order (``codes``: a text's
         code points, if the caller has them)."""
@@ -246,11 +266,15 @@ class Patterns:
     C1 controls are then counted in C by ``bytes.translate``)."""
     badness: re.Pattern
     c1: str | bytes  # the C1 controls (or the bytes read as them)
+    characters: str | None = None  # over a code page's bytes: the character each byte reads as
 
     @functools.cached_property
     def starts(self) -> MatchStarts | None:
         """Where a match of the badness pattern can start (None: a pattern not understood)."""
-        return _match_starts(self.badness)
+        if self.characters is None:
+            return _match_starts(self.badness)
+        in_text = TEXT_PATTERNS.starts  # the bytes' pattern matches where the text's does in their reading
+        return in_text.over_bytes(self.characters) if in_text else None
 
     @functools.cached_property
     def _c1_pattern(self) -> re.Pattern:
@@ -326,7 +350,7 @@ def _as_bytes(pattern: re._parser.SubPattern, flags: int, characters: str) -> by
 
 
 def _bytes_pattern(pattern: re.Pattern, characters: str) -> re.Pattern | None:
-    translated = _as_bytes(re._parser.parse(pattern.pattern, pattern.flags), pattern.flags, characters)
+    translated = _as_bytes(_parsed(pattern), pattern.flags, characters)
     return _NOTHING if translated is None else re.compile(translated)
 
 
@@ -339,7 +363,7 @@ def code_page_patterns(characters: str) -> Patterns | None:
         badness_re = _bytes_pattern(BADNESS_RE, characters)
     except _Untranslatable:
         return None
-    return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS))
+    return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS), characters)
 
 
 def suspect_count(text: str) -> int:
