@@ -132,8 +132,9 @@ class _Reading:
         self.plausibility = Plausibility(text, code_page=self.code_page)
         self.damage = 1 - min(1.0, 20 * invalid / max(1, len(text)))
         # What a single-byte reading loses for its letters out of place: read off the bytes
-        # (one character a byte) when the reading first needs refining; 0 for the others.
-        self.penalty: float | None = None if decoder in SINGLE_BYTE else 0.0
+        # (one character a byte) when the reading first needs refining; 0 for the others, and
+        # for a code page without Greek or Cyrillic letters (cp1252, Latin-1: nothing to count).
+        self.penalty: float | None = None if _has_case_marks(decoder) else 0.0
         self.bound = self._less_penalty(self.plausibility.bound())
         self.score: float | None = 0.0 if self.bound == 0.0 else None  # once scored (never above the bound)
         self._badness: BadnessCount | None = None
@@ -212,6 +213,13 @@ def _reading(sample: bytes, decoder: str, labels: tuple[str, ...], rank: int) ->
     except _TooDamaged:
         return None
     return _Reading(sample, decoder, labels, text, invalid, rank)
+
+
+@functools.cache
+def _has_case_marks(decoder: str) -> bool:
+    """Whether a single-byte code page has Greek or Cyrillic letters, the letters
+    marks_penalty() counts (without them, it is 0 whatever the text)."""
+    return decoder in SINGLE_BYTE and any(mark in _case_marks(decoder) for mark in (b"l", b"U", b"f"))
 
 
 @functools.cache
