@@ -434,3 +434,19 @@ def test_the_parts_of_cjk_characters_learnt_all_at_once_are_those_learnt_one_at_
     learnt = P._PART_OF.take(cjk).tolist()
     assert [P._PARTS[part] for part in learnt] == [P._PARTS[ord(P._part_symbol(chr(code)))] for code in cjk.tolist()]
     assert len({P._PARTS[part] for part in learnt}) >= 10  # kana, hangul common or not, Han of every level
+
+
+def test_private_use_and_surrogate_code_points_are_learnt_as_one_at_a_time():
+    """Surrogates and private use characters are learnt all at once as what neutral_score()
+    gives them one at a time: no plausibility, no script family."""
+    import numpy
+
+    from pipeline.ingest import plausibility as P
+
+    P._CountedByCode("x")  # the table of parts made
+    codes = numpy.concatenate([numpy.arange(0xD000, 0xF900), numpy.arange(0xEFFF0, 0x110000)])
+    chosen = P._is_private_or_surrogate(codes)
+    assert 0 < chosen.sum() < len(codes)
+    P._learn_parts(codes[chosen])
+    assert all(P._PARTS[part] == ("neutral", 0, None, ()) == P._PARTS[ord(P._part_symbol(chr(code)))]
+               for part, code in zip(P._PART_OF.take(codes[chosen]).tolist(), codes[chosen].tolist()))

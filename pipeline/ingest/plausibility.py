@@ -303,9 +303,19 @@ def _learn_parts(codes: numpy.ndarray) -> None:
     cjk = _is_cjk_code(unknown)
     if cjk.any():
         _learn_cjk_parts(unknown[cjk])
-    for code in unknown[~cjk].tolist():
-        _PART_OF[code] = ord(_SYMBOL_OF[chr(code)])
+    unwritten = _is_private_or_surrogate(unknown)
+    if unwritten.any():  # what neutral_score() scores 0 by their category, with no family
+        _PART_OF[unknown[unwritten]] = ord(_symbol_of_part(("neutral", 0, None, ())))
+    others = unknown[~(cjk | unwritten)].tolist()
+    _PART_OF[others] = [ord(_SYMBOL_OF[chr(code)]) for code in others]
     assert len(_PARTS) < _UNKNOWN
+
+
+def _is_private_or_surrogate(codes: numpy.ndarray) -> numpy.ndarray:
+    """Which code points are surrogates or for private use (Unicode's categories Cs and Co,
+    fixed for these ranges by its stability policy; the last two of each supplementary
+    private use plane are noncharacters, Cn), all at once: a wrong UTF-16 reading meets many."""
+    return (codes >= 0xD800) & (codes <= 0xF8FF) | (codes >= 0xF0000)
 
 
 def _is_cjk_code(codes: numpy.ndarray) -> numpy.ndarray:
@@ -363,6 +373,12 @@ def _code_page_parts(characters: str) -> numpy.ndarray:
     return _PART_OF.take(code_points(characters))
 
 
+@functools.lru_cache(maxsize=1)  # the single-byte readings of one sample are made one after the other
+def _byte_counts(data: bytes) -> numpy.ndarray:
+    """How many times each byte value is in ``data``."""
+    return numpy.bincount(numpy.frombuffer(data, numpy.uint8), minlength=256)
+
+
 class _CountedByCharacter:
     """The parts of a text counted from its characters' counts (in order of first appearance)."""
 
@@ -415,17 +431,26 @@ class _CountedByCode:
         self.text, self.code_page = text, code_page
         if code_page is not None:
             self._codes: numpy.ndarray | None = None  # looked up only if asked for
-            counts = numpy.bincount(parts := _code_page_parts(code_page[1]).take(
-                numpy.frombuffer(code_page[0], numpy.uint8)))
+            self._parts: numpy.ndarray | None = None
+            # each byte's part counted as many times as the byte is there: the bytes are
+            # counted once for every code page that reads them
+            counts = numpy.bincount(_code_page_parts(code_page[1]), _byte_counts(code_page[0])).astype(numpy.int64)
         else:
             self._codes = codes = code_points(text)
             counts = numpy.bincount(parts := _PART_OF.take(codes))
             if len(counts) > _UNKNOWN:  # characters not met before
                 _learn_parts(codes[parts == _UNKNOWN])
                 counts = numpy.bincount(parts := _PART_OF.take(codes))
-        self.parts = parts
+            self._parts = parts
         present = counts.nonzero()[0]
         self.per_part = dict(zip(present.tolist(), counts[present].tolist()))
+
+    @property
+    def parts(self) -> numpy.ndarray:
+        """The part of each character of the text."""
+        if self._parts is None:
+            self._parts = _code_page_parts(self.code_page[1]).take(numpy.frombuffer(self.code_page[0], numpy.uint8))
+        return self._parts
 
     @property
     def codes(self) -> numpy.ndarray:
