@@ -159,6 +159,45 @@ def test_lines_looked_at_are_those_holding_a_character_the_line_test_needs(text)
         assert [(o, line) for o, line in every if test(line)] == [(o, line) for o, line in found if test(line)]
 
 
+def ftfy_lines_alone(text: str) -> list[tuple[int, str]]:
+    from pipeline.stages.textfix import _MAY_CHANGE, ftfy_may_change, lines_with
+    return [(offset, line) for offset, line in lines_with(text, _MAY_CHANGE) if ftfy_may_change(line)]
+
+
+def mojibake_of(text: str) -> str:
+    """Lines of ``text`` and their mojibake (UTF-8 read as Windows-1252 and as Latin-1), mixed."""
+    lines = text.split("\n")[:400]
+    bad = [line.encode("utf-8").decode(codec, "replace") for codec in ("cp1252", "latin-1")
+           for line in [line for line in lines if not line.isascii()][:30]]
+    return "\n".join(lines + bad)
+
+
+@pytest.mark.parametrize("batch", [1 << 16, 1, 40])
+@pytest.mark.parametrize("text", [mojibake_of(text) for text in texts()])
+def test_lines_ftfy_may_change_found_a_batch_at_a_time_are_those_found_line_by_line(text, batch, monkeypatch):
+    """Where badness can fire, found over a batch of lines joined, then the regex tried in each
+    line alone: the lines the line-by-line test passes (batches of one line, of a few, of many)."""
+    from pipeline.stages import textfix
+
+    monkeypatch.setattr(textfix, "BATCH", batch)
+    expected = ftfy_lines_alone(text)
+    assert list(textfix.lines_ftfy_may_change(textfix.lines_with(text, textfix._MAY_CHANGE))) == expected
+    assert expected or text.isascii()  # the mojibake is there to be found
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(LINES, st.sampled_from([1, 5, 1 << 16]))
+def test_lines_ftfy_may_change_on_composed_lines(text, batch):
+    from pipeline.stages import textfix
+
+    textfix.BATCH, kept = batch, textfix.BATCH
+    try:
+        assert list(textfix.lines_ftfy_may_change(textfix.lines_with(text, textfix._MAY_CHANGE))) == ftfy_lines_alone(text)
+    finally:
+        textfix.BATCH = kept
+
+
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
           derandomize="FUZZ_EXAMPLES" not in os.environ)
 @given(st.lists(st.sampled_from(["ab", "é", "-", "¬", "=", "\u00ad", " ", "\t", "\n", "1", "蘇", "-\n"]), max_size=25)

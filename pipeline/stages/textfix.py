@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 import ftfy
 
@@ -75,6 +76,42 @@ def ftfy_may_change(line: str) -> bool:
     return not line.isascii() and (badness.is_bad(line) or bool(_FIXED_REGARDLESS.search(line)))
 
 
+BATCH = 1 << 16  # characters of lines whose badness is looked for at once
+
+
+def lines_ftfy_may_change(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The lines (offset, line) that ftfy_may_change passes. Where badness can fire is found
+    for a batch of lines joined at once (one numpy pass, where one a line cost most of this
+    stage), and its regex tried there, in the line alone: a match in the line alone is one in
+    the batch, at the same place, so its start is among the batch's (a superset of them)."""
+    batch: list[tuple[int, str]] = []
+    size = 0
+    for offset, line in lines:
+        if not line.isascii():
+            batch.append((offset, line))
+            size += len(line) + 1
+            if size >= BATCH:
+                yield from _may_change_in_batch(batch)
+                batch, size = [], 0
+    yield from _may_change_in_batch(batch)
+
+
+def _may_change_in_batch(batch: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    joined = "\n".join(line for _, line in batch)
+    found = badness.TEXT_PATTERNS.match_starts(joined) if batch else None
+    if found is None:  # badness's pattern not understood: asked line by line
+        yield from ((offset, line) for offset, line in batch if ftfy_may_change(line))
+        return
+    starts, match, place = found.tolist(), badness.BADNESS_RE.match, 0
+    for offset, line in batch:
+        end = place + len(line)
+        first = bisect_left(starts, place)
+        if _FIXED_REGARDLESS.search(line) or any(
+                match(line, start - place) for start in starts[first:bisect_left(starts, end, first)]):
+            yield offset, line
+        place = end + 1
+
+
 # A line ftfy may change holds one of these: badness fires only near a suspect character.
 _MAY_CHANGE = re.compile(badness.SUSPECT.pattern[:-1] + _FIXED_REGARDLESS.pattern[1:])
 
@@ -108,15 +145,14 @@ def ftfy_edits(text: str) -> list[Edit]:
     """Run ftfy line by line and turn each change it makes into an edit on the changed span."""
     edits: list[Edit] = []
     present: set[str] | None = None  # the document's own scripts, read at the first repair
-    for offset, line in lines_with(text, _MAY_CHANGE):
-        if ftfy_may_change(line):
-            fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
-            if fixed != line:
-                present = _scripts(text) if present is None else present
-                if _scripts(fixed) - _scripts(line) - REPAIR_SCRIPTS - present:
-                    continue
-                steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
-                edits.extend(diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}", 0.9, "ingest"))
+    for offset, line in lines_ftfy_may_change(lines_with(text, _MAY_CHANGE)):
+        fixed, explanation = ftfy.fix_and_explain(line, config=SCHOLARLY_FTFY)
+        if fixed != line:
+            present = _scripts(text) if present is None else present
+            if _scripts(fixed) - _scripts(line) - REPAIR_SCRIPTS - present:
+                continue
+            steps = ", ".join(f"{step.action} {step.parameter}" for step in explanation or [])
+            edits.extend(diff_edits(line, fixed, offset, f"ftfy: {steps or 'fix_text'}", 0.9, "ingest"))
     return edits
 
 
