@@ -319,17 +319,20 @@ OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "Z": "2", "z
                             "S": "5", "s": "5", "B": "8", "«": "8", "g": "9", "b": "6", "G": "6", "&": "8"})
 
 
-# Which scripts a text's letters are in
-SCRIPT_PATTERNS = {
-    "kana": re.compile("[\u3040-\u30ff\u31f0-\u31ff]"),
-    "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "han": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003ffff\uf900-\ufaff\u3007]"),
-    "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
-    "cyrillic": re.compile("[\u0400-\u04ff]"),
-    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
-    "arabic": re.compile("[\u0600-\u06ff]"),
-    "hebrew": re.compile("[\u0590-\u05ff]"),
+# Which scripts a text's letters are in: each family's code points as inclusive ranges (the
+# table script_count_table reads is filled from them, the patterns are written from them)
+SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "kana": ((0x3040, 0x30FF), (0x31F0, 0x31FF)),
+    "hangul": ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F)),
+    "han": ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x3FFFF), (0xF900, 0xFAFF), (0x3007, 0x3007)),
+    "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)),
+    "cyrillic": ((0x400, 0x4FF),),
+    "greek": ((0x370, 0x3FF), (0x1F00, 0x1FFF)),
+    "arabic": ((0x600, 0x6FF),),
+    "hebrew": ((0x590, 0x5FF),),
 }
+SCRIPT_PATTERNS = {name: re.compile("[" + "".join(f"\\U{first:08X}-\\U{last:08X}" for first, last in ranges) + "]")
+                   for name, ranges in SCRIPT_RANGES.items()}
 
 _NOT_ASCII_LETTERS = bytes(code for code in range(256) if not chr(code).isascii() or not chr(code).isalpha())
 
@@ -345,29 +348,12 @@ def script_counts(text: str) -> dict[str, int]:
     return {name: letters for name, letters in zip(SCRIPT_PATTERNS, counts[1:].tolist()) if letters}
 
 
-def _class_ranges(pattern: re.Pattern) -> list[tuple[int, int]]:
-    """The code points of a pattern that is one character class of literal characters and
-    ranges (``[A-Za-z…]``, as SCRIPT_PATTERNS are written), as inclusive ranges."""
-    members = pattern.pattern
-    if not (members.startswith("[") and members.endswith("]")) or "\\" in members or "^" in members[:2]:
-        raise ValueError(f"not a class of literal characters: {members!r}")
-    members, ranges, i = members[1:-1], [], 0
-    while i < len(members):
-        if i + 2 < len(members) and members[i + 1] == "-":
-            ranges.append((ord(members[i]), ord(members[i + 2])))
-            i += 3
-        else:
-            ranges.append((ord(members[i]), ord(members[i])))
-            i += 1
-    return ranges
-
-
 @functools.cache
 def _script_table() -> np.ndarray:
-    """Each code point's script family, numbered from 1 in SCRIPT_PATTERNS' order (0: none)."""
+    """Each code point's script family, numbered from 1 in SCRIPT_RANGES' order (0: none)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for number, pattern in enumerate(SCRIPT_PATTERNS.values(), 1):
-        for first, last in _class_ranges(pattern):
+    for number, ranges in enumerate(SCRIPT_RANGES.values(), 1):
+        for first, last in ranges:
             table[first:last + 1] = number
     return table
 
