@@ -244,11 +244,18 @@ def script_counts_together(texts: list[str]) -> list[dict[str, int]]:
     return [{name: n for name, n in zip(SCRIPT_PATTERNS, row) if n} for row in script_count_table(texts).tolist()]
 
 
+def script_evidence(text: str) -> tuple[int, int]:
+    """(simplified-only, traditional-only) characters of the text, looked up one by one."""
+    from pipeline.stages.script import simplified_only, traditional_only
+
+    return sum(ch in simplified_only() for ch in text), sum(ch in traditional_only() for ch in text)
+
+
 def test_scripts_counted_together_are_the_scripts_counted_one_text_at_a_time():
     """A document's blocks counted in one pass (a table of code points), and one text's
     (script_counts: its bytes if ASCII, else the table), against SCRIPT_PATTERNS' matches per
-    text; the Chinese evidence likewise against script_evidence."""
-    from pipeline.stages.script import script_evidence, script_evidence_together
+    text; the Chinese evidence likewise against the text's own characters, one at a time."""
+    from pipeline.stages.script import script_evidence_together
     from pipeline.stages.textshape import script_counts
 
     texts = _texts_of_every_kind()

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import opencc
 
-from pipeline.charmap import CharacterMap
 from pipeline.stages.textshape import code_points, owners
 
 _OPENCC_ROOT = Path(opencc.__file__).parent / "clib"
@@ -52,19 +51,6 @@ def traditional_only() -> frozenset[str]:
     return frozenset(k for k, v in opencc_table("TSCharacters").items() if len(k) == 1 and k not in v)
 
 
-# "s" for a simplified-only character, "t" for a traditional-only one (both for the few that
-# are both), nothing for the rest
-_EVIDENCE_TABLE = CharacterMap(lambda ch: ("s" if ch in simplified_only() else "")
-                               + ("t" if ch in traditional_only() else "") or None)
-
-
-def script_evidence(text: str) -> tuple[int, int]:
-    """(simplified-only, traditional-only) character counts in ``text``: one pass in C, the
-    text's characters replaced by their marks."""
-    marks = text.translate(_EVIDENCE_TABLE)
-    return marks.count("s"), marks.count("t")
-
-
 @functools.cache
 def _evidence_table() -> np.ndarray:
     """Each code point's marks as bits: 1 simplified-only, 2 traditional-only (3 for the few that are both)."""
@@ -75,7 +61,8 @@ def _evidence_table() -> np.ndarray:
 
 
 def script_evidence_together(texts: list[str]) -> list[tuple[int, int]]:
-    """``script_evidence`` of each text, for many texts in one pass in numpy (a document's Chinese blocks)."""
+    """(simplified-only, traditional-only) character counts of each text, for many texts in one
+    pass in numpy (a document's Chinese blocks)."""
     if not texts:
         return []
     marks = np.bincount(owners(texts) * 4 + _evidence_table()[code_points(texts)], minlength=4 * len(texts))
