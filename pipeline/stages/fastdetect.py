@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 import re
 from collections import OrderedDict
-from collections.abc import Callable
 from itertools import repeat
 from operator import add, mul, truediv
 
@@ -26,32 +25,10 @@ from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
-from pipeline.charmap import code_points
+from pipeline.charmap import CodePointMap
 
 
-class _CodePointMap:
-    """``str.translate`` for a function from a character to one character, as a table of code
-    points filled as characters are met: a text's code points looked up in numpy (a dict's
-    translate looks up a number object per character, 80 µs for 1,000 characters that are not
-    all ASCII; this, a tenth of it)."""
-
-    def __init__(self, replacement: Callable[[str], str]):
-        self.replacement = replacement
-        self.table = np.zeros(0x110000, dtype=np.uint32)
-        self.filled = np.zeros(0x110000, dtype=bool)
-
-    def translate(self, text: str) -> str:
-        codes = code_points(text)
-        if not self.filled[codes].all():
-            for code in np.unique(codes[~self.filled[codes]]).tolist():
-                replaced = self.replacement(chr(code))
-                if len(replaced) != 1:
-                    raise ValueError(f"{self.replacement} gives {replaced!r} for U+{code:04X}: not one character")
-                self.table[code], self.filled[code] = ord(replaced), True
-        return self.table[codes].tobytes().decode("utf-32-le", "surrogatepass")
-
-
-_NORMALIZED = _CodePointMap(NGram.normalize)
+_NORMALIZED = CodePointMap(NGram.normalize)
 _SPACE_RUN = re.compile(" {2,}")
 _LATIN = re.compile("[A-z]+")  # langdetect's test: 'A' <= ch <= 'z', the six signs between the cases included
 _LATIN_BYTES = bytes(range(ord("A"), ord("z") + 1))
