@@ -58,10 +58,6 @@ def command_run(inputs: list[Path], output_dir: Path, dask_address: str | None =
     flow.record_what_finishes()
     signal.signal(signal.SIGINT, flow.stop_at_once)
     server = None if os.environ.get("PREFECT_API_URL") else local_server_url()
-    if server is None and not os.environ.get("PREFECT_API_URL"):
-        # Prefect's temporary server, for this run alone: no automations to trigger on its events
-        # (their service read each event of each task: a tenth of the server's work)
-        os.environ.setdefault("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "false")
     # the run's own temporary server; on Dask workers, tasks report to it (else each worker starts one)
     server = server or temporary_api(dask_address)
     try:

@@ -7,11 +7,12 @@ be ready for them polls all the time: a scheduling loop every 250 ms, a cancella
 listener every 100 ms, a heartbeat, some 8 ms of CPU a second, with no setting to slow it
 (Prefect 3.8). A server that lives for one run has none of its jobs to do: the jobs it
 schedules in an ephemeral server are the hourly deletion of events over 90 days old (its
-first run at the server's start), automations (turned off for the run, see cli.py) and
-telemetry (turned off, environment.py); the others serve deployments, work queues,
-cancellations and deletions made through the API, which a run does not make. What is given
-up: events over 90 days old in the run's database are no longer deleted by runs (Prefect's
-own server, `scan2tei serve`'s or one started with `prefect server start`, still does it).
+first run at the server's start), automations (turned off for the run, in
+start_temporary_server) and telemetry (turned off, environment.py); the others serve
+deployments, work queues, cancellations and deletions made through the API, which a run does
+not make. What is given up: events over 90 days old in the run's database are no longer
+deleted by runs (Prefect's own server, `scan2tei serve`'s or one started with `prefect server
+start`, still does it).
 
     python -m orchestration.temporary_server PORT    # started by start_temporary_server
 """
@@ -49,6 +50,9 @@ def start_temporary_server() -> str:
     env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True),
            "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     env.pop("PREFECT_API_URL", None)
+    # A server for one run: no automations to trigger on its events (their service reads each
+    # event of each task, a tenth of the server's work), unless the user's settings say otherwise.
+    env.setdefault("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "false")
     timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
     for _ in range(STARTUP_ATTEMPTS):
         port = free_port()

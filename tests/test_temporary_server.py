@@ -27,16 +27,18 @@ def test_a_run_records_its_flow_and_tasks_on_its_temporary_server_and_stops_it(t
     run = subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "run", "--input", str(inbox), "--output",
                             str(tmp_path / "out")], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True)
-    servers = []
+    servers, environment = [], {}
     while run.poll() is None and not servers:  # the run's server, while it runs
         try:
             servers = [child for child in psutil.Process(run.pid).children(recursive=True)
                        if "orchestration.temporary_server" in " ".join(child.cmdline())]
+            environment = servers[0].environ() if servers else {}
         except psutil.Error:
             pass
     stdout, stderr = run.communicate(timeout=600)
     assert run.returncode == 0, stdout + stderr
     assert servers, "the run did not start its temporary server"
+    assert environment.get("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED") == "false"  # no automations for one run
     psutil.wait_procs(servers, timeout=10)
     assert not any(server.is_running() for server in servers), "the run's server outlived it"
     with sqlite3.connect(tmp_path / "home" / "prefect.db") as database:
