@@ -13,7 +13,7 @@ from pipeline.config import PipelineConfig
 from pipeline.process import build_document
 from pipeline.model import Block, Document, EncodingGuess, Edit, SourceInfo
 from pipeline.tei.reader import rebuild_source, without_whitespace
-from pipeline.tei import writer
+from pipeline.tei import header, writer
 from pipeline.tei.writer import build_tei, serialize
 from pipeline.tei.validate import schema_errors, validate_file
 
@@ -220,3 +220,16 @@ def test_the_writers_shortcuts_write_what_its_general_paths_write(monkeypatch):
     monkeypatch.setattr(writer._Text, "_append_lines", staticmethod(_lines_one_by_one))
     monkeypatch.setattr(writer, "_indent_structure", lambda parts: frozenset())  # indent() walks it all
     assert [serialize(build_tei(doc, config)) for doc in docs] == with_shortcuts
+
+
+def test_the_headers_shared_parts_are_what_building_them_writes(monkeypatch):
+    """The parts of the header every edition of a configuration shares are built once and
+    copied: the copies are what building them anew writes, for each configuration."""
+    plain, cautious = PipelineConfig(), PipelineConfig(low_confidence=0.7, script_standard="none")
+    docs = [build_document(seed.read_bytes(), seed.name, plain) for seed in SEEDS]
+    docs += [_notes_between_paragraphs(), _document_with_every_kind_of_edit()]
+    copied = [serialize(build_tei(doc, config)) for config in (plain, cautious, plain) for doc in docs]
+    assert b'"low_confidence":0.7' in copied[len(docs)] and b'"low_confidence":0.5' in copied[0]
+    assert copied[:len(docs)] == copied[2 * len(docs):]
+    monkeypatch.setattr(header, "_append_shared", lambda parent, key, build: build(parent))
+    assert [serialize(build_tei(doc, config)) for config in (plain, cautious, plain) for doc in docs] == copied

@@ -116,6 +116,9 @@ class _Text:
 
 
 def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
+    if not XML_ILLEGAL.search(text):  # nearly always: nothing to stand in for
+        _Text.append(parent, text)
+        return
     position = 0
     for match in XML_ILLEGAL.finditer(text):
         _Text.append(parent, text[position:match.start()])
