@@ -325,18 +325,24 @@ def _render_container(parent: etree._Element, doc: Document, edit: Edit, inner: 
     _render_span(note, doc, edit.start, edit.end, inner)
 
 
+_BREAKS = (tei("lb"), tei("pb"))
+_CHOICE, _ORIG = tei("choice"), tei("orig")
+
+
 def _mark_word_breaks(element: etree._Element) -> None:
     """A line or page break inside a word (after a hyphen, removed or kept) is break="no"."""
-    for child in element.iter(tei("lb"), tei("pb")):
+    for child in element.iter(*_BREAKS):
         previous = child.getprevious()
-        if previous is not None and (previous.tail or "").strip():
-            before = previous.tail
-        elif previous is not None:
-            orig = previous.findtext(tei("orig")) if local_name(previous) == "choice" else None
-            hyphen = bool(orig) and len(orig) == 1 and orig in LINE_END_HYPHENS
-            before = "-" if hyphen else ""
-        else:
+        if previous is None:
             before = child.getparent().text or ""
+        else:
+            before = previous.tail or ""
+            if not before.strip():  # the break follows the element: a hyphen it stands for counts
+                orig = previous.findtext(_ORIG) if previous.tag == _CHOICE else None
+                hyphen = bool(orig) and len(orig) == 1 and orig in LINE_END_HYPHENS
+                before = "-" if hyphen else ""
+        if "-" not in before:  # what follows asks for one
+            continue
         if before.rstrip(" \t").endswith("-") and before.rstrip(" \t")[-2:-1].isalpha() or before == "-":
             child.set("break", "no")
 
