@@ -137,6 +137,9 @@ class Surface:
     # line, margins included) and the column's place from the left
     columns: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None  # the page's label as a library package names it (METS ORDERLABEL)
+    # its lines are columns, top to bottom, read right to left (pipeline.ingest.pages.vertical):
+    # the layout rules measure a line's place and its type's size across them
+    vertical: bool = False
     # why the page has no text although the source names it (gap/@reason, what was wrong): a
     # library package's file absent, remote and not fetched, an image not recognised; "blank": a page
     # shown without text (a pb, no gap)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import DocumentError, EmptyDocument
 from pipeline.ingest.pages.asides import set_asides_apart
 from pipeline.ingest.pages.columns import NEIGHBOURS, read_by_columns, runs_on, word_goes_on
 from pipeline.ingest.pages.ocrpage import Box, OcrLine, OcrPage
+from pipeline.ingest.pages.vertical import to_reading_frame, vertical_page
 from pipeline.model import Document, EncodingGuess, LineZone, SourceInfo, Surface, text_block_margins
 
 
@@ -143,8 +144,9 @@ def compose(pages: list[PageSource], name: str, files: list[SourceFile], encodin
         surface = _surface(source, position, scale)
         flip = _flip_height(source, book_height)
         lay_out(source.page)
+        surface.vertical = vertical_page(source.page)
         column = None
-        for p, paragraph in enumerate(paragraphs_by_layout(source.page)):
+        for p, paragraph in enumerate(paragraphs_by_layout(source.page, surface.vertical)):
             if p:
                 add("\n\n")
             for n, line in enumerate(paragraph):
@@ -189,13 +191,35 @@ def lay_out_early(page: OcrPage) -> OcrPage:
     return page if page.bottom_origin else lay_out(page)
 
 
-def paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
+def paragraphs_by_layout(page: OcrPage, columns: bool | None = None) -> list[list[OcrLine]]:
     """The engine's paragraphs, where the page's layout bears them out: a paragraph ends
     before an indented line, at a gap wider than the lines' spacing, or after a line that
     stops well short of the right margin (a third of the text's width: ragged-right text
     ends lines short all the time), and never inside a word hyphenated at the line's end.
     Engines split where none of these holds (Tesseract cuts a page's text into "paragraphs"
-    at random); where one holds, the engine's break stays."""
+    at random); where one holds, the engine's break stays. A page of columns (:mod:`vertical`)
+    is measured in its reading frame: a column's indent is at its top (``columns``: whether the
+    page is one, where the caller knows)."""
+    if vertical_page(page) if columns is None else columns:
+        return _in_reading_frame(page, _paragraphs_by_layout)
+    return _paragraphs_by_layout(page)
+
+
+def _in_reading_frame(page: OcrPage, rule) -> list[list[OcrLine]]:
+    """``rule``'s paragraphs of a page of columns, measured on the page turned into its
+    reading frame (each column a line), given back as the page's own lines."""
+    width = max((line.box[2] for line in page.lines if line.box), default=0)
+    own: dict[int, OcrLine] = {}
+    turned = OcrPage(paragraphs=[], width=page.height, height=width)
+    for paragraph in page.paragraphs:
+        copies = [replace(line, box=to_reading_frame(line.box, width) if line.box else None)
+                  for line in paragraph]
+        own |= {id(copy): line for copy, line in zip(copies, paragraph)}
+        turned.paragraphs.append(copies)
+    return [[own[id(copy)] for copy in paragraph] for paragraph in rule(turned)]
+
+
+def _paragraphs_by_layout(page: OcrPage) -> list[list[OcrLine]]:
     lines = [line for line in page.lines if line.box]
     if len(lines) < 4 or len(lines) != len(page.lines):
         return page.paragraphs

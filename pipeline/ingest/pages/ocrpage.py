@@ -51,6 +51,9 @@ class OcrPage:
     unit: str = "pixel"  # what the boxes and the page's size are measured in (ALTO: also mm10, inch1200)
     problems: list[Problem] = field(default_factory=list)  # what was repaired or left out, by the file's line
     laid_out: bool = False  # its margins' words set apart and its columns read in order (compose.lay_out)
+    # the file says its lines run from top to bottom (PAGE's readingDirection), or from left to right
+    # (None: it says neither, and the boxes tell: pipeline.ingest.pages.vertical)
+    declared_vertical: bool | None = None
 
     @property
     def lines(self) -> list[OcrLine]:

@@ -55,6 +55,7 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
     for element in (el for el in root.iter() if local(el.tag) == "Page"):
         page = OcrPage(width=_int(element.get("imageWidth")), height=_int(element.get("imageHeight")),
                        image=element.get("imageFilename"), engine=engine)
+        page.declared_vertical = _declared_vertical(element)
         for region in _regions_in_order(element):
             paragraph = [line for line in (_line(el, page.problems) for el in _find(region, "TextLine"))
                          if line.words]
@@ -67,6 +68,18 @@ def parse(data: bytes, name: str) -> list[OcrPage]:
     if not pages:
         raise DocumentError(name, "is PAGE XML without a Page element")
     return pages
+
+
+# PAGE's readingDirection (of a region, or the page's default): the way a line's text runs
+DIRECTIONS = {"top-to-bottom": True, "bottom-to-top": True, "left-to-right": False, "right-to-left": False}
+
+
+def _declared_vertical(page: etree._Element) -> bool | None:
+    """Whether the page's text regions say their lines run vertically (the direction most
+    of those that say one give), or the page's own default does; None where none says."""
+    said = [DIRECTIONS[direction] for el in page.iter() if local(el.tag) in ("Page", "TextRegion")
+            and (direction := el.get("readingDirection")) in DIRECTIONS]
+    return None if not said else 2 * sum(said) > len(said)
 
 
 def _region_type(region: etree._Element) -> str | None:

@@ -213,9 +213,10 @@ def find_page_edges(doc: Document) -> None:
 
 def line_heights(doc: Document) -> dict[int, int]:
     """The height of each line's box on its page image (or the OCR file's boxes), by where the
-    line starts: the type it is set in, roughly (empty without boxes)."""
-    return {zone.start: zone.box[3] - zone.box[1] for surface in doc.facsimile for zone in surface.lines
-            if zone.box[3] > zone.box[1]}
+    line starts: the type it is set in, roughly (empty without boxes); of a column (a page of
+    vertical lines), its width."""
+    return {zone.start: zone.box[2] - zone.box[0] if surface.vertical else zone.box[3] - zone.box[1]
+            for surface in doc.facsimile for zone in surface.lines if zone.box[3] > zone.box[1]}
 
 
 def _early_feet(pages: list[Page], heads: dict[int, list[Line]]) -> dict[int, list[FootItem]]:

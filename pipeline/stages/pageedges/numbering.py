@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.model import Document, LineZone, Surface
+from pipeline.stages.pageedges import columnar
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
 from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed,
                                             number_pieces, number_shaped, readings, reads_exactly,
@@ -93,6 +94,9 @@ def _edges_by_position(page: Page, surface: Surface) -> None:
     page.lines = [line for line in page.lines if line not in page.stray]
     boxed = [line for line in boxed if line not in page.stray]
     if len(boxed) < 3:
+        return
+    if surface.vertical:  # a page of columns: its own measures
+        page.lines = columnar.order_by_edges(page.lines, zones) or page.lines
         return
     by_height = sorted(boxed, key=lambda line: zones[line.start][1])
     top = [line for n, line in enumerate(by_height[:EDGE_LINES])
@@ -200,15 +204,15 @@ def stray_lines(boxed: list[Line], zones: dict, surface: Surface) -> list[Line]:
     if not surface.width or not surface.height or len(text) < 3:
         return stray
     width, height = surface.width, surface.height
+    if surface.vertical:  # a book of columns prints on every side
+        return stray + columnar.stray_at_the_border(text, zones, lambda box: _at_border(box, width, height))
     lefts = sorted(zones[line.start][0] for line in text)
     rights = sorted(zones[line.start][2] for line in text)
     heights = sorted(zones[line.start][3] - zones[line.start][1] for line in text)
     left, right, line_height = lefts[len(lefts) // 2], rights[len(rights) // 2], heights[len(heights) // 2]
     for line in text:
         ulx, uly, lrx, lry = zones[line.start]
-        at_border = ulx <= SCAN_BORDER * width or lrx >= (1 - SCAN_BORDER) * width \
-            or uly <= SCAN_BORDER * height or lry >= (1 - SCAN_BORDER) * height
-        if not at_border:
+        if not _at_border(zones[line.start], width, height):
             continue
         beside = lrx < left or ulx > right  # wholly in a margin, outside the text's column
         others = [zones[other.start] for other in text if other is not line]
@@ -216,6 +220,13 @@ def stray_lines(boxed: list[Line], zones: dict, surface: Surface) -> list[Line]:
         if beside or apart:
             stray.append(line)
     return stray
+
+
+def _at_border(box, width: int, height: int) -> bool:
+    """A box at the scan's very border (SCAN_BORDER)."""
+    ulx, uly, lrx, lry = box
+    return ulx <= SCAN_BORDER * width or lrx >= (1 - SCAN_BORDER) * width \
+        or uly <= SCAN_BORDER * height or lry >= (1 - SCAN_BORDER) * height
 
 
 FOOT_PIECE_CHARS = 12  # a short title, a gathering's mark, a catchword (a letter's closing is longer)
