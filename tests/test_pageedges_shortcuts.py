@@ -145,7 +145,8 @@ def test_the_page_numbers_chain_is_the_one_asked_pair_by_pair() -> None:
 
 def _no_run_beside_line_by_line(lines_, place, text_index, alone_lines, left_out, digit_lines) -> bool:
     """margins._no_run_beside's spec: every number read as printed asked of each line within
-    REACH lines of text of it, whether its word reads as a number that far from it."""
+    REACH lines of text of it (MIN_STEP at least: a run's numbers are no closer), whether its
+    word reads as a number that far from it."""
     def value(i: int) -> int | None:
         token = margins._any_token(lines_[i], place, None, i)
         read = token.text.translate(margins.NUMBER_LOOKALIKES) if token is not None and not token.glued else ""
@@ -160,7 +161,7 @@ def _no_run_beside_line_by_line(lines_, place, text_index, alone_lines, left_out
             continue
         for step in range(-margins.REACH, margins.REACH + 1):
             j = line_at.get(text_index[i] + step)
-            if step and j is not None and j not in left_out and value(j) == v + step:
+            if abs(step) >= margins.MIN_STEP and j is not None and j not in left_out and value(j) == v + step:
                 return False
     return True
 
@@ -184,7 +185,7 @@ def test_no_run_beside_is_the_line_by_line_search() -> None:
     number does: on the inputs above and on composed lines of numbers, lookalikes and words."""
     rng = random.Random(2)
     texts = [_numbered_lines(rng) for _ in range(400)] + [_numbered_lines(rng, 0.03) for _ in range(600)]
-    for apart in (1, 29, 30, 31):  # two numbers as far apart as their lines, at the edge of REACH and beyond
+    for apart in (1, 2, 3, 29, 30, 31):  # numbers as far apart as their lines, at the edges of the reach and beyond
         for first, second in ((f"verba sunt {5}", f"verba sunt {5 + apart}"),
                               ("Io verba sunt", f"{10 + apart} verba sunt")):  # (a lookalike: Io for 10)
             rows = ["verba sunt hic et nunc"] * 40
@@ -204,6 +205,39 @@ def test_no_run_beside_is_the_line_by_line_search() -> None:
             for place in ("left", "right"):
                 assert margins._no_run_beside(found, place, text_index, alone, left_out, digits, joined) \
                     == _no_run_beside_line_by_line(found, place, text_index, alone, left_out, digits), (text, place)
+
+
+def test_a_run_beside_the_lines_needs_the_pair_may_follow_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wherever a run is read beside the lines (the document's words left out of the vocabulary:
+    every lookalike a number), :func:`margins._may_follow` says it may be: composed tokens,
+    numbers and lookalikes at every distance, runs and near misses."""
+    rng = random.Random(5)
+
+    class NoWords:
+        def __contains__(self, _word: str) -> bool:
+            return False
+
+    may_follow = margins._may_follow
+    monkeypatch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)  # (_runs asks every pair)
+    runs = 0
+    for _trial in range(3000):
+        lines_count = rng.randint(2, 80)
+        text_index = list(range(lines_count))
+        tokens = {}
+        step = rng.choice([1, 2, 3, 4, 5, 10])  # a margin's count every few lines, and lists counted line by line
+        first = rng.randint(0, lines_count - 1)
+        for i in range(first, lines_count, step * rng.choice([1, 1, 2])):  # (a number lost now and then)
+            value = i + step - first % step
+            text = str(value) if rng.random() < 0.5 else str(value).replace("1", "l").replace("0", "o")
+            tokens[i] = margins._Token(i, 0, len(text), text, False, glued=rng.random() < 0.05)
+        for i in rng.sample(range(lines_count), rng.randint(0, min(lines_count, 6))):  # words and stray numbers
+            text = rng.choice(["et", "Io", "lo", "so", str(rng.randint(1, 99))])
+            tokens[i] = margins._Token(i, 0, len(text), text, False)
+        found = margins._runs(tokens, text_index, False, NoWords())
+        runs += bool(found)
+        if found:
+            assert may_follow(tokens, text_index), (tokens, text_index)
+    assert runs > 50  # (the composed tokens hold runs to find)
 
 
 def test_first_lines_compare_as_similar_to_does() -> None:

@@ -260,8 +260,8 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
                    left_out, digit_lines: list[int], joined: tuple[str, list[int]]) -> bool:
     """Whether the lines' words at ``place`` (lines without the margin's pieces) certainly hold
     no run, found without reading every line's word: a run holds a number read as printed
-    (on a line with a digit) and another number (or its lookalike) that follows it within
-    REACH lines, its value as far from it as its line (:func:`_may_follow`). Only the words
+    (on a line with a digit) and another number (or its lookalike) that follows it MIN_STEP to
+    REACH lines from it, its value as far from it as its line (:func:`_may_follow`). Only the words
     that a pattern finds digits or lookalikes alone in (one scan of the joined lines) are read:
     no other word has a value."""
     values: dict[int, int | None] = {}  # line -> the value its token may read as (None: none)
@@ -287,7 +287,8 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
         printed.append((text_index[i], v))
     if not printed:
         return True
-    # a number w on line of text t follows one v on line s where w - v == t - s, t within REACH of s:
+    # a number w on line of text t follows one v on line s where w - v == t - s, t MIN_STEP to REACH
+    # lines from s (a run's numbers are no closer: :func:`_step`):
     # the lines whose value less their place is the same are the only ones to compare
     by_offset: dict[int, list[int]] = {}
     reached = sorted(s for s, _ in printed)  # (a word no number read reaches is not read)
@@ -297,7 +298,7 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
         nearest = bisect.bisect_left(reached, text_index[j] - REACH)
         if nearest < len(reached) and reached[nearest] <= text_index[j] + REACH and (w := value(j)) is not None:
             by_offset.setdefault(text_index[j] - w, []).append(text_index[j])
-    return not any(0 < abs(t - s) <= REACH for s, v in printed for t in by_offset.get(s - v, ()))
+    return not any(MIN_STEP <= abs(t - s) <= REACH for s, v in printed for t in by_offset.get(s - v, ()))
 
 
 WORD_IN_LINE = re.compile(r"\w+")
@@ -490,22 +491,27 @@ def _runs(tokens: dict[int, _Token], text_index: list[int], alone: bool,
 
 
 def _may_follow(tokens: dict[int, _Token], text_index: list[int]) -> bool:
-    """Whether a run beside the lines may be read: two of the tokens that may read as numbers
-    (their lookalikes too, whatever the document's words) follow one another as :func:`_follows`
-    has it, their values as far apart as their lines, one of them read as printed. Without
-    such a pair no run can be read."""
-    lines_by_offset: dict[int, list[tuple[int, bool]]] = {}  # value minus line -> (line, read as printed)
+    """Whether a run beside the lines may be read: a token read as printed and another that may
+    read as a number (its lookalikes too, whatever the document's words) follow one another as
+    :func:`_follows` has it, their values as far apart as their lines, MIN_STEP to REACH lines
+    apart (a run's printed number and its neighbour in the run: :func:`_step` keeps no run
+    whose numbers are closer). Without such a pair no run can be read."""
+    lines_by_offset: dict[int, list[int]] = {}  # value minus line -> the lines
+    printed: list[tuple[int, int]] = []  # (offset, line) of the tokens read as printed
     for i, token in tokens.items():
         read = token.text.translate(NUMBER_LOOKALIKES)
         if not token.glued and read.isascii() and read.isdecimal() and int(read) > 0:
-            lines_by_offset.setdefault(int(read) - text_index[i], []).append((text_index[i], token.text.isdecimal()))
-    for lines in lines_by_offset.values():
-        lines.sort()
-        # a pair within reach has such a pair among neighbours (the lines between are nearer still)
-        if any(b - a <= MAX_GAP_STEPS * 10 and (printed_a or printed_b)
-               for (a, printed_a), (b, printed_b) in zip(lines, lines[1:])):
-            return True
-    return False
+            lines_by_offset.setdefault(int(read) - text_index[i], []).append(text_index[i])
+            if token.text.isdecimal():
+                printed.append((int(read) - text_index[i], text_index[i]))
+    return any(_within_reach(sorted(lines_by_offset[offset]), line) for offset, line in printed)
+
+
+def _within_reach(lines: list[int], line: int) -> bool:
+    """Whether one of the sorted ``lines`` stands MIN_STEP to REACH lines before or after ``line``."""
+    after = bisect.bisect_left(lines, line + MIN_STEP)
+    before = bisect.bisect_right(lines, line - MIN_STEP) - 1
+    return after < len(lines) and lines[after] <= line + REACH or before >= 0 and lines[before] >= line - REACH
 
 
 def _follows(i: int, v: int, j: int, w: int, text_index: list[int], alone: bool) -> bool:
