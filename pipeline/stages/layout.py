@@ -150,45 +150,35 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
 
 
 class _FirstLines:
-    """The keys of the groups' first lines, each compared with a later key as
-    ``SimilarTo(first, SIMILAR_HEADS)`` does, its matcher made only for a pair whose ratio may
-    reach the threshold: by their lengths (difflib's real quick ratio, the first bound SimilarTo
-    asks) and, among many keys, by their longest common subsequence (:func:`within_bound`,
-    all the pairs at once: headings that differ need no difflib to say so)."""
+    """The keys of the groups' first lines, each compared with a later key by
+    ``SimilarTo(first, SIMILAR_HEADS)``; among many keys, only the pairs whose longest common
+    subsequence may reach the threshold (:func:`within_bound`, all the pairs at once: headings
+    that differ need no difflib to say so)."""
 
     def __init__(self, keys: list[str]) -> None:
         """``keys``: every key that may be compared (the bound is computed for their pairs)."""
         self.keys: list[str] = []
-        self.similar: dict[int, SimilarTo] = {}
+        self.similar: list[SimilarTo] = []
         self.may_be_alike: set[tuple[str, str]] | None = None
-        distinct = list(dict.fromkeys(key for key in keys if len(key) >= SIMILAR_MIN_CHARS))
+        distinct = list(dict.fromkeys(key for key in keys if key))
         if len(distinct) >= BOUND_FROM_KEYS:
             self.may_be_alike = {(distinct[i], distinct[j])
                                  for i, j in within_bound(distinct, distinct, SIMILAR_HEADS)}
 
     def append(self, key: str) -> None:
         self.keys.append(key)
+        self.similar.append(SimilarTo(key, SIMILAR_HEADS))  # (its matcher made when a key's length may match)
 
     def first_similar(self, key: str) -> int | None:
         """The first group whose first line ``key`` is an OCR variant of, or None."""
         for group, first in enumerate(self.keys):
-            shorter = min(len(key), len(first))
-            if shorter < SIMILAR_MIN_CHARS:
-                if key == first:
-                    return group
-                continue
-            if 2.0 * shorter / (len(key) + len(first)) < SIMILAR_HEADS:
-                continue  # (difflib's real_quick_ratio)
             if self.may_be_alike is not None and (key, first) not in self.may_be_alike:
                 continue  # (their longest common subsequence is too short)
-            if group not in self.similar:
-                self.similar[group] = SimilarTo(first, SIMILAR_HEADS)
             if self.similar[group](key):
                 return group
         return None
 
 
-SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality
 BOUND_FROM_KEYS = 4  # keys from which the bound for all pairs at once costs less than asking difflib
 
 

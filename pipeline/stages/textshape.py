@@ -302,16 +302,24 @@ class SimilarTo:
 
     def __init__(self, other: str, threshold: float):
         self.other, self.threshold = other, threshold
-        self.matcher = difflib.SequenceMatcher(b=other)
+        self.matcher: difflib.SequenceMatcher | None = None  # (made for the first key whose length may match)
 
     def __call__(self, key: str) -> bool:
-        if min(len(key), len(self.other)) < 6:
-            return key == self.other
-        matcher, threshold = self.matcher, self.threshold
+        shorter, other = min(len(key), len(self.other)), self.other
+        if shorter < SIMILAR_MIN_CHARS:
+            return key == other
+        threshold = self.threshold
+        # difflib's cheap upper bounds first, as it advises: its real_quick_ratio (the lengths) before a matcher
+        if 2.0 * shorter / (len(key) + len(other)) < threshold:
+            return False
+        if self.matcher is None:
+            self.matcher = difflib.SequenceMatcher(b=other)
+        matcher = self.matcher
         matcher.set_seq1(key)
-        # difflib's cheap upper bounds first, as it advises
-        return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                and matcher.ratio() >= threshold)
+        return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+
+
+SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality (a ratio of so few characters says little)
 
 
 # What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
