@@ -33,7 +33,7 @@ from pipeline.stages.structure import FULL_LINE
 from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import (OCR_DIGITS, PAGE_SEPARATOR, RULE_REASON, SHORT_LAST_LINE, SPACE, UNIT, SimilarTo,
                                        begins_sentence_after, ends_broken_word, ends_sentence, ends_text,
-                                       is_heading_shaped, is_rule_block, split_lines, text_key, typical_line_length)
+                                       is_heading_shaped, is_rule_block, text_key)
 
 PAGE_NUMBER_LINE = re.compile(
     rf"^[\s\-—–·.()（）\[\]]*(?P<n>{NUMERAL.pattern})[\s\-—–·.()（）\[\]]*$")
@@ -652,12 +652,8 @@ def _short_last_line(doc: Document, block: Block) -> bool:
 
 def _full_line_length(doc: Document) -> int:
     """The median length of the text's lines: measured by segment, which splits the text into
-    lines anyway (else once per document here: the text never changes)."""
-    if doc.findings.full_line_length is not None:
-        return doc.findings.full_line_length
-    if "full line length" not in doc.scratch.document:
-        doc.scratch.document["full line length"] = typical_line_length(split_lines(doc.text))
-    return doc.scratch.document["full line length"]
+    lines anyway (the stage needs it, so it always ran before: :func:`pipeline.stages.check_order`)."""
+    return doc.findings.full_line_length
 
 
 def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], paged: bool,
