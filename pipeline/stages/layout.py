@@ -675,17 +675,18 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             result[-1] = replace(previous, end=block.end, kind="p" if previous.kind == "head" else previous.kind)
             if break_between(doc, previous.end, _first_text(doc, block)):
                 continue  # found at the page's edge already
-            if doc.findings.page_starts or doc.facsimile:
-                # the pages are known (a digitized source's are its images, even where only one of them
-                # holds text), and none turns here: a paragraph the OCR split inside a page
-                # (on page images each line keeps its own lb; after furniture no line of text ends)
-                if not doc.facsimile and not _ends_with_furniture(doc, previous):
-                    edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
-                                                 "it stops mid-sentence and goes on after a blank line"))
+            # the pages are known (a digitized source's are its images, even where only one of them
+            # holds text), and none turns here: a paragraph the OCR split inside a page, joined
+            # (on page images each line keeps its own lb; after furniture no line of text ends)
+            if doc.facsimile or doc.findings.page_starts and _ends_with_furniture(doc, previous):
                 continue
-            edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
-                              reason="page boundary: a paragraph stops mid-sentence and goes on after a blank line",
-                              confidence=0.8))
+            if doc.findings.page_starts:
+                edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
+                                             "it stops mid-sentence and goes on after a blank line"))
+            else:
+                edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
+                                  reason="page boundary: a paragraph stops mid-sentence and goes on after a blank "
+                                         "line", confidence=0.8))
         elif not paged and _sentence_goes_on(doc, previous, block):
             result[-1] = replace(previous, end=block.end)
             edits.append(_paragraph_join(doc, previous, block, "one paragraph: a sentence stops on a word and goes "
