@@ -31,8 +31,10 @@ in five (three pages at least) whose first line opens with no mark are the appar
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from statistics import median
 
 from pipeline.model import Document
@@ -100,6 +102,7 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
         lines = lines[:-1]  # a rule under the notes closes the page's text; it is layout, not a note
     first_allowed = max(MIN_TEXT_LINES, int(len(lines) * (1 - MAX_NOTE_SHARE)))
     on_image = boxes is not None and all(line.start in boxes for line in lines)
+    page = _Geometry(lines, boxes) if on_image and first_allowed < len(lines) else None
     closer: list[tuple[float, PageNotes]] = []  # splits above lines set closer, with the space above them
     for index in range(first_allowed, len(lines)):
         match = NOTE_MARK.match(lines[index].text)
@@ -108,14 +111,13 @@ def _notes_of(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]] | N
         body, notes = lines[:index], lines[index:]
         mark = (match.group("sign") or match.group("mark")) if match else ""
         if on_image:
-            space = _space_above_closer_lines(body, notes, boxes, flush)
+            space = page.space_above_closer_lines(index, flush)
             if space is not None and (found := _notes(body, notes, match, CLOSER_EVIDENCE)):
                 closer.append((space, found))
             # the page image sets the notes apart: their mark, which OCR often loses, is not
             # needed where the first line is prose (a dateline, a signature or a heading under
             # a gap is not a note)
-            evidence = _set_apart_on_image(body, notes, boxes, marked=match is not None) \
-                if match or _prose_line(body, notes[0], boxes) else None
+            evidence = page.set_apart(index, marked=match is not None) if match or page.prose_line(index) else None
         elif match is None:
             continue
         elif notes[0].blank_before:
@@ -152,24 +154,122 @@ def _notes(body: list[Line], notes: list[Line], match: re.Match | None, evidence
                      anchors[0] if len(anchors) == 1 else None)
 
 
-def _set_apart_on_image(body: list[Line], notes: list[Line], boxes: dict[int, tuple[int, int, int, int]],
-                       marked: bool) -> str | None:
-    """Why the page image shows ``notes`` apart from the main text, or None: a wide gap above
-    them and smaller type; where their first line opens with a mark, either one."""
-    tops = [boxes[line.start][1] for line in body + notes]
-    bottoms = [boxes[line.start][3] for line in body + notes]
-    gaps = [top - bottom for bottom, top in zip(bottoms, tops[1:])]
-    body_heights = [boxes[line.start][3] - boxes[line.start][1] for line in body]
-    note_heights = [boxes[line.start][3] - boxes[line.start][1] for line in notes]
-    wide_gap = gaps[len(body) - 1] > max(GAP_RATIO * median(gaps), median(body_heights) / 2)
-    # the notes' lines, their first included, are set smaller (not a paragraph of main text
-    # above notes whose lines outnumber its own)
-    smaller = max(median(note_heights), note_heights[0]) < SMALLER_TYPE * median(body_heights)
-    if wide_gap and smaller:
-        return "a wide gap above it and smaller type on the page image"
-    if marked and (wide_gap or smaller):
-        return f"its mark, and {'a wide gap above it' if wide_gap else 'smaller type'} on the page image"
-    return None
+class _Geometry:
+    """A page's lines as its image shows them, measured once for every split of the page into
+    main text (its first ``k`` lines) and notes (the rest), which :func:`_notes_of` asks in turn
+    from the top down: the medians of the lines' heights and widths above and below every split,
+    and, where the lines follow one another down the page one to a row (:meth:`in_rows`), the
+    steps from line to line above and below it, kept sorted as the split moves down. Each
+    question is answered as measuring the lines of one split answers it
+    (:func:`_space_above_closer_lines` still measures the splits of a page whose lines stand
+    otherwise), without measuring the page again for every split: a page's lines, not their
+    square."""
+
+    def __init__(self, lines: list[Line], boxes: dict[int, tuple[int, int, int, int]]) -> None:
+        self.lines, self.boxes = lines, boxes
+        box = [boxes[line.start] for line in lines]
+        self.heights = [b[3] - b[1] for b in box]
+        self.widths = [b[2] - b[0] for b in box]
+        gaps = [top[1] - bottom[3] for bottom, top in zip(box, box[1:])]
+        self.gaps, self.gap_median = gaps, median(gaps) if gaps else None
+        self.heights_above, self.widths_above = _medians_of_heads(self.heights), _medians_of_heads(self.widths)
+        self.heights_below = _medians_of_heads(self.heights[::-1])[::-1]  # [k]: of the lines from k on
+        middles = [_middle(b) for b in box]
+        self.steps = steps = [b - a for a, b in zip(middles, middles[1:])]  # [j]: from line j to line j + 1
+        # where the lines stop (after the first step back) and start (after the last) going down the page
+        back = [j for j, step in enumerate(steps) if step <= 0]
+        self.down_to, self.down_from = (back[0], back[-1] + 1) if back else (len(steps), 0)
+        self.least_above = list(accumulate(steps, min))  # [j]: the least of steps[:j + 1]
+        self.least_below = list(accumulate(steps[::-1], min))[::-1]  # [j]: of steps[j:]
+        self.steps_above: list[float] = []  # the steps between the lines above the split, sorted
+        self.steps_below = sorted(self.steps)  # ... and between the lines from the split on
+        self.split = 0  # (the split the sorted steps are for: lines above it)
+
+    def set_apart(self, k: int, marked: bool) -> str | None:
+        """Why the page image shows the lines from ``k`` on apart from the main text above, or
+        None: a wide gap above them and smaller type; where their first line opens with a mark,
+        either one."""
+        body_height = self.heights_above[k - 1]
+        wide_gap = self.gaps[k - 1] > max(GAP_RATIO * self.gap_median, body_height / 2)
+        # the notes' lines, their first included, are set smaller (not a paragraph of main text
+        # above notes whose lines outnumber its own)
+        smaller = max(self.heights_below[k], self.heights[k]) < SMALLER_TYPE * body_height
+        if wide_gap and smaller:
+            return "a wide gap above it and smaller type on the page image"
+        if marked and (wide_gap or smaller):
+            return f"its mark, and {'a wide gap above it' if wide_gap else 'smaller type'} on the page image"
+        return None
+
+    def prose_line(self, k: int) -> bool:
+        """Line ``k`` is as wide as the main text's lines above it, and holds words."""
+        return self.widths[k] >= PROSE_LINE * self.widths_above[k - 1] \
+            and sum(map(str.isalpha, self.lines[k].text)) >= 20
+
+    def in_rows(self, k: int) -> bool:
+        """Whether the page's lines go down it one to a row, as :func:`_steps` measures the lines
+        above split ``k`` and those from it on: in their order (no step back up the page: the
+        notes are all the lines from ``k`` on, the text's last line the nearest above them), each
+        a step of its own (no step shorter than half the median height of its side's lines)."""
+        return k <= self.down_to and k >= self.down_from \
+            and (k < 2 or self.least_above[k - 2] >= self.heights_above[k - 1] / 2) \
+            and (k >= len(self.steps) or self.least_below[k] >= self.heights_below[k] / 2)
+
+    def space_above_closer_lines(self, k: int, flush: bool) -> float | None:
+        """:func:`_space_above_closer_lines` of the lines from ``k`` on under those above it."""
+        if len(self.lines) - k < MIN_CLOSER_LINES or k - 1 < MIN_CLOSER_LINES - 1:
+            return None
+        if not self.in_rows(k):
+            return _space_above_closer_lines(self.lines[:k], self.lines[k:], self.boxes, flush)
+        above, below = self._steps_around(k)  # (k - 1 steps above, the rest below: at least two each)
+        pitch = _median_of_sorted(above)
+        # the steps within REGULAR of the pitch (a range of the sorted steps around it)
+        within = REGULAR * pitch
+        low = bisect.bisect_left(above, True, key=lambda step: step >= pitch or abs(step - pitch) <= within)
+        high = bisect.bisect_left(above, True, key=lambda step: step > pitch and not abs(step - pitch) <= within)
+        if high - low < len(above) / 2:
+            return None  # the text's lines at no distance of their own (a title page, lines the OCR lost)
+        space = self.steps[k - 1]  # (the line above is the last above: one line to a row)
+        if space < CLOSER_STEP * pitch:
+            return None
+        first_closer = self.steps[k] < CLOSER_STEP * pitch
+        closer, steps = bisect.bisect_left(below, CLOSER_STEP * pitch), len(below)  # (steps < CLOSER_STEP * pitch)
+        if space > APART * pitch:
+            closer, steps = closer - first_closer, steps - 1
+        elif not flush or not first_closer:
+            return None
+        if _median_of_sorted(below) >= CLOSER_LINES * pitch or closer < CLOSER_SHARE * steps:
+            return None
+        return space
+
+    def _steps_around(self, k: int) -> tuple[list[float], list[float]]:
+        """The steps between the lines above split ``k`` (``steps[:k - 1]``) and between those
+        from it on (``steps[k:]``), sorted, brought along as the split moves down."""
+        if k < self.split:
+            self.steps_above, self.steps_below, self.split = [], sorted(self.steps), 0
+        while self.split < k:
+            split = self.split
+            if split < len(self.steps):  # the step under the line now above the split: no longer below
+                del self.steps_below[bisect.bisect_left(self.steps_below, self.steps[split])]
+            if split:  # the step above that line: between two lines above the split now
+                bisect.insort(self.steps_above, self.steps[split - 1])
+            self.split += 1
+        return self.steps_above, self.steps_below
+
+
+def _medians_of_heads(values: list[float]) -> list[float]:
+    """The median of each head of ``values``: [i] of the first i + 1 (statistics.median's value)."""
+    ordered: list[float] = []
+    medians = []
+    for value in values:
+        bisect.insort(ordered, value)
+        medians.append(_median_of_sorted(ordered))
+    return medians
+
+
+def _median_of_sorted(ordered: list[float]) -> float:
+    """statistics.median of values already sorted."""
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 CLOSER_EVIDENCE = "lines set closer than the main text's, under a space wider than its lines' on the page image"
@@ -231,12 +331,6 @@ def _steps(lines: list[Line], boxes: dict[int, tuple[int, int, int, int]]) -> li
 
 
 PROSE_LINE = 0.75  # of the main text's median line width
-
-
-def _prose_line(body: list[Line], line: Line, boxes: dict[int, tuple[int, int, int, int]]) -> bool:
-    widths = [boxes[other.start][2] - boxes[other.start][0] for other in body]
-    box = boxes[line.start]
-    return box[2] - box[0] >= PROSE_LINE * median(widths) and sum(ch.isalpha() for ch in line.text) >= 20
 
 
 def _anchors(body: list[Line], mark: str) -> list[tuple[int, int]]:
