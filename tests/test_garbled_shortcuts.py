@@ -260,3 +260,52 @@ def test_copies_told_apart_first_by_the_longest_common_subsequence_are_difflibs(
     assert len(pairs) > 1000
     assert [garbled._copy_of(a, b) for a, b in pairs] == [copy_as_first_written(a, b) for a, b in pairs]
     assert any(copy_as_first_written(a, b) and a != b for a, b in pairs)
+
+
+LOOP_PIECES = st.lists(st.sampled_from(["ab", "ab ", "ab，", "蘇聯", "蘇聯與", "，", " ", "  ", "\n", "x", "a", "\n\x00\n",
+                                        "\U00020000", "\u3000", ".", "……", "the "]), max_size=40).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(LOOP_PIECES, st.sampled_from([1, 7, 30, 1 << 16]))
+def test_loops_tried_only_where_their_copies_stand_near_are_the_definitions_matches(text, stretch):
+    """Loops looked for only after a separator where the next two characters recur three
+    times, each near the last (found for a stretch of the text at a time): the definition's."""
+    garbled.STRETCH, kept = stretch, garbled.STRETCH
+    try:
+        assert _back_to_back(text) == [(*m.span(), m.group("unit")) for m in LOOP_DEFINITION.finditer(text)]
+    finally:
+        garbled.STRETCH = kept
+
+
+@pytest.mark.parametrize("stretch", [50, 333])
+def test_loops_found_a_stretch_at_a_time_are_those_of_the_whole_text(stretch, monkeypatch):
+    """Where a loop may start, found a stretch of a long text at a time (and a loop's reach
+    more): the loops the definition finds, on texts longer than a stretch."""
+    monkeypatch.setattr(garbled, "STRETCH", stretch)
+    for text in texts():
+        assert _back_to_back(text) == [(*m.span(), m.group("unit")) for m in LOOP_DEFINITION.finditer(text)]
+
+
+def may_repeat_as_first_written(text: str) -> bool:
+    if text.isascii():
+        words = text.lower().split()
+        return len(set(words)) <= len(words) - 2
+    return len(set(zip(text, text[1:]))) <= len(text) - 3
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.sampled_from(["蘇", "聯", "與", "，", "a", "b", " ", "ab"]), max_size=20).map("".join))
+def test_a_clause_may_repeat_itself_as_first_written(text):
+    """The cheap test first (a character found again) answers as the pairs alone do."""
+    assert garbled._may_repeat_itself(text) == may_repeat_as_first_written(text)
+
+
+def test_clauses_of_the_texts_may_repeat_themselves_as_first_written():
+    keys = {key for text in texts() for clause in _clause_texts(text)
+            if len(key := clause.strip(CLAUSE_STRIP)) >= garbled.MIN_LOOP_CLAUSE}
+    assert sum(map(garbled._repeats_itself, keys)) >= 3  # the garbled ones
+    for key in keys:
+        assert garbled._may_repeat_itself(key) == may_repeat_as_first_written(key)

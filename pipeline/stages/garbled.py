@@ -50,27 +50,77 @@ UNIT_SEPARATORS = WHITESPACE + "，,、；;。.：:"
 LOOP_AHEAD = f"(?=([^{WHITESPACE}].)(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1)"
 UNIT_COPIES = f"(?P<unit>[^{WHITESPACE}].{{1,39}}?)(?:[，,、；;{WHITESPACE}]{{0,4}}(?P=unit)){{3,}}"
 BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){LOOP_AHEAD}{UNIT_COPIES}")
-# A loop after a separator, found by one search in C: the regex engine skips from separator to
-# separator (a lookbehind it would try at every position) and tries the unit lengths only where
-# the lookahead holds (0.11 → 0.06 s over the seed-sized documents, against a scan for starts
-# and a match tried at each).
+# A loop after a separator (a lookbehind would be tried at every position); the lookahead spares
+# the unit lengths where it fails.
 LOOP_AFTER_SEPARATOR = re.compile(f"[{UNIT_SEPARATORS}]{LOOP_AHEAD}{UNIT_COPIES}")
 
 
 def _back_to_back(text: str) -> list[tuple[int, int, str]]:
-    """BACK_TO_BACK.finditer(text): (start, end, unit) of each of its matches."""
+    """BACK_TO_BACK.finditer(text): (start, end, unit) of each of its matches, each the first
+    match of LOOP_AFTER_SEPARATOR from where the last one ended, tried only where one may start."""
     found = []
     if first := BACK_TO_BACK.match(text):
         found.append((0, first.end(), first.group("unit")))
     position = found[-1][1] - 1 if found else 0  # a separator ending the last loop may precede the next
-    while match := LOOP_AFTER_SEPARATOR.search(text, position):
-        found.append((match.start("unit"), match.end(), match.group("unit")))
-        position = match.end() - 1
+    match = LOOP_AFTER_SEPARATOR.match
+    for start in _loop_starts(text):
+        if start >= position and (loop := match(text, start)):
+            found.append((loop.start("unit"), loop.end(), loop.group("unit")))
+            position = loop.end() - 1
     return found
 
 
+# Where a loop may start, found for a whole text at once (numpy) rather than by the regex at every
+# separator (where its lookahead tried 43 places for each of the three copies: half the stage).
+# A loop's copies begin with the same two characters, each copy at most REACH after the one
+# before it: in the text's positions sorted by their pair (a radix sort of a 16-bit hash of it:
+# pairs that share a hash only let more through), a loop's first copy is followed by three more
+# of the same hash, each at most REACH after the one before (other places of the pair between
+# its copies only shorten the steps). Those places, after a separator and not before a space,
+# are where LOOP_AFTER_SEPARATOR is tried: a superset of where it matches.
+REACH = 44  # from one copy's start to the next: a unit of 40 and 4 separators
+STRETCH = 1 << 16  # characters looked at at once (and a loop's reach more): bounded memory
+STRETCH_REACH = 4 * REACH  # more than a loop's first four copies span
+
+
+@functools.cache
+def _characters_in(character_class: str, wanted: bool) -> numpy.ndarray:
+    """For each character of the Basic Multilingual Plane (by code), whether it is in the class
+    (``wanted``) or not (else); U+FFFF stands for the characters beyond, never in the classes used."""
+    matching = re.compile(f"[{character_class}]").findall("".join(map(chr, range(0x10000))))
+    table = numpy.full(0x10000, not wanted)
+    table[[ord(ch) for ch in matching]] = wanted
+    return table
+
+
+def _loop_starts(text: str) -> list[int]:
+    """The separators of ``text`` where a match of LOOP_AFTER_SEPARATOR may start, in order."""
+    if len(text) <= STRETCH + STRETCH_REACH:
+        return _loop_starts_in(text).tolist()
+    found = []
+    for start in range(0, len(text), STRETCH):
+        starts = _loop_starts_in(text[start:start + STRETCH + STRETCH_REACH])
+        found += (starts[starts < STRETCH] + start).tolist()
+    return found
+
+
+def _loop_starts_in(text: str) -> numpy.ndarray:
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+    if len(codes) < 9:  # a separator and four copies of two characters
+        return numpy.zeros(0, numpy.int64)
+    pairs = (((codes[:-1] * numpy.uint32(0x9E3779B1)) ^ codes[1:]) * numpy.uint32(0x85EBCA6B)) >> numpy.uint32(16)
+    order = numpy.argsort(pairs.astype(numpy.uint16), kind="stable")  # by hash, in text order within one
+    hashes = pairs[order]
+    near = (numpy.diff(order) <= REACH) & (hashes[1:] == hashes[:-1])  # the next of the same hash is near
+    firsts = order[:-3][near[:-2] & near[1:-1] & near[2:]]
+    firsts = firsts[firsts > 0]
+    firsts = firsts[_characters_in(WHITESPACE, False)[numpy.minimum(codes[firsts], 0xFFFF)]]
+    return numpy.sort(firsts[_characters_in(UNIT_SEPARATORS, True)[numpy.minimum(codes[firsts - 1], 0xFFFF)]] - 1)
+
+
 SELF_COORDINATION = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,4})[與与和及同跟](?P=x)")
-CONJUNCTION = "[與与和及同跟]"
+CONJUNCTIONS = "與与和及同跟"
+CONJUNCTION = f"[{CONJUNCTIONS}]"
 # A conjunction followed by the character two, three or four before it (the first of a word
 # of two to four the conjunction may join to itself)
 CONJUNCTION_ECHO = re.compile(f"{CONJUNCTION}(?=(.))(?:(?<=\\1.{CONJUNCTION})|(?<=\\1..{CONJUNCTION})"
@@ -136,7 +186,8 @@ def _may_repeat_itself(text: str) -> bool:
     if text.isascii():
         words = text.lower().split()
         return len(set(words)) <= len(words) - 2
-    return len(set(zip(text, text[1:]))) <= len(text) - 3
+    # A pair found again begins with a character found again: without two of those, no two pairs.
+    return len(set(text)) <= len(text) - 2 and len(set(zip(text, text[1:]))) <= len(text) - 3
 
 
 NOISY_CLAUSE = 4  # characters of a clause a noisy loop repeats
@@ -392,9 +443,10 @@ def _pattern_spans(doc: Document, blocks, sketch: _ClauseSketch, same: list[int]
     found += joined.spans((run.span() for run in SYMBOL_RUN.finditer(joined.text)
                            if len(set(run.group()) - PUNCTUATION_RUNS) >= 3), SYMBOL_SOUP)
     if chinese := [index for index, block in enumerate(blocks) if (block.lang or doc.lang or "").startswith("zh")]:
-        first_among: dict[int, int] = {}  # the first Chinese block with each text
-        joined = _JoinedBlocks(doc.text, [blocks[index] for index in chinese],
-                               [first_among.setdefault(same[index], place) for place, index in enumerate(chinese)])
+        if len(chinese) < len(blocks):  # (else the blocks joined already)
+            first_among: dict[int, int] = {}  # the first Chinese block with each text
+            joined = _JoinedBlocks(doc.text, [blocks[index] for index in chinese],
+                                   [first_among.setdefault(same[index], place) for place, index in enumerate(chinese)])
         found += joined.spans((run.span() for run in LATIN_RUN.finditer(joined.text) if _is_latin_noise(run.group())),
                               LATIN_NOISE)
         found += joined.spans(_rare_runs(joined.text), RARE_NOISE)
@@ -413,6 +465,8 @@ def _self_coordinations(text: str) -> list[int]:
     every Han character, and from those only that the word's first character follows (the
     lookbehinds). Overlapping matches are found too; a match holds no clause mark, so they
     flag the same clauses as the pattern's own matches."""
+    if not any(conjunction in text for conjunction in CONJUNCTIONS):  # a literal search each, in C
+        return []
     return [conjunction.start() - length for conjunction in CONJUNCTION_ECHO.finditer(text) for length in (2, 3, 4)
             if conjunction.start() >= length and SELF_COORDINATION.match(text, conjunction.start() - length)]
 
