@@ -29,6 +29,18 @@ BADNESS_RE = ftfy.badness.BADNESS_RE
 C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))  # what bytes 80–9F are in Latin-1: each one is mojibake
 
 
+_ITEM_MATCHERS: dict[str, re.Pattern] = {}  # each one-character item compiled alone, once
+
+
+def _item_matcher(item: _Item, flags: int) -> re.Pattern:
+    """The one-character ``item`` compiled alone: which characters it takes, asked of the regex
+    engine (for a category's members, and for a code page's bytes whose character it takes)."""
+    key = repr((item, flags))
+    if key not in _ITEM_MATCHERS:
+        _ITEM_MATCHERS[key] = re._compiler.compile(re._parser.SubPattern(re._parser.State(), [item]), flags)
+    return _ITEM_MATCHERS[key]
+
+
 @functools.cache
 def _parsed(pattern: re.Pattern) -> re._parser.SubPattern:
     """The regex parsed, once: its items are read, never changed."""
@@ -56,8 +68,7 @@ def _c1_counts_each_once() -> bool:
             return 0 if not one else 1 if high == 1 else 2
         if op not in (re._constants.LITERAL, re._constants.IN, re._constants.ANY):
             return 2
-        alone = re._parser.SubPattern(parsed.state, [item])
-        matcher = re._compiler.compile(alone, BADNESS_RE.flags)
+        matcher = _item_matcher(item, BADNESS_RE.flags)
         return int(any(matcher.fullmatch(ch) for ch in C1_CONTROLS))
 
     for alternative in parsed.data[0][1][1]:
@@ -135,11 +146,13 @@ class MatchStarts:
         parsed = _parsed(pattern)
         if pattern.flags & re.IGNORECASE:
             raise _Untranslatable("case-insensitive")
+        if isinstance(pattern.pattern, bytes):
+            raise _Untranslatable("a pattern over bytes")  # see over_bytes()
         branch = parsed.data[0] if len(parsed.data) == 1 else None
         alternatives = branch[1][1] if branch and branch[0] is re._constants.BRANCH else [parsed]
         prefixes = [prefix for alternative in alternatives for prefix in _prefixes(alternative.data)]
-        self.in_bytes = isinstance(pattern.pattern, bytes)
-        self.size = 0x100 if self.in_bytes else 0x10000  # and one more: every character beyond
+        self.in_bytes = False
+        self.size = 0x10000  # and one more: every character beyond
         self.flags = pattern.flags
         # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
         # that may have ended before character k (what the end of the subject allows there).
@@ -191,7 +204,7 @@ class MatchStarts:
                 elif kind is re._constants.RANGE:
                     members[value[0]:value[1] + 1] = True
                 elif kind is re._constants.CATEGORY:
-                    members[:self.size] |= _category_members(value, self.flags, self.size, self.in_bytes)
+                    members[:self.size] |= _category_members(value, self.flags)
                 else:
                     raise _Untranslatable(kind)
             if negated:
@@ -228,18 +241,14 @@ class MatchStarts:
 
 
 @functools.cache
-def _category_members(category: object, flags: int, size: int, in_bytes: bool) -> numpy.ndarray:
-    """The characters below ``size`` a category (``\\s``, ``\\w``…) takes, asked of the regex engine:
-    each one it takes replaced by U+0001 (in place: it takes one character), then looked for."""
-    matcher = re._compiler.compile(re._parser.SubPattern(
-        re._parser.State(), [(re._constants.IN, [(re._constants.CATEGORY, category)])]), flags)
-    if in_bytes:
-        marked = numpy.frombuffer(matcher.sub(b"\x01", bytes(range(size))), numpy.uint8)
-    else:
-        alphabet = numpy.arange(size, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-        marked = numpy.frombuffer(matcher.sub("\x01", alphabet).encode("utf-32-le", "surrogatepass"), numpy.uint32)
-    members = marked == 1
-    members[1] = matcher.fullmatch(b"\x01" if in_bytes else "\x01") is not None
+def _category_members(category: object, flags: int) -> numpy.ndarray:
+    """The characters of the Basic Multilingual Plane a category (``\\s``, ``\\w``…) takes, asked
+    of the regex engine: each one it takes replaced by U+0001 (in place: it takes one character),
+    then looked for."""
+    matcher = _item_matcher((re._constants.IN, [(re._constants.CATEGORY, category)]), flags)
+    alphabet = numpy.arange(0x10000, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    members = code_points(matcher.sub("\x01", alphabet)) == 1
+    members[1] = matcher.fullmatch("\x01") is not None
     return members
 
 
@@ -309,16 +318,11 @@ TEXT_PATTERNS = Patterns(BADNESS_RE, C1_CONTROLS)
 # class of characters a lookup in blocks). So too the suspect characters and C1 controls.
 
 _NOTHING = re.compile(b"(?!)")
-_ITEM_MATCHERS: dict[str, re.Pattern] = {}  # each item of the patterns compiled alone, once for every code page
 
 
 def _bytes_class(item: tuple, flags: int, characters: str) -> bytes | None:
     """The one-character ``item`` as a class of the bytes whose character it matches (None: no byte)."""
-    key = repr(item)
-    if key not in _ITEM_MATCHERS:
-        _ITEM_MATCHERS[key] = re._compiler.compile(re._parser.SubPattern(re._parser.State(), [item]), flags)
-    matcher = _ITEM_MATCHERS[key]
-    matching = [match.start() for match in matcher.finditer(characters)]
+    matching = [match.start() for match in _item_matcher(item, flags).finditer(characters)]
     return b"[" + b"".join(b"\\x%02x" % byte for byte in matching) + b"]" if matching else None
 
 
