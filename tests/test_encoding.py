@@ -285,27 +285,26 @@ def test_the_encoding_benchmark_decodes_as_every_reading_scored_in_full():
             assert [(c.decoder, c.encoding, c.score) for c in ranked_candidates(data)] == ranking, data[:60]
 
 
-def test_lone_cjk_characters_are_counted_alike_from_either_side():
-    """Plausibility counts the CJK characters standing alone beside an ASCII letter from the
-    letters where they are fewer: the count must be the one looking at every CJK character
-    gives, on texts drawn from letters, CJK characters of each kind, spaces and punctuation."""
+def test_lone_cjk_characters_and_spaced_hanzi_counted_by_numpy_are_those_regexes_find():
+    """Plausibility counts the CJK characters standing alone beside an ASCII letter, and the
+    spaces between hanzi, with numpy, every position at once: the counts must be those the
+    regular expressions of their definitions find, on texts drawn from letters, CJK characters
+    of each kind, spaces and punctuation, and on the seeds misread as UTF-16 and GB18030."""
     import random
 
-    from pipeline.ingest.plausibility import _SPACED_HAN, _CountedByCode, _lone_cjk_touching_latin
+    from pipeline.ingest.plausibility import _CountedByCode
+    from tests.plausibility_reference import SPACED_HAN, lone_cjk_touching_latin
 
     rng = random.Random(7)
     alphabet = "aZq .é1\n中文字한글カなぁ\u3400\u9fff\u30ff\uac00\ud7af\u33ff\u2fff。"
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
     texts += [path.read_bytes().decode(codec, errors="replace") for path in SEEDS for codec in ("utf-16-le", "gb18030")]
-    counts = [_lone_cjk_touching_latin(text) for text in texts]
-    assert [_lone_cjk_touching_latin(text, from_letters=True) for text in texts] == counts
-    assert sum(counts) > 1000
-    # and so by numpy, every position at once, with the spaces between hanzi
     texts += ["".join(rng.choice("中 文a한 ") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
-    counts += [_lone_cjk_touching_latin(text) for text in texts[len(counts):]]
+    counts = [lone_cjk_touching_latin(text) for text in texts]
+    assert sum(counts) > 1000
     by_code = [_CountedByCode(text) for text in texts]
-    assert [counted.lone_cjk(False) for counted in by_code] == counts
-    spaced = [len(_SPACED_HAN.findall(text)) for text in texts]
+    assert [counted.lone_cjk() for counted in by_code] == counts
+    spaced = [len(SPACED_HAN.findall(text)) for text in texts]
     assert [counted.spaced_han() for counted in by_code] == spaced and sum(spaced) > 500
 
 
@@ -375,10 +374,10 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
     and texts whose script families tie for the most letters (the first met then decides), its
     figures are those of the characters counted one by one, in order (a Counter)."""
     import random
-    from collections import Counter
 
     from pipeline.ingest import encoding as decoding
     from pipeline.ingest.plausibility import Plausibility
+    from tests.plausibility_reference import PlausibilityByCharacter
 
     texts = [path.read_bytes()[:40000].decode(decoder, errors="replace")
              for path in SEEDS for decoder, _labels in decoding.CANDIDATES]
@@ -393,7 +392,7 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
     texts += [tie + " and plain words" * 5 for tie in ties] + ["éé αα" + " ." * 20, "αα éé" + " ." * 20] + ties
     figures = []
     for text in texts:
-        numpy_counted, counted = Plausibility(text), Plausibility(text, Counter(text))
+        numpy_counted, counted = Plausibility(text), PlausibilityByCharacter(text)
         figures.append((numpy_counted.total, numpy_counted.before_badness, numpy_counted.latin_factor))
         assert figures[-1] == (counted.total, counted.before_badness, counted.latin_factor), text[:40]
     # the ties are told apart by the family met first: Latin first is dense accented Latin
@@ -409,7 +408,7 @@ def test_plausibility_counted_by_numpy_is_plausibility_counted_character_by_char
         for decoder in decoding.SINGLE_BYTE:
             text = data.decode(decoder, errors="replace")
             by_bytes = Plausibility(text, code_page=(data, decoding._code_page(decoder)))
-            counted = Plausibility(text, Counter(text))
+            counted = PlausibilityByCharacter(text)
             assert (by_bytes.total, by_bytes.before_badness, by_bytes.latin_factor) == (
                 counted.total, counted.before_badness, counted.latin_factor), (decoder, data[:40])
 

@@ -113,25 +113,25 @@ def test_patterns_found_from_a_space_match_what_their_lookbehind_definitions_mat
     first character): their findings must be those of the patterns as first written."""
     import re
 
-    from pipeline.ingest.plausibility import _SPACED_HAN
     from pipeline.stages.textshape import MID_SENTENCE_WORD
+    from tests.plausibility_reference import SPACED_HAN
 
     mid_sentence_word = re.compile(r"(?<=[^\W\d_] )[^\W\d_]+|(?<=[^\W\d_], )[^\W\d_]+")
     spaced_han = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
     assert MID_SENTENCE_WORD.findall(text) == mid_sentence_word.findall(text)
-    assert [m.span() for m in _SPACED_HAN.finditer(text)] == [m.span() for m in spaced_han.finditer(text)]
+    assert [m.span() for m in SPACED_HAN.finditer(text)] == [m.span() for m in spaced_han.finditer(text)]
 
 
 def _reference_decoding(data: bytes) -> tuple[str, str, float, str | None, float | None]:
     """What pipeline.ingest.encoding.decode answers, by its definition, without its shortcuts:
     every reading of the sample decoded twice (replace, ignore), every character counted one
     by one, ftfy's own badness, every reading scored in full and sorted."""
-    from collections import Counter
 
     import ftfy.badness
 
     from pipeline.ingest import encoding
-    from pipeline.ingest.plausibility import Plausibility, code_page_penalty
+    from pipeline.ingest.plausibility import code_page_penalty
+    from tests.plausibility_reference import PlausibilityByCharacter
 
     sample = encoding._sample(data)
     certain_utf8 = encoding._multibyte_utf8(sample) and b"\x00" not in sample
@@ -145,7 +145,7 @@ def _reference_decoding(data: bytes) -> tuple[str, str, float, str | None, float
         invalid = text.count("\ufffd") - part.decode(decoder, errors="ignore").count("\ufffd")
         if invalid > max(2, len(part) // 200):
             continue
-        plausibility = Plausibility(text, Counter(text))
+        plausibility = PlausibilityByCharacter(text)
         score = plausibility.bound()
         if plausibility.total and plausibility.before_badness > 0:
             score = max(0.0, (plausibility.before_badness - ftfy.badness.badness(text) / plausibility.total)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy
 
@@ -118,30 +118,6 @@ def _cjk_score(ch: str, system: str) -> float:
     return 1.0 if ch in first else 0.5 if ch in known else 0.1
 
 
-_SPACED_HAN = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")  # a space between hanzi, found from the space
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
-# A CJK character standing alone (no CJK neighbour) with an ASCII letter on either side. The
-# pattern starts with the character (its neighbours are looked at behind it): the regex engine
-# then skips to the CJK characters instead of trying a lookbehind at every position.
-_LONE_CJK_TOUCHING_LATIN = re.compile(f"[{_CJK}](?:(?<=[A-Za-z].)(?![{_CJK}])|(?<![{_CJK}].)(?=[A-Za-z]))")
-
-
-# The same characters found from the letters beside them: (a lone character after a letter,
-# one before a letter with no CJK character before it), for a text with fewer ASCII letters
-# than CJK characters, where most of the text is CJK characters to look behind.
-_CJK_AFTER_LETTER = re.compile(f"[A-Za-z](?=[{_CJK}](?![{_CJK}]))")
-_CJK_BEFORE_LETTER = re.compile(f"[A-Za-z](?<=[{_CJK}][A-Za-z])(?<![{_CJK}][{_CJK}][A-Za-z])")
-
-
-def _lone_cjk_touching_latin(text: str, from_letters: bool = False) -> int:
-    """How many CJK characters stand alone beside an ASCII letter; ``from_letters``: looked for
-    from the letters (the same count, sooner where letters are fewer)."""
-    if not from_letters:
-        return len(_LONE_CJK_TOUCHING_LATIN.findall(text))
-    after = {match.start() + 1 for match in _CJK_AFTER_LETTER.finditer(text)}
-    return len(after.union(match.start() - 1 for match in _CJK_BEFORE_LETTER.finditer(text)))
-
-
 _KINDS: dict[str, tuple[str, float, str | None]] = {}  # per character, filled as characters are met
 
 
@@ -220,14 +196,12 @@ class Plausibility:
     bounds and counts badness (the costliest step on a wrong decoding, whose mojibake-looking
     characters are everywhere) only for those that can still be best or runner-up."""
 
-    def __init__(self, text: str, counts: dict[str, int] | None = None, code_page: tuple[bytes, str] | None = None):
-        """``counts``: the text's characters counted, if the caller has them (else they are
-        counted by numpy); ``code_page``: the bytes the text was read from in a single-byte code
-        page, and the character each byte reads as (they are counted instead)."""
+    def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
+        """``code_page``: the bytes the text was read from in a single-byte code page, and the
+        character each byte reads as (they are counted instead of its characters)."""
         self.text = text
-        counted = _CountedByCharacter(text, counts) if counts is not None else _CountedByCode(text, code_page)
-        # a text's code points, for badness to reuse
-        self.codes = counted.codes if isinstance(counted, _CountedByCode) and not code_page else None
+        counted = _CountedByCode(text, code_page)
+        self.codes = None if code_page else counted.codes  # a text's code points, for badness to reuse
         self.total, self.before_badness, self.latin_factor = _before_badness(text, counted)
 
     def bound(self) -> float:
@@ -277,8 +251,7 @@ def _symbol_of_part(part: tuple[str, int, str | None, tuple[int, ...]]) -> str:
 
 
 class _SymbolOf(dict):
-    """The symbol of each character (_part_symbol), kept as characters are met; looked up by
-    the character itself (a text's distinct characters, mapped in C, faster than translated)."""
+    """The symbol of each character (_part_symbol), kept as characters are met."""
 
     def __missing__(self, ch: str) -> str:
         self[ch] = symbol = _part_symbol(ch)
@@ -379,27 +352,9 @@ def _byte_counts(data: bytes) -> numpy.ndarray:
     return numpy.bincount(numpy.frombuffer(data, numpy.uint8), minlength=256)
 
 
-class _CountedByCharacter:
-    """The parts of a text counted from its characters' counts (in order of first appearance)."""
-
-    def __init__(self, text: str, counts: dict[str, int]):
-        self.text = text
-        self.per_part: dict[int, int] = defaultdict(int)
-        for symbol, n in zip(map(_SYMBOL_OF.__getitem__, counts), counts.values()):
-            self.per_part[ord(symbol)] += n
-
-    def first_met(self, families: list[str]) -> str:
-        return families[0]  # counted in order of first appearance
-
-    def spaced_han(self) -> int:
-        return len(_SPACED_HAN.findall(self.text))
-
-    def lone_cjk(self, few_letters: bool) -> int:
-        return _lone_cjk_touching_latin(self.text, few_letters)
-
-
 # What spaces between hanzi and CJK characters beside letters are looked for by, per code
-# point: the _CJK class of those patterns, an ASCII letter, a hanzi of _SPACED_HAN, a space.
+# point: a CJK character (kana, CJK ideographs and extension A, hangul syllables), an ASCII
+# letter, a hanzi (the unified ideographs' main block), a space.
 CJK, ASCII_LETTER, HAN, SPACE = 1, 2, 4, 8
 _FLAGS: numpy.ndarray | None = None
 
@@ -472,14 +427,15 @@ class _CountedByCode:
         return _flags(self.codes)
 
     def spaced_han(self) -> int:
-        """As _SPACED_HAN.findall: spaces with a hanzi on either side."""
+        """How many spaces have a hanzi on either side."""
         flags = self._flags
         spaces = numpy.flatnonzero(flags[1:-1] & SPACE) + 1
         return int(numpy.count_nonzero(flags[spaces - 1] & flags[spaces + 1] & HAN))
 
-    def lone_cjk(self, _few_letters: bool) -> int:
-        """As _lone_cjk_touching_latin: CJK characters with no CJK neighbour and an ASCII letter
-        on either side (a letter before and no CJK after, or no CJK before and a letter after)."""
+    def lone_cjk(self) -> int:
+        """How many CJK characters stand alone beside an ASCII letter: no CJK neighbour and an
+        ASCII letter on either side (a letter before and no CJK after, or no CJK before and a
+        letter after)."""
         nothing = numpy.zeros(1, numpy.uint8)  # beyond either end
         flags = numpy.concatenate((nothing, self._flags, nothing))
         cjk = numpy.flatnonzero(self._flags & CJK) + 1
@@ -494,14 +450,14 @@ def _family(part: tuple[str, int, str | None, tuple[int, ...]]) -> str | None:
     return "cjk" if part[0] == "cjk" else part[2]
 
 
-def _first_most_common(families: Counter[str], counted: _CountedByCharacter | _CountedByCode) -> str:
+def _first_most_common(families: Counter[str], counted: _CountedByCode) -> str:
     """The family with the most letters; of several, the first the text meets."""
     most = max(families.values())
     tied = [family for family, n in families.items() if n == most]
     return counted.first_met(tied) if len(tied) > 1 else tied[0]
 
 
-def _before_badness(text: str, counted: _CountedByCharacter | _CountedByCode) -> tuple[int, float, float]:
+def _before_badness(text: str, counted: _CountedByCode) -> tuple[int, float, float]:
     """(non-ASCII characters, score before badness, factor for dense accented Latin) of the text
     whose characters are ``counted``."""
     per_part = counted.per_part
@@ -536,8 +492,8 @@ def _before_badness(text: str, counted: _CountedByCharacter | _CountedByCode) ->
         cjk_best = max(total - (0 if system == "ko" else spaced) for system, total in zip(WRITING_SYSTEMS, cjk_totals))
         # No writing system glues a lone CJK character to a Latin word ("gar챌on", "展e"):
         # that is what accented letters or curly quotes look like through an East Asian codec.
-        if ascii_letters:  # both ways of looking for them start at an ASCII letter
-            cjk_best -= 2 * TWENTIETHS * counted.lone_cjk(ascii_letters < families["cjk"])
+        if ascii_letters:  # none without an ASCII letter
+            cjk_best -= 2 * TWENTIETHS * counted.lone_cjk()
     score = (neutral_sum + cjk_best) / (TWENTIETHS * total)
     lettered = sum(families.values())
     if lettered:
