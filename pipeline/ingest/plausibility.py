@@ -270,12 +270,13 @@ _PART_OF: numpy.ndarray | None = None
 
 
 def _learn_parts(codes: numpy.ndarray) -> None:
-    """Enter the parts of characters not met before in _PART_OF: the CJK ones all at once (a
-    wrong reading, UTF-16's above all, meets thousands of them), the others one at a time."""
+    """Enter the parts of characters not met before in _PART_OF: every CJK one at once when
+    the first is met (a wrong reading, UTF-16's above all, meets thousands of them, and the
+    next document thousands more), the others one at a time."""
     unknown = numpy.unique(codes)
     cjk = _is_cjk_code(unknown)
     if cjk.any():
-        _learn_cjk_parts(unknown[cjk])
+        _learn_every_cjk_part()
     unwritten = _is_private_or_surrogate(unknown)
     if unwritten.any():  # what neutral_score() scores 0 by their category, with no family
         _PART_OF[unknown[unwritten]] = ord(_symbol_of_part(("neutral", 0, None, ())))
@@ -327,16 +328,22 @@ def _codes_of(characters: frozenset[str]) -> numpy.ndarray:
     return codes
 
 
+@functools.cache
+def _learn_every_cjk_part() -> None:
+    """_learn_cjk_parts() of every kana, hangul and Han code point, once."""
+    _learn_cjk_parts(numpy.flatnonzero(_is_cjk_code(numpy.arange(0x40000))))
+
+
 def _learn_cjk_parts(codes: numpy.ndarray) -> None:
     """_learn_parts() of kana, hangul and Han code points: their scores looked up all at once,
     a part entered for each distinct set of scores."""
     beyond = _twentieths(0.1) * sum(1 << (8 * index) for index in range(len(WRITING_SYSTEMS)))
     packed = numpy.where(codes < 0x10000, _bmp_cjk_twentieths().take(numpy.minimum(codes, 0xFFFF)), beyond)
-    distinct, which = numpy.unique(packed, return_inverse=True)
+    distinct = numpy.unique(packed)
     symbols = [ord(_symbol_of_part(("cjk", 0, None, tuple((key >> (8 * index)) & 0xFF
                                                            for index in range(len(WRITING_SYSTEMS))))))
                for key in distinct.tolist()]
-    _PART_OF[codes] = numpy.array(symbols, numpy.uint16).take(which)
+    _PART_OF[codes] = numpy.array(symbols, numpy.uint16).take(numpy.searchsorted(distinct, packed))
 
 
 @functools.cache
