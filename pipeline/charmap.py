@@ -43,6 +43,7 @@ class CodePointMap:
         self.filled = numpy.zeros(0x110000, dtype=bool)
 
     def translate(self, text: str) -> str:
+        """``text`` with each character replaced by the one ``replacement`` gives for it."""
         codes = code_points(text)
         if not self.filled[codes].all():
             for code in numpy.unique(codes[~self.filled[codes]]).tolist():
