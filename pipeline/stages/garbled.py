@@ -37,22 +37,16 @@ from pipeline.stages.script import opencc_table
 
 # A unit repeated four times or more back to back. Units start where a clause or word starts
 # (after punctuation or a space, or at the start of the block): a loop repeats a phrase, and
-# trying every position would make this the slowest stage. Copies stand at most four
-# separators apart, so each copy's first two characters stand within 44 characters of the
-# last copy's: the lookahead tests that first (across line breaks, which may separate the
-# copies), in one cheap scan, before the unit lengths are tried. The gaps are greedy: a
-# lookahead only asks whether some chain of copies exists, whatever order the gaps are tried
-# in, and a greedy gap takes its 42 characters at once before it backs off.
+# trying every position would make this the slowest stage.
 # Python's whitespace (str.isspace, the regex's \s) listed: a class of characters is tested
 # in a step, \s by asking each character's Unicode category.
 WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 UNIT_SEPARATORS = WHITESPACE + "，,、；;。.：:"
-LOOP_AHEAD = f"(?=([^{WHITESPACE}].)(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1(?s:.{{0,42}})\\1)"
 UNIT_COPIES = f"(?P<unit>[^{WHITESPACE}].{{1,39}}?)(?:[，,、；;{WHITESPACE}]{{0,4}}(?P=unit)){{3,}}"
-BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){LOOP_AHEAD}{UNIT_COPIES}")
-# A loop after a separator (a lookbehind would be tried at every position); the lookahead spares
-# the unit lengths where it fails.
-LOOP_AFTER_SEPARATOR = re.compile(f"[{UNIT_SEPARATORS}]{LOOP_AHEAD}{UNIT_COPIES}")
+BACK_TO_BACK = re.compile(f"(?:^|(?<=[{UNIT_SEPARATORS}])){UNIT_COPIES}")
+# The same after a separator (a lookbehind would be tried at every position), tried only where
+# _loop_starts finds that a loop may start.
+LOOP_AFTER_SEPARATOR = re.compile(f"[{UNIT_SEPARATORS}]{UNIT_COPIES}")
 
 
 def _back_to_back(text: str) -> list[tuple[int, int, str]]:
@@ -71,7 +65,7 @@ def _back_to_back(text: str) -> list[tuple[int, int, str]]:
 
 
 # Where a loop may start, found for a whole text at once (numpy) rather than by the regex at every
-# separator (where its lookahead tried 43 places for each of the three copies: half the stage).
+# separator (where a lookahead, for each of the copies, tried 43 places for the next: half the stage).
 # A loop's copies begin with the same two characters, each copy at most REACH after the one
 # before it: in the text's positions sorted by their pair (a radix sort of a 16-bit hash of it:
 # pairs that share a hash only let more through), a loop's first copy is followed by three more
@@ -527,8 +521,8 @@ def _noisy_loops(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
         while j < len(clauses) and _copy_of(first, stripped[j]):
             j += 1
         copies = stripped[i:j]
-        exact = sum(copy == first for copy in copies)
-        if len(copies) >= NOISY_LOOP_COPIES and exact >= 2 and exact < len(copies):
+        exact = sum(copy == first for copy in copies) if len(copies) >= NOISY_LOOP_COPIES else 0
+        if exact >= 2 and exact < len(copies):
             end = clauses[j - 1][1]
             if j < len(clauses):  # the last copy may run on into the text that follows it
                 following = text[clauses[j][0]:clauses[j][1]]
