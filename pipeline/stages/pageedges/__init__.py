@@ -34,7 +34,8 @@ from pipeline.model import Document, Edit
 from pipeline.stages.pageedges.feet import FOOT_LINES, FootItem, foot_items, inner_feet
 from pipeline.stages.pageedges.furniture import (running_heads, signature_at_foot, signature_lines,
                                                  signatures_by_period)
-from pipeline.stages.pageedges.lines import Line, between_dashes, joined, mark_number_tokens, page_lines
+from pipeline.stages.pageedges.lines import (Line, between_dashes, decimal_lines, joined, mark_number_tokens,
+                                             page_lines)
 from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, MarginPiece, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
@@ -109,10 +110,11 @@ def find_page_edges(doc: Document) -> None:
     catchwords, line numbers, notes at the foot."""
     lines = page_lines(doc.text)
     together = joined(lines)  # (scanned once for all the lines by the rules that look for digits)
+    with_decimal = decimal_lines(together)  # (the margin's numbers and the pages' are read on these alone)
     margin = line_numbers(lines, _margin_pieces(doc), [surface.start for surface in doc.facsimile],
-                          [MarginPiece(p.start, p.end, p.side) for p in protrusions(doc)], together)
+                          [MarginPiece(p.start, p.end, p.side) for p in protrusions(doc)], together, with_decimal)
     _mark_line_numbers(lines, margin)
-    mark_number_tokens(lines, together)
+    mark_number_tokens(lines, together, with_decimal)
     pages = pages_by_marks(lines)
     words = None  # the words at the pages' tops, found once for the numbers and the running heads
     if doc.facsimile:

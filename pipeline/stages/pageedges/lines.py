@@ -135,13 +135,22 @@ def lines_with(pattern: re.Pattern, text: tuple[str, list[int]]) -> list[int]:
     return found
 
 
-def mark_number_tokens(lines: list[Line], together: tuple[str, list[int]] | None = None) -> None:
+def decimal_lines(together: tuple[str, list[int]]) -> list[int]:
+    """The lines (by index) that hold a decimal digit (of any script), in one scan of their
+    joined text: the only ones a number, page's or margin's, is read on as printed."""
+    return lines_with(_DECIMAL, together)
+
+
+def mark_number_tokens(lines: list[Line], together: tuple[str, list[int]] | None = None,
+                       with_digit: list[int] | None = None) -> None:
     """Which part of each line could be a page number: a short line whole, or the number at
     either end of a line whose other words the document repeats at three or more places, as
     the OCR reads them again (a running head printed beside the number: "24  ON TARIFFS",
-    "THE COUNCIL  25", "Cap. 4. De Homine. 1 5" with the number's digits set apart)."""
+    "THE COUNCIL  25", "Cap. 4. De Homine. 1 5" with the number's digits set apart).
+    ``with_digit``: :func:`decimal_lines`, where the caller has them."""
     beside: list[tuple[Line, str, str]] = []
-    with_digit = set(lines_with(_DECIMAL, together or joined(lines)))  # (a number-shaped token holds a digit)
+    # (a number-shaped token holds a digit)
+    with_digit = set(decimal_lines(together or joined(lines)) if with_digit is None else with_digit)
     for i, line in enumerate(lines):
         if line.line_number:
             continue

@@ -170,12 +170,14 @@ def _looks_numeric(token: str) -> bool:
 
 
 def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = (),
-                 protruding: list[MarginPiece] = (), together: tuple[str, list[int]] | None = None) -> list[LineNumber]:
+                 protruding: list[MarginPiece] = (), together: tuple[str, list[int]] | None = None,
+                 with_decimal: list[int] | None = None) -> list[LineNumber]:
     """The margin's line numbers among the text's lines (see the module's docstring); ``pieces``:
     the margins' words the page images set apart, if any; ``page_starts``: where the page
     images' pages start (else the page marks of the text say it); ``protruding``: the pieces
     at lines' edges whose boxes stand out into the margin, where the OCR gave no word boxes;
-    ``together``: the lines joined (:func:`lines.joined`), where the caller has them."""
+    ``together``: the lines joined (:func:`lines.joined`), and ``with_decimal`` the lines that hold
+    a decimal digit of any script (:func:`lines.decimal_lines`), where the caller has them."""
     beside = _pieces_by_line(lines, pieces)
     vocabulary = _Vocabulary(lines, beside)
     found: dict[int, LineNumber] = {}
@@ -190,7 +192,9 @@ def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts:
     runs: list[tuple[str, list[tuple[int, LineNumber]]]] = []
     unread: dict[str, set[int]] = {}  # a margin without a run, read only if the others' runs need it
     joined = together or lines_joined(lines)
-    digit_lines = lines_with(DIGIT, joined) if not beside else []
+    # (the lines with an ASCII digit are among those with a decimal digit: only these are searched again)
+    digit_lines = ([] if beside else lines_with(DIGIT, joined) if with_decimal is None
+                   else [i for i in with_decimal if DIGIT.search(lines[i].text)])
     for place in ("right", "left", "alone"):
         if place != "alone" and not beside \
                 and _no_run_beside(lines, place, text_index, alone_lines, found, digit_lines, joined):
@@ -275,18 +279,18 @@ def _no_run_beside(lines: list[Line], place: str, text_index: list[int], alone_l
             values[i] = int(read) if read.isascii() and read.isdecimal() and int(read) > 0 else None
         return values[i]
 
-    readable = _read_first_lines(lines, place, joined)  # (no other line's word has a value)
-    with_digit = set(digit_lines)
     printed = []  # (line of text, its value) of the numbers read as printed
-    for i in readable:
-        if i not in with_digit or i in alone_lines or i in left_out:
+    for i in digit_lines:  # (the lines READ_FIRST reads, with a digit: few, asked one by one)
+        text = lines[i].text
+        if i in alone_lines or i in left_out or not READ_FIRST.match(text if place == "left" else text[::-1]):
             continue
         token = _edge_token(lines[i], place, None, i)
         if token is None or token.glued or not token.text.isdecimal() or (v := value(i)) is None:
             continue
         printed.append((text_index[i], v))
     if not printed:
-        return True
+        return True  # (most documents: the lines' words not read at all)
+    readable = _read_first_lines(lines, place, joined)  # (no other line's word has a value)
     # a number w on line of text t follows one v on line s where w - v == t - s, t MIN_STEP to REACH
     # lines from s (a run's numbers are no closer: :func:`_step`):
     # the lines whose value less their place is the same are the only ones to compare
