@@ -741,6 +741,9 @@ def _sentence_goes_on(doc: Document, previous: Block, following: Block) -> bool:
     1930s, proves nothing."""
     if not (previous.kind == following.kind == "p" and previous.part == following.part == "body"):
         return False
+    if not _first_mark(doc.text, following.start, following.end).islower() \
+            and _last_mark(doc.text, previous.start, previous.end) != "，":
+        return False  # (most pairs: the sentence cannot go on, whatever else the blocks show; nothing copied)
     before = doc.text[previous.start:previous.end].rstrip(SPACE)
     after = doc.text[following.start:following.end].lstrip(SPACE)
     if ends_text(before) or LIST_ITEM.match(before) or LIST_ITEM.match(after):
@@ -752,6 +755,20 @@ def _sentence_goes_on(doc: Document, previous: Block, following: Block) -> bool:
     # (a scrap after it, "ges", "ist-", is what OCR reads of specks at the page's foot)
     return (goes_on and min(len(before), len(after)) >= CUT_MIN_CHARS and _same_script(before, after)
             and stats.prose_ending_sentence >= SENTENCE_ENDING_SHARE * stats.prose)
+
+
+def _first_mark(text: str, start: int, end: int) -> str:
+    """The first character of ``text[start:end]`` but SPACE (empty where there is none)."""
+    while start < end and text[start] in SPACE:
+        start += 1
+    return text[start:start + 1] if start < end else ""
+
+
+def _last_mark(text: str, start: int, end: int) -> str:
+    """The last character of ``text[start:end]`` but SPACE (empty where there is none)."""
+    while end > start and text[end - 1] in SPACE:
+        end -= 1
+    return text[end - 1:end] if end > start else ""
 
 
 def _same_script(before: str, after: str) -> bool:
