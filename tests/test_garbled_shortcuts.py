@@ -309,3 +309,14 @@ def test_clauses_of_the_texts_may_repeat_themselves_as_first_written():
     assert sum(map(garbled._repeats_itself, keys)) >= 3  # the garbled ones
     for key in keys:
         assert garbled._may_repeat_itself(key) == may_repeat_as_first_written(key)
+
+
+def test_character_tables_answer_as_their_classes():
+    """The tables that tell separators and spaces in numpy hold the characters of the regex classes."""
+    for character_class, wanted in ((garbled.WHITESPACE, False), (garbled.UNIT_SEPARATORS, True)):
+        table = garbled._characters_in(character_class, wanted)
+        in_class = re.compile(f"[{character_class}]")
+        assert [code for code in range(0x10000) if table[code] == wanted] == [
+            code for code in range(0x10000) if in_class.fullmatch(chr(code))]
+        assert not in_class.fullmatch("\U00020000") and not in_class.fullmatch("\U0010ffff")  # what U+FFFF stands for
+        assert table[0xFFFF] != wanted

@@ -81,9 +81,9 @@ STRETCH_REACH = 4 * REACH  # more than a loop's first four copies span
 def _characters_in(character_class: str, wanted: bool) -> numpy.ndarray:
     """For each character of the Basic Multilingual Plane (by code), whether it is in the class
     (``wanted``) or not (else); U+FFFF stands for the characters beyond, never in the classes used."""
-    matching = re.compile(f"[{character_class}]").findall("".join(map(chr, range(0x10000))))
+    alphabet = numpy.arange(0x10000, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     table = numpy.full(0x10000, not wanted)
-    table[[ord(ch) for ch in matching]] = wanted
+    table[[match.start() for match in re.finditer(f"[{character_class}]", alphabet)]] = wanted
     return table
 
 
