@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from bench.scans import chinese_scan, english_scan
 from pipeline.stages import garbled
 from pipeline.stages.garbled import (CHUNK, CLAUSE_STRIP, SYMBOL, SYMBOL_RUN, _back_to_back, _clause_texts,
-                                     _ClauseSketch, _JoinedBlocks, _rare_character, _rare_runs, _self_coordinations)
+                                     _ClauseSketch, _JoinedBlocks, _rare_runs, _self_coordinations)
+from pipeline.ingest.plausibility import common_han
 from tests.conftest import ROOT, SEEDS
 
 # The loop pattern without the lookahead that lets the stage skip most of the text: what a
@@ -51,6 +52,53 @@ def texts() -> list[str]:
 def test_loops_found_through_the_lookahead_are_the_definitions_matches(text):
     for block in [text, *text.split("\n\n")[:200]]:  # whole, and in blocks as the stage sees them
         assert _back_to_back(block) == [(*m.span(), m.group("unit")) for m in LOOP_DEFINITION.finditer(block)]
+
+
+def rare_character_as_first_written() -> re.Pattern[str]:
+    """The class of rare characters as a regex: the Han ones as ranges between the common ones."""
+    common = sorted(ord(ch) for ch in common_han())
+    ranges, index = [], 0
+    for low, high in garbled.HAN_RANGES:
+        start = low
+        while index < len(common) and common[index] < low:
+            index += 1
+        while index < len(common) and common[index] <= high:
+            if common[index] > start:
+                ranges.append((start, common[index] - 1))
+            start = common[index] + 1
+            index += 1
+        if start <= high:
+            ranges.append((start, high))
+    han = "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+    return re.compile(f"[{garbled.NOISE_BLOCKS}{han}]")
+
+
+RARE_PIECES = st.lists(st.sampled_from(["丨", "丶", "丿", "ㄅ", "〡", "〢", "─", "䶵", "\U00020001", "\U0003ffff", "\U00040000",
+                                        "中", "國", "a", " ", "\n", "\ud800", "〇"]), max_size=30).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(RARE_PIECES, st.sampled_from([1, 4, 1 << 16]))
+def test_rare_runs_found_by_a_table_are_the_classes_runs(text, stretch):
+    """Runs of rare characters found by a table of them (a stretch of lines at a time): the
+    runs the class, as a regex, finds."""
+    rare = re.compile(f"{rare_character_as_first_written().pattern}{{3,}}")
+    garbled.STRETCH, kept = stretch, garbled.STRETCH
+    try:
+        assert _rare_runs(text) == [m.span() for m in rare.finditer(text) if len(set(m.group())) >= 2]
+    finally:
+        garbled.STRETCH = kept
+
+
+def test_rare_runs_of_the_texts_are_the_classes_runs():
+    rare = re.compile(f"{rare_character_as_first_written().pattern}{{3,}}")
+    found = 0
+    for text in texts():
+        expected = [m.span() for m in rare.finditer(text) if len(set(m.group())) >= 2]
+        assert _rare_runs(text) == expected
+        found += len(expected)
+    assert found
 
 
 def blocks_of(text: str) -> list[SimpleNamespace]:
@@ -103,7 +151,7 @@ def test_patterns_over_joined_blocks_find_what_each_block_alone_gives(text):
     assert sorted(joined.spans(((start, end) for start, end, _ in _back_to_back(joined.text)), "")) == sorted(
         (b.start + start, b.start + end, "") for b in blocks for start, end, _ in _back_to_back(text[b.start:b.end]))
     definition = re.compile(r"[^\w\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]{4,}")
-    rare = re.compile(f"{_rare_character().pattern}{{3,}}")
+    rare = re.compile(f"{rare_character_as_first_written().pattern}{{3,}}")
     for found, own in ((joined.spans((m.span() for m in SYMBOL_RUN.finditer(joined.text)), ""), definition),
                        (joined.spans(_rare_runs(joined.text), ""), rare)):
         expected = [(b.start + m.start(), b.start + m.end(), "") for b in blocks
