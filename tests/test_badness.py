@@ -111,3 +111,19 @@ def test_the_regex_is_tried_wherever_a_match_can_start(text):
         assert patterns.starts is not None
         starts = set(patterns.match_starts(data).tolist())
         assert {p for p in range(len(data)) if patterns.badness.match(data, p)} <= starts
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          derandomize="FUZZ_EXAMPLES" not in os.environ)
+@given(st.lists(st.one_of(PIECES, st.characters(min_codepoint=0x10000), st.characters()), max_size=30).map("".join))
+def test_suspect_characters_counted_in_numpy_are_those_the_search_finds(text):
+    """The decoder bounds the score of valid UTF-8 by its suspect characters, counted in numpy:
+    the count is the one SUSPECT's search finds."""
+    assert badness.suspect_count(text) == len(badness.SUSPECT.findall(text))
+
+
+def test_suspect_characters_of_the_seeds_and_their_mojibake_are_counted_as_searched():
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        for sample in (text, text.encode("utf-8").decode("cp1252", errors="replace")):
+            assert badness.suspect_count(sample) == len(badness.SUSPECT.findall(sample)) > 0

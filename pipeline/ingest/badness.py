@@ -370,10 +370,23 @@ def code_page_patterns(characters: str) -> Patterns | None:
     return Patterns(badness_re, bytes(b for b, ch in enumerate(characters) if ch in C1_CONTROLS), characters)
 
 
-def suspect_count(text: str) -> int:
+@functools.cache
+def _is_suspect() -> numpy.ndarray:
+    """Per code point of the Basic Multilingual Plane (and one more, for every one beyond it):
+    whether it is a suspect character."""
+    suspects = code_points(SUSPECTS)
+    assert (suspects < 0x10000).all()
+    table = numpy.zeros(0x10001, bool)
+    table[suspects] = True
+    return table
+
+
+def suspect_count(text: str, codes: numpy.ndarray | None = None) -> int:
     """How many suspect characters ``text`` holds: at least as many as ftfy's count (each of
-    its non-overlapping sequences holds one)."""
-    return len(SUSPECT.findall(text))
+    its non-overlapping sequences holds one). Counted in numpy (``codes``: the text's code
+    points, if the caller has them): a few times faster than SUSPECT's search in CJK text."""
+    codes = code_points(text) if codes is None else codes
+    return int(numpy.count_nonzero(_is_suspect().take(numpy.minimum(codes, 0x10000))))
 
 
 def badness(text: str, codes: numpy.ndarray | None = None) -> int:

@@ -403,7 +403,7 @@ def _utf8_confidence(reading: _Reading, runner_up: Candidate | None) -> float:
     plausibility = reading.plausibility
     highest = max(_confidence(plausibility.bound(), runner_up), 0.99)
     if plausibility.needs_badness():
-        lowest = max(_confidence(plausibility.score(suspect_count(reading.text)), runner_up), 0.99)
+        lowest = max(_confidence(plausibility.score(suspect_count(reading.text, plausibility.codes)), runner_up), 0.99)
         if lowest != highest:
             return max(_confidence(reading.candidate().score, runner_up), 0.99)
     return highest
