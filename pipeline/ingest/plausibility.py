@@ -435,6 +435,8 @@ class _CountedByCode:
 
     def spaced_han(self) -> int:
         """How many spaces have a hanzi on either side."""
+        if " " not in self.text:  # found in C at once: a wrong reading's text often has none
+            return 0
         flags = self._flags
         spaces = numpy.flatnonzero(flags[1:-1] & SPACE) + 1
         return int(numpy.count_nonzero(flags[spaces - 1] & flags[spaces + 1] & HAN))
