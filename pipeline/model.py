@@ -175,6 +175,9 @@ class StatedMetadata(BaseModel):
     # the title the file's own metadata gives (a PDF's document information): the title when
     # the text shows none
     file_title: str | None = None
+    # where the text shows the title (the heading it was taken from, as the OCR read it); None
+    # where a "Title:" line states it or the text shows none
+    title_span: tuple[int, int] | None = None
 
 
 class Agent(BaseModel):

@@ -98,3 +98,59 @@ def test_two_pdf_pages_whose_numbers_read_cleanly_are_numbered():
     # a number that does not continue the other is no evidence: no numbers
     edition = build_edition(pdf([("4", None), ("9", None)]), "two.pdf", PipelineConfig())
     assert [pb.get("n") for pb in etree.fromstring(edition.xml).iter(f"{TEI}pb")] == [None, None]
+
+
+# Titles from headings the OCR garbled or split: never shown as the title, said to be the
+# heading as the OCR read it, with the evidence that doubts it.
+GERMAN = ("Die Nachrichten aus Deutschland lauten günstig, und in Deutschland wie in Belgien erwartet man "
+          "den Frieden. Der Handel der Städte ist lebhaft, der Verkehr auf den Straßen und Flüssen wächst, "
+          "und die Kaufleute der Messen rühmen den Fleiß der Arbeiter, der nirgends größer ist als hier. ") * 12
+AS_READ = "(the first heading as the OCR read it; "
+
+
+def bibl_titles(xml: bytes) -> list[tuple[str | None, str]]:
+    bibl = etree.fromstring(xml).find(f".//{TEI}sourceDesc/{TEI}bibl")
+    return [(title.get("type"), title.text) for title in bibl.findall(f"{TEI}title")]
+
+
+def test_a_heading_whose_words_the_engine_doubted_is_said_to_be_as_the_ocr_read_it():
+    """Die Grenzboten 1841, the first page (scan 179392): ABBYY read the article's title
+    "Deutschland und Belgien." as "Dmlschland md Belgien.", rating every word low; Tesseract
+    read it right, and rated it so."""
+    from pipeline.ingest.pages.compose import SourceFile
+
+    page = ROOT / "tests" / "data" / "grenzboten-1841" / "title-179392"
+    abbyy = build_edition([SourceFile("179392.abbyy.xml", (page / "179392.abbyy.xml").read_bytes())], "grenzboten",
+                          PipelineConfig())
+    shown = ("desc", f"Dmlschland md Belgien. {AS_READ}the OCR engine doubted its words)")
+    assert titles(abbyy.xml) == [shown] and bibl_titles(abbyy.xml) == [shown]
+    tesseract = build_edition([SourceFile("179392.hocr", (page / "179392.hocr").read_bytes())], "grenzboten",
+                              PipelineConfig())
+    assert titles(tesseract.xml) == [(None, "Deutschland und Belgien.")]
+
+
+def test_a_heading_word_the_text_spells_otherwise_everywhere_else_is_doubted():
+    edition = build_edition(f"Dmlschland und Belgien\n\n{GERMAN}\n".encode(), "export.txt", PipelineConfig())
+    assert titles(edition.xml) == [("desc", f"Dmlschland und Belgien {AS_READ}the text writes \"Dmlschland\" "
+                                            "nowhere else and \"Deutschland\" 24 times)")]
+    edition = build_edition(f"Deutschland und Belgien\n\n{GERMAN}\n".encode(), "export.txt", PipelineConfig())
+    assert titles(edition.xml) == [(None, "Deutschland und Belgien")]
+
+
+def test_a_heading_of_one_common_word_is_a_piece_of_a_split_title():
+    """The OCR set "Der" and "Herold" apart: "Der" is no title, and none is made up."""
+    edition = build_edition(f"Der\n\nHerold\n\n{GERMAN}\n".encode(), "export.txt", PipelineConfig())
+    assert titles(edition.xml) == [("desc", f"Der {AS_READ}a single word the text uses everywhere: a piece of a "
+                                            "title the OCR split)")]
+
+
+def test_a_heading_whose_words_mix_alphabets_is_doubted():
+    prose = " ".join(PROSE)
+    edition = build_edition(f"THE \u039fLD TESTAMENT\n\n{prose}\n\n{prose}\n".encode(), "export.txt",
+                            PipelineConfig())  # a Greek capital omicron read for the Latin O
+    assert titles(edition.xml) == [("desc", f"THE \u039fLD TESTAMENT {AS_READ}its words mix alphabets, as misread "
+                                            "letters do)")]
+    edition = build_edition(f"THE OLD TESTAMENT\n\n{prose}\n\n{prose}\n".encode(), "export.txt", PipelineConfig())
+    assert titles(edition.xml) == [(None, "THE OLD TESTAMENT")]
+
+

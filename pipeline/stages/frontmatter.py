@@ -134,6 +134,7 @@ def _title_page(doc: Document, blocks: list[Block]) -> dict[int, str]:
     joined = "".join(line.strip(SPACE) for line in lines)
     if doc.metadata.title is None and is_title_text(joined):
         doc.metadata.title = joined
+        doc.metadata.title_span = (first.start, first.end)
     if doc.metadata.author is None and len(content) > 1 and kinds.get(content[1]) == "doc-author":
         match = AUTHOR_LINE.match(doc.text[blocks[content[1]].start:blocks[content[1]].end].strip(SPACE))
         doc.metadata.author = match.group("name") or match.group("by")

@@ -117,6 +117,7 @@ def _classification(doc: Document, body: list[Block]) -> None:
             # A classification marking is never the title: the heading that follows it is.
             following = next((b for b in body[1:3] if b.kind == "head"), None)
             doc.metadata.title = _text(doc, following).strip(SPACE) if following is not None else None
+            doc.metadata.title_span = (following.start, following.end) if following is not None else None
 
 
 def _salutation(doc: Document, body: list[Block]) -> None:

@@ -185,6 +185,7 @@ def segment(doc: Document) -> None:
                            and is_title_text(doc.text[b.start:b.end])), None)
         if first_body is not None and first_body.kind == "head":
             doc.metadata.title = doc.text[first_body.start:first_body.end]
+            doc.metadata.title_span = (first_body.start, first_body.end)
 
 
 CENTRED = 0.1  # of the text block's width: the least margin on each side, the most they differ
