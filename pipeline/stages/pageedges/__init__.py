@@ -397,8 +397,9 @@ def _check_label(doc: Document, page, label: str, value: int | None) -> None:
     number, the report says so (the number read stays in the page's fw)."""
     numbers = re.findall(r"\d+", label)
     if page.number is not None and value is not None and len(numbers) == 1 and int(numbers[0]) != value:
+        read = "is" if page.number.exact else f"({page.number.line.text.strip()!r}) fits"
         doc.notes.append(f"page {page.surface + 1}: the METS labels it {label!r}, the page number read on it "
-                         f"is {value}")
+                         f"{read} {value}")
 
 
 def _note_edits(doc: Document, notes: list[PageNotes]) -> list[Edit]:

@@ -42,6 +42,9 @@ class Page:
     number: PageNumber | None = None
     opens_with_title: bool = False  # found by the title it opens with, its number not printed
     surface: int | None = None  # the digitized source's page it is (an index into the facsimile)
+    # its place in the book's count where the library's labels show leaves absent before it
+    # (:func:`places_by_labels`), else None (the surface's index is its place)
+    place: int | None = None
     # lines on the page image that are not the book's: a library's stamp or the digitizer's
     # strip at the scan's border, the OCR's specks; the edge rules do not look at them
     stray: list[Line] = field(default_factory=list)
@@ -61,9 +64,36 @@ def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
     for line in lines:
         index = bisect.bisect_right(starts, line.start) - 1
         pages.setdefault(index, Page([], surface=index)).lines.append(line)
+    places = places_by_labels([surface.label for surface in doc.facsimile])
     for index, page in pages.items():
         _edges_by_position(page, doc.facsimile[index])
+        page.place = places[index]
     return [pages[index] for index in sorted(pages)]
+
+
+def places_by_labels(labels: list[str | None]) -> list[int]:
+    """Each page image's place in the book's count: its index, moved on by the leaves a library
+    package leaves out where its labels (METS ORDERLABEL) say so: labels that number the pages
+    (5, 6, 8, 9) skip a number the images do not, and the labels on both sides of the skip
+    count on in step with the images (a single slip, 5 6 70 8, moves nothing)."""
+    numbered = [(index, int(label)) for index, label in enumerate(labels)
+                if label is not None and label.strip().isdecimal()]
+    skips: dict[int, int] = {}
+    for k in range(1, len(numbered)):
+        (a, first), (b, second) = numbered[k - 1], numbered[k]
+        skipped = (second - first) - (b - a)
+        if not 0 < skipped <= MAX_PAGE_SKIP:
+            continue
+        sides = [numbered[j] for j in (k - 2, k + 1) if 0 <= j < len(numbered)]
+        in_step = [(second - value == b - index) if index > b else (first - value == a - index)
+                   for index, value in sides]
+        if in_step and all(in_step):
+            skips[b] = skipped
+    places, moved = [], 0
+    for index in range(len(labels)):
+        moved += skips.get(index, 0)
+        places.append(index + moved)
+    return places
 
 
 EDGE_LINES = 2  # lines that may stand apart at each edge: a running head and a page number
@@ -276,8 +306,10 @@ def pages_by_marks(lines: list[Line]) -> list[Page] | None:
 def positions(pages: list[Page]) -> list[int]:
     """Each page's place in the book: its page image's, where the pages are a digitized
     source's (a blank or unread page between two pages with text is counted, as the printed
-    numbers count it), else its place among the pages found."""
-    return [index if page.surface is None else page.surface for index, page in enumerate(pages)]
+    numbers count it, and leaves the library's labels show absent: :func:`places_by_labels`),
+    else its place among the pages found."""
+    return [index if page.surface is None else page.surface if page.place is None else page.place
+            for index, page in enumerate(pages)]
 
 
 def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
