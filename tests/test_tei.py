@@ -219,6 +219,7 @@ def test_the_writers_shortcuts_write_what_its_general_paths_write(monkeypatch):
     monkeypatch.setattr(writer, "_render_plain_block", writer._Text.append)  # a block without edits as any other
     monkeypatch.setattr(writer._Text, "_append_lines", staticmethod(_lines_one_by_one))
     monkeypatch.setattr(writer, "_indent_structure", lambda parts: frozenset())  # indent() walks it all
+    monkeypatch.setattr(writer, "_choice", writer._choice.__wrapped__)  # each choice built anew
     assert [serialize(build_tei(doc, config)) for doc in docs] == with_shortcuts
 
 

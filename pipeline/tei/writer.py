@@ -8,6 +8,7 @@ line breaks inside a block as ``<lb/>``; the header is :mod:`pipeline.tei.header
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import io
@@ -127,15 +128,25 @@ def _illegal_chars_as_g(parent: etree._Element, text: str) -> None:
     _Text.append(parent, text[position:])
 
 
+@functools.lru_cache(maxsize=1024)
+def _choice(kind: str, ana: str, original: str, replacement: str | None, cert: str) -> etree._Element:
+    """The ``choice`` of a reading edit: what it holds is the edit's alone (no line of a page
+    image is pointed to inside it), and an edition repeats the same few (a hyphen, a double
+    space) hundreds of times: each built once, then copied."""
+    choice = etree.Element(tei("choice"), nsmap={None: TEI_NS})
+    choice.set("ana", ana)
+    _illegal_chars_as_g(_sub(choice, BY_NAME[kind].source_reading), original)
+    _sub(choice, BY_NAME[kind].edited_reading, replacement or None, cert=cert)
+    return choice
+
+
 def _render_edit(parent: etree._Element, edit: Edit) -> None:
     ana = analysis(edit)
     if BY_NAME[edit.kind].element != "fw" and edit.end > edit.start and (zone := facsimile.line_zone(edit.start)):
         _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first (an fw points itself)
     if edit.kind in READING_KINDS:
-        source_tag, target_tag = BY_NAME[edit.kind].source_reading, BY_NAME[edit.kind].edited_reading
-        choice = _sub(parent, "choice", ana=ana)
-        _illegal_chars_as_g(_sub(choice, source_tag), edit.original)
-        _sub(choice, target_tag, edit.replacement or None, cert=_certainty(edit.confidence))
+        parent.append(copy.deepcopy(_choice(edit.kind, ana, edit.original, edit.replacement,
+                                            _certainty(edit.confidence))))
     elif edit.kind in FW_TYPES:
         margin = facsimile.margin_zone(edit.start) if BY_NAME[edit.kind].beside_line else None
         if margin and (zone := facsimile.line_zone(edit.start)):  # a line number in the margin: its own zone
