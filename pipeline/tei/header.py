@@ -40,7 +40,7 @@ def _append_shared(parent: etree._Element, key: Hashable, build: Callable[[etree
         holder = etree.Element(tei("holder"))
         build(holder)
         built = _BUILT[key] = holder[0]
-    parent.append(copy.deepcopy(built))
+    parent.append(copy.copy(built))  # lxml copies an element whole
 
 
 def build_header(header: etree._Element, doc: Document, config: PipelineConfig,

@@ -145,8 +145,8 @@ def _render_edit(parent: etree._Element, edit: Edit) -> None:
     if BY_NAME[edit.kind].element != "fw" and edit.end > edit.start and (zone := facsimile.line_zone(edit.start)):
         _sub(parent, "lb", facs=zone)  # the line begins with this edit: its lb comes first (an fw points itself)
     if edit.kind in READING_KINDS:
-        parent.append(copy.deepcopy(_choice(edit.kind, ana, edit.original, edit.replacement,
-                                            _certainty(edit.confidence))))
+        parent.append(copy.copy(_choice(edit.kind, ana, edit.original, edit.replacement,  # lxml copies it whole
+                                        _certainty(edit.confidence))))
     elif edit.kind in FW_TYPES:
         margin = facsimile.margin_zone(edit.start) if BY_NAME[edit.kind].beside_line else None
         if margin and (zone := facsimile.line_zone(edit.start)):  # a line number in the margin: its own zone
@@ -232,15 +232,13 @@ _HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
 def _may_break_words(doc: Document, block: Block, edits: list[Edit], whole: bool) -> bool:
     """Whether a line or page break in the block's own element may be inside a word: the
     search _mark_word_breaks makes, skipped where its answer cannot be yes."""
+    if whole and not edits:
+        # A block without edits, written whole: its breaks are its line breaks alone (lb), each
+        # after a line of its text, so one is break="no" only after a line ending in "-".
+        return _HYPHEN_AT_LINE_END.search(doc.text, block.start, block.end) is not None
     # A break is inside a word only after a hyphen of the source; the block's own element
     # holds the source of the block's span alone (and replacements, which hold no break).
-    if not _HYPHENS.search(doc.text, block.start, block.end):
-        return False
-    if edits or not whole:
-        return True
-    # A block without edits, written whole: its breaks are its line breaks alone (lb), each
-    # after a line of its text, so one is break="no" only after a line ending in "-".
-    return _HYPHEN_AT_LINE_END.search(doc.text, block.start, block.end) is not None
+    return _HYPHENS.search(doc.text, block.start, block.end) is not None
 
 
 def _roles(block: Block) -> list[tuple[int, int, str]]:
