@@ -147,7 +147,7 @@ def is_rule_block(text: str, start: int, end: int) -> bool:
 def mostly_words(text: str) -> bool:
     """At least half the line's marks are letters or digits."""
     marks = "".join(text.split())
-    return sum(ch.isalnum() for ch in marks) >= len(marks) / 2
+    return sum(map(str.isalnum, marks)) >= len(marks) / 2
 
 
 _TEXT = attrgetter("text")
@@ -234,7 +234,7 @@ def runs_on_into(text: str, following: str) -> bool:
     following = following.lstrip(SPACE)
     if ends_broken_word(text) and following[:1].islower():
         return True
-    return (not ends_sentence(text) and any(ch.islower() for ch in text) and following[:1].islower()
+    return (not ends_sentence(text) and any(map(str.islower, text)) and following[:1].islower()
             and len(following) >= RUNS_ON_CHARS and not is_heading_shaped(following))
 
 
