@@ -21,6 +21,11 @@ HELD = READING_KINDS | {"flag"}  # what a doubted word may hold: readings of its
 def flag_low_confidence(doc: Document, config: PipelineConfig) -> None:
     """Stage: the words the OCR engine rated below ``config.low_confidence`` flagged as read, holding their letters'
     regularizations."""
+    doubted = [(start, end, confidence) for surface in doc.facsimile for zone in surface.lines
+               for start, end, confidence in zone.words
+               if confidence < config.low_confidence and doc.text[start:end].strip()]
+    if not doubted:
+        return  # (a text file has no rated words): the other edits need not be looked at
     # a note at the page's foot holds its doubted words: it is no other reading of them
     others = sorted((e.start, e.end) for e in doc.edits if e.end > e.start and e.kind not in HELD
                     and e.kind not in CONTAINER_KINDS)
@@ -33,8 +38,7 @@ def flag_low_confidence(doc: Document, config: PipelineConfig) -> None:
 
     flags = [Edit(start=start, end=end, kind="low-confidence", original=doc.text[start:end],
                   reason=REASON, confidence=confidence, stage="confidence")
-             for surface in doc.facsimile for zone in surface.lines for start, end, confidence in zone.words
-             if confidence < config.low_confidence and doc.text[start:end].strip() and not among_others(start, end)]
+             for start, end, confidence in doubted if not among_others(start, end)]
     if flags:
         refused = add_edits(doc, flags)
         doc.notes.append(f"{len(flags) - len(refused)} word(s) the OCR engine doubted flagged low-confidence")
