@@ -341,3 +341,19 @@ def test_the_characters_a_chinese_blocks_rules_look_at_are_found_in_order():
             assert candidates(start, end, script, standard) == [
                 i for i in range(start, end) if document[i] in looked_at]
             start = end + 2
+
+
+def test_a_blocks_engine_spaces_are_its_lines_engine_spaces():
+    """cjk-spacing looks at a Chinese block's lines only when the block holds engine spaces:
+    the pattern never reads a line break, so the block's matches are its lines' matches."""
+    from pipeline.stages.textshape import SPACES_BETWEEN
+
+    rng = random.Random(5)
+    alphabet = "上海小報說，。 \n\u3000a(),."
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        by_line, offset = [], 0
+        for line in text.split("\n"):
+            by_line += [(offset + m.start(), offset + m.end()) for m in SPACES_BETWEEN.finditer(line)]
+            offset += len(line) + 1
+        assert [m.span() for m in SPACES_BETWEEN.finditer(text)] == by_line, text

@@ -40,7 +40,9 @@ def regularize_cjk_spacing(doc: Document, _config: PipelineConfig) -> None:
             continue
         text = doc.text[block.start:block.end]
         offset = block.start
-        for line in text.split("\n"):
+        # A line's engine spaces are the block's on that line (the pattern never reads a line
+        # break): a block with none has no line to look at.
+        for line in text.split("\n") if SPACES_BETWEEN.search(text) else ():
             spaced = SPACES_BETWEEN.findall(line)
             if spaced and len(spaced) >= SPACED_SHARE * (len(spaced) + len(NEIGHBOURS.findall(line))):
                 edits += [_edit(doc, offset + m.start(), offset + m.end(), "", SPACE_REASON)
@@ -50,7 +52,7 @@ def regularize_cjk_spacing(doc: Document, _config: PipelineConfig) -> None:
             mark = text[start:end].strip(" \t")
             edits.append(_edit(doc, block.start + start, block.start + end, FULL_WIDTH[mark],
                                PUNCTUATION_REASON if mark == text[start:end] else SPACED_PUNCTUATION_REASON))
-        for match in ASCII_BEFORE_HAN.finditer(text):
+        for match in ASCII_BEFORE_HAN.finditer(text) if "(" in text else ():
             edits.append(_edit(doc, block.start + match.start(), block.start + match.end(),
                                FULL_WIDTH[match.group()], PUNCTUATION_REASON))
     if edits:
