@@ -538,13 +538,13 @@ def _built(feet: dict[int, str | None]):
 
 def test_a_foot_sequence_read_on_few_pages_numbers_the_book_and_its_garbled_numbers():
     """The engine read six of thirty numbers under the text, the rest lost or garbled: a run
-    without rival numbers the pages (the introduction before it keeps its roman numbers, the
-    title page's year is no page number). A number garbled past reading (``πθ`` for 26, ``0``
+    without rival numbers the pages (the introduction before it keeps its roman numbers, its
+    page breaks numbered as printed, ``n="v"``; the title page's year is no page number). A number garbled past reading (``πθ`` for 26, ``0``
     for 20) is the page's where the sequence needs it and it stands alone under the text where
     the book's numbers stand; the signature's ``1`` at the right of page 17's foot is not 17."""
     body = _built(READ | {20: "0", 26: "πθ"})
     numbers = [pb.get("n") for pb in body.iter(f"{TEI}pb")]
-    assert numbers == [None] * 7 + [str(n) for n in range(1, 31)]
+    assert numbers == [None] + ROMAN_FRONT + [str(n) for n in range(1, 31)]
     assert fw(body, "pageNum") == ROMAN_FRONT + ["3", "8", "14", "19", "0", "25", "πθ", "30"]
     garbled = {e.text: e.get("n") for e in body.iter(f"{TEI}fw") if e.get("type") == "pageNum" and e.get("n")}
     assert garbled == {"0": "20", "πθ": "26"}
@@ -554,9 +554,10 @@ def test_a_foot_sequence_read_on_few_pages_numbers_the_book_and_its_garbled_numb
 
 def test_too_few_numbers_read_leave_the_garbled_foot_as_text():
     """Three numbers read under the text are no sequence (a signature's marks agree as often):
-    no page gets a number from them, and the garbled ``πθ`` stays text."""
+    no page gets a number from them (the introduction's roman numbers, read on each of its
+    pages, number only its own), and the garbled ``πθ`` stays text."""
     body = _built({3: "3", 14: "14", 25: "25", 26: "πθ"})
-    assert not any(pb.get("n") for pb in body.iter(f"{TEI}pb"))
+    assert [pb.get("n") for pb in body.iter(f"{TEI}pb") if pb.get("n")] == ROMAN_FRONT
     assert "πθ" not in fw(body, "pageNum") and "πθ" in running_text(body)
 
 

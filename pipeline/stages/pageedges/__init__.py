@@ -39,8 +39,10 @@ from pipeline.stages.pageedges.lines import (Line, between_dashes, decimal_lines
 from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, MarginPiece, line_numbers
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
-from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset, pages_by_marks,
-                                                pages_by_numbers, pages_by_surfaces, positions, top_words)
+from pipeline.stages.pageedges.lettered import LetteredRun
+from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset,
+                                                number_in_letters, pages_by_marks, pages_by_numbers,
+                                                pages_by_surfaces, positions, top_words)
 from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
 
 REASONS = {
@@ -101,7 +103,7 @@ def _missing_page_edits(doc: Document, pages: list[Page], offset: int | None) ->
         counted = None if surface.label else _counted(index, offset)
         edits.append(Edit(start=at, end=at, kind="missing-page", original="", stage="page-edges",
                           reason=f"page without text: {what}" + (COUNTED if counted else ""),
-                          attrs={"surface": str(index + 1), "reason": reason, **_number(surface.label, counted)}))
+                          attrs={"surface": str(index + 1), "reason": reason, **_number(surface.label, str(counted) if counted else None)}))
     return edits
 
 
@@ -117,12 +119,15 @@ def find_page_edges(doc: Document) -> None:
     mark_number_tokens(lines, together, with_decimal)
     pages = pages_by_marks(lines)
     words = None  # the words at the pages' tops, found once for the numbers and the running heads
+    in_letters = None  # the pages numbered in Roman or Greek numerals
     if doc.facsimile:
         pages = pages_by_surfaces(lines, doc)
         number_by_offset(pages, words := top_words(pages))
+        in_letters = number_in_letters(pages, words)
         how = "a page of the digitized source (its own file, image or page element)"
     elif pages is not None:
         number_by_offset(pages, words := top_words(pages))
+        in_letters = number_in_letters(pages, words)
         how = "a form feed or byte-order mark where the export's page files were joined"
     else:
         pages = pages_by_numbers(lines)
@@ -138,13 +143,13 @@ def find_page_edges(doc: Document) -> None:
             value = page.number.value if page.number else _counted(at, offset)
             start, original = page_start(doc, page)
             label = doc.facsimile[page.surface].label if page.surface is not None else None
-            if label is not None:
+            if label is not None and not (page.number and page.number.numeral):
                 _check_label(doc, page, label, value)
             printed = _printed_against_label(page, label)
             labelled = (PRINTED_AGAINST_LABEL.format(label=label) if printed else LABELLED) if label else ""
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
                               stage="page-edges", reason=f"page boundary: {how}" + labelled,
-                              attrs=_number(printed or label, value)))
+                              attrs=_number(printed or label, _printed_number(page, at, index, value, in_letters))))
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
@@ -153,7 +158,7 @@ def find_page_edges(doc: Document) -> None:
                                              else "running-head-with-number"]))
         elif page.number is not None:
             line = page.number.line
-            attrs = {} if page.number.exact else {"n": str(page.number.value)}
+            attrs = {} if page.number.exact else {"n": page.number.printed}
             start, end = _number_span(line)
             edits.append(Edit(start=start, end=end, kind="page-number", original=doc.text[start:end],
                               stage="page-edges", confidence=0.95 if page.number.exact else 0.8, attrs=attrs,
@@ -375,9 +380,21 @@ PRINTED_AGAINST_LABEL = ("; its number (@n) is the one printed on the page, read
 LABEL_DRIFT = 2  # pages: a label this far off the printed number is the library's slip in a sequence
 
 
-def _number(label: str | None, value: int | None) -> dict[str, str]:
+def _number(label: str | None, printed: str | None) -> dict[str, str]:
     """A page break's @n: the number it is labelled or prints, else the one counted, else none."""
-    return {"n": label} if label else {"n": str(value)} if value else {}
+    return {"n": label} if label else {"n": printed} if printed else {}
+
+
+def _printed_number(page: Page, at: int, index: int, value: int | None, in_letters: LetteredRun | None) -> str | None:
+    """The number a page break gives its page, as the book prints it: the page's own (``12``,
+    ``xiv``), else in the run of numbers in letters where the page stands inside it (an
+    unnumbered page of the preface), else the Arabic one counted (``value``)."""
+    if page.number is not None:
+        return page.number.printed
+    if in_letters is not None and in_letters.first <= index <= in_letters.last \
+            and (numeral := in_letters.numeral(at)) is not None:
+        return numeral.printed
+    return str(value) if value else None
 
 
 def _printed_against_label(page, label: str | None) -> str | None:

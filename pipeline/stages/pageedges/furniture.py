@@ -144,7 +144,8 @@ def signatures_by_period(pages: list[Page], feet: dict[int, tuple[Line, str, str
     found = [index for index, (_, kind, _) in feet.items() if kind == "signature"]
     if len(found) < 3:
         return {}
-    number = {index: (page.number.value if page.number else at + (offset or 0))
+    # (the pages' count in the Arabic sequence: a front matter's Roman numbers count apart)
+    number = {index: (page.number.value if page.number and page.number.numeral is None else at + (offset or 0))
               for index, (at, page) in enumerate(zip(positions(pages), pages))}
     fits_found = []  # (share of the marks read it explains, fewer places, longer period)
     for period in GATHERING_PERIODS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pipeline.model import Document, LineZone, Surface
 from pipeline.stages.pageedges import columnar
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
+from pipeline.stages.pageedges.lettered import LetteredRun, Numeral, fits_in_letters, lettered, lettered_run
 from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed,
                                             number_pieces, number_shaped, readings, reads_exactly,
                                             title_shaped)
@@ -28,11 +29,19 @@ class PageNumber:
     line: Line
     value: int
     alone: bool = False  # numbered by where it stands alone (a corner, a printer's frame), no sequence around it
+    numeral: Numeral | None = None  # printed in letters (Roman, Greek), not in digits
 
     @property
     def exact(self) -> bool:
         """The OCR read the number as printed (otherwise @n gives the number it stands for)."""
+        if self.numeral is not None:
+            return lettered(self.line) == self.numeral
         return reads_exactly(self.line, self.value)
+
+    @property
+    def printed(self) -> str:
+        """The number as the page prints it (a page break's @n): ``12``, ``xiv``, ``ιβʹ``."""
+        return self.numeral.printed if self.numeral is not None else str(self.value)
 
 
 @dataclass
@@ -382,6 +391,43 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
 
 
 
+def number_in_letters(pages: list[Page], heads: HeadWords) -> LetteredRun | None:
+    """The pages numbered in Roman or Greek numerals (:mod:`lettered`), among those the Arabic
+    numbers leave (a book's front matter before its Arabic body): the run of numbers read
+    exactly at one edge, then each page of its span, and the pages on either side of it, whose
+    line at that edge reads as the run's number there, also as the OCR confuses its letters."""
+    at = positions(pages)
+    arabic = [index for index, page in enumerate(pages) if page.number is not None]
+    free = [page.number is None and len(page.lines) >= 2 and not (arabic and arabic[0] <= index <= arabic[-1])
+            for index, page in enumerate(pages)]
+    if not any(free):
+        return None
+    candidates = {"top": [_top_candidates(page, heads, heads.full) for page in pages],
+                  "bottom": [_foot_candidates(page, {}) for page in pages]}
+    run = lettered_run(candidates, at, free)
+    if run is None:
+        return None
+    for index in range(len(pages)):
+        numeral = run.numeral(at[index])
+        if not free[index] or numeral is None:
+            continue
+        lines = candidates[run.edge][index]
+        line = next((line for line in lines if lettered(line) == numeral), None) \
+            or next((line for line in lines if fits_in_letters(line, numeral)), None)
+        if line is not None and run.first <= index <= run.last + 1:  # (after the run: while the pages read on)
+            pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
+            run.first, run.last = min(run.first, index), max(run.last, index)
+    for index in range(run.first - 1, -1, -1):  # before the run, while the pages read on in it
+        numeral = run.numeral(at[index])
+        line = next((line for line in candidates[run.edge][index] if numeral and fits_in_letters(line, numeral)),
+                    None)
+        if not free[index] or line is None:
+            break
+        pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
+        run.first = index
+    return run
+
+
 def top_words(pages: list[Page]) -> HeadWords:
     """The words the pages print at their tops (:class:`HeadWords`): found once for the rules
     that read the numbers and the running heads (the pages' lines stay as they are between them)."""
@@ -717,7 +763,8 @@ def _edge_of_numbers(lines: list[Line], chain: list[tuple[int, int]], per_page: 
 def inferred_offset(pages: list[Page]) -> int | None:
     """Printed number minus page position (:func:`positions`), when the numbered pages agree:
     unnumbered pages (a chapter's opening page) get the number they would bear."""
-    offsets = Counter(page.number.value - at for at, page in zip(positions(pages), pages) if page.number)
+    offsets = Counter(page.number.value - at for at, page in zip(positions(pages), pages)
+                      if page.number and page.number.numeral is None)
     if not offsets:
         return None
     offset, count = offsets.most_common(1)[0]
