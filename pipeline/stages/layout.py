@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from pipeline.edits import add_edits, edits_per_block
 from pipeline.kinds import PAGE_FURNITURE
 from pipeline.model import Block, Document, Edit
-from pipeline.numerals import NUMERAL, numeral_value
+from pipeline.numerals import KERAIA, NUMERAL, numeral_value
 from pipeline.stages.pageedges import line_heights
 from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.pageedges.furniture import first_page_head
+from pipeline.stages.pageedges.lettered import alone_in_letters, lettered
 from pipeline.stages.pageedges.lines import Line
 from pipeline.stages.structure import FULL_LINE
 from pipeline.stages.textshape import dominant_script, script_counts
@@ -97,7 +98,7 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
         line = text[blocks[i].start:blocks[i].end]
         if i in kinds:
             continue
-        if is_page_number(line) and (not numbered_at_edges or front_matter(blocks[i].start)
+        if is_page_number(line) and _reads_as_printed(line) and (not numbered_at_edges or front_matter(blocks[i].start)
                                      and not PAGE_NUMBER_LINE.match(line).group("n").isdecimal()):
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
@@ -206,7 +207,8 @@ def _before_the_sequence(doc: Document):
     """Whether an offset lies on a page before the first that the sequence of page numbers
     found at the pages' edges numbers (its page break without a number, a page break with one
     after it): the front matter, which the sequence counts no number back into."""
-    breaks = sorted((e.start, "n" in e.attrs) for e in doc.edits if e.kind == "page-break")
+    # (the sequence in Arabic numbers: the front matter's own, in Roman numerals, is part of it)
+    breaks = sorted((e.start, e.attrs.get("n", "").isdecimal()) for e in doc.edits if e.kind == "page-break")
     first = next((start for start, has_n in breaks if has_n), None)
     before = [start for start, _ in breaks if first is not None and start < first]
     return lambda offset: bool(before) and before[0] <= offset < first
@@ -300,6 +302,23 @@ def _inside_cut(doc: Document, index: int, kinds: dict[int, str], alone: list[bo
         return False
     # In alphabetic text the continuation starts in lower case; Chinese shows no case.
     return not following[:1].isupper()
+
+
+def _reads_as_printed(line: str) -> bool:
+    """A numeral alone that a page prints as its number: digits or a Chinese numeral, or one in
+    letters read whole (:func:`alone_in_letters`): "I." heads a section, "δ'" is δέ elided."""
+    numeral = PAGE_NUMBER_LINE.match(line).group("n")
+    return numeral.isdecimal() or not numeral.isascii() and numeral[-1:] not in KERAIA \
+        or alone_in_letters(Line(0, len(line), line))
+
+
+def page_label(line: str, step: int = 0) -> str | None:
+    """The number a page-number line gives a page break, as the book prints it (``12``, ``xiv``),
+    ``step`` pages on (the page after a number printed at the foot)."""
+    if (numeral := lettered(Line(0, len(line), line))) is not None:
+        return replace(numeral, value=numeral.value + step).printed
+    value = page_value(line)
+    return None if value is None else str(value + step)
 
 
 def page_value(line: str) -> int | None:
@@ -486,11 +505,11 @@ def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str],
     for position, i in enumerate(cluster):
         if kinds[i] != "page-number":
             continue
-        value = page_value(text[blocks[i].start:blocks[i].end])
-        if value is None:
-            continue
         before_start = separator is not None and position < cluster.index(separator)
-        return {"n": str(value + 1 if before_start else value)}
+        label = page_label(text[blocks[i].start:blocks[i].end], 1 if before_start else 0)
+        if label is None:
+            continue
+        return {"n": label}
     return {}
 
 

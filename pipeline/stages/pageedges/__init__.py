@@ -52,6 +52,10 @@ REASONS = {
                           "at its corner, set far apart from what shares its line, or in a printer's frame"),
     "page-number-garbled": ("page number as the OCR read it (a confusion of digits): the line stands where the "
                             "sequence needs the number given in @n"),
+    "page-number-in-letters-garbled": ("page number in Roman numerals as the OCR read it (l or 1 for i, y for v, u for "
+                                       "ii, a letter in the other case, a speck; or garbled where the page image "
+                                       "shows it apart above the text): the line stands where the sequence of "
+                                       "numbers read on the pages around it needs the number given in @n"),
     "page-number-between-dashes": ("page number between dashes, which the OCR read as the numeral 一: the "
                                    "line stands where the sequence needs the number given in @n"),
     "signature": "signature mark at the foot of the page (a gathering's number or star)",
@@ -103,7 +107,8 @@ def _missing_page_edits(doc: Document, pages: list[Page], offset: int | None) ->
         counted = None if surface.label else _counted(index, offset)
         edits.append(Edit(start=at, end=at, kind="missing-page", original="", stage="page-edges",
                           reason=f"page without text: {what}" + (COUNTED if counted else ""),
-                          attrs={"surface": str(index + 1), "reason": reason, **_number(surface.label, str(counted) if counted else None)}))
+                          attrs={"surface": str(index + 1), "reason": reason,
+                                 **_number(surface.label, str(counted) if counted else None)}))
     return edits
 
 
@@ -138,7 +143,8 @@ def find_page_edges(doc: Document) -> None:
     edits: list[Edit] = []
     heads = running_heads(pages, line_heights(doc), words)
     offset = inferred_offset(pages)
-    for index, (at, page) in enumerate(zip(positions(pages), pages)):
+    at_all = positions(pages)
+    for index, (at, page) in enumerate(zip(at_all, pages)):
         if index or doc.facsimile:  # a digitized source's first page too: its pb links to its image
             value = page.number.value if page.number else _counted(at, offset)
             start, original = page_start(doc, page)
@@ -149,7 +155,7 @@ def find_page_edges(doc: Document) -> None:
             labelled = (PRINTED_AGAINST_LABEL.format(label=label) if printed else LABELLED) if label else ""
             edits.append(Edit(start=start, end=start + len(original), kind="page-break", original=original,
                               stage="page-edges", reason=f"page boundary: {how}" + labelled,
-                              attrs=_number(printed or label, _printed_number(page, at, index, value, in_letters))))
+                              attrs=_number(printed or label, _printed_number(page, index, at_all, value, in_letters))))
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
@@ -322,6 +328,8 @@ def _number_reason(number: PageNumber) -> str:
         return "page-number-apart"
     if number.exact:
         return "page-number"
+    if number.numeral is not None:
+        return "page-number-in-letters-garbled"
     return "page-number-between-dashes" if between_dashes(number.line, number.value) else "page-number-garbled"
 
 
@@ -385,14 +393,14 @@ def _number(label: str | None, printed: str | None) -> dict[str, str]:
     return {"n": label} if label else {"n": printed} if printed else {}
 
 
-def _printed_number(page: Page, at: int, index: int, value: int | None, in_letters: LetteredRun | None) -> str | None:
+def _printed_number(page: Page, index: int, at: list[int], value: int | None,
+                    in_letters: LetteredRun | None) -> str | None:
     """The number a page break gives its page, as the book prints it: the page's own (``12``,
     ``xiv``), else in the run of numbers in letters where the page stands inside it (an
     unnumbered page of the preface), else the Arabic one counted (``value``)."""
     if page.number is not None:
         return page.number.printed
-    if in_letters is not None and in_letters.first <= index <= in_letters.last \
-            and (numeral := in_letters.numeral(at)) is not None:
+    if in_letters is not None and (numeral := in_letters.counted(index, at)) is not None:
         return numeral.printed
     return str(value) if value else None
 

@@ -13,7 +13,6 @@ for ``v``, ``u`` for ``ii``) are read only where that sequence needs the number.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.numerals import GREEK_VALUES, greek_to_int, roman_to_int
@@ -22,8 +21,10 @@ from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line
 # The keraia as fonts, encodings and OCR give it: the numeral sign (its canonical form, U+02B9),
 # the Greek numeral sign, tonos, acute accent, prime, apostrophe, right single quote
 KERAIA = "\u02b9\u0374\u0384\u00b4\u2032'\u2019"
-PRINTED_KERAIA = "\u0374"  # the keraia a page break's @n gives
+NUMERAL_SIGNS = "\u02b9\u0374"  # the keraia as no other mark reads
+PRINTED_KERAIA = "\u02b9"  # the keraia a page break's @n gives: the numeral sign as NFC has it (U+0374 becomes it)
 ROMAN_LETTERS = "ivxlcdm"
+SPECKS = ".,·:;'`‘’"  # marks the OCR reads beside a number from specks on the page ("xxiii·")
 # What the OCR reads for a Roman numeral's letters, where the sequence needs the number
 ROMAN_CONFUSIONS = str.maketrans({"1": "i", "l": "i", "|": "i", "!": "i", "j": "i", "í": "i", "ì": "i", "y": "v",
                                   "u": "ii"})
@@ -31,7 +32,8 @@ ROMAN_CONFUSIONS = str.maketrans({"1": "i", "l": "i", "|": "i", "!": "i", "j": "
 FRAMED_LETTERS = re.compile(r"^(?:[(\[]\s*(?P<a>\S{1,8}?)\s*[)\]]|[-–—]\s*(?P<b>\S{1,8}?)\s*[-–—]|(?P<c>\S{1,8}))$")
 MIN_READ = 3  # pages that read the number exactly: the run (fewer only where every page reads it)
 OVER_RIVAL = 2  # as many times as often as any other sequence of letters
-SPAN_SHARE = 0.5  # of the pages from the run's first to its last
+SPAN_SHARE = 0.3  # of the pages from the run's first to its last
+MAX_DRIFT = 2  # pages missing from the scans (or plates the printer did not count) between two numbers read
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,23 @@ def lettered(line: Line) -> Numeral | None:
     return Numeral("roman" if word.islower() else "ROMAN", value)
 
 
+def alone_in_letters(line: Line) -> Numeral | None:
+    """The number a line alone prints in letters where no sequence vouches for it: read exactly,
+    a Greek one closed by the numeral sign itself (an apostrophe closes an elided word: δ' is δέ)."""
+    numeral = lettered(line)
+    if numeral is None or numeral.system == "greek" and inside(line)[-1] not in NUMERAL_SIGNS:
+        return None
+    return numeral
+
+
 def fits_in_letters(line: Line, numeral: Numeral) -> bool:
     """Whether the line reads as ``numeral`` exactly, or as the OCR confuses its letters (a
-    Roman numeral's ``i`` read ``l``, ``1`` or ``j``, its ``v`` read ``y``, ``ii`` read ``u``;
-    a Greek one's keraia read as any of its lookalikes)."""
+    Roman numeral's ``i`` read ``l``, ``1`` or ``j``, its ``v`` read ``y``, ``ii`` read ``u``,
+    a letter in the other case, a speck beside it read as a stop: ``X`` for x, ``xxiii·``; a
+    Greek one's keraia read as any of its lookalikes)."""
     if lettered(line) == numeral:
         return True
-    word = inside(line)
+    word = (inside(line) or "").strip(SPECKS)
     if not word or numeral.system == "greek":
         return False
     expected = numeral.printed.lower()
@@ -116,40 +128,79 @@ def fits_in_letters(line: Line, numeral: Numeral) -> bool:
 
 @dataclass
 class LetteredRun:
-    """The pages numbered in letters: the edge, the system, printed number minus the page's
-    position, and the first and last page (by index) the run covers."""
+    """The pages numbered in letters: the edge, the system, and the pages (by index) that read
+    their numbers exactly in sequence, each with its value (``anchors``, in page order)."""
     edge: str
     system: str
-    offset: int
-    first: int
-    last: int
+    anchors: list[tuple[int, int]]
 
-    def numeral(self, position: int) -> Numeral | None:
-        """The number the run gives the page at ``position`` (none before the first)."""
-        value = position + self.offset
-        return Numeral(self.system, value) if value >= 1 else None
+    @property
+    def first(self) -> int:
+        return self.anchors[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.anchors[-1][0]
+
+    def expected(self, index: int, at: list[int]) -> list[Numeral]:
+        """The numbers the run may give the page ``index`` (``at``: the pages' positions), counted
+        from the anchor before it and from the one after it: one number where both agree, two
+        where a page is missing (or one the printer did not count is present) between them."""
+        before = [(i, v) for i, v in self.anchors if i <= index][-1:]
+        after = [(i, v) for i, v in self.anchors if i >= index][:1]
+        values = dict.fromkeys([v + at[index] - at[i] for i, v in before] + [v - at[i] + at[index] for i, v in after])
+        return [Numeral(self.system, value) for value in values if value >= 1]
+
+    def counted(self, index: int, at: list[int]) -> Numeral | None:
+        """The number of a page inside the run that prints none, where the pages around it agree on it."""
+        if not self.first <= index <= self.last:
+            return None
+        expected = self.expected(index, at)
+        return expected[0] if len(expected) == 1 else None
 
 
 def lettered_run(candidates: dict[str, list[list[Line]]], at: list[int], free: list[bool]) -> LetteredRun | None:
     """The run of page numbers in letters, where there is one: ``candidates`` the lines at each
     page's top and foot that may hold its number, ``at`` the pages' positions, ``free`` the
-    pages no Arabic number is found on, outside the span the Arabic numbers cover."""
-    voters: dict[tuple[str, str, int], list[int]] = {}
+    pages no Arabic number is found on, outside the span the Arabic numbers cover. For each
+    edge and system the longest chain of numbers read exactly that grow with the pages (by as
+    many, give or take a page missing or uncounted); the longest of all, where it is long
+    enough, twice as long as any other, and read on enough of the pages it spans."""
+    reads: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for edge, lines_of in candidates.items():
         for index, lines in enumerate(lines_of):
-            if not free[index]:
-                continue
-            for numeral in {found for line in lines if (found := lettered(line)) is not None}:
-                voters.setdefault((edge, numeral.system, numeral.value - at[index]), []).append(index)
-    if not voters:
+            if free[index]:
+                for numeral in sorted({found for line in lines if (found := lettered(line)) is not None},
+                                      key=lambda numeral: (numeral.system, numeral.value)):
+                    reads.setdefault((edge, numeral.system), []).append((index, numeral.value))
+    chains = sorted(((_chain(found, at), key) for key, found in reads.items()), key=lambda pair: -len(pair[0]))
+    if not chains:
         return None
-    counts = Counter({key: len(set(indices)) for key, indices in voters.items()})
-    ranked = counts.most_common(2)
-    (edge, system, offset), count = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    indices = sorted(set(voters[edge, system, offset]))
-    every_page = count >= 2 and count == sum(free) == len(free)
-    if count < MIN_READ and not every_page or count < OVER_RIVAL * runner_up \
-            or count < SPAN_SHARE * (indices[-1] - indices[0] + 1):
+    chain, (edge, system) = chains[0]
+    runner_up = len(chains[1][0]) if len(chains) > 1 else 0
+    every_page = len(chain) >= 2 and len(chain) == sum(free) == len(free)
+    if len(chain) < MIN_READ and not every_page or len(chain) < OVER_RIVAL * runner_up \
+            or len(chain) < SPAN_SHARE * (chain[-1][0] - chain[0][0] + 1):
         return None
-    return LetteredRun(edge, system, offset, indices[0], indices[-1])
+    return LetteredRun(edge, system, chain)
+
+
+def _chain(reads: list[tuple[int, int]], at: list[int]) -> list[tuple[int, int]]:
+    """The longest run of (page index, value) reads, in page order, whose values grow as the
+    pages' positions do, each step within MAX_DRIFT of the pages' (ties to the earliest)."""
+    best = [1] * len(reads)
+    back = [-1] * len(reads)
+    for j, (index_j, value_j) in enumerate(reads):
+        for i in range(j):
+            index_i, value_i = reads[i]
+            pages, values = at[index_j] - at[index_i], value_j - value_i
+            if index_i < index_j and values >= 1 and abs(values - pages) <= MAX_DRIFT and best[i] + 1 > best[j]:
+                best[j], back[j] = best[i] + 1, i
+    if not reads:
+        return []
+    j = max(range(len(reads)), key=lambda k: (best[k], -k))
+    chain = []
+    while j >= 0:
+        chain.append(reads[j])
+        j = back[j]
+    return chain[::-1]

@@ -394,8 +394,9 @@ def number_by_offset(pages: list[Page], heads: HeadWords | None = None) -> None:
 def number_in_letters(pages: list[Page], heads: HeadWords) -> LetteredRun | None:
     """The pages numbered in Roman or Greek numerals (:mod:`lettered`), among those the Arabic
     numbers leave (a book's front matter before its Arabic body): the run of numbers read
-    exactly at one edge, then each page of its span, and the pages on either side of it, whose
-    line at that edge reads as the run's number there, also as the OCR confuses its letters."""
+    exactly at one edge, then each page inside it, and the pages on either side of it while
+    they read on, whose line at that edge reads as the number the run needs there, also as
+    the OCR confuses its letters."""
     at = positions(pages)
     arabic = [index for index, page in enumerate(pages) if page.number is not None]
     free = [page.number is None and len(page.lines) >= 2 and not (arabic and arabic[0] <= index <= arabic[-1])
@@ -407,24 +408,33 @@ def number_in_letters(pages: list[Page], heads: HeadWords) -> LetteredRun | None
     run = lettered_run(candidates, at, free)
     if run is None:
         return None
-    for index in range(len(pages)):
-        numeral = run.numeral(at[index])
-        if not free[index] or numeral is None:
-            continue
+
+    def number(index: int, inside: bool = False) -> bool:
         lines = candidates[run.edge][index]
-        line = next((line for line in lines if lettered(line) == numeral), None) \
-            or next((line for line in lines if fits_in_letters(line, numeral)), None)
-        if line is not None and run.first <= index <= run.last + 1:  # (after the run: while the pages read on)
-            pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
-            run.first, run.last = min(run.first, index), max(run.last, index)
-    for index in range(run.first - 1, -1, -1):  # before the run, while the pages read on in it
-        numeral = run.numeral(at[index])
-        line = next((line for line in candidates[run.edge][index] if numeral and fits_in_letters(line, numeral)),
-                    None)
-        if not free[index] or line is None:
-            break
-        pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
-        run.first = index
+        expected = run.expected(index, at)
+        for numeral in expected:
+            line = next((line for line in lines if lettered(line) == numeral), None) \
+                or next((line for line in lines if fits_in_letters(line, numeral)), None)
+            if line is not None:
+                pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
+                return True
+        # inside the run, a short line the page image shows apart above the text is the number
+        # the run needs, however the OCR read it ("ii" for xii), as for digits
+        top = pages[index].lines[0]
+        if inside and len(expected) == 1 and run.edge == "top" and top.head_apart and not top.top_row \
+                and len(top.text) <= NUMBER_MAX_CHARS and 0 < len(top.core) <= len(expected[0].printed) + 1:
+            pages[index].number = PageNumber(top, expected[0].value, numeral=expected[0])
+            return True
+        return False
+
+    for index in range(run.first, run.last + 1):
+        if free[index]:
+            number(index, inside=True)
+    for step, outward in ((-1, range(run.first - 1, -1, -1)), (1, range(run.last + 1, len(pages)))):
+        for index in outward:  # beyond the run, while the pages read on in it
+            if not free[index] or not number(index):
+                break
+            run.anchors.insert(0 if step < 0 else len(run.anchors), (index, pages[index].number.value))
     return run
 
 

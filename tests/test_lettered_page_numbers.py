@@ -1,0 +1,164 @@
+"""Page numbers printed in letters: a book's front matter paged in Roman numerals (``iii`` …
+``xii``, or ``[IV]``, ``— VI —`` at the foot) before its Arabic body, a Greek book's paged in
+Greek numerals with their keraia (``αʹ βʹ γʹ``, the OCR reading the keraia as an apostrophe
+or a tonos). Each page break carries the number as printed (``n="xiv"``), the line stays as
+the OCR read it in its ``fw``. And what looks like such a number but is none stays text:
+chapter numbers at the tops of pages, a head's chapter numeral repeated, list items, a
+king's number, elided Greek words (``δ'``, ``τ'``), a numeral in a sentence, numbers of
+poems on pages the Arabic numbers count. Books composed here as their text exports give
+them (pages joined with form feeds or byte-order marks); every word is our own."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.ingest.pages.compose import SourceFile
+from pipeline.process import build_edition
+from pipeline.tei.reader import rebuild_source, without_whitespace
+from tests.conftest import parse
+from tests.test_book_furniture import TEI, body_lines, running_text
+
+GREEK = ("καὶ ὁ λόγος ἦν πρὸς τὸν θεόν ἐν ἀρχῇ τῆς πόλεως οἱ πολῖται ἐβουλεύσαντο περὶ τοῦ πολέμου "
+         "ἔλεγον δὲ ὅτι οἱ ἄρχοντες οὐκ ἤθελον ἀκούειν τῶν νόμων ἀλλὰ τὴν δύναμιν ἐζήτουν μετὰ δὲ ταῦτα "
+         "ἀπῆλθον εἰς τὴν ἀγορὰν καὶ συνῆλθον πάντες οἱ ἄνθρωποι ὅπως ἀκούσωσι τὰ λεγόμενα").split()
+
+
+def greek_lines(rng: random.Random, count: int) -> list[str]:
+    lines = []
+    for _ in range(count):
+        words = []
+        while sum(len(w) + 1 for w in words) < 58:
+            words.append(rng.choice(GREEK))
+        lines.append(" ".join(words) + ",")
+    return lines
+
+
+def edition(pages: list[list[str]], name: str = "book.txt", joint: str = "\f"):
+    """The edition of a text export whose pages (their lines) are joined by ``joint``: its body,
+    checked to rebuild the source."""
+    text = joint.join("\n".join(lines) + "\n" for lines in pages)
+    built = build_edition(text.encode("utf-8"), name, PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+    return tree.find(f"{TEI}text/{TEI}body")
+
+
+def breaks(body) -> list[str | None]:
+    return [pb.get("n") for pb in body.iter(f"{TEI}pb")]
+
+
+def numbers(body) -> dict[str, str | None]:
+    """Each page-number fw's text and the @n it is given (none where it reads as printed)."""
+    return {"".join(e.itertext()).strip(): e.get("n") for e in body.iter(f"{TEI}fw") if e.get("type") == "pageNum"}
+
+
+def test_roman_front_matter_then_arabic_body_each_numbered_as_printed():
+    """A title page and its verso (unnumbered), the preface paged iii–xii at the top, one page
+    garbled by the OCR in the ways Roman numerals are (``vli`` for vii, ``1x`` for ix, ``xu`` for
+    xii), an unnumbered page (a chapter's opening) inside the run, then the body paged 1–8."""
+    rng = random.Random(1)
+    printed = {3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vli", 8: None, 9: "1x", 10: "x", 11: "xi", 12: "xu"}
+    pages = [["DE REGNO", "LIBRI DVO", "Londini, MDCCI."], ["Typis excudebat", "Ioannes Smith."]]
+    for number in printed.values():
+        pages.append(([number] if number else ["PROLEGOMENA."]) + body_lines(rng, 20))
+    pages += [[str(n)] + body_lines(rng, 20) for n in range(1, 9)]
+    body = edition(pages)
+    assert breaks(body) == [None] + ["iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"] \
+        + [str(n) for n in range(1, 9)]
+    assert numbers(body) == {"iii": None, "iv": None, "v": None, "vi": None, "vli": "vii", "1x": "ix", "x": None,
+                             "xi": None, "xu": "xii"} | {str(n): None for n in range(1, 9)}
+    text = running_text(body)
+    assert "PROLEGOMENA." in text and "MDCCI" in text
+
+
+def test_capital_roman_numbers_at_the_foot_in_frames_and_a_bom_between_pages():
+    """``[IV]``, ``— V —``, ``VI`` … under the text (ABBYY's page files joined with ``cat``, a
+    BOM at each page's start), then Arabic numbers at the foot."""
+    rng = random.Random(2)
+    feet = ["[III]", "[IV]", "— V —", "VI", "( VII )", "VIII"]
+    pages = [body_lines(rng, 22) + [number] for number in feet]
+    pages += [body_lines(rng, 22) + [str(n)] for n in range(1, 6)]
+    body = edition(pages, joint="\ufeff")
+    assert breaks(body) == ["IV", "V", "VI", "VII", "VIII", "1", "2", "3", "4", "5"]
+    assert list(numbers(body)) == feet + ["1", "2", "3", "4", "5"]
+
+
+def test_greek_front_matter_with_keraia_as_the_ocr_reads_it():
+    """A Greek book's prolegomena paged αʹ … θʹ at the top, the keraia read as U+0374, U+02B9,
+    an apostrophe, a tonos; then the body in Arabic numbers. A numeral with its keraia inside a
+    sentence (``κεφ. ιβʹ``) stays text."""
+    rng = random.Random(3)
+    front = ["αʹ", "β'", "γʹ", "δ΄", "εʹ", "ϛʹ", "ζ'", "ηʹ", "θʹ"]
+    pages = [[number] + greek_lines(rng, 20) for number in front]
+    pages[4][5] = "ὡς ἐν τῷ κεφ. ιβʹ εἴρηται,"
+    pages += [[str(n)] + greek_lines(rng, 20) for n in range(1, 7)]
+    body = edition(pages, name="prolegomena.txt")
+    assert breaks(body) == [f"{letter}\u02b9" for letter in "βγδεϛζηθ"] + [str(n) for n in range(1, 7)]
+    assert list(numbers(body))[:9] == front
+    assert "κεφ. ιβʹ" in running_text(body)
+
+
+def test_numerals_that_number_no_pages_stay_text():
+    """The negative controls, in one book paged 1–10 at the foot: chapter numbers at the tops of
+    pages (``I.``, ``II.``; ``CAP. III.``; ``LIBER IV``), a chapter's numeral alone at the top
+    of two pages running (``V``, ``V``), poems numbered ``VI`` … ``IX`` atop the pages the
+    Arabic numbers count, list items, a king's number on a line of its own."""
+    rng = random.Random(4)
+    tops = ["I.", "II.", "CAP. III.", "LIBER IV", "V", "V", "VI", "VII", "VIII", "IX"]
+    pages = []
+    for n, top in enumerate(tops, start=1):
+        lines = [top] + body_lines(rng, 18)
+        if n == 3:
+            lines[6:6] = ["i.", "ii.", "iii."]
+        if n == 4:
+            lines[4:4] = ["Louis XIV"]
+        pages.append(lines + [str(n)])
+    body = edition(pages)
+    assert breaks(body) == [str(n) for n in range(2, 11)]
+    assert list(numbers(body)) == [str(n) for n in range(1, 11)]
+    text = running_text(body)
+    for top in tops[:4] + ["Louis XIV", "i.", "ii.", "iii."]:
+        assert top in text
+    assert not any(e.get("type") == "pageNum" and "".join(e.itertext()).strip() in ("V", "VI", "VII")
+                   for e in body.iter(f"{TEI}fw"))
+
+
+def test_roman_chapter_numbers_on_a_book_without_page_numbers_stay_text():
+    """A book whose pages print no numbers, each page opening with its section's number and a
+    stop (``I.`` … ``VI.``) and some with a head repeating its book's numeral (``LIBER II``):
+    no page gets a number."""
+    rng = random.Random(5)
+    tops = ["I.", "II.", "LIBER II", "III.", "IV.", "LIBER II", "V.", "VI."]
+    body = edition([[top] + body_lines(rng, 18) for top in tops])
+    assert not any(breaks(body)) and len(breaks(body)) == len(tops) - 1
+    assert numbers(body) == {}
+
+
+def test_elided_greek_words_at_page_tops_are_no_numbers():
+    """A Greek text paged 1–8 at the foot whose pages open with elided words on lines of their
+    own (``δ'``, ``τ'``, verse set line by line): each is δέ or τε, not 4 or 300."""
+    rng = random.Random(6)
+    pages = []
+    for n in range(1, 9):
+        top = {2: ["δ'"], 3: ["τ'"], 4: ["δ'"], 5: ["ε'"], 6: ["ζ'"]}.get(n, [])
+        pages.append(top + greek_lines(rng, 18) + [str(n)])
+    body = edition(pages, name="verse.txt")
+    assert breaks(body) == [str(n) for n in range(2, 9)]
+    assert list(numbers(body)) == [str(n) for n in range(1, 9)]
+    assert "δ'" in running_text(body) and "τ'" in running_text(body)
+
+
+def test_swete_introduction_paged_in_roman_numerals():
+    """Six pages of Swete's introduction (1901) as Tesseract read them (tests/data/swete-1901):
+    each page break carries the page's number as printed, ``X`` and ``'xi`` (a capital, a speck)
+    keep their reading in the fw with the number in @n."""
+    folder = Path(__file__).parent / "data" / "swete-1901" / "tess-hocr"
+    files = [SourceFile(path.name, path.read_bytes()) for path in sorted(folder.glob("001[0-5].hocr"))]
+    built = build_edition(files, "swete-introduction", PipelineConfig())
+    assert built.errors == [], built.errors
+    body = parse(built.xml).find(f"{TEI}text/{TEI}body")
+    assert breaks(body) == ["vi", "vii", "viii", "ix", "x", "xi"]
+    assert numbers(body) == {"vi": None, "vii": None, "viii": None, "ix": None, "X": "x", "'xi": "xi"}
