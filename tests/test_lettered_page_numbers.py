@@ -162,3 +162,15 @@ def test_swete_introduction_paged_in_roman_numerals():
     body = parse(built.xml).find(f"{TEI}text/{TEI}body")
     assert breaks(body) == ["vi", "vii", "viii", "ix", "x", "xi"]
     assert numbers(body) == {"vi": None, "vii": None, "viii": None, "ix": None, "X": "x", "'xi": "xi"}
+
+
+def test_chapters_numbered_alone_at_the_tops_of_pages_stay_headings():
+    """A book that prints no page numbers, whose chapters, a page or two long, each open at a
+    page's top with the chapter's numeral alone (``I`` … ``VII``, no stop): the numbers grow
+    more slowly than the pages, so they are no page's number, and each stays in the text."""
+    rng = random.Random(7)
+    chapters = {0: "I", 2: "II", 3: "III", 5: "IV", 7: "V", 8: "VI", 10: "VII"}
+    body = edition([([chapters[n]] if n in chapters else []) + body_lines(rng, 18) for n in range(12)])
+    assert not any(breaks(body)) and numbers(body) == {}
+    assert not [e for e in body.iter(f"{TEI}fw")]  # no furniture: each numeral stays in its chapter's text
+    assert all(numeral in running_text(body) for numeral in chapters.values())

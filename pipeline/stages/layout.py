@@ -85,7 +85,9 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
     kinds: dict[int, str] = {i: "page-separator" for i, b in enumerate(blocks)  # (not every block copied)
                              if b.end - b.start == len(PAGE_SEPARATOR) and text.startswith(PAGE_SEPARATOR, b.start)}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
-    # apart elsewhere is a section number, not a page number.
+    # apart elsewhere is a section number, not a page number. A numeral in letters alone (V, ιβʹ)
+    # numbers a chapter or a poem as often as a page: only the sequence of page-edges (the
+    # front matter's, before the Arabic numbers) makes one a page number.
     # The front matter before the sequence's first page, which the sequence leaves without a
     # number, may be numbered otherwise: roman (or Greek) numerals at the top where the body's
     # arabic numbers stand at the foot; an arabic numeral there (a title page's year) is none.
@@ -98,8 +100,9 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
         line = text[blocks[i].start:blocks[i].end]
         if i in kinds:
             continue
-        if is_page_number(line) and _reads_as_printed(line) and (not numbered_at_edges or front_matter(blocks[i].start)
-                                     and not PAGE_NUMBER_LINE.match(line).group("n").isdecimal()):
+        if is_page_number(line) and _reads_as_printed(line) and (
+                not numbered_at_edges and not _in_letters(line)
+                or front_matter(blocks[i].start) and not PAGE_NUMBER_LINE.match(line).group("n").isdecimal()):
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
             kinds[i] = "catalogue-number"
@@ -307,9 +310,13 @@ def _inside_cut(doc: Document, index: int, kinds: dict[int, str], alone: list[bo
 def _reads_as_printed(line: str) -> bool:
     """A numeral alone that a page prints as its number: digits or a Chinese numeral, or one in
     letters read whole (:func:`alone_in_letters`): "I." heads a section, "δ'" is δέ elided."""
+    return not _in_letters(line) or alone_in_letters(Line(0, len(line), line)) is not None
+
+
+def _in_letters(line: str) -> bool:
+    """A numeral alone written in letters (Roman, Greek), not in digits or Chinese numerals."""
     numeral = PAGE_NUMBER_LINE.match(line).group("n")
-    return numeral.isdecimal() or not numeral.isascii() and numeral[-1:] not in KERAIA \
-        or alone_in_letters(Line(0, len(line), line))
+    return not numeral.isdecimal() and (numeral.isascii() or numeral[-1:] in KERAIA)
 
 
 def page_label(line: str, step: int = 0) -> str | None:

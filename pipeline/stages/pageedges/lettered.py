@@ -4,15 +4,17 @@ their keraia (``ιβʹ``, as Greek books of the 19th and early 20th century page
 
 The evidence is the same as for digits (:mod:`numbering`): a sequence that grows by one a
 page, read at the same edge of consecutive pages. Letters are words too ("I." heads a chapter,
-"δ'" is an elided δέ), so the rule asks more of them than of digits: a number read exactly
-on three pages (or on every page of a short document) in one case and one system, twice as
-often as any other such sequence, on at least half the pages of its span, and only on pages
-the Arabic numbers leave alone. The OCR's usual confusions (``l`` or ``1`` for ``i``, ``y``
-for ``v``, ``u`` for ``ii``) are read only where that sequence needs the number."""
+"V" numbers a poem, "δ'" is an elided δέ), so the rule asks more of them than of digits: one
+offset (number minus the page's position) read exactly on three pages (or on every page of a
+short document) in one case and one system, twice as often as any other such sequence's,
+the chain around it read on a good share of the pages it spans, and only on pages the Arabic
+numbers leave alone. The OCR's usual confusions (``l`` or ``1`` for ``i``, ``y`` for ``v``,
+``u`` for ``ii``) are read only where that sequence needs the number."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.numerals import GREEK_VALUES, greek_to_int, roman_to_int
@@ -163,9 +165,12 @@ def lettered_run(candidates: dict[str, list[list[Line]]], at: list[int], free: l
     """The run of page numbers in letters, where there is one: ``candidates`` the lines at each
     page's top and foot that may hold its number, ``at`` the pages' positions, ``free`` the
     pages no Arabic number is found on, outside the span the Arabic numbers cover. For each
-    edge and system the longest chain of numbers read exactly that grow with the pages (by as
-    many, give or take a page missing or uncounted); the longest of all, where it is long
-    enough, twice as long as any other, and read on enough of the pages it spans."""
+    edge and system the offset (number minus position) most numbers read exactly agree on,
+    and the chain of the reads that grow with the pages at or near it (a page missing, or one
+    the printer did not count, shifts it by one or two); the edge and system whose offset is
+    read most often, where that is often enough and twice as often as any other's, and whose
+    chain is read on enough of the pages it spans. Numbers that grow more slowly than the
+    pages (chapters a page or two long, each numbered at the top) agree on no offset."""
     reads: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for edge, lines_of in candidates.items():
         for index, lines in enumerate(lines_of):
@@ -173,13 +178,19 @@ def lettered_run(candidates: dict[str, list[list[Line]]], at: list[int], free: l
                 for numeral in sorted({found for line in lines if (found := lettered(line)) is not None},
                                       key=lambda numeral: (numeral.system, numeral.value)):
                     reads.setdefault((edge, numeral.system), []).append((index, numeral.value))
-    chains = sorted(((_chain(found, at), key) for key, found in reads.items()), key=lambda pair: -len(pair[0]))
-    if not chains:
+    ranked = []  # (reads at the offset most agree on, the chain, edge and system)
+    for key, found in reads.items():
+        offsets = Counter(value - at[index] for index, value in found)
+        offset, count = min(offsets.items(), key=lambda item: (-item[1], item[0]))
+        near = [(index, value) for index, value in found if abs(value - at[index] - offset) <= MAX_DRIFT]
+        ranked.append((count, _chain(near, at), key))
+    ranked.sort(key=lambda entry: -entry[0])
+    if not ranked:
         return None
-    chain, (edge, system) = chains[0]
-    runner_up = len(chains[1][0]) if len(chains) > 1 else 0
+    count, chain, (edge, system) = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0
     every_page = len(chain) >= 2 and len(chain) == sum(free) == len(free)
-    if len(chain) < MIN_READ and not every_page or len(chain) < OVER_RIVAL * runner_up \
+    if count < MIN_READ and not every_page or count < OVER_RIVAL * runner_up \
             or len(chain) < SPAN_SHARE * (chain[-1][0] - chain[0][0] + 1):
         return None
     return LetteredRun(edge, system, chain)
