@@ -174,3 +174,21 @@ def test_chapters_numbered_alone_at_the_tops_of_pages_stay_headings():
     assert not any(breaks(body)) and numbers(body) == {}
     assert not [e for e in body.iter(f"{TEI}fw")]  # no furniture: each numeral stays in its chapter's text
     assert all(numeral in running_text(body) for numeral in chapters.values())
+
+
+def test_roman_numbers_beside_the_running_heads_of_the_preface():
+    """The preface's pages head ``vi  PREFACE.`` on a verso and ``PREFACE.  vii`` on a recto, the
+    body's ``2  OF THE STATE.`` and ``OF THE STATE.  3``: the head with its number is the page's
+    header, its page break numbered as printed (the body's first page, its title alone, counted 1)."""
+    rng = random.Random(8)
+    pages = [["PREFACE."] + body_lines(rng, 20)]
+    for n, numeral in enumerate(["iv", "v", "vi", "vii", "viii"], start=4):
+        pages.append([f"{numeral}  PREFACE." if n % 2 == 0 else f"PREFACE.  {numeral}"] + body_lines(rng, 20))
+    pages.append(["OF THE STATE."] + body_lines(rng, 20))
+    for n in range(2, 8):
+        pages.append([f"{n}  OF THE STATE." if n % 2 == 0 else f"OF THE STATE.  {n}"] + body_lines(rng, 20))
+    body = edition(pages)
+    assert breaks(body) == ["iv", "v", "vi", "vii", "viii", "1", "2", "3", "4", "5", "6", "7"]
+    heads = {"".join(e.itertext()).strip(): e.get("n") for e in body.iter(f"{TEI}fw") if e.get("type") == "header"}
+    assert heads["iv  PREFACE."] == "iv" and heads["PREFACE.  vii"] == "vii" and heads["OF THE STATE.  3"] == "3"
+    assert "PREFACE." in running_text(body)

@@ -159,7 +159,7 @@ def find_page_edges(doc: Document) -> None:
         if page.number is not None and page.number.line.with_head:
             line = page.number.line
             edits.append(Edit(start=line.start, end=line.end, kind="running-head", original=line.text,
-                              stage="page-edges", confidence=0.9, attrs={"place": "top", "n": str(page.number.value)},
+                              stage="page-edges", confidence=0.9, attrs={"place": "top", "n": page.number.printed},
                               reason=REASONS["running-head-beside-corner-number" if page.number.alone
                                              else "running-head-with-number"]))
         elif page.number is not None:

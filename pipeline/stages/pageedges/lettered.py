@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.numerals import GREEK_VALUES, greek_to_int, roman_to_int
-from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line
+from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, ends,
+                                            head_key)
 
 # The keraia as fonts, encodings and OCR give it: the numeral sign (its canonical form, U+02B9),
 # the Greek numeral sign, tonos, acute accent, prime, apostrophe, right single quote
@@ -35,6 +36,7 @@ FRAMED_LETTERS = re.compile(r"^(?:[(\[]\s*(?P<a>\S{1,8}?)\s*[)\]]|[-–—]\s*(?
 MIN_READ = 3  # pages that read the number exactly: the run (fewer only where every page reads it)
 OVER_RIVAL = 2  # as many times as often as any other sequence of letters
 SPAN_SHARE = 0.3  # of the pages from the run's first to its last
+HEAD_MAX_CHARS = 80  # a running head with its number: no line of text
 MAX_DRIFT = 2  # pages missing from the scans (or plates the printer did not count) between two numbers read
 
 
@@ -72,7 +74,7 @@ def inside(line: Line) -> str | None:
     """The word that may be the number on a short line (or the number's piece of it): alone, or
     inside its frame; None where the line is longer or holds more."""
     text = (line.token if line.token is not None else line.text).strip()
-    if line.with_head or line.line_number or len(text) > NUMBER_MAX_CHARS + 4:
+    if line.line_number or len(text) > NUMBER_MAX_CHARS + 4:
         return None
     found = FRAMED_LETTERS.match(text)
     return next(group for group in found.groups() if group) if found else None
@@ -126,6 +128,26 @@ def fits_in_letters(line: Line, numeral: Numeral) -> bool:
     expected = numeral.printed.lower()
     return len(word) <= len(expected) + 1 and word.lower().translate(ROMAN_CONFUSIONS) \
         == expected.translate(ROMAN_CONFUSIONS)
+
+
+def numbers_beside_heads(tops: list[Line | None]) -> dict[int, Line]:
+    """The pages' top lines (by page index; None where a page has none to offer) that are a
+    running head with a number in letters at one end ("PREFACE. vii", "viii INTRODUCTION",
+    "ιβʹ ΠΡΟΛΕΓΟΜΕΝΑ"): the words beside it repeat at the tops of three pages or more, as the
+    OCR reads them, and hold no other number (a chapter's and verse's beside a book's name,
+    "XVIII 24 ΓΕΝΕΣΙΣ", make a head whose numeral is the chapter's). Each as a piece of its
+    line whose token is the number (the line itself keeps its reading)."""
+    found: list[tuple[int, Line, str]] = []
+    for index, line in enumerate(tops):
+        if line is None or line.token is not None or len(line.text) > HEAD_MAX_CHARS:
+            continue
+        for token, rest in ends(line.text):
+            piece = Line(line.start, line.end, line.text, token=token)
+            if lettered(piece) is not None and not any(ch.isdigit() for ch in rest) and (key := head_key(rest)):
+                found.append((index, piece, key))
+                break
+    alike = alike_counts(Counter(key for _, _, key in found))
+    return {index: piece for index, piece, key in found if alike[key] >= RUNNING_HEAD_MIN_PAGES}
 
 
 @dataclass

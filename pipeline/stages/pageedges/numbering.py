@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pipeline.model import Document, LineZone, Surface
 from pipeline.stages.pageedges import columnar
 from pipeline.stages.pageedges.heads import HEAD_SHARE, HeadWords, top_lines
-from pipeline.stages.pageedges.lettered import LetteredRun, Numeral, fits_in_letters, lettered, lettered_run
+from pipeline.stages.pageedges.lettered import (LetteredRun, Numeral, fits_in_letters, lettered, lettered_run,
+                                               numbers_beside_heads)
 from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, Line, ends, fits, framed,
                                             number_pieces, number_shaped, readings, reads_exactly,
                                             title_shaped)
@@ -405,6 +406,9 @@ def number_in_letters(pages: list[Page], heads: HeadWords) -> LetteredRun | None
         return None
     candidates = {"top": [_top_candidates(page, heads, heads.full) for page in pages],
                   "bottom": [_foot_candidates(page, {}) for page in pages]}
+    beside = numbers_beside_heads([page.lines[0] if free[index] else None for index, page in enumerate(pages)])
+    for index, piece in beside.items():
+        candidates["top"][index] = [piece] + candidates["top"][index]
     run = lettered_run(candidates, at, free)
     if run is None:
         return None
@@ -416,6 +420,9 @@ def number_in_letters(pages: list[Page], heads: HeadWords) -> LetteredRun | None
             line = next((line for line in lines if lettered(line) == numeral), None) \
                 or next((line for line in lines if fits_in_letters(line, numeral)), None)
             if line is not None:
+                if index in beside and line is beside[index]:  # the head's line holds the number
+                    line = pages[index].lines[0]
+                    line.token, line.with_head = beside[index].token, True
                 pages[index].number = PageNumber(line, numeral.value, numeral=numeral)
                 return True
         # inside the run, a short line the page image shows apart above the text is the number
