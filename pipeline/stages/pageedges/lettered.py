@@ -160,10 +160,12 @@ class LetteredRun:
 
     @property
     def first(self) -> int:
+        """The first page (by index) that reads its number in the run."""
         return self.anchors[0][0]
 
     @property
     def last(self) -> int:
+        """The last page (by index) that reads its number in the run."""
         return self.anchors[-1][0]
 
     def expected(self, index: int, at: list[int]) -> list[Numeral]:
