@@ -425,7 +425,8 @@ def test_greek_numerals_number_the_front_matter_of_a_greek_book():
         pages.append(f"{numeral}\n\n" + "\n".join(lines) + ".")
     doc = build_document("\n\n".join(pages).encode(), "prolegomena.txt", CONFIG)
     assert _furniture(doc, "page-number") == numerals
-    assert [e.attrs.get("n") for e in doc.edits if e.kind == "page-break" and e.attrs.get("n")] == ["1", "2", "3", "4", "5", "6"]
+    # each page break numbered as printed (a Greek 6 as "στ" where the book prints it so)
+    assert [e.attrs.get("n") for e in doc.edits if e.kind == "page-break" and e.attrs.get("n")] == numerals
 
 
 def _pages_with_a_note(note_first: str, anchor: str = "", blank: str = "\n") -> str:

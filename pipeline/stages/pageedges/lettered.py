@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.numerals import GREEK_VALUES, greek_to_int, roman_to_int
 from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, ends,
@@ -45,21 +45,23 @@ class Numeral:
     """A number printed in letters: its system ("roman", "ROMAN" in capitals, "greek") and value."""
     system: str
     value: int
+    six: str = field(default="ϛ", compare=False, repr=False)  # a Greek 6 as the book prints it: stigma, or "στ"
 
     @property
     def printed(self) -> str:
         """The number as the system prints it: ``xiv``, ``XIV``, ``ιδʹ``."""
-        return printed(self.system, self.value)
+        return printed(self.system, self.value, self.six)
 
 
-def printed(system: str, value: int) -> str:
-    """``value`` in the numerals of ``system`` ("roman", "ROMAN", "greek"), as printed.
+def printed(system: str, value: int, six: str = "ϛ") -> str:
+    """``value`` in the numerals of ``system`` ("roman", "ROMAN", "greek"), as printed (a Greek 6
+    as ``six``).
 
     >>> printed("roman", 14), printed("ROMAN", 1668), printed("greek", 16), printed("greek", 123)
     ('xiv', 'MDCLXVIII', 'ιϛʹ', 'ρκγʹ')
     """
     if system == "greek":
-        letters = {v: ch for ch, v in GREEK_VALUES.items() if ch not in "ϙ"}
+        letters = {v: ch for ch, v in GREEK_VALUES.items() if ch not in "ϙ"} | {6: six}
         parts = [letters[digit * unit] for unit in (100, 10, 1) if (digit := value // unit % 10)]
         return "".join(parts) + PRINTED_KERAIA
     roman = ""
@@ -85,8 +87,8 @@ def lettered(line: Line) -> Numeral | None:
     its regular form (``iiij`` as early printers end it too), or Greek letters in the order of
     their values closed by a keraia; None for anything else ("I." heads a section; "Cap", "ὁ").
 
-    >>> [lettered(Line(0, 0, text)) for text in ("xiv", "[IV]", "— vi —", "iij", "ιβʹ", "δ'")]  # doctest: +ELLIPSIS
-    [Numeral(system='roman', value=14), Numeral(system='ROMAN', value=4), ..., Numeral(system='greek', value=4)]
+    >>> [lettered(Line(0, 0, text)).printed for text in ("xiv", "[IV]", "— vi —", "iij", "ιβ'", "στʹ", "δ'")]
+    ['xiv', 'IV', 'vi', 'iii', 'ιβʹ', 'στʹ', 'δʹ']
     >>> [lettered(Line(0, 0, text)) for text in ("I.", "Cap", "Xi", "IIX", "ὁ", "ab'")]
     [None, None, None, None, None, None]
     """
@@ -96,7 +98,7 @@ def lettered(line: Line) -> Numeral | None:
     if word[-1] in KERAIA and len(word) <= 5:
         letters = word[:-1].lower()
         value = greek_to_int(letters) if letters else None
-        return Numeral("greek", value) if value else None
+        return Numeral("greek", value, "στ" if "στ" in letters else "ϛ") if value else None
     if not word.isalpha() or not (word.islower() or word.isupper()):
         return None
     regular = re.sub(r"j$", "i", word.lower()) if re.fullmatch(r"[ivxlcdm]*ij", word.lower()) else word.lower()

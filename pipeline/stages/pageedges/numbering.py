@@ -42,7 +42,9 @@ class PageNumber:
     @property
     def printed(self) -> str:
         """The number as the page prints it (a page break's @n): ``12``, ``xiv``, ``ιβʹ``."""
-        return self.numeral.printed if self.numeral is not None else str(self.value)
+        if self.numeral is not None:  # (a Greek 6 as this page reads it, where it reads exactly)
+            return (lettered(self.line) if self.exact else self.numeral).printed
+        return str(self.value)
 
 
 @dataclass
