@@ -86,14 +86,15 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
                              if b.end - b.start == len(PAGE_SEPARATOR) and text.startswith(PAGE_SEPARATOR, b.start)}
     # Where the page numbers were found as a sequence at the pages' edges, a numeral standing
     # apart elsewhere is a section number, not a page number. A numeral in letters alone (V, ιβʹ)
-    # numbers a chapter or a poem as often as a page: where the pages are known, only the
-    # sequence of page-edges (the front matter's, before the Arabic numbers) makes one a page
-    # number; in a text without pages the rules for texts without pages decide.
+    # numbers a chapter or a poem as often as a page: in a text export whose pages are known,
+    # only the sequence of page-edges (the front matter's, before the Arabic numbers) makes
+    # one a page number. (On a page image, standing alone at the page's edge is measured; in
+    # a text without pages the rules for texts without pages decide.)
     # The front matter before the sequence's first page, which the sequence leaves without a
     # number, may be numbered otherwise: roman (or Greek) numerals at the top where the body's
     # arabic numbers stand at the foot; an arabic numeral there (a title page's year) is none.
     numbered_at_edges = doc.findings.page_numbers_found
-    pages_known = bool(doc.facsimile or doc.findings.page_starts or PAGE_SEPARATOR in text)
+    paged_text = not doc.facsimile and bool(doc.findings.page_starts or PAGE_SEPARATOR in text)
     front_matter = _before_the_sequence(doc)
     for i, block in enumerate(blocks):
         if i not in kinds and _only_furniture(doc, block, repaired[i]):
@@ -103,7 +104,7 @@ def _classify(doc: Document, alone: list[bool]) -> dict[int, str]:
         if i in kinds:
             continue
         if is_page_number(line) and _reads_as_printed(line) and (
-                not numbered_at_edges and not (pages_known and _in_letters(line))
+                not numbered_at_edges and not (paged_text and _in_letters(line))
                 or front_matter(blocks[i].start) and not PAGE_NUMBER_LINE.match(line).group("n").isdecimal()):
             kinds[i] = "page-number"
         elif is_catalogue_number(line):
