@@ -29,7 +29,7 @@ from pipeline.stages.pageedges import line_heights
 from pipeline.stages.pageedges.alike import within_bound
 from pipeline.stages.pageedges.furniture import first_page_head
 from pipeline.stages.pageedges.lettered import alone_in_letters, lettered
-from pipeline.stages.pageedges.lines import Line
+from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line
 from pipeline.stages.structure import FULL_LINE
 from pipeline.stages.textshape import dominant_script, script_counts
 from pipeline.stages.textshape import (OCR_DIGITS, PAGE_SEPARATOR, RULE_REASON, SHORT_LAST_LINE, SPACE, UNIT, SimilarTo,
@@ -512,6 +512,14 @@ def _page_number_after(doc: Document, cluster: list[int], kinds: dict[int, str],
     """@n of the page that starts in this cluster: a number printed after the page's start,
     or one more than a number printed at the foot of the page before."""
     blocks, text = doc.blocks, doc.text
+    numbers = [(position, i, value) for position, i in enumerate(cluster) if kinds[i] == "page-number"
+               and (value := page_value(text[blocks[i].start:blocks[i].end])) is not None]
+    if separator is None and len({value for _, _, value in numbers}) > 1:
+        # two numbers and no separator: the page before's (at its foot, or its signature) and
+        # this page's; counting on from one to the next, the later is this page's, else neither
+        steps = [later for earlier, later in zip(numbers, numbers[1:]) if later[2] == earlier[2] + 1]
+        label = page_label(text[blocks[steps[0][1]].start:blocks[steps[0][1]].end]) if len(steps) == 1 else None
+        return {"n": label} if label else {}
     for position, i in enumerate(cluster):
         if kinds[i] != "page-number":
             continue
@@ -691,6 +699,7 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
     sentence is a page boundary; in one that does not, it is a paragraph the text split,
     joined only where the sentence plainly goes on (in lower case), the join recorded."""
     result: list[Block] = []
+    turned_at = None  # a short line a page break was just put before (its block's end)
     for block in blocks:
         previous = result[-1] if result else None
         # a note at a page's foot joins nothing; nor does furniture between paragraphs, which holds no text
@@ -712,10 +721,12 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
             if doc.findings.page_starts:
                 edits.append(_paragraph_join(doc, previous, block, "the OCR split a paragraph inside a page: "
                                              "it stops mid-sentence and goes on after a blank line"))
-            else:
+            elif turned_at != previous.end:  # the cut after that short line is the same page turn
                 edits.append(Edit(start=block.start, end=block.start, kind="page-break", original="", stage="layout",
                                   reason="page boundary: a paragraph stops mid-sentence and goes on after a blank "
                                          "line", confidence=0.8))
+                if _short_line(doc, block):
+                    turned_at = block.end
         elif not paged and _sentence_goes_on(doc, previous, block):
             result[-1] = replace(previous, end=block.end)
             edits.append(_paragraph_join(doc, previous, block, "one paragraph: a sentence stops on a word and goes "
@@ -723,6 +734,13 @@ def _join_cut_paragraphs(doc: Document, blocks: list[Block], edits: list[Edit], 
         else:
             result.append(block)
     return result
+
+
+def _short_line(doc: Document, block: Block) -> bool:
+    """A block of one line no longer than a page number with its punctuation: a page's furniture
+    the OCR garbled ("s" for 3), which stands at a page turn, never holds a page by itself."""
+    text = doc.text[block.start:block.end].strip(SPACE)
+    return "\n" not in text and len(text) <= NUMBER_MAX_CHARS
 
 
 def _word_goes_on(doc: Document, previous: Block, following: Block) -> bool:
