@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
+from pipeline.ingest.pages.vertical import to_reading_frame
 from pipeline.model import Document, Surface
 
 FULL_LINE = 20  # characters of a line that sets the text block's edges
@@ -51,12 +52,16 @@ def _of_surface(text: str, surface: Surface) -> list[Protrusion]:
     full = [zone for zone in surface.lines if zone.end - zone.start >= FULL_LINE and zone.box[2] > zone.box[0]]
     if len(full) < 5:
         return []
-    left, right = median(zone.box[0] for zone in full), median(zone.box[2] for zone in full)
+    boxes = [zone.box for zone in full]
+    if surface.vertical:  # columns: their tops and feet, measured in the page's reading frame
+        width = max(surface.width or 0, max(box[2] for box in boxes))
+        boxes = [to_reading_frame(box, width) for box in boxes]
+    left, right = median(box[0] for box in boxes), median(box[2] for box in boxes)
     found = []
-    for zone in full:
+    for zone, box in zip(full, boxes):
         line = text[zone.start:zone.end]
-        width = (zone.box[2] - zone.box[0]) / len(line)
-        for side, out in (("left", left - zone.box[0]), ("right", zone.box[2] - right)):
+        width = (box[2] - box[0]) / len(line)
+        for side, out in (("left", left - box[0]), ("right", box[2] - right)):
             if MIN_OUT * width <= out <= MAX_OUT * width and (piece := _piece(line, side, out / width)):
                 found.append(Protrusion(zone.start + piece[0], zone.start + piece[1], side))
     return found

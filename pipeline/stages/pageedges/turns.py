@@ -6,6 +6,7 @@ import bisect
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from pipeline.ingest.pages.vertical import to_reading_frame
 from pipeline.model import Document, Edit, text_block_margins
 from pipeline.stages.pageedges.lines import PAGE_MARKS, Line
 from pipeline.stages.pageedges.notes import PageNotes
@@ -123,17 +124,22 @@ def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, i
 
 def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:
     """Line start -> (box, the page's text margins left and right, its line height), for the
-    lines of text of each page image (furniture left out of the margins)."""
+    lines of text of each page image (furniture left out of the margins); a page of columns
+    measured in its reading frame (a column's top its left end, :mod:`vertical`)."""
     found = {}
     for surface in doc.facsimile:
         lines = [zone for zone in surface.lines
                  if (zone.start, zone.end) not in furniture and zone.box[2] > zone.box[0]]
         if len(lines) < 3:
             continue
-        heights = sorted(z.box[3] - z.box[1] for z in lines)
-        margins = (*text_block_margins([zone.box for zone in lines]), heights[len(heights) // 2])
-        for zone in lines:
-            found[zone.start] = (zone.box, *margins)
+        boxes = [zone.box for zone in lines]
+        if surface.vertical:
+            width = max(surface.width or 0, max(box[2] for box in boxes))
+            boxes = [to_reading_frame(box, width) for box in boxes]
+        heights = sorted(box[3] - box[1] for box in boxes)
+        margins = (*text_block_margins(boxes), heights[len(heights) // 2])
+        for zone, box in zip(lines, boxes):
+            found[zone.start] = (box, *margins)
     return found
 
 
