@@ -192,3 +192,45 @@ def test_roman_numbers_beside_the_running_heads_of_the_preface():
     heads = {"".join(e.itertext()).strip(): e.get("n") for e in body.iter(f"{TEI}fw") if e.get("type") == "header"}
     assert heads["iv  PREFACE."] == "iv" and heads["PREFACE.  vii"] == "vii" and heads["OF THE STATE.  3"] == "3"
     assert "PREFACE." in running_text(body)
+
+
+def _without_marks(pages: list[list[str]], name: str = "book.txt"):
+    """The edition of a text whose pages follow one another with nothing between them (no form
+    feed, no blank line): only the page numbers say where a page begins."""
+    text = "\n".join("\n".join(lines) for lines in pages) + "\n"
+    built = build_edition(text.encode("utf-8"), name, PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+    return tree.find(f"{TEI}text/{TEI}body")
+
+
+def test_a_text_without_page_marks_paged_in_roman_then_arabic_numbers():
+    """No form feeds: the preface's numbers iii–viii at the tops of its pages, then the body's
+    1–7, make the pages; each page break numbered as printed."""
+    rng = random.Random(9)
+    pages = [[numeral] + body_lines(rng, 20) for numeral in ["iii", "iv", "v", "vi", "vii", "viii"]]
+    pages += [[str(n)] + body_lines(rng, 20) for n in range(1, 8)]
+    body = _without_marks(pages)
+    assert breaks(body) == ["iv", "v", "vi", "vii", "viii"] + [str(n) for n in range(1, 8)]
+    assert list(numbers(body)) == ["iii", "iv", "v", "vi", "vii", "viii"] + [str(n) for n in range(1, 8)]
+
+
+def test_a_greek_text_without_page_marks_paged_in_greek_numerals():
+    """No form feeds and no Arabic numbers: Greek numerals with their keraia at the pages' tops,
+    each page turning inside a sentence, make the pages."""
+    rng = random.Random(10)
+    front = ["αʹ", "βʹ", "γʹ", "δʹ", "εʹ", "ϛʹ", "ζʹ"]
+    body = _without_marks([[numeral] + greek_lines(rng, 20) for numeral in front], "prolegomena.txt")
+    assert breaks(body) == front[1:]
+    assert list(numbers(body)) == front
+
+
+def test_chapters_numbered_alone_in_a_text_without_pages_make_no_pages():
+    """A text without page marks whose chapters, of steady length, each open with their numeral
+    alone (``I`` … ``VI``) after the last chapter's closing sentence: chapters, no pages."""
+    rng = random.Random(11)
+    chapters = [[numeral] + body_lines(rng, 20)[:-1] + ["and so it ended."] for numeral in
+                ["I", "II", "III", "IV", "V", "VI"]]
+    body = _without_marks(chapters)
+    assert breaks(body) == [] and numbers(body) == {}

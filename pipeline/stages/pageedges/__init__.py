@@ -40,9 +40,9 @@ from pipeline.stages.pageedges.margins import EDGE_PUNCTUATION, LineNumber, Marg
 from pipeline.stages.pageedges.notes import PRINTED_MARK, PageNotes, page_notes
 from pipeline.stages.pageedges.protrusions import protrusions
 from pipeline.stages.pageedges.lettered import LetteredRun
-from pipeline.stages.pageedges.numbering import (Page, PageNumber, inferred_offset, number_by_offset,
-                                                number_in_letters, pages_by_marks, pages_by_numbers,
-                                                pages_by_surfaces, positions, top_words)
+from pipeline.stages.pageedges.numbering import (Page, PageNumber, front_matter_pages, inferred_offset,
+                                                number_by_offset, number_in_letters, pages_by_marks, pages_by_numbers,
+                                                pages_by_numbers_in_letters, pages_by_surfaces, positions, top_words)
 from pipeline.stages.pageedges.turns import covered_lines, page_start, page_turns
 
 REASONS = {
@@ -136,6 +136,7 @@ def find_page_edges(doc: Document) -> None:
         how = "a form feed or byte-order mark where the export's page files were joined"
     else:
         pages = pages_by_numbers(lines)
+        pages = front_matter_pages(pages) if pages is not None else pages_by_numbers_in_letters(lines)
         if pages is None:
             add_edits(doc, _line_number_edits(doc, margin, []))
             return

@@ -644,23 +644,32 @@ def _numbers_open_sections(lines: list[Line], chain: list[tuple[int, int]]) -> b
     return all(index > 0 and ends_sentence(lines[index - 1].text) for index, _ in chain)
 
 
-def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
+def pages_by_numbers(lines: list[Line], system: str | None = None) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
-    ones are looked for where the chain says a number must stand."""
-    candidates = [(i, int(read)) for i, line in enumerate(lines) if line.token is not None  # (else no reading)
-                  for read in readings(line) if read.isdecimal() and 0 < int(read) < 10000]
+    ones are looked for where the chain says a number must stand. ``system``: the numbers are
+    printed in letters (:mod:`lettered`: "roman", "ROMAN", "greek"), not in digits."""
+    if system is None:
+        candidates = [(i, int(read)) for i, line in enumerate(lines) if line.token is not None  # (else no reading)
+                      for read in readings(line) if read.isdecimal() and 0 < int(read) < 10000]
+    else:
+        candidates = [(i, numeral.value) for i, line in enumerate(lines)
+                      if (numeral := lettered(line)) is not None and numeral.system == system]
     chain = [candidates[k] for k in _chain(candidates, None)]
     if len(chain) < 3:
         return None
     steps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
     per_page = sorted(steps)[len(steps) // 2]
     chain = [candidates[k] for k in _chain(candidates, per_page)]
-    if len(chain) < 3 or _numbers_open_sections(lines, chain):
-        return None
-    found: dict[int, PageNumber] = {i: PageNumber(lines[i], v) for i, v in chain}
+    if len(chain) < 3 or _numbers_open_sections(lines, chain if system is None else [c for c in chain if c[0]]):
+        return None  # (numbers in letters open sections more often: the text's first line says nothing)
+    def numbered(i: int, value: int) -> PageNumber:
+        return PageNumber(lines[i], value, numeral=Numeral(system, value) if system else None)
+
+    found: dict[int, PageNumber] = {i: numbered(i, v) for i, v in chain}
     window = max(2, round(0.2 * per_page))
-    heads = _heads_beside(lines, chain)
-    fitting = _fitting(heads, typical_line_length(lines))
+    heads = _heads_beside(lines, chain) if system is None else None
+    fitting = _fitting(heads, typical_line_length(lines)) if system is None \
+        else lambda line, value: fits_in_letters(line, Numeral(system, value))
     for (line_a, value_a), (line_b, value_b) in zip(chain, chain[1:]):
         for value in range(value_a + 1, value_b):
             expected = line_a + (value - value_a) * (line_b - line_a) / (value_b - value_a)
@@ -669,31 +678,50 @@ def pages_by_numbers(lines: list[Line]) -> list[Page] | None:
                     if i not in found and fitting(lines[i], value)]
             if near:
                 best = min(near, key=lambda i: abs(i - expected))
-                found[best] = PageNumber(lines[best], value)
-    _extend_beyond_the_chain(lines, chain, per_page, window, found, fitting)
+                found[best] = numbered(best, value)
+    _extend_beyond_the_chain(lines, chain, per_page, window, found, fitting, numbered)
     edge = _edge_of_numbers(lines, chain, per_page)
-    numbered: list[tuple[int, PageNumber | None]] = sorted(found.items())
+    starts: list[tuple[int, PageNumber | None]] = sorted(found.items())
     if edge == "top":
-        numbered = sorted(numbered + unnumbered_pages(lines, numbered, per_page, heads))
+        starts = sorted(starts + unnumbered_pages(lines, starts, per_page, heads))
     pages: list[Page] = []
-    for position, (index, number) in enumerate(numbered):
+    for position, (index, number) in enumerate(starts):
         if edge == "top":
-            end = numbered[position + 1][0] if position + 1 < len(numbered) else len(lines)
+            end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
             if position == 0 and index > 0:
                 pages.append(Page(lines[:index]))
             pages.append(Page(lines[index:end], number, opens_with_title=number is None))
         else:
-            start = numbered[position - 1][0] + 1 if position else 0
+            start = starts[position - 1][0] + 1 if position else 0
             pages.append(Page(lines[start:index + 1], number))
-            if position == len(numbered) - 1 and index + 1 < len(lines):
+            if position == len(starts) - 1 and index + 1 < len(lines):
                 pages.append(Page(lines[index + 1:]))
     return pages
 
 
+def pages_by_numbers_in_letters(lines: list[Line]) -> list[Page] | None:
+    """No marks and no Arabic numbers that make pages: the pages a sequence of numbers in
+    letters makes (a book's front matter alone, a Greek book paged in Greek numerals), of the
+    system that numbers the most."""
+    found = [pages for system in ("roman", "ROMAN", "greek") if (pages := pages_by_numbers(lines, system))]
+    return max(found, key=lambda pages: sum(page.number is not None for page in pages)) if found else None
+
+
+def front_matter_pages(pages: list[Page]) -> list[Page]:
+    """Pages made by their Arabic numbers at the top, whose first page (the lines before the
+    first number) is the front matter: that page cut into its own pages where a sequence of
+    numbers in letters stands at their tops (a preface paged iii, iv …), else as it was."""
+    if len(pages) < 2 or pages[0].number is not None or pages[1].number is None:
+        return pages
+    front = pages_by_numbers_in_letters(pages[0].lines)
+    return pages if front is None else front + pages[1:]
+
+
 def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], per_page: float, window: int,
-                             found: dict[int, PageNumber], fitting) -> None:
+                             found: dict[int, PageNumber], fitting, numbered) -> None:
     """Numbers before the chain's first and after its last: the first and last pages may be
-    short (a chapter's end), so the search reaches from a few lines past the known number."""
+    short (a chapter's end), so the search reaches from a few lines past the known number.
+    ``numbered``: makes the page number of a line and a value."""
     line, value = chain[-1]
     while True:
         value += 1
@@ -702,7 +730,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line + per_page)))
-        found[line] = PageNumber(lines[line], value)
+        found[line] = numbered(line, value)
     line, value = chain[0]
     while value > 1:
         value -= 1
@@ -711,7 +739,7 @@ def _extend_beyond_the_chain(lines: list[Line], chain: list[tuple[int, int]], pe
         if not near:
             break
         line = min(near, key=lambda i: abs(i - (line - per_page)))
-        found[line] = PageNumber(lines[line], value)
+        found[line] = numbered(line, value)
 
 
 def _heads_beside(lines: list[Line], chain: list[tuple[int, int]]) -> HeadWords | None:
