@@ -703,7 +703,9 @@ def pages_by_numbers_in_letters(lines: list[Line]) -> list[Page] | None:
     """No marks and no Arabic numbers that make pages: the pages a sequence of numbers in
     letters makes (a book's front matter alone, a Greek book paged in Greek numerals), of the
     system that numbers the most."""
-    found = [pages for system in ("roman", "ROMAN", "greek") if (pages := pages_by_numbers(lines, system))]
+    systems = Counter(numeral.system for line in lines if (numeral := lettered(line)) is not None)
+    found = [pages for system, count in sorted(systems.items())
+             if count >= 3 and (pages := pages_by_numbers(lines, system))]  # (a chain needs three)
     return max(found, key=lambda pages: sum(page.number is not None for page in pages)) if found else None
 
 
