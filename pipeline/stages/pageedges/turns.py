@@ -125,7 +125,7 @@ def _short_last_line_of_page(page: Page, last: Line, furniture: set[tuple[int, i
 def _text_block_boxes(doc: Document, furniture: set[tuple[int, int]]) -> dict[int, tuple]:
     """Line start -> (box, the page's text margins left and right, its line height), for the
     lines of text of each page image (furniture left out of the margins); a page of columns
-    measured in its reading frame (a column's top its left end, :mod:`vertical`)."""
+    measured in its reading frame (a column's top its left end, :mod:`pipeline.ingest.pages.vertical`)."""
     found = {}
     for surface in doc.facsimile:
         lines = [zone for zone in surface.lines
