@@ -281,7 +281,7 @@ def _decode_counting(sample: bytes, decoder: str, limit: int) -> tuple[str, int]
     return sample.decode(decoder, errors="scan2tei-replace-counting"), _damage.count
 
 
-DAMAGE_STRETCH = 4096  # bytes decoded at a time while damage is counted
+DAMAGE_STRETCH = 1024  # bytes decoded at a time while damage is counted (a wrong reading stops sooner)
 
 
 @functools.cache
