@@ -34,7 +34,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from itertools import accumulate
 from statistics import median
 
 from pipeline.model import Document
@@ -157,13 +156,12 @@ def _notes(body: list[Line], notes: list[Line], match: re.Match | None, evidence
 class _Geometry:
     """A page's lines as its image shows them, measured once for every split of the page into
     main text (its first ``k`` lines) and notes (the rest), which :func:`_notes_of` asks in turn
-    from the top down: the medians of the lines' heights and widths above and below every split,
-    and, where the lines follow one another down the page one to a row (:meth:`in_rows`), the
-    steps from line to line above and below it, kept sorted as the split moves down. Each
-    question is answered as measuring the lines of one split answers it
-    (:func:`_space_above_closer_lines` still measures the splits of a page whose lines stand
-    otherwise), without measuring the page again for every split: a page's lines, not their
-    square."""
+    from the top down: the medians of the lines' heights and widths above and below every split;
+    the middles of the lines above the split, sorted, and of those from it on, with the steps
+    between neighbours, brought along as the split moves down (a line moves from below to
+    above). Each question is answered as measuring the lines of one split answers it, without
+    measuring the page again for every split: a page's lines, not their square (where the
+    lines of one side merge into rows, :func:`_steps`, the split is measured on its own)."""
 
     def __init__(self, lines: list[Line], boxes: dict[int, tuple[int, int, int, int]]) -> None:
         self.lines, self.boxes = lines, boxes
@@ -174,16 +172,8 @@ class _Geometry:
         self.gaps, self.gap_median = gaps, median(gaps) if gaps else None
         self.heights_above, self.widths_above = _medians_of_heads(self.heights), _medians_of_heads(self.widths)
         self.heights_below = _medians_of_heads(self.heights[::-1])[::-1]  # [k]: of the lines from k on
-        middles = [_middle(b) for b in box]
-        self.steps = steps = [b - a for a, b in zip(middles, middles[1:])]  # [j]: from line j to line j + 1
-        # where the lines stop (after the first step back) and start (after the last) going down the page
-        back = [j for j, step in enumerate(steps) if step <= 0]
-        self.down_to, self.down_from = (back[0], back[-1] + 1) if back else (len(steps), 0)
-        self.least_above = list(accumulate(steps, min))  # [j]: the least of steps[:j + 1]
-        self.least_below = list(accumulate(steps[::-1], min))[::-1]  # [j]: of steps[j:]
-        self.steps_above: list[float] = []  # the steps between the lines above the split, sorted
-        self.steps_below = sorted(self.steps)  # ... and between the lines from the split on
-        self.split = 0  # (the split the sorted steps are for: lines above it)
+        self.middles = [_middle(b) for b in box]
+        self.split = -1  # (the split the sorted middles are for: none yet)
 
     def set_apart(self, k: int, marked: bool) -> str | None:
         """Why the page image shows the lines from ``k`` on apart from the main text above, or
@@ -205,22 +195,24 @@ class _Geometry:
         return self.widths[k] >= PROSE_LINE * self.widths_above[k - 1] \
             and sum(map(str.isalpha, self.lines[k].text)) >= 20
 
-    def in_rows(self, k: int) -> bool:
-        """Whether the page's lines go down it one to a row, as :func:`_steps` measures the lines
-        above split ``k`` and those from it on: in their order (no step back up the page: the
-        notes are all the lines from ``k`` on, the text's last line the nearest above them), each
-        a step of its own (no step shorter than half the median height of its side's lines)."""
-        return k <= self.down_to and k >= self.down_from \
-            and (k < 2 or self.least_above[k - 2] >= self.heights_above[k - 1] / 2) \
-            and (k >= len(self.steps) or self.least_below[k] >= self.heights_below[k] / 2)
-
     def space_above_closer_lines(self, k: int, flush: bool) -> float | None:
         """:func:`_space_above_closer_lines` of the lines from ``k`` on under those above it."""
-        if len(self.lines) - k < MIN_CLOSER_LINES or k - 1 < MIN_CLOSER_LINES - 1:
+        if len(self.lines) - k < MIN_CLOSER_LINES:
             return None
-        if not self.in_rows(k):
+        self._move_to(k)
+        middle = self.middles[k]
+        # the notes measured: the lines from k on as low on the page as its first at least
+        first = bisect.bisect_left(self.below, (middle, -1))
+        note_steps = self.below_steps[first:]
+        body_height, note_height = self.heights_above[k - 1], median(self.below_heights[first:])
+        if self.above_steps and self.above_steps[0] < body_height / 2 \
+                or note_steps and min(note_steps) < note_height / 2:
+            # (lines of one side merge into rows, the steps between them longer than the ones here)
             return _space_above_closer_lines(self.lines[:k], self.lines[k:], self.boxes, flush)
-        above, below = self._steps_around(k)  # (k - 1 steps above, the rest below: at least two each)
+        # every line a step of its own (:func:`_steps`): the steps are those between sorted neighbours
+        above = self.above_steps  # (sorted)
+        if len(above) < MIN_CLOSER_LINES - 1 or len(note_steps) < MIN_CLOSER_LINES - 1:
+            return None
         pitch = _median_of_sorted(above)
         # the steps within REGULAR of the pitch (a range of the sorted steps around it)
         within = REGULAR * pitch
@@ -228,32 +220,50 @@ class _Geometry:
         high = bisect.bisect_left(above, True, key=lambda step: step > pitch and not abs(step - pitch) <= within)
         if high - low < len(above) / 2:
             return None  # the text's lines at no distance of their own (a title page, lines the OCR lost)
-        space = self.steps[k - 1]  # (the line above is the last above: one line to a row)
-        if space < CLOSER_STEP * pitch:
+        nearest = bisect.bisect_left(self.above_middles, middle)  # (the lines above it: before this one)
+        if not nearest or middle - self.above_middles[nearest - 1] < CLOSER_STEP * pitch:
             return None
-        first_closer = self.steps[k] < CLOSER_STEP * pitch
-        closer, steps = bisect.bisect_left(below, CLOSER_STEP * pitch), len(below)  # (steps < CLOSER_STEP * pitch)
+        space = middle - self.above_middles[nearest - 1]
+        first_closer = note_steps[0] < CLOSER_STEP * pitch
+        ordered = sorted(note_steps)
+        closer, steps = bisect.bisect_left(ordered, CLOSER_STEP * pitch), len(ordered)  # (steps < CLOSER_STEP * pitch)
         if space > APART * pitch:
             closer, steps = closer - first_closer, steps - 1
         elif not flush or not first_closer:
             return None
-        if _median_of_sorted(below) >= CLOSER_LINES * pitch or closer < CLOSER_SHARE * steps:
+        if _median_of_sorted(ordered) >= CLOSER_LINES * pitch or closer < CLOSER_SHARE * steps:
             return None
         return space
 
-    def _steps_around(self, k: int) -> tuple[list[float], list[float]]:
-        """The steps between the lines above split ``k`` (``steps[:k - 1]``) and between those
-        from it on (``steps[k:]``), sorted, brought along as the split moves down."""
-        if k < self.split:
-            self.steps_above, self.steps_below, self.split = [], sorted(self.steps), 0
-        while self.split < k:
-            split = self.split
-            if split < len(self.steps):  # the step under the line now above the split: no longer below
-                del self.steps_below[bisect.bisect_left(self.steps_below, self.steps[split])]
-            if split:  # the step above that line: between two lines above the split now
-                bisect.insort(self.steps_above, self.steps[split - 1])
+    def _move_to(self, k: int) -> None:
+        """The middles of the lines above split ``k`` (sorted, and the steps between neighbours,
+        sorted) and of those from it on (sorted by middle, then line; their heights, and the
+        steps between neighbours, in that order)."""
+        if k < self.split or self.split < 0:
+            self.above_middles, self.above_steps = [], []
+            self.below = sorted((middle, j) for j, middle in enumerate(self.middles))
+            self.below_heights = [self.heights[j] for _, j in self.below]
+            self.below_steps = [b[0] - a[0] for a, b in zip(self.below, self.below[1:])]
+            self.split = 0
+        while self.split < k:  # line ``split`` moves from below to above
+            middle, line = self.middles[self.split], self.split
+            at = bisect.bisect_left(self.below, (middle, line))
+            del self.below[at], self.below_heights[at]
+            if 0 < at <= len(self.below_steps) - 1:  # its neighbours, now neighbours of each other
+                self.below_steps[at - 1:at + 1] = [self.below[at][0] - self.below[at - 1][0]]
+            elif self.below_steps:
+                del self.below_steps[at - 1 if at else 0]
+            at = bisect.bisect_left(self.above_middles, middle)
+            before = self.above_middles[at - 1] if at else None
+            after = self.above_middles[at] if at < len(self.above_middles) else None
+            if before is not None and after is not None:  # a step between them, now two
+                del self.above_steps[bisect.bisect_left(self.above_steps, after - before)]
+            if before is not None:
+                bisect.insort(self.above_steps, middle - before)
+            if after is not None:
+                bisect.insort(self.above_steps, after - middle)
+            self.above_middles.insert(at, middle)
             self.split += 1
-        return self.steps_above, self.steps_below
 
 
 def _medians_of_heads(values: list[float]) -> list[float]:
