@@ -281,9 +281,12 @@ def test_a_framed_number_is_never_left_unasked() -> None:
               "\u3000", "一", "a"]
     texts = ["( 190 )", "[12]", "— 38 —", "* (190) *", "R ( 190.) X", " [12]", "\x0b(3)", "x\u2028[4]"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 7))) for _ in range(20000)]
-    framed_ones = [text for text in texts if lines.framed(text)]
+    framed_ones = [text for text in texts if lines.FRAMED.match(text.strip())]  # (FRAMED asked of every text)
     assert len(framed_ones) > 100
     assert all(lines._may_be_framed(text) for text in framed_ones)
+    for text in texts:  # framed() asks FRAMED only of those: it reads what FRAMED reads
+        found = lines.FRAMED.match(text.strip())
+        assert lines.framed(text) == ((found.group("a") or found.group("b")) if found else None), text
 
 
 def test_few_pairs_asked_one_by_one_give_the_table_s_pairs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,7 +52,7 @@ class Line:
         """The letters and digits that may be the number: of the token, or of what stands
         between its brackets or dashes (the ornaments around them read as letters: "R ( 190.) X")."""
         token = self.token if self.token is not None else self.text
-        return "".join(ch for ch in framed(token) or token if ch.isalnum())
+        return "".join(filter(str.isalnum, framed(token) or token))
 
 
 # A page number in the frame printers set it in: parentheses, brackets or dashes, perhaps between
@@ -64,6 +64,8 @@ FRAMED = re.compile(r"^(?:\S\s+)?"  # an ornament before it
 
 def framed(token: str) -> str | None:
     """What stands inside a framed page number (:data:`FRAMED`), or None."""
+    if not _may_be_framed(token):
+        return None  # (most tokens: a word or a number, which FRAMED need not be asked)
     found = FRAMED.match(token.strip())
     return (found.group("a") or found.group("b")) if found else None
 
@@ -218,8 +220,8 @@ _DECIMAL = re.compile(r"\d")  # a decimal digit: what a number-shaped token hold
 
 def number_shaped(token: str) -> bool:
     """A page number as the OCR may read it: a digit among a few characters that read as digits."""
-    core = "".join(ch for ch in token if ch.isalnum())
-    return 0 < len(core) <= NUMBER_MAX_CORE and any(ch.isdigit() for ch in core) \
+    core = "".join(filter(str.isalnum, token))
+    return 0 < len(core) <= NUMBER_MAX_CORE and any(map(str.isdigit, core)) \
         and core.translate(OCR_DIGITS).isdecimal()
 
 
@@ -245,8 +247,8 @@ def ends(text: str) -> list[tuple[str, str]]:
 
 
 def _digits_apart(word: str) -> bool:
-    core = "".join(ch for ch in word if ch.isalnum())
-    return 1 <= len(core) <= 2 and any(ch.isdigit() for ch in core)
+    core = "".join(filter(str.isalnum, word))
+    return 1 <= len(core) <= 2 and any(map(str.isdigit, core))
 
 
 def page_lines(text: str) -> list[Line]:

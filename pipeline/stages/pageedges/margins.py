@@ -166,7 +166,7 @@ def _looks_numeric(token: str) -> bool:
     """A garbled number: digits or their lookalikes in it (ιο, ao, «s, l5), not a word of letters alone
     longer than a number."""
     read = token.translate(NUMBER_LOOKALIKES)
-    return 2 * sum(ch.isdigit() for ch in read) >= len(read) and len(token) <= 3
+    return 2 * sum(map(str.isdigit, read)) >= len(read) and len(token) <= 3
 
 
 def line_numbers(lines: list[Line], pieces: list[MarginPiece] = (), page_starts: list[int] = (),
