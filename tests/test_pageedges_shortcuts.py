@@ -71,6 +71,8 @@ def _without_shortcuts(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(lines, "_short", lambda text: len(without_engine_spaces(text)) <= lines.NUMBER_MAX_CHARS)
     patch.setattr(lines, "_may_be_framed", lambda _text: True)
     patch.setattr(heads, "_alike", heads._alike.__wrapped__)
+    patch.setattr(lines, "_core", lines._core.__wrapped__)  # (a token read afresh each time)
+    patch.setattr(lines, "_readings", lines._readings.__wrapped__)
     patch.setattr(margins, "_may_follow", lambda _tokens, _text_index: True)
     patch.setattr(margins, "_no_run_beside", lambda *_args: False)
     patch.setattr(feet, "_signed", lambda _lines: True)

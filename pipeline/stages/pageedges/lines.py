@@ -4,6 +4,7 @@ lines come before each, which part of a line could be a page number and what it 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -51,8 +52,13 @@ class Line:
     def core(self) -> str:
         """The letters and digits that may be the number: of the token, or of what stands
         between its brackets or dashes (the ornaments around them read as letters: "R ( 190.) X")."""
-        token = self.token if self.token is not None else self.text
-        return "".join(filter(str.isalnum, framed(token) or token))
+        return _core(self.token if self.token is not None else self.text)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # (a line's token is read again by rule after rule)
+def _core(token: str) -> str:
+    """:attr:`Line.core` of a token."""
+    return "".join(filter(str.isalnum, framed(token) or token))
 
 
 # A page number in the frame printers set it in: parentheses, brackets or dashes, perhaps between
@@ -304,14 +310,20 @@ def readings(line: Line) -> list[str]:
     digits: with OCR's confusions read as digits, or a Chinese numeral's value (with the
     dashes around it that OCR reads as 一 left out, where it may be that); empty when it
     cannot be a page number."""
-    if line.token is None or (len(without_engine_spaces(line.token)) > NUMBER_MAX_CHARS and not framed(line.token)):
-        return []
-    core = line.core
+    return [] if line.token is None else list(_readings(line.token))
+
+
+@functools.lru_cache(maxsize=1 << 12)  # (a line's token is read again by rule after rule)
+def _readings(token: str) -> tuple[str, ...]:
+    """:func:`readings` of a line whose token is ``token``."""
+    if len(without_engine_spaces(token)) > NUMBER_MAX_CHARS and not framed(token):
+        return ()
+    core = _core(token)
     if chinese := chinese_page_numbers(core):
-        return [str(value) for value in chinese]
+        return tuple(str(value) for value in chinese)
     if not core or len(core) > NUMBER_MAX_CORE:
-        return []
-    return [core.translate(OCR_DIGITS)]
+        return ()
+    return (core.translate(OCR_DIGITS),)
 
 
 def reading(line: Line) -> str | None:
