@@ -47,9 +47,10 @@ def build_header(header: etree._Element, doc: Document, config: PipelineConfig,
                  previous: PreviousEdition | None) -> None:
     """The header of ``doc``'s edition; ``previous``, the edition it replaces, lends its history."""
     build_file_desc(sub(header, "fileDesc"), doc, title_doubt(doc, config))
-    build_encoding_desc(sub(header, "encodingDesc"), doc, config)
+    fingerprint = config.fingerprint()  # hashes the settings and the code: once for the header
+    build_encoding_desc(sub(header, "encodingDesc"), doc, config, fingerprint)
     build_profile_desc(sub(header, "profileDesc"), doc)
-    build_revision_desc(sub(header, "revisionDesc"), doc, config, previous)
+    build_revision_desc(sub(header, "revisionDesc"), doc, fingerprint, previous)
 
 
 def build_file_desc(file_desc: etree._Element, doc: Document, doubt: str | None = None) -> None:
@@ -148,10 +149,11 @@ def _how_the_source_was_read(bibl: etree._Element, doc: Document) -> None:
             + "; the host site's boilerplate is kept in back/div[@type='boilerplate'].", type="source")
 
 
-def build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: PipelineConfig) -> None:
+def build_encoding_desc(encoding_desc: etree._Element, doc: Document, config: PipelineConfig,
+                        fingerprint: str) -> None:
     """The pipeline and its configuration, the editorial policies with their counts, the
     categories of intervention, the characters XML cannot carry."""
-    described = f"Configuration fingerprint {config.fingerprint()}: {config.model_dump_json()}"
+    described = f"Configuration fingerprint {fingerprint}: {config.model_dump_json()}"
     _append_shared(encoding_desc, ("appInfo", described), lambda parent: _app_info(parent, described))
     _editorial_decl(sub(encoding_desc, "editorialDecl"), doc, config)
     present = {edit.kind for edit in doc.edits}
@@ -243,17 +245,17 @@ def build_profile_desc(profile_desc: etree._Element, doc: Document) -> None:
         sub(lang_usage, "language", "undetermined", ident="und", usage="100")
 
 
-def build_revision_desc(revisions: etree._Element, doc: Document, config: PipelineConfig,
+def build_revision_desc(revisions: etree._Element, doc: Document, fingerprint: str,
                         previous: PreviousEdition | None) -> None:
     """The changes of the edition this one replaces, then this run's, unless it is the same
-    build of the same bytes (a resumed run)."""
+    build of the same bytes (a resumed run); ``fingerprint``: the configuration's."""
     source = doc.source
     counts = doc.edit_counts()
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no interventions"
     earlier = previous.changes if previous else []
     for n, change in enumerate(earlier, start=1):  # the history of the edition this one replaces
         sub(revisions, "change", change, n=str(n))
-    if previous is not None and previous.same_build(source.sha256, config.fingerprint()):
+    if previous is not None and previous.same_build(source.sha256, fingerprint):
         return  # the same bytes, the same build: a resumed run, not a revision
     if previous is None or previous.unreadable:
         text = f"Edition generated from source SHA-256 {source.sha256[:16]}… by {PIPELINE_NAME} {__version__} "
@@ -264,4 +266,4 @@ def build_revision_desc(revisions: etree._Element, doc: Document, config: Pipeli
                 if previous.sha256 != source.sha256 else f"source unchanged (SHA-256 {source.sha256[:16]}…)")
         text = (f"Re-processed ({what}) by {PIPELINE_NAME} {__version__}; interventions "
                 f"{previous.interventions} → {sum(counts.values())} ")
-    sub(revisions, "change", text + f"(configuration {config.fingerprint()}): {summary}.", n=str(len(earlier) + 1))
+    sub(revisions, "change", text + f"(configuration {fingerprint}): {summary}.", n=str(len(earlier) + 1))
