@@ -143,6 +143,23 @@ def test_a_garbled_page_number_is_counted_over_the_leaf_the_labels_show_absent(g
     assert (first.text, first.get("n")) == ("s", "5")
 
 
+def test_a_page_the_library_counts_in_brackets_counts_the_leaf_it_shows_absent(tmp_path):
+    """Libraries label a page that prints no number with their count in brackets ("[6]") and
+    one they leave uncounted " - ": the bracketed count still shows that page 7 is absent, so
+    the first page's garbled "s" is counted 5 (as printed), not 6 (the images' count)."""
+    folder = tmp_path / "in" / "grenzboten-1841"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    mets_file = folder / "mets.xml"
+    mets_file.write_text(mets_file.read_text(encoding="utf-8").replace('ORDERLABEL="5"', 'ORDERLABEL=" - "')
+                         .replace('ORDERLABEL="6"', 'ORDERLABEL="[6]"'), encoding="utf-8")
+    run([folder.parent], tmp_path / "out")
+    tree = parse((tmp_path / "out" / "grenzboten-1841.tei.xml").read_bytes())
+    first = next(fw for fw in tree.iter(tei("fw")) if fw.get("type") == "pageNum")
+    assert (first.text, first.get("n")) == ("s", "5")
+    assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "[6]", "8", "9", "10"]
+
+
 def test_the_header_carries_the_mods_record(grenzboten, tei_all):
     tree = parse((grenzboten[5] / "grenzboten-1841.tei.xml").read_bytes())
     assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]

@@ -4,6 +4,7 @@ joined, or from the page numbers' own sequence, one a page at a steady number of
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -83,13 +84,17 @@ def pages_by_surfaces(lines: list[Line], doc: Document) -> list[Page]:
     return [pages[index] for index in sorted(pages)]
 
 
+LABEL_NUMBER = re.compile(r"\[?(\d+)\]?")  # a page's label that numbers it: "12", or "[12]" counted, not printed
+
+
 def places_by_labels(labels: list[str | None]) -> list[int]:
     """Each page image's place in the book's count: its index, moved on by the leaves a library
     package leaves out where its labels (METS ORDERLABEL) say so: labels that number the pages
     (5, 6, 8, 9) skip a number the images do not, and the labels on both sides of the skip
-    count on in step with the images (a single slip, 5 6 70 8, moves nothing)."""
-    numbered = [(index, int(label)) for index, label in enumerate(labels)
-                if label is not None and label.strip().isdecimal()]
+    count on in step with the images (a single slip, 5 6 70 8, moves nothing). A label in
+    brackets ("[6]") is the library's count of a page that prints no number: it counts too."""
+    numbered = [(index, int(match.group(1))) for index, label in enumerate(labels)
+                if label is not None and (match := LABEL_NUMBER.fullmatch(label.strip()))]
     skips: dict[int, int] = {}
     for k in range(1, len(numbered)):
         (a, first), (b, second) = numbered[k - 1], numbered[k]
