@@ -20,7 +20,8 @@ from collections import Counter
 from pipeline.edits import add_edits
 from pipeline.model import Block, Document, Edit
 from pipeline.stages.textshape import dominant_script, script_counts
-from pipeline.stages.textshape import RULE_LINE, RULE_REASON, SPACE, is_rule_block, word_counts_once
+from pipeline.stages.textshape import (RULE_LINE, RULE_REASON, SPACE, is_rule_block, number_alone,
+                                       word_counts_once)
 
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED", "FOR OFFICIAL USE ONLY")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
@@ -54,6 +55,7 @@ def detect_sections(doc: Document) -> None:
     _classification(doc, body)
     _salutation(doc, body)
     _duplicate_title(doc, body)
+    _numbers_that_head_nothing(doc, body)
     for block in body:
         text = _text(doc, block)
         if block.kind == "p" and (match := NUMBERED.match(text)):
@@ -104,6 +106,18 @@ def _title_clusters(doc: Document, body: list[Block]) -> None:
             elif previous.kind == "head" and block.level == previous.level:
                 block.attrs["subtitle"] = "true"
         previous = block
+
+
+def _numbers_that_head_nothing(doc: Document, body: list[Block]) -> None:
+    """A heading that is a number alone heads a section only where another number standing
+    alone counts on from it or to it (1, 2, 3; I, II): a poem's line count in the margin (20,
+    40), a figure or a page number the page rules did not take heads nothing: a paragraph."""
+    numbers = {block.start: number_alone(_text(doc, block)) for block in body if "\n" not in _text(doc, block)}
+    values = {value for value in numbers.values() if value is not None}
+    for block in body:
+        value = numbers.get(block.start)
+        if block.kind == "head" and value is not None and not {value - 1, value + 1} & values:
+            block.kind = "p"
 
 
 def _classification(doc: Document, body: list[Block]) -> None:

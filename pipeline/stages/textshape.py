@@ -25,7 +25,7 @@ from pipeline.charmap import CharacterMap
 from pipeline.charmap import code_points as charmap_code_points
 from pipeline.hyphens import LINE_END_HYPHENS
 from pipeline.model import Document
-from pipeline.numerals import NUMERAL
+from pipeline.numerals import NUMERAL, numeral_value
 
 INDENTS = tuple(" \t\u3000\u00a0")  # the spaces an indented line begins with (ideographic, no-break too)
 SENTENCE_END = tuple(".!?;,:。！？；，：、…")
@@ -278,6 +278,25 @@ UNIT_ONLY = re.compile(
 
 UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+(?P<unit>[章節节回篇部卷編编講讲])"
                   r"|^(?P<word>(?i:chapter|part|book|section))\s+[\divxlcdm]+")
+
+
+NUMBER_SURROUNDINGS = SPACE + "()[]{}.,;:-–—|*'\"·"
+
+
+def number_alone(text: str) -> int | None:
+    """The value of a line that is a number and nothing else (``20``, ``XII``, ``四``; ``4O``,
+    a short number the OCR misread), else None.
+
+    >>> number_alone("20"), number_alone("(XII)"), number_alone("4O"), number_alone("Von")
+    (20, 12, 40, None)
+    """
+    stripped = text.strip(NUMBER_SURROUNDINGS)
+    if NUMERAL.fullmatch(stripped):
+        return numeral_value(stripped)
+    read = stripped.translate(OCR_DIGITS)
+    if len(stripped) <= 4 and any(ch.isdigit() for ch in stripped) and read.isascii() and read.isdecimal():
+        return int(read)
+    return None
 
 
 # Spaces, digits, punctuation and symbols deleted
