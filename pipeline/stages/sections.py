@@ -110,13 +110,14 @@ def _title_clusters(doc: Document, body: list[Block]) -> None:
 
 def _numbers_that_head_nothing(doc: Document, body: list[Block]) -> None:
     """A heading that is a number alone heads a section only where another number standing
-    alone counts on from it or to it (1, 2, 3; I, II): a poem's line count in the margin (20,
-    40), a figure or a page number the page rules did not take heads nothing: a paragraph."""
+    alone counts on from it or to it (1, 2, 3; I, II; one between them the OCR lost: 5, 7): a
+    poem's line count in the margin (20, 40), a year, a figure or a page number the page rules
+    did not take heads nothing: a paragraph."""
     numbers = {block.start: number_alone(_text(doc, block)) for block in body if "\n" not in _text(doc, block)}
     values = {value for value in numbers.values() if value is not None}
     for block in body:
         value = numbers.get(block.start)
-        if block.kind == "head" and value is not None and not {value - 1, value + 1} & values:
+        if block.kind == "head" and value is not None and not {value - 2, value - 1, value + 1, value + 2} & values:
             block.kind = "p"
 
 
