@@ -160,6 +160,18 @@ def test_a_page_the_library_counts_in_brackets_counts_the_leaf_it_shows_absent(t
     assert [pb.get("n") for pb in tree.iter(tei("pb"))] == ["5", "[6]", "8", "9", "10"]
 
 
+def test_an_empty_text_file_of_a_package_is_said_to_be_empty(tmp_path):
+    """A delivery's ALTO file of 0 bytes: the page is a gap, and the report says the file is
+    empty (not that it is some other kind of file)."""
+    folder = tmp_path / "in" / "grenzboten-1841"
+    folder.mkdir(parents=True)
+    grenzboten_package(folder)
+    (folder / page_name(PAGES[1][0])).write_bytes(b"")
+    _sources, _problems, reports = run([folder.parent], tmp_path / "out")
+    assert reports[0].status == "ok", reports[0].errors
+    assert f"page 2 (6): {page_name(PAGES[1][0])} is empty (0 bytes): no text" in reports[0].problems
+
+
 def test_the_header_carries_the_mods_record(grenzboten, tei_all):
     tree = parse((grenzboten[5] / "grenzboten-1841.tei.xml").read_bytes())
     assert tei_all.validate(tree), [str(e) for e in tei_all.error_log][:5]

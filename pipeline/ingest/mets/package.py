@@ -125,6 +125,8 @@ class _Package:
         data, problem, where = self.bytes_of(file)
         if data is None:
             return None, problem, where
+        if not data.strip():  # (a delivery's file cut short, or never written: no format to name)
+            return None, f"{where} is empty ({len(data)} bytes): no text", where
         detected = ocr_format(data[:SNIFF_BYTES], where)
         if detected is None:
             return None, f"{where} is not an OCR file the pipeline reads (ALTO, PAGE, hOCR, ABBYY XML)", where
