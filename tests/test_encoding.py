@@ -449,3 +449,35 @@ def test_private_use_and_surrogate_code_points_are_learnt_as_one_at_a_time():
     P._learn_parts(codes[chosen])
     assert all(P._PARTS[part] == ("neutral", 0, None, ()) == P._PARTS[ord(P._part_symbol(chr(code)))]
                for part, code in zip(P._PART_OF.take(codes[chosen]).tolist(), codes[chosen].tolist()))
+
+
+def test_cjk_plausibility_from_several_threads_on_a_fresh_table_is_that_of_one_thread(monkeypatch):
+    """Dask's worker threads and the OCR threads judge texts at once: on a fresh table of parts,
+    threads starting together each learning CJK, Greek and Latin characters get the scores one
+    thread gets (no table replaced by a blank one, no two parts given one symbol)."""
+    import threading
+
+    import numpy
+
+    from pipeline.ingest import plausibility as P
+
+    texts = ["中文字 text 漢字の本", "한국어 문장입니다", "Ελληνικά γράμματα καὶ λόγος", "naïve café 中國 ソフト",
+             "Grenzboten, Würde und Größe", "日本語のテキストです。"] * 2
+    expected = [P.plausibility(text) for text in texts]
+    monkeypatch.setattr(P, "_PART_OF", numpy.full(0x110000, P._UNKNOWN, numpy.uint16))
+    monkeypatch.setattr(P, "_PARTS", [])
+    monkeypatch.setattr(P, "_SYMBOL_OF_PART", {})
+    monkeypatch.setattr(P, "_SYMBOL_OF", P._SymbolOf())
+    start, scores = threading.Barrier(len(texts)), [None] * len(texts)
+
+    def judge(index: int) -> None:
+        start.wait()
+        scores[index] = P.plausibility(texts[index])
+
+    threads = [threading.Thread(target=judge, args=(index,)) for index in range(len(texts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert scores == expected
+    assert len(set(P._SYMBOL_OF_PART.values())) == len(P._PARTS)  # one symbol per part

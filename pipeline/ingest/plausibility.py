@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections import Counter
 
@@ -266,16 +267,28 @@ _SYMBOL_OF = _SymbolOf()
 # at once and count them by part (a Counter of the characters takes a Python object per
 # character: ten times longer on a reading full of CJK characters, such as UTF-16's).
 _UNKNOWN = 0xFFFF  # a code point not met yet
-_PART_OF: numpy.ndarray | None = None
+_PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
+# Parts are learnt by one thread at a time (Dask's worker threads, the OCR threads): two
+# threads numbering new parts at once could give two parts one symbol. Readers need no lock:
+# a code point's entry is written once, after its part is in _PARTS, and one read as unknown
+# is looked up again under the lock.
+_LEARNING = threading.Lock()
 
 
 def _learn_parts(codes: numpy.ndarray) -> None:
     """Enter the parts of characters not met before in _PART_OF: every CJK one at once when
     the first is met (a wrong reading, UTF-16's above all, meets thousands of them, and the
     next document thousands more), the others one at a time."""
-    unknown = numpy.unique(codes)
+    with _LEARNING:
+        unknown = numpy.unique(codes)
+        unknown = unknown[_PART_OF.take(unknown) == _UNKNOWN]  # another thread may have learnt some
+        _learn_unknown_parts(unknown)
+
+
+def _learn_unknown_parts(unknown: numpy.ndarray) -> None:
+    """_learn_parts() of distinct code points not in _PART_OF yet, under _LEARNING."""
     cjk = _is_cjk_code(unknown)
-    if cjk.any():
+    if cjk.any():  # no CJK code point unknown once every one is learnt
         _learn_every_cjk_part()
     unwritten = _is_private_or_surrogate(unknown)
     if unwritten.any():  # what neutral_score() scores 0 by their category, with no family
@@ -328,9 +341,8 @@ def _codes_of(characters: frozenset[str]) -> numpy.ndarray:
     return codes
 
 
-@functools.cache
 def _learn_every_cjk_part() -> None:
-    """_learn_cjk_parts() of every kana, hangul and Han code point, once."""
+    """_learn_cjk_parts() of every kana, hangul and Han code point (under _LEARNING)."""
     _learn_cjk_parts(numpy.flatnonzero(_is_cjk_code(numpy.arange(0x40000))))
 
 
@@ -387,9 +399,6 @@ class _CountedByCode:
     from its bytes (``code_page``: the bytes, and the character each byte reads as)."""
 
     def __init__(self, text: str, code_page: tuple[bytes, str] | None = None):
-        global _PART_OF
-        if _PART_OF is None:
-            _PART_OF = numpy.full(0x110000, _UNKNOWN, numpy.uint16)
         self.text, self.code_page = text, code_page
         if code_page is not None:
             self._codes: numpy.ndarray | None = None  # looked up only if asked for
