@@ -79,16 +79,18 @@ RARE_PIECES = st.lists(st.sampled_from(["丨", "丶", "丿", "ㄅ", "〡", "〢"
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
           derandomize="FUZZ_EXAMPLES" not in os.environ)
-@given(RARE_PIECES, st.sampled_from([1, 4, 1 << 16]))
-def test_rare_runs_found_by_a_table_are_the_classes_runs(text, stretch):
-    """Runs of rare characters found by a table of them (a stretch of lines at a time): the
-    runs the class, as a regex, finds."""
+@given(RARE_PIECES, st.sampled_from([1, 2, 4, 1 << 16]))
+def test_rare_runs_found_by_a_table_are_the_classes_runs(text, piece):
+    """Runs of rare characters found by a table of them (a piece of the text at a time, cut at
+    a line break or, in a block with none, at a character that is not rare): the runs the
+    class, as a regex, finds in the whole text, the text's line breaks kept or made rare."""
     rare = re.compile(f"{rare_character_as_first_written().pattern}{{3,}}")
-    garbled.STRETCH, kept = stretch, garbled.STRETCH
+    garbled.RARE_PIECE, kept = piece, garbled.RARE_PIECE
     try:
-        assert _rare_runs(text) == [m.span() for m in rare.finditer(text) if len(set(m.group())) >= 2]
+        for block in (text, text.replace("\n", "丨")):
+            assert _rare_runs(block) == [m.span() for m in rare.finditer(block) if len(set(m.group())) >= 2]
     finally:
-        garbled.STRETCH = kept
+        garbled.RARE_PIECE = kept
 
 
 def test_rare_runs_of_the_texts_are_the_classes_runs():

@@ -488,14 +488,11 @@ def _rare_table() -> numpy.ndarray:
 
 def _rare_runs(text: str) -> list[tuple[int, int]]:
     """The runs of RARE_RUN rare characters or more, of two kinds at least: (start, end) of each,
-    a stretch of lines at a time (a run holds no line break)."""
+    a piece of about RARE_PIECE characters at a time (bounded memory), cut where no run can be."""
     found, start = [], 0
     while start < len(text):
-        end = text.find("\n", start + STRETCH)
-        end = len(text) if end < 0 else end + 1
-        table = _rare_table()
-        codes = numpy.frombuffer(text[start:end].encode("utf-32-le", "surrogatepass"), numpy.uint32)
-        rare = table[numpy.minimum(codes, len(table) - 1)].view(numpy.int8)
+        end = _rare_cut(text, start + RARE_PIECE)
+        rare = _rare(text[start:end])
         edges = numpy.flatnonzero(numpy.diff(rare, prepend=0, append=0)) + start  # where runs begin and end
         firsts, lasts = edges[0::2], edges[1::2]
         long = lasts - firsts >= RARE_RUN
@@ -503,6 +500,32 @@ def _rare_runs(text: str) -> list[tuple[int, int]]:
                   if len(set(text[first:last])) >= 2]
         start = end
     return found
+
+
+RARE_PIECE = 1 << 16  # characters of a text _rare_runs() looks at at once, about
+
+
+def _rare(text: str) -> numpy.ndarray:
+    """1 for each rare character of ``text`` (_rare_table()), 0 for the others."""
+    table = _rare_table()
+    return table[numpy.minimum(numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32),
+                               len(table) - 1)].view(numpy.int8)
+
+
+def _rare_cut(text: str, at: int) -> int:
+    """Where to end a piece of ``text`` at ``at`` or after: just after a character no rare run
+    holds, so that no run is cut in two. A line break if one comes within two pieces, else the
+    first character that is not rare (a long block of Chinese with no line break), looked for
+    a piece at a time; the text's end if none."""
+    end = text.find("\n", at, at + 2 * RARE_PIECE)
+    if end >= 0:
+        return end + 1
+    while at < len(text):
+        common = numpy.flatnonzero(_rare(text[at:at + RARE_PIECE]) == 0)
+        if len(common):
+            return at + int(common[0]) + 1
+        at += RARE_PIECE
+    return len(text)
 
 
 NOISY_COPY = 0.75  # similarity of two clauses that are copies of one another but for a stray
