@@ -8,6 +8,7 @@ reduced, marked or filtered in one pass instead of a Python loop over its charac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy
@@ -29,6 +30,16 @@ class CharacterMap(dict):
 def code_points(text: str) -> numpy.ndarray:
     """The code point of each character of ``text`` (lone surrogates too), as numpy holds them."""
     return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+
+
+def bmp_members(pattern: re.Pattern) -> numpy.ndarray:
+    """For each character of the Basic Multilingual Plane (by code, surrogates too), whether
+    ``pattern``, which takes one character at a time, takes it: asked of the regex engine in one
+    pass, each character it takes replaced by U+0001 (in place), then looked for; U+0001 alone."""
+    alphabet = numpy.arange(0x10000, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    members = code_points(pattern.sub("\x01", alphabet)) == 1
+    members[1] = pattern.fullmatch("\x01") is not None
+    return members
 
 
 class CodePointMap:

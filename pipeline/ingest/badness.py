@@ -21,7 +21,7 @@ import ftfy.badness
 import ftfy.chardata
 import numpy
 
-from pipeline.charmap import code_points
+from pipeline.charmap import bmp_members, code_points
 
 BADNESS_RE = ftfy.badness.BADNESS_RE
 
@@ -231,7 +231,7 @@ class MatchStarts:
             codes = numpy.frombuffer(subject, numpy.uint8)
         else:
             if codes is None:
-                codes = numpy.frombuffer(subject.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+                codes = code_points(subject)
             codes = numpy.minimum(codes, self.size)
         possible = self.tables[0].take(codes)
         for place in range(1, PREFIX):
@@ -243,13 +243,8 @@ class MatchStarts:
 @functools.cache
 def _category_members(category: object, flags: int) -> numpy.ndarray:
     """The characters of the Basic Multilingual Plane a category (``\\s``, ``\\w``…) takes, asked
-    of the regex engine: each one it takes replaced by U+0001 (in place: it takes one character),
-    then looked for."""
-    matcher = _item_matcher((re._constants.IN, [(re._constants.CATEGORY, category)]), flags)
-    alphabet = numpy.arange(0x10000, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    members = code_points(matcher.sub("\x01", alphabet)) == 1
-    members[1] = matcher.fullmatch("\x01") is not None
-    return members
+    of the regex engine."""
+    return bmp_members(_item_matcher((re._constants.IN, [(re._constants.CATEGORY, category)]), flags))
 
 
 def _match_starts(pattern: re.Pattern) -> MatchStarts | None:

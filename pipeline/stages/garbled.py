@@ -30,6 +30,7 @@ from itertools import accumulate, compress, repeat
 import numpy
 from rapidfuzz.distance import Indel
 
+from pipeline.charmap import bmp_members, code_points
 from pipeline.edits import add_edits
 from pipeline.ingest.plausibility import common_han
 from pipeline.model import Document, Edit
@@ -81,10 +82,8 @@ STRETCH_REACH = 4 * REACH  # more than a loop's first four copies span
 def _characters_in(character_class: str, wanted: bool) -> numpy.ndarray:
     """For each character of the Basic Multilingual Plane (by code), whether it is in the class
     (``wanted``) or not (else); U+FFFF stands for the characters beyond, never in the classes used."""
-    alphabet = numpy.arange(0x10000, dtype=numpy.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    table = numpy.full(0x10000, not wanted)
-    table[[match.start() for match in re.finditer(f"[{character_class}]", alphabet)]] = wanted
-    return table
+    members = bmp_members(re.compile(f"[{character_class}]"))
+    return members if wanted else ~members
 
 
 def _loop_starts(text: str) -> list[int]:
@@ -99,7 +98,7 @@ def _loop_starts(text: str) -> list[int]:
 
 
 def _loop_starts_in(text: str) -> numpy.ndarray:
-    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32)
+    codes = code_points(text)
     if len(codes) < 9:  # a separator and four copies of two characters
         return numpy.zeros(0, numpy.int64)
     pairs = (((codes[:-1] * numpy.uint32(0x9E3779B1)) ^ codes[1:]) * numpy.uint32(0x85EBCA6B)) >> numpy.uint32(16)
@@ -508,8 +507,7 @@ RARE_PIECE = 1 << 16  # characters of a text _rare_runs() looks at at once, abou
 def _rare(text: str) -> numpy.ndarray:
     """1 for each rare character of ``text`` (_rare_table()), 0 for the others."""
     table = _rare_table()
-    return table[numpy.minimum(numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), numpy.uint32),
-                               len(table) - 1)].view(numpy.int8)
+    return table[numpy.minimum(code_points(text), len(table) - 1)].view(numpy.int8)
 
 
 def _rare_cut(text: str, at: int) -> int:
