@@ -97,6 +97,20 @@ def test_a_stage_that_writes_a_finding_it_does_not_declare_is_stopped():
         build_document(SEEDS[1].read_bytes(), SEEDS[1].name, PipelineConfig(), stages=sneaky)
 
 
+def test_a_finding_written_undeclared_is_stopped_however_few_findings_there_are(monkeypatch):
+    """The runner compares the objects the findings hold as a tuple: with one finding alone it
+    is still one object compared, not the finding's own items."""
+    import pipeline.stages
+
+    def hands_on_quietly(doc: Document, config: PipelineConfig) -> None:
+        doc.findings.footnotes = [(0, 1)]
+
+    monkeypatch.setattr(pipeline.stages, "_FINDING_NAMES", ("footnotes",))
+    sneaky = STAGES[:1] + (Stage("sneaky", hands_on_quietly, "a finding it does not declare"),)
+    with pytest.raises(ValueError, match="'sneaky' wrote the finding\\(s\\) footnotes without declaring them"):
+        build_document(SEEDS[1].read_bytes(), SEEDS[1].name, PipelineConfig(), stages=sneaky)
+
+
 def test_the_command_line_prints_the_stages_with_what_they_need_and_find(capsys):
     import flows
 

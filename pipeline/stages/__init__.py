@@ -18,8 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from itertools import compress
-from operator import attrgetter, is_not, not_
+from operator import is_not
 
 from pipeline.config import PipelineConfig
 from pipeline.edits import add_edits, fit_blocks_to_edits
@@ -148,7 +147,11 @@ def stage_table(stages: Iterable[Stage] = STAGES) -> str:
 
 
 _FINDING_NAMES = tuple(field.name for field in fields(Findings))
-_held = attrgetter(*_FINDING_NAMES)  # the object each finding holds, in one call
+
+
+def _held(findings: Findings) -> tuple:
+    """The object each finding holds, in _FINDING_NAMES' order (a tuple however many there are)."""
+    return tuple(getattr(findings, name) for name in _FINDING_NAMES)
 
 
 def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = STAGES,
@@ -172,9 +175,10 @@ def run_stages(doc: Document, config: PipelineConfig, stages: Iterable[Stage] = 
             _refuse_undeclared_findings(stage, held, _held(doc.findings))
         doc.scratch.stage.clear()
         if len(doc.edits) != len(before) or any(map(is_not, doc.edits, before)):
-            known = set(map(id, before))
-            for edit in compress(doc.edits, map(not_, map(known.__contains__, map(id, doc.edits)))):
-                edit.stage = stage.name
+            known = {id(edit) for edit in before}
+            for edit in doc.edits:
+                if id(edit) not in known:  # added by this stage
+                    edit.stage = stage.name
         if timings is not None:
             timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - started
     return doc
