@@ -16,8 +16,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter
 
 import numpy as np
 
@@ -150,13 +148,10 @@ def mostly_words(text: str) -> bool:
     return sum(map(str.isalnum, marks)) >= len(marks) / 2
 
 
-_TEXT = attrgetter("text")
-
-
 def typical_line_length(lines: list[Line]) -> int:
     """The median length of the text's lines: how long a full printed line is."""
     # each line stripped once, its length kept unless none is left (a blank line)
-    lengths = sorted(filter(None, map(len, map(str.strip, map(_TEXT, lines), repeat(SPACE)))))
+    lengths = sorted([length for line in lines if (length := len(line.text.strip(SPACE)))])
     return lengths[len(lengths) // 2] if lengths else 0
 
 
@@ -314,6 +309,9 @@ def text_key(text: str) -> str:
     return text.translate(_KEY_TABLE)
 
 
+SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality (a ratio of so few characters says little)
+
+
 class SimilarTo:
     """Whether a key is ``other`` read again by OCR (difflib's ratio at least ``threshold``).
     Made once for many keys: difflib learns the second sequence once and keeps it (its own
@@ -336,9 +334,6 @@ class SimilarTo:
         matcher = self.matcher
         matcher.set_seq1(key)
         return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
-
-
-SIMILAR_MIN_CHARS = 6  # SimilarTo compares shorter keys by equality (a ratio of so few characters says little)
 
 
 # What OCR makes of digits: IZ for 13, l8 for 18, « for 8.
