@@ -142,7 +142,15 @@ class MatchStarts:
     Multilingual Plane stands for all of them. A superset of where matches start: trying the
     regex there finds what a search everywhere finds."""
 
-    def __init__(self, pattern: re.Pattern):
+    def __init__(self, tables: list[numpy.ndarray], ended: list[numpy.uint32], in_bytes: bool = False):
+        """Starts looked up in ``tables`` (per place, each code's beginnings; the last entry for
+        every code beyond) and ``ended``, in a text's code points or (``in_bytes``) in bytes."""
+        self.tables, self.ended, self.in_bytes = tables, ended, in_bytes
+        self.size = len(tables[0]) - 1
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> MatchStarts:
+        """The starts of ``pattern``'s matches in a text."""
         parsed = _parsed(pattern)
         if pattern.flags & re.IGNORECASE:
             raise _Untranslatable("case-insensitive")
@@ -151,14 +159,12 @@ class MatchStarts:
         branch = parsed.data[0] if len(parsed.data) == 1 else None
         alternatives = branch[1][1] if branch and branch[0] is re._constants.BRANCH else [parsed]
         prefixes = [prefix for alternative in alternatives for prefix in _prefixes(alternative.data)]
-        self.in_bytes = False
-        self.size = 0x10000  # and one more: every character beyond
-        self.flags = pattern.flags
+        size = 0x10000  # and one more: every character beyond
         # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
         # that may have ended before character k (what the end of the subject allows there).
         # Each beginning as the characters each place takes (every one where it may have ended).
-        beginnings = [[self._members(prefix[place]) if place < len(prefix) else numpy.ones(self.size + 1, bool)
-                       for place in range(PREFIX)] for prefix in prefixes]
+        beginnings = [[_members(prefix[place], size, pattern.flags) if place < len(prefix)
+                       else numpy.ones(size + 1, bool) for place in range(PREFIX)] for prefix in prefixes]
         ends = [[place >= len(prefix) for place in range(PREFIX)] for prefix in prefixes]
         # More than 32: those whose first character is rarest share a bit two by two (the union
         # of both at each place: still a superset, hardly a wider one).
@@ -171,46 +177,15 @@ class MatchStarts:
             beginnings = [beginnings[i] for i in keep] + [merged]
             ends = [ends[i] for i in keep] + [merged_ends]
             sizes = [sizes[i] for i in keep] + [int(merged[0].sum())]
-        # tables[k][code]: the beginnings whose character k the code can be; ended[k]: those
-        # that may have ended before character k (what the end of the subject allows there).
-        self.tables = [numpy.zeros(self.size + 1, numpy.uint32) for _ in range(PREFIX)]
-        self.ended = [numpy.uint32(0)] * PREFIX
-        for bit, (places, ended) in enumerate(zip(beginnings, ends)):
+        tables = [numpy.zeros(size + 1, numpy.uint32) for _ in range(PREFIX)]
+        ended = [numpy.uint32(0)] * PREFIX
+        for bit, (places, ends_here) in enumerate(zip(beginnings, ends)):
             flag = numpy.uint32(1 << bit)
             for place in range(PREFIX):
-                self.tables[place][places[place]] |= flag
-                if ended[place]:
-                    self.ended[place] |= flag
-
-    def _members(self, item: _Item) -> numpy.ndarray:
-        """Which characters (by code) the one-character ``item`` takes, as a mask over the table."""
-        op, av = item
-        members = numpy.zeros(self.size + 1, bool)
-        if op is re._constants.LITERAL or op is re._constants.NOT_LITERAL:
-            members[av] = True
-            if op is re._constants.NOT_LITERAL:
-                members = ~members
-        elif op is re._constants.ANY:
-            members[:] = True
-            if not self.flags & re.DOTALL:
-                members[ord("\n")] = False
-        else:  # IN: literals, ranges, categories, perhaps negated
-            negated = False
-            for kind, value in av:
-                if kind is re._constants.NEGATE:
-                    negated = True
-                elif kind is re._constants.LITERAL:
-                    members[value] = True
-                elif kind is re._constants.RANGE:
-                    members[value[0]:value[1] + 1] = True
-                elif kind is re._constants.CATEGORY:
-                    members[:self.size] |= _category_members(value, self.flags)
-                else:
-                    raise _Untranslatable(kind)
-            if negated:
-                members = ~members
-        members[self.size] = True  # beyond the table: tried wherever they are
-        return members
+                tables[place][places[place]] |= flag
+                if ends_here[place]:
+                    ended[place] |= flag
+        return cls(tables, ended)
 
     def over_bytes(self, characters: str) -> MatchStarts:
         """These starts in the bytes of a single-byte code page whose byte b reads as
@@ -218,11 +193,8 @@ class MatchStarts:
         bytes matches where this one matches in the text they read as, so where it can start
         too; and no regex is parsed again (a table of 256 entries taken from the text's)."""
         assert not self.in_bytes
-        starts = object.__new__(MatchStarts)
-        starts.in_bytes, starts.size, starts.flags, starts.ended = True, 0x100, self.flags, self.ended
         codes = numpy.append(numpy.minimum(code_points(characters), self.size), self.size)  # and beyond
-        starts.tables = [table.take(codes) for table in self.tables]
-        return starts
+        return MatchStarts([table.take(codes) for table in self.tables], self.ended, in_bytes=True)
 
     def __call__(self, subject: str | bytes, codes: numpy.ndarray | None = None) -> numpy.ndarray:
         """The positions of ``subject`` where a match can start, in order (``codes``: a text's
@@ -240,6 +212,38 @@ class MatchStarts:
         return numpy.flatnonzero(possible)
 
 
+def _members(item: _Item, size: int, flags: int) -> numpy.ndarray:
+    """Which characters (by code) the one-character ``item`` takes, as a mask over a table of
+    ``size`` codes and one more (every code beyond)."""
+    op, av = item
+    members = numpy.zeros(size + 1, bool)
+    if op is re._constants.LITERAL or op is re._constants.NOT_LITERAL:
+        members[av] = True
+        if op is re._constants.NOT_LITERAL:
+            members = ~members
+    elif op is re._constants.ANY:
+        members[:] = True
+        if not flags & re.DOTALL:
+            members[ord("\n")] = False
+    else:  # IN: literals, ranges, categories, perhaps negated
+        negated = False
+        for kind, value in av:
+            if kind is re._constants.NEGATE:
+                negated = True
+            elif kind is re._constants.LITERAL:
+                members[value] = True
+            elif kind is re._constants.RANGE:
+                members[value[0]:value[1] + 1] = True
+            elif kind is re._constants.CATEGORY:
+                members[:size] |= _category_members(value, flags)
+            else:
+                raise _Untranslatable(kind)
+        if negated:
+            members = ~members
+    members[size] = True  # beyond the table: tried wherever they are
+    return members
+
+
 @functools.cache
 def _category_members(category: object, flags: int) -> numpy.ndarray:
     """The characters of the Basic Multilingual Plane a category (``\\s``, ``\\w``…) takes, asked
@@ -249,7 +253,7 @@ def _category_members(category: object, flags: int) -> numpy.ndarray:
 
 def _match_starts(pattern: re.Pattern) -> MatchStarts | None:
     try:
-        return MatchStarts(pattern)
+        return MatchStarts.of(pattern)
     except _Untranslatable:
         return None  # another ftfy's regex: searched everywhere
 
