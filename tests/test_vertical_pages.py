@@ -215,3 +215,30 @@ def test_a_horizontal_page_of_short_lines_is_no_page_of_columns():
     assert not vertical([((100, 100 + 40 * k, 400, 136 + 40 * k), "本埠消息昨日") for k in range(10)])
     assert not vertical([((100, 100 + 40 * k, 136, 136 + 40 * k), "一") for k in range(10)])  # too short to tell
     assert vertical([((900 - 56 * k, 200, 936 - 56 * k, 1100), "本埠消息昨日午後") for k in range(10)])
+    assert not vertical([((900 - 56 * k, 200, 936 - 56 * k, 1100), "Plate IV of") for k in range(10)])  # Latin
+    assert not vertical([((900, 200, 936, 1100), "本埠消息昨日午後")])  # one tall box is no page of columns
+
+
+def segmentation(tree) -> list[str]:
+    return ["".join(p.itertext()) for p in tree.iter(tei("segmentation")) for p in p.iter(tei("p"))]
+
+
+def test_the_pages_read_in_columns_are_named_in_the_header():
+    tree = edition(book("foot")[0])
+    assert segmentation(tree)[1].startswith(f"{PAGES} pages read as set in vertical columns (surface n 1-{PAGES}),")
+
+
+def test_a_plate_with_a_caption_and_two_stamps_turned_on_their_side_is_no_page_of_columns():
+    """A European book's plate: its caption set horizontally under the picture, and two
+    library stamps read on their side, tall boxes both. Box shape alone took it for a page of
+    columns; its script is Latin, and two boxes are not several columns."""
+    prose = ["The harbour of the town was the busiest on the coast, and its merchants traded far.",
+             "Ships came from the north with timber and furs and went back with salt and wine."] * 10
+    text_page = [(line, (100, 150 + 40 * k, 1000, 182 + 40 * k)) for k, line in enumerate(prose)]
+    plate = [("STAATSBIBLIOTHEK", (40, 300, 70, 1000)),
+             ("Plate IV. The harbour seen from the west, after an engraving of 1640.", (150, 1300, 950, 1335)),
+             ("BIBLIOTHECA REGIA", (1040, 400, 1070, 1100))]
+    tree = edition([SourceFile("001.hocr", hocr(text_page)), SourceFile("002.hocr", hocr(plate)),
+                    SourceFile("003.hocr", hocr(text_page))])
+    assert len(segmentation(tree)) == 1  # no page said to be read in columns
+    assert "Plate IV. The harbour seen from the west" in " ".join("".join(tree.getroot().itertext()).split())

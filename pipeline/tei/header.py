@@ -24,7 +24,7 @@ from pipeline.stages.language import LANGUAGE_NAMES
 from pipeline.tei import XML_ID, XML_LANG, char_id, library, sub, tei
 from pipeline.tei.divisions import section_lang
 from pipeline.tei.history import PreviousEdition
-from pipeline.tei.titles import title_doubt
+from pipeline.tei.titles import as_read, title_doubt
 
 
 _BUILT: dict[Hashable, etree._Element] = {}  # subtrees every edition of a configuration shares, by what makes them
@@ -73,7 +73,7 @@ def _title_stmt(title_stmt: etree._Element, doc: Document, doubt: str | None) ->
     if doc.library and doc.library.title:  # a library package: its MODS record names the book
         library.title_statement(title_stmt, doc.library)
     elif doubt:
-        sub(title_stmt, "title", _as_read(meta.title, doubt), type="desc")
+        sub(title_stmt, "title", as_read(doc, doubt), type="desc")
     elif meta.title or meta.file_title:
         sub(title_stmt, "title", meta.title or meta.file_title)
     else:  # the last resort, said as such
@@ -91,16 +91,11 @@ def _resp_stmt(parent: etree._Element) -> None:
     sub(resp, "name", f"{PIPELINE_NAME} {__version__}", **{XML_ID: "pipeline"})
 
 
-def _as_read(title: str, doubt: str) -> str:
-    """A title the OCR may have garbled or split, said to be as the OCR read it, and why."""
-    return f"{title.strip()} (the first heading as the OCR read it; {doubt})"
-
-
 def _what_the_source_says(bibl: etree._Element, doc: Document, doubt: str | None) -> None:
     """Title, author, date, pages, column, publisher: as the source's own lines give them."""
     meta = doc.metadata
     if doubt:
-        sub(bibl, "title", _as_read(meta.title, doubt), type="desc")
+        sub(bibl, "title", as_read(doc, doubt), type="desc")
     elif meta.title or meta.file_title:
         sub(bibl, "title", meta.title or meta.file_title)
     if meta.author:
@@ -192,12 +187,27 @@ def _editorial_decl(decl: etree._Element, doc: Document, config: PipelineConfig)
                 "none": "no standard (variants left as printed)"}[config.script_standard]
     sub(sub(decl, "normalization", method="markup"), "p", _normalization_statement(doc, standard))
     sub(sub(decl, "hyphenation", eol="all"), "p", _hyphenation_statement(counts.get("hyphenation", 0)))
-    sub(sub(decl, "segmentation"), "p",
-        f"{len(doc.blocks)} blocks from blank lines, indentation and line shape; whitespace "
+    segmentation = sub(decl, "segmentation")
+    sub(segmentation, "p", f"{len(doc.blocks)} blocks from blank lines, indentation and line shape; whitespace "
         "around blocks is layout and is not kept.")
+    if columns := [n for n, surface in enumerate(doc.facsimile, 1) if surface.vertical]:
+        sub(segmentation, "p", f"{len(columns)} pages read as set in vertical columns (surface n {_runs(columns)}), "
+            "as the OCR file declares them or else as their lines' boxes and Chinese or Japanese script show: "
+            "each column read as a line, right to left; paragraphs and page edges measured along the columns.")
     _append_shared(decl, "interpretation", lambda parent: sub(
         sub(parent, "interpretation"), "p",
         "Languages per block from script (OpenCC tables for Chinese script) and seeded langdetect."))
+
+
+def _runs(numbers: list[int]) -> str:
+    """Ascending numbers as runs: "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def _char_decl(char_decl: etree._Element, illegal: list[str]) -> None:

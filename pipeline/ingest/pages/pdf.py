@@ -15,6 +15,7 @@ from pipeline.ingest.plausibility import reads_as_text
 from pipeline.ingest.pages.ocrpage import OcrLine, OcrPage, words_of
 
 RENDER_DPI = 300
+TEXT_LAYER = "the PDF's text layer (PDFium)"  # the engine of a page whose text the PDF gives
 MIN_LETTERS_PER_PAGE = 20  # a text layer with fewer is empty or a stray stamp
 MIN_LETTER_SHARE = 0.5  # of the non-space characters: below, the layer is glyph garbage
 
@@ -183,7 +184,7 @@ def _text_page(page) -> OcrPage:
             lines.append(OcrLine(words_of(" ".join(text.split())), box))
     textpage.close()
     return OcrPage(paragraphs=[lines] if lines else [], width=round(width_pt * scale),
-                   height=round(height_pt * scale), engine="the PDF's text layer (PDFium)")
+                   height=round(height_pt * scale), engine=TEXT_LAYER)
 
 
 MIN_RENDER_DPI = 100  # coarser, a page's type is too small to recognise
