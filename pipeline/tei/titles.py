@@ -74,9 +74,10 @@ def title_doubt(doc: Document, config: PipelineConfig) -> str | None:
 
 
 def read_by_ocr(doc: Document) -> bool:
-    """Whether an OCR engine read the document's text (page images, an OCR file), not a text
-    file or a PDF's own text layer, which may have been typed."""
-    return any(surface.engine and surface.engine != TEXT_LAYER for surface in doc.facsimile)
+    """Whether an OCR engine read the document's text: pages with lines read from an OCR file
+    (hOCR, ALTO, PAGE, ABBYY, whether or not it names its engine) or recognised from their
+    images; not a text file, nor a PDF's own text layer, which may have been typed."""
+    return any(surface.lines and surface.engine != TEXT_LAYER for surface in doc.facsimile)
 
 
 def as_read(doc: Document, doubt: str) -> str:
