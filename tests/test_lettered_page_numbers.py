@@ -18,6 +18,7 @@ from pipeline.ingest.pages.compose import SourceFile
 from pipeline.process import build_edition
 from pipeline.tei.reader import rebuild_source, without_whitespace
 from tests.conftest import parse
+from pipeline.stages.pageedges.lettered import printed
 from tests.test_book_furniture import TEI, body_lines, running_text
 
 GREEK = ("καὶ ὁ λόγος ἦν πρὸς τὸν θεόν ἐν ἀρχῇ τῆς πόλεως οἱ πολῖται ἐβουλεύσαντο περὶ τοῦ πολέμου "
@@ -234,3 +235,41 @@ def test_chapters_numbered_alone_in_a_text_without_pages_make_no_pages():
                 ["I", "II", "III", "IV", "V", "VI"]]
     body = _without_marks(chapters)
     assert breaks(body) == [] and numbers(body) == {}
+
+
+def _sonnets(last_line: str) -> str:
+    """Fifteen sonnets, each a blank line, its numeral indented (``I`` … ``XV``), a blank line,
+    then fourteen lines of verse, the last ``last_line``; no form feed."""
+    rng = random.Random(12)
+    lines: list[str] = []
+    for value in range(1, 16):
+        lines += ["", "  " + printed("ROMAN", value), ""] + body_lines(rng, 13) + [last_line]
+    return "\n".join(lines) + "\n"
+
+
+def test_sonnets_numbered_between_blank_lines_make_no_pages():
+    """A text without page marks whose poems each open with their numeral set apart by blank
+    lines, after the last poem's full stop, semicolon or no stop at all: the numerals head the
+    poems, no page turns at them and none becomes a page number."""
+    for last_line in ("and so it ended.", "and so it ended;", "and so it ended"):
+        text = _sonnets(last_line)
+        built = build_edition(text.encode("utf-8"), "sonnets.txt", PipelineConfig())
+        assert built.errors == [], built.errors
+        tree = parse(built.xml)
+        assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+        whole = tree.find(f"{TEI}text")  # (front, body and back: a poem may stand anywhere)
+        assert breaks(whole) == [] and numbers(whole) == {}, last_line
+        heads = ["".join(head.itertext()).strip() for head in whole.iter(f"{TEI}head")]
+        assert heads == [printed("ROMAN", value) for value in range(1, 16)], last_line
+
+
+def test_a_greek_book_printing_six_as_sigma_tau_counts_its_unnumbered_page_so():
+    """A Greek book that prints 6 as ``στ`` (``ιστʹ``), whose page ιστʹ shows no number: the
+    page break counted for it prints its 6 as the book does."""
+    rng = random.Random(13)
+    front = [printed("greek", value, "στ") for value in range(1, 19)]
+    pages = [[number] + greek_lines(rng, 20) for number in front]
+    pages[15] = pages[15][1:]
+    body = edition(pages, name="prolegomena.txt")
+    assert breaks(body) == front[1:]
+    assert "ιστʹ" not in numbers(body) and "στʹ" in numbers(body)

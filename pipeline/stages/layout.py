@@ -399,11 +399,44 @@ def shows_pages(doc: Document, kinds: dict[int, str]) -> bool:
                 for i in sorted(kinds) if kinds[i] == "page-number"]
     numbered = [(i, n) for i, n in numbered if n is not None]
     growing = len(numbered) >= PAGE_NUMBERS_MIN and all(a < b for (_, a), (_, b) in zip(numbered, numbered[1:]))
-    if growing and not all(i > 0 and ends_sentence(text[blocks[i - 1].start:blocks[i - 1].end]) for i, _ in numbered):
+    # (the text's first line stands after no sentence: it says nothing either way)
+    inside = [i for i, _ in numbered if i > 0]
+    cut = [i for i in inside if not ends_sentence(text[blocks[i - 1].start:blocks[i - 1].end])
+           and not _set_as_heading(doc, i)]
+    if growing and 2 * len(cut) > len(inside):
         return True
     # a page number or a stamp between the halves of a sentence: a page turns there
     return any(_sentence_runs_over(doc, cluster) for cluster in _clusters(kinds)
-               if any(kinds[i] in ("page-number", "catalogue-number") for i in cluster))
+               if any(kinds[i] in ("page-number", "catalogue-number") and not _set_as_heading(doc, i)
+                      for i in cluster))
+
+
+def _numbers_set_as_headings(doc: Document, kinds: dict[int, str]) -> set[int]:
+    """The numerals alone that are set as headings (:func:`_set_as_heading`), and the text's
+    first line where the next of them counts on from it (the first poem's "I")."""
+    blocks, text = doc.blocks, doc.text
+    numbered = [(i, page_value(text[blocks[i].start:blocks[i].end]))
+                for i in sorted(kinds) if kinds[i] == "page-number"]
+    headings = {i for i, _ in numbered if _set_as_heading(doc, i)}
+    if len(numbered) > 1 and numbered[0][0] == 0 and numbered[1][0] in headings \
+            and numbered[0][1] is not None and numbered[1][1] == numbered[0][1] + 1:
+        headings.add(0)
+    return headings
+
+
+def _set_as_heading(doc: Document, index: int) -> bool:
+    """A numeral set apart by blank lines before a block that starts fresh (the block before
+    it ends its sentence or stops short of a full line, or the one after opens with a capital)
+    heads what follows, as poems and sections are numbered: no page number, even where the
+    numbers grow one by one (a text without pages shows its page turns inside sentences)."""
+    blocks, text = doc.blocks, doc.text
+    if not 0 < index < len(blocks) - 1:
+        return False
+    before, block, after = blocks[index - 1], blocks[index], blocks[index + 1]
+    if text.count("\n", before.end, block.start) < 2 or text.count("\n", block.end, after.start) < 2:
+        return False
+    ended = text[before.start:before.end].rstrip(SPACE)
+    return ends_sentence(ended) or _short_last_line(doc, before) or text[_first_text(doc, after):][:1].isupper()
 
 
 def _clusters(kinds: dict[int, str]) -> list[list[int]]:
@@ -432,12 +465,14 @@ def _numbers_without_pages(doc: Document, kinds: dict[int, str]) -> None:
     text's edge (the first or last line of a page's file; a number but no page break) or where
     a sentence runs over it (the number of the page it turns to); elsewhere it is the text's
     own (a year, a section's number, a figure), and a rule beside it is the text's too."""
+    headings = _numbers_set_as_headings(doc, kinds)
     for cluster in _clusters(kinds):
         at_edge = cluster[0] == 0 or cluster[-1] == len(doc.blocks) - 1
-        if any(kinds[i] == "page-number" for i in cluster) and not at_edge and not _sentence_runs_over(doc, cluster):
-            for i in cluster:
-                if kinds[i] == "page-number":
-                    del kinds[i]
+        numbers = [i for i in cluster if kinds[i] == "page-number"]
+        # (a heading's numeral is none, though a sentence seems to run over it)
+        if numbers and (not at_edge and not _sentence_runs_over(doc, cluster) or set(numbers) <= headings):
+            for i in numbers:
+                del kinds[i]
             if all(kinds.get(i, "layout") == "layout" for i in cluster):
                 for i in cluster:
                     kinds.pop(i, None)

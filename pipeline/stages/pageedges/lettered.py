@@ -159,6 +159,7 @@ class LetteredRun:
     edge: str
     system: str
     anchors: list[tuple[int, int]]
+    six: str = "ϛ"  # a Greek 6 as the book prints it (stigma, or "στ"): the pages it counts print theirs so
 
     @property
     def first(self) -> int:
@@ -177,7 +178,7 @@ class LetteredRun:
         before = [(i, v) for i, v in self.anchors if i <= index][-1:]
         after = [(i, v) for i, v in self.anchors if i >= index][:1]
         values = dict.fromkeys([v + at[index] - at[i] for i, v in before] + [v - at[i] + at[index] for i, v in after])
-        return [Numeral(self.system, value) for value in values if value >= 1]
+        return [Numeral(self.system, value, self.six) for value in values if value >= 1]
 
     def counted(self, index: int, at: list[int]) -> Numeral | None:
         """The number of a page inside the run that prints none, where the pages around it agree on it."""
@@ -198,12 +199,14 @@ def lettered_run(candidates: dict[str, list[list[Line]]], at: list[int], free: l
     chain is read on enough of the pages it spans. Numbers that grow more slowly than the
     pages (chapters a page or two long, each numbered at the top) agree on no offset."""
     reads: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    sixes: Counter[str] = Counter()  # how the Greek numerals read print a 6
     for edge, lines_of in candidates.items():
         for index, lines in enumerate(lines_of):
             if free[index]:
                 for numeral in sorted({found for line in lines if (found := lettered(line)) is not None},
                                       key=lambda numeral: (numeral.system, numeral.value)):
                     reads.setdefault((edge, numeral.system), []).append((index, numeral.value))
+                    sixes.update([numeral.six] if numeral.system == "greek" and numeral.value % 10 == 6 else [])
     ranked = []  # (reads at the offset most agree on, the chain, edge and system)
     for key, found in reads.items():
         offsets = Counter(value - at[index] for index, value in found)
@@ -219,7 +222,8 @@ def lettered_run(candidates: dict[str, list[list[Line]]], at: list[int], free: l
     if count < MIN_READ and not every_page or count < OVER_RIVAL * runner_up \
             or len(chain) < SPAN_SHARE * (chain[-1][0] - chain[0][0] + 1):
         return None
-    return LetteredRun(edge, system, chain)
+    six = min(sixes, key=lambda printed: (-sixes[printed], printed)) if sixes else "ϛ"
+    return LetteredRun(edge, system, chain, six)
 
 
 def _chain(reads: list[tuple[int, int]], at: list[int]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, NUMBER_MAX_CORE, 
                                             number_pieces, number_shaped, readings, reads_exactly,
                                             title_shaped)
 from pipeline.stages.pageedges.openers import unnumbered_pages
-from pipeline.stages.textshape import ends_sentence, typical_line_length
+from pipeline.stages.textshape import SHORT_LAST_LINE, ends_sentence, typical_line_length
 
 HEADS_BESIDE = 0.8  # share of the chain's numbers beside a running head that makes it the rule
 TITLE_PIECE = 12  # characters of a title's piece the OCR set on a line of its own above the page's number
@@ -649,6 +649,26 @@ def _numbers_open_sections(lines: list[Line], chain: list[tuple[int, int]]) -> b
     return all(index > 0 and ends_sentence(lines[index - 1].text) for index, _ in chain)
 
 
+def _turns_inside_sentences(lines: list[Line], chain: list[tuple[int, int]]) -> bool:
+    """Numbers in letters are headings as often as page numbers ("XV" over a sonnet): in a
+    text without page marks they turn pages only where most of them stand inside a sentence
+    that runs on over them, none set apart as a heading (:func:`_set_as_heading`)."""
+    inside = [index for index, _ in chain if index > 0]  # (the text's first line stands after no sentence)
+    full = typical_line_length(lines)
+    cut = [index for index in inside if not ends_sentence(lines[index - 1].text)
+           and not _set_as_heading(lines, index, full)]
+    return 2 * len(cut) > len(inside)
+
+
+def _set_as_heading(lines: list[Line], index: int, full: int) -> bool:
+    """A number between blank lines before a block that starts fresh: the line before it ends
+    its sentence or stops short of a full line, or the line after it opens with a capital."""
+    if not 0 < index < len(lines) - 1 or not lines[index].blank_before or not lines[index + 1].blank_before:
+        return False
+    before, after = lines[index - 1].text.strip(), lines[index + 1].text.strip()
+    return ends_sentence(before) or len(before) < SHORT_LAST_LINE * full or after[:1].isupper()
+
+
 def pages_by_numbers(lines: list[Line], system: str | None = None) -> list[Page] | None:
     """No marks: the page numbers make the pages. Exact readings anchor a chain; the garbled
     ones are looked for where the chain says a number must stand. ``system``: the numbers are
@@ -665,8 +685,9 @@ def pages_by_numbers(lines: list[Line], system: str | None = None) -> list[Page]
     steps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
     per_page = sorted(steps)[len(steps) // 2]
     chain = [candidates[k] for k in _chain(candidates, per_page)]
-    if len(chain) < 3 or _numbers_open_sections(lines, chain if system is None else [c for c in chain if c[0]]):
-        return None  # (numbers in letters open sections more often: the text's first line says nothing)
+    if len(chain) < 3 or (_numbers_open_sections(lines, chain) if system is None
+                          else not _turns_inside_sentences(lines, chain)):
+        return None
     def numbered(i: int, value: int) -> PageNumber:
         return PageNumber(lines[i], value, numeral=Numeral(system, value) if system else None)
 
