@@ -273,3 +273,21 @@ def test_a_greek_book_printing_six_as_sigma_tau_counts_its_unnumbered_page_so():
     body = edition(pages, name="prolegomena.txt")
     assert breaks(body) == front[1:]
     assert "ιστʹ" not in numbers(body) and "στʹ" in numbers(body)
+
+
+def test_german_pages_in_roman_numerals_whose_next_page_opens_with_a_noun():
+    """No page marks: a German preface whose sentences run on over the page numbers v … xi,
+    each set between blank lines, the next page opening with a noun (German capitalises
+    every noun, so a capital after the number says nothing): pages, not headings."""
+    line = "und so ging es weiter mit der langen Erzählung über die Zeit und die alten Tage, als noch"
+    nouns = ["Regierung", "Stadt", "Kaiser", "Kirche", "Bürger", "Herzog", "Land"]
+    text = "".join("\n".join([line] * 8) + f" die\n\n{numeral}\n\n{noun} "
+                   for numeral, noun in zip(["v", "vi", "vii", "viii", "ix", "x", "xi"], nouns)) + "schloss.\n"
+    built = build_edition(text.encode("utf-8"), "vorrede.txt", PipelineConfig())
+    assert built.errors == [], built.errors
+    tree = parse(built.xml)
+    assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+    whole = tree.find(f"{TEI}text")
+    assert list(whole.iter(f"{TEI}head")) == []
+    assert breaks(whole)[:6] == ["vi", "vii", "viii", "ix", "x", "xi"]
+    assert list(numbers(whole)) == ["v", "vi", "vii", "viii", "ix", "x", "xi"]

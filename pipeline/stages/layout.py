@@ -436,7 +436,7 @@ def _set_as_heading(doc: Document, index: int) -> bool:
     if text.count("\n", before.end, block.start) < 2 or text.count("\n", block.end, after.start) < 2:
         return False
     ended = text[before.start:before.end].rstrip(SPACE)
-    return ends_sentence(ended) or _short_last_line(doc, before) or text[_first_text(doc, after):][:1].isupper()
+    return ends_sentence(ended) or _short_last_line(doc, before)
 
 
 def _clusters(kinds: dict[int, str]) -> list[list[int]]:

@@ -665,8 +665,8 @@ def _set_as_heading(lines: list[Line], index: int, full: int) -> bool:
     its sentence or stops short of a full line, or the line after it opens with a capital."""
     if not 0 < index < len(lines) - 1 or not lines[index].blank_before or not lines[index + 1].blank_before:
         return False
-    before, after = lines[index - 1].text.strip(), lines[index + 1].text.strip()
-    return ends_sentence(before) or len(before) < SHORT_LAST_LINE * full or after[:1].isupper()
+    before = lines[index - 1].text.strip()
+    return ends_sentence(before) or len(before) < SHORT_LAST_LINE * full
 
 
 def pages_by_numbers(lines: list[Line], system: str | None = None) -> list[Page] | None:
