@@ -291,3 +291,22 @@ def test_german_pages_in_roman_numerals_whose_next_page_opens_with_a_noun():
     assert list(whole.iter(f"{TEI}head")) == []
     assert breaks(whole)[:6] == ["vi", "vii", "viii", "ix", "x", "xi"]
     assert list(numbers(whole)) == ["v", "vi", "vii", "viii", "ix", "x", "xi"]
+
+
+def test_sections_numbered_under_a_title_in_a_text_without_pages_make_no_pages():
+    """No page marks: a title, then sections numbered 1 … 4 (or 一 … 四), each number between
+    blank lines after a finished sentence. The title is the text's opening line, not half of a
+    cut sentence: sections, no page breaks, no page numbers."""
+    german = "Dies ist ein Satz, der eine Weile weiterläuft und dabei allerlei erzählt. Und noch einer folgt hier."
+    chinese = "天下之事，有本有末，治之者必先知其本而後及其末，此古今之通義也。" * 3
+    for title, numerals, sentence in (("Einleitung", ["1", "2", "3", "4"], german),
+                                      ("論治", ["一", "二", "三", "四"], chinese)):
+        text = f"{title}\n\n" + "".join(f"{numeral}\n\n{sentence}\n\n" for numeral in numerals)
+        built = build_edition(text.encode("utf-8"), "abschnitte.txt", PipelineConfig())
+        assert built.errors == [], built.errors
+        tree = parse(built.xml)
+        assert without_whitespace(rebuild_source(tree)) == without_whitespace(text)
+        whole = tree.find(f"{TEI}text")
+        assert breaks(whole) == [] and numbers(whole) == {}, title
+        heads = ["".join(head.itertext()).strip() for head in whole.iter(f"{TEI}head")]
+        assert heads == [title] + numerals, heads

@@ -453,7 +453,9 @@ def _clusters(kinds: dict[int, str]) -> list[list[int]]:
 def _sentence_runs_over(doc: Document, cluster: list[int]) -> bool:
     """The paragraph before the cluster stops mid-sentence and goes on after it."""
     before, after = cluster[0] - 1, cluster[-1] + 1
-    if before < 0 or after >= len(doc.blocks):
+    # (the text's opening line is its title as often as a cut sentence: as in _at_page_turn,
+    # it says nothing; "Einleitung", then sections 1, 2, 3 each after a finished sentence)
+    if before <= 0 or after >= len(doc.blocks):
         return False
     previous, following = doc.blocks[before], doc.blocks[after]
     return bool(known_turn(doc, previous, following)
