@@ -286,7 +286,7 @@ class _Run:
         reports = self.reports = [DocumentReport(file_name=str(p.path), source_path=source_key(p.path),
                                                  status="failed", errors=[p.problem]) for p in problems]
         for report in reports:
-            print(report.console_line())
+            say(report.console_line())
         previous = read_manifest(self.output_dir)
         known = known_names(previous.documents, previous.editions, self.output_dir) if previous else {}
         self.bases, self.kept = assign_names(sources, self.output_dir, known)
@@ -307,9 +307,9 @@ class _Run:
             reports.append(report)  # before it leaves _DONE: a Ctrl-C between the two records it
             if _DONE is not None:
                 _DONE.pop(source.key, None)
-            print(report.console_line())
+            say(report.console_line())
             for line in report.problem_lines():
-                print(line)
+                say(line)
             if time.perf_counter() - checkpoint > CHECKPOINT_SECONDS:
                 self.record(reports + [unchanged[s.key] for s in sources[done:] if s.key in unchanged])
                 checkpoint = time.perf_counter()

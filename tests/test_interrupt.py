@@ -86,6 +86,7 @@ def test_ctrl_c_stops_a_run_at_once_keeps_what_was_done_and_a_rerun_resumes(tmp_
     # joined to stderr's text it would run on into the line looked for)
     [line] = [line for line in stderr.splitlines() if "interrupted" in line]
     assert stderr.strip().splitlines() == [line]  # one line, and nothing else on the error stream
+    assert stdout.endswith("\n") or not stdout, stdout[-200:]  # the report's lines whole, none cut by the Ctrl-C
     written = interrupted_count(line)
     assert 2 <= written < 40
 
