@@ -37,8 +37,13 @@ def vertical(lines: list[tuple[Box | None, str]]) -> bool:
 def _columns_among(boxes: list[Box | None]) -> bool:
     """Whether most of the boxes (of lines of a few characters), and several, are columns."""
     telling = [box for box in boxes if box is not None]
-    columns = sum(box[3] - box[1] >= TALL * max(1, box[2] - box[0]) for box in telling)
+    columns = sum(column_shaped(box) for box in telling)
     return columns >= MIN_COLUMNS and columns >= VERTICAL_SHARE * len(telling)
+
+
+def column_shaped(box: Box) -> bool:
+    """A box TALL times taller than wide: a column, not a line."""
+    return box[3] - box[1] >= TALL * max(1, box[2] - box[0])
 
 
 def _cjk(text: str) -> bool:
@@ -56,9 +61,7 @@ def vertical_page(page: OcrPage) -> bool:
     """Whether an OCR file's page is set in columns: as the file says, else as its boxes show."""
     if page.declared_vertical is not None:
         return page.declared_vertical
-    lines = page.lines
-    return _cjk("".join(word.text for line in lines for word in line.words)) and _columns_among(
-        [line.box for line in lines if sum(len(word.text) for word in line.words) >= MIN_CHARACTERS])
+    return vertical([(line.box, "".join(word.text for word in line.words)) for line in page.lines])
 
 
 def to_reading_frame(box: Box, width: int) -> Box:

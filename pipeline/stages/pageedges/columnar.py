@@ -13,7 +13,7 @@ block of columns (its width, the type's size a column's width), not along one li
 
 from __future__ import annotations
 
-from pipeline.ingest.pages.vertical import TALL
+from pipeline.ingest.pages.vertical import column_shaped
 from pipeline.stages.pageedges.lines import NUMBER_MAX_CHARS, Line
 
 FULL_COLUMN = 0.5  # of the page's typical column length: a column of the text block, not a short piece
@@ -25,10 +25,6 @@ NUMBER_WIDTH, CENTRED, AT_MARGIN = 0.2, 0.15, 0.1
 TYPE_HEIGHT, TYPE_WIDTH = 0.5, 0.4  # a mark printed in the text's type, against the type's size
 
 
-def _column_shaped(box) -> bool:
-    return box[3] - box[1] >= TALL * max(1, box[2] - box[0])
-
-
 def _median(values: list[int]) -> int:
     values = sorted(values)
     return values[len(values) // 2]
@@ -38,7 +34,7 @@ def stray_at_the_border(text: list[Line], zones: dict, at_border) -> list[Line]:
     """The lines of a page of columns that are the scan's, not the book's: at the scan's border
     (``at_border``: of a box), neither a column (the fold column at the leaf's edge, a head in the
     margin) nor a short piece (a page number at the foot): the digitizer's strip, a library's note."""
-    return [line for line in text if at_border(zones[line.start]) and not _column_shaped(zones[line.start])
+    return [line for line in text if at_border(zones[line.start]) and not column_shaped(zones[line.start])
             and len(line.text.strip()) > NUMBER_MAX_CHARS]
 
 
@@ -47,7 +43,7 @@ def order_by_edges(lines: list[Line], zones: dict) -> list[Line] | None:
     (the right side's, read first, before the left side's) and those under them last, each
     marked as the edge rules read it; None where the page has too few columns to measure."""
     boxed = [line for line in lines if line.start in zones]
-    columns = [line for line in boxed if _column_shaped(zones[line.start])]
+    columns = [line for line in boxed if column_shaped(zones[line.start])]
     if len(columns) < 3:
         return None
     typical = _median([zones[line.start][3] - zones[line.start][1] for line in columns])
