@@ -425,9 +425,9 @@ def _numbers_set_as_headings(doc: Document, kinds: dict[int, str]) -> set[int]:
 
 
 def _set_as_heading(doc: Document, index: int) -> bool:
-    """A numeral set apart by blank lines before a block that starts fresh (the block before
-    it ends its sentence or stops short of a full line, or the one after opens with a capital)
-    heads what follows, as poems and sections are numbered: no page number, even where the
+    """A numeral set apart by blank lines after a block that ends its sentence or stops short
+    of a full line (a capital after it says nothing: German capitalises every noun) heads what
+    follows, as poems and sections are numbered: no page number, even where the
     numbers grow one by one (a text without pages shows its page turns inside sentences)."""
     blocks, text = doc.blocks, doc.text
     if not 0 < index < len(blocks) - 1:

@@ -661,8 +661,8 @@ def _turns_inside_sentences(lines: list[Line], chain: list[tuple[int, int]]) -> 
 
 
 def _set_as_heading(lines: list[Line], index: int, full: int) -> bool:
-    """A number between blank lines before a block that starts fresh: the line before it ends
-    its sentence or stops short of a full line, or the line after it opens with a capital."""
+    """A number between blank lines after a line that ends its sentence or stops short of a
+    full line (the rule of :func:`pipeline.stages.layout._set_as_heading`, on a page's lines)."""
     if not 0 < index < len(lines) - 1 or not lines[index].blank_before or not lines[index + 1].blank_before:
         return False
     before = lines[index - 1].text.strip()
