@@ -17,13 +17,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.numerals import GREEK_VALUES, greek_to_int, roman_to_int
+from pipeline.numerals import GREEK_VALUES, KERAIA, greek_to_int, roman_to_int
 from pipeline.stages.pageedges.lines import (NUMBER_MAX_CHARS, RUNNING_HEAD_MIN_PAGES, Line, alike_counts, ends,
                                             head_key)
 
-# The keraia as fonts, encodings and OCR give it: the numeral sign (its canonical form, U+02B9),
-# the Greek numeral sign, tonos, acute accent, prime, apostrophe, right single quote
-KERAIA = "\u02b9\u0374\u0384\u00b4\u2032'\u2019"
+# The keraia as fonts, encodings and OCR give it: the marks numerals.KERAIA reads in a numeral
+# (the numeral sign's canonical form U+02B9, tonos, apostrophe, right single quote), and the
+# Greek numeral sign, the acute accent and the prime
+KERAIA_AS_READ = KERAIA + "\u0374\u00b4\u2032"
 NUMERAL_SIGNS = "\u02b9\u0374"  # the keraia as no other mark reads
 PRINTED_KERAIA = "\u02b9"  # the keraia a page break's @n gives: the numeral sign as NFC has it (U+0374 becomes it)
 ROMAN_LETTERS = "ivxlcdm"
@@ -95,7 +96,7 @@ def lettered(line: Line) -> Numeral | None:
     word = inside(line)
     if not word:
         return None
-    if word[-1] in KERAIA and len(word) <= 5:
+    if word[-1] in KERAIA_AS_READ and len(word) <= 5:
         letters = word[:-1].lower()
         value = greek_to_int(letters) if letters else None
         return Numeral("greek", value, "στ" if "στ" in letters else "ϛ") if value else None
